@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared object registry: key and id lookup, creation, permissions,
+ * removal and enumeration, written once for all three facilities.
+ *
+ * Locking is described in ids.h.  In short: rwsem for the set of objects,
+ * RCU for lookups by id, obj->lock for an object's contents, refcount plus
+ * RCU for its memory.
+ */
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "ids.h"
+
+static const struct rhashtable_params aixipc_key_params = {
+	.key_len = sizeof(s32),
+	.key_offset = offsetof(struct aixipc_obj, key),
+	.head_offset = offsetof(struct aixipc_obj, khash),
+	.automatic_shrinking = true,
+};
+
+void aixipc_wake_add(struct aixipc_wake *w, struct task_struct *t)
+{
+	if (w->n < AIXIPC_WAKE_BATCH) {
+		get_task_struct(t);
+		w->task[w->n++] = t;
+	} else {
+		wake_up_process(t);
+	}
+}
+
+/* Wake the batched tasks; called with no spinlock held. */
+void aixipc_wake_all(struct aixipc_wake *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n; i++) {
+		wake_up_process(w->task[i]);
+		put_task_struct(w->task[i]);
+	}
+	w->n = 0;
+}
+
+int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops)
+{
+	int i, err;
+
+	ns->user_ns = &init_user_ns;
+	for (i = 0; i < AIXIPC_NR_KINDS; i++) {
+		struct aixipc_ids *ids = &ns->ids[i];
+
+		init_rwsem(&ids->rwsem);
+		idr_init(&ids->idr);
+		ids->in_use = 0;
+		ids->seq = 0;
+		ids->ops = ops[i];
+		ids->ns = ns;
+		err = rhashtable_init(&ids->keys, &aixipc_key_params);
+		if (err) {
+			while (--i >= 0)
+				rhashtable_destroy(&ns->ids[i].keys);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Called at unload, when every object is gone (each pins the module). */
+void aixipc_ns_exit(struct aixipc_ns *ns)
+{
+	int i;
+
+	for (i = 0; i < AIXIPC_NR_KINDS; i++) {
+		rhashtable_destroy(&ns->ids[i].keys);
+		idr_destroy(&ns->ids[i].idr);
+	}
+}
+
+static void aixipc_obj_free_rcu(struct rcu_head *head)
+{
+	struct aixipc_obj *obj = container_of(head, struct aixipc_obj, rcu);
+
+	obj->ids->ops->free(obj);
+}
+
+void aixipc_obj_put(struct aixipc_obj *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		call_rcu(&obj->rcu, aixipc_obj_free_rcu);
+}
+
+/* The caller's class for @obj, from its effective ids. */
+static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj)
+{
+	kuid_t euid = current_euid();
+
+	if (uid_eq(euid, obj->uid) || uid_eq(euid, obj->cuid))
+		return AIXIPC_OWNER;
+	if (in_group_p(obj->gid) || in_group_p(obj->cgid))
+		return AIXIPC_GROUP;
+	return AIXIPC_OTHER;
+}
+
+/**
+ * aixipc_check_perm - may the caller access @obj?
+ * @obj: the object, with its lock held
+ * @acc: 3-bit rwx mask (4 read, 2 write or alter)
+ *
+ * Return: 0 or -EACCES.  CAP_IPC_OWNER in the registry's user namespace
+ * overrides the mode bits, as for SysV.
+ */
+int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
+{
+	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj), acc))
+		return 0;
+	if (ns_capable(obj->ids->ns->user_ns, CAP_IPC_OWNER))
+		return 0;
+	return -EACCES;
+}
+
+/* May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN. */
+static int aixipc_check_owner(const struct aixipc_obj *obj)
+{
+	kuid_t euid = current_euid();
+
+	if (uid_eq(euid, obj->uid) || uid_eq(euid, obj->cuid))
+		return 0;
+	if (ns_capable(obj->ids->ns->user_ns, CAP_SYS_ADMIN))
+		return 0;
+	return -EPERM;
+}
+
+/**
+ * aixipc_set_perm - IPC_SET of the owner ids and mode bits
+ * @obj: the object, locked by aixipc_lock_for_change()
+ * @in: the new values, ids in the caller's user namespace
+ *
+ * Return: 0, or -EINVAL for ids that do not map or mode bits beyond 0777.
+ */
+int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in)
+{
+	struct user_namespace *uns = current_user_ns();
+	kuid_t uid = make_kuid(uns, in->uid);
+	kgid_t gid = make_kgid(uns, in->gid);
+
+	if (in->__reserved || (in->mode & ~0777U))
+		return -EINVAL;
+	if (!uid_valid(uid) || !gid_valid(gid))
+		return -EINVAL;
+	obj->uid = uid;
+	obj->gid = gid;
+	obj->mode = in->mode;
+	obj->ctime = ktime_get_real_seconds();
+	return 0;
+}
+
+/* Report @obj's credentials in the caller's user namespace; obj->lock held. */
+void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out)
+{
+	struct user_namespace *uns = current_user_ns();
+
+	out->key = obj->key;
+	out->uid = from_kuid_munged(uns, obj->uid);
+	out->gid = from_kgid_munged(uns, obj->gid);
+	out->cuid = from_kuid_munged(uns, obj->cuid);
+	out->cgid = from_kgid_munged(uns, obj->cgid);
+	out->mode = obj->mode;
+	out->seq = obj->seq;
+	out->__reserved = 0;
+}
+
+/*
+ * Create and publish a new object.  Called with ids->rwsem held for
+ * writing.  Every field is set before idr_replace() makes the object
+ * reachable by id; the key table is only read under the rwsem.
+ */
+static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
+{
+	struct aixipc_obj *obj;
+	int slot, err;
+
+	if (ids->in_use >= ids->ops->max_ids())
+		return -ENOSPC;
+
+	obj = ids->ops->alloc(req);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+
+	spin_lock_init(&obj->lock);
+	obj->deleted = false;
+	obj->key = req->key;
+	obj->uid = obj->cuid = current_euid();
+	obj->gid = obj->cgid = current_egid();
+	obj->mode = req->mode;
+	obj->ctime = ktime_get_real_seconds();
+	refcount_set(&obj->ref, 1);
+	obj->ids = ids;
+
+	/* Reserve a slot with no object behind it yet. */
+	slot = idr_alloc(&ids->idr, NULL, 0, ids->ops->max_ids(),
+			 GFP_KERNEL_ACCOUNT);
+	if (slot < 0) {
+		err = slot == -ENOSPC ? -ENOSPC : -ENOMEM;
+		goto free;
+	}
+	obj->seq = ids->seq;
+	obj->id = aixipc_id_make(obj->seq, slot);
+
+	if (req->key != AIXIPC_KEY_PRIVATE) {
+		err = rhashtable_insert_fast(&ids->keys, &obj->khash,
+					     aixipc_key_params);
+		if (err) {
+			idr_remove(&ids->idr, slot);
+			goto free;
+		}
+	}
+
+	ids->seq = aixipc_seq_next(ids->seq);
+	ids->in_use++;
+	/* Each live object pins the module: nothing is lost by an unload. */
+	__module_get(THIS_MODULE);
+	idr_replace(&ids->idr, obj, slot);
+	req->id = obj->id;
+	return 0;
+
+free:
+	ids->ops->free(obj);
+	return err;
+}
+
+/**
+ * aixipc_get - msgget/semget/shmget
+ * @ns: the namespace
+ * @req: the request; req->id is set on success
+ *
+ * Takes and releases ids->rwsem.
+ */
+int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req)
+{
+	struct aixipc_ids *ids;
+	struct aixipc_obj *obj;
+	int err;
+
+	if (req->kind >= AIXIPC_NR_KINDS || req->__reserved ||
+	    (req->flags & ~(AIXIPC_CREAT | AIXIPC_EXCL)) ||
+	    (req->mode & ~0777U))
+		return -EINVAL;
+	ids = &ns->ids[req->kind];
+	if (!ids->ops)
+		return -EINVAL;
+
+	down_write(&ids->rwsem);
+	if (req->key == AIXIPC_KEY_PRIVATE) {
+		err = aixipc_create(ids, req);
+		goto out;
+	}
+	obj = rhashtable_lookup_fast(&ids->keys, &req->key, aixipc_key_params);
+	if (!obj) {
+		err = req->flags & AIXIPC_CREAT ? aixipc_create(ids, req)
+						: -ENOENT;
+		goto out;
+	}
+	if ((req->flags & (AIXIPC_CREAT | AIXIPC_EXCL)) ==
+	    (AIXIPC_CREAT | AIXIPC_EXCL)) {
+		err = -EEXIST;
+		goto out;
+	}
+	/* Objects in the key table are live: removal takes the rwsem. */
+	spin_lock(&obj->lock);
+	err = aixipc_check_perm(obj, req->mode >> 6 | req->mode >> 3 | req->mode);
+	if (!err && ids->ops->reopen)
+		err = ids->ops->reopen(obj, req);
+	if (!err)
+		req->id = obj->id;
+	spin_unlock(&obj->lock);
+out:
+	up_write(&ids->rwsem);
+	return err;
+}
+
+/*
+ * Find @id and lock it.  Return: the object with obj->lock held,
+ * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
+ * reused by a newer object), ERR_PTR(-EIDRM) when it is being removed.
+ */
+static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
+{
+	struct aixipc_obj *obj;
+
+	if (id < 0)
+		return ERR_PTR(-EINVAL);
+	rcu_read_lock();
+	obj = idr_find(&ids->idr, aixipc_id_slot(id));
+	if (!obj || obj->id != id) {
+		rcu_read_unlock();
+		return ERR_PTR(-EINVAL);
+	}
+	spin_lock(&obj->lock);
+	if (obj->deleted) {
+		spin_unlock(&obj->lock);
+		rcu_read_unlock();
+		return ERR_PTR(-EIDRM);
+	}
+	/* Live and locked: the registry's reference keeps it. */
+	rcu_read_unlock();
+	return obj;
+}
+
+/**
+ * aixipc_lock_id - look up an id for an operation
+ * @ids: the facility
+ * @id: user-visible id
+ *
+ * Return: the object, locked (obj->lock), or an ERR_PTR (-EINVAL, -EIDRM).
+ */
+struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id)
+{
+	return aixipc_find_lock(ids, id);
+}
+
+/**
+ * aixipc_lock_for_change - look up an id for IPC_SET or IPC_RMID
+ * @ids: the facility
+ * @id: user-visible id
+ *
+ * Return: the object with ids->rwsem held for writing and obj->lock held,
+ * to be released with aixipc_change_done() or aixipc_rmid(); or an ERR_PTR
+ * (-EINVAL, -EIDRM, -EPERM for a caller who is neither owner, creator nor
+ * CAP_SYS_ADMIN) with nothing held.
+ */
+struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id)
+{
+	struct aixipc_obj *obj;
+	int err;
+
+	down_write(&ids->rwsem);
+	obj = aixipc_find_lock(ids, id);
+	if (IS_ERR(obj)) {
+		up_write(&ids->rwsem);
+		return obj;
+	}
+	err = aixipc_check_owner(obj);
+	if (err) {
+		spin_unlock(&obj->lock);
+		up_write(&ids->rwsem);
+		return ERR_PTR(err);
+	}
+	return obj;
+}
+
+/* Release what aixipc_lock_for_change() took. */
+void aixipc_change_done(struct aixipc_obj *obj)
+{
+	spin_unlock(&obj->lock);
+	up_write(&obj->ids->rwsem);
+}
+
+/**
+ * aixipc_rmid - remove an object
+ * @obj: locked by aixipc_lock_for_change()
+ *
+ * Makes the object unreachable, lets the facility wake its waiters with
+ * EIDRM and drop its data, releases both locks and the registry's
+ * reference.  The memory goes when the last sleeper has let go.
+ *
+ * Return: 0.
+ */
+int aixipc_rmid(struct aixipc_obj *obj)
+{
+	struct aixipc_ids *ids = obj->ids;
+	struct aixipc_wake wake;
+
+	aixipc_wake_init(&wake);
+	obj->deleted = true;
+	idr_remove(&ids->idr, aixipc_id_slot(obj->id));
+	if (obj->key != AIXIPC_KEY_PRIVATE)
+		rhashtable_remove_fast(&ids->keys, &obj->khash,
+				       aixipc_key_params);
+	ids->in_use--;
+	ids->ops->destroy(obj, &wake);
+	aixipc_change_done(obj);
+	aixipc_wake_all(&wake);
+	aixipc_obj_put(obj);
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+/* True when no object of any kind exists. */
+bool aixipc_ns_empty(struct aixipc_ns *ns)
+{
+	int i;
+
+	for (i = 0; i < AIXIPC_NR_KINDS; i++)
+		if (READ_ONCE(ns->ids[i].in_use))
+			return false;
+	return true;
+}
+
+#define AIXIPC_LIST_BATCH 32
+
+/**
+ * aixipc_list - AIXIPC_IOC_LIST: enumerate objects from a cursor
+ * @ns: the namespace
+ * @req: the request; cursor and count are updated
+ *
+ * Walks the idr under RCU from the cursor slot, a batch at a time, copying
+ * each batch out with no lock held, so a full walk is linear in the number
+ * of objects and never blocks creation or removal for long.  At the end
+ * the cursor is AIXIPC_MAX_SLOTS and further calls return no entries.
+ */
+int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req)
+{
+	struct aixipc_list_entry *batch;
+	struct aixipc_ids *ids;
+	u8 __user *out = u64_to_user_ptr(req->entries);
+	size_t esz = sizeof(*batch);
+	u32 filled = 0;
+	bool end = false;
+	int err = 0;
+
+	if (req->kind >= AIXIPC_NR_KINDS || req->flags ||
+	    req->entry_size < esz || req->cursor > AIXIPC_MAX_SLOTS)
+		return -EINVAL;
+	ids = &ns->ids[req->kind];
+	if (!ids->ops)
+		return -EINVAL;
+
+	batch = kmalloc_array(AIXIPC_LIST_BATCH, esz, GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+
+	while (!end && filled < req->count) {
+		u32 want = min_t(u32, req->count - filled, AIXIPC_LIST_BATCH);
+		u32 n = 0, i;
+		int slot = req->cursor;
+		struct aixipc_obj *obj;
+
+		rcu_read_lock();
+		while (n < want) {
+			obj = idr_get_next(&ids->idr, &slot);
+			if (!obj) {
+				end = true;
+				slot = AIXIPC_MAX_SLOTS;
+				break;
+			}
+			spin_lock(&obj->lock);
+			if (!obj->deleted) {
+				memset(&batch[n], 0, esz);
+				batch[n].kind = req->kind;
+				batch[n].id = obj->id;
+				ids->ops->fill(obj, &batch[n]);
+				n++;
+			}
+			spin_unlock(&obj->lock);
+			slot++;
+		}
+		rcu_read_unlock();
+
+		for (i = 0; i < n; i++) {
+			u8 __user *dst = out + (size_t)(filled + i) * req->entry_size;
+
+			if (copy_to_user(dst, &batch[i], esz) ||
+			    clear_user(dst + esz, req->entry_size - esz)) {
+				err = -EFAULT;
+				goto done;
+			}
+		}
+		filled += n;
+		req->cursor = slot;
+	}
+done:
+	kfree(batch);
+	req->count = filled;
+	return err;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared object registry: one per IPC namespace and facility.
+ *
+ * Locking:
+ *  - aixipc_ids.rwsem (sleeping) serialises changes to the set of objects:
+ *    creation, removal, the key hash and the in_use/seq counters.  Key
+ *    lookups (get) hold it too.
+ *  - The idr is read under RCU: operations by id find the object with
+ *    idr_find() under rcu_read_lock(), then take aixipc_obj.lock and re-check
+ *    aixipc_obj.deleted, which IPC_RMID sets under that lock.
+ *  - aixipc_obj.lock (spinlock) guards the object's permissions, times and all
+ *    of the facility's state (queues, waiters).  Order: rwsem, then obj.lock.
+ *  - aixipc_obj.ref counts the registry's reference (dropped at removal) and
+ *    one per sleeper or in-flight operation; the last put frees the object
+ *    after an RCU grace period, so lockless idr readers never see freed memory.
+ */
+#ifndef _AIXIPC_IDS_H
+#define _AIXIPC_IDS_H
+
+#include <linux/cred.h>
+#include <linux/idr.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/aixipc.h>
+
+/*
+ * User-visible ids are seq << AIXIPC_SLOT_BITS | slot: a removed id whose
+ * slot was reused by a later object carries a different seq and fails with
+ * EINVAL instead of reaching the new object.
+ */
+#define AIXIPC_SLOT_BITS	20
+#define AIXIPC_MAX_SLOTS	(1U << AIXIPC_SLOT_BITS)
+#define AIXIPC_SEQ_BITS		(31 - AIXIPC_SLOT_BITS)
+#define AIXIPC_SEQ_MASK		((1U << AIXIPC_SEQ_BITS) - 1)
+
+static inline int aixipc_id_make(unsigned int seq, unsigned int slot)
+{
+	return (int)(((seq & AIXIPC_SEQ_MASK) << AIXIPC_SLOT_BITS) | slot);
+}
+
+static inline unsigned int aixipc_id_slot(int id)
+{
+	return (unsigned int)id & (AIXIPC_MAX_SLOTS - 1);
+}
+
+static inline unsigned int aixipc_seq_next(unsigned int seq)
+{
+	return (seq + 1) & AIXIPC_SEQ_MASK;
+}
+
+/* Whose permission bits apply to a caller, as SysV decides it. */
+enum aixipc_class { AIXIPC_OWNER, AIXIPC_GROUP, AIXIPC_OTHER };
+
+/*
+ * aixipc_perm_granted - do the mode bits of one class grant an access?
+ * @mode: the object's nine permission bits
+ * @class: the caller's class (owner/creator, group/creator group, other)
+ * @acc: requested access as a 3-bit rwx mask (4 read, 2 write/alter)
+ */
+static inline bool aixipc_perm_granted(unsigned int mode,
+				       enum aixipc_class class,
+				       unsigned int acc)
+{
+	unsigned int shift = class == AIXIPC_OWNER ? 6 :
+			     class == AIXIPC_GROUP ? 3 : 0;
+
+	return (acc & ~(mode >> shift) & 07) == 0;
+}
+
+struct aixipc_ns;
+struct aixipc_obj;
+
+/*
+ * Tasks to wake once a lock is dropped: a waker records the result in the
+ * sleeper's on-stack waiter under the lock, and must not touch the waiter
+ * afterwards, so it keeps only a reference to the task.  When the batch is
+ * full the task is woken at once, under the lock, which is merely slower.
+ */
+#define AIXIPC_WAKE_BATCH 16
+struct aixipc_wake {
+	unsigned int n;
+	struct task_struct *task[AIXIPC_WAKE_BATCH];
+};
+
+static inline void aixipc_wake_init(struct aixipc_wake *w)
+{
+	w->n = 0;
+}
+
+void aixipc_wake_add(struct aixipc_wake *w, struct task_struct *t);
+void aixipc_wake_all(struct aixipc_wake *w);
+
+/* What a facility plugs into the registry. */
+struct aixipc_kind_ops {
+	/* Allocate and initialise the facility's object; may sleep. */
+	struct aixipc_obj *(*alloc)(const struct aixipc_get *req);
+	/* Is an existing object compatible with this get?  obj->lock held. */
+	int (*reopen)(struct aixipc_obj *obj, const struct aixipc_get *req);
+	/*
+	 * IPC_RMID: the object is already unreachable by key and id.  Wake
+	 * every waiter with EIDRM and drop queued data.  obj->lock held; tasks
+	 * to wake go to @wake and are woken after unlocking.
+	 */
+	void (*destroy)(struct aixipc_obj *obj, struct aixipc_wake *wake);
+	/* Free the object's memory (last reference gone, after RCU). */
+	void (*free)(struct aixipc_obj *obj);
+	/* Fill a listing entry.  obj->lock held. */
+	void (*fill)(struct aixipc_obj *obj, struct aixipc_list_entry *e);
+	/* The facility's id limit. */
+	u64 (*max_ids)(void);
+};
+
+struct aixipc_obj {
+	spinlock_t lock;
+	bool deleted;			/* [lock] set once, by IPC_RMID */
+	int id;				/* constant once published */
+	s32 key;			/* constant */
+	kuid_t uid, cuid;		/* [lock] owner; creator (constant) */
+	kgid_t gid, cgid;
+	unsigned int mode;		/* [lock] nine permission bits */
+	unsigned int seq;		/* constant */
+	time64_t ctime;			/* [lock] last change */
+	refcount_t ref;
+	struct rhash_head khash;	/* [ids->rwsem] key table link */
+	struct rcu_head rcu;
+	struct aixipc_ids *ids;
+};
+
+struct aixipc_ids {
+	struct rw_semaphore rwsem;
+	struct idr idr;			/* slot -> object; RCU readers */
+	struct rhashtable keys;		/* key -> object, public keys only */
+	unsigned int in_use;		/* [rwsem] */
+	unsigned int seq;		/* [rwsem] seq of the next object */
+	const struct aixipc_kind_ops *ops;
+	struct aixipc_ns *ns;
+};
+
+/*
+ * An IPC namespace's worth of objects.  The module serves one instance today
+ * (aixipc_init_ns); keeping it an object lets per-namespace isolation be added
+ * without touching the facilities.
+ */
+struct aixipc_ns {
+	struct aixipc_ids ids[AIXIPC_NR_KINDS];
+	struct user_namespace *user_ns;	/* whose capabilities override */
+};
+
+int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops);
+void aixipc_ns_exit(struct aixipc_ns *ns);
+bool aixipc_ns_empty(struct aixipc_ns *ns);
+
+int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req);
+struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id);
+struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id);
+void aixipc_change_done(struct aixipc_obj *obj);
+int aixipc_rmid(struct aixipc_obj *obj);
+int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
+int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in);
+void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out);
+int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req);
+
+static inline void aixipc_obj_get(struct aixipc_obj *obj)
+{
+	refcount_inc(&obj->ref);
+}
+
+void aixipc_obj_put(struct aixipc_obj *obj);
+
+#endif /* _AIXIPC_IDS_H */

@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Message queues with AIX semantics.
+ *
+ * Locking: everything in struct aixipc_msq (the message list, the counters,
+ * both waiter lists and every field of a queued waiter) is guarded by
+ * q->obj.lock.  Messages are built and copied from user space before that
+ * lock is taken and copied out after it is dropped; a message in flight
+ * belongs to exactly one task and is on no list.
+ *
+ * Waiting follows Linux's ipc/msg.c: a blocked receiver or sender puts a
+ * waiter on its stack onto a FIFO list and sleeps.  Whoever makes progress
+ * possible does the work on the sleeper's behalf under the lock (hands a
+ * message to a receiver, queues a blocked sender's message), records the
+ * result in the waiter, takes it off the list and wakes the task after
+ * unlocking.  The woken task only reads its result, under the lock.  A
+ * sleeper holds a reference on the queue, so it can always relock it, even
+ * after IPC_RMID (which fails every waiter with EIDRM).
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/list.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "aixipc.h"
+#include "msg.h"
+
+/* A message: header and first part of the text in one page, then segments. */
+struct aixipc_msg {
+	struct list_head list;
+	u64 seqno;		/* order of arrival on its queue */
+	s64 mtype;
+	size_t len;
+	time64_t stime;
+	kuid_t euid;
+	kgid_t egid;
+	pid_t pid;
+	struct aixipc_msgseg *next;
+	/* text follows */
+};
+
+struct aixipc_msgseg {
+	struct aixipc_msgseg *next;
+	/* text follows */
+};
+
+/* Page-sized pieces: a 4 MiB message never needs a high-order allocation. */
+#define AIXIPC_MSG_DATALEN (PAGE_SIZE - sizeof(struct aixipc_msg))
+#define AIXIPC_SEG_DATALEN (PAGE_SIZE - sizeof(struct aixipc_msgseg))
+
+struct aixipc_msq {
+	struct aixipc_obj obj;
+	struct list_head messages;
+	struct list_head receivers;
+	struct list_head senders;
+	u64 cbytes;
+	u64 qnum;
+	u64 qbytes;
+	u64 next_seqno;
+	pid_t lspid;
+	pid_t lrpid;
+	time64_t stime;
+	time64_t rtime;
+};
+
+/* Result of a waiter that is still waiting. */
+#define AIXIPC_WAITING 1
+
+struct aixipc_msg_receiver {
+	struct list_head list;
+	struct task_struct *task;
+	enum aixipc_msg_search mode;
+	s64 bound;
+	u32 flags;
+	size_t size;		/* room in the receive buffer */
+	pid_t pid;
+	int status;		/* AIXIPC_WAITING, 0, -E2BIG, -EIDRM */
+	struct aixipc_msg *msg;	/* handed over when status is 0 */
+};
+
+struct aixipc_msg_sender {
+	struct list_head list;
+	struct task_struct *task;
+	struct aixipc_msg *msg;	/* queued or handed over by a waker */
+	int status;		/* AIXIPC_WAITING, 0, -EIDRM */
+};
+
+static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
+{
+	return container_of(obj, struct aixipc_msq, obj);
+}
+
+static void aixipc_msg_free(struct aixipc_msg *msg)
+{
+	struct aixipc_msgseg *seg = msg->next;
+
+	kfree(msg);
+	while (seg) {
+		struct aixipc_msgseg *next = seg->next;
+
+		kfree(seg);
+		seg = next;
+	}
+}
+
+/* Build a message from user space; may sleep.  Accounted to the sender. */
+static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
+{
+	struct aixipc_msgseg **pseg;
+	struct aixipc_msg *msg;
+	size_t n = min(len, AIXIPC_MSG_DATALEN);
+
+	msg = kmalloc(sizeof(*msg) + n, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->next = NULL;
+	msg->len = len;
+	if (copy_from_user(msg + 1, src, n))
+		goto fault;
+	src += n;
+	len -= n;
+
+	pseg = &msg->next;
+	while (len) {
+		struct aixipc_msgseg *seg;
+
+		n = min(len, AIXIPC_SEG_DATALEN);
+		seg = kmalloc(sizeof(*seg) + n, GFP_KERNEL_ACCOUNT);
+		if (!seg) {
+			aixipc_msg_free(msg);
+			return ERR_PTR(-ENOMEM);
+		}
+		seg->next = NULL;
+		*pseg = seg;
+		pseg = &seg->next;
+		if (copy_from_user(seg + 1, src, n))
+			goto fault;
+		src += n;
+		len -= n;
+	}
+	return msg;
+fault:
+	aixipc_msg_free(msg);
+	return ERR_PTR(-EFAULT);
+}
+
+/* Copy the first @len bytes of @msg to user space; may sleep. */
+static int aixipc_msg_store(const struct aixipc_msg *msg, void __user *dst,
+			    size_t len)
+{
+	const struct aixipc_msgseg *seg;
+	size_t n = min(len, AIXIPC_MSG_DATALEN);
+
+	if (copy_to_user(dst, msg + 1, n))
+		return -EFAULT;
+	dst += n;
+	len -= n;
+	for (seg = msg->next; len; seg = seg->next) {
+		n = min(len, AIXIPC_SEG_DATALEN);
+		if (copy_to_user(dst, seg + 1, n))
+			return -EFAULT;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Give @msg to the first blocked receiver that wants it.  Receivers whose
+ * buffer is too small (and did not ask for MSG_NOERROR) fail with E2BIG on
+ * the way, as on Linux.  Return: true when handed over.  q->obj.lock held.
+ */
+static bool aixipc_msg_handoff(struct aixipc_msq *q, struct aixipc_msg *msg,
+			       struct aixipc_wake *wake)
+{
+	struct aixipc_msg_receiver *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &q->receivers, list) {
+		if (!aixipc_msg_type_matches(r->mode, r->bound, msg->mtype))
+			continue;
+		list_del(&r->list);
+		aixipc_wake_add(wake, r->task);
+		if (msg->len > r->size && !(r->flags & AIXIPC_MSG_NOERROR)) {
+			r->status = -E2BIG;
+			continue;
+		}
+		r->msg = msg;
+		r->status = 0;
+		q->lrpid = r->pid;
+		q->rtime = ktime_get_real_seconds();
+		return true;
+	}
+	return false;
+}
+
+/* Put @msg on the queue in arrival order and charge it.  q->obj.lock held. */
+static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
+{
+	struct aixipc_msg *pos;
+
+	/* New messages go last; only a failed receive puts one back earlier. */
+	list_for_each_entry_reverse(pos, &q->messages, list)
+		if (pos->seqno < msg->seqno)
+			break;
+	list_add(&msg->list, &pos->list);
+	q->cbytes += msg->len;
+	q->qnum++;
+}
+
+static bool aixipc_msg_fits(const struct aixipc_msq *q,
+			    const struct aixipc_msg *msg)
+{
+	return q->cbytes + msg->len <= q->qbytes &&
+	       q->qnum + 1 <= aixipc_limits.msgmnm;
+}
+
+/*
+ * Admit a new message: straight to a waiting receiver (it takes no room on
+ * the queue), else onto the queue if it fits.  Return: false when it does
+ * not fit.  q->obj.lock held.
+ */
+static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
+				   struct aixipc_wake *wake)
+{
+	msg->seqno = q->next_seqno;
+	if (!aixipc_msg_handoff(q, msg, wake)) {
+		if (!aixipc_msg_fits(q, msg))
+			return false;
+		aixipc_msg_enqueue(q, msg);
+	}
+	q->next_seqno++;
+	msg->stime = ktime_get_real_seconds();
+	q->lspid = msg->pid;
+	q->stime = msg->stime;
+	return true;
+}
+
+/*
+ * Room or a receiver may have appeared: complete blocked senders, in FIFO
+ * order among those that can now proceed.  q->obj.lock held.
+ */
+static void aixipc_msg_admit_senders(struct aixipc_msq *q,
+				     struct aixipc_wake *wake)
+{
+	struct aixipc_msg_sender *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &q->senders, list) {
+		if (!aixipc_msg_send_locked(q, s->msg, wake))
+			continue;
+		list_del(&s->list);
+		s->status = 0;
+		aixipc_wake_add(wake, s->task);
+	}
+}
+
+/* The first message a receiver qualifies for, or NULL.  q->obj.lock held. */
+static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
+					  enum aixipc_msg_search mode, s64 bound)
+{
+	struct aixipc_msg *msg, *best = NULL;
+
+	list_for_each_entry(msg, &q->messages, list) {
+		if (!aixipc_msg_type_matches(mode, bound, msg->mtype))
+			continue;
+		if (mode != AIXIPC_SEARCH_LESSEQUAL)
+			return msg;
+		if (!best || msg->mtype < best->mtype) {
+			best = msg;
+			bound = msg->mtype - 1;	/* only strictly lower now */
+			if (bound < 1)
+				break;
+		}
+	}
+	return best;
+}
+
+/* Take @msg off the queue for receiver @pid.  q->obj.lock held. */
+static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
+			       pid_t pid, struct aixipc_wake *wake)
+{
+	list_del(&msg->list);
+	q->cbytes -= msg->len;
+	q->qnum--;
+	q->lrpid = pid;
+	q->rtime = ktime_get_real_seconds();
+	aixipc_msg_admit_senders(q, wake);
+}
+
+static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
+{
+	struct aixipc_obj *obj = aixipc_lock_id(&ns->ids[AIXIPC_MSG], id);
+
+	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
+}
+
+/**
+ * aixipc_msgsnd - AIXIPC_IOC_MSGSND
+ * @ns: the namespace
+ * @req: the request
+ *
+ * Takes and releases q->obj.lock; may sleep while the queue is full.
+ * Return: 0, -EINVAL, -EFAULT, -ENOMEM, -EACCES, -EAGAIN, -EIDRM or
+ * -ERESTARTNOHAND (EINTR when a handler runs).
+ */
+int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
+{
+	struct aixipc_msg_sender s;
+	struct aixipc_wake wake;
+	struct aixipc_msg *msg;
+	struct aixipc_msq *q;
+	int err;
+
+	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 ||
+	    !aixipc_msg_type_valid(req->mtype) ||
+	    req->size > aixipc_limits.msgmax)
+		return -EINVAL;
+
+	msg = aixipc_msg_load(u64_to_user_ptr(req->text), req->size);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	msg->mtype = req->mtype;
+	msg->euid = current_euid();
+	msg->egid = current_egid();
+	msg->pid = task_tgid_vnr(current);
+
+	q = aixipc_msq_lock(ns, req->id);
+	if (IS_ERR(q)) {
+		aixipc_msg_free(msg);
+		return PTR_ERR(q);
+	}
+	aixipc_wake_init(&wake);
+	err = aixipc_check_perm(&q->obj, 2);
+	if (err)
+		goto unlock_free;
+
+	if (aixipc_msg_send_locked(q, msg, &wake)) {
+		spin_unlock(&q->obj.lock);
+		aixipc_wake_all(&wake);
+		return 0;
+	}
+	if (req->flags & AIXIPC_NOWAIT) {
+		err = -EAGAIN;
+		goto unlock_free;
+	}
+
+	s.task = current;
+	s.msg = msg;
+	s.status = AIXIPC_WAITING;
+	list_add_tail(&s.list, &q->senders);
+	aixipc_obj_get(&q->obj);
+	/* Receivers failed with E2BIG on the way get their wakeup first. */
+	if (wake.n) {
+		spin_unlock(&q->obj.lock);
+		aixipc_wake_all(&wake);
+		spin_lock(&q->obj.lock);
+	}
+	while (s.status == AIXIPC_WAITING) {
+		if (signal_pending(current)) {
+			list_del(&s.list);
+			s.status = -ERESTARTNOHAND;
+			break;
+		}
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&q->obj.lock);
+		schedule();
+		spin_lock(&q->obj.lock);
+	}
+	spin_unlock(&q->obj.lock);
+	aixipc_obj_put(&q->obj);
+	if (s.status)
+		aixipc_msg_free(msg);
+	return s.status;
+
+unlock_free:
+	spin_unlock(&q->obj.lock);
+	aixipc_wake_all(&wake);
+	aixipc_msg_free(msg);
+	return err;
+}
+
+/*
+ * A receive failed to copy the text out: put the message back where it
+ * was, or give it to a receiver that has come since.  It was admitted once,
+ * so it is requeued even if the queue has filled up meanwhile.  Takes
+ * q->obj.lock; the caller holds a reference on the queue.
+ */
+static void aixipc_msg_putback(struct aixipc_msq *q, struct aixipc_msg *msg)
+{
+	struct aixipc_wake wake;
+
+	aixipc_wake_init(&wake);
+	spin_lock(&q->obj.lock);
+	if (q->obj.deleted) {
+		spin_unlock(&q->obj.lock);
+		aixipc_msg_free(msg);
+		return;
+	}
+	if (!aixipc_msg_handoff(q, msg, &wake))
+		aixipc_msg_enqueue(q, msg);
+	spin_unlock(&q->obj.lock);
+	aixipc_wake_all(&wake);
+}
+
+/**
+ * aixipc_msgrcv - AIXIPC_IOC_MSGRCV (msgrcv and msgxrcv)
+ * @ns: the namespace
+ * @req: the request; the out fields are filled on success
+ *
+ * Takes and releases q->obj.lock; may sleep until a message arrives.  The
+ * text is copied out with no lock held; if that faults, the message goes
+ * back on the queue in its place and the call fails with EFAULT.
+ * Return: 0, -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM, -EFAULT or
+ * -ERESTARTNOHAND.
+ */
+int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
+{
+	struct aixipc_msg_receiver r;
+	struct user_namespace *uns;
+	struct aixipc_wake wake;
+	struct aixipc_msg *msg;
+	struct aixipc_msq *q;
+	size_t len;
+	int err;
+
+	if (req->flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR |
+			   AIXIPC_MSG_EXCEPT) ||
+	    req->id < 0 || (s64)req->size < 0 || req->__reserved)
+		return -EINVAL;
+
+	r.mode = aixipc_msg_search_mode(req->msgtyp, req->flags, &r.bound);
+	r.flags = req->flags;
+	r.size = req->size;
+	r.pid = task_tgid_vnr(current);
+
+	q = aixipc_msq_lock(ns, req->id);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	err = aixipc_check_perm(&q->obj, 4);
+	if (err) {
+		spin_unlock(&q->obj.lock);
+		return err;
+	}
+
+	aixipc_wake_init(&wake);
+	msg = aixipc_msg_find(q, r.mode, r.bound);
+	if (msg) {
+		if (msg->len > r.size && !(r.flags & AIXIPC_MSG_NOERROR)) {
+			spin_unlock(&q->obj.lock);
+			return -E2BIG;
+		}
+		aixipc_msg_dequeue(q, msg, r.pid, &wake);
+		aixipc_obj_get(&q->obj);	/* for a putback */
+		spin_unlock(&q->obj.lock);
+		aixipc_wake_all(&wake);
+	} else if (r.flags & AIXIPC_NOWAIT) {
+		spin_unlock(&q->obj.lock);
+		return -ENOMSG;
+	} else {
+		r.task = current;
+		r.status = AIXIPC_WAITING;
+		r.msg = NULL;
+		list_add_tail(&r.list, &q->receivers);
+		aixipc_obj_get(&q->obj);
+		/* A blocked sender may hold just what this receiver wants. */
+		aixipc_msg_admit_senders(q, &wake);
+		if (wake.n) {
+			spin_unlock(&q->obj.lock);
+			aixipc_wake_all(&wake);
+			spin_lock(&q->obj.lock);
+		}
+		while (r.status == AIXIPC_WAITING) {
+			if (signal_pending(current)) {
+				list_del(&r.list);
+				r.status = -ERESTARTNOHAND;
+				break;
+			}
+			__set_current_state(TASK_INTERRUPTIBLE);
+			spin_unlock(&q->obj.lock);
+			schedule();
+			spin_lock(&q->obj.lock);
+		}
+		spin_unlock(&q->obj.lock);
+		if (r.status) {
+			aixipc_obj_put(&q->obj);
+			return r.status;
+		}
+		msg = r.msg;
+	}
+
+	len = min_t(size_t, msg->len, r.size);
+	if (aixipc_msg_store(msg, u64_to_user_ptr(req->text), len)) {
+		aixipc_msg_putback(q, msg);
+		aixipc_obj_put(&q->obj);
+		return -EFAULT;
+	}
+	aixipc_obj_put(&q->obj);
+
+	uns = current_user_ns();
+	req->mtype = msg->mtype;
+	req->length = len;
+	req->stime = msg->stime;
+	req->uid = from_kuid_munged(uns, msg->euid);
+	req->gid = from_kgid_munged(uns, msg->egid);
+	req->pid = msg->pid;
+	aixipc_msg_free(msg);
+	return 0;
+}
+
+/* Fill a status block; q->obj.lock held. */
+static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	aixipc_fill_perm(&q->obj, &ds->perm);
+	ds->cbytes = q->cbytes;
+	ds->qnum = q->qnum;
+	ds->qbytes = q->qbytes;
+	ds->lspid = q->lspid;
+	ds->lrpid = q->lrpid;
+	ds->stime = q->stime;
+	ds->rtime = q->rtime;
+	ds->ctime = q->obj.ctime;
+	if (!list_empty(&q->receivers))
+		ds->status |= AIXIPC_MSG_RWAIT;
+	if (!list_empty(&q->senders))
+		ds->status |= AIXIPC_MSG_WWAIT;
+}
+
+/**
+ * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID
+ * @ns: the namespace
+ * @req: the request
+ *
+ * STAT takes q->obj.lock; SET and RMID take the registry's rwsem too.
+ */
+int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
+{
+	struct aixipc_ids *ids = &ns->ids[AIXIPC_MSG];
+	struct aixipc_wake wake;
+	struct aixipc_obj *obj;
+	struct aixipc_msq *q;
+	int err;
+
+	switch (req->cmd) {
+	case AIXIPC_IPC_STAT:
+		q = aixipc_msq_lock(ns, req->id);
+		if (IS_ERR(q))
+			return PTR_ERR(q);
+		err = aixipc_check_perm(&q->obj, 4);
+		if (!err)
+			aixipc_msq_fill_ds(q, &req->ds);
+		spin_unlock(&q->obj.lock);
+		return err;
+
+	case AIXIPC_IPC_SET:
+		if (req->ds.__reserved)
+			return -EINVAL;
+		obj = aixipc_lock_for_change(ids, req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		q = to_msq(obj);
+		if (req->ds.qbytes > aixipc_limits.msgmnb &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			err = -EPERM;
+		} else {
+			err = aixipc_set_perm(obj, &req->ds.perm);
+		}
+		aixipc_wake_init(&wake);
+		if (!err) {
+			q->qbytes = req->ds.qbytes;
+			/* A larger queue may let blocked senders in. */
+			aixipc_msg_admit_senders(q, &wake);
+		}
+		aixipc_change_done(obj);
+		aixipc_wake_all(&wake);
+		return err;
+
+	case AIXIPC_IPC_RMID:
+		obj = aixipc_lock_for_change(ids, req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		return aixipc_rmid(obj);
+	}
+	return -EINVAL;
+}
+
+static struct aixipc_obj *aixipc_msq_alloc(const struct aixipc_get *req)
+{
+	struct aixipc_msq *q;
+
+	if (req->size)
+		return ERR_PTR(-EINVAL);
+	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&q->messages);
+	INIT_LIST_HEAD(&q->receivers);
+	INIT_LIST_HEAD(&q->senders);
+	q->qbytes = aixipc_limits.msgmnb;
+	return &q->obj;
+}
+
+/* IPC_RMID: fail every waiter with EIDRM, free the queue's messages. */
+static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
+{
+	struct aixipc_msq *q = to_msq(obj);
+	struct aixipc_msg_receiver *r, *rtmp;
+	struct aixipc_msg_sender *s, *stmp;
+	struct aixipc_msg *msg, *mtmp;
+
+	list_for_each_entry_safe(r, rtmp, &q->receivers, list) {
+		list_del(&r->list);
+		r->status = -EIDRM;
+		aixipc_wake_add(wake, r->task);
+	}
+	list_for_each_entry_safe(s, stmp, &q->senders, list) {
+		list_del(&s->list);
+		s->status = -EIDRM;
+		aixipc_wake_add(wake, s->task);
+	}
+	list_for_each_entry_safe(msg, mtmp, &q->messages, list) {
+		list_del(&msg->list);
+		aixipc_msg_free(msg);
+	}
+	q->cbytes = 0;
+	q->qnum = 0;
+}
+
+/* Queues have no size: msgget's size must be 0.  obj->lock held. */
+static int aixipc_msq_reopen(struct aixipc_obj *obj,
+			     const struct aixipc_get *req)
+{
+	return req->size ? -EINVAL : 0;
+}
+
+static void aixipc_msq_free(struct aixipc_obj *obj)
+{
+	kfree(to_msq(obj));
+}
+
+static void aixipc_msq_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
+{
+	aixipc_msq_fill_ds(to_msq(obj), &e->msg);
+}
+
+static u64 aixipc_msq_max_ids(void)
+{
+	return aixipc_limits.msgmni;
+}
+
+const struct aixipc_kind_ops aixipc_msg_ops = {
+	.alloc = aixipc_msq_alloc,
+	.reopen = aixipc_msq_reopen,
+	.destroy = aixipc_msq_destroy,
+	.free = aixipc_msq_free,
+	.fill = aixipc_msq_fill,
+	.max_ids = aixipc_msq_max_ids,
+};

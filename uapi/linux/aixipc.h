@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * aixipc: AIX-compatible System V IPC for Linux, the user/kernel ABI.
+ *
+ * This is the only header shared by the kernel module and user space.
+ *
+ * Rules (see Documentation/aixipc.rst, "UAPI conventions"):
+ *  - every ioctl is _IOWR(AIXIPC_IOC_MAGIC, nr, struct); the size encoded in
+ *    the command number versions the struct: an older, shorter struct is
+ *    zero-extended, a newer, longer one is accepted only if the bytes the
+ *    module does not know are zero (copy_struct_from_user());
+ *  - fixed-width fields only, pointers as __u64, explicit padding, so 32- and
+ *    64-bit callers share one layout (compat_ptr_ioctl);
+ *  - unknown flag bits, unknown commands and non-zero __reserved fields are
+ *    rejected with EINVAL; unknown ioctl numbers with ENOTTY;
+ *  - flag values are aixipc's own: neither Linux's nor AIX's numbering.  The
+ *    libaixipc shim translates the classic calls onto them.
+ */
+#ifndef _UAPI_LINUX_AIXIPC_H
+#define _UAPI_LINUX_AIXIPC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define AIXIPC_DEVICE		"/dev/aixipc"
+#define AIXIPC_ABI_VERSION	1
+#define AIXIPC_IOC_MAGIC	0xB9
+
+/* Facilities ("kinds" of IPC object). */
+#define AIXIPC_MSG		0
+#define AIXIPC_SEM		1
+#define AIXIPC_SHM		2
+#define AIXIPC_NR_KINDS		3
+
+/* Bits of aixipc_version.features. */
+#define AIXIPC_FEATURE_MSG	(1ULL << 0)	/* message queues */
+#define AIXIPC_FEATURE_LIST	(1ULL << 1)	/* AIXIPC_IOC_LIST */
+
+/*
+ * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
+ * objects created that way report this key.  Every other 32-bit value,
+ * including 0, is an ordinary public key (as on AIX 5.3 and later).
+ */
+#define AIXIPC_KEY_PRIVATE	(-1)
+
+/* aixipc_get.flags */
+#define AIXIPC_CREAT		(1U << 0)
+#define AIXIPC_EXCL		(1U << 1)
+
+/* Flags of the blocking operations. */
+#define AIXIPC_NOWAIT		(1U << 0)	/* msgsnd, msgrcv */
+#define AIXIPC_MSG_NOERROR	(1U << 1)	/* msgrcv: truncate, no E2BIG */
+#define AIXIPC_MSG_EXCEPT	(1U << 2)	/* msgrcv: first type != msgtyp */
+
+/* *_ctl commands. */
+#define AIXIPC_IPC_RMID		0
+#define AIXIPC_IPC_SET		1
+#define AIXIPC_IPC_STAT		2
+
+/* aixipc_msqid_ds.status: what ipcs shows as the R and S mode flags. */
+#define AIXIPC_MSG_RWAIT	(1U << 0)	/* a receiver is blocked */
+#define AIXIPC_MSG_WWAIT	(1U << 1)	/* a sender is blocked */
+
+/* Limits in force; each is a module parameter of the same name. */
+struct aixipc_limits {
+	__u64 msgmax;	/* largest message, bytes */
+	__u64 msgmnb;	/* default (and unprivileged maximum) queue bytes */
+	__u64 msgmnm;	/* messages per queue */
+	__u64 msgmni;	/* message queue ids */
+	__u64 semmni;	/* semaphore set ids */
+	__u64 semmsl;	/* semaphores per set */
+	__u64 semopm;	/* operations per semop call */
+	__u64 semvmx;	/* largest semaphore value */
+	__u64 semaem;	/* largest adjust-on-exit magnitude */
+	__u64 semume;	/* undo entries per process */
+	__u64 shmmax;	/* largest segment, bytes */
+	__u64 shmmin;	/* smallest segment, bytes */
+	__u64 shmmni;	/* shared memory ids */
+	__u64 shmall;	/* all segments together, pages */
+};
+
+/* AIXIPC_IOC_VERSION: the handshake. */
+struct aixipc_version {
+	__u32 abi_version;		/* out: AIXIPC_ABI_VERSION */
+	__u32 flags;			/* in: must be 0 */
+	__u64 features;			/* out: AIXIPC_FEATURE_* */
+	struct aixipc_limits limits;	/* out */
+};
+
+/*
+ * Credentials and mode of an object.  Ids are in the caller's user
+ * namespace; mode holds the nine permission bits only.
+ */
+struct aixipc_ipc_perm {
+	__s32 key;
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__u32 mode;
+	__u32 seq;
+	__u32 __reserved;
+};
+
+/* AIXIPC_IOC_GET: msgget/semget/shmget. */
+struct aixipc_get {
+	__u32 kind;		/* AIXIPC_MSG, AIXIPC_SEM, AIXIPC_SHM */
+	__s32 key;		/* or AIXIPC_KEY_PRIVATE */
+	__u32 flags;		/* AIXIPC_CREAT, AIXIPC_EXCL */
+	__u32 mode;		/* permission bits (0777) for a new object */
+	__u64 size;		/* semaphores or bytes; 0 for queues */
+	__s32 id;		/* out */
+	__u32 __reserved;
+};
+
+/* AIXIPC_IOC_MSGSND */
+struct aixipc_msgsnd {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_NOWAIT */
+	__s64 mtype;		/* 1 .. 0x7fffffff: AIX keeps 32-bit types */
+	__u64 text;		/* user pointer to the message text */
+	__u64 size;		/* bytes of text, at most msgmax */
+};
+
+/* AIXIPC_IOC_MSGRCV: msgrcv and AIX msgxrcv. */
+struct aixipc_msgrcv {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_NOWAIT, _MSG_NOERROR, _MSG_EXCEPT */
+	__s64 msgtyp;		/* 0, > 0: that type, < 0: lowest <= |msgtyp| */
+	__u64 text;		/* user pointer to the receive buffer */
+	__u64 size;		/* bytes available there */
+	/* out: the message taken, with msgxrcv's metadata */
+	__s64 mtype;
+	__u64 length;		/* bytes stored at text */
+	__s64 stime;		/* when it was sent */
+	__u32 uid;		/* sender's effective uid */
+	__u32 gid;		/* sender's effective gid */
+	__s32 pid;		/* sender's process id */
+	__u32 __reserved;
+};
+
+/* Status of a message queue (IPC_STAT, IPC_SET, listing). */
+struct aixipc_msqid_ds {
+	struct aixipc_ipc_perm perm;
+	__u64 cbytes;		/* bytes queued */
+	__u64 qnum;		/* messages queued */
+	__u64 qbytes;		/* bytes allowed */
+	__s32 lspid;		/* last sender */
+	__s32 lrpid;		/* last receiver */
+	__s64 stime;		/* last send */
+	__s64 rtime;		/* last receive */
+	__s64 ctime;		/* last change */
+	__u32 status;		/* AIXIPC_MSG_RWAIT, AIXIPC_MSG_WWAIT */
+	__u32 __reserved;
+};
+
+/* AIXIPC_IOC_MSGCTL */
+struct aixipc_msgctl {
+	__s32 id;
+	__u32 cmd;		/* AIXIPC_IPC_STAT, _SET, _RMID */
+	struct aixipc_msqid_ds ds;	/* out for STAT, in for SET */
+};
+
+/* One object in an AIXIPC_IOC_LIST answer. */
+struct aixipc_list_entry {
+	__u32 kind;
+	__s32 id;
+	union {
+		struct aixipc_msqid_ds msg;
+		__u8 __size[248];	/* room for the other facilities */
+	};
+};
+
+/*
+ * AIXIPC_IOC_LIST: enumerate live objects of one kind, in slot order.
+ * Start with cursor 0; each call fills up to count entries and advances the
+ * cursor; an answer with count 0 ends the walk.  A full walk costs time
+ * linear in the number of objects.  Only objects the caller may read are
+ * listed (as ipcs shows only what IPC_STAT would allow).
+ */
+struct aixipc_list {
+	__u32 kind;
+	__u32 flags;		/* must be 0 */
+	__u64 cursor;		/* in/out */
+	__u64 entries;		/* user pointer to an array */
+	__u32 count;		/* in: room in the array; out: entries filled */
+	__u32 entry_size;	/* sizeof(struct aixipc_list_entry) */
+};
+
+#define AIXIPC_IOC_VERSION _IOWR(AIXIPC_IOC_MAGIC, 0x00, struct aixipc_version)
+#define AIXIPC_IOC_GET     _IOWR(AIXIPC_IOC_MAGIC, 0x01, struct aixipc_get)
+#define AIXIPC_IOC_LIST    _IOWR(AIXIPC_IOC_MAGIC, 0x02, struct aixipc_list)
+#define AIXIPC_IOC_MSGSND  _IOWR(AIXIPC_IOC_MAGIC, 0x10, struct aixipc_msgsnd)
+#define AIXIPC_IOC_MSGRCV  _IOWR(AIXIPC_IOC_MAGIC, 0x11, struct aixipc_msgrcv)
+#define AIXIPC_IOC_MSGCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x12, struct aixipc_msgctl)
+
+#endif /* _UAPI_LINUX_AIXIPC_H */
