@@ -1,0 +1,107 @@
+# aixipc: AIX-compatible System V IPC for Linux.
+#
+#   make            module for KDIR, selftests, tools
+#   make check      everything, then the test suite in a VM per test kernel
+#   make demo       a short end-to-end demonstration in a VM
+#   make shell      an interactive VM shell with the module loaded
+#   make deps       install what the build and tests need (Debian 12, root)
+#
+# KDIR defaults to the running kernel's build directory when there is one,
+# else to the installed Debian 6.1 test kernel's headers.  Every module
+# build goes to build/<kernel>/ so builds for several kernels coexist.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+# Full version of the newest installed kernel of a series (6.1, 6.12).
+kver = $(shell ls -1 /lib/modules 2>/dev/null | grep -E '^$(subst .,\.,$(1))\.' | sort -V | tail -n1)
+
+TEST_KERNELS := 6.1 6.12
+
+ifeq ($(origin KDIR),undefined)
+  ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
+    KDIR := /lib/modules/$(shell uname -r)/build
+  else
+    KDIR := /lib/modules/$(call kver,6.1)/build
+  endif
+endif
+KVER := $(notdir $(patsubst %/build,%,$(patsubst %/,%,$(KDIR))))
+
+MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/aixipc.h $(TOP)/Kbuild
+
+# Userspace: C11 (GNU dialect where the kselftest harness needs it).
+CC ?= gcc
+WARN := -Wall -Wextra -Werror
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+KSELFTEST := $(BUILD)/kselftest
+TEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -I$(TOP)/uapi -isystem $(KSELFTEST) -I$(TOP)/selftests
+TESTS := uapi_test msg_test
+TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
+
+.PHONY: all module modules-all selftests tools check demo shell deps help clean
+
+all: module selftests
+
+help:
+	@sed -n '3,9p' Makefile
+
+module: $(BUILD)/$(KVER)/aixipc.ko
+	@ln -sf build/$(KVER)/aixipc.ko aixipc.ko
+	@echo "built aixipc.ko for $(KVER)"
+
+# One build tree per kernel, made of links to the sources.
+$(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
+	@mkdir -p $(BUILD)/$*/module
+	@ln -sf $(TOP)/Kbuild $(BUILD)/$*/Kbuild
+	@ln -sfn $(TOP)/uapi $(BUILD)/$*/uapi
+	@for f in $(TOP)/module/*.[ch]; do ln -sf $$f $(BUILD)/$*/module/; done
+	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
+		M=$(BUILD)/$* W=1 modules
+
+modules-all:
+	@for k in $(TEST_KERNELS); do \
+		v=$$(ls -1 /lib/modules | grep -E "^$${k//./\\.}\." | sort -V | tail -n1); \
+		$(MAKE) --no-print-directory $(BUILD)/$$v/aixipc.ko || exit; \
+	done
+
+# kselftest_harness.h ships only in the kernel source; take it from
+# Debian's linux-source-6.1 tarball.
+$(KSELFTEST)/kselftest_harness.h:
+	@mkdir -p $(KSELFTEST)
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(KSELFTEST) --strip-components=4 \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h
+
+selftests: $(TEST_BINS)
+
+$(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
+
+deps:
+	selftests/install-deps
+
+# make check installs what is missing first, then runs in a fresh make so
+# the kernel versions are read after the install.
+check:
+	@selftests/install-deps --if-missing
+	@$(MAKE) --no-print-directory modules-all selftests
+	@selftests/check $(TEST_KERNELS)
+
+demo:
+	@selftests/install-deps --if-missing
+	@$(MAKE) --no-print-directory modules-all selftests
+	@selftests/vm-run --kernel 6.1 -- $(TOP)/selftests/demo
+
+shell:
+	@selftests/install-deps --if-missing
+	@$(MAKE) --no-print-directory modules-all selftests
+	@selftests/vm-run --kernel 6.1 --interactive
+
+clean:
+	rm -rf $(BUILD) aixipc.ko

@@ -1,0 +1,1 @@
+/work/main/module/ids.c

@@ -1,0 +1,1 @@
+/work/main/module/msg.h

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ABI rules every ioctl follows: the handshake, versioning by size,
+ * rejection of unknown commands, flags and reserved fields, and bad
+ * argument pointers.  One test per rejection path.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "aixipc_test.h"
+#include "kselftest_harness.h"
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", AIXIPC_DEVICE,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	close(self->fd);
+}
+
+/* Change the size encoded in an ioctl command, keeping everything else. */
+static unsigned long with_size(unsigned long cmd, unsigned int size)
+{
+	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
+}
+
+static uint64_t param(const char *name)
+{
+	char path[128], buf[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/aixipc/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f || !fgets(buf, sizeof(buf), f)) {
+		if (f)
+			fclose(f);
+		return UINT64_MAX;
+	}
+	fclose(f);
+	return strtoull(buf, NULL, 0);
+}
+
+TEST(device_is_world_accessible)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(AIXIPC_DEVICE, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0666, st.st_mode & 0777);
+}
+
+TEST_F(dev, handshake_reports_abi_features_and_limits)
+{
+	struct aixipc_version v = { 0 };
+
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	EXPECT_EQ(AIXIPC_ABI_VERSION, v.abi_version);
+	EXPECT_TRUE(v.features & AIXIPC_FEATURE_MSG);
+	EXPECT_TRUE(v.features & AIXIPC_FEATURE_LIST);
+	/* The limits in force are the module parameters. */
+	EXPECT_EQ(param("msgmax"), v.limits.msgmax);
+	EXPECT_EQ(param("msgmnb"), v.limits.msgmnb);
+	EXPECT_EQ(param("msgmnm"), v.limits.msgmnm);
+	EXPECT_EQ(param("msgmni"), v.limits.msgmni);
+	EXPECT_EQ(param("semmni"), v.limits.semmni);
+	EXPECT_EQ(param("semmsl"), v.limits.semmsl);
+	EXPECT_EQ(param("semopm"), v.limits.semopm);
+	EXPECT_EQ(param("semvmx"), v.limits.semvmx);
+	EXPECT_EQ(param("semaem"), v.limits.semaem);
+	EXPECT_EQ(param("semume"), v.limits.semume);
+	EXPECT_EQ(param("shmmax"), v.limits.shmmax);
+	EXPECT_EQ(param("shmmin"), v.limits.shmmin);
+	EXPECT_EQ(param("shmmni"), v.limits.shmmni);
+	EXPECT_EQ(param("shmall"), v.limits.shmall);
+}
+
+TEST(default_limits_are_aix_7)
+{
+	EXPECT_EQ(4u << 20, param("msgmax"));
+	EXPECT_EQ(4u << 20, param("msgmnb"));
+	EXPECT_EQ(524288, param("msgmnm"));
+	EXPECT_EQ(1048576, param("msgmni"));
+	EXPECT_EQ(1048576, param("semmni"));
+	EXPECT_EQ(65535, param("semmsl"));
+	EXPECT_EQ(1024, param("semopm"));
+	EXPECT_EQ(32767, param("semvmx"));
+	EXPECT_EQ(16384, param("semaem"));
+	EXPECT_EQ(1024, param("semume"));
+	EXPECT_EQ(1048576, param("shmmni"));
+}
+
+TEST_F(dev, limits_are_read_only_parameters)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat("/sys/module/aixipc/parameters/msgmax", &st));
+	EXPECT_EQ(0444, st.st_mode & 0777);
+}
+
+TEST_F(dev, handshake_nonzero_flags_einval)
+{
+	struct aixipc_version v = { .flags = 1 };
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+}
+
+TEST_F(dev, unknown_command_number_enotty)
+{
+	char buf[64] = { 0 };
+
+	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
+			_IOWR(AIXIPC_IOC_MAGIC, 0x7f, char[64]), buf));
+	/* A number inside the table's range that names no command. */
+	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
+			_IOWR(AIXIPC_IOC_MAGIC, 0x03, char[64]), buf));
+}
+
+TEST_F(dev, foreign_type_byte_enotty)
+{
+	struct aixipc_version v = { 0 };
+
+	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
+			_IOWR('x', 0x00, struct aixipc_version), &v));
+}
+
+TEST_F(dev, wrong_direction_enotty)
+{
+	struct aixipc_version v = { 0 };
+
+	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
+			_IOR(AIXIPC_IOC_MAGIC, 0x00, struct aixipc_version), &v));
+	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
+			_IOW(AIXIPC_IOC_MAGIC, 0x00, struct aixipc_version), &v));
+}
+
+TEST_F(dev, struct_shorter_than_abi_1_einval)
+{
+	struct aixipc_version v = { 0 };
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_VERSION, sizeof(v) - 8), &v));
+}
+
+TEST_F(dev, longer_struct_with_zero_tail_accepted)
+{
+	struct {
+		struct aixipc_version v;
+		uint8_t tail[24];
+	} big;
+
+	memset(&big, 0, sizeof(big));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_VERSION, sizeof(big)), &big));
+	EXPECT_EQ(AIXIPC_ABI_VERSION, big.v.abi_version);
+}
+
+TEST_F(dev, longer_struct_with_nonzero_tail_einval)
+{
+	struct {
+		struct aixipc_version v;
+		uint8_t tail[24];
+	} big;
+
+	memset(&big, 0, sizeof(big));
+	big.tail[23] = 1;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_VERSION, sizeof(big)), &big));
+}
+
+TEST_F(dev, unmapped_argument_efault)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, p));
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, NULL));
+	munmap(p, 4096);
+}
+
+/* An argument that can be read but not written fails before acting. */
+TEST_F(dev, read_only_argument_efault_without_side_effect)
+{
+	struct aixipc_get *g = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int32_t key = 0x5a000000 | (getpid() & 0xffffff);
+
+	ASSERT_NE(MAP_FAILED, g);
+	g->kind = AIXIPC_MSG;
+	g->key = key;
+	g->flags = AIXIPC_CREAT;
+	g->mode = 0600;
+	ASSERT_EQ(0, mprotect(g, 4096, PROT_READ));
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, g));
+	/* Nothing was created. */
+	EXPECT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
+	munmap(g, 4096);
+}
+
+TEST_F(dev, get_unknown_flag_einval)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_MSG, .key = AIXIPC_KEY_PRIVATE,
+		.flags = 1u << 7, .mode = 0600,
+	};
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+}
+
+TEST_F(dev, get_nonzero_reserved_einval)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_MSG, .key = AIXIPC_KEY_PRIVATE,
+		.flags = AIXIPC_CREAT, .mode = 0600, .__reserved = 1,
+	};
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+}
+
+TEST_F(dev, get_unknown_kind_einval)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_NR_KINDS, .key = AIXIPC_KEY_PRIVATE,
+		.flags = AIXIPC_CREAT, .mode = 0600,
+	};
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+}
+
+TEST_F(dev, get_mode_beyond_permission_bits_einval)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_MSG, .key = AIXIPC_KEY_PRIVATE,
+		.flags = AIXIPC_CREAT, .mode = 01600,
+	};
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+}
+
+TEST_F(dev, msgrcv_nonzero_reserved_einval)
+{
+	struct aixipc_msgrcv r = { .id = 0, .__reserved = 1 };
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGRCV, &r));
+}
+
+TEST_F(dev, msgctl_unknown_command_einval)
+{
+	int id = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	struct aixipc_msgctl c = { .id = id, .cmd = 99 };
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGCTL, &c));
+	EXPECT_EQ(0, t_rmid(self->fd, id));
+}
+
+TEST_F(dev, msgctl_set_nonzero_reserved_einval)
+{
+	int id = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	struct aixipc_msqid_ds ds;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_STAT, &ds));
+	ds.__reserved = 1;
+	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
+	ds.__reserved = 0;
+	ds.perm.__reserved = 1;
+	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
+	EXPECT_EQ(0, t_rmid(self->fd, id));
+}
+
+TEST_F(dev, list_nonzero_flags_einval)
+{
+	struct aixipc_list_entry e[1];
+	struct aixipc_list l = {
+		.kind = AIXIPC_MSG, .flags = 1, .entries = (uintptr_t)e,
+		.count = 1, .entry_size = sizeof(e[0]),
+	};
+
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
+}
+
+TEST_HARNESS_MAIN
