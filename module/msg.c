@@ -147,13 +147,42 @@ fault:
 	return ERR_PTR(-EFAULT);
 }
 
-/* Copy the first @len bytes of @msg to user space; may sleep. */
-static int aixipc_msg_store(const struct aixipc_msg *msg, void __user *dst,
-			    size_t len)
+static bool aixipc_msg_type_size_valid(u32 type_size)
 {
+	return type_size == sizeof(s32) || type_size == sizeof(s64);
+}
+
+/* Read the type word of a caller's message buffer (a long: 4 or 8 bytes). */
+static int aixipc_msg_get_type(u64 msgp, u32 type_size, s64 *mtype)
+{
+	s32 t32;
+
+	if (type_size == sizeof(s64))
+		return get_user(*mtype, (s64 __user *)u64_to_user_ptr(msgp));
+	if (get_user(t32, (s32 __user *)u64_to_user_ptr(msgp)))
+		return -EFAULT;
+	*mtype = t32;
+	return 0;
+}
+
+/*
+ * Store @msg's type word and its first @len bytes of text in the caller's
+ * buffer at @msgp; may sleep.
+ */
+static int aixipc_msg_store(const struct aixipc_msg *msg, u64 msgp,
+			    u32 type_size, size_t len)
+{
+	void __user *dst = u64_to_user_ptr(msgp + type_size);
 	const struct aixipc_msgseg *seg;
 	size_t n = min(len, AIXIPC_MSG_DATALEN);
+	int err;
 
+	if (type_size == sizeof(s64))
+		err = put_user((s64)msg->mtype, (s64 __user *)u64_to_user_ptr(msgp));
+	else
+		err = put_user((s32)msg->mtype, (s32 __user *)u64_to_user_ptr(msgp));
+	if (err)
+		return -EFAULT;
 	if (copy_to_user(dst, msg + 1, n))
 		return -EFAULT;
 	dst += n;
@@ -311,17 +340,24 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	struct aixipc_wake wake;
 	struct aixipc_msg *msg;
 	struct aixipc_msq *q;
+	s64 mtype;
 	int err;
 
-	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 ||
-	    !aixipc_msg_type_valid(req->mtype) ||
+	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 || req->__reserved ||
+	    !aixipc_msg_type_size_valid(req->type_size) ||
 	    req->size > aixipc_limits.msgmax)
 		return -EINVAL;
+	err = aixipc_msg_get_type(req->msgp, req->type_size, &mtype);
+	if (err)
+		return err;
+	if (!aixipc_msg_type_valid(mtype))
+		return -EINVAL;
 
-	msg = aixipc_msg_load(u64_to_user_ptr(req->text), req->size);
+	msg = aixipc_msg_load(u64_to_user_ptr(req->msgp + req->type_size),
+			      req->size);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	msg->mtype = req->mtype;
+	msg->mtype = mtype;
 	msg->euid = current_euid();
 	msg->egid = current_egid();
 	msg->pid = task_tgid_vnr(current);
@@ -427,7 +463,8 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 
 	if (req->flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR |
 			   AIXIPC_MSG_EXCEPT) ||
-	    req->id < 0 || (s64)req->size < 0 || req->__reserved)
+	    req->id < 0 || (s64)req->size < 0 || req->__reserved ||
+	    req->__reserved2 || !aixipc_msg_type_size_valid(req->type_size))
 		return -EINVAL;
 
 	r.mode = aixipc_msg_search_mode(req->msgtyp, req->flags, &r.bound);
@@ -491,7 +528,7 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	}
 
 	len = min_t(size_t, msg->len, r.size);
-	if (aixipc_msg_store(msg, u64_to_user_ptr(req->text), len)) {
+	if (aixipc_msg_store(msg, req->msgp, req->type_size, len)) {
 		aixipc_msg_putback(q, msg);
 		aixipc_obj_put(&q->obj);
 		return -EFAULT;

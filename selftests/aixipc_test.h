@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -36,25 +37,50 @@ static inline int t_msgget(int fd, int32_t key, uint32_t flags, uint32_t mode)
 	return err ? err : g.id;
 }
 
-static inline int t_msgsnd(int fd, int id, int64_t mtype, const void *text,
-			   uint64_t size, uint32_t flags)
+/* The classic message buffer: a long type word, then the text. */
+struct t_msgbuf {
+	long mtype;
+	char mtext[];
+};
+
+/* msgsnd of a caller-built buffer (which may be deliberately bad). */
+static inline int t_msgsnd_raw(int fd, int id, const void *msgp,
+			       uint64_t size, uint32_t flags)
 {
 	struct aixipc_msgsnd s = {
-		.id = id, .flags = flags, .mtype = mtype,
-		.text = (uintptr_t)text, .size = size,
+		.id = id, .flags = flags, .msgp = (uintptr_t)msgp,
+		.size = size, .type_size = sizeof(long),
 	};
 
 	return aixipc_ioctl(fd, AIXIPC_IOC_MSGSND, &s);
 }
 
-/* msgrcv: fills *r (may be NULL); returns bytes received, or -errno. */
-static inline long t_msgrcv(int fd, int id, int64_t msgtyp, void *buf,
-			    uint64_t size, uint32_t flags,
-			    struct aixipc_msgrcv *r)
+/* msgsnd of @size bytes at @text with type @mtype. */
+static inline int t_msgsnd(int fd, int id, int64_t mtype, const void *text,
+			   uint64_t size, uint32_t flags)
+{
+	struct t_msgbuf *m = malloc(sizeof(*m) + size);
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	m->mtype = (long)mtype;
+	if (size)
+		memcpy(m->mtext, text, size);
+	err = t_msgsnd_raw(fd, id, m, size, flags);
+	free(m);
+	return err;
+}
+
+/* msgrcv into a caller-built buffer; fills *r (may be NULL). */
+static inline long t_msgrcv_raw(int fd, int id, int64_t msgtyp, void *msgp,
+				uint64_t size, uint32_t flags,
+				struct aixipc_msgrcv *r)
 {
 	struct aixipc_msgrcv req = {
 		.id = id, .flags = flags, .msgtyp = msgtyp,
-		.text = (uintptr_t)buf, .size = size,
+		.msgp = (uintptr_t)msgp, .size = size,
+		.type_size = sizeof(long),
 	};
 	int err = aixipc_ioctl(fd, AIXIPC_IOC_MSGRCV, &req);
 
@@ -63,6 +89,26 @@ static inline long t_msgrcv(int fd, int id, int64_t msgtyp, void *buf,
 	if (r)
 		*r = req;
 	return (long)req.length;
+}
+
+/*
+ * msgrcv of up to @size bytes of text into @buf; fills *r (may be NULL).
+ * Returns bytes received, or -errno.
+ */
+static inline long t_msgrcv(int fd, int id, int64_t msgtyp, void *buf,
+			    uint64_t size, uint32_t flags,
+			    struct aixipc_msgrcv *r)
+{
+	struct t_msgbuf *m = malloc(sizeof(*m) + size);
+	long n;
+
+	if (!m)
+		return -ENOMEM;
+	n = t_msgrcv_raw(fd, id, msgtyp, m, size, flags, r);
+	if (n > 0)
+		memcpy(buf, m->mtext, (size_t)n);
+	free(m);
+	return n;
 }
 
 static inline int t_msgctl(int fd, int id, uint32_t cmd,

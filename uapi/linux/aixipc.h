@@ -113,13 +113,21 @@ struct aixipc_get {
 	__u32 __reserved;
 };
 
+/*
+ * Messages travel in the caller's own buffer, as for the classic calls: a
+ * type word of type_size bytes (sizeof(long) of the caller: 4 or 8), then
+ * the text.  The module reads and writes the type word itself, so a bad
+ * buffer fails with EFAULT instead of crashing the caller's library.
+ */
+
 /* AIXIPC_IOC_MSGSND */
 struct aixipc_msgsnd {
 	__s32 id;
 	__u32 flags;		/* AIXIPC_NOWAIT */
-	__s64 mtype;		/* 1 .. 0x7fffffff: AIX keeps 32-bit types */
-	__u64 text;		/* user pointer to the message text */
+	__u64 msgp;		/* user pointer: type word, then text */
 	__u64 size;		/* bytes of text, at most msgmax */
+	__u32 type_size;	/* 4 or 8; the type must be 1 .. 0x7fffffff */
+	__u32 __reserved;
 };
 
 /* AIXIPC_IOC_MSGRCV: msgrcv and AIX msgxrcv. */
@@ -127,16 +135,18 @@ struct aixipc_msgrcv {
 	__s32 id;
 	__u32 flags;		/* AIXIPC_NOWAIT, _MSG_NOERROR, _MSG_EXCEPT */
 	__s64 msgtyp;		/* 0, > 0: that type, < 0: lowest <= |msgtyp| */
-	__u64 text;		/* user pointer to the receive buffer */
-	__u64 size;		/* bytes available there */
+	__u64 msgp;		/* user pointer: type word, then text */
+	__u64 size;		/* bytes of text the buffer holds */
+	__u32 type_size;	/* 4 or 8 */
+	__u32 __reserved;
 	/* out: the message taken, with msgxrcv's metadata */
 	__s64 mtype;
-	__u64 length;		/* bytes stored at text */
+	__u64 length;		/* bytes of text stored */
 	__s64 stime;		/* when it was sent */
 	__u32 uid;		/* sender's effective uid */
 	__u32 gid;		/* sender's effective gid */
 	__s32 pid;		/* sender's process id */
-	__u32 __reserved;
+	__u32 __reserved2;
 };
 
 /* Status of a message queue (IPC_STAT, IPC_SET, listing). */
