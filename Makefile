@@ -36,12 +36,17 @@ WARN := -Wall -Wextra -Werror
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 KSELFTEST := $(BUILD)/kselftest
 TEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -I$(TOP)/uapi -isystem $(KSELFTEST) -I$(TOP)/selftests
+TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
+LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
+LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
+TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-demo)
+
 TESTS := uapi_test msg_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 
 .PHONY: all module modules-all selftests tools check demo shell deps help clean
 
-all: module selftests
+all: module selftests tools
 
 help:
 	@sed -n '3,9p' Makefile
@@ -83,6 +88,27 @@ $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(
 	@mkdir -p $(@D)
 	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
 
+tools: $(TOOLS)
+
+$(BUILD)/tools/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-soname,libaixipc.so.1 -o $@ $(LIB_SRCS)
+
+$(BUILD)/tools/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(BUILD)/tools/obj
+	@rm -f $@
+	for f in $(LIB_SRCS); do \
+		$(CC) $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools/obj/$$(basename $${f%.c}).o || exit; \
+	done
+	ar rcs $@ $(BUILD)/tools/obj/*.o
+
+$(BUILD)/tools/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+$(BUILD)/tools/aixipc-demo: $(TOP)/tools/demo/demo.c $(BUILD)/tools/libaixipc.a
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
+
 deps:
 	selftests/install-deps
 
@@ -90,17 +116,17 @@ deps:
 # the kernel versions are read after the install.
 check:
 	@selftests/install-deps --if-missing
-	@$(MAKE) --no-print-directory modules-all selftests
+	@$(MAKE) --no-print-directory modules-all selftests tools
 	@selftests/check $(TEST_KERNELS)
 
 demo:
 	@selftests/install-deps --if-missing
-	@$(MAKE) --no-print-directory modules-all selftests
-	@selftests/vm-run --kernel 6.1 -- $(TOP)/selftests/demo
+	@$(MAKE) --no-print-directory modules-all tools
+	@selftests/vm-run --kernel 6.1 -- env PATH=$(BUILD)/tools:/usr/bin:/bin aixipc-demo
 
 shell:
 	@selftests/install-deps --if-missing
-	@$(MAKE) --no-print-directory modules-all selftests
+	@$(MAKE) --no-print-directory modules-all selftests tools
 	@selftests/vm-run --kernel 6.1 --interactive
 
 clean:

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <aixipc.h>: the AIX System V IPC extensions served by libaixipc.
+ *
+ * Programs ported from AIX include this beside <sys/msg.h>, <sys/sem.h>
+ * and <sys/shm.h> and link with -laixipc.  The classic calls keep glibc's
+ * ABI (struct layouts and constants), so unmodified Linux programs can use
+ * the library through LD_PRELOAD; the AIX-only extensions live here.
+ */
+#ifndef _AIXIPC_H
+#define _AIXIPC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * msgxrcv(): msgrcv() that also returns the send time and the sender's
+ * effective uid, effective gid and process id, in front of the type.
+ */
+struct msgxbuf {
+	time_t mtime;		/* when the message was sent */
+	uid_t muid;		/* sender's effective user id */
+	gid_t mgid;		/* sender's effective group id */
+	pid_t mpid;		/* sender's process id */
+	long mtype;		/* message type */
+	char mtext[1];		/* message text, msgsz bytes of room */
+};
+
+/* Size of the msgxbuf header in front of mtext. */
+#define MSGXBUFSIZE	offsetof(struct msgxbuf, mtext)
+
+ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
+		int msgflg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _AIXIPC_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libaixipc internals: the device and safe access to callers' memory. */
+#ifndef AIXIPC_LIB_INTERNAL_H
+#define AIXIPC_LIB_INTERNAL_H
+
+#include <stddef.h>
+
+#include <linux/aixipc.h>
+
+#define AIXIPC_EXPORT __attribute__((visibility("default")))
+
+/* The process's /dev/aixipc descriptor, or -1 with errno ENOSYS. */
+int aixipc_dev(void);
+
+/* One ioctl; returns 0, or -1 with errno set. */
+int aixipc_call(unsigned long cmd, void *arg);
+
+/*
+ * Copy to or from a caller's buffer without trusting it: -1 with errno
+ * EFAULT when it is not mapped (or not writable), as a system call would.
+ */
+int aixipc_copy_out(void *dst, const void *src, size_t n);
+int aixipc_copy_in(void *dst, const void *src, size_t n);
+
+/* glibc's IPC_PRIVATE (0) is aixipc's -1; every other key is itself. */
+static inline int aixipc_key(int key)
+{
+	return key == 0 ? AIXIPC_KEY_PRIVATE : key;
+}
+
+/* And back, for IPC_STAT: private objects report glibc's IPC_PRIVATE. */
+static inline int aixipc_key_out(int key)
+{
+	return key == AIXIPC_KEY_PRIVATE ? 0 : key;
+}
+
+#endif /* AIXIPC_LIB_INTERNAL_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Message queues: msgget, msgsnd, msgrcv, msgctl with glibc's ABI, and
+ * AIX's msgxrcv.  Each call fills one UAPI struct and makes one ioctl.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/msg.h>
+
+#include "aixipc.h"
+#include "internal.h"
+
+AIXIPC_EXPORT int msgget(key_t key, int msgflg)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_MSG,
+		.key = aixipc_key(key),
+		.flags = (msgflg & IPC_CREAT ? AIXIPC_CREAT : 0) |
+			 (msgflg & IPC_EXCL ? AIXIPC_EXCL : 0),
+		.mode = msgflg & 0777,
+	};
+
+	return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
+}
+
+AIXIPC_EXPORT int msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	struct aixipc_msgsnd s = {
+		.id = msqid,
+		.flags = msgflg & IPC_NOWAIT ? AIXIPC_NOWAIT : 0,
+		.msgp = (uintptr_t)msgp,
+		.size = msgsz,
+		.type_size = sizeof(long),
+	};
+
+	return aixipc_call(AIXIPC_IOC_MSGSND, &s);
+}
+
+static int rcv_flags(int msgflg)
+{
+	return (msgflg & IPC_NOWAIT ? AIXIPC_NOWAIT : 0) |
+	       (msgflg & MSG_NOERROR ? AIXIPC_MSG_NOERROR : 0) |
+	       (msgflg & MSG_EXCEPT ? AIXIPC_MSG_EXCEPT : 0);
+}
+
+AIXIPC_EXPORT ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+			     int msgflg)
+{
+	struct aixipc_msgrcv r = {
+		.id = msqid,
+		.flags = rcv_flags(msgflg),
+		.msgtyp = msgtyp,
+		.msgp = (uintptr_t)msgp,
+		.size = msgsz,
+		.type_size = sizeof(long),
+	};
+
+	return aixipc_call(AIXIPC_IOC_MSGRCV, &r) ? -1 : (ssize_t)r.length;
+}
+
+/*
+ * The module stores the type word and text at mtype's address; the header
+ * in front of it is written here.  The header is checked for writability
+ * first, so a bad buffer fails before a message is taken.
+ */
+AIXIPC_EXPORT ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz,
+			      long msgtyp, int msgflg)
+{
+	struct msgxbuf hdr;
+	struct aixipc_msgrcv r = {
+		.id = msqid,
+		.flags = rcv_flags(msgflg),
+		.msgtyp = msgtyp,
+		.msgp = (uintptr_t)msgp + offsetof(struct msgxbuf, mtype),
+		.size = msgsz,
+		.type_size = sizeof(long),
+	};
+
+	if (aixipc_copy_in(&hdr, msgp, offsetof(struct msgxbuf, mtype)) ||
+	    aixipc_copy_out(msgp, &hdr, offsetof(struct msgxbuf, mtype)))
+		return -1;
+	if (aixipc_call(AIXIPC_IOC_MSGRCV, &r))
+		return -1;
+	hdr.mtime = (time_t)r.stime;
+	hdr.muid = r.uid;
+	hdr.mgid = r.gid;
+	hdr.mpid = r.pid;
+	if (aixipc_copy_out(msgp, &hdr, offsetof(struct msgxbuf, mtype)))
+		return -1;
+	return (ssize_t)r.length;
+}
+
+static void ds_to_glibc(const struct aixipc_msqid_ds *in, struct msqid_ds *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->msg_perm.__key = aixipc_key_out(in->perm.key);
+	out->msg_perm.uid = in->perm.uid;
+	out->msg_perm.gid = in->perm.gid;
+	out->msg_perm.cuid = in->perm.cuid;
+	out->msg_perm.cgid = in->perm.cgid;
+	out->msg_perm.mode = in->perm.mode;
+	out->msg_perm.__seq = in->perm.seq;
+	out->msg_stime = in->stime;
+	out->msg_rtime = in->rtime;
+	out->msg_ctime = in->ctime;
+	out->__msg_cbytes = in->cbytes;
+	out->msg_qnum = in->qnum;
+	out->msg_qbytes = in->qbytes;
+	out->msg_lspid = in->lspid;
+	out->msg_lrpid = in->lrpid;
+}
+
+AIXIPC_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)
+{
+	struct aixipc_msgctl c = { .id = msqid };
+	struct msqid_ds ds;
+
+	switch (cmd) {
+	case IPC_STAT:
+		c.cmd = AIXIPC_IPC_STAT;
+		if (aixipc_call(AIXIPC_IOC_MSGCTL, &c))
+			return -1;
+		ds_to_glibc(&c.ds, &ds);
+		return aixipc_copy_out(buf, &ds, sizeof(ds));
+	case IPC_SET:
+		if (aixipc_copy_in(&ds, buf, sizeof(ds)))
+			return -1;
+		c.cmd = AIXIPC_IPC_SET;
+		c.ds.perm.uid = ds.msg_perm.uid;
+		c.ds.perm.gid = ds.msg_perm.gid;
+		c.ds.perm.mode = ds.msg_perm.mode & 0777;
+		c.ds.qbytes = ds.msg_qbytes;
+		return aixipc_call(AIXIPC_IOC_MSGCTL, &c);
+	case IPC_RMID:
+		c.cmd = AIXIPC_IPC_RMID;
+		return aixipc_call(AIXIPC_IOC_MSGCTL, &c);
+	}
+	errno = EINVAL;
+	return -1;
+}
