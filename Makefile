@@ -28,7 +28,8 @@ ifeq ($(origin KDIR),undefined)
 endif
 KVER := $(notdir $(patsubst %/build,%,$(patsubst %/,%,$(KDIR))))
 
-MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch]) $(TOP)/uapi/linux/aixipc.h $(TOP)/Kbuild
+MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch] $(TOP)/module/tests/*.c) \
+	$(TOP)/uapi/linux/aixipc.h $(TOP)/Kbuild
 
 # Userspace: C11 (GNU dialect where the kselftest harness needs it).
 CC ?= gcc
@@ -57,10 +58,11 @@ module: $(BUILD)/$(KVER)/aixipc.ko
 
 # One build tree per kernel, made of links to the sources.
 $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
-	@mkdir -p $(BUILD)/$*/module
+	@mkdir -p $(BUILD)/$*/module/tests
 	@ln -sf $(TOP)/Kbuild $(BUILD)/$*/Kbuild
 	@ln -sfn $(TOP)/uapi $(BUILD)/$*/uapi
-	@for f in $(TOP)/module/*.[ch]; do ln -sf $$f $(BUILD)/$*/module/; done
+	@cd $(TOP) && for f in module/*.[ch] module/tests/*.c; do \
+		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
 	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
 		M=$(BUILD)/$* W=1 modules
 

@@ -1,0 +1,1 @@
+/work/main/module/tests/aixipc_kunit.c
