@@ -1,1 +1,0 @@
-cmd_/work/main/build/6.1.0-50-amd64/aixipc.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/build/6.1.0-50-amd64/aixipc.ko /work/main/build/6.1.0-50-amd64/aixipc.o /work/main/build/6.1.0-50-amd64/aixipc.mod.o;  true

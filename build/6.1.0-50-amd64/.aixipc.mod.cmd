@@ -1,1 +1,0 @@
-cmd_/work/main/build/6.1.0-50-amd64/aixipc.mod := printf '%s\n'   module/main.o module/ids.o module/msg.o | awk '!x[$$0]++ { print("/work/main/build/6.1.0-50-amd64/"$$0) }' > /work/main/build/6.1.0-50-amd64/aixipc.mod

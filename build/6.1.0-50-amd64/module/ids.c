@@ -1,1 +1,0 @@
-/work/main/module/ids.c

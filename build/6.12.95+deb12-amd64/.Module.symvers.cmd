@@ -1,1 +1,0 @@
-savedcmd_/work/main/build/6.12.95+deb12-amd64/Module.symvers :=  scripts/mod/modpost -M -m      -W -o /work/main/build/6.12.95+deb12-amd64/Module.symvers -T /work/main/build/6.12.95+deb12-amd64/modules.order -i Module.symvers -e 

@@ -1,1 +1,0 @@
-savedcmd_/work/main/build/6.12.95+deb12-amd64/aixipc.ko := x86_64-linux-gnu-ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/build/6.12.95+deb12-amd64/aixipc.ko /work/main/build/6.12.95+deb12-amd64/aixipc.o /work/main/build/6.12.95+deb12-amd64/aixipc.mod.o /work/main/build/6.12.95+deb12-amd64/.module-common.o

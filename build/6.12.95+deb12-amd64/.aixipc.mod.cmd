@@ -1,1 +1,0 @@
-savedcmd_/work/main/build/6.12.95+deb12-amd64/aixipc.mod := printf '%s\n'   module/main.o module/ids.o module/msg.o | awk '!x[$$0]++ { print("/work/main/build/6.12.95+deb12-amd64/"$$0) }' > /work/main/build/6.12.95+deb12-amd64/aixipc.mod

@@ -1,1 +1,0 @@
-/work/main/module/tests/aixipc_kunit.c
