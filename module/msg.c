@@ -197,34 +197,6 @@ static int aixipc_msg_store(const struct aixipc_msg *msg, u64 msgp,
 	return 0;
 }
 
-/*
- * Give @msg to the first blocked receiver that wants it.  Receivers whose
- * buffer is too small (and did not ask for MSG_NOERROR) fail with E2BIG on
- * the way, as on Linux.  Return: true when handed over.  q->obj.lock held.
- */
-static bool aixipc_msg_handoff(struct aixipc_msq *q, struct aixipc_msg *msg,
-			       struct aixipc_wake *wake)
-{
-	struct aixipc_msg_receiver *r, *tmp;
-
-	list_for_each_entry_safe(r, tmp, &q->receivers, list) {
-		if (!aixipc_msg_type_matches(r->mode, r->bound, msg->mtype))
-			continue;
-		list_del(&r->list);
-		aixipc_wake_add(wake, r->task);
-		if (msg->len > r->size && !(r->flags & AIXIPC_MSG_NOERROR)) {
-			r->status = -E2BIG;
-			continue;
-		}
-		r->msg = msg;
-		r->status = 0;
-		q->lrpid = r->pid;
-		q->rtime = ktime_get_real_seconds();
-		return true;
-	}
-	return false;
-}
-
 /* Put @msg on the queue in arrival order and charge it.  q->obj.lock held. */
 static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 {
@@ -246,20 +218,80 @@ static bool aixipc_msg_fits(const struct aixipc_msq *q,
 	       q->qnum + 1 <= aixipc_limits.msgmnm;
 }
 
+static bool aixipc_msg_wants(const struct aixipc_msg_receiver *r,
+			     const struct aixipc_msg *msg)
+{
+	return aixipc_msg_type_matches(r->mode, r->bound, msg->mtype);
+}
+
+static bool aixipc_msg_has_room(const struct aixipc_msg_receiver *r,
+				const struct aixipc_msg *msg)
+{
+	return msg->len <= r->size || (r->flags & AIXIPC_MSG_NOERROR);
+}
+
+/**
+ * aixipc_msg_deliver - admit a message
+ * @q: the queue, locked
+ * @msg: the message
+ * @force: queue it even if the queue is full (a message put back)
+ * @wake: tasks to wake after unlocking
+ *
+ * The first blocked receiver that wants @msg and has room for it takes it
+ * directly (it takes no room on the queue); otherwise it is queued if it
+ * fits.  Once it is delivered either way, blocked receivers ahead of the
+ * taker that want it but whose buffer is too small fail with E2BIG, as on
+ * Linux.  A message that is not admitted disturbs nobody.
+ *
+ * Return: true when delivered.
+ */
+static bool aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
+			       bool force, struct aixipc_wake *wake)
+{
+	struct aixipc_msg_receiver *r, *tmp, *taker = NULL;
+
+	list_for_each_entry(r, &q->receivers, list) {
+		if (aixipc_msg_wants(r, msg) && aixipc_msg_has_room(r, msg)) {
+			taker = r;
+			break;
+		}
+	}
+	if (!taker) {
+		if (!force && !aixipc_msg_fits(q, msg))
+			return false;
+		aixipc_msg_enqueue(q, msg);
+	}
+
+	list_for_each_entry_safe(r, tmp, &q->receivers, list) {
+		if (r == taker)
+			break;
+		if (!aixipc_msg_wants(r, msg))
+			continue;
+		list_del(&r->list);
+		r->status = -E2BIG;
+		aixipc_wake_add(wake, r->task);
+	}
+	if (taker) {
+		list_del(&taker->list);
+		taker->msg = msg;
+		taker->status = 0;
+		q->lrpid = taker->pid;
+		q->rtime = ktime_get_real_seconds();
+		aixipc_wake_add(wake, taker->task);
+	}
+	return true;
+}
+
 /*
- * Admit a new message: straight to a waiting receiver (it takes no room on
- * the queue), else onto the queue if it fits.  Return: false when it does
- * not fit.  q->obj.lock held.
+ * Admit a new message (see aixipc_msg_deliver()) and record the send.
+ * Return: false when it does not fit.  q->obj.lock held.
  */
 static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
 				   struct aixipc_wake *wake)
 {
 	msg->seqno = q->next_seqno;
-	if (!aixipc_msg_handoff(q, msg, wake)) {
-		if (!aixipc_msg_fits(q, msg))
-			return false;
-		aixipc_msg_enqueue(q, msg);
-	}
+	if (!aixipc_msg_deliver(q, msg, false, wake))
+		return false;
 	q->next_seqno++;
 	msg->stime = ktime_get_real_seconds();
 	q->lspid = msg->pid;
@@ -387,12 +419,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	s.status = AIXIPC_WAITING;
 	list_add_tail(&s.list, &q->senders);
 	aixipc_obj_get(&q->obj);
-	/* Receivers failed with E2BIG on the way get their wakeup first. */
-	if (wake.n) {
-		spin_unlock(&q->obj.lock);
-		aixipc_wake_all(&wake);
-		spin_lock(&q->obj.lock);
-	}
+	/* A message that is not admitted wakes nobody: nothing to wake yet. */
 	while (s.status == AIXIPC_WAITING) {
 		if (signal_pending(current)) {
 			list_del(&s.list);
@@ -434,8 +461,7 @@ static void aixipc_msg_putback(struct aixipc_msq *q, struct aixipc_msg *msg)
 		aixipc_msg_free(msg);
 		return;
 	}
-	if (!aixipc_msg_handoff(q, msg, &wake))
-		aixipc_msg_enqueue(q, msg);
+	aixipc_msg_deliver(q, msg, true, &wake);
 	spin_unlock(&q->obj.lock);
 	aixipc_wake_all(&wake);
 }

@@ -185,8 +185,8 @@ struct aixipc_list_entry {
  * AIXIPC_IOC_LIST: enumerate live objects of one kind, in slot order.
  * Start with cursor 0; each call fills up to count entries and advances the
  * cursor; an answer with count 0 ends the walk.  A full walk costs time
- * linear in the number of objects.  Only objects the caller may read are
- * listed (as ipcs shows only what IPC_STAT would allow).
+ * linear in the number of objects.  Like Linux's /proc/sysvipc, it lists
+ * every object whatever its permissions: ipcs shows them all.
  */
 struct aixipc_list {
 	__u32 kind;
