@@ -195,8 +195,10 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 	spin_lock_init(&obj->lock);
 	obj->deleted = false;
 	obj->key = req->key;
-	obj->uid = obj->cuid = current_euid();
-	obj->gid = obj->cgid = current_egid();
+	obj->uid = current_euid();
+	obj->cuid = obj->uid;
+	obj->gid = current_egid();
+	obj->cgid = obj->gid;
 	obj->mode = req->mode;
 	obj->ctime = ktime_get_real_seconds();
 	refcount_set(&obj->ref, 1);

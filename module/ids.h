@@ -18,6 +18,7 @@
 #ifndef _AIXIPC_IDS_H
 #define _AIXIPC_IDS_H
 
+#include <linux/bits.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
 #include <linux/refcount.h>
@@ -34,9 +35,9 @@
  * EINVAL instead of reaching the new object.
  */
 #define AIXIPC_SLOT_BITS	20
-#define AIXIPC_MAX_SLOTS	(1U << AIXIPC_SLOT_BITS)
+#define AIXIPC_MAX_SLOTS	BIT(AIXIPC_SLOT_BITS)
 #define AIXIPC_SEQ_BITS		(31 - AIXIPC_SLOT_BITS)
-#define AIXIPC_SEQ_MASK		((1U << AIXIPC_SEQ_BITS) - 1)
+#define AIXIPC_SEQ_MASK		(BIT(AIXIPC_SEQ_BITS) - 1)
 
 static inline int aixipc_id_make(unsigned int seq, unsigned int slot)
 {
@@ -116,7 +117,7 @@ struct aixipc_kind_ops {
 };
 
 struct aixipc_obj {
-	spinlock_t lock;
+	spinlock_t lock;		/* guards [lock] fields and the facility's state */
 	bool deleted;			/* [lock] set once, by IPC_RMID */
 	int id;				/* constant once published */
 	s32 key;			/* constant */

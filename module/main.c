@@ -124,15 +124,19 @@ struct aixipc_ioctl {
 	int (*fn)(struct aixipc_ns *ns, void *arg);
 };
 
-#define AIXIPC_IOCTL(c, s, f) [_IOC_NR(c)] = { .cmd = c, .size = sizeof(s), .fn = f }
-
 static const struct aixipc_ioctl aixipc_ioctls[] = {
-	AIXIPC_IOCTL(AIXIPC_IOC_VERSION, struct aixipc_version, aixipc_version),
-	AIXIPC_IOCTL(AIXIPC_IOC_GET, struct aixipc_get, aixipc_ioc_get),
-	AIXIPC_IOCTL(AIXIPC_IOC_LIST, struct aixipc_list, aixipc_ioc_list),
-	AIXIPC_IOCTL(AIXIPC_IOC_MSGSND, struct aixipc_msgsnd, aixipc_ioc_msgsnd),
-	AIXIPC_IOCTL(AIXIPC_IOC_MSGRCV, struct aixipc_msgrcv, aixipc_ioc_msgrcv),
-	AIXIPC_IOCTL(AIXIPC_IOC_MSGCTL, struct aixipc_msgctl, aixipc_ioc_msgctl),
+	[_IOC_NR(AIXIPC_IOC_VERSION)] = { AIXIPC_IOC_VERSION,
+		sizeof(struct aixipc_version), aixipc_version },
+	[_IOC_NR(AIXIPC_IOC_GET)] = { AIXIPC_IOC_GET,
+		sizeof(struct aixipc_get), aixipc_ioc_get },
+	[_IOC_NR(AIXIPC_IOC_LIST)] = { AIXIPC_IOC_LIST,
+		sizeof(struct aixipc_list), aixipc_ioc_list },
+	[_IOC_NR(AIXIPC_IOC_MSGSND)] = { AIXIPC_IOC_MSGSND,
+		sizeof(struct aixipc_msgsnd), aixipc_ioc_msgsnd },
+	[_IOC_NR(AIXIPC_IOC_MSGRCV)] = { AIXIPC_IOC_MSGRCV,
+		sizeof(struct aixipc_msgrcv), aixipc_ioc_msgrcv },
+	[_IOC_NR(AIXIPC_IOC_MSGCTL)] = { AIXIPC_IOC_MSGCTL,
+		sizeof(struct aixipc_msgctl), aixipc_ioc_msgctl },
 };
 
 union aixipc_ioctl_arg {

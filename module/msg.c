@@ -466,6 +466,46 @@ static void aixipc_msg_putback(struct aixipc_msq *q, struct aixipc_msg *msg)
 	aixipc_wake_all(&wake);
 }
 
+/*
+ * Block receiver @r until a sender hands it a message, IPC_RMID or a
+ * signal.  Called with q->obj.lock held; returns with it released.
+ * Return: 0 with r->msg set and a reference on the queue kept for a
+ * putback, or -EIDRM/-E2BIG/-ERESTARTNOHAND with no reference kept.
+ */
+static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
+{
+	struct aixipc_wake wake;
+
+	aixipc_wake_init(&wake);
+	r->task = current;
+	r->status = AIXIPC_WAITING;
+	r->msg = NULL;
+	list_add_tail(&r->list, &q->receivers);
+	aixipc_obj_get(&q->obj);
+	/* A blocked sender may hold just what this receiver wants. */
+	aixipc_msg_admit_senders(q, &wake);
+	if (wake.n) {
+		spin_unlock(&q->obj.lock);
+		aixipc_wake_all(&wake);
+		spin_lock(&q->obj.lock);
+	}
+	while (r->status == AIXIPC_WAITING) {
+		if (signal_pending(current)) {
+			list_del(&r->list);
+			r->status = -ERESTARTNOHAND;
+			break;
+		}
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&q->obj.lock);
+		schedule();
+		spin_lock(&q->obj.lock);
+	}
+	spin_unlock(&q->obj.lock);
+	if (r->status)
+		aixipc_obj_put(&q->obj);
+	return r->status;
+}
+
 /**
  * aixipc_msgrcv - AIXIPC_IOC_MSGRCV (msgrcv and msgxrcv)
  * @ns: the namespace
@@ -507,50 +547,26 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 		return err;
 	}
 
-	aixipc_wake_init(&wake);
 	msg = aixipc_msg_find(q, r.mode, r.bound);
-	if (msg) {
-		if (msg->len > r.size && !(r.flags & AIXIPC_MSG_NOERROR)) {
+	if (!msg && (r.flags & AIXIPC_NOWAIT)) {
+		spin_unlock(&q->obj.lock);
+		return -ENOMSG;
+	}
+	if (!msg) {
+		err = aixipc_msg_wait(q, &r);
+		if (err)
+			return err;
+		msg = r.msg;
+	} else {
+		if (!aixipc_msg_has_room(&r, msg)) {
 			spin_unlock(&q->obj.lock);
-			return -E2BIG;
+			return -E2BIG;	/* the message stays queued */
 		}
+		aixipc_wake_init(&wake);
 		aixipc_msg_dequeue(q, msg, r.pid, &wake);
 		aixipc_obj_get(&q->obj);	/* for a putback */
 		spin_unlock(&q->obj.lock);
 		aixipc_wake_all(&wake);
-	} else if (r.flags & AIXIPC_NOWAIT) {
-		spin_unlock(&q->obj.lock);
-		return -ENOMSG;
-	} else {
-		r.task = current;
-		r.status = AIXIPC_WAITING;
-		r.msg = NULL;
-		list_add_tail(&r.list, &q->receivers);
-		aixipc_obj_get(&q->obj);
-		/* A blocked sender may hold just what this receiver wants. */
-		aixipc_msg_admit_senders(q, &wake);
-		if (wake.n) {
-			spin_unlock(&q->obj.lock);
-			aixipc_wake_all(&wake);
-			spin_lock(&q->obj.lock);
-		}
-		while (r.status == AIXIPC_WAITING) {
-			if (signal_pending(current)) {
-				list_del(&r.list);
-				r.status = -ERESTARTNOHAND;
-				break;
-			}
-			__set_current_state(TASK_INTERRUPTIBLE);
-			spin_unlock(&q->obj.lock);
-			schedule();
-			spin_lock(&q->obj.lock);
-		}
-		spin_unlock(&q->obj.lock);
-		if (r.status) {
-			aixipc_obj_put(&q->obj);
-			return r.status;
-		}
-		msg = r.msg;
 	}
 
 	len = min_t(size_t, msg->len, r.size);

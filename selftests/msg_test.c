@@ -259,7 +259,10 @@ static int wait_status(int fd, int id, uint32_t mask, bool set)
 	return -1;
 }
 
-/* Poll until @pid sleeps in the kernel function @fn (per its wchan). */
+/*
+ * Poll until @pid sleeps in a kernel function whose name starts with @fn
+ * (per its wchan): a prefix, so the module may name its helpers freely.
+ */
 static int wait_sleeping_in(pid_t pid, const char *fn)
 {
 	char path[64], buf[128];
@@ -275,7 +278,7 @@ static int wait_sleeping_in(pid_t pid, const char *fn)
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
 		buf[n] = 0;
-		if (!strcmp(buf, fn))
+		if (!strncmp(buf, fn, strlen(fn)))
 			return 0;
 		if (waitpid(pid, NULL, WNOHANG | __WALL) == pid)
 			return -1;	/* it died (and is reaped) */
@@ -286,14 +289,14 @@ static int wait_sleeping_in(pid_t pid, const char *fn)
 
 static int wait_rcv_blocked(int fd, int id, pid_t pid)
 {
-	if (wait_sleeping_in(pid, "aixipc_msgrcv"))
+	if (wait_sleeping_in(pid, "aixipc_msg"))
 		return -1;
 	return wait_status(fd, id, AIXIPC_MSG_RWAIT, true);
 }
 
 static int wait_snd_blocked(int fd, int id, pid_t pid)
 {
-	if (wait_sleeping_in(pid, "aixipc_msgsnd"))
+	if (wait_sleeping_in(pid, "aixipc_msg"))
 		return -1;
 	return wait_status(fd, id, AIXIPC_MSG_WWAIT, true);
 }

@@ -33,8 +33,8 @@
 #define AIXIPC_NR_KINDS		3
 
 /* Bits of aixipc_version.features. */
-#define AIXIPC_FEATURE_MSG	(1ULL << 0)	/* message queues */
-#define AIXIPC_FEATURE_LIST	(1ULL << 1)	/* AIXIPC_IOC_LIST */
+#define AIXIPC_FEATURE_MSG	0x1ULL	/* message queues */
+#define AIXIPC_FEATURE_LIST	0x2ULL	/* AIXIPC_IOC_LIST */
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -44,13 +44,13 @@
 #define AIXIPC_KEY_PRIVATE	(-1)
 
 /* aixipc_get.flags */
-#define AIXIPC_CREAT		(1U << 0)
-#define AIXIPC_EXCL		(1U << 1)
+#define AIXIPC_CREAT		0x1U
+#define AIXIPC_EXCL		0x2U
 
 /* Flags of the blocking operations. */
-#define AIXIPC_NOWAIT		(1U << 0)	/* msgsnd, msgrcv */
-#define AIXIPC_MSG_NOERROR	(1U << 1)	/* msgrcv: truncate, no E2BIG */
-#define AIXIPC_MSG_EXCEPT	(1U << 2)	/* msgrcv: first type != msgtyp */
+#define AIXIPC_NOWAIT		0x1U	/* msgsnd, msgrcv */
+#define AIXIPC_MSG_NOERROR	0x2U	/* msgrcv: truncate, no E2BIG */
+#define AIXIPC_MSG_EXCEPT	0x4U	/* msgrcv: first type != msgtyp */
 
 /* *_ctl commands. */
 #define AIXIPC_IPC_RMID		0
@@ -58,8 +58,8 @@
 #define AIXIPC_IPC_STAT		2
 
 /* aixipc_msqid_ds.status: what ipcs shows as the R and S mode flags. */
-#define AIXIPC_MSG_RWAIT	(1U << 0)	/* a receiver is blocked */
-#define AIXIPC_MSG_WWAIT	(1U << 1)	/* a sender is blocked */
+#define AIXIPC_MSG_RWAIT	0x1U	/* a receiver is blocked */
+#define AIXIPC_MSG_WWAIT	0x2U	/* a sender is blocked */
 
 /* Limits in force; each is a module parameter of the same name. */
 struct aixipc_limits {
