@@ -1,7 +1,10 @@
 # aixipc: AIX-compatible System V IPC for Linux.
 #
 #   make            module for KDIR, selftests, tools
-#   make check      everything, then the test suite in a VM per test kernel
+#   make check      everything, then the suites in a VM per test kernel:
+#                   Debian's 6.1 and 6.12, and a debug kernel (KUnit, KASAN,
+#                   lockdep, kmemleak, failslab) built once and cached
+#   make check-stock / check-debug   one tier only
 #   make demo       a short end-to-end demonstration in a VM
 #   make shell      an interactive VM shell with the module loaded
 #   make deps       install what the build and tests need (Debian 12, root)
@@ -42,10 +45,19 @@ LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-demo)
 
-TESTS := uapi_test msg_test
+TESTS := uapi_test msg_test chaos_test lifecycle_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
+# Tests that need the debug kernel (failslab), run by its tier only.
+DEBUG_TESTS := fault_test
+DEBUG_TEST_BINS := $(addprefix $(BUILD)/selftests-debug/,$(DEBUG_TESTS) $(addsuffix -m32,$(DEBUG_TESTS)))
+FUZZ := $(BUILD)/fuzz/fuzz
 
-.PHONY: all module modules-all selftests tools check demo shell deps help clean
+# The debug tier's kernel tree (selftests/debug-kernel prints it).
+DEBUG_KDIR ?=
+kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
+
+.PHONY: all module modules-all debug-modules selftests tools check check-stock \
+	check-debug demo shell deps help clean
 
 all: module selftests tools
 
@@ -63,8 +75,14 @@ $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
 	@ln -sfn $(TOP)/uapi $(BUILD)/$*/uapi
 	@cd $(TOP) && for f in module/*.[ch] module/tests/*.c; do \
 		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
-	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
-		M=$(BUILD)/$* W=1 modules
+	$(MAKE) -C $(call kdir_for,$*) M=$(BUILD)/$* W=1 modules
+
+# The module (and, where the kernel has KUnit, its test module) for the
+# debug kernel: make debug-modules DEBUG_KDIR=<tree>.
+debug-modules:
+	@test -n "$(DEBUG_KDIR)" || { echo "DEBUG_KDIR is not set" >&2; exit 1; }
+	@rm -f $(BUILD)/debug/aixipc.ko
+	@$(MAKE) --no-print-directory $(BUILD)/debug/aixipc.ko
 
 modules-all:
 	@for k in $(TEST_KERNELS); do \
@@ -80,11 +98,25 @@ $(KSELFTEST)/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h
 
-selftests: $(TEST_BINS)
+selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ)
 
 $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/selftests-debug/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/selftests-debug/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
+
+# The fuzzer runs long: optimised, without sanitizers (the kernel is the
+# subject; the debug kernel has its own).
+$(FUZZ): $(TOP)/selftests/fuzz.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $< -lpthread
 
 $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
@@ -116,10 +148,13 @@ deps:
 
 # make check installs what is missing first, then runs in a fresh make so
 # the kernel versions are read after the install.
-check:
+check: TIERS = $(TEST_KERNELS) debug
+check-stock: TIERS = $(TEST_KERNELS)
+check-debug: TIERS = debug
+check check-stock check-debug:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all selftests tools
-	@selftests/check $(TEST_KERNELS)
+	@selftests/check $(TIERS)
 
 demo:
 	@selftests/install-deps --if-missing
