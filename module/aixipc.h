@@ -9,6 +9,9 @@
 
 #include <uapi/linux/aixipc.h>
 
+struct aixipc_ns;
+
 extern struct aixipc_limits aixipc_limits;
+extern struct aixipc_ns aixipc_init_ns;
 
 #endif /* _AIXIPC_AIXIPC_H */

@@ -286,6 +286,28 @@ out:
 	return err;
 }
 
+/**
+ * aixipc_obtain_rcu - look up an id without locking
+ * @ids: the facility
+ * @id: user-visible id
+ *
+ * For facilities with their own finer locks.  Called under rcu_read_lock(),
+ * which keeps the object's memory; the caller locks it and checks
+ * obj->deleted (READ_ONCE) itself.
+ * Return: the object, or ERR_PTR(-EINVAL) for an id that names nothing.
+ */
+struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
+{
+	struct aixipc_obj *obj;
+
+	if (id < 0)
+		return ERR_PTR(-EINVAL);
+	obj = idr_find(&ids->idr, aixipc_id_slot(id));
+	if (!obj || obj->id != id)
+		return ERR_PTR(-EINVAL);
+	return obj;
+}
+
 /*
  * Find @id and lock it.  Return: the object with obj->lock held,
  * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
@@ -295,13 +317,11 @@ static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
 {
 	struct aixipc_obj *obj;
 
-	if (id < 0)
-		return ERR_PTR(-EINVAL);
 	rcu_read_lock();
-	obj = idr_find(&ids->idr, aixipc_id_slot(id));
-	if (!obj || obj->id != id) {
+	obj = aixipc_obtain_rcu(ids, id);
+	if (IS_ERR(obj)) {
 		rcu_read_unlock();
-		return ERR_PTR(-EINVAL);
+		return obj;
 	}
 	spin_lock(&obj->lock);
 	if (obj->deleted) {
@@ -379,7 +399,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
 	struct aixipc_wake wake;
 
 	aixipc_wake_init(&wake);
-	obj->deleted = true;
+	WRITE_ONCE(obj->deleted, true);	/* read locklessly by sem.c */
 	idr_remove(&ids->idr, aixipc_id_slot(obj->id));
 	if (obj->key != AIXIPC_KEY_PRIVATE)
 		rhashtable_remove_fast(&ids->keys, &obj->khash,

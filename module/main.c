@@ -18,6 +18,7 @@
 #include "aixipc.h"
 #include "ids.h"
 #include "msg.h"
+#include "sem.h"
 
 /* AIX 7.x defaults: see Documentation/aixipc.rst, "Limits". */
 struct aixipc_limits aixipc_limits = {
@@ -56,10 +57,11 @@ AIXIPC_LIMIT_PARAM(shmmin, "smallest shared memory segment in bytes (1)");
 AIXIPC_LIMIT_PARAM(shmmni, "shared memory ids (1048576)");
 AIXIPC_LIMIT_PARAM(shmall, "pages in all segments together (1 TiB worth)");
 
-static struct aixipc_ns aixipc_init_ns;
+struct aixipc_ns aixipc_init_ns;
 
 static const struct aixipc_kind_ops *aixipc_kinds[AIXIPC_NR_KINDS] = {
 	[AIXIPC_MSG] = &aixipc_msg_ops,
+	[AIXIPC_SEM] = &aixipc_sem_ops,
 };
 
 /* Refuse limits that the id encoding or the types cannot carry. */
@@ -88,7 +90,8 @@ static int aixipc_version(struct aixipc_ns *ns, void *arg)
 	if (v->flags)
 		return -EINVAL;
 	v->abi_version = AIXIPC_ABI_VERSION;
-	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST;
+	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
+		      AIXIPC_FEATURE_SEM;
 	v->limits = aixipc_limits;
 	return 0;
 }
@@ -118,6 +121,16 @@ static int aixipc_ioc_msgctl(struct aixipc_ns *ns, void *arg)
 	return aixipc_msgctl(ns, arg);
 }
 
+static int aixipc_ioc_semop(struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_semop(ns, arg);
+}
+
+static int aixipc_ioc_semctl(struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_semctl(ns, arg);
+}
+
 struct aixipc_ioctl {
 	unsigned int cmd;
 	unsigned int size;		/* the struct this module knows */
@@ -137,6 +150,10 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 		sizeof(struct aixipc_msgrcv), aixipc_ioc_msgrcv },
 	[_IOC_NR(AIXIPC_IOC_MSGCTL)] = { AIXIPC_IOC_MSGCTL,
 		sizeof(struct aixipc_msgctl), aixipc_ioc_msgctl },
+	[_IOC_NR(AIXIPC_IOC_SEMOP)] = { AIXIPC_IOC_SEMOP,
+		sizeof(struct aixipc_semop), aixipc_ioc_semop },
+	[_IOC_NR(AIXIPC_IOC_SEMCTL)] = { AIXIPC_IOC_SEMCTL,
+		sizeof(struct aixipc_semctl), aixipc_ioc_semctl },
 };
 
 union aixipc_ioctl_arg {
@@ -146,6 +163,8 @@ union aixipc_ioctl_arg {
 	struct aixipc_msgsnd msgsnd;
 	struct aixipc_msgrcv msgrcv;
 	struct aixipc_msgctl msgctl;
+	struct aixipc_semop semop;
+	struct aixipc_semctl semctl;
 };
 
 /*
@@ -212,18 +231,26 @@ static int __init aixipc_init(void)
 	err = aixipc_ns_init(&aixipc_init_ns, aixipc_kinds);
 	if (err)
 		return err;
+	err = aixipc_undo_init();
+	if (err)
+		goto ns_exit;
 	err = misc_register(&aixipc_dev);
-	if (err) {
-		aixipc_ns_exit(&aixipc_init_ns);
-		return err;
-	}
+	if (err)
+		goto undo_exit;
 	return 0;
+
+undo_exit:
+	aixipc_undo_exit();
+ns_exit:
+	aixipc_ns_exit(&aixipc_init_ns);
+	return err;
 }
 
 /* Only reached with no object left: each one holds a module reference. */
 static void __exit aixipc_exit(void)
 {
 	misc_deregister(&aixipc_dev);
+	aixipc_undo_exit();
 	rcu_barrier();	/* objects freed by call_rcu() */
 	aixipc_ns_exit(&aixipc_init_ns);
 }

@@ -35,6 +35,7 @@
 /* Bits of aixipc_version.features. */
 #define AIXIPC_FEATURE_MSG	0x1ULL	/* message queues */
 #define AIXIPC_FEATURE_LIST	0x2ULL	/* AIXIPC_IOC_LIST */
+#define AIXIPC_FEATURE_SEM	0x4ULL	/* semaphores, SEM_UNDO, SEM_ORDER */
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -56,6 +57,29 @@
 #define AIXIPC_IPC_RMID		0
 #define AIXIPC_IPC_SET		1
 #define AIXIPC_IPC_STAT		2
+
+/* Semaphore-only semctl commands. */
+#define AIXIPC_GETVAL		10
+#define AIXIPC_SETVAL		11
+#define AIXIPC_GETALL		12
+#define AIXIPC_SETALL		13
+#define AIXIPC_GETPID		14
+#define AIXIPC_GETNCNT		15
+#define AIXIPC_GETZCNT		16
+
+/*
+ * sem_flg bits of a struct aixipc_sembuf.  The array is the caller's own
+ * struct sembuf array, read and written in place, so these keep the values
+ * glibc's IPC_NOWAIT and SEM_UNDO have; SEM_ORDER and SEM_ERR are AIX's
+ * (no Linux sem_flg bit uses them).
+ */
+#define AIXIPC_SEM_NOWAIT	0004000
+#define AIXIPC_SEM_UNDO		0010000
+#define AIXIPC_SEM_ORDER	0020000	/* the call's operations one by one */
+#define AIXIPC_SEM_ERR		0040000	/* out: this entry failed */
+
+/* aixipc_semop.flags */
+#define AIXIPC_SEMOP_TIMED	0x1U	/* semtimedop: the timeout applies */
 
 /* aixipc_msqid_ds.status: what ipcs shows as the R and S mode flags. */
 #define AIXIPC_MSG_RWAIT	0x1U	/* a receiver is blocked */
@@ -171,12 +195,48 @@ struct aixipc_msgctl {
 	struct aixipc_msqid_ds ds;	/* out for STAT, in for SET */
 };
 
+/* One operation: the layout of the classic struct sembuf. */
+struct aixipc_sembuf {
+	__u16 sem_num;
+	__s16 sem_op;
+	__s16 sem_flg;
+};
+
+/* AIXIPC_IOC_SEMOP: semop and semtimedop. */
+struct aixipc_semop {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_SEMOP_TIMED */
+	__u64 sops;		/* user pointer to struct aixipc_sembuf[nsops] */
+	__u64 nsops;		/* 1 .. semopm */
+	__s64 timeout_sec;	/* relative timeout, with AIXIPC_SEMOP_TIMED */
+	__s64 timeout_nsec;
+};
+
+/* Status of a semaphore set (IPC_STAT, IPC_SET, listing). */
+struct aixipc_semid_ds {
+	struct aixipc_ipc_perm perm;
+	__u64 nsems;
+	__s64 otime;		/* last semop */
+	__s64 ctime;		/* last change */
+};
+
+/* AIXIPC_IOC_SEMCTL */
+struct aixipc_semctl {
+	__s32 id;
+	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_GETVAL .. AIXIPC_GETZCNT */
+	__u32 semnum;		/* GETVAL, SETVAL, GETPID, GETNCNT, GETZCNT */
+	__s32 val;		/* SETVAL: in; GETVAL, GETPID, GET*CNT: out */
+	__u64 array;		/* GETALL, SETALL: user pointer to __u16[nsems] */
+	struct aixipc_semid_ds ds;	/* IPC_STAT: out; IPC_SET: in */
+};
+
 /* One object in an AIXIPC_IOC_LIST answer. */
 struct aixipc_list_entry {
 	__u32 kind;
 	__s32 id;
 	union {
 		struct aixipc_msqid_ds msg;
+		struct aixipc_semid_ds sem;
 		__u8 __size[248];	/* room for the other facilities */
 	};
 };
@@ -203,5 +263,7 @@ struct aixipc_list {
 #define AIXIPC_IOC_MSGSND  _IOWR(AIXIPC_IOC_MAGIC, 0x10, struct aixipc_msgsnd)
 #define AIXIPC_IOC_MSGRCV  _IOWR(AIXIPC_IOC_MAGIC, 0x11, struct aixipc_msgrcv)
 #define AIXIPC_IOC_MSGCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x12, struct aixipc_msgctl)
+#define AIXIPC_IOC_SEMOP   _IOWR(AIXIPC_IOC_MAGIC, 0x20, struct aixipc_semop)
+#define AIXIPC_IOC_SEMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x21, struct aixipc_semctl)
 
 #endif /* _UAPI_LINUX_AIXIPC_H */

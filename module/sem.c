@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Semaphores with AIX semantics: semget's sets, semop/semtimedop (atomic
+ * by default, SEM_ORDER one entry at a time), semctl.
+ *
+ * Locking is described in sem.h: per-semaphore locks for single-operation
+ * calls, the set-wide lock (set->obj.lock) in global mode for the rest.
+ *
+ * Waiting follows msg.c: a blocked caller queues a waiter from its stack
+ * (on its semaphore's list for a single operation, on the set's list
+ * otherwise) and sleeps holding a reference on the set.  After every
+ * change the changer retries the waiters, performs the operations of those
+ * that can now complete on their behalf, records the result and wakes them
+ * after unlocking.  A waiter never blocks those behind it: each list is
+ * tried in FIFO order, skipping waiters that still cannot proceed, so one
+ * that wants 1 is served while one that wants more keeps waiting.
+ */
+#include <linux/capability.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/overflow.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/time64.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "aixipc.h"
+#include "sem.h"
+
+/* Calls that stay in global mode after the last complex one (as Linux). */
+#define AIXIPC_SEM_GLOBAL_HYSTERESIS 10
+
+/* A lock number meaning "the set-wide lock". */
+#define AIXIPC_SEM_LOCK_GLOBAL (-1)
+
+#define AIXIPC_WAITING 1
+
+/* Copies of sops arrays up to this size stay on the stack. */
+#define AIXIPC_SEMOPS_FAST 16
+
+struct aixipc_sem_queue {
+	struct list_head list;
+	struct task_struct *task;
+	struct aixipc_sembuf *sops;
+	unsigned int nsops;
+	unsigned int pos;		/* first operation not yet applied */
+	unsigned int stop;		/* the operation it waits on */
+	bool order;			/* SEM_ORDER */
+	bool complex;			/* on the set's list, else its sem's */
+	s16 *adj;			/* the caller's adjustments, or NULL */
+	atomic_t *nonzero;
+	pid_t pid;
+	int status;			/* AIXIPC_WAITING, 0 or -errno */
+};
+
+static inline struct aixipc_sem_set *to_set(struct aixipc_obj *obj)
+{
+	return container_of(obj, struct aixipc_sem_set, obj);
+}
+
+static void aixipc_sem_limits(struct aixipc_sem_limits *lim)
+{
+	lim->semvmx = aixipc_limits.semvmx;
+	lim->semaem = aixipc_limits.semaem;
+	lim->semume = aixipc_limits.semume;
+}
+
+/*
+ * Enter global mode; set->obj.lock held.  Waits until no fast-path caller
+ * holds a semaphore lock.
+ */
+static void aixipc_sem_global_enter(struct aixipc_sem_set *set)
+{
+	unsigned int i;
+
+	if (set->use_global_lock > 0) {
+		set->use_global_lock = AIXIPC_SEM_GLOBAL_HYSTERESIS;
+		return;
+	}
+	set->use_global_lock = AIXIPC_SEM_GLOBAL_HYSTERESIS;
+	for (i = 0; i < set->nsems; i++) {
+		spin_lock(&set->sems[i].lock);
+		spin_unlock(&set->sems[i].lock);
+	}
+}
+
+/* Count down towards leaving global mode; set->obj.lock held. */
+static void aixipc_sem_global_tryleave(struct aixipc_sem_set *set)
+{
+	if (set->complex_count || set->obj.deleted)
+		return;
+	if (set->use_global_lock == 1)
+		smp_store_release(&set->use_global_lock, 0);	/* pairs with aixipc_sem_lock() */
+	else
+		set->use_global_lock--;
+}
+
+/*
+ * Lock @set for an operation on semaphore @semnum (a single-operation
+ * call), or for everything (@semnum < 0).  Called under rcu_read_lock().
+ * Return: the semaphore number whose lock is held, or
+ * AIXIPC_SEM_LOCK_GLOBAL when the set-wide lock is held in global mode.
+ */
+static int aixipc_sem_lock(struct aixipc_sem_set *set, int semnum)
+{
+	struct aixipc_sem *sem;
+
+	if (semnum < 0) {
+		spin_lock(&set->obj.lock);
+		aixipc_sem_global_enter(set);
+		return AIXIPC_SEM_LOCK_GLOBAL;
+	}
+	sem = &set->sems[semnum];
+	if (!READ_ONCE(set->use_global_lock)) {
+		spin_lock(&sem->lock);
+		/* Pairs with the release in aixipc_sem_global_tryleave(). */
+		if (!smp_load_acquire(&set->use_global_lock))
+			return semnum;
+		spin_unlock(&sem->lock);
+	}
+	spin_lock(&set->obj.lock);
+	if (!set->use_global_lock) {
+		spin_lock(&sem->lock);
+		spin_unlock(&set->obj.lock);
+		return semnum;
+	}
+	return AIXIPC_SEM_LOCK_GLOBAL;
+}
+
+static void aixipc_sem_unlock(struct aixipc_sem_set *set, int locknum)
+{
+	if (locknum == AIXIPC_SEM_LOCK_GLOBAL) {
+		aixipc_sem_global_tryleave(set);
+		spin_unlock(&set->obj.lock);
+	} else {
+		spin_unlock(&set->sems[locknum].lock);
+	}
+}
+
+/* Record who operated on the semaphores of @sops[from, to) and when. */
+static void aixipc_sem_stamp(struct aixipc_sem_set *set,
+			     const struct aixipc_sembuf *sops,
+			     unsigned int from, unsigned int to, pid_t pid)
+{
+	unsigned int i;
+
+	if (from >= to)
+		return;
+	for (i = from; i < to; i++)
+		set->sems[sops[i].sem_num].pid = pid;
+	WRITE_ONCE(set->otime, ktime_get_real_seconds());
+}
+
+/*
+ * Retry waiter @q; the lock guarding its list held.  Return: as
+ * aixipc_sem_eval(); whatever was applied is stamped.
+ */
+static int aixipc_sem_retry(struct aixipc_sem_set *set,
+			    struct aixipc_sem_queue *q, bool *changed)
+{
+	struct aixipc_sem_limits lim;
+	unsigned int start = q->pos;
+	int res;
+
+	aixipc_sem_limits(&lim);
+	res = aixipc_sem_eval(set->sems, q->sops, q->nsops, q->order, &q->pos,
+			      &q->stop, q->adj, q->nonzero, &lim);
+	aixipc_sem_stamp(set, q->sops, start, q->pos, q->pid);
+	*changed = q->pos != start;
+	return res;
+}
+
+/* Waiter @q is done with result @res: take it off its list, wake it. */
+static void aixipc_sem_complete(struct aixipc_sem_set *set,
+				struct aixipc_sem_queue *q, int res,
+				struct aixipc_wake *wake)
+{
+	list_del(&q->list);
+	if (q->complex)
+		set->complex_count--;
+	q->status = res;
+	aixipc_wake_add(wake, q->task);
+}
+
+/*
+ * Serve one semaphore's single-operation waiters after it changed: zero
+ * waiters whenever it reads 0, decrement waiters in FIFO order among those
+ * that fit.  Its lock, or global mode, held.  Return: whether it changed.
+ */
+static bool aixipc_sem_update_one(struct aixipc_sem_set *set,
+				  struct aixipc_sem *sem,
+				  struct aixipc_wake *wake)
+{
+	struct aixipc_sem_queue *q, *tmp;
+	bool changed, any = false, again;
+	int res;
+
+	do {
+		again = false;
+		if (sem->val == 0) {
+			list_for_each_entry_safe(q, tmp, &sem->pending_const, list) {
+				res = aixipc_sem_retry(set, q, &changed);
+				if (res != AIXIPC_SEM_BLOCK)
+					aixipc_sem_complete(set, q, res, wake);
+			}
+		}
+		list_for_each_entry_safe(q, tmp, &sem->pending_alter, list) {
+			res = aixipc_sem_retry(set, q, &changed);
+			if (res == AIXIPC_SEM_BLOCK)
+				continue;
+			aixipc_sem_complete(set, q, res, wake);
+			if (changed) {
+				any = true;
+				again = true;
+				break;
+			}
+		}
+	} while (again);
+	return any;
+}
+
+/**
+ * aixipc_sem_update_all - serve every waiter of @set that can now proceed
+ * @set: the set, in global mode
+ * @wake: tasks to wake after unlocking
+ *
+ * Retries complex waiters and every semaphore's waiters until a round
+ * changes nothing, so no waiter is left asleep while its operation could
+ * complete.
+ */
+void aixipc_sem_update_all(struct aixipc_sem_set *set, struct aixipc_wake *wake)
+{
+	struct aixipc_sem_queue *q, *tmp;
+	bool changed, again;
+	unsigned int i;
+	int res;
+
+	do {
+		again = false;
+		list_for_each_entry_safe(q, tmp, &set->pending_alter, list) {
+			res = aixipc_sem_retry(set, q, &changed);
+			if (res != AIXIPC_SEM_BLOCK)
+				aixipc_sem_complete(set, q, res, wake);
+			if (changed) {
+				again = true;
+				break;
+			}
+		}
+		if (again)
+			continue;
+		for (i = 0; i < set->nsems; i++)
+			if (aixipc_sem_update_one(set, &set->sems[i], wake))
+				again = true;
+	} while (again);
+}
+
+/* Check an operation array; the caller's copy. */
+static int aixipc_sem_check_sops(const struct aixipc_sembuf *sops,
+				 unsigned int nsops, unsigned int *max,
+				 bool *undo, bool *order)
+{
+	unsigned int i;
+
+	*max = 0;
+	*undo = false;
+	*order = false;
+	for (i = 0; i < nsops; i++) {
+		if (sops[i].sem_flg & ~AIXIPC_SEM_FLAGS)
+			return -EINVAL;
+		*max = max_t(unsigned int, *max, sops[i].sem_num);
+		if (sops[i].sem_flg & AIXIPC_SEM_UNDO)
+			*undo = true;
+		if (sops[i].sem_flg & AIXIPC_SEM_ORDER)
+			*order = true;
+	}
+	return 0;
+}
+
+/*
+ * SEM_ORDER: mark the entry that stopped the call with SEM_ERR in the
+ * caller's array and clear a stale SEM_ERR from every other entry.
+ */
+static int aixipc_sem_report(struct aixipc_sembuf __user *usops,
+			     struct aixipc_sembuf *sops, unsigned int nsops,
+			     unsigned int failed)
+{
+	unsigned int i;
+
+	for (i = 0; i < nsops; i++) {
+		s16 flg = sops[i].sem_flg & ~AIXIPC_SEM_ERR;
+
+		if (i == failed)
+			flg |= AIXIPC_SEM_ERR;
+		if (flg != sops[i].sem_flg &&
+		    put_user(flg, &usops[i].sem_flg))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * Sleep until waiter @q is served, the set is removed, a signal or the
+ * deadline.  Called with the lock @locknum held; returns with it held.
+ */
+static int aixipc_sem_sleep(struct aixipc_sem_set *set,
+			    struct aixipc_sem_queue *q, int *locknum,
+			    ktime_t *deadline)
+{
+	int semnum = q->complex ? -1 : q->sops[0].sem_num;
+	int timed_out = 0;
+
+	for (;;) {
+		if (q->status != AIXIPC_WAITING)
+			return q->status;
+		if (signal_pending(current) || timed_out) {
+			list_del(&q->list);
+			if (q->complex)
+				set->complex_count--;
+			q->status = timed_out ? -EAGAIN : -ERESTARTNOHAND;
+			return q->status;
+		}
+		__set_current_state(TASK_INTERRUPTIBLE);
+		aixipc_sem_unlock(set, *locknum);
+		if (deadline)
+			timed_out = !schedule_hrtimeout_range(deadline,
+					current->timer_slack_ns, HRTIMER_MODE_ABS);
+		else
+			schedule();
+		rcu_read_lock();
+		*locknum = aixipc_sem_lock(set, semnum);
+		rcu_read_unlock();
+	}
+}
+
+/**
+ * aixipc_semop - AIXIPC_IOC_SEMOP: semop and semtimedop
+ * @ns: the namespace
+ * @req: the request
+ *
+ * Copies the operations in, finds (or creates) the caller's adjustments
+ * for SEM_UNDO, then locks the set as sem.h describes.  May sleep.
+ * Return: 0 or -errno (EINVAL, E2BIG, EFBIG, EFAULT, ENOMEM, EACCES,
+ * EAGAIN, ERANGE, ENOSPC, EIDRM, ERESTARTNOHAND).
+ */
+int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
+{
+	struct aixipc_sembuf fast[AIXIPC_SEMOPS_FAST], *sops = fast;
+	struct aixipc_sembuf __user *usops = u64_to_user_ptr(req->sops);
+	struct aixipc_sem_undo *undo = NULL;
+	struct aixipc_undo_list *ulp = NULL;
+	struct aixipc_sem_limits lim;
+	struct aixipc_sem_queue q;
+	struct aixipc_sem_set *set;
+	struct aixipc_obj *obj;
+	struct aixipc_wake wake;
+	ktime_t deadline, *dl = NULL;
+	unsigned int max, nsops;
+	bool undo_wanted, order, alter = false;
+	int err, locknum, i;
+
+	if (req->flags & ~AIXIPC_SEMOP_TIMED || req->id < 0 || !req->nsops)
+		return -EINVAL;
+	if (req->nsops > aixipc_limits.semopm)
+		return -E2BIG;
+	nsops = req->nsops;
+	if (req->flags & AIXIPC_SEMOP_TIMED) {
+		struct timespec64 ts = {
+			.tv_sec = req->timeout_sec,
+			.tv_nsec = req->timeout_nsec,
+		};
+
+		if (!timespec64_valid(&ts))
+			return -EINVAL;
+		deadline = ktime_add_safe(ktime_get(), timespec64_to_ktime(ts));
+		dl = &deadline;
+	} else if (req->timeout_sec || req->timeout_nsec) {
+		return -EINVAL;
+	}
+
+	if (nsops > ARRAY_SIZE(fast)) {
+		sops = kvmalloc_array(nsops, sizeof(*sops), GFP_KERNEL_ACCOUNT);
+		if (!sops)
+			return -ENOMEM;
+	}
+	if (copy_from_user(sops, usops, nsops * sizeof(*sops))) {
+		err = -EFAULT;
+		goto out_free;
+	}
+	err = aixipc_sem_check_sops(sops, nsops, &max, &undo_wanted, &order);
+	if (err)
+		goto out_free;
+	for (i = 0; i < nsops; i++)
+		alter |= sops[i].sem_op != 0;
+
+	if (undo_wanted) {
+		/* Returns under rcu_read_lock(), which keeps the undo. */
+		undo = aixipc_undo_find_alloc(ns, req->id, &ulp);
+		if (IS_ERR(undo)) {
+			err = PTR_ERR(undo);
+			goto out_free;
+		}
+	} else {
+		rcu_read_lock();
+	}
+	obj = aixipc_obtain_rcu(&ns->ids[AIXIPC_SEM], req->id);
+	if (IS_ERR(obj)) {
+		rcu_read_unlock();
+		err = PTR_ERR(obj);
+		goto out_free;
+	}
+	set = to_set(obj);
+	if (max >= set->nsems) {
+		rcu_read_unlock();
+		err = -EFBIG;
+		goto out_free;
+	}
+	q.complex = nsops > 1 || order;
+	locknum = aixipc_sem_lock(set, q.complex ? -1 : sops[0].sem_num);
+	if (READ_ONCE(set->obj.deleted)) {
+		aixipc_sem_unlock(set, locknum);
+		rcu_read_unlock();
+		err = -EIDRM;
+		goto out_free;
+	}
+	rcu_read_unlock();	/* the set's lock now keeps it and the undo */
+
+	/* A found undo must still be this set's (not dropped by IPC_RMID). */
+	err = aixipc_check_perm(&set->obj, alter ? 2 : 4);
+	if (!err && undo && undo->semid != req->id)
+		err = -EIDRM;
+	if (err) {
+		aixipc_sem_unlock(set, locknum);
+		goto out_free;
+	}
+
+	q.task = current;
+	q.sops = sops;
+	q.nsops = nsops;
+	q.pos = 0;
+	q.order = order;
+	q.adj = undo ? undo->adj : NULL;
+	q.nonzero = undo ? aixipc_undo_nonzero(ulp) : NULL;
+	q.pid = task_tgid_vnr(current);
+	q.status = AIXIPC_WAITING;
+
+	aixipc_wake_init(&wake);
+	aixipc_sem_limits(&lim);
+	err = aixipc_sem_eval(set->sems, sops, nsops, order, &q.pos, &q.stop,
+			      q.adj, q.nonzero, &lim);
+	aixipc_sem_stamp(set, sops, 0, q.pos, q.pid);
+	if (q.pos) {
+		/* Something changed: serve whoever that lets proceed. */
+		if (locknum == AIXIPC_SEM_LOCK_GLOBAL)
+			aixipc_sem_update_all(set, &wake);
+		else
+			aixipc_sem_update_one(set, &set->sems[locknum], &wake);
+	}
+	if (err == AIXIPC_SEM_BLOCK) {
+		struct aixipc_sem *sem = &set->sems[sops[0].sem_num];
+
+		if (q.complex) {
+			list_add_tail(&q.list, &set->pending_alter);
+			set->complex_count++;
+		} else {
+			list_add_tail(&q.list, sops[0].sem_op ?
+				      &sem->pending_alter : &sem->pending_const);
+		}
+		aixipc_obj_get(&set->obj);
+		if (wake.n) {
+			/*
+			 * Wake whom we served first; a waker serving us
+			 * meanwhile is seen by the sleep loop.
+			 */
+			aixipc_sem_unlock(set, locknum);
+			aixipc_wake_all(&wake);
+			rcu_read_lock();
+			locknum = aixipc_sem_lock(set, q.complex ? -1 : sops[0].sem_num);
+			rcu_read_unlock();
+		}
+		err = aixipc_sem_sleep(set, &q, &locknum, dl);
+		aixipc_sem_unlock(set, locknum);
+		aixipc_obj_put(&set->obj);
+	} else {
+		aixipc_sem_unlock(set, locknum);
+	}
+	aixipc_wake_all(&wake);
+
+	if (order && err && aixipc_sem_report(usops, sops, nsops, q.stop))
+		err = -EFAULT;
+out_free:
+	if (sops != fast)
+		kvfree(sops);
+	return err;
+}
+
+/* Lock @set by id for semctl: global mode.  Return: the set or ERR_PTR. */
+static struct aixipc_sem_set *aixipc_sem_lock_id(struct aixipc_ns *ns, int id)
+{
+	struct aixipc_obj *obj = aixipc_lock_id(&ns->ids[AIXIPC_SEM], id);
+
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	aixipc_sem_global_enter(to_set(obj));
+	return to_set(obj);
+}
+
+/**
+ * aixipc_sem_lock_id_global - lock a set by id in global mode
+ * @ns: the namespace
+ * @id: the set's id
+ *
+ * For the undo code.  Return: the set with its set-wide lock held, or an
+ * ERR_PTR (-EINVAL, -EIDRM).
+ */
+struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id)
+{
+	return aixipc_sem_lock_id(ns, id);
+}
+
+/* Unlock what aixipc_sem_lock_id_global() locked, then wake @wake. */
+void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
+			      struct aixipc_wake *wake)
+{
+	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+	aixipc_wake_all(wake);
+}
+
+/* semncnt (@zero false) or semzcnt of semaphore @semnum; global mode. */
+static int aixipc_sem_count(struct aixipc_sem_set *set, unsigned int semnum,
+			    bool zero)
+{
+	struct aixipc_sem *sem = &set->sems[semnum];
+	struct list_head *l = zero ? &sem->pending_const : &sem->pending_alter;
+	struct aixipc_sem_queue *q;
+	int n = 0;
+
+	list_for_each_entry(q, l, list)
+		n++;
+	/* Complex waiters count where they are blocked. */
+	list_for_each_entry(q, &set->pending_alter, list) {
+		const struct aixipc_sembuf *op = &q->sops[q->stop];
+
+		if (op->sem_num == semnum && (zero ? op->sem_op == 0 : op->sem_op < 0))
+			n++;
+	}
+	return n;
+}
+
+static void aixipc_sem_fill_ds(struct aixipc_sem_set *set,
+			       struct aixipc_semid_ds *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	aixipc_fill_perm(&set->obj, &ds->perm);
+	ds->nsems = set->nsems;
+	ds->otime = READ_ONCE(set->otime);
+	ds->ctime = set->obj.ctime;
+}
+
+/* GETALL: copy the values out with no lock held. */
+static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
+{
+	struct aixipc_sem_set *set;
+	unsigned int i, nsems;
+	u16 *vals;
+	int err;
+
+	set = aixipc_sem_lock_id(ns, req->id);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	nsems = set->nsems;
+	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+
+	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT);
+	if (!vals)
+		return -ENOMEM;
+	set = aixipc_sem_lock_id(ns, req->id);
+	if (IS_ERR(set)) {
+		kvfree(vals);
+		return PTR_ERR(set);
+	}
+	err = aixipc_check_perm(&set->obj, 4);
+	for (i = 0; !err && i < nsems; i++)
+		vals[i] = set->sems[i].val;
+	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+	if (!err && copy_to_user(u64_to_user_ptr(req->array), vals,
+				 nsems * sizeof(*vals)))
+		err = -EFAULT;
+	kvfree(vals);
+	return err;
+}
+
+/*
+ * SETALL: read and check the values with no lock held, then set them all,
+ * clear every process's adjustments for the set and serve the waiters.
+ */
+static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
+{
+	struct aixipc_sem_set *set;
+	struct aixipc_wake wake;
+	unsigned int i, nsems;
+	u16 *vals;
+	int err = 0;
+
+	set = aixipc_sem_lock_id(ns, req->id);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	nsems = set->nsems;
+	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+
+	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT);
+	if (!vals)
+		return -ENOMEM;
+	if (copy_from_user(vals, u64_to_user_ptr(req->array),
+			   nsems * sizeof(*vals))) {
+		err = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < nsems; i++) {
+		if (vals[i] > aixipc_limits.semvmx) {
+			err = -ERANGE;
+			goto out;
+		}
+	}
+	set = aixipc_sem_lock_id(ns, req->id);
+	if (IS_ERR(set)) {
+		err = PTR_ERR(set);
+		goto out;
+	}
+	aixipc_wake_init(&wake);
+	err = aixipc_check_perm(&set->obj, 2);
+	if (!err) {
+		pid_t pid = task_tgid_vnr(current);
+
+		for (i = 0; i < nsems; i++) {
+			set->sems[i].val = vals[i];
+			set->sems[i].pid = pid;
+		}
+		aixipc_undo_clear(set, -1);
+		set->obj.ctime = ktime_get_real_seconds();
+		aixipc_sem_update_all(set, &wake);
+	}
+	aixipc_sem_unlock_global(set, &wake);
+out:
+	kvfree(vals);
+	return err;
+}
+
+/**
+ * aixipc_semctl - AIXIPC_IOC_SEMCTL
+ * @ns: the namespace
+ * @req: the request
+ *
+ * Every command runs in global mode; IPC_SET and IPC_RMID also hold the
+ * registry's rwsem.  Reads need read permission, writes alter permission.
+ */
+int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
+{
+	struct aixipc_sem_set *set;
+	struct aixipc_wake wake;
+	struct aixipc_obj *obj;
+	int err;
+
+	switch (req->cmd) {
+	case AIXIPC_GETALL:
+		return aixipc_sem_getall(ns, req);
+	case AIXIPC_SETALL:
+		return aixipc_sem_setall(ns, req);
+	case AIXIPC_IPC_SET:
+		obj = aixipc_lock_for_change(&ns->ids[AIXIPC_SEM], req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		aixipc_sem_global_enter(to_set(obj));
+		err = aixipc_set_perm(obj, &req->ds.perm);
+		aixipc_sem_global_tryleave(to_set(obj));
+		aixipc_change_done(obj);
+		return err;
+	case AIXIPC_IPC_RMID:
+		obj = aixipc_lock_for_change(&ns->ids[AIXIPC_SEM], req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		return aixipc_rmid(obj);
+	case AIXIPC_IPC_STAT:
+	case AIXIPC_GETVAL:
+	case AIXIPC_SETVAL:
+	case AIXIPC_GETPID:
+	case AIXIPC_GETNCNT:
+	case AIXIPC_GETZCNT:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	set = aixipc_sem_lock_id(ns, req->id);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	aixipc_wake_init(&wake);
+	err = aixipc_check_perm(&set->obj, req->cmd == AIXIPC_SETVAL ? 2 : 4);
+	if (err)
+		goto unlock;
+	if (req->cmd == AIXIPC_IPC_STAT) {
+		aixipc_sem_fill_ds(set, &req->ds);
+		goto unlock;
+	}
+	if (req->semnum >= set->nsems) {
+		err = -EINVAL;
+		goto unlock;
+	}
+	switch (req->cmd) {
+	case AIXIPC_GETVAL:
+		req->val = set->sems[req->semnum].val;
+		break;
+	case AIXIPC_GETPID:
+		req->val = set->sems[req->semnum].pid;
+		break;
+	case AIXIPC_GETNCNT:
+		req->val = aixipc_sem_count(set, req->semnum, false);
+		break;
+	case AIXIPC_GETZCNT:
+		req->val = aixipc_sem_count(set, req->semnum, true);
+		break;
+	case AIXIPC_SETVAL:
+		if (req->val < 0 || req->val > aixipc_limits.semvmx) {
+			err = -ERANGE;
+			break;
+		}
+		set->sems[req->semnum].val = req->val;
+		set->sems[req->semnum].pid = task_tgid_vnr(current);
+		aixipc_undo_clear(set, req->semnum);
+		set->obj.ctime = ktime_get_real_seconds();
+		aixipc_sem_update_all(set, &wake);
+		break;
+	}
+unlock:
+	aixipc_sem_unlock_global(set, &wake);
+	return err;
+}
+
+static struct aixipc_obj *aixipc_sem_alloc(const struct aixipc_get *req)
+{
+	struct aixipc_sem_set *set;
+	unsigned int i;
+
+	if (!req->size || req->size > aixipc_limits.semmsl)
+		return ERR_PTR(-EINVAL);
+	set = kvzalloc(struct_size(set, sems, req->size), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	set->nsems = req->size;
+	INIT_LIST_HEAD(&set->pending_alter);
+	INIT_LIST_HEAD(&set->pending_const);
+	INIT_LIST_HEAD(&set->undos);
+	for (i = 0; i < set->nsems; i++) {
+		spin_lock_init(&set->sems[i].lock);
+		INIT_LIST_HEAD(&set->sems[i].pending_alter);
+		INIT_LIST_HEAD(&set->sems[i].pending_const);
+	}
+	return &set->obj;
+}
+
+/* An existing set opened asking for more semaphores than it has.  Locked. */
+static int aixipc_sem_reopen(struct aixipc_obj *obj, const struct aixipc_get *req)
+{
+	return req->size > to_set(obj)->nsems ? -EINVAL : 0;
+}
+
+/* IPC_RMID: fail every waiter with EIDRM and drop every adjustment. */
+static void aixipc_sem_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
+{
+	struct aixipc_sem_set *set = to_set(obj);
+	struct aixipc_sem_queue *q, *tmp;
+	unsigned int i;
+
+	aixipc_sem_global_enter(set);
+	list_for_each_entry_safe(q, tmp, &set->pending_alter, list)
+		aixipc_sem_complete(set, q, -EIDRM, wake);
+	for (i = 0; i < set->nsems; i++) {
+		list_for_each_entry_safe(q, tmp, &set->sems[i].pending_alter, list)
+			aixipc_sem_complete(set, q, -EIDRM, wake);
+		list_for_each_entry_safe(q, tmp, &set->sems[i].pending_const, list)
+			aixipc_sem_complete(set, q, -EIDRM, wake);
+	}
+	aixipc_undo_drop_set(set);
+}
+
+static void aixipc_sem_free(struct aixipc_obj *obj)
+{
+	kvfree(to_set(obj));
+}
+
+static void aixipc_sem_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
+{
+	aixipc_sem_fill_ds(to_set(obj), &e->sem);
+}
+
+static u64 aixipc_sem_max_ids(void)
+{
+	return aixipc_limits.semmni;
+}
+
+const struct aixipc_kind_ops aixipc_sem_ops = {
+	.alloc = aixipc_sem_alloc,
+	.reopen = aixipc_sem_reopen,
+	.destroy = aixipc_sem_destroy,
+	.free = aixipc_sem_free,
+	.fill = aixipc_sem_fill,
+	.max_ids = aixipc_sem_max_ids,
+};

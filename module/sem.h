@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Semaphores: data structures shared by sem.c (sets, semop, semctl) and
+ * sem_undo.c (per-process adjustments, applied at exit), and the pure
+ * operation evaluator, inline here so the KUnit suite can drive it.
+ *
+ * Locking (after Linux's ipc/sem.c):
+ *  - Each semaphore has a spinlock.  A semop of one operation, while the
+ *    set is not in "global mode", takes only its semaphore's lock, so such
+ *    calls on different semaphores of one set never contend.
+ *  - set->obj.lock is the set-wide lock.  Everything else (operations on
+ *    several semaphores, SEM_ORDER, semctl, IPC_RMID, undo at exit) takes
+ *    it and enters global mode (aixipc_sem_global_enter()): it sets
+ *    use_global_lock, then takes and drops every semaphore's lock to wait
+ *    out fast-path holders; fast-path callers that see use_global_lock
+ *    take the set-wide lock instead.  Global mode lingers for a few calls
+ *    (hysteresis) and for as long as complex waiters sleep.
+ *  - A semaphore's value, pid and pending lists are guarded by its own lock
+ *    or by the set-wide lock in global mode; the set's pending lists,
+ *    undo list, complex_count and use_global_lock by the set-wide lock.
+ */
+#ifndef _AIXIPC_SEM_H
+#define _AIXIPC_SEM_H
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/aixipc.h>
+
+#include "ids.h"
+
+struct aixipc_sem {
+	spinlock_t lock;		/* this semaphore's fast path */
+	int val;
+	pid_t pid;			/* last process to operate on it */
+	struct list_head pending_alter;	/* single-op waiters, sem_op != 0 */
+	struct list_head pending_const;	/* single-op waiters, sem_op == 0 */
+} ____cacheline_aligned_in_smp;
+
+struct aixipc_sem_set {
+	struct aixipc_obj obj;		/* obj.lock is the set-wide lock */
+	time64_t otime;			/* last semop; WRITE_ONCE/READ_ONCE */
+	struct list_head pending_alter;	/* complex waiters */
+	struct list_head pending_const;
+	struct list_head undos;		/* every process's aixipc_sem_undo */
+	int complex_count;		/* complex waiters asleep */
+	int use_global_lock;		/* > 0: global mode */
+	unsigned int nsems;
+	struct aixipc_sem sems[];
+};
+
+/* One process's adjustments on one set (SEM_UNDO). */
+struct aixipc_sem_undo {
+	struct list_head list_proc;	/* [ulp->lock] */
+	struct list_head list_set;	/* [set-wide lock] */
+	struct aixipc_undo_list *ulp;
+	int semid;			/* -1 once the set has dropped it */
+	struct rcu_head rcu;
+	s16 adj[];			/* per semaphore: undone at exit */
+};
+
+/* The sem_flg bits this module knows. */
+#define AIXIPC_SEM_FLAGS (AIXIPC_SEM_NOWAIT | AIXIPC_SEM_UNDO | \
+			  AIXIPC_SEM_ORDER | AIXIPC_SEM_ERR)
+
+/* Limits the evaluator enforces. */
+struct aixipc_sem_limits {
+	int semvmx;
+	int semaem;
+	int semume;
+};
+
+/* Results of the evaluator besides 0 (done) and -errno. */
+#define AIXIPC_SEM_BLOCK 1
+
+/*
+ * aixipc_sem_try_one - apply one operation if it can complete now
+ * @sem: its semaphore
+ * @op: the operation
+ * @adj: the caller's adjustment for this semaphore, or NULL
+ * @nonzero: the caller's count of non-zero adjustments (semume), or NULL
+ * @lim: the limits
+ *
+ * Return: 0 (applied), AIXIPC_SEM_BLOCK (it must wait), -EAGAIN (it must
+ * wait but asked not to), -ERANGE (value above semvmx, or adjustment
+ * magnitude above semaem), -ENOSPC (one more adjustment entry than semume).
+ */
+static inline int aixipc_sem_try_one(struct aixipc_sem *sem,
+				     const struct aixipc_sembuf *op, s16 *adj,
+				     atomic_t *nonzero,
+				     const struct aixipc_sem_limits *lim)
+{
+	int val = sem->val + op->sem_op;
+
+	if (op->sem_op == 0 ? sem->val != 0 : val < 0)
+		return op->sem_flg & AIXIPC_SEM_NOWAIT ? -EAGAIN
+						       : AIXIPC_SEM_BLOCK;
+	if (val > lim->semvmx)
+		return -ERANGE;
+	if (op->sem_op && adj && (op->sem_flg & AIXIPC_SEM_UNDO)) {
+		int a = *adj - op->sem_op;
+
+		if (a < -lim->semaem || a > lim->semaem)
+			return -ERANGE;
+		if (!*adj && a) {
+			if (atomic_inc_return(nonzero) > lim->semume) {
+				atomic_dec(nonzero);
+				return -ENOSPC;
+			}
+		} else if (*adj && !a) {
+			atomic_dec(nonzero);
+		}
+		*adj = a;
+	}
+	sem->val = val;
+	return 0;
+}
+
+/* Take back an operation aixipc_sem_try_one() applied. */
+static inline void aixipc_sem_revert_one(struct aixipc_sem *sem,
+					 const struct aixipc_sembuf *op,
+					 s16 *adj, atomic_t *nonzero)
+{
+	sem->val -= op->sem_op;
+	if (op->sem_op && adj && (op->sem_flg & AIXIPC_SEM_UNDO)) {
+		int a = *adj + op->sem_op;
+
+		if (!*adj && a)
+			atomic_inc(nonzero);
+		else if (*adj && !a)
+			atomic_dec(nonzero);
+		*adj = a;
+	}
+}
+
+/**
+ * aixipc_sem_eval - perform a semop call's operations, as far as they go
+ * @sems: the set's semaphores
+ * @sops: the operations; every sem_num already checked against the set
+ * @nsops: how many
+ * @order: SEM_ORDER: one at a time, in array order, applied ones stay
+ * @pos: in: first operation to perform (0, or where a SEM_ORDER call
+ *	stopped); out: first operation not applied (@nsops when done)
+ * @stop: out: the operation that must wait or failed
+ * @adj: the caller's adjustments for this set (SEM_UNDO), or NULL
+ * @nonzero: the caller's count of non-zero adjustments, or NULL
+ * @lim: the limits
+ *
+ * Without @order the call is atomic: either every operation is applied or,
+ * when one must wait or fails, none is (and *@pos does not move).  With
+ * @order, operations before *@pos stay applied when one stops the call.
+ *
+ * Return: 0 when all are done, AIXIPC_SEM_BLOCK when operation *@stop must
+ * wait, or the -errno of aixipc_sem_try_one() for operation *@stop.
+ */
+static inline int aixipc_sem_eval(struct aixipc_sem *sems,
+				  const struct aixipc_sembuf *sops,
+				  unsigned int nsops, bool order,
+				  unsigned int *pos, unsigned int *stop,
+				  s16 *adj, atomic_t *nonzero,
+				  const struct aixipc_sem_limits *lim)
+{
+	unsigned int i, start = *pos;
+	int err;
+
+	for (i = start; i < nsops; i++) {
+		const struct aixipc_sembuf *op = &sops[i];
+
+		err = aixipc_sem_try_one(&sems[op->sem_num], op,
+					 adj ? &adj[op->sem_num] : NULL,
+					 nonzero, lim);
+		if (err) {
+			*stop = i;
+			if (order) {
+				*pos = i;
+				return err;
+			}
+			while (i-- > start) {
+				op = &sops[i];
+				aixipc_sem_revert_one(&sems[op->sem_num], op,
+						      adj ? &adj[op->sem_num] : NULL,
+						      nonzero);
+			}
+			return err;
+		}
+	}
+	*pos = nsops;
+	*stop = nsops;
+	return 0;
+}
+
+/*
+ * aixipc_sem_undo_value - a semaphore's value after its adjustment at exit:
+ * clamped to [0, semvmx], as the adjustment may no longer fit (values were
+ * set, or other processes moved them, since).
+ */
+static inline int aixipc_sem_undo_value(int val, int adj, int semvmx)
+{
+	val += adj;
+	if (val < 0)
+		return 0;
+	if (val > semvmx)
+		return semvmx;
+	return val;
+}
+
+extern const struct aixipc_kind_ops aixipc_sem_ops;
+
+int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req);
+int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req);
+
+/* sem.c, for sem_undo.c */
+struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id);
+void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
+			      struct aixipc_wake *wake);
+void aixipc_sem_update_all(struct aixipc_sem_set *set,
+			   struct aixipc_wake *wake);
+
+/* sem_undo.c */
+struct aixipc_undo_list;
+int aixipc_undo_init(void);
+void aixipc_undo_exit(void);
+struct aixipc_sem_undo *aixipc_undo_find_alloc(struct aixipc_ns *ns, int semid,
+					       struct aixipc_undo_list **ulpp);
+atomic_t *aixipc_undo_nonzero(struct aixipc_undo_list *ulp);
+void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum);
+void aixipc_undo_drop_set(struct aixipc_sem_set *set);
+
+#endif /* _AIXIPC_SEM_H */

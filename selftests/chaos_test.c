@@ -1,0 +1,1144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chaos_test - aixipc under SIGKILL, removal and load.
+ *
+ * Run as root with the module loaded.
+ *
+ *  - kill_*: processes blocked in msgrcv and msgsnd, and others doing
+ *    NOWAIT traffic, are SIGKILLed at random and replaced while queues are
+ *    removed and recreated under them.  Afterwards no queue may show a
+ *    waiter, what IPC_STAT counts must be exactly what can be received, and
+ *    every message must be intact.
+ *  - copy_*: a process moving 4 MiB messages is SIGKILLed at random times,
+ *    often in the middle of the copy.  No message it was told was sent may
+ *    be missing, none may be duplicated or torn.
+ *  - list_*: 100,000 queues are enumerated in batches; every one appears
+ *    once, each call returns a full batch with the cursor moving forward,
+ *    and the walk takes ceil(N / batch) + 1 calls.  Walk times for 1k, 10k
+ *    and 100k objects are logged for a human to judge linearity; timings
+ *    are never asserted.
+ *
+ * Adding a facility: the chaos children and the drains are per facility
+ * (kill_* and copy_* are message-queue cases); the listing test takes its
+ * object constructor and destructor from list_kinds[].
+ *
+ * Every object a test creates is recorded in a table shared by all the
+ * processes of the run, indexed by slot, and removed by the fixture
+ * teardown, or when the run exits if the harness killed the test.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The harness has an unused parameter; -Wextra must not stop the build. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "aixipc_test.h"
+
+/* The module's id layout: seq << 20 | slot (module/ids.h). */
+#define SLOT_BITS	20
+#define MAX_SLOTS	(1U << SLOT_BITS)
+#define SLOT(id)	((unsigned int)(id) & (MAX_SLOTS - 1))
+
+/* ---------------------------------------------------------------------- */
+/* Objects created, one entry per slot, shared by every process.          */
+
+static int *tracked;		/* [slot] = id created there, or -1 */
+static pid_t main_pid;
+
+static void __attribute__((constructor)) tracked_init(void)
+{
+	unsigned int i;
+
+	tracked = mmap(NULL, MAX_SLOTS * sizeof(int), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tracked == MAP_FAILED) {
+		perror("mmap");
+		exit(KSFT_FAIL);
+	}
+	for (i = 0; i < MAX_SLOTS; i++)
+		tracked[i] = -1;
+	main_pid = getpid();
+}
+
+/* A live object owns its slot, so a slot holds at most one live id. */
+static void track(int id)
+{
+	__atomic_store_n(&tracked[SLOT(id)], id, __ATOMIC_SEQ_CST);
+}
+
+static void untrack(int id)
+{
+	int want = id;
+
+	__atomic_compare_exchange_n(&tracked[SLOT(id)], &want, -1, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static int remove_tracked(int fd)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < MAX_SLOTS; i++) {
+		int id;
+
+		if (__atomic_load_n(&tracked[i], __ATOMIC_RELAXED) < 0)
+			continue;
+		id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
+		if (id >= 0 && t_rmid(fd, id) == 0)
+			n++;
+	}
+	return n;
+}
+
+static void __attribute__((destructor)) tracked_fini(void)
+{
+	int fd, n;
+
+	if (getpid() != main_pid)
+		return;
+	fd = aixipc_open();
+	if (fd < 0)
+		return;
+	n = remove_tracked(fd);
+	if (n)
+		fprintf(stderr, "# removed %d object(s) left by killed tests\n",
+			n);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Small helpers.                                                         */
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static long ceil_div(long a, long b)
+{
+	return (a + b - 1) / b;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint32_t sum32(const unsigned char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct aixipc_msqid_ds qstat(int fd, int id)
+{
+	struct aixipc_msqid_ds ds;
+
+	memset(&ds, 0xa5, sizeof(ds));
+	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
+		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
+	return ds;
+}
+
+static int set_qbytes(int fd, int id, uint64_t qbytes)
+{
+	struct aixipc_msqid_ds ds;
+	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
+
+	if (err)
+		return err;
+	ds.qbytes = qbytes;
+	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
+}
+
+static int new_queue(int fd, uint64_t qbytes)
+{
+	int id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+
+	if (id < 0)
+		return id;
+	track(id);
+	if (qbytes && set_qbytes(fd, id, qbytes)) {
+		t_rmid(fd, id);
+		untrack(id);
+		return -EIO;
+	}
+	return id;
+}
+
+static int remove_queue(int fd, int id)
+{
+	int err = t_rmid(fd, id);
+
+	if (!err)
+		untrack(id);
+	return err;
+}
+
+/* Does @pid sleep in the module (its wchan names an aixipc_ function)? */
+static bool sleeping_in_module(pid_t pid)
+{
+	char path[64], buf[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return !strncmp(buf, "aixipc_", 7);
+}
+
+/* Objects of @kind the listing shows, or -errno. */
+static long count_objects(int fd, unsigned int kind)
+{
+	static struct aixipc_list_entry ents[64];
+	struct aixipc_list l = {
+		.kind = kind, .entries = (uintptr_t)ents,
+		.entry_size = sizeof(ents[0]),
+	};
+	long n = 0;
+	int err;
+
+	do {
+		l.count = 64;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
+		if (err)
+			return err;
+		n += l.count;
+	} while (l.count);
+	return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The fixture: an open device, the limits, the children to kill.         */
+
+#define MAX_KIDS 64
+
+FIXTURE(chaos) {
+	int fd;
+	struct aixipc_limits lim;
+	pid_t kids[MAX_KIDS];
+};
+
+FIXTURE_SETUP(chaos)
+{
+	struct aixipc_version v;
+
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd)
+		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
+		       strerror(errno));
+	memset(&v, 0, sizeof(v));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
+	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_MSG);
+	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_LIST);
+	self->lim = v.limits;
+}
+
+FIXTURE_TEARDOWN(chaos)
+{
+	int i;
+
+	for (i = 0; i < MAX_KIDS; i++) {
+		if (self->kids[i] > 0) {
+			kill(self->kids[i], SIGKILL);
+			waitpid(self->kids[i], NULL, 0);
+			self->kids[i] = 0;
+		}
+	}
+	if (self->fd >= 0) {
+		remove_tracked(self->fd);
+		close(self->fd);
+	}
+}
+
+/* Start @fn(@arg) in child number @slot; returns its pid. */
+static pid_t spawn(FIXTURE_DATA(chaos) *self, int slot,
+		   int (*fn)(int fd, int me, void *arg), void *arg)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(self->fd, slot, arg));
+	if (pid > 0)
+		self->kids[slot] = pid;
+	return pid;
+}
+
+/*
+ * SIGKILL child @slot and reap it.  Returns 0 if it died of that SIGKILL,
+ * else its exit status + 1 (it ended on its own: a failure).
+ */
+static int kill_kid(FIXTURE_DATA(chaos) *self, int slot)
+{
+	pid_t pid = self->kids[slot];
+	int status;
+
+	if (pid <= 0)
+		return 0;
+	kill(pid, SIGKILL);
+	self->kids[slot] = 0;
+	if (waitpid(pid, &status, 0) != pid)
+		return 1000;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) + 1 : 1000;
+}
+
+/* ====================================================================== */
+/* SIGKILL of blocked and busy processes                                  */
+
+/*
+ * KILL_NQ queues of KILL_QBYTES bytes.  Blocking senders send types 1..3
+ * and block once a queue is full; blocking receivers wait for types 5 and
+ * 6, which only the NOWAIT children send; the NOWAIT children also take
+ * types 1..3 to make room.  So most of the time many children sleep in
+ * the module, on both sides of the same queues.
+ */
+#define KILL_NQ		3
+#define KILL_QBYTES	2048
+#define KILL_NRCV	8
+#define KILL_NSND	8
+#define KILL_NNOWAIT	4
+#define KILL_NKIDS	(KILL_NRCV + KILL_NSND + KILL_NNOWAIT)
+#define KILL_ROUNDS	400
+#define KILL_SECONDS	8.0	/* the rounds stop earlier under a slow CPU */
+#define KILL_MAXTEXT	512
+#define KILL_MAGIC	0xc4a05c4aU
+
+struct kill_hdr {
+	uint32_t magic;
+	uint32_t len;		/* text bytes, this header included */
+	uint32_t seed;
+	uint32_t sum;		/* of the payload */
+};
+
+struct kill_shared {
+	int qid[KILL_NQ];	/* current ids; replaced by the parent */
+	int failed;		/* first failing child wins the why */
+	char why[256];
+	uint64_t sent, received, nowait_ops;
+};
+
+struct kill_msg {
+	long mtype;
+	unsigned char text[KILL_MAXTEXT];
+};
+
+static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
+{
+	va_list ap;
+	int zero = 0;
+
+	if (!__atomic_compare_exchange_n(&sh->failed, &zero, 1, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sh->why, sizeof(sh->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Build a message of random length whose text checks itself. */
+static size_t kill_build(struct kill_msg *m, long mtype, uint64_t *rng)
+{
+	struct kill_hdr h;
+	size_t len = sizeof(h) + xorshift(rng) % (KILL_MAXTEXT - sizeof(h) + 1);
+	uint64_t s;
+	size_t i;
+
+	h.magic = KILL_MAGIC;
+	h.len = (uint32_t)len;
+	h.seed = (uint32_t)xorshift(rng) | 1;
+	s = h.seed;
+	for (i = sizeof(h); i < len; i++)
+		m->text[i] = (unsigned char)xorshift(&s);
+	h.sum = sum32(m->text + sizeof(h), len - sizeof(h));
+	memcpy(m->text, &h, sizeof(h));
+	m->mtype = mtype;
+	return len;
+}
+
+/* Is a received message (n bytes of text, type word mtype) intact? */
+static const char *kill_check(const struct kill_msg *m, long n,
+			      int64_t mtype)
+{
+	struct kill_hdr h;
+
+	if (n < (long)sizeof(h))
+		return "shorter than its header";
+	memcpy(&h, m->text, sizeof(h));
+	if (h.magic != KILL_MAGIC)
+		return "bad magic";
+	if (h.len != (uint32_t)n)
+		return "length differs from the header's";
+	if (sum32(m->text + sizeof(h), h.len - sizeof(h)) != h.sum)
+		return "payload corrupted";
+	if (m->mtype != mtype)
+		return "type word differs from the reported type";
+	return NULL;
+}
+
+/* Re-read a queue's id after EIDRM/EINVAL: the parent replaced it. */
+static bool kill_gone(int err)
+{
+	if (err == -EIDRM || err == -EINVAL) {
+		usleep(200);
+		return true;
+	}
+	return false;
+}
+
+static int kill_receiver(int fd, int me, void *arg)
+{
+	struct kill_shared *sh = arg;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL * (me + 1) ^ (uint64_t)getpid();
+	struct kill_msg m;
+
+	for (;;) {
+		int q = sh->qid[xorshift(&rng) % KILL_NQ];
+		int64_t type = 5 + (int64_t)(xorshift(&rng) % 2);
+		struct aixipc_msgrcv r;
+		const char *bad;
+		long n;
+
+		n = t_msgrcv_raw(fd, q, type, &m, KILL_MAXTEXT, 0, &r);
+		if (n < 0 && kill_gone((int)n))
+			continue;
+		if (n < 0) {
+			kill_fail(sh, "receiver %d: msgrcv: %s", me,
+				  strerror((int)-n));
+			return 1;
+		}
+		bad = kill_check(&m, n, r.mtype);
+		if (bad || r.mtype != type) {
+			kill_fail(sh, "receiver %d: type %lld message: %s",
+				  me, (long long)r.mtype, bad ? bad : "wrong type");
+			return 1;
+		}
+		__atomic_add_fetch(&sh->received, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static int kill_sender(int fd, int me, void *arg)
+{
+	struct kill_shared *sh = arg;
+	uint64_t rng = 0x5851f42d4c957f2dULL * (me + 1) ^ (uint64_t)getpid();
+	struct kill_msg m;
+
+	for (;;) {
+		int q = sh->qid[xorshift(&rng) % KILL_NQ];
+		size_t len = kill_build(&m, 1 + (long)(xorshift(&rng) % 3), &rng);
+		int err = t_msgsnd_raw(fd, q, &m, len, 0);
+
+		if (err && kill_gone(err))
+			continue;
+		if (err) {
+			kill_fail(sh, "sender %d: msgsnd: %s", me,
+				  strerror(-err));
+			return 1;
+		}
+		__atomic_add_fetch(&sh->sent, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static int kill_nowait(int fd, int me, void *arg)
+{
+	struct kill_shared *sh = arg;
+	uint64_t rng = 0x2545f4914f6cdd1dULL * (me + 1) ^ (uint64_t)getpid();
+	struct kill_msg m;
+
+	for (;;) {
+		int q = sh->qid[xorshift(&rng) % KILL_NQ];
+		unsigned int op = (unsigned int)(xorshift(&rng) % 4);
+		struct aixipc_msgrcv r;
+		const char *bad;
+		long n;
+		int err;
+
+		switch (op) {
+		case 0:	/* wake a receiver, or queue for one */
+		case 1: {
+			size_t len = kill_build(&m, 5 + op, &rng);
+
+			err = t_msgsnd_raw(fd, q, &m, len, AIXIPC_NOWAIT);
+			if (err && err != -EAGAIN && !kill_gone(err)) {
+				kill_fail(sh, "nowait %d: msgsnd: %s", me,
+					  strerror(-err));
+				return 1;
+			}
+			break;
+		}
+		case 2:	/* make room: admits blocked senders */
+		case 3:
+			n = t_msgrcv_raw(fd, q, op == 2 ? -3 : 0, &m,
+					 KILL_MAXTEXT, AIXIPC_NOWAIT, &r);
+			if (n == -ENOMSG || (n < 0 && kill_gone((int)n)))
+				break;
+			if (n < 0) {
+				kill_fail(sh, "nowait %d: msgrcv: %s", me,
+					  strerror((int)-n));
+				return 1;
+			}
+			bad = kill_check(&m, n, r.mtype);
+			if (bad) {
+				kill_fail(sh, "nowait %d: type %lld message: %s",
+					  me, (long long)r.mtype, bad);
+				return 1;
+			}
+			break;
+		}
+		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
+		usleep(500 + (useconds_t)(xorshift(&rng) % 2000));
+	}
+}
+
+static int (*const kill_roles[])(int, int, void *) = {
+	kill_receiver, kill_sender, kill_nowait,
+};
+
+static int kill_role(int slot)
+{
+	return slot < KILL_NRCV ? 0 : slot < KILL_NRCV + KILL_NSND ? 1 : 2;
+}
+
+/* The invariants that hold at any instant for these queues. */
+static void kill_check_stat(struct __test_metadata *_metadata, int fd, int id)
+{
+	struct aixipc_msqid_ds ds;
+	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
+
+	ASSERT_EQ(0, err);
+	ASSERT_EQ((uint64_t)KILL_QBYTES, ds.qbytes);
+	ASSERT_GE((uint64_t)KILL_QBYTES, ds.cbytes);
+	ASSERT_EQ(ds.qnum == 0, ds.cbytes == 0);
+	ASSERT_LE(ds.qnum * sizeof(struct kill_hdr), ds.cbytes);
+	ASSERT_GE(ds.qnum * KILL_MAXTEXT, ds.cbytes);
+}
+
+TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
+{
+	struct kill_shared *sh;
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, blocked_rcv = 0, blocked_snd = 0, recreated = 0;
+	unsigned int busy = 0;
+	long before;
+	double t0;
+	int i, q;
+
+	TH_LOG("seed %#" PRIx64, rng);
+	before = count_objects(self->fd, AIXIPC_MSG);
+	ASSERT_LE(0, before);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	for (q = 0; q < KILL_NQ; q++) {
+		sh->qid[q] = new_queue(self->fd, KILL_QBYTES);
+		ASSERT_LE(0, sh->qid[q]);
+	}
+	for (i = 0; i < KILL_NKIDS; i++)
+		ASSERT_LT(0, spawn(self, i, kill_roles[kill_role(i)], sh));
+
+	t0 = now();
+	for (round = 0; round < KILL_ROUNDS && now() - t0 < KILL_SECONDS;
+	     round++) {
+		int victim = (int)(xorshift(&rng) % KILL_NKIDS);
+		int role = kill_role(victim);
+
+		usleep((useconds_t)(xorshift(&rng) % 15000));
+		if (sleeping_in_module(self->kids[victim])) {
+			if (role == 0)
+				blocked_rcv++;
+			else if (role == 1)
+				blocked_snd++;
+		} else {
+			busy++;
+		}
+		ASSERT_EQ(0, kill_kid(self, victim))
+			TH_LOG("child %d ended by itself: %s", victim, sh->why);
+		ASSERT_LT(0, spawn(self, victim, kill_roles[role], sh));
+
+		/* Now and then, pull a queue from under everyone. */
+		if (xorshift(&rng) % 16 == 0) {
+			int old;
+
+			q = (int)(xorshift(&rng) % KILL_NQ);
+			old = sh->qid[q];
+			ASSERT_EQ(0, remove_queue(self->fd, old));
+			sh->qid[q] = new_queue(self->fd, KILL_QBYTES);
+			ASSERT_LE(0, sh->qid[q]);
+			recreated++;
+		}
+		kill_check_stat(_metadata, self->fd,
+				sh->qid[xorshift(&rng) % KILL_NQ]);
+		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	}
+	for (i = 0; i < KILL_NKIDS; i++)
+		ASSERT_EQ(0, kill_kid(self, i))
+			TH_LOG("child %d ended by itself: %s", i, sh->why);
+	ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%u rounds in %.1f s: killed %u blocked receivers, %u blocked senders, %u others; %u queues recreated",
+	       round, now() - t0, blocked_rcv, blocked_snd, busy, recreated);
+	TH_LOG("traffic: %" PRIu64 " blocking sends, %" PRIu64 " blocking receives, %" PRIu64 " NOWAIT operations",
+	       sh->sent, sh->received, sh->nowait_ops);
+	/* The test did what its name says. */
+	EXPECT_LT(0U, blocked_rcv);
+	EXPECT_LT(0U, blocked_snd);
+	EXPECT_LT(0U, recreated);
+
+	/* Everyone is gone: no waiter left, counts match the contents. */
+	for (q = 0; q < KILL_NQ; q++) {
+		int id = sh->qid[q];
+		struct aixipc_msqid_ds ds = qstat(self->fd, id);
+		uint64_t n = 0, bytes = 0;
+		struct kill_msg m;
+		struct aixipc_msgrcv r;
+		long len;
+
+		EXPECT_EQ(0U, ds.status)
+			TH_LOG("queue %d: status %#x with no process left",
+			       id, ds.status);
+		while ((len = t_msgrcv_raw(self->fd, id, 0, &m, KILL_MAXTEXT,
+					   AIXIPC_NOWAIT, &r)) >= 0) {
+			const char *bad = kill_check(&m, len, r.mtype);
+
+			ASSERT_TRUE(bad == NULL)
+				TH_LOG("queue %d, message %" PRIu64 ": %s",
+				       id, n, bad);
+			n++;
+			bytes += (uint64_t)len;
+		}
+		EXPECT_EQ(-ENOMSG, len);
+		EXPECT_EQ(ds.qnum, n);
+		EXPECT_EQ(ds.cbytes, bytes);
+		ds = qstat(self->fd, id);
+		EXPECT_EQ(0ULL, ds.qnum);
+		EXPECT_EQ(0ULL, ds.cbytes);
+		EXPECT_EQ(0U, ds.status);
+		/* The queue still works. */
+		EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, "x", 1, AIXIPC_NOWAIT));
+		EXPECT_EQ(0, remove_queue(self->fd, id));
+	}
+	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_MSG));
+	munmap(sh, sizeof(*sh));
+}
+
+/* ====================================================================== */
+/* SIGKILL in the middle of a 4 MiB copy                                  */
+
+/*
+ * The text of message number seq: a fixed random pattern with seq stamped
+ * over the first 8 bytes of every 4 KiB, so a torn or mixed message shows.
+ */
+#define COPY_CHUNK	4096
+#define COPY_ROUNDS	40
+#define COPY_SECONDS	20.0
+#define COPY_FIT	8	/* messages the queue holds */
+
+struct copy_shared {
+	volatile uint64_t next;		/* first seq the next child uses */
+	volatile uint64_t acked;	/* last seq the child saw succeed */
+	volatile uint64_t in_call;	/* seq in the ioctl right now, or 0 */
+	volatile int ready;
+	char why[256];
+};
+
+struct copy_env {
+	struct copy_shared *sh;
+	int id;
+	size_t len;
+	unsigned char *ref;		/* the pattern */
+	unsigned char *buf;		/* type word + text */
+};
+
+static void copy_stamp(struct copy_env *c, uint64_t seq)
+{
+	size_t off;
+
+	for (off = 0; off < c->len; off += COPY_CHUNK)
+		memcpy(c->buf + sizeof(long) + off, &seq,
+		       c->len - off < 8 ? c->len - off : 8);
+}
+
+/* The seq of an intact message, or 0 with *why set. */
+static uint64_t copy_verify(const struct copy_env *c, long n,
+			    const char **why)
+{
+	const unsigned char *t = c->buf + sizeof(long);
+	uint64_t seq;
+	size_t off;
+
+	*why = NULL;
+	if (n != (long)c->len) {
+		*why = "wrong length";
+		return 0;
+	}
+	memcpy(&seq, t, 8);
+	for (off = 0; off < c->len; off += COPY_CHUNK) {
+		size_t end = off + COPY_CHUNK < c->len ? off + COPY_CHUNK
+						       : c->len;
+
+		if (memcmp(t + off, &seq, 8)) {
+			*why = "torn: two messages' stamps";
+			return 0;
+		}
+		if (memcmp(t + off + 8, c->ref + off + 8, end - off - 8)) {
+			*why = "corrupted text";
+			return 0;
+		}
+	}
+	return seq;
+}
+
+static int copy_sender(int fd, int me, void *arg)
+{
+	struct copy_env *c = arg;
+	struct copy_shared *sh = c->sh;
+	uint64_t seq = sh->next;
+	long mtype = 1;
+
+	(void)me;
+	memcpy(c->buf, &mtype, sizeof(mtype));
+	copy_stamp(c, seq);	/* touch every page before saying ready */
+	sh->ready = 1;
+	for (;; seq++) {
+		int err;
+
+		copy_stamp(c, seq);
+		sh->in_call = seq;
+		err = t_msgsnd_raw(fd, c->id, c->buf, c->len, 0);
+		sh->in_call = 0;
+		if (err) {
+			snprintf(sh->why, sizeof(sh->why), "msgsnd of %" PRIu64 ": %s",
+				 seq, strerror(-err));
+			return 1;
+		}
+		sh->acked = seq;
+	}
+}
+
+static int copy_receiver(int fd, int me, void *arg)
+{
+	struct copy_env *c = arg;
+	struct copy_shared *sh = c->sh;
+
+	(void)me;
+	memset(c->buf, 0, sizeof(long) + c->len);
+	sh->ready = 1;
+	for (;;) {
+		const char *why;
+		uint64_t seq;
+		long n;
+
+		sh->in_call = 1;
+		n = t_msgrcv_raw(fd, c->id, 0, c->buf, c->len, 0, NULL);
+		sh->in_call = 0;
+		if (n < 0) {
+			snprintf(sh->why, sizeof(sh->why), "msgrcv: %s",
+				 strerror((int)-n));
+			return 1;
+		}
+		seq = copy_verify(c, n, &why);
+		if (!seq || seq != sh->acked + 1) {
+			snprintf(sh->why, sizeof(sh->why),
+				 "received %" PRIu64 " after %" PRIu64 ": %s", seq,
+				 (uint64_t)sh->acked, why ? why : "out of order");
+			return 1;
+		}
+		sh->acked = seq;
+	}
+}
+
+/* Set up a queue for COPY_FIT messages of up to 4 MiB and the buffers. */
+static int copy_setup(FIXTURE_DATA(chaos) *self, struct copy_env *c)
+{
+	uint64_t rng = 0x1234567;
+	size_t i;
+
+	c->len = 4 << 20;
+	if (c->len > self->lim.msgmax)
+		c->len = self->lim.msgmax;
+	c->sh = mmap(NULL, sizeof(*c->sh), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	c->ref = malloc(c->len);
+	c->buf = malloc(sizeof(long) + c->len);
+	if (c->sh == MAP_FAILED || !c->ref || !c->buf)
+		return -ENOMEM;
+	memset(c->sh, 0, sizeof(*c->sh));
+	for (i = 0; i < c->len; i++)
+		c->ref[i] = (unsigned char)xorshift(&rng);
+	memcpy(c->buf + sizeof(long), c->ref, c->len);
+	c->id = new_queue(self->fd, (uint64_t)c->len * COPY_FIT);
+	return c->id < 0 ? c->id : 0;
+}
+
+static void copy_teardown(FIXTURE_DATA(chaos) *self, struct copy_env *c)
+{
+	if (c->id >= 0)
+		remove_queue(self->fd, c->id);
+	free(c->ref);
+	free(c->buf);
+	munmap(c->sh, sizeof(*c->sh));
+}
+
+/* How long one 4 MiB send takes here, in microseconds. */
+static unsigned int copy_calibrate(FIXTURE_DATA(chaos) *self,
+				   struct copy_env *c)
+{
+	double t;
+	long mtype = 1;
+
+	memcpy(c->buf, &mtype, sizeof(mtype));
+	t = now();
+	if (t_msgsnd_raw(self->fd, c->id, c->buf, c->len, AIXIPC_NOWAIT))
+		return 0;
+	t = now() - t;
+	if (t_msgrcv_raw(self->fd, c->id, 0, c->buf, c->len, AIXIPC_NOWAIT,
+			 NULL) != (long)c->len)
+		return 0;
+	return (unsigned int)(t * 1e6) + 1;
+}
+
+/* Start child 0 running @fn and wait until it is about to call. */
+static pid_t copy_start(FIXTURE_DATA(chaos) *self, struct copy_env *c,
+			int (*fn)(int, int, void *))
+{
+	pid_t pid;
+	int i;
+
+	c->sh->ready = 0;
+	pid = spawn(self, 0, fn, c);
+	for (i = 0; pid > 0 && !c->sh->ready && i < 100000; i++)
+		usleep(100);
+	return c->sh->ready ? pid : -1;
+}
+
+TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
+{
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, us, inside = 0, landed = 0;
+	uint64_t total = 0;
+	struct copy_env c;
+	double t0;
+
+	memset(&c, 0, sizeof(c));
+	c.id = -1;
+	ASSERT_EQ(0, copy_setup(self, &c));
+	us = copy_calibrate(self, &c);
+	ASSERT_LT(0U, us);
+	TH_LOG("seed %#" PRIx64 "; one %zu-byte send takes %u us", rng, c.len,
+	       us);
+	c.sh->next = 1;
+
+	t0 = now();
+	for (round = 0; round < COPY_ROUNDS && now() - t0 < COPY_SECONDS;
+	     round++) {
+		uint64_t first = c.sh->next, seq, want, in_call;
+		const char *why;
+		long n;
+
+		c.sh->acked = first - 1;
+		ASSERT_LT(0, copy_start(self, &c, copy_sender));
+		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		in_call = c.sh->in_call;
+		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
+		if (in_call)
+			inside++;
+
+		/*
+		 * Every acknowledged message is queued, in order; at most one
+		 * more: the one whose send completed as the sender died.
+		 */
+		for (want = first;; want++) {
+			n = t_msgrcv_raw(self->fd, c.id, 0, c.buf, c.len,
+					 AIXIPC_NOWAIT, NULL);
+			if (n == -ENOMSG)
+				break;
+			ASSERT_LE(0, n) TH_LOG("drain: %s", strerror((int)-n));
+			seq = copy_verify(&c, n, &why);
+			ASSERT_NE(0ULL, seq) TH_LOG("message after %" PRIu64 ": %s",
+						   want - 1, why);
+			ASSERT_EQ(want, seq);
+			total++;
+		}
+		ASSERT_LE(c.sh->acked + 1, want)
+			TH_LOG("acknowledged up to %" PRIu64 ", queued only up to %" PRIu64,
+			       (uint64_t)c.sh->acked, want - 1);
+		ASSERT_GE(c.sh->acked + 2, want)
+			TH_LOG("acknowledged up to %" PRIu64 ", but %" PRIu64 " queued",
+			       (uint64_t)c.sh->acked, want - 1);
+		if (in_call && want == in_call + 1)
+			landed++;	/* killed mid-call, message complete */
+		c.sh->next = want;
+		ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
+		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+	}
+	TH_LOG("%u rounds, %" PRIu64 " messages: %u kills inside msgsnd, after which the message was queued %u times and absent %u times",
+	       round, total, inside, landed, inside - landed);
+	EXPECT_LT(0U, inside);
+	copy_teardown(self, &c);
+}
+
+TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
+{
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, us, inside = 0, consumed = 0;
+	uint64_t seq = 1, head = 1;
+	struct copy_env c;
+	double t0;
+
+	memset(&c, 0, sizeof(c));
+	c.id = -1;
+	ASSERT_EQ(0, copy_setup(self, &c));
+	us = copy_calibrate(self, &c);
+	ASSERT_LT(0U, us);
+	TH_LOG("seed %#" PRIx64 "; one %zu-byte send takes %u us", rng, c.len,
+	       us);
+
+	t0 = now();
+	for (round = 0; round < COPY_ROUNDS && now() - t0 < COPY_SECONDS;
+	     round++) {
+		struct aixipc_msqid_ds ds = qstat(self->fd, c.id);
+		uint64_t in_call, acked, first;
+		long mtype = 1;
+		const char *why;
+		long n;
+
+		/* Top the queue up to COPY_FIT messages head .. seq - 1. */
+		memcpy(c.buf, &mtype, sizeof(mtype));
+		for (; ds.qnum < COPY_FIT; ds.qnum++, seq++) {
+			copy_stamp(&c, seq);
+			ASSERT_EQ(0, t_msgsnd_raw(self->fd, c.id, c.buf, c.len,
+						  AIXIPC_NOWAIT));
+		}
+		c.sh->acked = head - 1;
+		ASSERT_LT(0, copy_start(self, &c, copy_receiver));
+		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		in_call = c.sh->in_call;
+		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
+		acked = c.sh->acked;
+		if (in_call)
+			inside++;
+
+		/*
+		 * What is left starts right after what was received, or one
+		 * later: the message the dying receiver had taken.  Nothing
+		 * else may be missing, and the rest is intact and in order.
+		 */
+		n = t_msgrcv_raw(self->fd, c.id, 0, c.buf, c.len, AIXIPC_NOWAIT,
+				 NULL);
+		if (n == -ENOMSG) {
+			first = seq;
+		} else {
+			ASSERT_LE(0, n) TH_LOG("drain: %s", strerror((int)-n));
+			first = copy_verify(&c, n, &why);
+			ASSERT_NE(0ULL, first) TH_LOG("%s", why);
+		}
+		ASSERT_LE(acked + 1, first);
+		ASSERT_GE(acked + 2, first)
+			TH_LOG("received up to %" PRIu64 ", but the queue resumes at %" PRIu64,
+			       acked, first);
+		if (first == acked + 2)
+			consumed++;
+		/* Drain the rest, in order; the next round refills. */
+		head = first;
+		if (n >= 0) {
+			uint64_t s;
+
+			for (s = first + 1; s < seq; s++) {
+				n = t_msgrcv_raw(self->fd, c.id, 0, c.buf,
+						 c.len, AIXIPC_NOWAIT, NULL);
+				ASSERT_LE(0, n);
+				ASSERT_EQ(s, copy_verify(&c, n, &why));
+			}
+			ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
+			head = seq;
+		}
+		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+	}
+	TH_LOG("%u rounds: %u kills inside msgrcv, %u took a message with them",
+	       round, inside, consumed);
+	EXPECT_LT(0U, inside);
+	copy_teardown(self, &c);
+}
+
+/* ====================================================================== */
+/* Listing 100,000 objects                                                */
+
+#define LIST_N		100000
+#define LIST_BATCH	1000
+
+/* How a listing test makes and removes one object of a facility. */
+struct list_kind {
+	const char *name;
+	unsigned int kind;
+	int (*create)(int fd);		/* id or -errno */
+	int (*destroy)(int fd, int id);
+};
+
+static int list_msg_create(int fd)
+{
+	return new_queue(fd, 0);
+}
+
+static const struct list_kind list_kinds[] = {
+	{ "message queues", AIXIPC_MSG, list_msg_create, remove_queue },
+};
+
+/*
+ * Walk all objects of @k in batches of LIST_BATCH.  @want is how many
+ * there are in all; every id tracked must be seen once.  Returns the
+ * walk's duration in seconds (the checks are ASSERTs).
+ */
+static double list_walk(struct __test_metadata *_metadata, int fd,
+			const struct list_kind *k, struct aixipc_list_entry *ents,
+			unsigned char *seen, long want, long ours)
+{
+	struct aixipc_list l;
+	long total = 0, mine = 0, calls = 0;
+	uint64_t last = 0;
+	double t;
+
+	memset(seen, 0, MAX_SLOTS);
+	memset(&l, 0, sizeof(l));
+	l.kind = k->kind;
+	l.entries = (uintptr_t)ents;
+	l.entry_size = sizeof(*ents);
+	t = now();
+	for (;;) {
+		uint32_t i;
+
+		l.count = LIST_BATCH;
+		ASSERT_EQ(0, aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l));
+		calls++;
+		ASSERT_GE(ceil_div(want, LIST_BATCH) + 1, calls)
+			TH_LOG("walk of %ld objects still going after %ld calls",
+			       want, calls);
+		if (l.count == 0)
+			break;
+		/* Full batches until the last one. */
+		if (total + LIST_BATCH <= want) {
+			ASSERT_EQ((uint32_t)LIST_BATCH, l.count)
+				TH_LOG("call %ld: %u entries, %ld of %ld seen",
+				       calls, l.count, total, want);
+		} else {
+			ASSERT_EQ((uint32_t)(want - total), l.count)
+				TH_LOG("last call %ld: %u entries, %ld of %ld seen",
+				       calls, l.count, total, want);
+		}
+		ASSERT_LT(last, l.cursor) TH_LOG("cursor did not advance");
+		last = l.cursor;
+		for (i = 0; i < l.count; i++) {
+			int id = ents[i].id;
+
+			ASSERT_EQ(k->kind, ents[i].kind);
+			ASSERT_LE(0, id);
+			if (tracked[SLOT(id)] == id) {
+				ASSERT_EQ(0, seen[SLOT(id)])
+					TH_LOG("id %d listed twice", id);
+				seen[SLOT(id)] = 1;
+				mine++;
+			}
+		}
+		total += l.count;
+	}
+	t = now() - t;
+	ASSERT_EQ(want, total);
+	ASSERT_EQ(ours, mine);
+	ASSERT_EQ(ceil_div(want, LIST_BATCH) + 1, calls);
+	return t;
+}
+
+TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 900)
+{
+	static const long steps[] = { 1000, 10000, LIST_N };
+	const struct list_kind *k;
+	struct aixipc_list_entry *ents;
+	unsigned char *seen;
+	unsigned int s;
+
+	ents = calloc(LIST_BATCH, sizeof(*ents));
+	seen = malloc(MAX_SLOTS);
+	ASSERT_NE(NULL, ents);
+	ASSERT_NE(NULL, seen);
+	for (k = list_kinds; k < list_kinds + sizeof(list_kinds) /
+	     sizeof(list_kinds[0]); k++) {
+		long before = count_objects(self->fd, k->kind), made = 0;
+		int *ids = malloc(LIST_N * sizeof(int));
+		double tc = 0, t;
+
+		ASSERT_NE(NULL, ids);
+		ASSERT_LE(0, before);
+		for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+			t = now();
+			for (; made < steps[s]; made++) {
+				ids[made] = k->create(self->fd);
+				ASSERT_LE(0, ids[made])
+					TH_LOG("creating %s number %ld: %s",
+					       k->name, made + 1,
+					       strerror(-ids[made]));
+			}
+			tc += now() - t;
+			t = list_walk(_metadata, self->fd, k, ents, seen,
+				      before + made, made);
+			TH_LOG("%s: %6ld objects: walk %8.1f ms in %ld calls (%.2f us per object); %ld created so far in %.1f s",
+			       k->name, before + made, t * 1e3,
+			       ceil_div(before + made, LIST_BATCH) + 1,
+			       t * 1e6 / (double)(before + made), made, tc);
+		}
+		t = now();
+		for (; made > 0; made--)
+			ASSERT_EQ(0, k->destroy(self->fd, ids[made - 1]));
+		TH_LOG("%s: removed %d in %.1f s", k->name, LIST_N, now() - t);
+		/* Nothing of ours listed any more. */
+		t = list_walk(_metadata, self->fd, k, ents, seen, before, 0);
+		free(ids);
+	}
+	free(ents);
+	free(seen);
+}
+
+TEST_HARNESS_MAIN
