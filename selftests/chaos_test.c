@@ -1092,7 +1092,7 @@ static double list_walk(struct __test_metadata *_metadata, int fd,
 	return t;
 }
 
-TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 900)
+TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 {
 	static const long steps[] = { 1000, 10000, LIST_N };
 	const struct list_kind *k;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for aixipc's internal rules: id encoding, the permission
- * decision table and message type selection.  Built as a separate module
+ * decision table, message type selection, the semaphore operation
+ * evaluator (atomic and SEM_ORDER) and undo clamping.  Built as a separate module
  * (aixipc_kunit.ko) when the kernel has CONFIG_KUNIT; the debug-kernel
  * tier loads it and counts its KTAP results.  The rules under test are pure
  * inline functions, so the suites need nothing exported from aixipc.ko.
@@ -11,6 +12,7 @@
 
 #include "ids.h"
 #include "msg.h"
+#include "sem.h"
 
 static void id_roundtrip(struct kunit *test)
 {
@@ -185,7 +187,185 @@ static struct kunit_suite aixipc_msg_suite = {
 	.test_cases = aixipc_msg_cases,
 };
 
-kunit_test_suites(&aixipc_ids_suite, &aixipc_msg_suite);
+static const struct aixipc_sem_limits sem_lim = {
+	.semvmx = 32767, .semaem = 16384, .semume = 4,
+};
+
+/* A small set with the given values (only .val matters to the evaluator). */
+static void sems_set(struct aixipc_sem *sems, const int *vals, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sems[i].val = vals[i];
+}
+
+static int sem_eval(struct aixipc_sem *sems, const struct aixipc_sembuf *sops,
+		    unsigned int nsops, bool order, unsigned int *pos,
+		    unsigned int *stop, s16 *adj, atomic_t *nonzero)
+{
+	return aixipc_sem_eval(sems, sops, nsops, order, pos, stop, adj,
+			       nonzero, &sem_lim);
+}
+
+static void sem_atomic_all_or_nothing(struct kunit *test)
+{
+	static const int init[] = { 1, 0, 5 };
+	const struct aixipc_sembuf sops[] = {
+		{ 0, -1, 0 }, { 2, 3, 0 }, { 1, -1, 0 },
+	};
+	struct aixipc_sem sems[3];
+	unsigned int pos = 0, stop;
+
+	sems_set(sems, init, 3);
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, sops, 3, false, &pos, &stop, NULL, NULL),
+			AIXIPC_SEM_BLOCK);
+	KUNIT_EXPECT_EQ(test, stop, 2U);
+	KUNIT_EXPECT_EQ(test, pos, 0U);
+	/* Nothing applied. */
+	KUNIT_EXPECT_EQ(test, sems[0].val, 1);
+	KUNIT_EXPECT_EQ(test, sems[1].val, 0);
+	KUNIT_EXPECT_EQ(test, sems[2].val, 5);
+
+	sems[1].val = 1;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, sops, 3, false, &pos, &stop, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pos, 3U);
+	KUNIT_EXPECT_EQ(test, sems[0].val, 0);
+	KUNIT_EXPECT_EQ(test, sems[1].val, 0);
+	KUNIT_EXPECT_EQ(test, sems[2].val, 8);
+}
+
+static void sem_nowait_range_and_zero(struct kunit *test)
+{
+	struct aixipc_sem sems[2];
+	const struct aixipc_sembuf nowait = { 0, -1, AIXIPC_SEM_NOWAIT };
+	const struct aixipc_sembuf zero = { 1, 0, 0 };
+	const struct aixipc_sembuf big = { 1, 32767, 0 };
+	unsigned int pos = 0, stop;
+
+	sems[0].val = 0;
+	sems[1].val = 1;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &nowait, 1, false, &pos, &stop, NULL, NULL),
+			-EAGAIN);
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &zero, 1, false, &pos, &stop, NULL, NULL),
+			AIXIPC_SEM_BLOCK);
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &big, 1, false, &pos, &stop, NULL, NULL),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, sems[1].val, 1);
+	sems[1].val = 0;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &zero, 1, false, &pos, &stop, NULL, NULL), 0);
+}
+
+/* SEM_ORDER: entries before the failing one stay applied. */
+static void sem_order_partial(struct kunit *test)
+{
+	static const int init[] = { 0, 0, 0 };
+	const struct aixipc_sembuf sops[] = {
+		{ 0, 2, AIXIPC_SEM_ORDER }, { 1, -1, 0 }, { 2, 1, 0 },
+	};
+	struct aixipc_sem sems[3];
+	unsigned int pos = 0, stop;
+
+	sems_set(sems, init, 3);
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, sops, 3, true, &pos, &stop, NULL, NULL),
+			AIXIPC_SEM_BLOCK);
+	KUNIT_EXPECT_EQ(test, pos, 1U);
+	KUNIT_EXPECT_EQ(test, stop, 1U);
+	KUNIT_EXPECT_EQ(test, sems[0].val, 2);
+	KUNIT_EXPECT_EQ(test, sems[2].val, 0);
+	/* Resumed where it stopped once the blocking entry can go. */
+	sems[1].val = 1;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, sops, 3, true, &pos, &stop, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sems[0].val, 2);
+	KUNIT_EXPECT_EQ(test, sems[1].val, 0);
+	KUNIT_EXPECT_EQ(test, sems[2].val, 1);
+}
+
+static void sem_undo_adjustments(struct kunit *test)
+{
+	const struct aixipc_sembuf down = { 0, -3, AIXIPC_SEM_UNDO };
+	const struct aixipc_sembuf up = { 0, 3, AIXIPC_SEM_UNDO };
+	const struct aixipc_sembuf plain = { 1, 2, 0 };
+	struct aixipc_sem sems[2] = {};
+	unsigned int pos = 0, stop;
+	atomic_t nonzero = ATOMIC_INIT(0);
+	s16 adj[2] = {};
+
+	sems[0].val = 5;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &down, 1, false, &pos, &stop, adj, &nonzero), 0);
+	KUNIT_EXPECT_EQ(test, adj[0], 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nonzero), 1);
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &plain, 1, false, &pos, &stop, adj, &nonzero), 0);
+	KUNIT_EXPECT_EQ(test, adj[1], 0);
+	pos = 0;
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, &up, 1, false, &pos, &stop, adj, &nonzero), 0);
+	KUNIT_EXPECT_EQ(test, adj[0], 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nonzero), 0);
+}
+
+/* |adjustment| above semaem is refused; a refused call changes nothing. */
+static void sem_undo_semaem(struct kunit *test)
+{
+	const struct aixipc_sembuf sops[] = {
+		{ 1, 1, AIXIPC_SEM_UNDO }, { 0, 100, AIXIPC_SEM_UNDO },
+	};
+	struct aixipc_sem sems[2] = {};
+	unsigned int pos = 0, stop;
+	atomic_t nonzero = ATOMIC_INIT(0);
+	s16 adj[2] = { -16300, 0 };
+
+	KUNIT_EXPECT_EQ(test, sem_eval(sems, sops, 2, false, &pos, &stop, adj, &nonzero),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, stop, 1U);
+	KUNIT_EXPECT_EQ(test, adj[1], 0);
+	KUNIT_EXPECT_EQ(test, sems[1].val, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nonzero), 0);
+}
+
+/* More non-zero adjustments than semume: ENOSPC. */
+static void sem_undo_semume(struct kunit *test)
+{
+	struct aixipc_sem sems[6] = {};
+	unsigned int i, pos, stop;
+	atomic_t nonzero = ATOMIC_INIT(0);
+	s16 adj[6] = {};
+
+	for (i = 0; i < 6; i++) {
+		struct aixipc_sembuf op = { i, 1, AIXIPC_SEM_UNDO };
+
+		pos = 0;
+		KUNIT_EXPECT_EQ(test, sem_eval(sems, &op, 1, false, &pos, &stop, adj, &nonzero),
+				i < sem_lim.semume ? 0 : -ENOSPC);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&nonzero), sem_lim.semume);
+}
+
+static void sem_undo_clamping(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, aixipc_sem_undo_value(3, -1, 32767), 2);
+	KUNIT_EXPECT_EQ(test, aixipc_sem_undo_value(0, -5, 32767), 0);
+	KUNIT_EXPECT_EQ(test, aixipc_sem_undo_value(32760, 100, 32767), 32767);
+	KUNIT_EXPECT_EQ(test, aixipc_sem_undo_value(0, 16384, 32767), 16384);
+}
+
+static struct kunit_case aixipc_sem_cases[] = {
+	KUNIT_CASE(sem_atomic_all_or_nothing),
+	KUNIT_CASE(sem_nowait_range_and_zero),
+	KUNIT_CASE(sem_order_partial),
+	KUNIT_CASE(sem_undo_adjustments),
+	KUNIT_CASE(sem_undo_semaem),
+	KUNIT_CASE(sem_undo_semume),
+	KUNIT_CASE(sem_undo_clamping),
+	{}
+};
+
+static struct kunit_suite aixipc_sem_suite = {
+	.name = "aixipc_sem",
+	.test_cases = aixipc_sem_cases,
+};
+
+kunit_test_suites(&aixipc_ids_suite, &aixipc_msg_suite, &aixipc_sem_suite);
 
 MODULE_DESCRIPTION("KUnit tests for aixipc");
 MODULE_LICENSE("GPL");

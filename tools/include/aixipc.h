@@ -37,6 +37,16 @@ struct msgxbuf {
 ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 		int msgflg);
 
+/*
+ * semop() sem_flg bits from AIX.  SEM_ORDER on any entry performs the
+ * call's operations one at a time, in array order, instead of atomically;
+ * when one fails, the entries before it stay applied, SEM_ERR is set in
+ * the failing entry's sem_flg (and cleared in the others) and the call
+ * returns the error.  See Documentation/aixipc.rst for the exact rules.
+ */
+#define SEM_ORDER	020000
+#define SEM_ERR		040000
+
 #ifdef __cplusplus
 }
 #endif

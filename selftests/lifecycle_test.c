@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifecycle_test - unloading and reloading the aixipc module.
+ *
+ * Run as root with the module loaded (as vm-run does); the test unloads
+ * and reloads it with delete_module(2) and finit_module(2), and always
+ * leaves it loaded, with the parameters it had, for the harness to unload.
+ * The module file is $AIXIPC_KO if set, else build/$(uname -r)/aixipc.ko
+ * of the tree this binary was built in (or of /work/main); the test is
+ * skipped when there is none, or when it was built for another kernel.
+ *
+ * What it checks:
+ *  - each live IPC object pins the module: unloading fails with
+ *    EWOULDBLOCK (what rmmod reports as "in use") even when no process has
+ *    /dev/aixipc open, and the object is intact afterwards;
+ *  - an open /dev/aixipc pins it too, whoever holds the file (a dup, a
+ *    child that inherited it), until the last reference is closed;
+ *  - removing a queue that has blocked processes and unloading at once is
+ *    safe (the objects' memory is freed by RCU callbacks in the module);
+ *  - ten load/unload cycles with objects created, used and removed in
+ *    between; devtmpfs creates and removes /dev/aixipc each time (there is
+ *    no udev in the VM).
+ *
+ * Adding a facility: add its pinning object to obj_kinds[].
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The harness has an unused parameter; -Wextra must not stop the build. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "aixipc_test.h"
+
+#define MODNAME		"aixipc"
+#define SYSMOD		"/sys/module/" MODNAME
+#define MISCDEV		"/sys/class/misc/" MODNAME "/dev"
+#define NODE_WAIT_MS	5000	/* a hang guard, not a timing */
+
+/* ---------------------------------------------------------------------- */
+/* The module: where its file is, how it was loaded, load and unload.     */
+
+static char ko_path[PATH_MAX];		/* empty: none usable */
+static char ko_skip[256];		/* why, when there is none */
+static char ko_params[1024];		/* the parameters in force at start */
+static pid_t main_pid;
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static bool module_loaded(void)
+{
+	return access(SYSMOD "/initstate", F_OK) == 0;
+}
+
+static long module_refcnt(void)
+{
+	char buf[32];
+
+	if (read_file(SYSMOD "/refcnt", buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, MODNAME, O_NONBLOCK) ? -errno : 0;
+}
+
+static int load(void)
+{
+	int fd, err = 0;
+
+	if (!ko_path[0])
+		return -ENOENT;
+	fd = open(ko_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, ko_params, 0))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Does the file's vermagic name the running kernel? */
+static bool built_for_running_kernel(const char *path, const char *release)
+{
+	char want[256];
+	size_t wlen, size;
+	struct stat st;
+	bool found = false;
+	char *p;
+	int fd;
+
+	snprintf(want, sizeof(want), "vermagic=%s ", release);
+	wlen = strlen(want);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || st.st_size < (off_t)wlen) {
+		close(fd);
+		return false;
+	}
+	size = (size_t)st.st_size;
+	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	found = memmem(p, size, want, wlen) != NULL;
+	munmap(p, size);
+	return found;
+}
+
+static void find_module_file(void)
+{
+	const char *env = getenv("AIXIPC_KO");
+	char exe[PATH_MAX], cand[3][PATH_MAX + 128];
+	struct utsname u;
+	unsigned int i, n = 0;
+	ssize_t len;
+
+	if (uname(&u)) {
+		snprintf(ko_skip, sizeof(ko_skip), "uname: %s", strerror(errno));
+		return;
+	}
+	if (env && *env) {
+		snprintf(cand[n++], sizeof(cand[0]), "%s", env);
+	} else {
+		/* build/selftests/X or build/X: look in build/<release>/. */
+		len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (len > 0) {
+			char *slash;
+
+			exe[len] = 0;
+			slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = 0;
+				snprintf(cand[n++], sizeof(cand[0]),
+					 "%s/%s/aixipc.ko", exe, u.release);
+				snprintf(cand[n++], sizeof(cand[0]),
+					 "%s/../%s/aixipc.ko", exe, u.release);
+			}
+		}
+		snprintf(cand[n++], sizeof(cand[0]),
+			 "/work/main/build/%s/aixipc.ko", u.release);
+	}
+	for (i = 0; i < n; i++) {
+		if (access(cand[i], R_OK))
+			continue;
+		if (!built_for_running_kernel(cand[i], u.release)) {
+			snprintf(ko_skip, sizeof(ko_skip),
+				 "%s is not built for %s", cand[i], u.release);
+			return;
+		}
+		snprintf(ko_path, sizeof(ko_path), "%s", cand[i]);
+		return;
+	}
+	snprintf(ko_skip, sizeof(ko_skip),
+		 "no module file: set AIXIPC_KO, or build %s (make modules-all)",
+		 cand[n - 1]);
+}
+
+/* "name=value ..." of every parameter in force, to reload it the same. */
+static void save_params(void)
+{
+	DIR *d = opendir(SYSMOD "/parameters");
+	struct dirent *de;
+	size_t off = 0;
+
+	ko_params[0] = 0;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX], val[128];
+		int n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), SYSMOD "/parameters/%s",
+			 de->d_name);
+		if (read_file(path, val, sizeof(val)))
+			continue;
+		n = snprintf(ko_params + off, sizeof(ko_params) - off, "%s%s=%s",
+			     off ? " " : "", de->d_name, val);
+		if (n < 0 || (size_t)n >= sizeof(ko_params) - off) {
+			ko_params[off] = 0;
+			break;
+		}
+		off += (size_t)n;
+	}
+	closedir(d);
+}
+
+static void __attribute__((constructor)) lifecycle_init(void)
+{
+	main_pid = getpid();
+	find_module_file();
+	if (module_loaded())
+		save_params();
+}
+
+/* Whatever happened, leave the module loaded for the harness. */
+static void __attribute__((destructor)) lifecycle_fini(void)
+{
+	int err;
+
+	if (getpid() != main_pid || module_loaded() || !ko_path[0])
+		return;
+	err = load();
+	fprintf(stderr, "# the module was left unloaded; reloading it: %s\n",
+		err ? strerror(-err) : "done");
+}
+
+/*
+ * Wait until /dev/aixipc exists (@present) or not.  Returns the
+ * milliseconds waited, or -1.  A node must be the misc device sysfs
+ * describes, with mode 0666.
+ */
+static int wait_node(bool present)
+{
+	struct timespec ts = { 0, 1000000 };
+	int ms;
+
+	for (ms = 0; ms <= NODE_WAIT_MS; ms++) {
+		struct stat st;
+		bool there = stat(AIXIPC_DEVICE, &st) == 0;
+
+		if (there == present) {
+			unsigned int maj, min;
+			char dev[32];
+
+			if (!present)
+				return ms;
+			if (read_file(MISCDEV, dev, sizeof(dev)) ||
+			    sscanf(dev, "%u:%u", &maj, &min) != 2)
+				return -1;
+			if (!S_ISCHR(st.st_mode) ||
+			    (st.st_mode & 07777) != 0666 ||
+			    major(st.st_rdev) != maj ||
+			    minor(st.st_rdev) != min)
+				return -1;
+			return ms;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Objects that pin the module, per facility.                             */
+
+struct obj_kind {
+	const char *name;
+	unsigned int kind;
+	uint64_t feature;
+	/* Create one object holding some data; id or -errno. */
+	int (*create)(int fd, int32_t key);
+	/* Is it intact (same id by key, same data)?  Consumes the data. */
+	int (*check)(int fd, int32_t key, int id);
+	int (*destroy)(int fd, int id);
+};
+
+static const char persist[] = "still here after a refused unload";
+
+static int msg_create(int fd, int32_t key)
+{
+	int id = t_msgget(fd, key, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
+	int err;
+
+	if (id < 0)
+		return id;
+	err = t_msgsnd(fd, id, 7, persist, sizeof(persist), AIXIPC_NOWAIT);
+	if (err) {
+		t_rmid(fd, id);
+		return err;
+	}
+	return id;
+}
+
+static int msg_check(int fd, int32_t key, int id)
+{
+	struct aixipc_msqid_ds ds;
+	struct aixipc_msgrcv r;
+	char buf[sizeof(persist)];
+	long n;
+
+	if (t_msgget(fd, key, 0, 0) != id)
+		return -ENOENT;
+	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds) || ds.qnum != 1 ||
+	    ds.cbytes != sizeof(persist))
+		return -EIO;
+	n = t_msgrcv(fd, id, 0, buf, sizeof(buf), AIXIPC_NOWAIT, &r);
+	if (n != (long)sizeof(persist) || r.mtype != 7 ||
+	    memcmp(buf, persist, sizeof(persist)))
+		return -EIO;
+	return 0;
+}
+
+static const struct obj_kind obj_kinds[] = {
+	{ "message queue", AIXIPC_MSG, AIXIPC_FEATURE_MSG, msg_create,
+	  msg_check, t_rmid },
+};
+#define NKINDS (sizeof(obj_kinds) / sizeof(obj_kinds[0]))
+
+static int32_t test_key(int salt)
+{
+	return (int32_t)(0x6c000000 | ((uint32_t)getpid() << 4) | (salt & 15));
+}
+
+static long count_objects(int fd, unsigned int kind)
+{
+	static struct aixipc_list_entry ents[64];
+	struct aixipc_list l = {
+		.kind = kind, .entries = (uintptr_t)ents,
+		.entry_size = sizeof(ents[0]),
+	};
+	long n = 0;
+	int err;
+
+	do {
+		l.count = 64;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
+		if (err)
+			return err;
+		n += l.count;
+	} while (l.count);
+	return n;
+}
+
+static uint64_t module_features(void)
+{
+	struct aixipc_version v;
+	int fd = aixipc_open();
+
+	if (fd < 0)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	if (aixipc_ioctl(fd, AIXIPC_IOC_VERSION, &v))
+		v.features = 0;
+	close(fd);
+	return v.features;
+}
+
+/* Poll until @pid sleeps in the module (its wchan names aixipc_*). */
+static int wait_sleeping_in_module(pid_t pid)
+{
+	char path[64], buf[64];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
+		FILE *f = fopen(path, "r");
+		size_t n;
+
+		if (!f)
+			return -1;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		if (!strncmp(buf, "aixipc_", 7))
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The fixture.                                                           */
+
+#define MAX_KIDS 8
+
+FIXTURE(lifecycle) {
+	int fd;				/* closed before any unload */
+	int ids[8];			/* objects to remove at teardown */
+	int nids;
+	pid_t kids[MAX_KIDS];
+	int nkids;
+};
+
+FIXTURE_SETUP(lifecycle)
+{
+	long refcnt;
+
+	self->fd = -1;
+	if (geteuid() != 0)
+		SKIP(return, "needs root (CAP_SYS_MODULE)");
+	if (!module_loaded())
+		SKIP(return, "the aixipc module is not loaded");
+	if (!ko_path[0])
+		SKIP(return, "%s", ko_skip);
+	refcnt = module_refcnt();
+	ASSERT_EQ(0, refcnt)
+		TH_LOG("the module is in use (refcnt %ld) before the test: objects left by an earlier test, or /dev/aixipc open elsewhere?",
+		       refcnt);
+}
+
+FIXTURE_TEARDOWN(lifecycle)
+{
+	int i, err, fd;
+
+	for (i = 0; i < self->nkids; i++) {
+		if (self->kids[i] > 0) {
+			kill(self->kids[i], SIGKILL);
+			waitpid(self->kids[i], NULL, 0);
+		}
+	}
+	if (self->fd >= 0)
+		close(self->fd);
+	if (!module_loaded() && ko_path[0]) {
+		err = load();
+		if (err)
+			TH_LOG("cannot reload %s: %s", ko_path, strerror(-err));
+	}
+	fd = aixipc_open();
+	if (fd >= 0) {
+		for (i = 0; i < self->nids; i++)
+			if (self->ids[i] >= 0)
+				t_rmid(fd, self->ids[i]);
+		close(fd);
+	}
+}
+
+/* An object is gone: the teardown need not remove it. */
+static void forget(FIXTURE_DATA(lifecycle) *self, int id)
+{
+	int i;
+
+	for (i = 0; i < self->nids; i++)
+		if (self->ids[i] == id)
+			self->ids[i] = -1;
+}
+
+static pid_t spawn(FIXTURE_DATA(lifecycle) *self)
+{
+	pid_t pid;
+
+	if (self->nkids >= MAX_KIDS)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid > 0)
+		self->kids[self->nkids++] = pid;
+	return pid;
+}
+
+static int reap(FIXTURE_DATA(lifecycle) *self, pid_t pid)
+{
+	int i, status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	for (i = 0; i < self->nkids; i++)
+		if (self->kids[i] == pid)
+			self->kids[i] = 0;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 1000 + WTERMSIG(status);
+}
+
+/* Unload (which must work: nothing pins the module), check, reload. */
+static void unload_and_reload(struct __test_metadata *_metadata)
+{
+	int err;
+
+	ASSERT_EQ(0, module_refcnt());
+	err = unload();
+	ASSERT_EQ(0, err) TH_LOG("delete_module: %s", strerror(-err));
+	ASSERT_FALSE(module_loaded());
+	ASSERT_LE(0, wait_node(false))
+		TH_LOG("%s still there after the unload", AIXIPC_DEVICE);
+	err = load();
+	ASSERT_EQ(0, err) TH_LOG("finit_module %s: %s", ko_path, strerror(-err));
+	ASSERT_TRUE(module_loaded());
+	ASSERT_LE(0, wait_node(true))
+		TH_LOG("no %s (or the wrong node) after the load", AIXIPC_DEVICE);
+}
+
+/* ====================================================================== */
+
+TEST_F(lifecycle, unload_refused_while_an_object_exists_device_closed)
+{
+	const struct obj_kind *k;
+	int id, err, i;
+
+	if (_metadata->skip)
+		return;
+	for (k = obj_kinds; k < obj_kinds + NKINDS; k++) {
+		int32_t key = test_key((int)(k - obj_kinds));
+
+		if (!(module_features() & k->feature))
+			continue;
+		self->fd = aixipc_open();
+		ASSERT_LE(0, self->fd);
+		id = k->create(self->fd, key);
+		ASSERT_LE(0, id) TH_LOG("creating a %s: %s", k->name,
+					strerror(-id));
+		self->ids[self->nids++] = id;
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+
+		/* No process has the device open: only the object pins it. */
+		ASSERT_EQ(1, module_refcnt());
+		for (i = 0; i < 3; i++) {
+			err = unload();
+			ASSERT_EQ(-EWOULDBLOCK, err)
+				TH_LOG("delete_module with a %s alive: %s",
+				       k->name, err ? strerror(-err) : "unloaded!");
+		}
+		ASSERT_TRUE(module_loaded());
+		ASSERT_LE(0, wait_node(true));
+
+		/* The object is intact, then goes, and so does the pin. */
+		self->fd = aixipc_open();
+		ASSERT_LE(0, self->fd);
+		ASSERT_EQ(0, k->check(self->fd, key, id))
+			TH_LOG("the %s changed after the refused unload",
+			       k->name);
+		ASSERT_EQ(0, k->destroy(self->fd, id));
+		forget(self, id);
+		ASSERT_EQ(0, count_objects(self->fd, k->kind));
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+		unload_and_reload(_metadata);
+	}
+}
+
+TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
+{
+	int fd2, err, status;
+	pid_t pid;
+
+	if (_metadata->skip)
+		return;
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(1, module_refcnt());
+	err = unload();
+	ASSERT_EQ(-EWOULDBLOCK, err)
+		TH_LOG("delete_module with the device open: %s",
+		       err ? strerror(-err) : "unloaded!");
+
+	/* A dup is the same open file: it keeps the pin alone. */
+	fd2 = dup(self->fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = fd2;
+	ASSERT_EQ(-EWOULDBLOCK, unload());
+
+	/* So does a child that inherited it. */
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	ASSERT_EQ(-EWOULDBLOCK, unload());
+	ASSERT_EQ(1, module_refcnt());
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	status = reap(self, pid);
+	ASSERT_EQ(1000 + SIGKILL, status);
+
+	/* Last reference gone: it unloads. */
+	unload_and_reload(_metadata);
+}
+
+/*
+ * Blocked processes hold a reference on their queue, not on the module:
+ * after IPC_RMID wakes them, the last put frees the queue through an RCU
+ * callback in the module, which must not outlive the unload.
+ */
+TEST_F(lifecycle, unload_right_after_rmid_woke_blocked_processes)
+{
+	static char big[64 << 10];
+	pid_t rcv, snd;
+	int a, b;
+
+	if (_metadata->skip)
+		return;
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	a = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, a);
+	self->ids[self->nids++] = a;
+	b = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, b);
+	self->ids[self->nids++] = b;
+	/* b is full: a sender of 64 KiB more blocks. */
+	{
+		struct aixipc_msqid_ds ds;
+
+		ASSERT_EQ(0, t_msgctl(self->fd, b, AIXIPC_IPC_STAT, &ds));
+		ds.qbytes = sizeof(big);
+		ASSERT_EQ(0, t_msgctl(self->fd, b, AIXIPC_IPC_SET, &ds));
+	}
+	ASSERT_EQ(0, t_msgsnd(self->fd, b, 1, big, sizeof(big), AIXIPC_NOWAIT));
+
+	rcv = spawn(self);
+	ASSERT_LE(0, rcv);
+	if (rcv == 0) {
+		char buf[16];
+
+		_exit(-t_msgrcv(self->fd, a, 0, buf, sizeof(buf), 0, NULL));
+	}
+	snd = spawn(self);
+	ASSERT_LE(0, snd);
+	if (snd == 0)
+		_exit(-t_msgsnd(self->fd, b, 2, big, sizeof(big), 0));
+	ASSERT_EQ(0, wait_sleeping_in_module(rcv));
+	ASSERT_EQ(0, wait_sleeping_in_module(snd));
+
+	ASSERT_EQ(0, t_rmid(self->fd, a));
+	forget(self, a);
+	ASSERT_EQ(0, t_rmid(self->fd, b));
+	forget(self, b);
+	ASSERT_EQ(EIDRM, reap(self, rcv));
+	ASSERT_EQ(EIDRM, reap(self, snd));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	unload_and_reload(_metadata);
+}
+
+TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
+{
+	static unsigned char out[64 << 10], in[64 << 10];
+	struct aixipc_version v0, v;
+	int cycle, max_wait = 0;
+	unsigned int i;
+
+	if (_metadata->skip)
+		return;
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7 + (i >> 8));
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	memset(&v0, 0, sizeof(v0));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v0));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+
+	for (cycle = 0; cycle < 10; cycle++) {
+		int32_t key = test_key(cycle);
+		struct aixipc_msgrcv r;
+		int err, ms, q[3], j;
+
+		err = unload();
+		ASSERT_EQ(0, err) TH_LOG("cycle %d: delete_module: %s", cycle,
+					 strerror(-err));
+		ASSERT_FALSE(module_loaded());
+		ASSERT_LE(0, wait_node(false))
+			TH_LOG("cycle %d: %s outlived the module", cycle,
+			       AIXIPC_DEVICE);
+		err = aixipc_open();
+		ASSERT_EQ(-1, err);
+		ASSERT_EQ(ENOENT, errno);
+
+		err = load();
+		ASSERT_EQ(0, err) TH_LOG("cycle %d: finit_module: %s", cycle,
+					 strerror(-err));
+		ms = wait_node(true);
+		ASSERT_LE(0, ms) TH_LOG("cycle %d: no %s, or the wrong node",
+					cycle, AIXIPC_DEVICE);
+		if (ms > max_wait)
+			max_wait = ms;
+
+		self->fd = aixipc_open();
+		ASSERT_LE(0, self->fd) TH_LOG("cycle %d: open: %s", cycle,
+					      strerror(errno));
+		memset(&v, 0, sizeof(v));
+		ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+		/* Reloaded with the same parameters. */
+		ASSERT_EQ(0, memcmp(&v0.limits, &v.limits, sizeof(v.limits)));
+		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+
+		q[0] = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT,
+				0600);
+		q[1] = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT,
+				0600);
+		q[2] = t_msgget(self->fd, key, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
+		for (j = 0; j < 3; j++) {
+			ASSERT_LE(0, q[j]);
+			self->ids[self->nids++] = q[j];
+		}
+		ASSERT_EQ(q[2], t_msgget(self->fd, key, 0, 0));
+		ASSERT_EQ(3, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(4, module_refcnt());	/* the file and 3 queues */
+		for (j = 0; j < 3; j++) {
+			ASSERT_EQ(0, t_msgsnd(self->fd, q[j], j + 1, out,
+					      sizeof(out), AIXIPC_NOWAIT));
+			ASSERT_EQ(0, t_msgsnd(self->fd, q[j], 9, "tail", 4,
+					      AIXIPC_NOWAIT));
+		}
+		for (j = 0; j < 3; j++) {
+			memset(in, 0, sizeof(in));
+			ASSERT_EQ((long)sizeof(in),
+				  t_msgrcv(self->fd, q[j], 0, in, sizeof(in),
+					   AIXIPC_NOWAIT, &r));
+			ASSERT_EQ(j + 1, r.mtype);
+			ASSERT_EQ(0, memcmp(in, out, sizeof(in)));
+		}
+		/* Each queue goes with a message still in it. */
+		for (j = 0; j < 3; j++) {
+			ASSERT_EQ(0, t_rmid(self->fd, q[j]));
+			forget(self, q[j]);
+		}
+		self->nids = 0;
+		ASSERT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
+		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+		ASSERT_EQ(0, module_refcnt());
+	}
+	TH_LOG("10 cycles; %s appeared within %d ms of each load", AIXIPC_DEVICE,
+	       max_wait);
+	ASSERT_TRUE(module_loaded());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Semaphores: semget, semop, semtimedop, semctl with glibc's ABI.  The
+ * caller's struct sembuf array goes to the module as it is (the layouts
+ * and flag values agree), so AIX's SEM_ORDER and SEM_ERR work in place.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/sem.h>
+#include <time.h>
+
+#include "aixipc.h"
+#include "internal.h"
+
+_Static_assert(sizeof(struct sembuf) == sizeof(struct aixipc_sembuf),
+	       "struct sembuf layout");
+_Static_assert(IPC_NOWAIT == AIXIPC_SEM_NOWAIT && SEM_UNDO == AIXIPC_SEM_UNDO,
+	       "sem_flg values");
+
+/* The fourth argument of semctl(), which the caller declares. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+AIXIPC_EXPORT int semget(key_t key, int nsems, int semflg)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM,
+		.key = aixipc_key(key),
+		.flags = (semflg & IPC_CREAT ? AIXIPC_CREAT : 0) |
+			 (semflg & IPC_EXCL ? AIXIPC_EXCL : 0),
+		.mode = semflg & 0777,
+		.size = nsems < 0 ? UINT64_MAX : (uint64_t)nsems,
+	};
+
+	return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
+}
+
+static int do_semop(int semid, struct sembuf *sops, size_t nsops,
+		    const struct timespec *timeout)
+{
+	struct aixipc_semop s = {
+		.id = semid,
+		.sops = (uintptr_t)sops,
+		.nsops = nsops,
+	};
+	struct timespec ts;
+
+	if (timeout) {
+		if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+			return -1;
+		s.flags = AIXIPC_SEMOP_TIMED;
+		s.timeout_sec = ts.tv_sec;
+		s.timeout_nsec = ts.tv_nsec;
+	}
+	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
+}
+
+AIXIPC_EXPORT int semop(int semid, struct sembuf *sops, size_t nsops)
+{
+	return do_semop(semid, sops, nsops, NULL);
+}
+
+AIXIPC_EXPORT int semtimedop(int semid, struct sembuf *sops, size_t nsops,
+			     const struct timespec *timeout)
+{
+	return do_semop(semid, sops, nsops, timeout);
+}
+
+static void ds_to_glibc(const struct aixipc_semid_ds *in, struct semid_ds *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sem_perm.__key = aixipc_key_out(in->perm.key);
+	out->sem_perm.uid = in->perm.uid;
+	out->sem_perm.gid = in->perm.gid;
+	out->sem_perm.cuid = in->perm.cuid;
+	out->sem_perm.cgid = in->perm.cgid;
+	out->sem_perm.mode = in->perm.mode;
+	out->sem_perm.__seq = in->perm.seq;
+	out->sem_otime = in->otime;
+	out->sem_ctime = in->ctime;
+	out->sem_nsems = in->nsems;
+}
+
+/* glibc's semctl command numbers and aixipc's. */
+static int sem_cmd(int cmd)
+{
+	switch (cmd) {
+	case IPC_RMID: return AIXIPC_IPC_RMID;
+	case IPC_SET: return AIXIPC_IPC_SET;
+	case IPC_STAT: return AIXIPC_IPC_STAT;
+	case GETVAL: return AIXIPC_GETVAL;
+	case SETVAL: return AIXIPC_SETVAL;
+	case GETALL: return AIXIPC_GETALL;
+	case SETALL: return AIXIPC_SETALL;
+	case GETPID: return AIXIPC_GETPID;
+	case GETNCNT: return AIXIPC_GETNCNT;
+	case GETZCNT: return AIXIPC_GETZCNT;
+	}
+	return -1;
+}
+
+/* semctl(id, num, cmd) or semctl(id, num, cmd, union semun). */
+AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
+{
+	struct aixipc_semctl c = { .id = semid, .semnum = (uint32_t)semnum };
+	union semun arg = { 0 };
+	struct semid_ds ds;
+	va_list ap;
+
+	c.cmd = sem_cmd(cmd);
+	if ((int)c.cmd < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Only the commands that take it have a fourth argument. */
+	switch (cmd) {
+	case IPC_STAT: case IPC_SET: case SETVAL: case GETALL: case SETALL:
+		va_start(ap, cmd);
+		arg = va_arg(ap, union semun);
+		va_end(ap);
+	}
+	switch (cmd) {
+	case IPC_SET:
+		if (aixipc_copy_in(&ds, arg.buf, sizeof(ds)))
+			return -1;
+		c.ds.perm.uid = ds.sem_perm.uid;
+		c.ds.perm.gid = ds.sem_perm.gid;
+		c.ds.perm.mode = ds.sem_perm.mode & 0777;
+		break;
+	case SETVAL:
+		c.val = arg.val;
+		break;
+	case GETALL: case SETALL:
+		c.array = (uintptr_t)arg.array;
+		break;
+	}
+	if (aixipc_call(AIXIPC_IOC_SEMCTL, &c))
+		return -1;
+	switch (cmd) {
+	case IPC_STAT:
+		ds_to_glibc(&c.ds, &ds);
+		return aixipc_copy_out(arg.buf, &ds, sizeof(ds));
+	case GETVAL: case GETPID: case GETNCNT: case GETZCNT:
+		return c.val;
+	}
+	return 0;
+}
