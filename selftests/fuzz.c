@@ -85,12 +85,14 @@
 static const int errs[] = {
 	0, EINVAL, ENOTTY, EFAULT, EACCES, EPERM, EIDRM, ENOENT, EEXIST,
 	ENOSPC, ENOMEM, EAGAIN, ENOMSG, E2BIG, EINTR,
+	ERANGE, EFBIG,		/* semaphore ioctls only (iocs[].extra) */
 };
+#define NERR_COMMON 15
 #define NERR ((int)(sizeof(errs) / sizeof(errs[0])))
 static const char *const errnames[] = {
 	"ok", "EINVAL", "ENOTTY", "EFAULT", "EACCES", "EPERM", "EIDRM",
 	"ENOENT", "EEXIST", "ENOSPC", "ENOMEM", "EAGAIN", "ENOMSG", "E2BIG",
-	"EINTR", "other",
+	"EINTR", "ERANGE", "EFBIG", "other",
 };
 
 static int err_index(int e)
@@ -355,6 +357,7 @@ struct ioc_desc {
 	size_t ksize;		/* the struct this fuzzer knows */
 	unsigned int weight;
 	void (*gen)(struct wk *w);
+	unsigned int extra;	/* errnos allowed beyond the common set */
 };
 
 static void gen_version(struct wk *w);
@@ -363,8 +366,17 @@ static void gen_list(struct wk *w);
 static void gen_msgsnd(struct wk *w);
 static void gen_msgrcv(struct wk *w);
 static void gen_msgctl(struct wk *w);
+#ifdef AIXIPC_IOC_SEMOP
+static void gen_semop(struct wk *w);
+static void gen_semctl(struct wk *w);
+#endif
 
-enum { IOC_VERSION, IOC_GET, IOC_LIST, IOC_MSGSND, IOC_MSGRCV, IOC_MSGCTL };
+enum {
+	IOC_VERSION, IOC_GET, IOC_LIST, IOC_MSGSND, IOC_MSGRCV, IOC_MSGCTL,
+#ifdef AIXIPC_IOC_SEMOP
+	IOC_SEMOP, IOC_SEMCTL,
+#endif
+};
 
 static const struct ioc_desc iocs[] = {
 	[IOC_VERSION] = { "version", AIXIPC_IOC_VERSION,
@@ -379,6 +391,13 @@ static const struct ioc_desc iocs[] = {
 			 sizeof(struct aixipc_msgrcv), 30, gen_msgrcv },
 	[IOC_MSGCTL] = { "msgctl", AIXIPC_IOC_MSGCTL,
 			 sizeof(struct aixipc_msgctl), 10, gen_msgctl },
+#ifdef AIXIPC_IOC_SEMOP
+	[IOC_SEMOP] = { "semop", AIXIPC_IOC_SEMOP, sizeof(struct aixipc_semop),
+			14, gen_semop, (1U << 15) | (1U << 16) },
+	[IOC_SEMCTL] = { "semctl", AIXIPC_IOC_SEMCTL,
+			 sizeof(struct aixipc_semctl), 8, gen_semctl,
+			 (1U << 15) | (1U << 16) },
+#endif
 };
 #define NIOCS ((int)(sizeof(iocs) / sizeof(iocs[0])))
 #define RAW_ROW MAX_IOCS
@@ -582,6 +601,8 @@ static int fz_call(struct wk *w, int idx, void *arg)
 	rc = ioctl(w->fd, cmd, p);
 	e = rc < 0 ? errno : 0;
 	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
+	if (ei >= NERR_COMMON && ei < NERR && !(d->extra & M(ei)))
+		ei = NERR;
 	if (g_replay)
 		out("# [%d.%d.%d%s #%" PRIu64 "] = %ld %s\n", w->proc, w->thread,
 		    w->gen, w->in_child ? "c" : "", w->ops, rc, errnames[ei]);
@@ -983,7 +1004,9 @@ static void gen_get(struct wk *w)
 	r = (unsigned int)rnd(w, 100);
 	g.mode = r < 60 ? modes[rnd(w, 8)] : r < 92 ? (uint32_t)rnd(w, 01000) :
 		 (uint32_t)r64(w) | 01000;
-	if (chance(w, 6))
+	if (g.kind == AIXIPC_SEM && chance(w, 90))
+		g.size = chance(w, 90) ? 1 + rnd(w, 8) : rnd(w, 70000);
+	else if (chance(w, 6))
 		g.size = chance(w, 50) ? 1 + rnd(w, 4096) : r64(w);
 	if (chance(w, 3))
 		g.__reserved = (uint32_t)r64(w) | 1;
@@ -1416,6 +1439,113 @@ static void gen_msgctl(struct wk *w)
 	}
 }
 
+#ifdef AIXIPC_IOC_SEMOP
+/* ------------------------------------------------------------------ */
+/* Semaphores. */
+
+static int rmid_sem(struct wk *w, int id)
+{
+	struct aixipc_semctl c;
+	bool clean = w->clean;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.cmd = AIXIPC_IPC_RMID;
+	w->clean = true;
+	rc = fz_call(w, IOC_SEMCTL, &c);
+	w->clean = clean;
+	if (!rc)
+		pool_forget(AIXIPC_SEM, id);
+	return rc;
+}
+
+static void gen_semop(struct wk *w)
+{
+	static const int16_t ops[] = { -1, 1, 0, -2, 2, -32768, 32767, -3, 3 };
+	struct aixipc_semop o;
+	uint64_t n, i, room;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	bool undo = chance(w, 30), wait = chance(w, 8);
+
+	memset(&o, 0, sizeof(o));
+	o.id = pick_id(w, AIXIPC_SEM);
+	n = r < 80 ? 1 + rnd(w, 4) : r < 85 ? 0 : r < 92 ? rnd(w, g_limits.semopm + 2) :
+	    r < 96 ? g_limits.semopm + 1 : r64(w);
+	o.nsops = n;
+	o.sops = pick_buf(w, n * sizeof(struct aixipc_sembuf));
+	room = region_room(w, o.sops);
+	for (i = 0; i < n && (i + 1) * sizeof(struct aixipc_sembuf) <= room; i++) {
+		struct aixipc_sembuf b;
+
+		b.sem_num = chance(w, 90) ? (uint16_t)rnd(w, 9) : (uint16_t)r64(w);
+		b.sem_op = chance(w, 85) ? ops[rnd(w, 5)] : ops[rnd(w, 9)];
+		b.sem_flg = (int16_t)((wait ? 0 : AIXIPC_SEM_NOWAIT) |
+				      (undo ? AIXIPC_SEM_UNDO : 0) |
+				      (chance(w, 20) ? AIXIPC_SEM_ORDER : 0) |
+				      (chance(w, 3) ? (int)r64(w) : 0));
+		memcpy(w->region + (o.sops - (uintptr_t)w->region) + i * sizeof(b),
+		       &b, sizeof(b));
+	}
+	if (chance(w, 20)) {
+		o.flags = AIXIPC_SEMOP_TIMED;
+		r = (unsigned int)rnd(w, 100);
+		o.timeout_sec = r < 90 ? 0 : r < 95 ? -1 : (int64_t)r64(w);
+		o.timeout_nsec = r < 90 ? (int64_t)rnd(w, 20000000) :
+				 chance(w, 50) ? 1000000000 : -1;
+	} else if (chance(w, 3)) {
+		o.flags = (uint32_t)r64(w);
+		o.timeout_nsec = (int64_t)rnd(w, 3);
+	}
+	if (wait)
+		ADD(sh->blocking, 1);
+	fz_call(w, IOC_SEMOP, &o);
+}
+
+static void gen_semctl(struct wk *w)
+{
+	static const uint32_t cmds[] = {
+		AIXIPC_IPC_STAT, AIXIPC_IPC_SET, AIXIPC_IPC_RMID, AIXIPC_GETVAL,
+		AIXIPC_SETVAL, AIXIPC_GETALL, AIXIPC_SETALL, AIXIPC_GETPID,
+		AIXIPC_GETNCNT, AIXIPC_GETZCNT,
+	};
+	struct aixipc_semctl c;
+	uint64_t need = 2 * (g_limits.semmsl + 1);
+
+	fill_random(w, &c, sizeof(c));
+	c.id = pick_id(w, AIXIPC_SEM);
+	c.cmd = chance(w, 95) ? cmds[rnd(w, 10)] : (uint32_t)r64(w);
+	if (c.cmd == AIXIPC_IPC_RMID && chance(w, 50))
+		c.cmd = AIXIPC_GETVAL;
+	c.semnum = chance(w, 90) ? (uint32_t)rnd(w, 9) : (uint32_t)r64(w);
+	c.val = chance(w, 85) ? (int32_t)rnd(w, 5) : chance(w, 50) ? -1 :
+		(int32_t)(g_limits.semvmx + rnd(w, 2));
+	/* GETALL writes nsems words: keep valid arrays inside the region. */
+	c.array = pick_buf(w, need);
+	if (w->bufkind == P_NORMAL) {
+		uint64_t room = region_room(w, c.array), i;
+
+		if (room < need)
+			c.array = (uintptr_t)w->region;
+		for (i = 0; i < 16; i++) {
+			uint16_t v = (uint16_t)rnd(w, 4);
+
+			memcpy(w->region + (c.array - (uintptr_t)w->region) + 2 * i,
+			       &v, 2);
+		}
+	}
+	if (c.cmd == AIXIPC_IPC_SET) {
+		c.ds.perm.__reserved = chance(w, 97) ? 0 : 1;
+		c.ds.perm.uid = pick_ugid(w, 0);
+		c.ds.perm.gid = pick_ugid(w, 0);
+		c.ds.perm.mode = chance(w, 90) ? (uint32_t)rnd(w, 01000) : 01777;
+	}
+	if (fz_call(w, IOC_SEMCTL, &c) == 0 && w->env_ok &&
+	    c.cmd == AIXIPC_IPC_RMID)
+		pool_forget(AIXIPC_SEM, c.id);
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Listing and removal: the sweep (bounds memory) and the final cleanup. */
 
@@ -1497,7 +1627,11 @@ struct kind_desc {
 
 static const struct kind_desc kinds[] = {
 	{ AIXIPC_MSG, "msg", rmid_msg },
+#ifdef AIXIPC_IOC_SEMCTL
+	{ AIXIPC_SEM, "sem", rmid_sem },
+#else
 	{ AIXIPC_SEM, "sem", NULL },
+#endif
 	{ AIXIPC_SHM, "shm", NULL },
 };
 
@@ -1584,6 +1718,8 @@ static void scen_raw(struct wk *w)
 	rc = ioctl(w->fd, cmd, p);
 	e = rc < 0 ? errno : 0;
 	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
+	if (ei >= NERR_COMMON && ei < NERR && nr < 0x20)
+		ei = NERR;	/* ERANGE/EFBIG only from semaphore numbers */
 	ADD(sh->ioc_stats[RAW_ROW][ei], 1);
 	if (ei == NERR || (mask && !(mask & M(ei)))) {
 		char hex[600];

@@ -6,13 +6,20 @@
  * Linux's native limits allow, while the consumer is held back; ipcs shows
  * the queue; then the consumer drains it with AIX's msgxrcv, which also
  * reports who sent each message and when.
+ *
+ * Then four workers increment a shared counter under a semaphore lock
+ * taken with SEM_UNDO; one of them is killed while it holds the lock, and
+ * the kernel gives the lock back when it dies, so the others finish.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +36,10 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void ipcs(void)
+static void ipcs(const char *cmd)
 {
 	fflush(stdout);
-	if (system("aixipc-ipcs -qa") != 0)
+	if (system(cmd) != 0)
 		fprintf(stderr, "demo: aixipc-ipcs failed\n");
 	printf("\n");
 }
@@ -62,6 +69,77 @@ static void consumer(int q)
 	}
 	free(m);
 	exit(0);
+}
+
+/* P and V on semaphore 0; SEM_UNDO gives the lock back if we die. */
+static void lock_op(int sem, int op)
+{
+	struct sembuf sb = { .sem_num = 0, .sem_op = op, .sem_flg = SEM_UNDO };
+
+	if (semop(sem, &sb, 1))
+		die("semop");
+}
+
+struct shared {
+	long counter;
+	int holding;		/* worker 0 sits on the lock */
+};
+
+static void worker(int sem, volatile struct shared *sh, int id, int rounds)
+{
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		lock_op(sem, -1);
+		sh->counter += 1;
+		if (id == 0 && i == rounds / 2) {
+			printf("worker 0 (pid %d): holding the lock... and waiting to be killed\n",
+			       getpid());
+			sh->holding = 1;
+			pause();
+		}
+		lock_op(sem, +1);
+	}
+	_exit(0);
+}
+
+static void semaphore_demo(void)
+{
+	volatile struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), i, status;
+	const int workers = 4, rounds = 1000;
+	pid_t pid[4];
+
+	if (sh == MAP_FAILED || sem < 0)
+		die("setup");
+	if (semctl(sem, 0, SETVAL, 1))
+		die("semctl SETVAL");
+	printf("semaphore set %d guards a counter shared by %d workers\n", sem,
+	       workers);
+	for (i = 0; i < workers; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			die("fork");
+		if (pid[i] == 0)
+			worker(sem, sh, i, rounds);
+	}
+	/* Wait until worker 0 sits on the lock with the others queued. */
+	while (!sh->holding || semctl(sem, 0, GETNCNT) < workers - 1)
+		usleep(10000);
+	printf("while it holds the lock, ipcs -sa shows the set:\n");
+	ipcs("aixipc-ipcs -sa");
+	kill(pid[0], SIGKILL);
+	printf("killed worker 0: SEM_UNDO released its lock\n");
+	for (i = 0; i < workers; i++)
+		if (waitpid(pid[i], &status, 0) < 0)
+			die("waitpid");
+	printf("counter = %ld (3 workers x %d, plus %d by worker 0 before it died)\n",
+	       sh->counter, rounds, rounds / 2 + 1);
+	if (semctl(sem, 0, IPC_RMID))
+		die("semctl IPC_RMID");
+	printf("\nremoved set %d; ipcs now shows:\n", sem);
+	ipcs("aixipc-ipcs");
 }
 
 int main(void)
@@ -98,7 +176,7 @@ int main(void)
 	       bulk);
 
 	printf("the queue, as AIX's ipcs -qa shows it:\n");
-	ipcs();
+	ipcs("aixipc-ipcs -qa");
 
 	pid = fork();
 	if (pid < 0)
@@ -113,8 +191,8 @@ int main(void)
 		die("consumer");
 	if (msgctl(q, IPC_RMID, NULL))
 		die("msgctl IPC_RMID");
-	printf("\nproducer: removed queue %d; ipcs now shows:\n", q);
-	ipcs();
+	printf("\nproducer: removed queue %d\n\n", q);
 	free(big);
+	semaphore_demo();
 	return 0;
 }

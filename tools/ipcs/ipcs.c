@@ -151,6 +151,34 @@ static void msg_row(const struct aixipc_list_entry *e)
 	printf("\n");
 }
 
+static void sem_header(void)
+{
+	const char *cols[3];
+	int n = 0;
+
+	if (opts & OPT_B)
+		cols[n++] = "  NSEMS";
+	if (opts & OPT_T)
+		cols[n++] = "    OTIME    CTIME";
+	cols[n] = NULL;
+	header(cols);
+}
+
+static void sem_row(const struct aixipc_list_entry *e)
+{
+	const struct aixipc_semid_ds *sd = &e->sem;
+	char mode[12], t1[16], t2[16];
+
+	mode_string(mode, '-', '-', sd->perm.mode, 'a');
+	common('s', e->id, &sd->perm, mode);
+	if (opts & OPT_B)
+		printf(" %6llu", (unsigned long long)sd->nsems);
+	if (opts & OPT_T)
+		printf(" %8s %8s", hms(sd->otime, t1, sizeof(t1)),
+		       hms(sd->ctime, t2, sizeof(t2)));
+	printf("\n");
+}
+
 /* Walk one facility through the enumeration ioctl. */
 static int walk(int fd, uint32_t kind,
 		void (*row)(const struct aixipc_list_entry *))
@@ -175,9 +203,26 @@ static int walk(int fd, uint32_t kind,
 	}
 }
 
+/* One facility: its column header, title and rows. */
+static int section(int fd, uint32_t kind, const char *title,
+		   void (*hdr)(void),
+		   void (*row)(const struct aixipc_list_entry *))
+{
+	hdr();
+	printf("%s:\n", title);
+	if (walk(fd, kind, row)) {
+		fprintf(stderr, "aixipc-ipcs: listing %s: %s\n", title,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int want_q = 0, want_m = 0, want_s = 0, c, fd;
+	struct aixipc_version v = { 0 };
+	uint64_t features;
 	char date[128];
 	time_t now = time(NULL);
 
@@ -209,20 +254,20 @@ int main(int argc, char **argv)
 			AIXIPC_DEVICE, strerror(errno));
 		return 1;
 	}
+	if (ioctl(fd, AIXIPC_IOC_VERSION, &v) < 0) {
+		fprintf(stderr, "aixipc-ipcs: handshake: %s\n", strerror(errno));
+		return 1;
+	}
+	features = v.features;
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", localtime(&now));
 	printf("IPC status from %s as of %s\n", AIXIPC_DEVICE, date);
-	if (want_q) {
-		msg_header();
-		printf("Message Queues:\n");
-		if (walk(fd, AIXIPC_MSG, msg_row)) {
-			fprintf(stderr, "aixipc-ipcs: listing queues: %s\n",
-				strerror(errno));
-			return 1;
-		}
-	}
-	/* Semaphores and shared memory are listed once the module has them. */
+	if (want_q && section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
+		return 1;
+	/* Shared memory is listed once the module has it. */
 	(void)want_m;
-	(void)want_s;
+	if (want_s && (features & AIXIPC_FEATURE_SEM) &&
+	    section(fd, AIXIPC_SEM, "Semaphores", sem_header, sem_row))
+		return 1;
 	close(fd);
 	return 0;
 }
