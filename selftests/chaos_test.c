@@ -342,7 +342,8 @@ static int kill_kid(FIXTURE_DATA(chaos) *self, int slot)
 #define KILL_NNOWAIT	4
 #define KILL_NKIDS	(KILL_NRCV + KILL_NSND + KILL_NNOWAIT)
 #define KILL_ROUNDS	400
-#define KILL_SECONDS	8.0	/* the rounds stop earlier under a slow CPU */
+#define KILL_SECONDS	8.0	/* after KILL_MIN_ROUNDS, stop rounds at this */
+#define KILL_MIN_ROUNDS	30
 #define KILL_MAXTEXT	512
 #define KILL_MAGIC	0xc4a05c4aU
 
@@ -583,8 +584,8 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		ASSERT_LT(0, spawn(self, i, kill_roles[kill_role(i)], sh));
 
 	t0 = now();
-	for (round = 0; round < KILL_ROUNDS && now() - t0 < KILL_SECONDS;
-	     round++) {
+	for (round = 0; round < KILL_ROUNDS &&
+	     (round < KILL_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
 		int victim = (int)(xorshift(&rng) % KILL_NKIDS);
 		int role = kill_role(victim);
 
@@ -675,7 +676,8 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
  */
 #define COPY_CHUNK	4096
 #define COPY_ROUNDS	40
-#define COPY_SECONDS	20.0
+#define COPY_SECONDS	20.0	/* after COPY_MIN_ROUNDS, stop rounds at this */
+#define COPY_MIN_ROUNDS	10
 #define COPY_FIT	8	/* messages the queue holds */
 
 struct copy_shared {
@@ -874,8 +876,8 @@ TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
 	c.sh->next = 1;
 
 	t0 = now();
-	for (round = 0; round < COPY_ROUNDS && now() - t0 < COPY_SECONDS;
-	     round++) {
+	for (round = 0; round < COPY_ROUNDS &&
+	     (round < COPY_MIN_ROUNDS || now() - t0 < COPY_SECONDS); round++) {
 		uint64_t first = c.sh->next, seq, want, in_call;
 		const char *why;
 		long n;
@@ -939,8 +941,8 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 	       us);
 
 	t0 = now();
-	for (round = 0; round < COPY_ROUNDS && now() - t0 < COPY_SECONDS;
-	     round++) {
+	for (round = 0; round < COPY_ROUNDS &&
+	     (round < COPY_MIN_ROUNDS || now() - t0 < COPY_SECONDS); round++) {
 		struct aixipc_msqid_ds ds = qstat(self->fd, c.id);
 		uint64_t in_call, acked, first;
 		long mtype = 1;
