@@ -317,7 +317,16 @@ static int aixipc_sem_sleep(struct aixipc_sem_set *set,
 			list_del(&q->list);
 			if (q->complex)
 				set->complex_count--;
-			q->status = timed_out ? -EAGAIN : -ERESTARTNOHAND;
+			/*
+			 * A restarted call starts again from its first entry:
+			 * fine unless a SEM_ORDER call has applied some.
+			 */
+			if (timed_out)
+				q->status = -EAGAIN;
+			else if (q->order && q->pos)
+				q->status = -EINTR;
+			else
+				q->status = -ERESTARTNOHAND;
 			return q->status;
 		}
 		__set_current_state(TASK_INTERRUPTIBLE);
@@ -356,7 +365,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	struct aixipc_wake wake;
 	ktime_t deadline, *dl = NULL;
 	unsigned int max, nsops;
-	bool undo_wanted, order, alter = false;
+	bool undo_wanted, order, alter = false, stale_err = false;
 	int err, locknum, i;
 
 	if (req->flags & ~AIXIPC_SEMOP_TIMED || req->id < 0 || !req->nsops)
@@ -379,7 +388,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	}
 
 	if (nsops > ARRAY_SIZE(fast)) {
-		sops = kvmalloc_array(nsops, sizeof(*sops), GFP_KERNEL_ACCOUNT);
+		sops = kvmalloc_array(nsops, sizeof(*sops), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!sops)
 			return -ENOMEM;
 	}
@@ -390,8 +399,10 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	err = aixipc_sem_check_sops(sops, nsops, &max, &undo_wanted, &order);
 	if (err)
 		goto out_free;
-	for (i = 0; i < nsops; i++)
+	for (i = 0; i < nsops; i++) {
 		alter |= sops[i].sem_op != 0;
+		stale_err |= sops[i].sem_flg & AIXIPC_SEM_ERR;
+	}
 
 	if (undo_wanted) {
 		/* Returns under rcu_read_lock(), which keeps the undo. */
@@ -449,6 +460,22 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	err = aixipc_sem_eval(set->sems, sops, nsops, order, &q.pos, &q.stop,
 			      q.adj, q.nonzero, &lim);
 	aixipc_sem_stamp(set, sops, 0, q.pos, q.pid);
+	if (err == AIXIPC_SEM_BLOCK) {
+		struct aixipc_sem *sem = &set->sems[sops[0].sem_num];
+
+		/*
+		 * Queue before serving the others: a SEM_ORDER call that
+		 * applied some entries may let them run, and what they do
+		 * may in turn let this call go on.
+		 */
+		if (q.complex) {
+			list_add_tail(&q.list, &set->pending_alter);
+			set->complex_count++;
+		} else {
+			list_add_tail(&q.list, sops[0].sem_op ?
+				      &sem->pending_alter : &sem->pending_const);
+		}
+	}
 	if (q.pos) {
 		/* Something changed: serve whoever that lets proceed. */
 		if (locknum == AIXIPC_SEM_LOCK_GLOBAL)
@@ -457,15 +484,6 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 			aixipc_sem_update_one(set, &set->sems[locknum], &wake);
 	}
 	if (err == AIXIPC_SEM_BLOCK) {
-		struct aixipc_sem *sem = &set->sems[sops[0].sem_num];
-
-		if (q.complex) {
-			list_add_tail(&q.list, &set->pending_alter);
-			set->complex_count++;
-		} else {
-			list_add_tail(&q.list, sops[0].sem_op ?
-				      &sem->pending_alter : &sem->pending_const);
-		}
 		aixipc_obj_get(&set->obj);
 		if (wake.n) {
 			/*
@@ -486,7 +504,9 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	}
 	aixipc_wake_all(&wake);
 
-	if (order && err && aixipc_sem_report(usops, sops, nsops, q.stop))
+	/* SEM_ORDER: mark the failed entry; clear stale marks, also on success. */
+	if (order && (err || stale_err) &&
+	    aixipc_sem_report(usops, sops, nsops, err ? q.stop : nsops))
 		err = -EFAULT;
 out_free:
 	if (sops != fast)
@@ -571,7 +591,7 @@ static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	nsems = set->nsems;
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT);
+	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!vals)
 		return -ENOMEM;
 	set = aixipc_sem_lock_id(ns, req->id);
@@ -608,7 +628,7 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	nsems = set->nsems;
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT);
+	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!vals)
 		return -ENOMEM;
 	if (copy_from_user(vals, u64_to_user_ptr(req->array),
@@ -743,7 +763,7 @@ static struct aixipc_obj *aixipc_sem_alloc(const struct aixipc_get *req)
 
 	if (!req->size || req->size > aixipc_limits.semmsl)
 		return ERR_PTR(-EINVAL);
-	set = kvzalloc(struct_size(set, sems, req->size), GFP_KERNEL_ACCOUNT);
+	set = kvzalloc(struct_size(set, sems, req->size), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!set)
 		return ERR_PTR(-ENOMEM);
 	set->nsems = req->size;

@@ -68,7 +68,7 @@ static struct aixipc_undo_list *aixipc_ulp_get(struct aixipc_ns *ns)
 	if (ulp)
 		return ulp;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&new->lock);
@@ -148,7 +148,7 @@ struct aixipc_sem_undo *aixipc_undo_find_alloc(struct aixipc_ns *ns, int semid,
 		return ERR_CAST(obj);
 
 	aixipc_wake_init(&wake);
-	new = kvzalloc(struct_size(new, adj, nsems), GFP_KERNEL_ACCOUNT);
+	new = kvzalloc(struct_size(new, adj, nsems), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	new->ulp = ulp;

@@ -12,15 +12,22 @@
  *  - copy_*: a process moving 4 MiB messages is SIGKILLed at random times,
  *    often in the middle of the copy.  No message it was told was sent may
  *    be missing, none may be duplicated or torn.
- *  - list_*: 100,000 queues are enumerated in batches; every one appears
- *    once, each call returns a full batch with the cursor moving forward,
- *    and the walk takes ceil(N / batch) + 1 calls.  Walk times for 1k, 10k
- *    and 100k objects are logged for a human to judge linearity; timings
- *    are never asserted.
+ *  - sem_kill_*: processes blocked in semop (single and multi-operation,
+ *    SEM_ORDER, waits for zero) and lock holders using SEM_UNDO are
+ *    SIGKILLed at random while others do NOWAIT traffic and sets are
+ *    removed and recreated.  No semaphore ever exceeds its initial value;
+ *    afterwards every lock and pool is back at it (the exits undid what
+ *    the dead held), and no semaphore shows a waiter.
+ *  - list_*: 100,000 queues, and 100,000 semaphore sets, are enumerated in
+ *    batches; every one appears once, each call returns a full batch with
+ *    the cursor moving forward, and the walk takes ceil(N / batch) + 1
+ *    calls.  Walk times for 1k, 10k and 100k objects are logged for a
+ *    human to judge linearity; timings are never asserted.
  *
  * Adding a facility: the chaos children and the drains are per facility
- * (kill_* and copy_* are message-queue cases); the listing test takes its
- * object constructor and destructor from list_kinds[].
+ * (kill_* and copy_* are message-queue cases, sem_kill_* the semaphore
+ * one); the listing test takes its object constructor and destructor from
+ * list_kinds[].
  *
  * Every object a test creates is recorded in a table shared by all the
  * processes of the run, indexed by slot, and removed by the fixture
@@ -57,39 +64,69 @@
 /* ---------------------------------------------------------------------- */
 /* Objects created, one entry per slot, shared by every process.          */
 
-static int *tracked;		/* [slot] = id created there, or -1 */
+static int *tracked;		/* [slot] = queue id created there, or -1 */
+static int *tracked_sems;	/* the same for semaphore sets */
 static pid_t main_pid;
+
+static int t_semrmid(int fd, int id);
 
 static void __attribute__((constructor)) tracked_init(void)
 {
 	unsigned int i;
 
-	tracked = mmap(NULL, MAX_SLOTS * sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	tracked = mmap(NULL, 2 * MAX_SLOTS * sizeof(int),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (tracked == MAP_FAILED) {
 		perror("mmap");
 		exit(KSFT_FAIL);
 	}
-	for (i = 0; i < MAX_SLOTS; i++)
+	for (i = 0; i < 2 * MAX_SLOTS; i++)
 		tracked[i] = -1;
+	tracked_sems = tracked + MAX_SLOTS;
 	main_pid = getpid();
 }
 
+/* The table of a facility's ids (each has its own slots). */
+static int *tracked_table(unsigned int kind)
+{
+	return kind == AIXIPC_SEM ? tracked_sems : tracked;
+}
+
 /* A live object owns its slot, so a slot holds at most one live id. */
+static void track_in(int *table, int id)
+{
+	__atomic_store_n(&table[SLOT(id)], id, __ATOMIC_SEQ_CST);
+}
+
+static void untrack_in(int *table, int id)
+{
+	int want = id;
+
+	__atomic_compare_exchange_n(&table[SLOT(id)], &want, -1, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 static void track(int id)
 {
-	__atomic_store_n(&tracked[SLOT(id)], id, __ATOMIC_SEQ_CST);
+	track_in(tracked, id);
 }
 
 static void untrack(int id)
 {
-	int want = id;
-
-	__atomic_compare_exchange_n(&tracked[SLOT(id)], &want, -1, false,
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	untrack_in(tracked, id);
 }
 
-static int remove_tracked(int fd)
+static void sem_track(int id)
+{
+	track_in(tracked_sems, id);
+}
+
+static void sem_untrack(int id)
+{
+	untrack_in(tracked_sems, id);
+}
+
+static int remove_tracked_in(int fd, int *table, int (*rmid)(int, int))
 {
 	unsigned int i;
 	int n = 0;
@@ -97,13 +134,19 @@ static int remove_tracked(int fd)
 	for (i = 0; i < MAX_SLOTS; i++) {
 		int id;
 
-		if (__atomic_load_n(&tracked[i], __ATOMIC_RELAXED) < 0)
+		if (__atomic_load_n(&table[i], __ATOMIC_RELAXED) < 0)
 			continue;
-		id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
-		if (id >= 0 && t_rmid(fd, id) == 0)
+		id = __atomic_exchange_n(&table[i], -1, __ATOMIC_SEQ_CST);
+		if (id >= 0 && rmid(fd, id) == 0)
 			n++;
 	}
 	return n;
+}
+
+static int remove_tracked(int fd)
+{
+	return remove_tracked_in(fd, tracked, t_rmid) +
+	       remove_tracked_in(fd, tracked_sems, t_semrmid);
 }
 
 static void __attribute__((destructor)) tracked_fini(void)
@@ -603,7 +646,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		ASSERT_LT(0, spawn(self, victim, kill_roles[role], sh));
 
 		/* Now and then, pull a queue from under everyone. */
-		if (xorshift(&rng) % 16 == 0) {
+		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
 			int old;
 
 			q = (int)(xorshift(&rng) % KILL_NQ);
@@ -664,6 +707,471 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		EXPECT_EQ(0, remove_queue(self->fd, id));
 	}
 	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_MSG));
+	munmap(sh, sizeof(*sh));
+}
+
+/* ====================================================================== */
+/* SIGKILL of processes blocked in semop, and of lock holders              */
+
+/*
+ * SEM_NSETS sets of four semaphores, made with the values sem_init[]:
+ *   0  a lock (1): taken and given back by lock children, single
+ *      operations with SEM_UNDO, and as part of multi-operation calls;
+ *   1  a pool of 3, 2  a pool of 2: taken and given back by
+ *      multi-operation calls with SEM_UNDO, some with SEM_ORDER;
+ *   3  tokens, no SEM_UNDO: posted by the NOWAIT children, taken by
+ *      blocking token children.
+ * Every process that uses SEM_UNDO takes before it gives, one unit at a
+ * time, and gives back only what it took, so its adjustment never
+ * overshoots: whenever it dies, its exit gives back what it held.  Hence
+ * semaphores 0..2 never exceed their initial values, and once every child
+ * is gone each is back at exactly that value.  Multi-operation takers
+ * take in increasing semaphore order, so SEM_ORDER's partial holds cannot
+ * form a cycle.  Zero children wait (no SEM_UNDO) for the lock to be held.
+ */
+#define SEM_NSETS	2
+#define SEM_NSEMS	4
+#define SEM_NLOCK	4
+#define SEM_NMULTI	4
+#define SEM_NZERO	2
+#define SEM_NTOKEN	2
+#define SEM_NNOWAIT	4
+#define SEM_NKIDS	(SEM_NLOCK + SEM_NMULTI + SEM_NZERO + SEM_NTOKEN + \
+			 SEM_NNOWAIT)
+#define SEM_TOKEN_CAP	16
+#define SEM_MIN_ROUNDS	60	/* slow kernels too see every kind of kill */
+
+static const uint16_t sem_init[SEM_NSEMS] = { 1, 3, 2, 0 };
+
+struct sem_shared {
+	int sid[SEM_NSETS];	/* current ids; replaced by the parent */
+	int holding[SEM_NKIDS];	/* child holds what it took (SEM_UNDO) */
+	int failed;
+	char why[256];
+	uint64_t takes, gives, zeros, tokens, nowait_ops;
+};
+
+static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
+{
+	va_list ap;
+	int zero = 0;
+
+	if (!__atomic_compare_exchange_n(&sh->failed, &zero, 1, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sh->why, sizeof(sh->why), fmt, ap);
+	va_end(ap);
+}
+
+static int t_semget(int fd, uint64_t nsems)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
+		.flags = AIXIPC_CREAT, .mode = 0600, .size = nsems,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
+		   unsigned int nsops)
+{
+	struct aixipc_semop s = {
+		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
+}
+
+/* GETVAL, GETNCNT, GETZCNT: the value; RMID, SETALL (array): 0; -errno. */
+static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
+		uint16_t *array)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = cmd, .semnum = semnum,
+		.array = (uintptr_t)array,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	return err ? err : c.val;
+}
+
+static int t_semrmid(int fd, int id)
+{
+	return sctl(fd, id, 0, AIXIPC_IPC_RMID, NULL);
+}
+
+/* A set of @nsems, with @init's values if not NULL. */
+static int new_set(int fd, uint64_t nsems, const uint16_t *init)
+{
+	uint16_t vals[SEM_NSEMS];
+	int id = t_semget(fd, nsems);
+
+	if (id < 0)
+		return id;
+	sem_track(id);
+	if (init) {
+		memcpy(vals, init, sizeof(vals));
+		if (sctl(fd, id, 0, AIXIPC_SETALL, vals)) {
+			t_semrmid(fd, id);
+			sem_untrack(id);
+			return -EIO;
+		}
+	}
+	return id;
+}
+
+static int remove_set(int fd, int id)
+{
+	int err = t_semrmid(fd, id);
+
+	if (!err)
+		sem_untrack(id);
+	return err;
+}
+
+static struct aixipc_sembuf sop(unsigned int num, int op, int flg)
+{
+	struct aixipc_sembuf s = {
+		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
+		.sem_flg = (int16_t)flg,
+	};
+
+	return s;
+}
+
+/* The set removed under us (EIDRM, EINVAL): look up the new one. */
+static bool sem_gone(int err)
+{
+	if (err == -EIDRM || err == -EINVAL) {
+		usleep(200);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Take (blocking unless @nowait) what @kind of call takes on set @id, hold
+ * it a little, give it back.  Returns 0, or -EAGAIN (NOWAIT, not free),
+ * or the error of the take (set gone).  Fails the run on anything else.
+ */
+static int sem_take_give(struct sem_shared *sh, int fd, int id,
+			 unsigned int kind, bool nowait, uint64_t *rng,
+			 const char *who, int me)
+{
+	int flg = AIXIPC_SEM_UNDO | (nowait ? AIXIPC_SEM_NOWAIT : 0);
+	struct aixipc_sembuf take[2], give[2];
+	unsigned int n, i;
+	int err;
+
+	switch (kind % 4) {
+	case 0:		/* the lock alone: single operations */
+		take[0] = sop(0, -1, flg);
+		n = 1;
+		break;
+	case 1:		/* the lock and one of pool 1, atomically */
+		take[0] = sop(0, -1, flg);
+		take[1] = sop(1, -1, flg);
+		n = 2;
+		break;
+	case 2:		/* two of pool 1 and one of pool 2, atomically */
+		take[0] = sop(1, -1, flg);
+		take[1] = sop(2, -1, flg);
+		n = 2;
+		break;
+	default:	/* the lock, then pool 2: SEM_ORDER */
+		take[0] = sop(0, -1, flg | AIXIPC_SEM_ORDER);
+		take[1] = sop(2, -1, flg | AIXIPC_SEM_ORDER);
+		n = 2;
+		break;
+	}
+	err = t_semop(fd, id, take, n);
+	if (err == -EAGAIN && nowait && kind % 4 == 3) {
+		/* SEM_ORDER may have applied the first: give that back. */
+		if (!(take[0].sem_flg & AIXIPC_SEM_ERR)) {
+			give[0] = sop(0, 1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+			err = t_semop(fd, id, give, 1);
+			if (err && !sem_gone(err)) {
+				sem_fail(sh, "%s %d: giving back a partial take: %s",
+					 who, me, strerror(-err));
+				return -EPROTO;
+			}
+		}
+		return -EAGAIN;
+	}
+	if (err == -EAGAIN && nowait)
+		return err;
+	if (err && sem_gone(err))
+		return err;
+	if (err) {
+		sem_fail(sh, "%s %d: take (kind %u): %s", who, me, kind % 4,
+			 strerror(-err));
+		return -EPROTO;
+	}
+	__atomic_add_fetch(&sh->takes, 1, __ATOMIC_RELAXED);
+	sh->holding[me] = 1;
+	usleep((useconds_t)(xorshift(rng) % 3000));
+	for (i = 0; i < n; i++)
+		give[i] = sop(take[i].sem_num, 1,
+			      AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	err = t_semop(fd, id, give, n);
+	sh->holding[me] = 0;
+	if (err && !sem_gone(err)) {
+		sem_fail(sh, "%s %d: give (kind %u): %s", who, me, kind % 4,
+			 strerror(-err));
+		return -EPROTO;
+	}
+	if (!err)
+		__atomic_add_fetch(&sh->gives, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int sem_locker(int fd, int me, void *arg)
+{
+	struct sem_shared *sh = arg;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL * (me + 1) ^ (uint64_t)getpid();
+
+	for (;;) {
+		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
+		unsigned int kind = me < SEM_NLOCK ? 0 : 1 + (unsigned int)me % 3;
+
+		if (sem_take_give(sh, fd, id, kind, false, &rng, "locker",
+				  me) == -EPROTO)
+			return 1;
+	}
+}
+
+static int sem_zero_waiter(int fd, int me, void *arg)
+{
+	struct sem_shared *sh = arg;
+	uint64_t rng = 0x5851f42d4c957f2dULL * (me + 1) ^ (uint64_t)getpid();
+
+	for (;;) {
+		struct aixipc_sembuf w = sop(0, 0, 0);
+		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+
+		if (err && !sem_gone(err)) {
+			sem_fail(sh, "zero waiter %d: %s", me, strerror(-err));
+			return 1;
+		}
+		if (!err) {
+			__atomic_add_fetch(&sh->zeros, 1, __ATOMIC_RELAXED);
+			usleep(1000);
+		}
+	}
+}
+
+static int sem_token_waiter(int fd, int me, void *arg)
+{
+	struct sem_shared *sh = arg;
+	uint64_t rng = 0x2545f4914f6cdd1dULL * (me + 1) ^ (uint64_t)getpid();
+
+	for (;;) {
+		struct aixipc_sembuf w = sop(3, -1, 0);
+		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+
+		if (err && !sem_gone(err)) {
+			sem_fail(sh, "token waiter %d: %s", me, strerror(-err));
+			return 1;
+		}
+		if (!err)
+			__atomic_add_fetch(&sh->tokens, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static int sem_nowait(int fd, int me, void *arg)
+{
+	struct sem_shared *sh = arg;
+	uint64_t rng = 0x369dea0f31a53f85ULL * (me + 1) ^ (uint64_t)getpid();
+
+	for (;;) {
+		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
+		unsigned int op = (unsigned int)(xorshift(&rng) % 6);
+		struct aixipc_sembuf s;
+		int err = 0, v;
+
+		switch (op) {
+		case 0:	/* post a token: wakes a token waiter */
+		case 1:
+			v = sctl(fd, id, 3, AIXIPC_GETVAL, NULL);
+			if (v < 0 || v >= SEM_TOKEN_CAP)
+				break;
+			s = sop(3, 1, AIXIPC_SEM_NOWAIT);
+			err = t_semop(fd, id, &s, 1);
+			break;
+		case 2:	/* take a token */
+			s = sop(3, -1, AIXIPC_SEM_NOWAIT);
+			err = t_semop(fd, id, &s, 1);
+			if (err == -EAGAIN)
+				err = 0;
+			break;
+		default:	/* try the locks and pools */
+			err = sem_take_give(sh, fd, id, op, true, &rng,
+					    "nowait", me);
+			if (err == -EPROTO)
+				return 1;
+			if (err == -EAGAIN)
+				err = 0;
+			break;
+		}
+		if (err && !sem_gone(err)) {
+			sem_fail(sh, "nowait %d: op %u: %s", me, op,
+				 strerror(-err));
+			return 1;
+		}
+		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
+		usleep(300 + (useconds_t)(xorshift(&rng) % 1500));
+	}
+}
+
+enum { SEM_LOCKER, SEM_ZERO, SEM_TOKEN, SEM_NOWAIT_ROLE };
+
+static int (*const sem_roles[])(int, int, void *) = {
+	sem_locker, sem_zero_waiter, sem_token_waiter, sem_nowait,
+};
+
+static int sem_role(int slot)
+{
+	if (slot < SEM_NLOCK + SEM_NMULTI)
+		return SEM_LOCKER;
+	slot -= SEM_NLOCK + SEM_NMULTI;
+	if (slot < SEM_NZERO)
+		return SEM_ZERO;
+	slot -= SEM_NZERO;
+	return slot < SEM_NTOKEN ? SEM_TOKEN : SEM_NOWAIT_ROLE;
+}
+
+/* What holds at any instant: nothing above its initial value. */
+static void sem_check_values(struct __test_metadata *_metadata, int fd,
+			     int id)
+{
+	uint16_t v[SEM_NSEMS];
+	unsigned int i;
+
+	ASSERT_EQ(0, sctl(fd, id, 0, AIXIPC_GETALL, v));
+	for (i = 0; i < 3; i++)
+		ASSERT_GE(sem_init[i], v[i])
+			TH_LOG("set %d: semaphore %u is %u, above its %u",
+			       id, i, v[i], sem_init[i]);
+}
+
+TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
+{
+	struct sem_shared *sh;
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, blocked[4] = { 0 }, busy = 0, recreated = 0;
+	unsigned int held = 0;
+	long before;
+	double t0;
+	int i, s;
+
+	TH_LOG("seed %#" PRIx64, rng);
+	before = count_objects(self->fd, AIXIPC_SEM);
+	ASSERT_LE(0, before);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	for (s = 0; s < SEM_NSETS; s++) {
+		sh->sid[s] = new_set(self->fd, SEM_NSEMS, sem_init);
+		ASSERT_LE(0, sh->sid[s]);
+	}
+	for (i = 0; i < SEM_NKIDS; i++)
+		ASSERT_LT(0, spawn(self, i, sem_roles[sem_role(i)], sh));
+
+	t0 = now();
+	for (round = 0; round < KILL_ROUNDS &&
+	     (round < SEM_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
+		int victim = (int)(xorshift(&rng) % SEM_NKIDS);
+		int role = sem_role(victim);
+
+		usleep((useconds_t)(xorshift(&rng) % 15000));
+		if (sleeping_in_module(self->kids[victim]))
+			blocked[role]++;
+		else
+			busy++;
+		ASSERT_EQ(0, kill_kid(self, victim))
+			TH_LOG("child %d ended by itself: %s", victim, sh->why);
+		if (sh->holding[victim])
+			held++;
+		sh->holding[victim] = 0;
+		ASSERT_LT(0, spawn(self, victim, sem_roles[role], sh));
+
+		/* Now and then, pull a set from under everyone. */
+		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
+			int old;
+
+			s = (int)(xorshift(&rng) % SEM_NSETS);
+			old = sh->sid[s];
+			ASSERT_EQ(0, remove_set(self->fd, old));
+			sh->sid[s] = new_set(self->fd, SEM_NSEMS, sem_init);
+			ASSERT_LE(0, sh->sid[s]);
+			recreated++;
+		}
+		sem_check_values(_metadata, self->fd,
+				 sh->sid[xorshift(&rng) % SEM_NSETS]);
+		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	}
+	for (i = 0; i < SEM_NKIDS; i++)
+		ASSERT_EQ(0, kill_kid(self, i))
+			TH_LOG("child %d ended by itself: %s", i, sh->why);
+	ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%u rounds in %.1f s: killed %u blocked lockers, %u blocked zero waiters, %u blocked token waiters, %u NOWAIT children in the module, %u others; %u while holding what they took; %u sets recreated",
+	       round, now() - t0, blocked[SEM_LOCKER], blocked[SEM_ZERO],
+	       blocked[SEM_TOKEN], blocked[SEM_NOWAIT_ROLE], busy, held,
+	       recreated);
+	TH_LOG("traffic: %" PRIu64 " takes, %" PRIu64 " gives, %" PRIu64 " zero waits, %" PRIu64 " tokens, %" PRIu64 " NOWAIT operations",
+	       sh->takes, sh->gives, sh->zeros, sh->tokens, sh->nowait_ops);
+	EXPECT_LT(0U, blocked[SEM_LOCKER]);
+	EXPECT_LT(0U, blocked[SEM_ZERO] + blocked[SEM_TOKEN]);
+	EXPECT_LT(0U, held);
+	EXPECT_LT(0U, recreated);
+
+	/*
+	 * Everyone is gone: every SEM_UNDO holder's exit gave back what it
+	 * held, so the lock and the pools are whole; nobody waits.
+	 */
+	for (s = 0; s < SEM_NSETS; s++) {
+		int id = sh->sid[s];
+		uint16_t v[SEM_NSEMS];
+		struct aixipc_sembuf all[3];
+		unsigned int j;
+		int tokens;
+
+		ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_GETALL, v));
+		for (j = 0; j < 3; j++)
+			EXPECT_EQ(sem_init[j], v[j])
+				TH_LOG("set %d: semaphore %u is %u with no process left, not %u",
+				       id, j, v[j], sem_init[j]);
+		for (j = 0; j < SEM_NSEMS; j++) {
+			EXPECT_EQ(0, sctl(self->fd, id, j, AIXIPC_GETNCNT, NULL))
+				TH_LOG("set %d: semaphore %u: waiters with no process left",
+				       id, j);
+			EXPECT_EQ(0, sctl(self->fd, id, j, AIXIPC_GETZCNT, NULL))
+				TH_LOG("set %d: semaphore %u: zero waiters with no process left",
+				       id, j);
+		}
+		/* The tokens are all there to take, and no more. */
+		tokens = v[3];
+		EXPECT_GE(SEM_TOKEN_CAP + SEM_NNOWAIT, tokens);
+		for (j = 0; j < (unsigned int)tokens; j++) {
+			all[0] = sop(3, -1, AIXIPC_SEM_NOWAIT);
+			ASSERT_EQ(0, t_semop(self->fd, id, all, 1));
+		}
+		all[0] = sop(3, -1, AIXIPC_SEM_NOWAIT);
+		EXPECT_EQ(-EAGAIN, t_semop(self->fd, id, all, 1));
+		/* The set still works: everything at once. */
+		for (j = 0; j < 3; j++)
+			all[j] = sop(j, -(int)sem_init[j], AIXIPC_SEM_NOWAIT);
+		EXPECT_EQ(0, t_semop(self->fd, id, all, 3));
+		EXPECT_EQ(0, remove_set(self->fd, id));
+	}
+	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_SEM));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -1026,8 +1534,14 @@ static int list_msg_create(int fd)
 	return new_queue(fd, 0);
 }
 
+static int list_sem_create(int fd)
+{
+	return new_set(fd, 1, NULL);
+}
+
 static const struct list_kind list_kinds[] = {
 	{ "message queues", AIXIPC_MSG, list_msg_create, remove_queue },
+	{ "semaphore sets", AIXIPC_SEM, list_sem_create, remove_set },
 };
 
 /*
@@ -1078,7 +1592,7 @@ static double list_walk(struct __test_metadata *_metadata, int fd,
 
 			ASSERT_EQ(k->kind, ents[i].kind);
 			ASSERT_LE(0, id);
-			if (tracked[SLOT(id)] == id) {
+			if (tracked_table(k->kind)[SLOT(id)] == id) {
 				ASSERT_EQ(0, seen[SLOT(id)])
 					TH_LOG("id %d listed twice", id);
 				seen[SLOT(id)] = 1;

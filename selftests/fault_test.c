@@ -26,9 +26,14 @@
  *  - no fault was injected (N is past the path's last allocation): the
  *    call must have succeeded, and the loop ends.
  * The number of injection points per path is logged.  Paths that allocate
- * nothing today (msgrcv, msgctl, reopening a key) must succeed whatever is
- * injected.  Leaks are left to kmemleak, which the debug VM run scans after
- * the suite.
+ * nothing today (msgrcv, msgctl, reopening a key, semop of up to 16
+ * operations, IPC_RMID of a set) must succeed whatever is injected.  Leaks
+ * are left to kmemleak, which the debug VM run scans after the suite.
+ *
+ * Semaphore paths that involve SEM_UNDO make the injected call in a child
+ * process, so that it is that process's first SEM_UNDO call and its exit
+ * (which applies its adjustments) can be checked: it must undo exactly
+ * what the successful calls did.
  *
  * Adding a facility: write its cases (prepare/check) and add one
  * FIXTURE_VARIANT_ADD per path at the end of the file.
@@ -36,6 +41,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +51,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 /* The harness has an unused parameter; -Wextra must not stop the build. */
@@ -63,17 +72,20 @@
 /* Objects created, shared by every process of the run.                   */
 
 #define MAX_TRACKED 256
-static int *tracked;		/* ids created and not yet removed; -1 free */
+static int *tracked;		/* queue ids created and not yet removed; -1 free */
+static int *tracked_sems;	/* the same for semaphore sets */
 static pid_t main_pid;
 
-static void track(int id)
+static int t_semrmid(int fd, int id);
+
+static void track_in(int *table, int id)
 {
 	int i;
 
 	for (i = 0; i < MAX_TRACKED; i++) {
 		int free_slot = -1;
 
-		if (__atomic_compare_exchange_n(&tracked[i], &free_slot, id,
+		if (__atomic_compare_exchange_n(&table[i], &free_slot, id,
 						false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST))
 			return;
@@ -81,18 +93,38 @@ static void track(int id)
 	fprintf(stderr, "# id table full: id %d will not be cleaned up\n", id);
 }
 
-static void untrack(int id)
+static void untrack_in(int *table, int id)
 {
 	int i;
 
 	for (i = 0; i < MAX_TRACKED; i++) {
 		int want = id;
 
-		if (__atomic_compare_exchange_n(&tracked[i], &want, -1, false,
+		if (__atomic_compare_exchange_n(&table[i], &want, -1, false,
 						__ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST))
 			return;
 	}
+}
+
+static void track(int id)
+{
+	track_in(tracked, id);
+}
+
+static void untrack(int id)
+{
+	untrack_in(tracked, id);
+}
+
+static void sem_track(int id)
+{
+	track_in(tracked_sems, id);
+}
+
+static void sem_untrack(int id)
+{
+	untrack_in(tracked_sems, id);
 }
 
 static int remove_tracked(int fd)
@@ -103,6 +135,9 @@ static int remove_tracked(int fd)
 		int id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
 
 		if (id >= 0 && t_rmid(fd, id) == 0)
+			n++;
+		id = __atomic_exchange_n(&tracked_sems[i], -1, __ATOMIC_SEQ_CST);
+		if (id >= 0 && t_semrmid(fd, id) == 0)
 			n++;
 	}
 	return n;
@@ -171,14 +206,15 @@ static void __attribute__((constructor)) fault_init(void)
 	unsigned int i;
 	int j;
 
-	tracked = mmap(NULL, MAX_TRACKED * sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	tracked = mmap(NULL, 2 * MAX_TRACKED * sizeof(int),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (tracked == MAP_FAILED) {
 		perror("mmap");
 		exit(KSFT_FAIL);
 	}
-	for (j = 0; j < MAX_TRACKED; j++)
+	for (j = 0; j < 2 * MAX_TRACKED; j++)
 		tracked[j] = -1;
+	tracked_sems = tracked + MAX_TRACKED;
 	main_pid = getpid();
 	/* The values in force before this run, whatever a test does. */
 	for (i = 0; i < NKNOBS; i++) {
@@ -219,6 +255,8 @@ struct fenv {
 		struct aixipc_msgrcv rcv;
 		struct aixipc_list list;
 		struct aixipc_msgctl ctl;
+		struct aixipc_semop sop;
+		struct aixipc_semctl sctl;
 	} req;
 	int qid;			/* the path's object, or -1 */
 	int32_t key;
@@ -229,22 +267,42 @@ struct fenv {
 	struct aixipc_list_entry *ents;	/* LIST_ROOM entries */
 	int extra[64];			/* more objects a path needs */
 	int nextra;
+	/* Semaphores. */
+	uint64_t nsems;			/* of the path's set (qid) */
+	unsigned int nsops;		/* operations of its semop */
+	struct aixipc_sembuf *sops;	/* the operations */
+	uint16_t *vals, *vals2, *vals3;	/* nsems values each */
+	struct sem_report *rep;		/* written by child processes */
+	int witness;			/* a second set, or -1 */
+	int relfd;			/* children wait for its EOF, or -1 */
+	pid_t kids[4];			/* children alive, to kill on failure */
+	int nkids;
+	int child_status;		/* of the child that made the call */
+	pid_t child;			/* and its pid */
 	/* Taken before each attempt. */
 	long objects;			/* listed objects of the path's kind */
 	long refcnt;			/* module references, -1 if unknown */
 	struct aixipc_msqid_ds ds;	/* the queue's status */
+	struct aixipc_semid_ds sds;	/* the set's status */
 };
 
 struct fault_case {
 	const char *path;
 	unsigned int kind;
 	size_t len;			/* message size, capped by the limits */
+	uint64_t nsems;			/* set size, capped by semmsl */
+	unsigned int nsops;		/* semop size, capped by semopm */
 	bool allocates;			/* false: injection must not fail it */
 	int (*setup)(struct fenv *e);	/* once; 0 or -errno */
 	int (*prepare)(struct fenv *e);	/* before each attempt */
 	/* After each attempt (ret is 0 or -ENOMEM): verify, then undo. */
 	void (*check)(struct __test_metadata *_metadata, struct fenv *e,
 		      int ret);
+	/*
+	 * Make the injected call some other way than injected_ioctl() in
+	 * this thread (e.g. in a child process); same contract.  Optional.
+	 */
+	int (*inject)(struct fenv *e, unsigned int n, long *left);
 };
 
 static long read_refcnt(void)
@@ -723,6 +781,731 @@ static void check_rmid(struct __test_metadata *_metadata, struct fenv *e,
 	ASSERT_EQ(-EINVAL, t_msgctl(e->fd, e->qid, AIXIPC_IPC_STAT, &ds));
 }
 
+/* ---- semaphores: helpers -------------------------------------------- */
+
+/*
+ * What a child process that made the injected call (or a later one) saw;
+ * shared memory, set up once per path.
+ */
+struct sem_report {
+	int ret;		/* the injected call's result */
+	long left;		/* fail-nth read back */
+	char why[200];		/* a child's failure, for the log */
+};
+
+static int injected_ioctl(int nth, struct fenv *e, unsigned int n,
+			  long *left);
+
+static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
+		.size = nsems,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
+		   unsigned int nsops)
+{
+	struct aixipc_semop s = {
+		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
+}
+
+static int op1(int fd, int id, unsigned int num, int op, int flg)
+{
+	struct aixipc_sembuf s = {
+		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
+		.sem_flg = (int16_t)flg,
+	};
+
+	return t_semop(fd, id, &s, 1);
+}
+
+/* GETVAL, GETPID, GETNCNT, GETZCNT: the value; SETVAL, RMID: 0; -errno. */
+static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = cmd, .semnum = semnum, .val = val,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	return cmd == AIXIPC_SETVAL || cmd == AIXIPC_IPC_RMID ? 0 : c.val;
+}
+
+static int t_semrmid(int fd, int id)
+{
+	return sctl(fd, id, 0, AIXIPC_IPC_RMID, 0);
+}
+
+/* GETALL or SETALL. */
+static int t_semarray(int fd, int id, uint32_t cmd, uint16_t *array)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = cmd, .array = (uintptr_t)array,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+static struct aixipc_semid_ds sstat(int fd, int id)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+
+	if (aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c))
+		memset(&c.ds, 0xff, sizeof(c.ds));	/* fails every comparison */
+	return c.ds;
+}
+
+static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
+{
+	int id = t_semget(fd, key, nsems, flags);
+
+	if (id >= 0)
+		sem_track(id);
+	return id;
+}
+
+static int remove_set(int fd, int id)
+{
+	int err = t_semrmid(fd, id);
+
+	if (!err)
+		sem_untrack(id);
+	return err;
+}
+
+/* A pattern of values the set accepts, different for each @seed. */
+static void sem_pattern(const struct fenv *e, uint16_t *v, unsigned int seed)
+{
+	uint64_t i;
+
+	for (i = 0; i < e->nsems; i++)
+		v[i] = (uint16_t)((i * 7 + seed * 13 + (i >> 9)) %
+				  (e->lim.semvmx + 1));
+}
+
+/* Are the set's values those of @want (read into e->vals3)? */
+static bool sem_values_are(struct fenv *e, const uint16_t *want)
+{
+	memset(e->vals3, 0x5a, e->nsems * sizeof(uint16_t));
+	return t_semarray(e->fd, e->qid, AIXIPC_GETALL, e->vals3) == 0 &&
+	       !memcmp(e->vals3, want, e->nsems * sizeof(uint16_t));
+}
+
+static int sem_buffers(struct fenv *e)
+{
+	size_t size = e->nsems * sizeof(uint16_t);
+
+	e->vals = touched(size);
+	e->vals2 = touched(size);
+	e->vals3 = touched(size);
+	e->rep = mmap(NULL, sizeof(*e->rep), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!e->vals || !e->vals2 || !e->vals3 || e->rep == MAP_FAILED)
+		return -ENOMEM;
+	return 0;
+}
+
+static void semop_request(struct fenv *e)
+{
+	e->cmd = AIXIPC_IOC_SEMOP;
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.sop.id = e->qid;
+	e->req.sop.sops = (uintptr_t)e->sops;
+	e->req.sop.nsops = e->nsops;
+}
+
+static void semctl_request(struct fenv *e, uint32_t cmd, uint16_t *array)
+{
+	e->cmd = AIXIPC_IOC_SEMCTL;
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.sctl.id = e->qid;
+	e->req.sctl.cmd = cmd;
+	e->req.sctl.array = (uintptr_t)array;
+}
+
+static pid_t fork_kid(struct fenv *e)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid > 0)
+		e->kids[e->nkids++] = pid;
+	return pid;
+}
+
+/* Reap child @pid: its exit status, or 1000 + signal. */
+static int reap_kid(struct fenv *e, pid_t pid)
+{
+	int i, status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	for (i = 0; i < e->nkids; i++)
+		if (e->kids[i] == pid)
+			e->kids[i] = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 1000 + WTERMSIG(status);
+}
+
+static void kill_kids(struct fenv *e)
+{
+	int i;
+
+	if (e->relfd >= 0) {
+		close(e->relfd);
+		e->relfd = -1;
+	}
+	for (i = 0; i < e->nkids; i++) {
+		if (e->kids[i] > 0) {
+			kill(e->kids[i], SIGKILL);
+			waitpid(e->kids[i], NULL, 0);
+		}
+	}
+	e->nkids = 0;
+}
+
+/* A child reports why it fails, then exits with @code. */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+kid_fail(struct fenv *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->rep->why, sizeof(e->rep->why), fmt, ap);
+	va_end(ap);
+	_exit(code);
+}
+
+/* ---- semget ----------------------------------------------------------- */
+
+static int prep_semget(struct fenv *e, int32_t key, uint32_t flags)
+{
+	e->cmd = AIXIPC_IOC_GET;
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.get.kind = AIXIPC_SEM;
+	e->req.get.key = key;
+	e->req.get.flags = flags;
+	e->req.get.mode = 0600;
+	e->req.get.size = e->nsems;
+	return 0;
+}
+
+static int prep_semget_private(struct fenv *e)
+{
+	return prep_semget(e, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT);
+}
+
+/* A new set was created: check it (all zero, works), remove it. */
+static void check_set_created(struct __test_metadata *_metadata,
+			      struct fenv *e, int32_t key)
+{
+	struct aixipc_semid_ds ds;
+	int id = e->req.get.id;
+
+	sem_track(id);
+	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt + 1, read_refcnt());
+	ds = sstat(e->fd, id);
+	ASSERT_EQ(key, ds.perm.key);
+	ASSERT_EQ(0600U, ds.perm.mode);
+	ASSERT_EQ(e->nsems, ds.nsems);
+	ASSERT_EQ(0, ds.otime);
+	memset(e->vals2, 0, e->nsems * sizeof(uint16_t));
+	e->qid = id;
+	ASSERT_TRUE(sem_values_are(e, e->vals2))
+		TH_LOG("a new set's values are not all zero");
+	/* It works, up to its last semaphore. */
+	ASSERT_EQ(0, op1(e->fd, id, (unsigned int)e->nsems - 1, 2,
+			 AIXIPC_SEM_NOWAIT));
+	ASSERT_EQ(2, sctl(e->fd, id, (unsigned int)e->nsems - 1,
+			  AIXIPC_GETVAL, 0));
+	ASSERT_EQ(0, remove_set(e->fd, id));
+	e->qid = -1;
+	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+}
+
+static void check_semget_private(struct __test_metadata *_metadata,
+				 struct fenv *e, int ret)
+{
+	int id;
+
+	if (!ret) {
+		check_set_created(_metadata, e, AIXIPC_KEY_PRIVATE);
+		return;
+	}
+	/* Nothing half-created: creation works. */
+	id = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(0, remove_set(e->fd, id));
+}
+
+static int setup_sem(struct fenv *e)
+{
+	return sem_buffers(e);
+}
+
+static int setup_sem_key(struct fenv *e)
+{
+	e->key = test_key(2);
+	if (t_semget(e->fd, e->key, 0, 0) != -ENOENT)
+		return -EEXIST;
+	return sem_buffers(e);
+}
+
+static int prep_semget_key(struct fenv *e)
+{
+	return prep_semget(e, e->key, AIXIPC_CREAT | AIXIPC_EXCL);
+}
+
+static void check_semget_key(struct __test_metadata *_metadata,
+			     struct fenv *e, int ret)
+{
+	int id;
+
+	if (!ret) {
+		ASSERT_EQ(e->req.get.id, t_semget(e->fd, e->key, 0, 0));
+		check_set_created(_metadata, e, e->key);
+		ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+		return;
+	}
+	/* The key was not taken, and can be. */
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+	id = new_set(e->fd, e->key, e->nsems, AIXIPC_CREAT | AIXIPC_EXCL);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(id, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(0, remove_set(e->fd, id));
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+}
+
+static int setup_sem_existing_key(struct fenv *e)
+{
+	int err = setup_sem_key(e);
+
+	if (err)
+		return err;
+	e->qid = new_set(e->fd, e->key, e->nsems, AIXIPC_CREAT | AIXIPC_EXCL);
+	return e->qid < 0 ? e->qid : 0;
+}
+
+static int prep_semget_existing(struct fenv *e)
+{
+	return prep_semget(e, e->key, AIXIPC_CREAT);
+}
+
+static void check_semget_existing(struct __test_metadata *_metadata,
+				  struct fenv *e, int ret)
+{
+	(void)ret;
+	ASSERT_EQ(e->qid, e->req.get.id);
+	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->nsems, sstat(e->fd, e->qid).nsems);
+}
+
+/* ---- semop ------------------------------------------------------------ */
+
+/*
+ * A set and e->nsops operations "+1 on semaphore i % nsems", NOWAIT; each
+ * attempt starts from all zero.
+ */
+static int setup_semop(struct fenv *e)
+{
+	unsigned int i;
+	int err = sem_buffers(e);
+
+	if (err)
+		return err;
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	e->sops = touched(e->nsops * sizeof(*e->sops));
+	if (!e->sops)
+		return -ENOMEM;
+	for (i = 0; i < e->nsops; i++) {
+		e->sops[i].sem_num = (uint16_t)(i % e->nsems);
+		e->sops[i].sem_op = 1;
+		e->sops[i].sem_flg = AIXIPC_SEM_NOWAIT;
+	}
+	return 0;
+}
+
+static int prep_semop(struct fenv *e)
+{
+	int err;
+
+	memset(e->vals, 0, e->nsems * sizeof(uint16_t));
+	err = t_semarray(e->fd, e->qid, AIXIPC_SETALL, e->vals);
+	if (err)
+		return err;
+	e->sds = sstat(e->fd, e->qid);
+	semop_request(e);
+	return 0;
+}
+
+static void check_semop(struct __test_metadata *_metadata, struct fenv *e,
+			int ret)
+{
+	struct aixipc_semid_ds ds = sstat(e->fd, e->qid);
+	unsigned int i;
+
+	memset(e->vals2, 0, e->nsems * sizeof(uint16_t));
+	if (ret) {
+		/* Not one operation applied, nothing recorded. */
+		ASSERT_TRUE(sem_values_are(e, e->vals2))
+			TH_LOG("a failed semop changed values");
+		ASSERT_EQ(e->sds.otime, ds.otime);
+		return;
+	}
+	for (i = 0; i < e->nsops; i++)
+		e->vals2[i % e->nsems]++;
+	ASSERT_TRUE(sem_values_are(e, e->vals2))
+		TH_LOG("semop of %u operations: wrong values", e->nsops);
+	ASSERT_EQ(getpid(), sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
+	ASSERT_NE(0, ds.otime);
+	ASSERT_EQ(0, sctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
+}
+
+/* ---- semop with SEM_UNDO, in a child process that then exits ---------- */
+
+#define UNDO_INIT 5
+
+/*
+ * The set's values start at UNDO_INIT.  A child makes the injected call:
+ * -1 on semaphore 0 and +2 on the last one, both SEM_UNDO (the child's
+ * first SEM_UNDO call on this set; for a "warm" path it did one on the
+ * witness set before, so its per-process list exists already).  Then,
+ * with no injection, -2 on semaphore 0 with SEM_UNDO, which must work
+ * whatever the first call did.  It exits; the parent checks that its exit
+ * undid exactly what succeeded: every value back to UNDO_INIT.
+ */
+static int setup_semop_undo(struct fenv *e)
+{
+	int err = sem_buffers(e);
+
+	if (err)
+		return err;
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	e->witness = new_set(e->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+	if (e->witness < 0)
+		return e->witness;
+	e->sops = touched(2 * sizeof(*e->sops));
+	if (!e->sops)
+		return -ENOMEM;
+	e->sops[0].sem_num = 0;
+	e->sops[0].sem_op = -1;
+	e->sops[0].sem_flg = AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT;
+	e->sops[1].sem_num = (uint16_t)(e->nsems - 1);
+	e->sops[1].sem_op = 2;
+	e->sops[1].sem_flg = AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT;
+	return sctl(e->fd, e->witness, 0, AIXIPC_SETVAL, UNDO_INIT);
+}
+
+static int prep_semop_undo(struct fenv *e)
+{
+	uint64_t i;
+	int err;
+
+	for (i = 0; i < e->nsems; i++)
+		e->vals[i] = UNDO_INIT;
+	err = t_semarray(e->fd, e->qid, AIXIPC_SETALL, e->vals);
+	if (err)
+		return err;
+	memset(e->rep, 0, sizeof(*e->rep));
+	semop_request(e);
+	return 0;
+}
+
+static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
+			     bool warm)
+{
+	int last = (int)e->nsems - 1;
+	pid_t pid;
+
+	pid = fork_kid(e);
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int nth = open(FAIL_NTH, O_RDWR | O_CLOEXEC), v0, vl, ret;
+
+		if (nth < 0)
+			kid_fail(e, 2, "open %s: %s", FAIL_NTH, strerror(errno));
+		if (warm && op1(e->fd, e->witness, 0, -1,
+				AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT))
+			kid_fail(e, 3, "SEM_UNDO on the witness set failed");
+		ret = injected_ioctl(nth, e, n, &e->rep->left);
+		e->rep->ret = ret;
+		if (ret && ret != -ENOMEM)
+			_exit(0);	/* the parent's loop reports it */
+		v0 = UNDO_INIT - (ret ? 0 : 1);
+		vl = UNDO_INIT + (ret ? 0 : 2);
+		if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 ||
+		    sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0) != vl)
+			kid_fail(e, 4, "after the call (%s): values %d, %d; want %d, %d",
+				 ret ? "failed" : "done",
+				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
+				 sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0),
+				 v0, vl);
+		ret = op1(e->fd, e->qid, 0, -2,
+			  AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+		if (ret)
+			kid_fail(e, 5, "a later SEM_UNDO call failed: %s",
+				 strerror(-ret));
+		if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 - 2)
+			kid_fail(e, 6, "after the later call: value %d, want %d",
+				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
+				 v0 - 2);
+		_exit(0);
+	}
+	e->child_status = reap_kid(e, pid);
+	e->child = pid;
+	e->nkids = 0;
+	/* A child that failed before the call reported "injected, 0". */
+	*left = e->rep->left;
+	return e->rep->ret;
+}
+
+static int inject_undo_cold(struct fenv *e, unsigned int n, long *left)
+{
+	return inject_undo_child(e, n, left, false);
+}
+
+static int inject_undo_warm(struct fenv *e, unsigned int n, long *left)
+{
+	return inject_undo_child(e, n, left, true);
+}
+
+static void check_semop_undo(struct __test_metadata *_metadata,
+			     struct fenv *e, int ret)
+{
+	unsigned int i;
+
+	(void)ret;
+	ASSERT_EQ(0, e->child_status)
+		TH_LOG("the child: %s", e->rep->why);
+	/* Its exit undid what succeeded, no more, no less. */
+	for (i = 0; i < e->nsems; i++)
+		e->vals2[i] = UNDO_INIT;
+	ASSERT_TRUE(sem_values_are(e, e->vals2))
+		TH_LOG("after the child's exit: semaphore 0 is %u, the last %u; want %d",
+		       e->vals3[0], e->vals3[e->nsems - 1], UNDO_INIT);
+	ASSERT_EQ(e->child, sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
+	ASSERT_EQ(UNDO_INIT, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0));
+	ASSERT_EQ(0, sctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
+}
+
+/* ---- GETALL, SETALL --------------------------------------------------- */
+
+static int setup_semarray(struct fenv *e)
+{
+	int err = sem_buffers(e);
+
+	if (err)
+		return err;
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	return e->qid < 0 ? e->qid : 0;
+}
+
+static unsigned int semarray_seed;
+
+/* Values: pattern seed (vals2); GETALL into vals, filled with 0xa5. */
+static int prep_getall(struct fenv *e)
+{
+	int err;
+
+	sem_pattern(e, e->vals2, ++semarray_seed);
+	err = t_semarray(e->fd, e->qid, AIXIPC_SETALL, e->vals2);
+	if (err)
+		return err;
+	memset(e->vals, 0xa5, e->nsems * sizeof(uint16_t));
+	semctl_request(e, AIXIPC_GETALL, e->vals);
+	return 0;
+}
+
+static void check_getall(struct __test_metadata *_metadata, struct fenv *e,
+			 int ret)
+{
+	uint64_t i;
+
+	if (!ret) {
+		ASSERT_EQ(0, memcmp(e->vals, e->vals2,
+				    e->nsems * sizeof(uint16_t)))
+			TH_LOG("GETALL returned wrong values");
+	} else {
+		for (i = 0; i < e->nsems; i++)
+			ASSERT_EQ(0xa5a5, e->vals[i])
+				TH_LOG("a failed GETALL wrote value %" PRIu64, i);
+	}
+	ASSERT_TRUE(sem_values_are(e, e->vals2));
+}
+
+/* Values: pattern seed (vals2); SETALL of pattern seed + 1 (vals). */
+static int prep_setall(struct fenv *e)
+{
+	int err;
+
+	sem_pattern(e, e->vals2, ++semarray_seed);
+	err = t_semarray(e->fd, e->qid, AIXIPC_SETALL, e->vals2);
+	if (err)
+		return err;
+	sem_pattern(e, e->vals, semarray_seed + 1000);
+	err = sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0);
+	if (err != getpid())
+		return -EPROTO;
+	semctl_request(e, AIXIPC_SETALL, e->vals);
+	return 0;
+}
+
+static void check_setall(struct __test_metadata *_metadata, struct fenv *e,
+			 int ret)
+{
+	if (!ret) {
+		ASSERT_TRUE(sem_values_are(e, e->vals))
+			TH_LOG("SETALL set wrong values");
+		return;
+	}
+	ASSERT_TRUE(sem_values_are(e, e->vals2))
+		TH_LOG("a failed SETALL changed values");
+}
+
+/* ---- IPC_RMID of a set with adjustments of live processes ------------- */
+
+#define RMID_KIDS 3
+
+/*
+ * Each attempt: a fresh set (semaphore 0 at 10, 1 at 1) and RMID_KIDS
+ * children that did -1 on semaphore 0 with SEM_UNDO; the last one then
+ * sleeps waiting for semaphore 1 to be zero.  The injected call removes
+ * the set.  Released, each child does -1 with SEM_UNDO on the witness set
+ * and exits: its list, whose entry for the removed set is gone, must
+ * still work, and its exit must restore the witness exactly.
+ */
+static int setup_rmid_undo(struct fenv *e)
+{
+	e->witness = new_set(e->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+	if (e->witness < 0)
+		return e->witness;
+	e->rep = mmap(NULL, sizeof(*e->rep), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (e->rep == MAP_FAILED)
+		return -ENOMEM;
+	memset(e->rep, 0, sizeof(*e->rep));
+	return sctl(e->fd, e->witness, 0, AIXIPC_SETVAL, RMID_KIDS);
+}
+
+static void rmid_kid(struct fenv *e, int me, int rel, int ready)
+{
+	char c = 'r';
+	int err;
+
+	err = op1(e->fd, e->qid, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	if (err)
+		kid_fail(e, 2, "child %d: SEM_UNDO op: %s", me, strerror(-err));
+	if (write(ready, &c, 1) != 1)
+		kid_fail(e, 3, "child %d: write", me);
+	if (me == RMID_KIDS - 1) {
+		err = op1(e->fd, e->qid, 1, 0, AIXIPC_SEM_UNDO);
+		if (err != -EIDRM)
+			kid_fail(e, 4, "child %d: blocked op ended with %s, not EIDRM",
+				 me, strerror(-err));
+	}
+	while (read(rel, &c, 1) > 0)
+		;
+	err = op1(e->fd, e->witness, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	if (err)
+		kid_fail(e, 5, "child %d: SEM_UNDO op on the witness set: %s",
+			 me, strerror(-err));
+	_exit(0);
+}
+
+static int prep_rmid_undo(struct fenv *e)
+{
+	int rel[2], ready[2], i, err = 0;
+	char c;
+
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	if (sctl(e->fd, e->qid, 0, AIXIPC_SETVAL, 10) ||
+	    sctl(e->fd, e->qid, 1, AIXIPC_SETVAL, 1))
+		return -EIO;
+	if (pipe2(rel, O_CLOEXEC))
+		return -errno;
+	if (pipe2(ready, O_CLOEXEC)) {
+		close(rel[0]);
+		close(rel[1]);
+		return -errno;
+	}
+	e->relfd = rel[1];
+	for (i = 0; i < RMID_KIDS && !err; i++) {
+		pid_t pid = fork_kid(e);
+
+		if (pid < 0) {
+			err = -errno;
+		} else if (pid == 0) {
+			close(rel[1]);
+			close(ready[0]);
+			rmid_kid(e, i, rel[0], ready[1]);
+		}
+	}
+	close(rel[0]);
+	close(ready[1]);
+	for (i = 0; i < RMID_KIDS && !err; i++)
+		if (read(ready[0], &c, 1) != 1)
+			err = -EPROTO;
+	close(ready[0]);
+	/* The last child sleeps in its wait-for-zero. */
+	for (i = 0; !err && sctl(e->fd, e->qid, 1, AIXIPC_GETZCNT, 0) != 1; i++) {
+		if (i > 20000)
+			err = -ETIMEDOUT;
+		usleep(1000);
+	}
+	if (err)
+		return err;
+	if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != 10 - RMID_KIDS)
+		return -EPROTO;
+	e->cmd = AIXIPC_IOC_SEMCTL;
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.sctl.id = e->qid;
+	e->req.sctl.cmd = AIXIPC_IPC_RMID;
+	return 0;
+}
+
+static void check_rmid_undo(struct __test_metadata *_metadata,
+			    struct fenv *e, int ret)
+{
+	int i;
+
+	(void)ret;
+	sem_untrack(e->qid);
+	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SEM));
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt - 1, read_refcnt());
+	ASSERT_EQ(-EINVAL, sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0));
+	close(e->relfd);
+	e->relfd = -1;
+	for (i = 0; i < e->nkids; i++)
+		ASSERT_EQ(0, reap_kid(e, e->kids[i]))
+			TH_LOG("child %d: %s", i, e->rep->why);
+	e->nkids = 0;
+	ASSERT_EQ(RMID_KIDS, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0))
+		TH_LOG("the children's exits did not restore the witness set");
+	ASSERT_EQ(0, sctl(e->fd, e->witness, 0, AIXIPC_GETNCNT, 0));
+}
+
 /* ---------------------------------------------------------------------- */
 /* The fixture and the loop.                                              */
 
@@ -747,6 +1530,8 @@ FIXTURE_SETUP(fault)
 	self->nth = -1;
 	self->e.fd = -1;
 	self->e.qid = -1;
+	self->e.witness = -1;
+	self->e.relfd = -1;
 	if (access("/proc/self/fail-nth", F_OK) &&
 	    access(FAIL_NTH, F_OK))
 		SKIP(return, "no %s: this kernel lacks CONFIG_FAULT_INJECTION_DEBUG_FS/CONFIG_FAILSLAB (use selftests/debug-kernel)",
@@ -768,6 +1553,8 @@ FIXTURE_SETUP(fault)
 	self->e.lim = v.limits;
 	if (variant->c->kind == AIXIPC_MSG && !(v.features & AIXIPC_FEATURE_MSG))
 		SKIP(return, "the module has no message queues");
+	if (variant->c->kind == AIXIPC_SEM && !(v.features & AIXIPC_FEATURE_SEM))
+		SKIP(return, "the module has no semaphores");
 
 	self->knobs_set = true;
 	for (i = 0; i < NKNOBS; i++) {
@@ -792,6 +1579,7 @@ FIXTURE_TEARDOWN(fault)
 	}
 	if (self->knobs_set)
 		knobs_restore();
+	kill_kids(&self->e);
 	if (self->e.fd >= 0) {
 		remove_tracked(self->e.fd);
 		close(self->e.fd);
@@ -827,7 +1615,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 {
 	const struct fault_case *c = variant->c;
 	struct fenv *e = &self->e;
-	unsigned int n, failed = 0, absorbed = 0;
+	unsigned int n, failed = 0, absorbed = 0, tried = 0;
 	long left;
 	int ret;
 
@@ -838,10 +1626,18 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 		e->len = e->lim.msgmax;
 	if (e->len > e->lim.msgmnb)
 		e->len = e->lim.msgmnb;
+	e->nsems = c->nsems < e->lim.semmsl ? c->nsems : e->lim.semmsl;
+	e->nsops = c->nsops < e->lim.semopm ? c->nsops
+					    : (unsigned int)e->lim.semopm;
 	if (c->setup)
 		ASSERT_EQ(0, c->setup(e));
 
-	for (n = 1;; n++) {
+	/*
+	 * Every point of short paths; past the first 64, a stride: a 4 MiB
+	 * message repeats the same page-sized allocation a thousand times.
+	 */
+	for (n = 1;; n += n < 64 ? 1 : 37) {
+		tried++;
 		ASSERT_GT(MAX_POINTS, n)
 			TH_LOG("%s: still failing after %u injections", c->path,
 			       n);
@@ -851,7 +1647,8 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 		ASSERT_LE(0, e->objects);
 		e->refcnt = read_refcnt();
 
-		ret = injected_ioctl(self->nth, e, n, &left);
+		ret = c->inject ? c->inject(e, n, &left)
+				: injected_ioctl(self->nth, e, n, &left);
 		ASSERT_LE(0, left)
 			TH_LOG("cannot read back %s", FAIL_NTH);
 
@@ -884,10 +1681,10 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 		if (left)
 			break;	/* n is past the path's last allocation */
 	}
-	TH_LOG("%s: %u injection points: %u failed the call with ENOMEM, %u absorbed by a fallback",
-	       c->path, n - 1, failed, absorbed);
+	TH_LOG("%s: %u injection points tried: %u failed the call with ENOMEM, %u absorbed by a fallback",
+	       c->path, tried - 1, failed, absorbed);
 	if (c->allocates)
-		EXPECT_LT(0U, n - 1)
+		EXPECT_LT(0U, tried - 1)
 			TH_LOG("%s: no allocation was ever failed: is failslab/ignore-gfp-wait in effect?",
 			       c->path);
 }
@@ -973,5 +1770,91 @@ static const struct fault_case case_msgctl_rmid = {
 	.check = check_rmid,
 };
 FIXTURE_VARIANT_ADD(fault, msgctl_rmid) { .c = &case_msgctl_rmid };
+
+/* Semaphores. */
+
+#define SEMGET_CASE(name_, nsems_)					\
+	static const struct fault_case case_##name_ = {			\
+		.path = #name_, .kind = AIXIPC_SEM, .nsems = (nsems_),	\
+		.allocates = true, .setup = setup_sem,			\
+		.prepare = prep_semget_private,				\
+		.check = check_semget_private,				\
+	};								\
+	FIXTURE_VARIANT_ADD(fault, name_) { .c = &case_##name_ }
+
+/* Up to 16 operations the copy is on the stack: nothing may fail. */
+#define SEMOP_CASE(name_, nsems_, nsops_)				\
+	static const struct fault_case case_##name_ = {			\
+		.path = #name_, .kind = AIXIPC_SEM, .nsems = (nsems_),	\
+		.nsops = (nsops_), .allocates = (nsops_) > 16,		\
+		.setup = setup_semop, .prepare = prep_semop,		\
+		.check = check_semop,					\
+	};								\
+	FIXTURE_VARIANT_ADD(fault, name_) { .c = &case_##name_ }
+
+#define SEMUNDO_CASE(name_, nsems_, inject_)				\
+	static const struct fault_case case_##name_ = {			\
+		.path = #name_, .kind = AIXIPC_SEM, .nsems = (nsems_),	\
+		.nsops = 2, .allocates = true,				\
+		.setup = setup_semop_undo, .prepare = prep_semop_undo,	\
+		.check = check_semop_undo, .inject = (inject_),		\
+	};								\
+	FIXTURE_VARIANT_ADD(fault, name_) { .c = &case_##name_ }
+
+#define SEMARRAY_CASE(name_, nsems_, prep_, check_)			\
+	static const struct fault_case case_##name_ = {			\
+		.path = #name_, .kind = AIXIPC_SEM, .nsems = (nsems_),	\
+		.allocates = true, .setup = setup_semarray,		\
+		.prepare = (prep_), .check = (check_),			\
+	};								\
+	FIXTURE_VARIANT_ADD(fault, name_) { .c = &case_##name_ }
+
+SEMGET_CASE(semget_private, 8);
+SEMGET_CASE(semget_private_65535_sems, 65535);
+
+static const struct fault_case case_semget_key = {
+	.path = "semget_key", .kind = AIXIPC_SEM, .nsems = 8,
+	.allocates = true, .setup = setup_sem_key, .prepare = prep_semget_key,
+	.check = check_semget_key,
+};
+FIXTURE_VARIANT_ADD(fault, semget_key) { .c = &case_semget_key };
+
+static const struct fault_case case_semget_existing_key = {
+	.path = "semget_existing_key", .kind = AIXIPC_SEM, .nsems = 8,
+	.allocates = false, .setup = setup_sem_existing_key,
+	.prepare = prep_semget_existing, .check = check_semget_existing,
+};
+FIXTURE_VARIANT_ADD(fault, semget_existing_key) {
+	.c = &case_semget_existing_key
+};
+
+SEMOP_CASE(semop_1_op, 4, 1);
+SEMOP_CASE(semop_16_ops, 4, 16);
+SEMOP_CASE(semop_17_ops, 4, 17);
+SEMOP_CASE(semop_1024_ops, 16, 1024);
+
+/* A process's first SEM_UNDO call: its list and the set's record. */
+SEMUNDO_CASE(semop_undo_first_use, 2, inject_undo_cold);
+SEMUNDO_CASE(semop_undo_first_use_65535_sems, 65535, inject_undo_cold);
+/* Its list exists (another set): only the set's record. */
+SEMUNDO_CASE(semop_undo_first_on_this_set, 2, inject_undo_warm);
+/* Of 8 KiB: kvmalloc falls back on vmalloc, which absorbs the faults. */
+SEMUNDO_CASE(semop_undo_first_on_this_set_4000_sems, 4000, inject_undo_warm);
+
+SEMARRAY_CASE(semctl_getall_small, 8, prep_getall, check_getall);
+SEMARRAY_CASE(semctl_getall_4000, 4000, prep_getall, check_getall);
+SEMARRAY_CASE(semctl_getall_65535, 65535, prep_getall, check_getall);
+SEMARRAY_CASE(semctl_setall_small, 8, prep_setall, check_setall);
+SEMARRAY_CASE(semctl_setall_4000, 4000, prep_setall, check_setall);
+SEMARRAY_CASE(semctl_setall_65535, 65535, prep_setall, check_setall);
+
+static const struct fault_case case_semctl_rmid_with_undo_records = {
+	.path = "semctl_rmid_with_undo_records", .kind = AIXIPC_SEM,
+	.allocates = false, .setup = setup_rmid_undo,
+	.prepare = prep_rmid_undo, .check = check_rmid_undo,
+};
+FIXTURE_VARIANT_ADD(fault, semctl_rmid_with_undo_records) {
+	.c = &case_semctl_rmid_with_undo_records
+};
 
 TEST_HARNESS_MAIN

@@ -17,8 +17,15 @@
  *    child that inherited it), until the last reference is closed;
  *  - removing a queue that has blocked processes and unloading at once is
  *    safe (the objects' memory is freed by RCU callbacks in the module);
+ *  - a semaphore set pins the module like a queue; the SEM_UNDO
+ *    adjustments of a process do not: after the set is removed, the
+ *    process can exit and the module unload;
  *  - ten load/unload cycles with objects created, used and removed in
- *    between; devtmpfs creates and removes /dev/aixipc each time (there is
+ *    between, including a set on which a child makes SEM_UNDO calls and
+ *    exits (the exit probe, registered at each load, undoes them), and one
+ *    on which a child makes SEM_UNDO calls, outlives the set and the
+ *    module instance, and makes SEM_UNDO calls in the next instance before
+ *    exiting; devtmpfs creates and removes /dev/aixipc each time (there is
  *    no udev in the VM).
  *
  * Adding a facility: add its pinning object to obj_kinds[].
@@ -328,9 +335,106 @@ static int msg_check(int fd, int32_t key, int id)
 	return 0;
 }
 
+/* Semaphore sets. */
+
+static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
+		.size = nsems,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
+		   unsigned int nsops)
+{
+	struct aixipc_semop s = {
+		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
+}
+
+/* GETVAL, GETPID: the value; SETVAL, RMID, GETALL, SETALL: 0; -errno. */
+static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val,
+		uint16_t *array)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = cmd, .semnum = semnum, .val = val,
+		.array = (uintptr_t)array,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	return cmd == AIXIPC_GETVAL || cmd == AIXIPC_GETPID ? c.val : 0;
+}
+
+static int getval(int fd, int id, unsigned int n)
+{
+	return sctl(fd, id, n, AIXIPC_GETVAL, 0, NULL);
+}
+
+static int t_semrmid(int fd, int id)
+{
+	return sctl(fd, id, 0, AIXIPC_IPC_RMID, 0, NULL);
+}
+
+/* SEM_UNDO operations +@d0 on semaphore 0 and +@d1 on 1, atomically. */
+static int undo_ops(int fd, int id, int d0, int d1)
+{
+	struct aixipc_sembuf s[2] = {
+		{ .sem_num = 0, .sem_op = (int16_t)d0,
+		  .sem_flg = AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT },
+		{ .sem_num = 1, .sem_op = (int16_t)d1,
+		  .sem_flg = AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT },
+	};
+
+	return t_semop(fd, id, s, 2);
+}
+
+static const uint16_t sem_persist[3] = { 7, 32767, 1 };
+
+static int sem_create(int fd, int32_t key)
+{
+	uint16_t vals[3];
+	int id = t_semget(fd, key, 3, AIXIPC_CREAT | AIXIPC_EXCL);
+	int err;
+
+	if (id < 0)
+		return id;
+	memcpy(vals, sem_persist, sizeof(vals));
+	err = sctl(fd, id, 0, AIXIPC_SETALL, 0, vals);
+	if (err) {
+		t_semrmid(fd, id);
+		return err;
+	}
+	return id;
+}
+
+static int sem_check(int fd, int32_t key, int id)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	uint16_t vals[3];
+
+	if (t_semget(fd, key, 0, 0) != id)
+		return -ENOENT;
+	if (aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c) || c.ds.nsems != 3)
+		return -EIO;
+	if (sctl(fd, id, 0, AIXIPC_GETALL, 0, vals) ||
+	    memcmp(vals, sem_persist, sizeof(vals)))
+		return -EIO;
+	return 0;
+}
+
 static const struct obj_kind obj_kinds[] = {
 	{ "message queue", AIXIPC_MSG, AIXIPC_FEATURE_MSG, msg_create,
 	  msg_check, t_rmid },
+	{ "semaphore set", AIXIPC_SEM, AIXIPC_FEATURE_SEM, sem_create,
+	  sem_check, t_semrmid },
 };
 #define NKINDS (sizeof(obj_kinds) / sizeof(obj_kinds[0]))
 
@@ -465,14 +569,21 @@ static void forget(FIXTURE_DATA(lifecycle) *self, int id)
 static pid_t spawn(FIXTURE_DATA(lifecycle) *self)
 {
 	pid_t pid;
+	int i;
 
-	if (self->nkids >= MAX_KIDS)
+	/* A reaped child's entry is reused. */
+	for (i = 0; i < self->nkids && self->kids[i] > 0; i++)
+		;
+	if (i >= MAX_KIDS)
 		return -1;
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
+	if (pid > 0) {
+		self->kids[i] = pid;
+		if (i == self->nkids)
+			self->nkids++;
+	}
 	return pid;
 }
 
@@ -654,11 +765,156 @@ TEST_F(lifecycle, unload_right_after_rmid_woke_blocked_processes)
 	unload_and_reload(_metadata);
 }
 
+/*
+ * A process's SEM_UNDO adjustments do not pin the module; the set does.
+ * Child A holds adjustments on a set and closes its descriptor: only the
+ * set pins the module, and unloading is refused.  Child B's adjustments
+ * are undone at its exit while the set exists.  The set is removed (its
+ * adjustments dropped) while A lives; A exits after that; then unloading
+ * works.
+ */
+TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
+{
+	int id, err, i, rel[2], ready[2];
+	pid_t a, b;
+	char c;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_SEM))
+		SKIP(return, "the module has no semaphores");
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT);
+	ASSERT_LE(0, id);
+	self->ids[self->nids++] = id;
+	ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETVAL, 1, NULL));
+	ASSERT_EQ(0, pipe(rel));
+	ASSERT_EQ(0, pipe(ready));
+
+	a = spawn(self);
+	ASSERT_LE(0, a);
+	if (a == 0) {
+		close(rel[1]);
+		close(ready[0]);
+		err = undo_ops(self->fd, id, -1, 2);
+		close(self->fd);	/* now only the set pins the module */
+		if (write(ready[1], "a", 1) != 1 || err)
+			_exit(1);
+		while (read(rel[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(rel[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	ASSERT_EQ(0, getval(self->fd, id, 0));
+	ASSERT_EQ(2, getval(self->fd, id, 1));
+
+	b = spawn(self);
+	ASSERT_LE(0, b);
+	if (b == 0) {
+		close(rel[1]);
+		_exit(undo_ops(self->fd, id, 0, 3) ? 1 : 0);
+	}
+	ASSERT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, getval(self->fd, id, 0));
+	ASSERT_EQ(2, getval(self->fd, id, 1))
+		TH_LOG("B's exit did not undo its +3");
+
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	ASSERT_EQ(1, module_refcnt());
+	for (i = 0; i < 3; i++) {
+		err = unload();
+		ASSERT_EQ(-EWOULDBLOCK, err)
+			TH_LOG("delete_module with a set alive: %s",
+			       err ? strerror(-err) : "unloaded!");
+	}
+	ASSERT_TRUE(module_loaded());
+
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, getval(self->fd, id, 0));
+	ASSERT_EQ(2, getval(self->fd, id, 1));
+	ASSERT_EQ(0, t_semrmid(self->fd, id));
+	forget(self, id);
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	ASSERT_EQ(0, module_refcnt());
+
+	/* A exits with adjustments for a set that is gone. */
+	close(rel[1]);
+	ASSERT_EQ(0, reap(self, a));
+	unload_and_reload(_metadata);
+}
+
+/*
+ * A child that made SEM_UNDO calls in one module instance, whose set was
+ * removed, lives on across the unload and load; released, it makes
+ * SEM_UNDO calls in the new instance and exits: the new instance's exit
+ * probe undoes them (and the old one, unregistered, does nothing).
+ */
+static pid_t straggler_start(FIXTURE_DATA(lifecycle) *self, int id, int *relw)
+{
+	int rel[2], ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(rel) || pipe(ready))
+		return -1;
+	pid = spawn(self);
+	if (pid == 0) {
+		int next, fd, err;
+
+		close(rel[1]);
+		close(ready[0]);
+		err = undo_ops(self->fd, id, -1, 2);
+		close(self->fd);
+		if (write(ready[1], "s", 1) != 1 || err)
+			_exit(1);
+		close(ready[1]);
+		/* The set id of the next instance, or -1: just exit. */
+		if (read(rel[0], &next, sizeof(next)) != sizeof(next))
+			_exit(2);
+		if (next < 0)
+			_exit(0);
+		fd = aixipc_open();
+		if (fd < 0 || undo_ops(fd, next, -1, 1))
+			_exit(3);
+		_exit(getval(fd, next, 0) == 0 ? 0 : 4);
+	}
+	close(rel[0]);
+	close(ready[1]);
+	if (pid < 0 || read(ready[0], &c, 1) != 1) {
+		close(rel[1]);
+		close(ready[0]);
+		return -1;
+	}
+	close(ready[0]);
+	*relw = rel[1];
+	return pid;
+}
+
+/* Release the straggler with the next set (or -1); its exit status. */
+static int straggler_release(FIXTURE_DATA(lifecycle) *self, pid_t pid,
+			     int *relw, int next)
+{
+	int ok = write(*relw, &next, sizeof(next)) == sizeof(next);
+
+	close(*relw);
+	*relw = -1;
+	return ok ? reap(self, pid) : -1;
+}
+
 TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 {
 	static unsigned char out[64 << 10], in[64 << 10];
 	struct aixipc_version v0, v;
-	int cycle, max_wait = 0;
+	int cycle, max_wait = 0, relw = -1;
+	bool sem = module_features() & AIXIPC_FEATURE_SEM;
+	pid_t straggler = 0;
 	unsigned int i;
 
 	if (_metadata->skip)
@@ -740,6 +996,62 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		self->nids = 0;
 		ASSERT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
 		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+
+		if (sem) {
+			int sid;
+			pid_t pid;
+
+			ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
+			sid = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2,
+				       AIXIPC_CREAT);
+			ASSERT_LE(0, sid);
+			self->ids[self->nids++] = sid;
+			ASSERT_EQ(0, sctl(self->fd, sid, 0, AIXIPC_SETVAL, 1,
+					  NULL));
+			ASSERT_EQ(2, module_refcnt());	/* the file and the set */
+			/* Last instance's straggler: -1, +1 here, then exits. */
+			if (straggler > 0) {
+				ASSERT_EQ(0, straggler_release(self, straggler,
+							       &relw, sid))
+					TH_LOG("cycle %d: the straggler failed",
+					       cycle);
+				ASSERT_EQ(1, getval(self->fd, sid, 0))
+					TH_LOG("cycle %d: the straggler's exit was not undone",
+					       cycle);
+				ASSERT_EQ(0, getval(self->fd, sid, 1));
+				ASSERT_EQ(straggler, sctl(self->fd, sid, 0,
+							  AIXIPC_GETPID, 0,
+							  NULL));
+				straggler = 0;
+			}
+			/* A child that exits in this instance. */
+			pid = spawn(self);
+			ASSERT_LE(0, pid);
+			if (pid == 0)
+				_exit(undo_ops(self->fd, sid, -1, 3) ? 1 : 0);
+			ASSERT_EQ(0, reap(self, pid));
+			ASSERT_EQ(1, getval(self->fd, sid, 0));
+			ASSERT_EQ(0, getval(self->fd, sid, 1));
+			/* This instance's straggler: outlives the set. */
+			straggler = straggler_start(self, sid, &relw);
+			ASSERT_LT(0, straggler);
+			ASSERT_EQ(0, getval(self->fd, sid, 0));
+			ASSERT_EQ(2, getval(self->fd, sid, 1));
+			ASSERT_EQ(0, t_semrmid(self->fd, sid));
+			forget(self, sid);
+			self->nids = 0;
+		}
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+		ASSERT_EQ(0, module_refcnt());
+	}
+	if (straggler > 0) {
+		/* After the 10th cycle: it exits after yet another reload. */
+		unload_and_reload(_metadata);
+		ASSERT_EQ(0, straggler_release(self, straggler, &relw, -1));
+		self->fd = aixipc_open();
+		ASSERT_LE(0, self->fd);
+		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 		ASSERT_EQ(0, module_refcnt());
