@@ -106,19 +106,27 @@ static int unload(void)
 	return syscall(SYS_delete_module, MODNAME, O_NONBLOCK) ? -errno : 0;
 }
 
-static int load(void)
+/* Load with the parameters in force at start, then @extra (which wins). */
+static int load_with(const char *extra)
 {
+	char params[sizeof(ko_params) + 128];
 	int fd, err = 0;
 
 	if (!ko_path[0])
 		return -ENOENT;
+	snprintf(params, sizeof(params), "%s %s", ko_params, extra);
 	fd = open(ko_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (syscall(SYS_finit_module, fd, ko_params, 0))
+	if (syscall(SYS_finit_module, fd, params, 0))
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+static int load(void)
+{
+	return load_with("");
 }
 
 /* Does the file's vermagic name the running kernel? */
@@ -1059,6 +1067,66 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 	TH_LOG("10 cycles; %s appeared within %d ms of each load", AIXIPC_DEVICE,
 	       max_wait);
 	ASSERT_TRUE(module_loaded());
+}
+
+/*
+ * The id limits are module parameters: loaded with msgmni=3 and semmni=2,
+ * the fourth queue and the third set fail with ENOSPC, exactly at the
+ * limit, and a removal makes room again.
+ */
+TEST_F(lifecycle, id_limits_reached_exactly_enospc)
+{
+	int q[4], sets[3], i, err, fd;
+
+	self->fd = -1;
+	if (geteuid() != 0)
+		SKIP(return, "needs root (CAP_SYS_MODULE)");
+	if (!module_loaded())
+		SKIP(return, "the aixipc module is not loaded");
+	if (!ko_path[0])
+		SKIP(return, "%s", ko_skip);
+	ASSERT_EQ(0, module_refcnt());
+	ASSERT_EQ(0, unload());
+	ASSERT_LE(0, wait_node(false));
+	err = load_with("msgmni=3 semmni=2");
+	ASSERT_EQ(0, err) TH_LOG("finit_module with small limits: %s",
+				 strerror(-err));
+	ASSERT_LE(0, wait_node(true));
+	fd = aixipc_open();
+	ASSERT_LE(0, fd);
+
+	for (i = 0; i < 3; i++) {
+		q[i] = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+		EXPECT_LE(0, q[i]);
+	}
+	EXPECT_EQ(-ENOSPC, t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600));
+	EXPECT_EQ(-ENOSPC, t_msgget(fd, test_key(90), AIXIPC_CREAT, 0600));
+	EXPECT_EQ(0, t_rmid(fd, q[2]));
+	q[3] = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	EXPECT_LE(0, q[3]);
+
+	for (i = 0; i < 2; i++) {
+		sets[i] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+		EXPECT_LE(0, sets[i]);
+	}
+	sets[2] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+	EXPECT_EQ(-ENOSPC, sets[2]);
+	/* Each facility has its own limit: queues are still full. */
+	EXPECT_EQ(-ENOSPC, t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600));
+
+	for (i = 0; i < 4; i++)
+		if (i != 2 && q[i] >= 0)
+			EXPECT_EQ(0, t_rmid(fd, q[i]));
+	for (i = 0; i < 2; i++)
+		if (sets[i] >= 0)
+			EXPECT_EQ(0, t_semrmid(fd, sets[i]));
+	close(fd);
+
+	/* Back to the limits in force at start. */
+	ASSERT_EQ(0, unload());
+	ASSERT_LE(0, wait_node(false));
+	ASSERT_EQ(0, load());
+	ASSERT_LE(0, wait_node(true));
 }
 
 TEST_HARNESS_MAIN
