@@ -158,7 +158,7 @@ static bool g_replay, g_det, g_chaos;
 static uint64_t g_max_ops;
 static struct aixipc_limits g_limits;
 static size_t g_pg, g_cap;	/* page size; usable bytes of a msg region */
-static char *g_nonepage;	/* PROT_NONE */
+static char *g_nonepage;	/* PROT_NONE, a page plus the largest struct */
 static char *g_rosrc;		/* 2 read-only pages of pattern, then a guard */
 static char g_argv0[256] = "fuzz";
 
@@ -2472,7 +2472,13 @@ int main(int argc, char **argv)
 	    (unsigned long long)g_limits.msgmnm);
 
 	/* Process-wide pages, inherited by every worker. */
-	g_nonepage = map(g_pg, PROT_NONE);
+	/*
+	 * Room past the page any pointer into it may start at, for the
+	 * largest argument struct (16383 bytes): a struct that began in the
+	 * PROT_NONE page but ended in readable memory could legitimately get
+	 * EINVAL (non-zero unknown tail) instead of EFAULT.
+	 */
+	g_nonepage = map(g_pg + (_IOC_SIZEMASK + 1), PROT_NONE);
 	g_rosrc = map(3 * g_pg, PROT_READ | PROT_WRITE);
 	for (i = 0; i < 2 * g_pg; i++)
 		g_rosrc[i] = (char)(unsigned char)(5 + PAT_STEP * i);
