@@ -52,6 +52,7 @@ int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops)
 	int i, err;
 
 	ns->user_ns = &init_user_ns;
+	atomic64_set(&ns->shm_pages, 0);
 	for (i = 0; i < AIXIPC_NR_KINDS; i++) {
 		struct aixipc_ids *ids = &ns->ids[i];
 
@@ -125,7 +126,7 @@ int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 }
 
 /* May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN. */
-static int aixipc_check_owner(const struct aixipc_obj *obj)
+int aixipc_check_owner(const struct aixipc_obj *obj)
 {
 	kuid_t euid = current_euid();
 
@@ -188,7 +189,7 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 	if (ids->in_use >= ids->ops->max_ids())
 		return -ENOSPC;
 
-	obj = ids->ops->alloc(req);
+	obj = ids->ops->alloc(ids, req);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
@@ -389,7 +390,8 @@ void aixipc_change_done(struct aixipc_obj *obj)
  *
  * Makes the object unreachable, lets the facility wake its waiters with
  * EIDRM and drop its data, releases both locks and the registry's
- * reference.  The memory goes when the last sleeper has let go.
+ * reference.  The memory goes when the last sleeper has let go (module
+ * unload waits for that with rcu_barrier()).
  *
  * Return: 0.
  */
@@ -411,6 +413,21 @@ int aixipc_rmid(struct aixipc_obj *obj)
 	aixipc_obj_put(obj);
 	module_put(THIS_MODULE);
 	return 0;
+}
+
+/**
+ * aixipc_make_private - take an object out of the key table
+ * @obj: locked by aixipc_lock_for_change()
+ *
+ * For a segment removed while attached: it stays reachable by id but its
+ * key now reads as private, so a get of that key makes a new object.
+ */
+void aixipc_make_private(struct aixipc_obj *obj)
+{
+	if (obj->key == AIXIPC_KEY_PRIVATE)
+		return;
+	rhashtable_remove_fast(&obj->ids->keys, &obj->khash, aixipc_key_params);
+	obj->key = AIXIPC_KEY_PRIVATE;
 }
 
 /* True when no object of any kind exists. */
@@ -500,4 +517,47 @@ done:
 	kfree(batch);
 	req->count = filled;
 	return err;
+}
+
+/**
+ * aixipc_info - AIXIPC_IOC_INFO: a facility's totals
+ * @ns: the namespace
+ * @req: the request; the totals are filled in
+ *
+ * Walks the idr under RCU, taking each object's lock in turn: the totals
+ * are a snapshot per object, not of the whole set at one instant, as for
+ * Linux's *_INFO.
+ */
+int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req)
+{
+	struct aixipc_ids *ids;
+	struct aixipc_obj *obj;
+	int slot = 0;
+
+	if (req->kind >= AIXIPC_NR_KINDS || req->flags)
+		return -EINVAL;
+	ids = &ns->ids[req->kind];
+	if (!ids->ops)
+		return -EINVAL;
+
+	req->in_use = 0;
+	req->max_slot = -1;
+	req->count = 0;
+	req->bytes = 0;
+	req->rss = 0;
+	req->swapped = 0;
+	rcu_read_lock();
+	while ((obj = idr_get_next(&ids->idr, &slot))) {
+		spin_lock(&obj->lock);
+		if (!obj->deleted) {
+			req->in_use++;
+			req->max_slot = slot;
+			if (ids->ops->info)
+				ids->ops->info(obj, req);
+		}
+		spin_unlock(&obj->lock);
+		slot++;
+	}
+	rcu_read_unlock();
+	return 0;
 }

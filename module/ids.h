@@ -12,8 +12,9 @@
  *  - aixipc_obj.lock (spinlock) guards the object's permissions, times and all
  *    of the facility's state (queues, waiters).  Order: rwsem, then obj.lock.
  *  - aixipc_obj.ref counts the registry's reference (dropped at removal) and
- *    one per sleeper or in-flight operation; the last put frees the object
- *    after an RCU grace period, so lockless idr readers never see freed memory.
+ *    one per sleeper, in-flight operation or (shared memory) mapping; the
+ *    last put frees the object after an RCU grace period, so lockless idr
+ *    readers never see freed memory.
  */
 #ifndef _AIXIPC_IDS_H
 #define _AIXIPC_IDS_H
@@ -73,6 +74,7 @@ static inline bool aixipc_perm_granted(unsigned int mode,
 	return (acc & ~(mode >> shift) & 07) == 0;
 }
 
+struct aixipc_ids;
 struct aixipc_ns;
 struct aixipc_obj;
 
@@ -98,8 +100,12 @@ void aixipc_wake_all(struct aixipc_wake *w);
 
 /* What a facility plugs into the registry. */
 struct aixipc_kind_ops {
-	/* Allocate and initialise the facility's object; may sleep. */
-	struct aixipc_obj *(*alloc)(const struct aixipc_get *req);
+	/*
+	 * Allocate and initialise the facility's object; may sleep.  Called
+	 * with ids->rwsem held for writing.
+	 */
+	struct aixipc_obj *(*alloc)(struct aixipc_ids *ids,
+				    const struct aixipc_get *req);
 	/* Is an existing object compatible with this get?  obj->lock held. */
 	int (*reopen)(struct aixipc_obj *obj, const struct aixipc_get *req);
 	/*
@@ -112,6 +118,8 @@ struct aixipc_kind_ops {
 	void (*free)(struct aixipc_obj *obj);
 	/* Fill a listing entry.  obj->lock held. */
 	void (*fill)(struct aixipc_obj *obj, struct aixipc_list_entry *e);
+	/* Add the object to the facility's totals.  obj->lock held. */
+	void (*info)(struct aixipc_obj *obj, struct aixipc_info *info);
 	/* The facility's id limit. */
 	u64 (*max_ids)(void);
 };
@@ -120,7 +128,7 @@ struct aixipc_obj {
 	spinlock_t lock;		/* guards [lock] fields and the facility's state */
 	bool deleted;			/* [lock] set once, by IPC_RMID */
 	int id;				/* constant once published */
-	s32 key;			/* constant */
+	s32 key;			/* [rwsem and lock] only ever made private */
 	kuid_t uid, cuid;		/* [lock] owner; creator (constant) */
 	kgid_t gid, cgid;
 	unsigned int mode;		/* [lock] nine permission bits */
@@ -150,6 +158,7 @@ struct aixipc_ids {
 struct aixipc_ns {
 	struct aixipc_ids ids[AIXIPC_NR_KINDS];
 	struct user_namespace *user_ns;	/* whose capabilities override */
+	atomic64_t shm_pages;		/* segment pages counted against shmall */
 };
 
 int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops);
@@ -162,10 +171,13 @@ struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id);
 struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id);
 void aixipc_change_done(struct aixipc_obj *obj);
 int aixipc_rmid(struct aixipc_obj *obj);
+void aixipc_make_private(struct aixipc_obj *obj);
 int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
+int aixipc_check_owner(const struct aixipc_obj *obj);
 int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in);
 void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out);
 int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req);
+int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req);
 
 static inline void aixipc_obj_get(struct aixipc_obj *obj)
 {

@@ -19,6 +19,7 @@
 #include "ids.h"
 #include "msg.h"
 #include "sem.h"
+#include "shm.h"
 
 /* AIX 7.x defaults: see Documentation/aixipc.rst, "Limits". */
 struct aixipc_limits aixipc_limits = {
@@ -62,6 +63,7 @@ struct aixipc_ns aixipc_init_ns;
 static const struct aixipc_kind_ops *aixipc_kinds[AIXIPC_NR_KINDS] = {
 	[AIXIPC_MSG] = &aixipc_msg_ops,
 	[AIXIPC_SEM] = &aixipc_sem_ops,
+	[AIXIPC_SHM] = &aixipc_shm_ops,
 };
 
 /* Refuse limits that the id encoding or the types cannot carry. */
@@ -83,7 +85,7 @@ static int aixipc_limits_check(void)
 	return 0;
 }
 
-static int aixipc_version(struct aixipc_ns *ns, void *arg)
+static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	struct aixipc_version *v = arg;
 
@@ -91,50 +93,70 @@ static int aixipc_version(struct aixipc_ns *ns, void *arg)
 		return -EINVAL;
 	v->abi_version = AIXIPC_ABI_VERSION;
 	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
-		      AIXIPC_FEATURE_SEM;
+		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM;
 	v->limits = aixipc_limits;
 	return 0;
 }
 
-static int aixipc_ioc_get(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_get(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_get(ns, arg);
 }
 
-static int aixipc_ioc_list(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_list(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_list(ns, arg);
 }
 
-static int aixipc_ioc_msgsnd(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_info(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_info(ns, arg);
+}
+
+static int aixipc_ioc_msgsnd(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_msgsnd(ns, arg);
 }
 
-static int aixipc_ioc_msgrcv(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_msgrcv(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_msgrcv(ns, arg);
 }
 
-static int aixipc_ioc_msgctl(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_msgctl(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_msgctl(ns, arg);
 }
 
-static int aixipc_ioc_semop(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_semop(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_semop(ns, arg);
 }
 
-static int aixipc_ioc_semctl(struct aixipc_ns *ns, void *arg)
+static int aixipc_ioc_semctl(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_semctl(ns, arg);
+}
+
+static int aixipc_ioc_shmat(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_shmat(file, ns, arg);
+}
+
+static int aixipc_ioc_shmdt(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_shmdt(ns, arg);
+}
+
+static int aixipc_ioc_shmctl(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_shmctl(ns, arg);
 }
 
 struct aixipc_ioctl {
 	unsigned int cmd;
 	unsigned int size;		/* the struct this module knows */
-	int (*fn)(struct aixipc_ns *ns, void *arg);
+	int (*fn)(struct file *file, struct aixipc_ns *ns, void *arg);
 };
 
 static const struct aixipc_ioctl aixipc_ioctls[] = {
@@ -144,6 +166,8 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 		sizeof(struct aixipc_get), aixipc_ioc_get },
 	[_IOC_NR(AIXIPC_IOC_LIST)] = { AIXIPC_IOC_LIST,
 		sizeof(struct aixipc_list), aixipc_ioc_list },
+	[_IOC_NR(AIXIPC_IOC_INFO)] = { AIXIPC_IOC_INFO,
+		sizeof(struct aixipc_info), aixipc_ioc_info },
 	[_IOC_NR(AIXIPC_IOC_MSGSND)] = { AIXIPC_IOC_MSGSND,
 		sizeof(struct aixipc_msgsnd), aixipc_ioc_msgsnd },
 	[_IOC_NR(AIXIPC_IOC_MSGRCV)] = { AIXIPC_IOC_MSGRCV,
@@ -154,17 +178,27 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 		sizeof(struct aixipc_semop), aixipc_ioc_semop },
 	[_IOC_NR(AIXIPC_IOC_SEMCTL)] = { AIXIPC_IOC_SEMCTL,
 		sizeof(struct aixipc_semctl), aixipc_ioc_semctl },
+	[_IOC_NR(AIXIPC_IOC_SHMAT)] = { AIXIPC_IOC_SHMAT,
+		sizeof(struct aixipc_shmat), aixipc_ioc_shmat },
+	[_IOC_NR(AIXIPC_IOC_SHMDT)] = { AIXIPC_IOC_SHMDT,
+		sizeof(struct aixipc_shmdt), aixipc_ioc_shmdt },
+	[_IOC_NR(AIXIPC_IOC_SHMCTL)] = { AIXIPC_IOC_SHMCTL,
+		sizeof(struct aixipc_shmctl), aixipc_ioc_shmctl },
 };
 
 union aixipc_ioctl_arg {
 	struct aixipc_version version;
 	struct aixipc_get get;
 	struct aixipc_list list;
+	struct aixipc_info info;
 	struct aixipc_msgsnd msgsnd;
 	struct aixipc_msgrcv msgrcv;
 	struct aixipc_msgctl msgctl;
 	struct aixipc_semop semop;
 	struct aixipc_semctl semctl;
+	struct aixipc_shmat shmat;
+	struct aixipc_shmdt shmdt;
+	struct aixipc_shmctl shmctl;
 };
 
 /*
@@ -197,7 +231,7 @@ static long aixipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (copy_to_user(uarg, &k, min(usize, ioc->size)))
 		return -EFAULT;
 
-	err = ioc->fn(&aixipc_init_ns, &k);
+	err = ioc->fn(file, &aixipc_init_ns, &k);
 	if (err)
 		return err;
 	if (copy_to_user(uarg, &k, min(usize, ioc->size)))
@@ -205,9 +239,16 @@ static long aixipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return 0;
 }
 
+/* Attach a segment: see aixipc_shm_mmap(). */
+static int aixipc_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return aixipc_shm_mmap(&aixipc_init_ns, vma);
+}
+
 static const struct file_operations aixipc_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = aixipc_ioctl,
+	.mmap = aixipc_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

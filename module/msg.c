@@ -665,7 +665,8 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 	return -EINVAL;
 }
 
-static struct aixipc_obj *aixipc_msq_alloc(const struct aixipc_get *req)
+static struct aixipc_obj *aixipc_msq_alloc(struct aixipc_ids *ids,
+					   const struct aixipc_get *req)
 {
 	struct aixipc_msq *q;
 
@@ -724,6 +725,12 @@ static void aixipc_msq_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 	aixipc_msq_fill_ds(to_msq(obj), &e->msg);
 }
 
+static void aixipc_msq_info(struct aixipc_obj *obj, struct aixipc_info *info)
+{
+	info->count += to_msq(obj)->qnum;
+	info->bytes += to_msq(obj)->cbytes;
+}
+
 static u64 aixipc_msq_max_ids(void)
 {
 	return aixipc_limits.msgmni;
@@ -735,5 +742,6 @@ const struct aixipc_kind_ops aixipc_msg_ops = {
 	.destroy = aixipc_msq_destroy,
 	.free = aixipc_msq_free,
 	.fill = aixipc_msq_fill,
+	.info = aixipc_msq_info,
 	.max_ids = aixipc_msq_max_ids,
 };

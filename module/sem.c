@@ -756,7 +756,8 @@ unlock:
 	return err;
 }
 
-static struct aixipc_obj *aixipc_sem_alloc(const struct aixipc_get *req)
+static struct aixipc_obj *aixipc_sem_alloc(struct aixipc_ids *ids,
+					   const struct aixipc_get *req)
 {
 	struct aixipc_sem_set *set;
 	unsigned int i;
@@ -813,6 +814,11 @@ static void aixipc_sem_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 	aixipc_sem_fill_ds(to_set(obj), &e->sem);
 }
 
+static void aixipc_sem_info(struct aixipc_obj *obj, struct aixipc_info *info)
+{
+	info->count += to_set(obj)->nsems;
+}
+
 static u64 aixipc_sem_max_ids(void)
 {
 	return aixipc_limits.semmni;
@@ -824,5 +830,6 @@ const struct aixipc_kind_ops aixipc_sem_ops = {
 	.destroy = aixipc_sem_destroy,
 	.free = aixipc_sem_free,
 	.fill = aixipc_sem_fill,
+	.info = aixipc_sem_info,
 	.max_ids = aixipc_sem_max_ids,
 };

@@ -36,6 +36,7 @@
 #define AIXIPC_FEATURE_MSG	0x1ULL	/* message queues */
 #define AIXIPC_FEATURE_LIST	0x2ULL	/* AIXIPC_IOC_LIST */
 #define AIXIPC_FEATURE_SEM	0x4ULL	/* semaphores, SEM_UNDO, SEM_ORDER */
+#define AIXIPC_FEATURE_SHM	0x8ULL	/* shared memory, AIXIPC_IOC_INFO */
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -77,6 +78,22 @@
 #define AIXIPC_SEM_UNDO		0010000
 #define AIXIPC_SEM_ORDER	0020000	/* the call's operations one by one */
 #define AIXIPC_SEM_ERR		0040000	/* out: this entry failed */
+
+/* Shared-memory-only shmctl commands (AIX's, with aixipc's numbers). */
+#define AIXIPC_SHM_SIZE		20	/* new size in aixipc_shmctl.value */
+#define AIXIPC_SHM_PAGESIZE	21	/* page size in .value: PAGE_SIZE only */
+#define AIXIPC_SHM_LOCK		22	/* keep the pages resident */
+#define AIXIPC_SHM_UNLOCK	23
+#define AIXIPC_SHM_GETLBA	24	/* out in .value: attach boundary */
+
+/* aixipc_shmat.flags */
+#define AIXIPC_SHM_RDONLY	0x1U	/* map read-only, for good */
+#define AIXIPC_SHM_RND		0x2U	/* round addr down to the boundary */
+#define AIXIPC_SHM_REMAP	0x4U	/* replace what is mapped at addr */
+
+/* aixipc_shmid_ds.status: what ipcs shows as the D and L mode flags. */
+#define AIXIPC_SHM_DEST		0x1U	/* removed, freed at the last detach */
+#define AIXIPC_SHM_LOCKED	0x2U	/* SHM_LOCK in force */
 
 /* aixipc_semop.flags */
 #define AIXIPC_SEMOP_TIMED	0x1U	/* semtimedop: the timeout applies */
@@ -230,6 +247,69 @@ struct aixipc_semctl {
 	struct aixipc_semid_ds ds;	/* IPC_STAT: out; IPC_SET: in */
 };
 
+/*
+ * Shared memory.  A segment is attached by AIXIPC_IOC_SHMAT, which maps it
+ * into the caller with mmap(2) semantics: the mapping is the segment's own
+ * shmem file (so process-shared futexes, swap and /proc/PID/maps work as
+ * for Linux's segments) and counts as an attachment until the last piece
+ * of it is unmapped.  mmap(2) of /dev/aixipc at offset (id << page shift)
+ * attaches the same way; the device must be open for reading and writing.
+ */
+
+/* Status of a segment (IPC_STAT, IPC_SET, listing). */
+struct aixipc_shmid_ds {
+	struct aixipc_ipc_perm perm;
+	__u64 segsz;		/* bytes */
+	__s32 lpid;		/* last attach or detach */
+	__s32 cpid;		/* creator */
+	__u64 nattch;		/* attachments */
+	__s64 atime;		/* last attach */
+	__s64 dtime;		/* last detach */
+	__s64 ctime;		/* last change */
+	__u64 rss;		/* pages in memory */
+	__u64 swapped;		/* pages in swap */
+	__u32 status;		/* AIXIPC_SHM_DEST, AIXIPC_SHM_LOCKED */
+	__u32 __reserved;
+};
+
+/* AIXIPC_IOC_SHMAT */
+struct aixipc_shmat {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_SHM_RDONLY, _RND, _REMAP */
+	__u64 addr;		/* in: wanted address or 0; out: where mapped */
+	__u64 size;		/* out: bytes mapped */
+};
+
+/* AIXIPC_IOC_SHMDT */
+struct aixipc_shmdt {
+	__u64 addr;		/* where an attachment starts */
+	__u64 size;		/* out: bytes unmapped */
+};
+
+/* AIXIPC_IOC_SHMCTL */
+struct aixipc_shmctl {
+	__s32 id;
+	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_SHM_SIZE .. _GETLBA */
+	__u64 value;		/* see the AIXIPC_SHM_* commands */
+	struct aixipc_shmid_ds ds;	/* IPC_STAT: out; IPC_SET: in */
+};
+
+/*
+ * AIXIPC_IOC_INFO: totals of one facility, what Linux's MSG_INFO, SEM_INFO
+ * and SHM_INFO report.
+ */
+struct aixipc_info {
+	__u32 kind;
+	__u32 flags;		/* must be 0 */
+	__u64 in_use;		/* objects */
+	__s64 max_slot;		/* highest slot in use, -1 when none */
+	__u64 count;		/* messages queued, semaphores, or pages of
+				 * all segments (their sizes) */
+	__u64 bytes;		/* message bytes queued */
+	__u64 rss;		/* segment pages in memory */
+	__u64 swapped;		/* segment pages in swap */
+};
+
 /* One object in an AIXIPC_IOC_LIST answer. */
 struct aixipc_list_entry {
 	__u32 kind;
@@ -237,7 +317,8 @@ struct aixipc_list_entry {
 	union {
 		struct aixipc_msqid_ds msg;
 		struct aixipc_semid_ds sem;
-		__u8 __size[248];	/* room for the other facilities */
+		struct aixipc_shmid_ds shm;
+		__u8 __size[248];	/* room to grow */
 	};
 };
 
@@ -260,10 +341,14 @@ struct aixipc_list {
 #define AIXIPC_IOC_VERSION _IOWR(AIXIPC_IOC_MAGIC, 0x00, struct aixipc_version)
 #define AIXIPC_IOC_GET     _IOWR(AIXIPC_IOC_MAGIC, 0x01, struct aixipc_get)
 #define AIXIPC_IOC_LIST    _IOWR(AIXIPC_IOC_MAGIC, 0x02, struct aixipc_list)
+#define AIXIPC_IOC_INFO    _IOWR(AIXIPC_IOC_MAGIC, 0x03, struct aixipc_info)
 #define AIXIPC_IOC_MSGSND  _IOWR(AIXIPC_IOC_MAGIC, 0x10, struct aixipc_msgsnd)
 #define AIXIPC_IOC_MSGRCV  _IOWR(AIXIPC_IOC_MAGIC, 0x11, struct aixipc_msgrcv)
 #define AIXIPC_IOC_MSGCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x12, struct aixipc_msgctl)
 #define AIXIPC_IOC_SEMOP   _IOWR(AIXIPC_IOC_MAGIC, 0x20, struct aixipc_semop)
 #define AIXIPC_IOC_SEMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x21, struct aixipc_semctl)
+#define AIXIPC_IOC_SHMAT   _IOWR(AIXIPC_IOC_MAGIC, 0x30, struct aixipc_shmat)
+#define AIXIPC_IOC_SHMDT   _IOWR(AIXIPC_IOC_MAGIC, 0x31, struct aixipc_shmdt)
+#define AIXIPC_IOC_SHMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x32, struct aixipc_shmctl)
 
 #endif /* _UAPI_LINUX_AIXIPC_H */
