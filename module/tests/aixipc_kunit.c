@@ -2,7 +2,8 @@
 /*
  * KUnit suites for aixipc's internal rules: id encoding, the permission
  * decision table, message type selection, the semaphore operation
- * evaluator (atomic and SEM_ORDER) and undo clamping.  Built as a separate module
+ * evaluator (atomic and SEM_ORDER), undo clamping, and the shared-memory
+ * size and attach-address rules.  Built as a separate module
  * (aixipc_kunit.ko) when the kernel has CONFIG_KUNIT; the debug-kernel
  * tier loads it and counts its KTAP results.  The rules under test are pure
  * inline functions, so the suites need nothing exported from aixipc.ko.
@@ -13,6 +14,7 @@
 #include "ids.h"
 #include "msg.h"
 #include "sem.h"
+#include "shm.h"
 
 static void id_roundtrip(struct kunit *test)
 {
@@ -365,7 +367,83 @@ static struct kunit_suite aixipc_sem_suite = {
 	.test_cases = aixipc_sem_cases,
 };
 
-kunit_test_suites(&aixipc_ids_suite, &aixipc_msg_suite, &aixipc_sem_suite);
+static void shm_pages(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(0), 0ULL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(1), 1ULL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE - 1), 1ULL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE), 1ULL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE + 1), 2ULL);
+	/* AIX's 64 GiB segment is 16 Mi pages, 1/16 of the default shmall. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(64ULL << 30), 16ULL << 20);
+	/* No overflow at the top of the range. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(U64_MAX),
+			(U64_MAX >> PAGE_SHIFT) + 1);
+}
+
+static void shm_size_limits(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, aixipc_shm_size_ok(0, 1, 64ULL << 30));
+	KUNIT_EXPECT_TRUE(test, aixipc_shm_size_ok(1, 1, 64ULL << 30));
+	KUNIT_EXPECT_TRUE(test, aixipc_shm_size_ok(64ULL << 30, 1, 64ULL << 30));
+	KUNIT_EXPECT_FALSE(test, aixipc_shm_size_ok((64ULL << 30) + 1, 1,
+						    64ULL << 30));
+	KUNIT_EXPECT_FALSE(test, aixipc_shm_size_ok(4095, 4096, 8192));
+	KUNIT_EXPECT_FALSE(test, aixipc_shm_size_ok(U64_MAX, 1, 64ULL << 30));
+}
+
+static void shm_attach_addr(struct kunit *test)
+{
+	const u64 pg = PAGE_SIZE;
+	u64 out = 1;
+
+	/* 0: the kernel chooses; SHM_RND changes nothing; SHM_REMAP needs one. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(0, 0, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 0ULL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(0, AIXIPC_SHM_RND, &out), 0);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(0, AIXIPC_SHM_REMAP, &out),
+			-EINVAL);
+	/* Aligned addresses are used as given, with or without SHM_RND. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(16 * pg, 0, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 16 * pg);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(16 * pg, AIXIPC_SHM_RND, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 16 * pg);
+	/* Unaligned: EINVAL, or rounded down with SHM_RND. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(16 * pg + 1, 0, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(17 * pg - 1, AIXIPC_SHM_RND,
+						     &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 16 * pg);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(17 * pg - 1,
+						     AIXIPC_SHM_RND | AIXIPC_SHM_REMAP,
+						     &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 16 * pg);
+	/* Rounding to page 0 is refused, never read as "kernel chooses". */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(1, AIXIPC_SHM_RND, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(pg - 1, AIXIPC_SHM_RND, &out),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(pg - 1, AIXIPC_SHM_RND |
+						     AIXIPC_SHM_REMAP, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(pg, AIXIPC_SHM_RND, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, pg);
+	/* The top bits survive rounding (the mmap itself refuses such ranges). */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_attach_addr(U64_MAX, AIXIPC_SHM_RND, &out), 0);
+	KUNIT_EXPECT_EQ(test, out, U64_MAX & (u64)PAGE_MASK);
+}
+
+static struct kunit_case aixipc_shm_cases[] = {
+	KUNIT_CASE(shm_pages),
+	KUNIT_CASE(shm_size_limits),
+	KUNIT_CASE(shm_attach_addr),
+	{}
+};
+
+static struct kunit_suite aixipc_shm_suite = {
+	.name = "aixipc_shm",
+	.test_cases = aixipc_shm_cases,
+};
+
+kunit_test_suites(&aixipc_ids_suite, &aixipc_msg_suite, &aixipc_sem_suite,
+		  &aixipc_shm_suite);
 
 MODULE_DESCRIPTION("KUnit tests for aixipc");
 MODULE_LICENSE("GPL");
