@@ -47,6 +47,24 @@ ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 #define SEM_ORDER	020000
 #define SEM_ERR		040000
 
+/*
+ * shmctl() commands from AIX, with AIX's numbers (none is a Linux shmctl
+ * command).  SHM_SIZE resizes a segment to buf->shm_segsz; SHM_PAGESIZE
+ * asks for the page size in buf->shm_pagesize (only the base page size is
+ * accepted); SHM_GETLBA stores the attach boundary in buf->shm_lba.  See
+ * Documentation/aixipc.rst, "Shared memory", for what attachments see.
+ */
+#define SHM_SIZE	6
+#define SHM_PAGESIZE	200
+#define SHM_GETLBA	203
+
+/*
+ * AIX's struct shmid_ds has shm_pagesize and shm_lba; glibc's has two
+ * reserved words in their place, which these names reach.
+ */
+#define shm_pagesize	__glibc_reserved5
+#define shm_lba		__glibc_reserved6
+
 #ifdef __cplusplus
 }
 #endif

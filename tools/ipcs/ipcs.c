@@ -8,6 +8,7 @@
  * Columns, in AIX's order: T ID KEY MODE OWNER GROUP, then CREATOR CGROUP
  * (-c), CBYTES QNUM / NATTCH (-o), QBYTES / SEGSZ / NSEMS (-b), LSPID LRPID
  * / CPID LPID (-p), STIME RTIME / ATIME DTIME / OTIME, CTIME (-t).
+ * Sections in AIX's order: Message Queues, Shared Memory, Semaphores.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -151,6 +152,48 @@ static void msg_row(const struct aixipc_list_entry *e)
 	printf("\n");
 }
 
+static void shm_header(void)
+{
+	const char *cols[5];
+	int n = 0;
+
+	if (opts & OPT_O)
+		cols[n++] = " NATTCH";
+	if (opts & OPT_B)
+		cols[n++] = "       SEGSZ";
+	if (opts & OPT_P)
+		cols[n++] = "     CPID     LPID";
+	if (opts & OPT_T)
+		cols[n++] = "    ATIME    DTIME    CTIME";
+	cols[n] = NULL;
+	header(cols);
+}
+
+/*
+ * MODE flag D: removed, freed at the last detach.  AIX's C ("clear at the
+ * first attach") is never set: pages are zero from the start.
+ */
+static void shm_row(const struct aixipc_list_entry *e)
+{
+	const struct aixipc_shmid_ds *m = &e->shm;
+	char mode[12], t1[16], t2[16], t3[16];
+
+	mode_string(mode, m->status & AIXIPC_SHM_DEST ? 'D' : '-', '-',
+		    m->perm.mode, 'w');
+	common('m', e->id, &m->perm, mode);
+	if (opts & OPT_O)
+		printf(" %6llu", (unsigned long long)m->nattch);
+	if (opts & OPT_B)
+		printf(" %11llu", (unsigned long long)m->segsz);
+	if (opts & OPT_P)
+		printf(" %8d %8d", m->cpid, m->lpid);
+	if (opts & OPT_T)
+		printf(" %8s %8s %8s", hms(m->atime, t1, sizeof(t1)),
+		       hms(m->dtime, t2, sizeof(t2)),
+		       hms(m->ctime, t3, sizeof(t3)));
+	printf("\n");
+}
+
 static void sem_header(void)
 {
 	const char *cols[3];
@@ -263,8 +306,9 @@ int main(int argc, char **argv)
 	printf("IPC status from %s as of %s\n", AIXIPC_DEVICE, date);
 	if (want_q && section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
 		return 1;
-	/* Shared memory is listed once the module has it. */
-	(void)want_m;
+	if (want_m && (features & AIXIPC_FEATURE_SHM) &&
+	    section(fd, AIXIPC_SHM, "Shared Memory", shm_header, shm_row))
+		return 1;
 	if (want_s && (features & AIXIPC_FEATURE_SEM) &&
 	    section(fd, AIXIPC_SEM, "Semaphores", sem_header, sem_row))
 		return 1;
