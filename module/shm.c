@@ -49,9 +49,9 @@
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/timekeeping.h>
-#include <linux/version.h>
 
 #include "aixipc.h"
+#include "compat.h"
 #include "shm.h"
 
 struct aixipc_shm {
@@ -75,17 +75,6 @@ struct aixipc_shm {
 static inline struct aixipc_shm *to_shm(struct aixipc_obj *obj)
 {
 	return container_of(obj, struct aixipc_shm, obj);
-}
-
-/* vm_flags became read-only with accessors in 6.3. */
-static inline void aixipc_vm_flags_mod(struct vm_area_struct *vma,
-				       vm_flags_t set, vm_flags_t clear)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_mod(vma, set, clear);
-#else
-	vma->vm_flags = (vma->vm_flags | set) & ~clear;
-#endif
 }
 
 /* Reserve @pages against shmall.  Return: false when that would pass it. */
