@@ -7,9 +7,12 @@
  * the queue; then the consumer drains it with AIX's msgxrcv, which also
  * reports who sent each message and when.
  *
- * Then four workers increment a shared counter under a semaphore lock
- * taken with SEM_UNDO; one of them is killed while it holds the lock, and
- * the kernel gives the lock back when it dies, so the others finish.
+ * Then four workers increment a counter in an aixipc shared memory segment
+ * under a semaphore lock taken with SEM_UNDO; ipcs -a shows the segment
+ * and the set while one worker holds the lock; that worker is killed, the
+ * kernel gives the lock back when it dies, so the others finish.  The
+ * segment is removed while still attached (ipcs shows it as D) and goes
+ * away at the last detach.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,18 +108,21 @@ static void worker(int sem, volatile struct shared *sh, int id, int rounds)
 
 static void semaphore_demo(void)
 {
-	volatile struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int shm = shmget(IPC_PRIVATE, sizeof(struct shared), IPC_CREAT | 0600);
 	int sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), i, status;
 	const int workers = 4, rounds = 1000;
+	volatile struct shared *sh;
 	pid_t pid[4];
 
-	if (sh == MAP_FAILED || sem < 0)
-		die("setup");
+	if (shm < 0 || sem < 0)
+		die("shmget/semget");
+	sh = shmat(shm, NULL, 0);
+	if (sh == (void *)-1)
+		die("shmat");
 	if (semctl(sem, 0, SETVAL, 1))
 		die("semctl SETVAL");
-	printf("semaphore set %d guards a counter shared by %d workers\n", sem,
-	       workers);
+	printf("shared memory segment %d holds a counter for %d workers; semaphore set %d guards it\n",
+	       shm, workers, sem);
 	for (i = 0; i < workers; i++) {
 		pid[i] = fork();
 		if (pid[i] < 0)
@@ -127,8 +133,8 @@ static void semaphore_demo(void)
 	/* Wait until worker 0 sits on the lock with the others queued. */
 	while (!sh->holding || semctl(sem, 0, GETNCNT) < workers - 1)
 		usleep(10000);
-	printf("while it holds the lock, ipcs -sa shows the set:\n");
-	ipcs("aixipc-ipcs -sa");
+	printf("while it holds the lock, ipcs -a shows what is live (the workers inherited the attachment):\n");
+	ipcs("aixipc-ipcs -a");
 	kill(pid[0], SIGKILL);
 	printf("killed worker 0: SEM_UNDO released its lock\n");
 	for (i = 0; i < workers; i++)
@@ -138,7 +144,14 @@ static void semaphore_demo(void)
 	       sh->counter, rounds, rounds / 2 + 1);
 	if (semctl(sem, 0, IPC_RMID))
 		die("semctl IPC_RMID");
-	printf("\nremoved set %d; ipcs now shows:\n", sem);
+	if (shmctl(shm, IPC_RMID, NULL))
+		die("shmctl IPC_RMID");
+	printf("\nremoved set %d, and segment %d while still attached (D: freed at the last detach):\n",
+	       sem, shm);
+	ipcs("aixipc-ipcs -mo");
+	if (shmdt((const void *)sh))
+		die("shmdt");
+	printf("detached; ipcs now shows:\n");
 	ipcs("aixipc-ipcs");
 }
 
