@@ -43,7 +43,7 @@ TEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -I$(TOP)/uapi -isystem $(KSELFTE
 TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
 LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
-TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-demo)
+TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo)
 
 TESTS := uapi_test msg_test sem_test chaos_test lifecycle_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
@@ -137,6 +137,10 @@ $(BUILD)/tools/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
 	ar rcs $@ $(BUILD)/tools/obj/*.o
 
 $(BUILD)/tools/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+$(BUILD)/tools/aixipc-ipcrm: $(TOP)/tools/ipcrm/ipcrm.c $(TOP)/uapi/linux/aixipc.h
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aixipc-ipcrm: remove aixipc's IPC objects, with AIX's ipcrm options.
+ *
+ *   aixipc-ipcrm [-q id] [-m id] [-s id] [-Q key] [-M key] [-S key] ...
+ *
+ * Lower case removes by id, upper case by key (decimal, or hexadecimal
+ * with 0x).  Every item is tried in order; each one that fails gets a
+ * line on stderr, and the exit status is 1 if any did.  A key is turned
+ * into an id by the module's get ioctl without creating anything.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/aixipc.h>
+
+static const char *const kind_name[] = {
+	[AIXIPC_MSG] = "message queue",
+	[AIXIPC_SEM] = "semaphore set",
+	[AIXIPC_SHM] = "shared memory segment",
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: aixipc-ipcrm [-q msqid] [-m shmid] [-s semid] "
+		"[-Q msgkey] [-M shmkey] [-S semkey] ...\n");
+}
+
+/* A decimal id: 0 .. INT_MAX, nothing else. */
+static int parse_id(const char *s, int *id)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+		return -1;
+	*id = (int)v;
+	return 0;
+}
+
+/* A key: decimal (may be negative) or 0x hexadecimal, 32 bits. */
+static int parse_key(const char *s, int32_t *key)
+{
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = hex ? (long long)strtoull(s + 2, &end, 16) : strtoll(s, &end, 10);
+	if (errno || end == s + (hex ? 2 : 0) || *end)
+		return -1;
+	if (hex ? v < 0 || v > UINT32_MAX : v < INT32_MIN || v > UINT32_MAX)
+		return -1;
+	*key = (int32_t)(uint32_t)v;
+	return 0;
+}
+
+static int remove_id(int fd, uint32_t kind, int id)
+{
+	union {
+		struct aixipc_msgctl msg;
+		struct aixipc_semctl sem;
+		struct aixipc_shmctl shm;
+	} c;
+	unsigned long cmd;
+
+	memset(&c, 0, sizeof(c));
+	switch (kind) {
+	case AIXIPC_MSG:
+		c.msg.id = id;
+		c.msg.cmd = AIXIPC_IPC_RMID;
+		cmd = AIXIPC_IOC_MSGCTL;
+		break;
+	case AIXIPC_SEM:
+		c.sem.id = id;
+		c.sem.cmd = AIXIPC_IPC_RMID;
+		cmd = AIXIPC_IOC_SEMCTL;
+		break;
+	default:
+		c.shm.id = id;
+		c.shm.cmd = AIXIPC_IPC_RMID;
+		cmd = AIXIPC_IOC_SHMCTL;
+		break;
+	}
+	return ioctl(fd, cmd, &c);
+}
+
+/* Why removing by id failed, in words. */
+static const char *id_error(int err)
+{
+	switch (err) {
+	case EINVAL: return "no such id";
+	case EIDRM: return "already being removed";
+	case EPERM: return "permission denied (not the owner or creator)";
+	}
+	return strerror(err);
+}
+
+static int by_id(int fd, uint32_t kind, char opt, const char *arg)
+{
+	int id;
+
+	if (parse_id(arg, &id)) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: not a valid id\n", opt, arg);
+		return -1;
+	}
+	if (remove_id(fd, kind, id)) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: %s: %s\n", opt, arg,
+			kind_name[kind], id_error(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int by_key(int fd, uint32_t kind, char opt, const char *arg)
+{
+	struct aixipc_get g = { .kind = kind };
+
+	if (parse_key(arg, &g.key)) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: not a valid key\n", opt, arg);
+		return -1;
+	}
+	if (g.key == AIXIPC_KEY_PRIVATE) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: the private key names no object\n",
+			opt, arg);
+		return -1;
+	}
+	if (ioctl(fd, AIXIPC_IOC_GET, &g)) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: %s: %s\n", opt, arg,
+			kind_name[kind],
+			errno == ENOENT ? "no such key" : strerror(errno));
+		return -1;
+	}
+	if (remove_id(fd, kind, g.id)) {
+		fprintf(stderr, "aixipc-ipcrm: -%c %s: %s %d: %s\n", opt, arg,
+			kind_name[kind], g.id, id_error(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int c, fd, failed = 0;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	/* Check the whole command line before removing anything. */
+	while ((c = getopt(argc, argv, "q:m:s:Q:M:S:h")) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (c == '?') {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	fd = open(AIXIPC_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "aixipc-ipcrm: %s: %s (is the aixipc module loaded?)\n",
+			AIXIPC_DEVICE, strerror(errno));
+		return 1;
+	}
+	optind = 1;
+	while ((c = getopt(argc, argv, "q:m:s:Q:M:S:h")) != -1) {
+		int err = 0;
+
+		switch (c) {
+		case 'q': err = by_id(fd, AIXIPC_MSG, c, optarg); break;
+		case 'm': err = by_id(fd, AIXIPC_SHM, c, optarg); break;
+		case 's': err = by_id(fd, AIXIPC_SEM, c, optarg); break;
+		case 'Q': err = by_key(fd, AIXIPC_MSG, c, optarg); break;
+		case 'M': err = by_key(fd, AIXIPC_SHM, c, optarg); break;
+		case 'S': err = by_key(fd, AIXIPC_SEM, c, optarg); break;
+		}
+		if (err)
+			failed = 1;
+	}
+	close(fd);
+	return failed;
+}
