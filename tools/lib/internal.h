@@ -4,6 +4,7 @@
 #define AIXIPC_LIB_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/aixipc.h>
 
@@ -33,5 +34,19 @@ static inline int aixipc_key_out(int key)
 {
 	return key == AIXIPC_KEY_PRIVATE ? 0 : key;
 }
+
+/* Ids are seq << 20 | slot; Linux's *_STAT commands take the slot. */
+#define AIXIPC_SLOTS	(1 << 20)
+
+static inline int aixipc_slot(int id)
+{
+	return id & (AIXIPC_SLOTS - 1);
+}
+
+/* For Linux's IPC_INFO, *_INFO and *_STAT(_ANY) commands (info.c). */
+int aixipc_get_limits(struct aixipc_limits *l);
+int aixipc_totals(uint32_t kind, struct aixipc_info *info);
+int aixipc_entry_at(uint32_t kind, int index, struct aixipc_list_entry *e);
+int aixipc_clamp_int(uint64_t v);
 
 #endif /* AIXIPC_LIB_INTERNAL_H */

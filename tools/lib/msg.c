@@ -112,12 +112,69 @@ static void ds_to_glibc(const struct aixipc_msqid_ds *in, struct msqid_ds *out)
 	out->msg_lrpid = in->lrpid;
 }
 
+/* IPC_INFO and MSG_INFO, with Linux's meanings of the fields. */
+static int msg_info(int cmd, struct msginfo *buf)
+{
+	struct aixipc_limits l;
+	struct aixipc_info t;
+	struct msginfo mi;
+	int max;
+
+	if (aixipc_get_limits(&l) || aixipc_totals(AIXIPC_MSG, &t))
+		return -1;
+	memset(&mi, 0, sizeof(mi));
+	mi.msgmni = aixipc_clamp_int(l.msgmni);
+	mi.msgmax = aixipc_clamp_int(l.msgmax);
+	mi.msgmnb = aixipc_clamp_int(l.msgmnb);
+	mi.msgssz = 16;		/* Linux's MSGSSZ and MSGSEG: no meaning here */
+	mi.msgseg = 0xffff;
+	if (cmd == MSG_INFO) {
+		mi.msgpool = aixipc_clamp_int(t.in_use);
+		mi.msgmap = aixipc_clamp_int(t.count);
+		mi.msgtql = aixipc_clamp_int(t.bytes);
+	} else {
+		mi.msgpool = aixipc_clamp_int(l.msgmni * l.msgmnb / 1024);
+		mi.msgmap = aixipc_clamp_int(l.msgmnm);
+		mi.msgtql = aixipc_clamp_int(l.msgmnm);
+	}
+	max = t.max_slot < 0 ? 0 : (int)t.max_slot;
+	return aixipc_copy_out(buf, &mi, sizeof(mi)) ? -1 : max;
+}
+
+/*
+ * MSG_STAT and MSG_STAT_ANY: the queue in slot @index; returns its id.
+ * MSG_STAT needs read permission, which the module's IPC_STAT checks.
+ */
+static int msg_stat(int index, int cmd, struct msqid_ds *buf)
+{
+	struct aixipc_list_entry e;
+	struct aixipc_msgctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct msqid_ds ds;
+
+	if (aixipc_entry_at(AIXIPC_MSG, index, &e))
+		return -1;
+	c.id = e.id;
+	if (cmd == MSG_STAT) {
+		if (aixipc_call(AIXIPC_IOC_MSGCTL, &c))
+			return -1;
+		e.msg = c.ds;
+	}
+	ds_to_glibc(&e.msg, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+}
+
 AIXIPC_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)
 {
 	struct aixipc_msgctl c = { .id = msqid };
 	struct msqid_ds ds;
 
 	switch (cmd) {
+	case IPC_INFO:
+	case MSG_INFO:
+		return msg_info(cmd, (struct msginfo *)buf);
+	case MSG_STAT:
+	case MSG_STAT_ANY:
+		return msg_stat(msqid, cmd, buf);
 	case IPC_STAT:
 		c.cmd = AIXIPC_IPC_STAT;
 		if (aixipc_call(AIXIPC_IOC_MSGCTL, &c))

@@ -25,6 +25,7 @@ union semun {
 	int val;
 	struct semid_ds *buf;
 	unsigned short *array;
+	struct seminfo *__buf;	/* IPC_INFO, SEM_INFO */
 };
 
 AIXIPC_EXPORT int semget(key_t key, int nsems, int semflg)
@@ -105,6 +106,54 @@ static int sem_cmd(int cmd)
 	return -1;
 }
 
+/* IPC_INFO and SEM_INFO, with Linux's meanings of the fields. */
+static int sem_info(int cmd, struct seminfo *buf)
+{
+	struct aixipc_limits l;
+	struct aixipc_info t;
+	struct seminfo si;
+
+	if (aixipc_get_limits(&l) || aixipc_totals(AIXIPC_SEM, &t))
+		return -1;
+	memset(&si, 0, sizeof(si));
+	si.semmni = aixipc_clamp_int(l.semmni);
+	si.semmsl = aixipc_clamp_int(l.semmsl);
+	si.semmns = aixipc_clamp_int(l.semmni * l.semmsl);
+	si.semopm = aixipc_clamp_int(l.semopm);
+	si.semvmx = aixipc_clamp_int(l.semvmx);
+	si.semume = aixipc_clamp_int(l.semume);
+	si.semmap = si.semmns;
+	si.semmnu = si.semmns;
+	if (cmd == SEM_INFO) {
+		si.semusz = aixipc_clamp_int(t.in_use);
+		si.semaem = aixipc_clamp_int(t.count);
+	} else {
+		si.semaem = aixipc_clamp_int(l.semaem);
+	}
+	if (aixipc_copy_out(buf, &si, sizeof(si)))
+		return -1;
+	return t.max_slot < 0 ? 0 : (int)t.max_slot;
+}
+
+/* SEM_STAT, SEM_STAT_ANY: the set in slot @index; returns its id. */
+static int sem_stat(int index, int cmd, struct semid_ds *buf)
+{
+	struct aixipc_list_entry e;
+	struct aixipc_semctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct semid_ds ds;
+
+	if (aixipc_entry_at(AIXIPC_SEM, index, &e))
+		return -1;
+	c.id = e.id;
+	if (cmd == SEM_STAT) {
+		if (aixipc_call(AIXIPC_IOC_SEMCTL, &c))
+			return -1;
+		e.sem = c.ds;
+	}
+	ds_to_glibc(&e.sem, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+}
+
 /* semctl(id, num, cmd) or semctl(id, num, cmd, union semun). */
 AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 {
@@ -112,6 +161,16 @@ AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 	union semun arg = { 0 };
 	struct semid_ds ds;
 	va_list ap;
+
+	switch (cmd) {
+	case IPC_INFO: case SEM_INFO: case SEM_STAT: case SEM_STAT_ANY:
+		va_start(ap, cmd);
+		arg = va_arg(ap, union semun);
+		va_end(ap);
+		if (cmd == IPC_INFO || cmd == SEM_INFO)
+			return sem_info(cmd, arg.__buf);
+		return sem_stat(semid, cmd, arg.buf);
+	}
 
 	c.cmd = sem_cmd(cmd);
 	if ((int)c.cmd < 0) {

@@ -103,10 +103,70 @@ static int shm_cmd(int cmd)
 	return -1;
 }
 
+/* IPC_INFO (struct shminfo) and SHM_INFO (struct shm_info). */
+static int shm_info(int cmd, void *buf)
+{
+	struct aixipc_limits l;
+	struct aixipc_info t;
+	struct shm_info si;
+	struct shminfo li;
+	int err;
+
+	if (aixipc_get_limits(&l) || aixipc_totals(AIXIPC_SHM, &t))
+		return -1;
+	if (cmd == SHM_INFO) {
+		memset(&si, 0, sizeof(si));
+		si.used_ids = aixipc_clamp_int(t.in_use);
+		si.shm_tot = t.count;
+		si.shm_rss = t.rss;
+		si.shm_swp = t.swapped;
+		err = aixipc_copy_out(buf, &si, sizeof(si));
+	} else {
+		memset(&li, 0, sizeof(li));
+		li.shmmax = l.shmmax;
+		li.shmmin = l.shmmin;
+		li.shmmni = l.shmmni;
+		li.shmseg = l.shmmni;	/* per process: no limit of its own */
+		li.shmall = l.shmall;
+		err = aixipc_copy_out(buf, &li, sizeof(li));
+	}
+	if (err)
+		return -1;
+	return t.max_slot < 0 ? 0 : (int)t.max_slot;
+}
+
+/* SHM_STAT, SHM_STAT_ANY: the segment in slot @index; returns its id. */
+static int shm_stat(int index, int cmd, struct shmid_ds *buf)
+{
+	struct aixipc_list_entry e;
+	struct aixipc_shmctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct shmid_ds ds;
+
+	if (aixipc_entry_at(AIXIPC_SHM, index, &e))
+		return -1;
+	c.id = e.id;
+	if (cmd == SHM_STAT) {
+		if (aixipc_call(AIXIPC_IOC_SHMCTL, &c))
+			return -1;
+		e.shm = c.ds;
+	}
+	ds_to_glibc(&e.shm, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+}
+
 AIXIPC_EXPORT int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
 	struct aixipc_shmctl c = { .id = shmid };
 	struct shmid_ds ds;
+
+	switch (cmd) {
+	case IPC_INFO:
+	case SHM_INFO:
+		return shm_info(cmd, buf);
+	case SHM_STAT:
+	case SHM_STAT_ANY:
+		return shm_stat(shmid, cmd, buf);
+	}
 
 	c.cmd = shm_cmd(cmd);
 	if ((int)c.cmd < 0) {
