@@ -45,7 +45,7 @@ LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo)
 
-TESTS := uapi_test msg_test sem_test chaos_test lifecycle_test
+TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
 DEBUG_TESTS := fault_test

@@ -49,6 +49,7 @@
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/timekeeping.h>
+#include <linux/xarray.h>
 
 #include "aixipc.h"
 #include "compat.h"
@@ -68,6 +69,8 @@ struct aixipc_shm {
 	time64_t dtime;			/* [lock] */
 	bool dest;			/* [lock] removed, waits for last detach */
 	bool locked;			/* [lock] SHM_LOCK in force */
+	kuid_t lock_uid;		/* [lock] who is charged for it */
+	u64 lock_pages;			/* [lock] how much */
 	/* shmem's vm_ops for the file, set by the first attach */
 	const struct vm_operations_struct *shmem_ops;
 };
@@ -102,13 +105,24 @@ static void aixipc_shm_attached(struct aixipc_shm *seg)
 	seg->atime = ktime_get_real_seconds();
 }
 
+/* Record a detach by the current process.  obj.lock held. */
+static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
+{
+	seg->nattch--;
+	if (record) {
+		seg->lpid = task_tgid_vnr(current);
+		seg->dtime = ktime_get_real_seconds();
+	}
+}
+
 /*
- * A mapping of @seg went away.  If it was the last one of a segment that
- * IPC_RMID destroyed, remove the segment for good.  Called with no aixipc
- * lock held (mmap_lock may be held); takes obj.lock, and ids->rwsem only
- * for that removal.
+ * A mapping of @seg went away (@record: a real detach, not an attach that
+ * failed half-way).  If it was the last one of a segment that IPC_RMID
+ * destroyed, remove the segment for good.  Called with no aixipc lock held
+ * (mmap_lock may be held); takes obj.lock, and ids->rwsem only for that
+ * removal.
  */
-static void aixipc_shm_detach(struct aixipc_shm *seg)
+static void aixipc_shm_detach(struct aixipc_shm *seg, bool record)
 {
 	struct aixipc_obj *obj = &seg->obj;
 	struct aixipc_ids *ids = obj->ids;
@@ -117,9 +131,7 @@ static void aixipc_shm_detach(struct aixipc_shm *seg)
 	spin_lock(&obj->lock);
 	last = seg->nattch == 1 && seg->dest;
 	if (!last) {
-		seg->nattch--;
-		seg->lpid = task_tgid_vnr(current);
-		seg->dtime = ktime_get_real_seconds();
+		aixipc_shm_detached(seg, record);
 		spin_unlock(&obj->lock);
 		return;
 	}
@@ -128,9 +140,7 @@ static void aixipc_shm_detach(struct aixipc_shm *seg)
 	/* Removal needs the rwsem, which comes before obj.lock. */
 	down_write(&ids->rwsem);
 	spin_lock(&obj->lock);
-	seg->nattch--;
-	seg->lpid = task_tgid_vnr(current);
-	seg->dtime = ktime_get_real_seconds();
+	aixipc_shm_detached(seg, record);
 	if (!seg->nattch && seg->dest && !obj->deleted) {
 		aixipc_rmid(obj);	/* releases both locks */
 		return;
@@ -154,7 +164,7 @@ static void aixipc_shm_vm_close(struct vm_area_struct *vma)
 {
 	struct aixipc_shm *seg = vma->vm_private_data;
 
-	aixipc_shm_detach(seg);
+	aixipc_shm_detach(seg, true);
 	aixipc_obj_put(&seg->obj);
 	module_put(THIS_MODULE);	/* last: see the locking notes */
 }
@@ -242,7 +252,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	vma->vm_pgoff = 0;
 	err = call_mmap(seg->file, vma);
 	if (err) {
-		aixipc_shm_detach(seg);
+		aixipc_shm_detach(seg, false);
 		aixipc_obj_put(obj);
 		return err;
 	}
@@ -513,13 +523,76 @@ static void aixipc_shm_make_evictable(struct address_space *mapping)
 }
 
 /*
+ * Pages locked by SHM_LOCK, per user (the locker's effective uid), held
+ * against RLIMIT_MEMLOCK as Linux counts a user's locked segments.  Index:
+ * the kuid's value; entry: xa_mk_value(pages).  Changed under the xarray's
+ * lock with the segment's obj.lock held (order: obj.lock, then xa_lock).
+ */
+static DEFINE_XARRAY(aixipc_shm_locked);
+
+/*
+ * Charge @pages to @uid.  With @enforce, fail with -ENOMEM when the user's
+ * total would pass @limit bytes.  Called in process context.
+ */
+static int aixipc_shm_lock_charge(kuid_t uid, u64 pages, unsigned long limit,
+				  bool enforce)
+{
+	unsigned long idx = __kuid_val(uid);
+	u64 cur;
+	void *entry;
+	int err = 0;
+
+	xa_lock(&aixipc_shm_locked);
+	entry = xa_load(&aixipc_shm_locked, idx);
+	cur = entry ? xa_to_value(entry) : 0;
+	if (enforce && limit != RLIM_INFINITY &&
+	    cur + pages > (limit >> PAGE_SHIFT))
+		err = -ENOMEM;
+	else
+		err = xa_err(__xa_store(&aixipc_shm_locked, idx,
+					xa_mk_value(cur + pages), GFP_ATOMIC));
+	xa_unlock(&aixipc_shm_locked);
+	return err;
+}
+
+static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
+{
+	unsigned long idx = __kuid_val(uid);
+	void *entry;
+	u64 cur;
+
+	xa_lock(&aixipc_shm_locked);
+	entry = xa_load(&aixipc_shm_locked, idx);
+	cur = entry ? xa_to_value(entry) : 0;
+	if (cur <= pages)
+		__xa_erase(&aixipc_shm_locked, idx);
+	else	/* replaces an entry: allocates nothing */
+		__xa_store(&aixipc_shm_locked, idx, xa_mk_value(cur - pages),
+			   GFP_ATOMIC);
+	xa_unlock(&aixipc_shm_locked);
+}
+
+/* The segment no longer counts as locked.  obj.lock held. */
+static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
+{
+	if (!seg->locked)
+		return;
+	aixipc_shm_lock_uncharge(seg->lock_uid, seg->lock_pages);
+	seg->locked = false;
+}
+
+/*
  * SHM_LOCK / SHM_UNLOCK, with Linux's rules: CAP_IPC_LOCK, or the owner
- * or creator with an RLIMIT_MEMLOCK the segment fits in.  A locked
- * segment's mapping is unevictable: its pages stay in memory.
+ * or creator with a non-zero RLIMIT_MEMLOCK that the user's locked
+ * segments, this one included, fit in.  A locked segment's mapping is
+ * unevictable: its pages stay in memory.  seg->mutex orders the mapping
+ * flag changes of concurrent calls.
  */
 static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 {
 	struct aixipc_ids *ids = &ns->ids[AIXIPC_SHM];
+	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct address_space *mapping;
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
@@ -529,17 +602,10 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	seg = to_shm(obj);
-	if (!ns_capable(ns->user_ns, CAP_IPC_LOCK)) {
-		unsigned long limit = rlimit(RLIMIT_MEMLOCK);
-
-		if (aixipc_check_owner(obj))
-			err = -EPERM;
-		else if (lock && !limit)
-			err = -EPERM;
-		else if (lock && limit != RLIM_INFINITY &&
-			 PAGE_ALIGN(seg->segsz) > limit)
-			err = -ENOMEM;
-	}
+	if (!cap && aixipc_check_owner(obj))
+		err = -EPERM;
+	else if (!cap && lock && !limit)
+		err = -EPERM;
 	if (err) {
 		spin_unlock(&obj->lock);
 		return err;
@@ -556,8 +622,21 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		err = PTR_ERR(obj);
 		goto out;
 	}
-	seg->locked = lock;
+	if (lock && !seg->locked) {
+		u64 pages = aixipc_shm_pages(seg->segsz);
+
+		err = aixipc_shm_lock_charge(current_euid(), pages, limit, !cap);
+		if (!err) {
+			seg->locked = true;
+			seg->lock_uid = current_euid();
+			seg->lock_pages = pages;
+		}
+	} else if (!lock) {
+		aixipc_shm_unlock_locked(seg);
+	}
 	spin_unlock(&obj->lock);
+	if (err)
+		goto out;
 
 	mapping = seg->file->f_mapping;
 	if (lock) {
@@ -694,7 +773,7 @@ static int aixipc_shm_reopen(struct aixipc_obj *obj,
 
 /*
  * Removal: no attachment is left (IPC_RMID waits for the last detach), so
- * only the shmall charge goes now; the pages go with the file.
+ * only the shmall and lock charges go now; the pages go with the file.
  */
 static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
@@ -702,6 +781,7 @@ static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 
 	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
 	seg->charged = 0;
+	aixipc_shm_unlock_locked(seg);
 }
 
 /* Last reference gone (after RCU, or a failed create): drop the file. */

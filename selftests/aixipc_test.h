@@ -130,4 +130,95 @@ static inline int t_rmid(int fd, int id)
 	return t_msgctl(fd, id, AIXIPC_IPC_RMID, NULL);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Shared memory and AIXIPC_IOC_INFO.                                     */
+
+/* shmget of @size bytes: returns the id, or -errno. */
+static inline int t_shmget(int fd, int32_t key, uint64_t size, uint32_t flags,
+			   uint32_t mode)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SHM, .key = key, .flags = flags, .mode = mode,
+		.size = size,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+/*
+ * shmat at @addr (NULL: the kernel chooses) with AIXIPC_SHM_* @flags.
+ * Returns 0 or -errno; on success *where and *size (each may be NULL) get
+ * the address and length of the new mapping.
+ */
+static inline int t_shmat(int fd, int id, const void *addr, uint32_t flags,
+			  void **where, uint64_t *size)
+{
+	struct aixipc_shmat a = {
+		.id = id, .flags = flags, .addr = (uintptr_t)addr,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SHMAT, &a);
+
+	if (err)
+		return err;
+	if (where)
+		*where = (void *)(uintptr_t)a.addr;
+	if (size)
+		*size = a.size;
+	return 0;
+}
+
+/*
+ * shmdt of the attachment starting at @addr; *size (may be NULL) gets the
+ * bytes unmapped.  Returns 0 or -errno.
+ */
+static inline int t_shmdt(int fd, const void *addr, uint64_t *size)
+{
+	struct aixipc_shmdt d = { .addr = (uintptr_t)addr };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SHMDT, &d);
+
+	if (!err && size)
+		*size = d.size;
+	return err;
+}
+
+/*
+ * shmctl: @value (may be NULL: 0) is the command's value in and out
+ * (AIXIPC_SHM_SIZE, _PAGESIZE in; _GETLBA out); @ds (may be NULL) is read
+ * for IPC_SET and filled by IPC_STAT.  Returns 0 or -errno.
+ */
+static inline int t_shmctl(int fd, int id, uint32_t cmd, uint64_t *value,
+			   struct aixipc_shmid_ds *ds)
+{
+	struct aixipc_shmctl c = { .id = id, .cmd = cmd };
+	int err;
+
+	if (value)
+		c.value = *value;
+	if (ds && cmd == AIXIPC_IPC_SET)
+		c.ds = *ds;
+	err = aixipc_ioctl(fd, AIXIPC_IOC_SHMCTL, &c);
+	if (!err && value)
+		*value = c.value;
+	if (!err && ds && cmd == AIXIPC_IPC_STAT)
+		*ds = c.ds;
+	return err;
+}
+
+static inline int t_shm_rmid(int fd, int id)
+{
+	return t_shmctl(fd, id, AIXIPC_IPC_RMID, NULL, NULL);
+}
+
+/* AIXIPC_IOC_INFO of one kind into *info (may be NULL). */
+static inline int t_info(int fd, uint32_t kind, struct aixipc_info *info)
+{
+	struct aixipc_info i = { .kind = kind };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_INFO, &i);
+
+	if (!err && info)
+		*info = i;
+	return err;
+}
+
 #endif /* AIXIPC_TEST_H */
