@@ -106,8 +106,11 @@ static void aixipc_msg_free(struct aixipc_msg *msg)
 	}
 }
 
-/* Build a message from user space; may sleep.  Accounted to the sender. */
-static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
+/*
+ * Allocate a message with room for @len bytes of text, in page-sized
+ * pieces; may sleep.  Accounted to the caller.
+ */
+static struct aixipc_msg *aixipc_msg_alloc(size_t len)
 {
 	struct aixipc_msgseg **pseg;
 	struct aixipc_msg *msg;
@@ -115,14 +118,10 @@ static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
 
 	msg = kmalloc(sizeof(*msg) + n, GFP_KERNEL_ACCOUNT);
 	if (!msg)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 	msg->next = NULL;
 	msg->len = len;
-	if (copy_from_user(msg + 1, src, n))
-		goto fault;
-	src += n;
 	len -= n;
-
 	pseg = &msg->next;
 	while (len) {
 		struct aixipc_msgseg *seg;
@@ -131,11 +130,31 @@ static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
 		seg = kmalloc(sizeof(*seg) + n, GFP_KERNEL_ACCOUNT);
 		if (!seg) {
 			aixipc_msg_free(msg);
-			return ERR_PTR(-ENOMEM);
+			return NULL;
 		}
 		seg->next = NULL;
 		*pseg = seg;
 		pseg = &seg->next;
+		len -= n;
+	}
+	return msg;
+}
+
+/* Build a message from user space; may sleep.  Accounted to the sender. */
+static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
+{
+	struct aixipc_msg *msg = aixipc_msg_alloc(len);
+	struct aixipc_msgseg *seg;
+	size_t n = min(len, AIXIPC_MSG_DATALEN);
+
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(msg + 1, src, n))
+		goto fault;
+	src += n;
+	len -= n;
+	for (seg = msg->next; len; seg = seg->next) {
+		n = min(len, AIXIPC_SEG_DATALEN);
 		if (copy_from_user(seg + 1, src, n))
 			goto fault;
 		src += n;
@@ -145,6 +164,34 @@ static struct aixipc_msg *aixipc_msg_load(const void __user *src, size_t len)
 fault:
 	aixipc_msg_free(msg);
 	return ERR_PTR(-EFAULT);
+}
+
+/*
+ * MSG_COPY: give @copy (allocated with room for @copy->len bytes) the
+ * header and as much text of @msg as fits.  No sleeping: q->obj.lock held.
+ */
+static void aixipc_msg_duplicate(struct aixipc_msg *copy,
+				 const struct aixipc_msg *msg)
+{
+	size_t len = min(copy->len, msg->len), off = 0, n;
+	const struct aixipc_msgseg *from = msg->next;
+	struct aixipc_msgseg *to = copy->next;
+
+	copy->mtype = msg->mtype;
+	copy->stime = msg->stime;
+	copy->euid = msg->euid;
+	copy->egid = msg->egid;
+	copy->pid = msg->pid;
+	copy->len = len;
+	n = min(len, AIXIPC_MSG_DATALEN);
+	memcpy(copy + 1, msg + 1, n);
+	/* Both messages are cut at the same offsets. */
+	for (off = n; off < len; off += n) {
+		n = min(len - off, AIXIPC_SEG_DATALEN);
+		memcpy(to + 1, from + 1, n);
+		to = to->next;
+		from = from->next;
+	}
 }
 
 static bool aixipc_msg_type_size_valid(u32 type_size)
@@ -318,6 +365,17 @@ static void aixipc_msg_admit_senders(struct aixipc_msq *q,
 }
 
 /* The first message a receiver qualifies for, or NULL.  q->obj.lock held. */
+/* MSG_COPY: the message at position @index (0 = first).  Locked. */
+static struct aixipc_msg *aixipc_msg_nth(struct aixipc_msq *q, s64 index)
+{
+	struct aixipc_msg *msg;
+
+	list_for_each_entry(msg, &q->messages, list)
+		if (index-- == 0)
+			return msg;
+	return NULL;
+}
+
 static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 					  enum aixipc_msg_search mode, s64 bound)
 {
@@ -506,6 +564,55 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 	return r->status;
 }
 
+/*
+ * MSG_COPY (Linux): copy the message at position req->msgtyp without taking
+ * it; never waits.  The copy is allocated before the queue is locked,
+ * filled under the lock and copied out after it.
+ */
+static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
+{
+	struct aixipc_msg *copy, *msg;
+	struct user_namespace *uns;
+	struct aixipc_msq *q;
+	int err = 0;
+
+	if (!(req->flags & AIXIPC_NOWAIT) || (req->flags & AIXIPC_MSG_EXCEPT))
+		return -EINVAL;
+	copy = aixipc_msg_alloc(min_t(u64, req->size, aixipc_limits.msgmax));
+	if (!copy)
+		return -ENOMEM;
+
+	q = aixipc_msq_lock(ns, req->id);
+	if (IS_ERR(q)) {
+		aixipc_msg_free(copy);
+		return PTR_ERR(q);
+	}
+	err = aixipc_check_perm(&q->obj, 4);
+	msg = err ? NULL : aixipc_msg_nth(q, req->msgtyp);
+	if (!err && !msg)
+		err = -ENOMSG;
+	else if (!err && msg->len > req->size &&
+		 !(req->flags & AIXIPC_MSG_NOERROR))
+		err = -E2BIG;
+	if (!err)
+		aixipc_msg_duplicate(copy, msg);
+	spin_unlock(&q->obj.lock);
+
+	if (!err && aixipc_msg_store(copy, req->msgp, req->type_size, copy->len))
+		err = -EFAULT;
+	if (!err) {
+		uns = current_user_ns();
+		req->mtype = copy->mtype;
+		req->length = copy->len;
+		req->stime = copy->stime;
+		req->uid = from_kuid_munged(uns, copy->euid);
+		req->gid = from_kgid_munged(uns, copy->egid);
+		req->pid = copy->pid;
+	}
+	aixipc_msg_free(copy);
+	return err;
+}
+
 /**
  * aixipc_msgrcv - AIXIPC_IOC_MSGRCV (msgrcv and msgxrcv)
  * @ns: the namespace
@@ -514,8 +621,9 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
  * Takes and releases q->obj.lock; may sleep until a message arrives.  The
  * text is copied out with no lock held; if that faults, the message goes
  * back on the queue in its place and the call fails with EFAULT.
- * Return: 0, -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM, -EFAULT or
- * -ERESTARTNOHAND.
+ * With AIXIPC_MSG_COPY, see aixipc_msgrcv_copy().
+ * Return: 0, -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM, -EFAULT,
+ * -ENOMEM (MSG_COPY) or -ERESTARTNOHAND.
  */
 int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 {
@@ -528,10 +636,12 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	int err;
 
 	if (req->flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR |
-			   AIXIPC_MSG_EXCEPT) ||
+			   AIXIPC_MSG_EXCEPT | AIXIPC_MSG_COPY) ||
 	    req->id < 0 || (s64)req->size < 0 || req->__reserved ||
 	    req->__reserved2 || !aixipc_msg_type_size_valid(req->type_size))
 		return -EINVAL;
+	if (req->flags & AIXIPC_MSG_COPY)
+		return aixipc_msgrcv_copy(ns, req);
 
 	r.mode = aixipc_msg_search_mode(req->msgtyp, req->flags, &r.bound);
 	r.flags = req->flags;

@@ -1159,6 +1159,78 @@ TEST_F(msg, rcv_except_takes_first_message_of_another_type)
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
+/*
+ * MSG_COPY (Linux's, served for programs run through the shim): msgtyp is
+ * a position; the message is copied and stays queued, the queue's
+ * counters and times do not move.
+ */
+TEST_F(msg, rcv_copy_copies_the_message_at_a_position_and_leaves_it)
+{
+	static const int64_t types[] = { 4, 9, 2 };
+	struct aixipc_msqid_ds before, after;
+	const uint32_t copy = AIXIPC_MSG_COPY | AIXIPC_NOWAIT;
+	int id;
+
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, send_types(self->fd, id, types, 3));
+	before = qstat(self->fd, id);
+	EXPECT_RCV(1, copy, 1, 9);
+	EXPECT_RCV(0, copy, 0, 4);
+	EXPECT_RCV(2, copy, 2, 2);
+	EXPECT_RCV(1, copy, 1, 9);	/* again: still there */
+	EXPECT_RCV(3, copy, -ENOMSG, 0);
+	EXPECT_RCV(-1, copy, -ENOMSG, 0);
+	EXPECT_RCV(INT64_MIN, copy, -ENOMSG, 0);
+	after = qstat(self->fd, id);
+	EXPECT_EQ(3ULL, after.qnum);
+	EXPECT_EQ(before.cbytes, after.cbytes);
+	EXPECT_EQ(before.lrpid, after.lrpid);
+	EXPECT_EQ(before.rtime, after.rtime);
+	/* Taking one shifts the positions. */
+	EXPECT_RCV(0, 0, 0, 4);
+	EXPECT_RCV(0, copy, 1, 9);
+	EXPECT_EQ(0, remove_queue(self, id));
+}
+
+TEST_F(msg, rcv_copy_rules_einval_e2big_eacces_and_metadata)
+{
+	struct aixipc_msgrcv r;
+	char big[100], buf[100];
+	int id, i;
+
+	for (i = 0; i < 100; i++)
+		big[i] = (char)i;
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, t_msgsnd(self->fd, id, 7, big, sizeof(big), 0));
+	/* Never waits, and MSG_EXCEPT means nothing to a position. */
+	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
+				    AIXIPC_MSG_COPY, NULL));
+	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
+				    AIXIPC_MSG_COPY | AIXIPC_NOWAIT |
+				    AIXIPC_MSG_EXCEPT, NULL));
+	/* Too small: E2BIG, or truncated with MSG_NOERROR. */
+	EXPECT_EQ(-E2BIG, t_msgrcv(self->fd, id, 0, buf, 10,
+				   AIXIPC_MSG_COPY | AIXIPC_NOWAIT, NULL));
+	memset(buf, 0x55, sizeof(buf));
+	EXPECT_EQ(10, t_msgrcv(self->fd, id, 0, buf, 10, AIXIPC_MSG_COPY |
+			       AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR, &r));
+	EXPECT_EQ(0, memcmp(buf, big, 10));
+	EXPECT_EQ(0x55, buf[10]);
+	EXPECT_EQ(7, r.mtype);
+	EXPECT_EQ(getpid(), r.pid);
+	EXPECT_EQ(100, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
+				AIXIPC_MSG_COPY | AIXIPC_NOWAIT, &r));
+	EXPECT_EQ(0, memcmp(buf, big, sizeof(big)));
+	/* Reading needs read permission. */
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
+					      AIXIPC_MSG_COPY | AIXIPC_NOWAIT,
+					      NULL)));
+	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0, remove_queue(self, id));
+}
+
 TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)
 {
 	struct aixipc_msqid_ds ds;
@@ -1259,7 +1331,7 @@ TEST_F(msg, rcv_rejects_negative_size_flags_reserved_and_bad_ids)
 	EXPECT_EQ(-EINVAL, t_msgrcv_raw(self->fd, id, 0, buf, 1ULL << 63,
 					AIXIPC_NOWAIT, NULL));
 	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
-				    AIXIPC_NOWAIT | (1U << 3), NULL));
+				    AIXIPC_NOWAIT | (1U << 4), NULL));
 	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 				    1U << 31, NULL));
 	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, -1, 0, buf, sizeof(buf),

@@ -42,7 +42,8 @@ static int rcv_flags(int msgflg)
 {
 	return (msgflg & IPC_NOWAIT ? AIXIPC_NOWAIT : 0) |
 	       (msgflg & MSG_NOERROR ? AIXIPC_MSG_NOERROR : 0) |
-	       (msgflg & MSG_EXCEPT ? AIXIPC_MSG_EXCEPT : 0);
+	       (msgflg & MSG_EXCEPT ? AIXIPC_MSG_EXCEPT : 0) |
+	       (msgflg & MSG_COPY ? AIXIPC_MSG_COPY : 0);
 }
 
 AIXIPC_EXPORT ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,

@@ -53,6 +53,9 @@
 #define AIXIPC_NOWAIT		0x1U	/* msgsnd, msgrcv */
 #define AIXIPC_MSG_NOERROR	0x2U	/* msgrcv: truncate, no E2BIG */
 #define AIXIPC_MSG_EXCEPT	0x4U	/* msgrcv: first type != msgtyp */
+#define AIXIPC_MSG_COPY		0x8U	/* msgrcv: copy the message at
+					 * position msgtyp, leave it queued;
+					 * needs AIXIPC_NOWAIT */
 
 /* *_ctl commands. */
 #define AIXIPC_IPC_RMID		0
@@ -174,8 +177,9 @@ struct aixipc_msgsnd {
 /* AIXIPC_IOC_MSGRCV: msgrcv and AIX msgxrcv. */
 struct aixipc_msgrcv {
 	__s32 id;
-	__u32 flags;		/* AIXIPC_NOWAIT, _MSG_NOERROR, _MSG_EXCEPT */
-	__s64 msgtyp;		/* 0, > 0: that type, < 0: lowest <= |msgtyp| */
+	__u32 flags;		/* AIXIPC_NOWAIT, _MSG_NOERROR, _EXCEPT, _COPY */
+	__s64 msgtyp;		/* 0, > 0: that type, < 0: lowest <= |msgtyp|;
+				 * with AIXIPC_MSG_COPY: a position */
 	__u64 msgp;		/* user pointer: type word, then text */
 	__u64 size;		/* bytes of text the buffer holds */
 	__u32 type_size;	/* 4 or 8 */
