@@ -42,6 +42,8 @@ KSELFTEST := $(BUILD)/kselftest
 TEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -I$(TOP)/uapi -isystem $(KSELFTEST) -I$(TOP)/selftests
 TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
 LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
+# syscall() interposition is for the shared library only (see syscall.c).
+LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo)
 
@@ -131,7 +133,8 @@ $(BUILD)/tools/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
 $(BUILD)/tools/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(BUILD)/tools/obj
 	@rm -f $@
-	for f in $(LIB_SRCS); do \
+	@rm -f $(BUILD)/tools/obj/*.o
+	for f in $(LIB_A_SRCS); do \
 		$(CC) $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools/obj/$$(basename $${f%.c}).o || exit; \
 	done
 	ar rcs $@ $(BUILD)/tools/obj/*.o
