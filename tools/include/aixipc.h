@@ -59,6 +59,25 @@ ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 #define SHM_GETLBA	203
 
 /*
+ * shmat() of a file: with SHM_MAP, shmid is an open file descriptor and
+ * the file is mapped shared (writes reach the file); with SHM_COPY it is
+ * mapped copy-on-write (writes stay private to the process).  The mapping
+ * covers the file's size at attach time, read-only when the descriptor is
+ * or with SHM_RDONLY; shmdt() removes it.  AIX's numbers collide with
+ * Linux's (SHM_COPY is Linux's SHM_REMAP), so these have their own.
+ */
+#define SHM_MAP		0x00100000
+#define SHM_COPY	0x00200000
+
+/*
+ * shmget() flags from AIX, advisory there and accepted and ignored here
+ * (no pinned or large-page segments); values clear of Linux's shmget bits.
+ */
+#define SHM_PIN		0x00100000
+#define SHM_LGPAGE	0x00200000
+#define SHM_HGSEG	0x00400000
+
+/*
  * AIX's struct shmid_ds has shm_pagesize and shm_lba; glibc's has two
  * reserved words in their place, which these names reach.
  */

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Shared memory: shmget, shmat, shmdt, shmctl with glibc's ABI, plus AIX's
- * SHM_SIZE, SHM_PAGESIZE and SHM_GETLBA commands (<aixipc.h>).  shmat
- * is one ioctl: the module maps the segment into the caller.
+ * SHM_SIZE, SHM_PAGESIZE and SHM_GETLBA commands and SHM_MAP/SHM_COPY
+ * file attaches (<aixipc.h>).  A segment attach is one ioctl: the module
+ * maps the segment into the caller.  A file attach is an mmap() made here
+ * and remembered, so that shmdt() can undo it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aixipc.h"
 #include "internal.h"
@@ -36,9 +45,136 @@ AIXIPC_EXPORT int shmget(key_t key, size_t size, int shmflg)
 	return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
 }
 
+/*
+ * File attaches of this process: start and length, 0 start = free slot.
+ * Claimed and released with atomics, so shmat/shmdt stay usable from any
+ * thread and in a child after fork (which inherits the mappings too).
+ */
+#define FILE_MAPS 1024
+static struct {
+	_Atomic uintptr_t start;
+	size_t len;
+} file_maps[FILE_MAPS];
+
+#define SLOT_BUSY 1	/* claimed, being filled; no mapping starts there */
+
+static int remember_file_map(uintptr_t start, size_t len)
+{
+	int i;
+
+	for (i = 0; i < FILE_MAPS; i++) {
+		uintptr_t free_slot = 0;
+
+		if (!atomic_compare_exchange_strong(&file_maps[i].start,
+						    &free_slot, SLOT_BUSY))
+			continue;
+		file_maps[i].len = len;
+		atomic_store(&file_maps[i].start, start);
+		return 0;
+	}
+	errno = EMFILE;	/* AIX's errno for too many attaches */
+	return -1;
+}
+
+/* Take a file attach out of the table; its length, or 0 if not one. */
+static size_t forget_file_map(uintptr_t start)
+{
+	int i;
+
+	for (i = 0; i < FILE_MAPS; i++) {
+		uintptr_t want = start;
+		size_t len = file_maps[i].len;
+
+		if (atomic_load(&file_maps[i].start) == start &&
+		    atomic_compare_exchange_strong(&file_maps[i].start, &want, 0))
+			return len;
+	}
+	return 0;
+}
+
+/* A POSIX shm_open() object: AIX refuses to shmat those (EINVAL). */
+static int is_posix_shm(int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return 0;
+	path[n] = '\0';
+	return strncmp(path, "/dev/shm/", 9) == 0;
+}
+
+/*
+ * SHM_MAP / SHM_COPY: map the regular file open on @fd, its whole size at
+ * this moment, with the address rules of segment attaches.
+ */
+static void *attach_file(int fd, const void *shmaddr, int shmflg)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t addr = (uintptr_t)shmaddr;
+	int prot = PROT_READ, flags, acc;
+	struct stat st;
+	size_t len;
+	void *p;
+
+	if ((shmflg & SHM_MAP) && (shmflg & SHM_COPY))
+		goto einval;
+	if (fstat(fd, &st))
+		return (void *)-1;	/* EBADF */
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || is_posix_shm(fd))
+		goto einval;
+	acc = fcntl(fd, F_GETFL) & O_ACCMODE;
+	if (!(shmflg & SHM_RDONLY) && (acc == O_RDWR || (shmflg & SHM_COPY)))
+		prot |= PROT_WRITE;
+	if (acc == O_WRONLY) {
+		errno = EACCES;
+		return (void *)-1;
+	}
+	if (addr % (uintptr_t)page) {
+		if (!(shmflg & SHM_RND))
+			goto einval;
+		addr -= addr % (uintptr_t)page;
+		if (!addr)
+			goto einval;
+	}
+	len = (size_t)st.st_size;
+	flags = shmflg & SHM_COPY ? MAP_PRIVATE : MAP_SHARED;
+	if (addr)
+		flags |= shmflg & SHM_REMAP ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	p = mmap((void *)addr, len, prot, flags, fd, 0);
+	if (p == MAP_FAILED)
+		return (void *)-1;
+	if (addr && p != (void *)addr) {	/* a kernel without NOREPLACE */
+		munmap(p, len);
+		goto einval;
+	}
+	/* SHM_REMAP may have replaced an earlier file attach at addr. */
+	if (addr)
+		forget_file_map(addr);
+	if (remember_file_map((uintptr_t)p, len)) {
+		munmap(p, len);
+		return (void *)-1;
+	}
+	return p;
+einval:
+	errno = EINVAL;
+	return (void *)-1;
+}
+
 AIXIPC_EXPORT void *shmat(int shmid, const void *shmaddr, int shmflg)
 {
 	struct aixipc_shmat a = { .id = shmid, .addr = (uintptr_t)shmaddr };
+	void *p;
+
+	if (shmflg & (SHM_MAP | SHM_COPY)) {
+		p = attach_file(shmid, shmaddr, shmflg);
+		/* Overlap with NOREPLACE: EINVAL, as for segments. */
+		if (p == (void *)-1 && errno == EEXIST)
+			errno = EINVAL;
+		return p;
+	}
 
 	/* SHM_EXEC has no aixipc counterpart: refuse rather than ignore. */
 	if (shmflg & SHM_EXEC) {
@@ -59,7 +195,10 @@ AIXIPC_EXPORT void *shmat(int shmid, const void *shmaddr, int shmflg)
 AIXIPC_EXPORT int shmdt(const void *shmaddr)
 {
 	struct aixipc_shmdt d = { .addr = (uintptr_t)shmaddr };
+	size_t len = forget_file_map((uintptr_t)shmaddr);
 
+	if (len)
+		return munmap((void *)shmaddr, len);
 	return aixipc_call(AIXIPC_IOC_SHMDT, &d);
 }
 
