@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aixipc-bench: the same workloads on Linux's native System V IPC and on
+ * aixipc, alternating run by run, in one process and one boot, so that
+ * only the ratio matters (under QEMU's TCG absolute times mean little).
+ *
+ *   aixipc-bench [-r RUNS] [-s SCALE] [-i IPCS] [-c CSV] [-m] [-w NAME]
+ *
+ * This program links libaixipc.a: msgget() and friends are aixipc's.  The
+ * native side makes the same calls as raw system calls, which is what
+ * glibc's wrappers do.  Each workload reports the median time per
+ * operation of RUNS runs per side; ratio = aixipc / native (below 1 is
+ * faster).  -m also reports kernel memory per object, from MemFree
+ * deltas over many objects.  Needs root (it raises Linux's msgmax and
+ * msgmnb so that native runs can send 64 KiB messages) and the module.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <aixipc.h>
+
+/* One side's calls. */
+struct side {
+	const char *name;
+	int (*msgget)(key_t key, int flg);
+	int (*msgsnd)(int id, const void *p, size_t n, int flg);
+	ssize_t (*msgrcv)(int id, void *p, size_t n, long type, int flg);
+	int (*msgrm)(int id);
+	int (*semget)(key_t key, int n, int flg);
+	int (*semop)(int id, struct sembuf *ops, size_t n);
+	int (*semset)(int id, int num, int val);
+	int (*semrm)(int id);
+	int (*shmget)(key_t key, size_t size, int flg);
+	void *(*shmat)(int id, const void *addr, int flg);
+	int (*shmdt)(const void *addr);
+	int (*shmrm)(int id);
+};
+
+static int n_msgget(key_t k, int f) { return (int)syscall(SYS_msgget, k, f); }
+static int n_msgsnd(int i, const void *p, size_t n, int f)
+{ return (int)syscall(SYS_msgsnd, i, p, n, f); }
+static ssize_t n_msgrcv(int i, void *p, size_t n, long t, int f)
+{ return syscall(SYS_msgrcv, i, p, n, t, f); }
+static int n_msgrm(int i) { return (int)syscall(SYS_msgctl, i, IPC_RMID, NULL); }
+static int n_semget(key_t k, int n, int f) { return (int)syscall(SYS_semget, k, n, f); }
+static int n_semop(int i, struct sembuf *o, size_t n)
+{ return (int)syscall(SYS_semop, i, o, n); }
+static int n_semset(int i, int num, int v)
+{ return (int)syscall(SYS_semctl, i, num, SETVAL, (unsigned long)v); }
+static int n_semrm(int i) { return (int)syscall(SYS_semctl, i, 0, IPC_RMID, 0UL); }
+static int n_shmget(key_t k, size_t s, int f) { return (int)syscall(SYS_shmget, k, s, f); }
+static void *n_shmat(int i, const void *a, int f)
+{ return (void *)syscall(SYS_shmat, i, a, f); }
+static int n_shmdt(const void *a) { return (int)syscall(SYS_shmdt, a); }
+static int n_shmrm(int i) { return (int)syscall(SYS_shmctl, i, IPC_RMID, NULL); }
+
+static int a_msgrm(int i) { return msgctl(i, IPC_RMID, NULL); }
+static int a_semset(int i, int num, int v) { return semctl(i, num, SETVAL, v); }
+static int a_semrm(int i) { return semctl(i, 0, IPC_RMID); }
+static int a_shmrm(int i) { return shmctl(i, IPC_RMID, NULL); }
+
+static const struct side native = {
+	"native", n_msgget, n_msgsnd, n_msgrcv, n_msgrm, n_semget, n_semop,
+	n_semset, n_semrm, n_shmget, n_shmat, n_shmdt, n_shmrm,
+};
+
+static const struct side aixipc = {
+	"aixipc", msgget, msgsnd, msgrcv, a_msgrm, semget, semop,
+	a_semset, a_semrm, shmget, shmat, shmdt, a_shmrm,
+};
+
+static int scale = 1;
+static const char *ipcs_path = "aixipc-ipcs";
+
+static void die(const char *what)
+{
+	fprintf(stderr, "aixipc-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("worker failed");
+}
+
+struct msgbuf_big {
+	long mtype;
+	char mtext[64 << 10];
+};
+
+/* 1: round trips of @arg bytes between two processes over one queue. */
+static double w_pingpong(const struct side *s, long arg)
+{
+	static struct msgbuf_big m;
+	int q = s->msgget(IPC_PRIVATE, IPC_CREAT | 0600), i;
+	int n = (arg >= 65536 ? 1000 : 4000) * scale;
+	double t;
+	pid_t pid;
+
+	if (q < 0)
+		die("msgget");
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < n; i++) {
+			if (s->msgrcv(q, &m, sizeof(m.mtext), 1, 0) < 0)
+				_exit(1);
+			m.mtype = 2;
+			if (s->msgsnd(q, &m, (size_t)arg, 0))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	t = now_ns();
+	for (i = 0; i < n; i++) {
+		m.mtype = 1;
+		if (s->msgsnd(q, &m, (size_t)arg, 0) ||
+		    s->msgrcv(q, &m, sizeof(m.mtext), 2, 0) < 0)
+			die("pingpong");
+	}
+	t = now_ns() - t;
+	reap(pid);
+	s->msgrm(q);
+	return t / n;
+}
+
+/* 2: one-way messages through @arg queues, a producer and consumer each. */
+static double w_throughput(const struct side *s, long arg)
+{
+	int n = 10000 * scale, q[4], i, j;
+	pid_t pid[8];
+	double t;
+
+	for (i = 0; i < arg; i++)
+		if ((q[i] = s->msgget(IPC_PRIVATE, IPC_CREAT | 0600)) < 0)
+			die("msgget");
+	t = now_ns();
+	for (i = 0; i < arg; i++) {
+		for (j = 0; j < 2; j++) {
+			pid[2 * i + j] = fork();
+			if (pid[2 * i + j] == 0) {
+				struct { long mtype; char text[256]; } m = { 1, "" };
+				int k;
+
+				for (k = 0; k < n; k++)
+					if (j ? s->msgrcv(q[i], &m, sizeof(m.text), 0, 0) < 0
+					      : s->msgsnd(q[i], &m, sizeof(m.text), 0))
+						_exit(1);
+				_exit(0);
+			}
+		}
+	}
+	for (i = 0; i < 2 * arg; i++)
+		reap(pid[i]);
+	t = now_ns() - t;
+	for (i = 0; i < arg; i++)
+		s->msgrm(q[i]);
+	return t / (n * arg);
+}
+
+/* 3: P then V on one semaphore, nobody else around. */
+static double w_semop(const struct side *s, long arg)
+{
+	int id = s->semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), i, n = 20000 * scale;
+	struct sembuf p = { 0, -1, 0 }, v = { 0, 1, 0 };
+	double t;
+
+	(void)arg;
+	if (id < 0 || s->semset(id, 0, 1))
+		die("semget");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (s->semop(id, &p, 1) || s->semop(id, &v, 1))
+			die("semop");
+	t = now_ns() - t;
+	s->semrm(id);
+	return t / n;
+}
+
+/* 4: a token passed back and forth between two processes. */
+static double w_handoff(const struct side *s, long arg)
+{
+	int id = s->semget(IPC_PRIVATE, 2, IPC_CREAT | 0600), i, n = 4000 * scale;
+	struct sembuf p0 = { 0, -1, 0 }, v0 = { 0, 1, 0 };
+	struct sembuf p1 = { 1, -1, 0 }, v1 = { 1, 1, 0 };
+	double t;
+	pid_t pid;
+
+	(void)arg;
+	if (id < 0)
+		die("semget");
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < n; i++)
+			if (s->semop(id, &p0, 1) || s->semop(id, &v1, 1))
+				_exit(1);
+		_exit(0);
+	}
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (s->semop(id, &v0, 1) || s->semop(id, &p1, 1))
+			die("handoff");
+	t = now_ns() - t;
+	reap(pid);
+	s->semrm(id);
+	return t / n;
+}
+
+/* 5: @arg processes, each with its own semaphore of one set. */
+static double w_semset(const struct side *s, long arg)
+{
+	int id = s->semget(IPC_PRIVATE, 4, IPC_CREAT | 0600), i, n = 10000 * scale;
+	pid_t pid[4];
+	double t;
+
+	if (id < 0)
+		die("semget");
+	for (i = 0; i < 4; i++)
+		s->semset(id, i, 1);
+	t = now_ns();
+	for (i = 0; i < arg; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			struct sembuf p = { (unsigned short)i, -1, 0 };
+			struct sembuf v = { (unsigned short)i, 1, 0 };
+			int k;
+
+			for (k = 0; k < n; k++)
+				if (s->semop(id, &p, 1) || s->semop(id, &v, 1))
+					_exit(1);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < arg; i++)
+		reap(pid[i]);
+	t = now_ns() - t;
+	s->semrm(id);
+	return t / (n * arg);
+}
+
+/* 6: create, attach, touch every page, detach, remove a segment. */
+static double w_shmcycle(const struct side *s, long arg)
+{
+	int n = (arg > (1 << 20) ? 4 : 100) * scale, i;
+	long page = sysconf(_SC_PAGESIZE), off;
+	double t = now_ns();
+
+	for (i = 0; i < n; i++) {
+		int id = s->shmget(IPC_PRIVATE, (size_t)arg, IPC_CREAT | 0600);
+		volatile char *p;
+
+		if (id < 0)
+			die("shmget");
+		p = s->shmat(id, NULL, 0);
+		if (p == (void *)-1)
+			die("shmat");
+		for (off = 0; off < arg; off += page)
+			p[off] = 1;
+		if (s->shmdt((const void *)p) || s->shmrm(id))
+			die("shmdt");
+	}
+	return (now_ns() - t) / n;
+}
+
+#define MANY 10000
+#define KEY_BASE 0x5a000000
+
+static int many_ids[MANY];
+
+static void make_many(const struct side *s)
+{
+	int i;
+
+	for (i = 0; i < MANY; i++)
+		if ((many_ids[i] = s->msgget(KEY_BASE + i, IPC_CREAT | 0600)) < 0)
+			die("msgget (10,000 queues)");
+}
+
+static void remove_many(const struct side *s)
+{
+	int i;
+
+	for (i = 0; i < MANY; i++)
+		s->msgrm(many_ids[i]);
+}
+
+/* 7: msgget of an existing key among 10,000 queues. */
+static double w_lookup(const struct side *s, long arg)
+{
+	int i, n = 50000 * scale;
+	double t;
+
+	(void)arg;
+	make_many(s);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (s->msgget(KEY_BASE + (i * 7919) % MANY, 0) < 0)
+			die("msgget lookup");
+	t = now_ns() - t;
+	remove_many(s);
+	return t / n;
+}
+
+/* 8: list 10,000 queues: util-linux ipcs natively, aixipc-ipcs here. */
+static double w_listing(const struct side *s, long arg)
+{
+	char cmd[512];
+	double t;
+	int i, n = 3;
+
+	(void)arg;
+	make_many(s);
+	snprintf(cmd, sizeof(cmd), "%s -q > /dev/null",
+		 s == &native ? "ipcs" : ipcs_path);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (system(cmd) != 0)
+			die(cmd);
+	t = now_ns() - t;
+	remove_many(s);
+	return t / n;
+}
+
+struct workload {
+	const char *name;
+	double (*fn)(const struct side *s, long arg);
+	long arg;
+};
+
+static const struct workload workloads[] = {
+	{ "msg ping-pong 64 B", w_pingpong, 64 },
+	{ "msg ping-pong 4 KiB", w_pingpong, 4096 },
+	{ "msg ping-pong 64 KiB", w_pingpong, 65536 },
+	{ "msg throughput 1 pair", w_throughput, 1 },
+	{ "msg throughput 2 pairs", w_throughput, 2 },
+	{ "msg throughput 4 pairs", w_throughput, 4 },
+	{ "semop P+V uncontended", w_semop, 0 },
+	{ "sem hand-off 2 processes", w_handoff, 0 },
+	{ "sem own semaphore, 1 process", w_semset, 1 },
+	{ "sem own semaphore, 2 processes", w_semset, 2 },
+	{ "sem own semaphore, 4 processes", w_semset, 4 },
+	{ "shm cycle 1 MiB", w_shmcycle, 1 << 20 },
+	{ "shm cycle 64 MiB", w_shmcycle, 64 << 20 },
+	{ "msgget lookup, 10,000 queues", w_lookup, 0 },
+	{ "ipcs of 10,000 queues", w_listing, 0 },
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Give empty slab pages back, so that objects freed by the previous run
+ * do not hide the next run's allocations (SLUB's per-cache "shrink").
+ */
+static void shrink_slabs(void)
+{
+	char cmd[] = "for f in /sys/kernel/slab/*/shrink; do echo 1 > $f; done "
+		     "2>/dev/null; echo 3 > /proc/sys/vm/drop_caches";
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "aixipc-bench: shrinking slabs failed\n");
+}
+
+/* Kernel memory in use, from /proc/meminfo: MemTotal - MemFree, bytes. */
+static long long mem_used(void)
+{
+	long long total = -1, free_kb = -1, v;
+	char line[256];
+	FILE *f;
+
+	sync();
+	shrink_slabs();
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %lld", &v) == 1)
+			total = v;
+		else if (sscanf(line, "MemFree: %lld", &v) == 1)
+			free_kb = v;
+	}
+	fclose(f);
+	return (total - free_kb) * 1024;
+}
+
+/*
+ * Memory per object on each side: build @n with @make on one side, then
+ * on the other, measuring after each, and only then @undo both, so that
+ * neither side's allocations reuse memory the other just freed.
+ */
+static void per_object(int n, void (*make)(const struct side *s, int n, int *ids),
+		       void (*undo)(const struct side *s, int n, int *ids),
+		       double out[2])
+{
+	int *ids[2] = { calloc((size_t)n, sizeof(int)), calloc((size_t)n, sizeof(int)) };
+	const struct side *sides[2] = { &native, &aixipc };
+	long long m0, m1, m2;
+
+	if (!ids[0] || !ids[1])
+		die("calloc");
+	m0 = mem_used();
+	make(sides[0], n, ids[0]);
+	m1 = mem_used();
+	make(sides[1], n, ids[1]);
+	m2 = mem_used();
+	undo(sides[0], n, ids[0]);
+	undo(sides[1], n, ids[1]);
+	out[0] = (double)(m1 - m0) / n;
+	out[1] = (double)(m2 - m1) / n;
+	free(ids[0]);
+	free(ids[1]);
+}
+
+static void mk_queue(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++)
+		if ((ids[i] = s->msgget(IPC_PRIVATE, IPC_CREAT | 0600)) < 0)
+			die("msgget");
+}
+
+static void rm_queue(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++)
+		s->msgrm(ids[i]);
+}
+
+static int sem_n;
+
+static void mk_set(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++)
+		if ((ids[i] = s->semget(IPC_PRIVATE, sem_n, IPC_CREAT | 0600)) < 0)
+			die("semget");
+}
+
+static void rm_set(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++)
+		s->semrm(ids[i]);
+}
+
+/* n messages of 64 bytes on one queue; ids[0] is the queue. */
+static void mk_msgs(const struct side *s, int n, int *ids)
+{
+	struct { long mtype; char text[64]; } m = { 1, "" };
+
+	ids[0] = s->msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (ids[0] < 0)
+		die("msgget");
+	for (int i = 0; i < n; i++)
+		if (s->msgsnd(ids[0], &m, sizeof(m.text), IPC_NOWAIT))
+			die("msgsnd (raise msgmnb?)");
+}
+
+static void rm_msgs(const struct side *s, int n, int *ids)
+{
+	(void)n;
+	s->msgrm(ids[0]);
+}
+
+static void *seg_addr[2][2000];
+
+/* n one-page segments, each attached (untouched) and already removed. */
+static void mk_segs(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++) {
+		ids[i] = s->shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+		if (ids[i] < 0)
+			die("shmget");
+		seg_addr[s == &aixipc][i] = s->shmat(ids[i], NULL, 0);
+		if (seg_addr[s == &aixipc][i] == (void *)-1)
+			die("shmat");
+	}
+}
+
+static void rm_segs(const struct side *s, int n, int *ids)
+{
+	for (int i = 0; i < n; i++) {
+		s->shmdt(seg_addr[s == &aixipc][i]);
+		s->shmrm(ids[i]);
+	}
+}
+
+static void memory_report(FILE *csv)
+{
+	static const struct {
+		const char *name;
+		int n, sems;
+		void (*make)(const struct side *s, int n, int *ids);
+		void (*undo)(const struct side *s, int n, int *ids);
+		double payload;
+	} m[] = {
+		{ "empty queue", 10000, 0, mk_queue, rm_queue, 0 },
+		{ "semaphore set of 1", 10000, 1, mk_set, rm_set, 0 },
+		{ "semaphore set of 1000", 1000, 1000, mk_set, rm_set, 0 },
+		{ "64 B message (beyond payload)", 20000, 0, mk_msgs, rm_msgs, 64 },
+		{ "attached 1-page segment", 2000, 0, mk_segs, rm_segs, 0 },
+	};
+	unsigned int i;
+
+	printf("\n%-32s %14s %14s\n", "kernel memory per object", "native B",
+	       "aixipc B");
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		double b[2];
+
+		sem_n = m[i].sems;
+		per_object(m[i].n, m[i].make, m[i].undo, b);
+		b[0] -= m[i].payload;
+		b[1] -= m[i].payload;
+		printf("%-32s %14.0f %14.0f\n", m[i].name, b[0], b[1]);
+		if (csv)
+			fprintf(csv, "memory,%s,%.0f,%.0f,\n", m[i].name, b[0], b[1]);
+	}
+}
+
+/* Let native runs send 64 KiB messages and queue 20,000 small ones. */
+static void raise_native_limits(void)
+{
+	static const char *const files[] = {
+		"/proc/sys/kernel/msgmax", "/proc/sys/kernel/msgmnb",
+	};
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "w");
+
+		if (!f || fprintf(f, "%d\n", 4 << 20) < 0 || fclose(f))
+			die(files[i]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 5, c, mem = 0;
+	const char *csv_path = NULL, *only = NULL;
+	FILE *csv = NULL;
+	unsigned int w;
+
+	while ((c = getopt(argc, argv, "r:s:i:c:mw:h")) != -1) {
+		switch (c) {
+		case 'r': runs = atoi(optarg); break;
+		case 's': scale = atoi(optarg); break;
+		case 'i': ipcs_path = optarg; break;
+		case 'c': csv_path = optarg; break;
+		case 'm': mem = 1; break;
+		case 'w': only = optarg; break;
+		default:
+			fprintf(stderr, "usage: aixipc-bench [-r RUNS] [-s SCALE] "
+				"[-i AIXIPC-IPCS] [-c CSV] [-m] [-w WORKLOAD]\n");
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (runs < 1 || runs > 99 || scale < 1) {
+		fprintf(stderr, "aixipc-bench: bad -r or -s\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	raise_native_limits();
+	if (csv_path && !(csv = fopen(csv_path, "w")))
+		die(csv_path);
+	if (csv)
+		fprintf(csv, "workload,native_ns,aixipc_ns,ratio\n");
+
+	printf("%-32s %14s %14s %7s\n", "workload (median of runs)",
+	       "native ns/op", "aixipc ns/op", "ratio");
+	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
+		const struct workload *wl = &workloads[w];
+		double n[99], a[99], mn, ma;
+		int r;
+
+		if (only && !strstr(wl->name, only))
+			continue;
+		/* Alternate sides so that drift hits both alike. */
+		for (r = 0; r < runs; r++) {
+			if (r % 2) {
+				a[r] = wl->fn(&aixipc, wl->arg);
+				n[r] = wl->fn(&native, wl->arg);
+			} else {
+				n[r] = wl->fn(&native, wl->arg);
+				a[r] = wl->fn(&aixipc, wl->arg);
+			}
+		}
+		mn = median(n, runs);
+		ma = median(a, runs);
+		printf("%-32s %14.0f %14.0f %7.2f\n", wl->name, mn, ma, ma / mn);
+		if (csv)
+			fprintf(csv, "%s,%.0f,%.0f,%.3f\n", wl->name, mn, ma, ma / mn);
+	}
+	if (mem)
+		memory_report(csv);
+	if (csv && fclose(csv))
+		die(csv_path);
+	return 0;
+}
