@@ -34,8 +34,18 @@ struct msgxbuf {
 /* Size of the msgxbuf header in front of mtext. */
 #define MSGXBUFSIZE	offsetof(struct msgxbuf, mtext)
 
+/*
+ * A 32-bit program built with 64-bit time_t (-D_TIME_BITS=64) has another
+ * struct msgxbuf layout; it reaches the function made for it, as glibc
+ * does for its own time64 interfaces.
+ */
+#if defined(__USE_TIME_BITS64) && __TIMESIZE == 32
+ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
+		int msgflg) __asm__("__aixipc_msgxrcv_time64");
+#else
 ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 		int msgflg);
+#endif
 
 /*
  * semop() sem_flg bits from AIX.  SEM_ORDER on any entry performs the

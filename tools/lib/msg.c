@@ -62,35 +62,85 @@ AIXIPC_EXPORT ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 }
 
 /*
- * The module stores the type word and text at mtype's address; the header
- * in front of it is written here.  The header is checked for writability
- * first, so a bad buffer fails before a message is taken.
+ * The header in front of mtype for msgxrcv with a 64-bit time_t, whatever
+ * the library's own time_t (for -D_TIME_BITS=64 callers on 32-bit).
  */
-AIXIPC_EXPORT ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz,
-			      long msgtyp, int msgflg)
+struct msgxhdr64 {
+	int64_t mtime;
+	uid_t muid;
+	gid_t mgid;
+	pid_t mpid;
+};
+
+/*
+ * The module stores the type word and text at mtype's address (@hdr_size
+ * bytes in); the header in front of it is written here.  The header is
+ * checked for writability first, so a bad buffer fails before a message
+ * is taken.
+ */
+static ssize_t do_msgxrcv(int msqid, void *msgp, size_t hdr_size,
+			  size_t msgsz, long msgtyp, int msgflg,
+			  struct aixipc_msgrcv *r)
 {
-	struct msgxbuf hdr;
-	struct aixipc_msgrcv r = {
+	char hdr[64];
+
+	*r = (struct aixipc_msgrcv){
 		.id = msqid,
 		.flags = rcv_flags(msgflg),
 		.msgtyp = msgtyp,
-		.msgp = (uintptr_t)msgp + offsetof(struct msgxbuf, mtype),
+		.msgp = (uintptr_t)msgp + hdr_size,
 		.size = msgsz,
 		.type_size = sizeof(long),
 	};
+	if (aixipc_copy_in(hdr, msgp, hdr_size) ||
+	    aixipc_copy_out(msgp, hdr, hdr_size))
+		return -1;
+	if (aixipc_call(AIXIPC_IOC_MSGRCV, r))
+		return -1;
+	return (ssize_t)r->length;
+}
 
-	if (aixipc_copy_in(&hdr, msgp, offsetof(struct msgxbuf, mtype)) ||
-	    aixipc_copy_out(msgp, &hdr, offsetof(struct msgxbuf, mtype)))
+AIXIPC_EXPORT ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz,
+			      long msgtyp, int msgflg)
+{
+	const size_t hdr_size = offsetof(struct msgxbuf, mtype);
+	struct aixipc_msgrcv r;
+	struct msgxbuf hdr;
+	ssize_t n;
+
+	_Static_assert(offsetof(struct msgxbuf, mtype) <= 64, "header size");
+	n = do_msgxrcv(msqid, msgp, hdr_size, msgsz, msgtyp, msgflg, &r);
+	if (n < 0)
 		return -1;
-	if (aixipc_call(AIXIPC_IOC_MSGRCV, &r))
-		return -1;
+	memset(&hdr, 0, hdr_size);
 	hdr.mtime = (time_t)r.stime;
 	hdr.muid = r.uid;
 	hdr.mgid = r.gid;
 	hdr.mpid = r.pid;
-	if (aixipc_copy_out(msgp, &hdr, offsetof(struct msgxbuf, mtype)))
+	return aixipc_copy_out(msgp, &hdr, hdr_size) ? -1 : n;
+}
+
+/* msgxrcv for callers whose time_t is 64 bits (see <aixipc.h>). */
+AIXIPC_EXPORT ssize_t __aixipc_msgxrcv_time64(int msqid, void *msgp,
+					      size_t msgsz, long msgtyp,
+					      int msgflg)
+{
+	/* mtype (a long) follows the header at its natural alignment. */
+	const size_t hdr_size = (sizeof(struct msgxhdr64) + _Alignof(long) - 1) /
+				_Alignof(long) * _Alignof(long);
+	struct aixipc_msgrcv r;
+	struct msgxhdr64 hdr;
+	ssize_t n;
+
+	n = do_msgxrcv(msqid, msgp, hdr_size, msgsz, msgtyp, msgflg, &r);
+	if (n < 0)
 		return -1;
-	return (ssize_t)r.length;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.mtime = r.stime;
+	hdr.muid = r.uid;
+	hdr.mgid = r.gid;
+	hdr.mpid = r.pid;
+	return aixipc_copy_out(msgp, &hdr, sizeof(hdr)) ? -1 : n;
 }
 
 static void ds_to_glibc(const struct aixipc_msqid_ds *in, struct msqid_ds *out)

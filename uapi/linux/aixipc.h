@@ -94,7 +94,11 @@
 #define AIXIPC_SHM_RND		0x2U	/* round addr down to the boundary */
 #define AIXIPC_SHM_REMAP	0x4U	/* replace what is mapped at addr */
 
-/* aixipc_shmid_ds.status: what ipcs shows as the D and L mode flags. */
+/*
+ * aixipc_shmid_ds.status.  ipcs shows AIXIPC_SHM_DEST as the D mode flag;
+ * AIX has no flag for a locked segment (the shim reports Linux's
+ * SHM_LOCKED mode bit).
+ */
 #define AIXIPC_SHM_DEST		0x1U	/* removed, freed at the last detach */
 #define AIXIPC_SHM_LOCKED	0x2U	/* SHM_LOCK in force */
 
