@@ -8,6 +8,8 @@
 #   make demo       a short end-to-end demonstration in a VM
 #   make shell      an interactive VM shell with the module loaded
 #   make deps       install what the build and tests need (Debian 12, root)
+#   make install    libaixipc, headers, pkg-config file, tools, man pages
+#                   (PREFIX=/usr/local, DESTDIR; not the module); uninstall
 #
 # KDIR defaults to the running kernel's build directory when there is one,
 # else to the installed Debian 6.1 test kernel's headers.  Every module
@@ -47,12 +49,23 @@ LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo)
 
-TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test
+TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test tools_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
 DEBUG_TESTS := fault_test
 DEBUG_TEST_BINS := $(addprefix $(BUILD)/selftests-debug/,$(DEBUG_TESTS) $(addsuffix -m32,$(DEBUG_TESTS)))
 FUZZ := $(BUILD)/fuzz/fuzz
+
+# The differential conformance suite (selftests/conform/run): the classic
+# API only, not linked with libaixipc, run natively and with LD_PRELOAD of
+# the shim of its word size; conform_aix-linked links libaixipc.a, as
+# programs ported from AIX do.
+CONFORM := conform_msg conform_sem conform_shm conform_aix
+CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONFORM)) \
+	conform_aix-linked conform_aix-linked-m32) \
+	$(BUILD)/tools/libaixipc.so $(BUILD)/tools-m32/libaixipc.so
+CONFORM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -isystem $(KSELFTEST) -I$(TOP)/tools/include
+CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
 
 # The debug tier's kernel tree (selftests/debug-kernel prints it).
 DEBUG_KDIR ?=
@@ -64,7 +77,7 @@ kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$
 all: module selftests tools
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,12p' Makefile
 
 module: $(BUILD)/$(KVER)/aixipc.ko
 	@ln -sf build/$(KVER)/aixipc.ko aixipc.ko
@@ -100,7 +113,7 @@ $(KSELFTEST)/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h
 
-selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ)
+selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(CONFORM_BINS)
 
 $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
@@ -124,7 +137,54 @@ $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(
 	@mkdir -p $(@D)
 	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
 
+# The differential conformance programs (selftests/conform/run).
+
+$(BUILD)/conform/%: $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CONFORM_CFLAGS) -o $@ $<
+
+$(BUILD)/conform/%-m32: $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(CONFORM_CFLAGS) -o $@ $<
+
+$(BUILD)/conform/conform_aix-linked: $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(BUILD)/tools/libaixipc.a
+	@mkdir -p $(@D)
+	$(CC) $(CONFORM_CFLAGS) -DCONFORM_LINKED -o $@ $< $(BUILD)/tools/libaixipc.a
+
+$(BUILD)/conform/conform_aix-linked-m32: $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(BUILD)/tools-m32/libaixipc.a
+	@mkdir -p $(@D)
+	$(CC) -m32 $(CONFORM_CFLAGS) -DCONFORM_LINKED -o $@ $< $(BUILD)/tools-m32/libaixipc.a
+
+# The shim for 32-bit programs (syscall.c compiles to nothing on i386).
+$(BUILD)/tools-m32/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-soname,libaixipc.so.1 -o $@ $(LIB_SRCS)
+
+$(BUILD)/tools-m32/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(BUILD)/tools-m32/obj
+	@rm -f $@ $(BUILD)/tools-m32/obj/*.o
+	for f in $(LIB_A_SRCS); do \
+		$(CC) -m32 $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools-m32/obj/$$(basename $${f%.c}).o || exit; \
+	done
+	$(CC) -m32 -r -nostdlib -o $(BUILD)/tools-m32/libaixipc.o $(BUILD)/tools-m32/obj/*.o
+	objcopy --localize-hidden $(BUILD)/tools-m32/libaixipc.o
+	ar rcs $@ $(BUILD)/tools-m32/libaixipc.o
+
 tools: $(TOOLS)
+
+# tools_test runs the tools of its own word size: build/tools/ for the
+# 64-bit test, build/tools-m32/ for the 32-bit one.
+TOOLS_M32 := $(addprefix $(BUILD)/tools-m32/,aixipc-ipcs aixipc-ipcrm)
+$(BUILD)/selftests/tools_test: $(BUILD)/tools/aixipc-ipcs $(BUILD)/tools/aixipc-ipcrm
+$(BUILD)/selftests/tools_test-m32: $(TOOLS_M32)
+
+$(BUILD)/tools-m32/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TOOLS_CFLAGS) -o $@ $<
+
+$(BUILD)/tools-m32/aixipc-ipcrm: $(TOP)/tools/ipcrm/ipcrm.c $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TOOLS_CFLAGS) -o $@ $<
 
 $(BUILD)/tools/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
@@ -137,7 +197,11 @@ $(BUILD)/tools/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
 	for f in $(LIB_A_SRCS); do \
 		$(CC) $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools/obj/$$(basename $${f%.c}).o || exit; \
 	done
-	ar rcs $@ $(BUILD)/tools/obj/*.o
+	@# One object with the library's internal (hidden) symbols made local,
+	@# so a program linking the archive sees only the classic calls.
+	$(CC) -r -nostdlib -o $(BUILD)/tools/libaixipc.o $(BUILD)/tools/obj/*.o
+	objcopy --localize-hidden $(BUILD)/tools/libaixipc.o
+	ar rcs $@ $(BUILD)/tools/libaixipc.o
 
 $(BUILD)/tools/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
 	@mkdir -p $(@D)
@@ -172,6 +236,61 @@ shell:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all selftests tools
 	@selftests/vm-run --kernel 6.1 --interactive
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the shim (libaixipc.so.1,
+# libaixipc.so, libaixipc.a), <aixipc.h> and <linux/aixipc.h>, libaixipc.pc,
+# aixipc-ipcs and aixipc-ipcrm (never named ipcs/ipcrm: util-linux's stay
+# first on PATH) and their man pages.  Not the kernel module: make module,
+# then insmod aixipc.ko.  make install-aix-names also puts ipcs and ipcrm
+# links in $(PREFIX)/libexec/aixipc/bin, for ported scripts to put first on
+# PATH.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+AIXNAMESDIR ?= $(PREFIX)/libexec/aixipc/bin
+# The release of the library; its soname is libaixipc.so.1 (ABI 1).
+VERSION := 1.0
+INSTALL ?= install
+MAN1 := aixipc-ipcs.1 aixipc-ipcrm.1
+MAN3 := aixipc.3 msgxrcv.3
+
+.PHONY: install install-aix-names uninstall
+
+install: $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	$(INSTALL) -m 755 $(BUILD)/tools/aixipc-ipcs $(BUILD)/tools/aixipc-ipcrm $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 755 $(BUILD)/tools/libaixipc.so $(DESTDIR)$(LIBDIR)/libaixipc.so.1
+	ln -sf libaixipc.so.1 $(DESTDIR)$(LIBDIR)/libaixipc.so
+	$(INSTALL) -m 644 $(BUILD)/tools/libaixipc.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 $(TOP)/tools/include/aixipc.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(TOP)/uapi/linux/aixipc.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		$(TOP)/tools/libaixipc.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/libaixipc.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libaixipc.pc
+	$(INSTALL) -m 644 $(addprefix $(TOP)/Documentation/man/,$(MAN1)) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(addprefix $(TOP)/Documentation/man/,$(MAN3)) $(DESTDIR)$(MANDIR)/man3/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+install-aix-names: install
+	$(INSTALL) -d $(DESTDIR)$(AIXNAMESDIR)
+	ln -sf $(BINDIR)/aixipc-ipcs $(DESTDIR)$(AIXNAMESDIR)/ipcs
+	ln -sf $(BINDIR)/aixipc-ipcrm $(DESTDIR)$(AIXNAMESDIR)/ipcrm
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,aixipc-ipcs aixipc-ipcrm) \
+		$(addprefix $(DESTDIR)$(LIBDIR)/,libaixipc.so.1 libaixipc.so libaixipc.a) \
+		$(DESTDIR)$(INCLUDEDIR)/aixipc.h $(DESTDIR)$(INCLUDEDIR)/linux/aixipc.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/libaixipc.pc \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(MAN1)) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(MAN3)) \
+		$(addprefix $(DESTDIR)$(AIXNAMESDIR)/,ipcs ipcrm)
+	@rmdir $(DESTDIR)$(AIXNAMESDIR) $(DESTDIR)$(PREFIX)/libexec/aixipc 2>/dev/null || true
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 clean:
 	rm -rf $(BUILD) aixipc.ko

@@ -43,9 +43,8 @@ static inline bool aixipc_shm_size_ok(u64 size, u64 shmmin, u64 shmmax)
  *
  * Attach boundaries are pages, as on AIX with EXTSHM (SHM_GETLBA says so):
  * an unaligned address needs SHM_RND, which rounds it down; an address
- * that would round to 0 is refused rather than read as "kernel chooses"
- * (the SHM_RND bug class of CVE-2017-5669), and so is SHM_REMAP without
- * an address.
+ * that would round to 0 is refused rather than mapped at page 0 (the path
+ * of CVE-2017-5669), and so is SHM_REMAP without an address.
  *
  * Return: 0 or -EINVAL.
  */

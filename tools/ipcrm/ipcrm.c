@@ -4,12 +4,17 @@
  *
  *   aixipc-ipcrm [-q id] [-m id] [-s id] [-Q key] [-M key] [-S key] ...
  *
- * Lower case removes by id, upper case by key (decimal, or hexadecimal
- * with 0x).  Every item is tried in order; each one that fails gets a
- * line on stderr, and the exit status is 1 if any did.  A key is turned
- * into an id by the module's get ioctl without creating anything.
+ * Lower case removes by id (decimal), upper case by key (decimal, or
+ * hexadecimal with 0x).  Every item is tried in order; each one that fails
+ * gets a line on stderr, the others are still removed, and the exit status
+ * is 1 if any failed.  A usage error (an unknown option, a missing
+ * argument, AIX's -r or -@) removes nothing and exits with status 2.  A
+ * key is turned into an id by the module's get ioctl without creating
+ * anything; the private key names no object.  A segment that is still
+ * attached is marked removed and freed at its last detach.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +26,9 @@
 #include <unistd.h>
 
 #include <linux/aixipc.h>
+
+/* AIX's -r and -@ are recognised, to be refused with a reason. */
+#define OPTSTRING "q:m:s:Q:M:S:hr@:"
 
 static const char *const kind_name[] = {
 	[AIXIPC_MSG] = "message queue",
@@ -34,34 +42,51 @@ static void usage(FILE *f)
 		"[-Q msgkey] [-M shmkey] [-S semkey] ...\n");
 }
 
+/* Digits only, at least one: no sign, no blanks, nothing after. */
+static int all_digits(const char *s, int base)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (base == 16 ? !isxdigit((unsigned char)*s)
+			       : !isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
 /* A decimal id: 0 .. INT_MAX, nothing else. */
 static int parse_id(const char *s, int *id)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
+	if (!all_digits(s, 10))
+		return -1;
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+	v = strtoull(s, NULL, 10);
+	if (errno || v > INT_MAX)
 		return -1;
 	*id = (int)v;
 	return 0;
 }
 
-/* A key: decimal (may be negative) or 0x hexadecimal, 32 bits. */
+/*
+ * A key: decimal, negative too (key_t is signed), or 0x hexadecimal; 32
+ * bits either way.
+ */
 static int parse_key(const char *s, int32_t *key)
 {
 	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	char *end;
-	long long v;
+	int neg = !hex && s[0] == '-';
+	const char *digits = s + (hex ? 2 : neg);
+	unsigned long long v;
 
+	if (!all_digits(digits, hex ? 16 : 10))
+		return -1;
 	errno = 0;
-	v = hex ? (long long)strtoull(s + 2, &end, 16) : strtoll(s, &end, 10);
-	if (errno || end == s + (hex ? 2 : 0) || *end)
+	v = strtoull(digits, NULL, hex ? 16 : 10);
+	if (errno || v > (neg ? (unsigned long long)INT32_MAX + 1 : UINT32_MAX))
 		return -1;
-	if (hex ? v < 0 || v > UINT32_MAX : v < INT32_MIN || v > UINT32_MAX)
-		return -1;
-	*key = (int32_t)(uint32_t)v;
+	*key = neg ? (int32_t)-(int64_t)v : (int32_t)(uint32_t)v;
 	return 0;
 }
 
@@ -157,13 +182,25 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* Check the whole command line before removing anything. */
-	while ((c = getopt(argc, argv, "q:m:s:Q:M:S:h")) != -1) {
-		if (c == 'h') {
+	/*
+	 * Check the whole command line before removing anything.  AIX's -r
+	 * (POSIX real-time objects by name) and -@ (a WPAR) are refused.
+	 */
+	while ((c = getopt(argc, argv, OPTSTRING)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		}
-		if (c == '?') {
+		case 'r':
+			fprintf(stderr, "aixipc-ipcrm: -r: POSIX real-time IPC "
+				"objects are Linux's own (/dev/mqueue, /dev/shm); "
+				"aixipc serves System V IPC only\n");
+			return 2;
+		case '@':
+			fprintf(stderr, "aixipc-ipcrm: -@: workload partitions "
+				"(WPARs) do not exist on Linux\n");
+			return 2;
+		case '?':
 			usage(stderr);
 			return 2;
 		}
@@ -180,7 +217,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	optind = 1;
-	while ((c = getopt(argc, argv, "q:m:s:Q:M:S:h")) != -1) {
+	while ((c = getopt(argc, argv, OPTSTRING)) != -1) {
 		int err = 0;
 
 		switch (c) {

@@ -8,7 +8,21 @@
  * Columns, in AIX's order: T ID KEY MODE OWNER GROUP, then CREATOR CGROUP
  * (-c), CBYTES QNUM / NATTCH (-o), QBYTES / SEGSZ / NSEMS (-b), LSPID LRPID
  * / CPID LPID (-p), STIME RTIME / ATIME DTIME / OTIME, CTIME (-t).
- * Sections in AIX's order: Message Queues, Shared Memory, Semaphores.
+ * Sections in AIX's order whatever the order of -q -m -s: Message Queues,
+ * Shared Memory, Semaphores.  A column header line precedes a section
+ * whenever its columns differ from the last header printed, so without
+ * column options there is one header, as on AIX.
+ *
+ * MODE is two flag characters and three permission triples: S (a sender
+ * waits) or D (a removed segment, freed at its last detach) first, R (a
+ * receiver waits) second; r, w (a, alter, for semaphores) and an unused
+ * third character per class.  Keys are 0x%08x, the private key 0xffffffff
+ * (also the key of a removed segment); times are H:MM:SS in local time,
+ * no-entry when the event never happened; owners and groups are names,
+ * numbers when they have none.
+ *
+ * AIX options that have no meaning here (-S -P -l -T -X -r -C -N -@) are
+ * refused with a message and exit status 2 before anything is printed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,13 +39,36 @@
 
 #include <linux/aixipc.h>
 
+#define PROG "aixipc-ipcs"
+
 enum { OPT_B = 1, OPT_C = 2, OPT_O = 4, OPT_P = 8, OPT_T = 16 };
 
 static int opts;
+static char last_header[512];
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: aixipc-ipcs [-q] [-m] [-s] [-a | -b -c -o -p -t]\n");
+	fprintf(f, "usage: " PROG " [-q] [-m] [-s] [-a | -b -c -o -p -t]\n");
+}
+
+/* Why an AIX option is refused. */
+static const char *unsupported(int c)
+{
+	switch (c) {
+	case 'S':
+		return "segment ids (SIDs) belong to AIX's virtual memory "
+		       "manager; Linux has none to show";
+	case 'r':
+		return "POSIX real-time IPC objects are Linux's own "
+		       "(/dev/mqueue, /dev/shm); aixipc serves System V IPC only";
+	case 'C':
+	case 'N':
+		return "reading a memory image or another kernel is not "
+		       "supported; " PROG " reports the running module";
+	case '@':
+		return "workload partitions (WPARs) do not exist on Linux";
+	}
+	return "not supported by " PROG;
 }
 
 static const char *user_name(uint32_t uid, char *buf, size_t n)
@@ -86,15 +123,17 @@ static void mode_string(char out[12], char f1, char f2, uint32_t mode, char w)
 	out[11] = '\0';
 }
 
-static void header(const char *const *extra)
+/* The column header, unless it is the one printed last. */
+static void header(const char *extra)
 {
-	printf("T %9s %-10s %-11s %8s %8s", "ID", "KEY", "MODE", "OWNER",
-	       "GROUP");
-	if (opts & OPT_C)
-		printf(" %8s %8s", "CREATOR", "CGROUP");
-	for (; *extra; extra++)
-		printf("%s", *extra);
-	printf("\n");
+	char h[sizeof(last_header)];
+
+	snprintf(h, sizeof(h), "T        ID     KEY        MODE       OWNER    GROUP%s%s",
+		 opts & OPT_C ? "  CREATOR   CGROUP" : "", extra);
+	if (!strcmp(h, last_header))
+		return;
+	strcpy(last_header, h);
+	printf("%s\n", h);
 }
 
 static void common(char t, int32_t id, const struct aixipc_ipc_perm *p,
@@ -102,7 +141,7 @@ static void common(char t, int32_t id, const struct aixipc_ipc_perm *p,
 {
 	char a[16], b[16];
 
-	printf("%c %9d 0x%08x %-11s %8s", t, id, (uint32_t)p->key, mode,
+	printf("%c %9d 0x%08x %s %8s", t, id, (uint32_t)p->key, mode,
 	       user_name(p->uid, a, sizeof(a)));
 	printf(" %8s", group_name(p->gid, b, sizeof(b)));
 	if (opts & OPT_C) {
@@ -113,20 +152,13 @@ static void common(char t, int32_t id, const struct aixipc_ipc_perm *p,
 
 static void msg_header(void)
 {
-	const char *cols[8];
-	int n = 0;
+	char cols[256];
 
-	if (opts & OPT_O) {
-		cols[n++] = "   CBYTES";
-		cols[n++] = "   QNUM";
-	}
-	if (opts & OPT_B)
-		cols[n++] = "   QBYTES";
-	if (opts & OPT_P)
-		cols[n++] = "  LSPID  LRPID";
-	if (opts & OPT_T)
-		cols[n++] = "    STIME    RTIME    CTIME";
-	cols[n] = NULL;
+	snprintf(cols, sizeof(cols), "%s%s%s%s",
+		 opts & OPT_O ? "  CBYTES   QNUM" : "",
+		 opts & OPT_B ? "  QBYTES" : "",
+		 opts & OPT_P ? "   LSPID   LRPID" : "",
+		 opts & OPT_T ? "    STIME    RTIME    CTIME" : "");
 	header(cols);
 }
 
@@ -139,12 +171,12 @@ static void msg_row(const struct aixipc_list_entry *e)
 		    q->status & AIXIPC_MSG_RWAIT ? 'R' : '-', q->perm.mode, 'w');
 	common('q', e->id, &q->perm, mode);
 	if (opts & OPT_O)
-		printf(" %8llu %6llu", (unsigned long long)q->cbytes,
+		printf(" %7llu %6llu", (unsigned long long)q->cbytes,
 		       (unsigned long long)q->qnum);
 	if (opts & OPT_B)
-		printf(" %8llu", (unsigned long long)q->qbytes);
+		printf(" %7llu", (unsigned long long)q->qbytes);
 	if (opts & OPT_P)
-		printf(" %6d %6d", q->lspid, q->lrpid);
+		printf(" %7d %7d", q->lspid, q->lrpid);
 	if (opts & OPT_T)
 		printf(" %8s %8s %8s", hms(q->stime, t1, sizeof(t1)),
 		       hms(q->rtime, t2, sizeof(t2)),
@@ -154,24 +186,20 @@ static void msg_row(const struct aixipc_list_entry *e)
 
 static void shm_header(void)
 {
-	const char *cols[5];
-	int n = 0;
+	char cols[256];
 
-	if (opts & OPT_O)
-		cols[n++] = " NATTCH";
-	if (opts & OPT_B)
-		cols[n++] = "       SEGSZ";
-	if (opts & OPT_P)
-		cols[n++] = "     CPID     LPID";
-	if (opts & OPT_T)
-		cols[n++] = "    ATIME    DTIME    CTIME";
-	cols[n] = NULL;
+	snprintf(cols, sizeof(cols), "%s%s%s%s",
+		 opts & OPT_O ? " NATTCH" : "",
+		 opts & OPT_B ? "       SEGSZ" : "",
+		 opts & OPT_P ? "    CPID    LPID" : "",
+		 opts & OPT_T ? "    ATIME    DTIME    CTIME" : "");
 	header(cols);
 }
 
 /*
- * MODE flag D: removed, freed at the last detach.  AIX's C ("clear at the
- * first attach") is never set: pages are zero from the start.
+ * MODE flag D: removed, freed at the last detach (the key then reads as
+ * private).  AIX's C ("clear at the first attach") is never set: pages are
+ * zero from the start.
  */
 static void shm_row(const struct aixipc_list_entry *e)
 {
@@ -186,7 +214,7 @@ static void shm_row(const struct aixipc_list_entry *e)
 	if (opts & OPT_B)
 		printf(" %11llu", (unsigned long long)m->segsz);
 	if (opts & OPT_P)
-		printf(" %8d %8d", m->cpid, m->lpid);
+		printf(" %7d %7d", m->cpid, m->lpid);
 	if (opts & OPT_T)
 		printf(" %8s %8s %8s", hms(m->atime, t1, sizeof(t1)),
 		       hms(m->dtime, t2, sizeof(t2)),
@@ -196,14 +224,11 @@ static void shm_row(const struct aixipc_list_entry *e)
 
 static void sem_header(void)
 {
-	const char *cols[3];
-	int n = 0;
+	char cols[256];
 
-	if (opts & OPT_B)
-		cols[n++] = "  NSEMS";
-	if (opts & OPT_T)
-		cols[n++] = "    OTIME    CTIME";
-	cols[n] = NULL;
+	snprintf(cols, sizeof(cols), "%s%s",
+		 opts & OPT_B ? " NSEMS" : "",
+		 opts & OPT_T ? "    OTIME    CTIME" : "");
 	header(cols);
 }
 
@@ -215,7 +240,7 @@ static void sem_row(const struct aixipc_list_entry *e)
 	mode_string(mode, '-', '-', sd->perm.mode, 'a');
 	common('s', e->id, &sd->perm, mode);
 	if (opts & OPT_B)
-		printf(" %6llu", (unsigned long long)sd->nsems);
+		printf(" %5llu", (unsigned long long)sd->nsems);
 	if (opts & OPT_T)
 		printf(" %8s %8s", hms(sd->otime, t1, sizeof(t1)),
 		       hms(sd->ctime, t2, sizeof(t2)));
@@ -226,7 +251,7 @@ static void sem_row(const struct aixipc_list_entry *e)
 static int walk(int fd, uint32_t kind,
 		void (*row)(const struct aixipc_list_entry *))
 {
-	struct aixipc_list_entry batch[64];
+	static struct aixipc_list_entry batch[64];
 	struct aixipc_list l = {
 		.kind = kind,
 		.entries = (uintptr_t)batch,
@@ -254,8 +279,10 @@ static int section(int fd, uint32_t kind, const char *title,
 	hdr();
 	printf("%s:\n", title);
 	if (walk(fd, kind, row)) {
-		fprintf(stderr, "aixipc-ipcs: listing %s: %s\n", title,
-			strerror(errno));
+		int err = errno;
+
+		fflush(stdout);
+		fprintf(stderr, PROG ": listing %s: %s\n", title, strerror(err));
 		return -1;
 	}
 	return 0;
@@ -263,13 +290,13 @@ static int section(int fd, uint32_t kind, const char *title,
 
 int main(int argc, char **argv)
 {
-	int want_q = 0, want_m = 0, want_s = 0, c, fd;
+	int want_q = 0, want_m = 0, want_s = 0, c, fd, rc = 0;
 	struct aixipc_version v = { 0 };
-	uint64_t features;
 	char date[128];
-	time_t now = time(NULL);
+	time_t now;
 
-	while ((c = getopt(argc, argv, "qmsabcopth")) != -1) {
+	/* AIX's -C CoreFile, -N Kernel and -@ [WparName] take arguments. */
+	while ((c = getopt(argc, argv, "qmsabcopthSPlTXrC:N:@::")) != -1) {
 		switch (c) {
 		case 'q': want_q = 1; break;
 		case 'm': want_m = 1; break;
@@ -281,6 +308,10 @@ int main(int argc, char **argv)
 		case 'p': opts |= OPT_P; break;
 		case 't': opts |= OPT_T; break;
 		case 'h': usage(stdout); return 0;
+		case 'S': case 'P': case 'l': case 'T': case 'X': case 'r':
+		case 'C': case 'N': case '@':
+			fprintf(stderr, PROG ": -%c: %s\n", c, unsupported(c));
+			return 2;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -293,25 +324,32 @@ int main(int argc, char **argv)
 
 	fd = open(AIXIPC_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "aixipc-ipcs: %s: %s (is the aixipc module loaded?)\n",
+		fprintf(stderr, PROG ": %s: %s (is the aixipc module loaded?)\n",
 			AIXIPC_DEVICE, strerror(errno));
 		return 1;
 	}
 	if (ioctl(fd, AIXIPC_IOC_VERSION, &v) < 0) {
-		fprintf(stderr, "aixipc-ipcs: handshake: %s\n", strerror(errno));
+		fprintf(stderr, PROG ": handshake: %s\n", strerror(errno));
 		return 1;
 	}
-	features = v.features;
+	/* The date as date(1) prints it. */
+	now = time(NULL);
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", localtime(&now));
 	printf("IPC status from %s as of %s\n", AIXIPC_DEVICE, date);
-	if (want_q && section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
-		return 1;
-	if (want_m && (features & AIXIPC_FEATURE_SHM) &&
+	if (want_q && (v.features & AIXIPC_FEATURE_MSG) &&
+	    section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
+		rc = 1;
+	if (!rc && want_m && (v.features & AIXIPC_FEATURE_SHM) &&
 	    section(fd, AIXIPC_SHM, "Shared Memory", shm_header, shm_row))
-		return 1;
-	if (want_s && (features & AIXIPC_FEATURE_SEM) &&
+		rc = 1;
+	if (!rc && want_s && (v.features & AIXIPC_FEATURE_SEM) &&
 	    section(fd, AIXIPC_SEM, "Semaphores", sem_header, sem_row))
-		return 1;
+		rc = 1;
 	close(fd);
-	return 0;
+	/* A report that did not reach its reader is a failure. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": writing the report: %s\n", strerror(errno));
+		rc = 1;
+	}
+	return rc;
 }

@@ -35,6 +35,20 @@ static inline int aixipc_key_out(int key)
 	return key == AIXIPC_KEY_PRIVATE ? 0 : key;
 }
 
+/*
+ * The ctl calls' IPC_64 bit ("new struct layout"): 32-bit x86 Linux
+ * accepts and ignores it in a command, x86-64 refuses it; the shim does
+ * as the kernel of the caller's word size would.
+ */
+static inline int strip_ipc64(int cmd)
+{
+#if defined(__i386__)
+	return cmd & ~0x100;
+#else
+	return cmd;
+#endif
+}
+
 /* Ids are seq << 20 | slot; Linux's *_STAT commands take the slot. */
 #define AIXIPC_SLOTS	(1 << 20)
 

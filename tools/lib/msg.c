@@ -219,6 +219,7 @@ AIXIPC_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)
 	struct aixipc_msgctl c = { .id = msqid };
 	struct msqid_ds ds;
 
+	cmd = strip_ipc64(cmd);
 	switch (cmd) {
 	case IPC_INFO:
 	case MSG_INFO:

@@ -162,6 +162,7 @@ AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 	struct semid_ds ds;
 	va_list ap;
 
+	cmd = strip_ipc64(cmd);
 	switch (cmd) {
 	case IPC_INFO: case SEM_INFO: case SEM_STAT: case SEM_STAT_ANY:
 		va_start(ap, cmd);

@@ -114,7 +114,7 @@ static void *attach_file(int fd, const void *shmaddr, int shmflg)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t addr = (uintptr_t)shmaddr;
-	int prot = PROT_READ, flags, acc;
+	int prot = PROT_READ, flags, acc, ro = -1;
 	struct stat st;
 	size_t len;
 	void *p;
@@ -143,7 +143,22 @@ static void *attach_file(int fd, const void *shmaddr, int shmflg)
 	flags = shmflg & SHM_COPY ? MAP_PRIVATE : MAP_SHARED;
 	if (addr)
 		flags |= shmflg & SHM_REMAP ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	/*
+	 * A read-only shared attach maps a read-only descriptor of the same
+	 * file, so that mprotect() can never make it writable.
+	 */
+	if (!(prot & PROT_WRITE) && flags & MAP_SHARED && acc == O_RDWR) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		ro = open(path, O_RDONLY | O_CLOEXEC);
+		if (ro < 0)
+			return (void *)-1;
+		fd = ro;
+	}
 	p = mmap((void *)addr, len, prot, flags, fd, 0);
+	if (ro >= 0)
+		close(ro);
 	if (p == MAP_FAILED)
 		return (void *)-1;
 	if (addr && p != (void *)addr) {	/* a kernel without NOREPLACE */
@@ -242,6 +257,17 @@ static int shm_cmd(int cmd)
 	return -1;
 }
 
+/*
+ * A limit in an unsigned long.  32-bit callers get what Linux's compat
+ * path gives them: at most INT_MAX.
+ */
+static unsigned long clamp_ulong(uint64_t v)
+{
+	if (sizeof(unsigned long) < sizeof(v) && v > INT_MAX)
+		return INT_MAX;
+	return (unsigned long)v;
+}
+
 /* IPC_INFO (struct shminfo) and SHM_INFO (struct shm_info). */
 static int shm_info(int cmd, void *buf)
 {
@@ -256,17 +282,17 @@ static int shm_info(int cmd, void *buf)
 	if (cmd == SHM_INFO) {
 		memset(&si, 0, sizeof(si));
 		si.used_ids = aixipc_clamp_int(t.in_use);
-		si.shm_tot = t.count;
-		si.shm_rss = t.rss;
-		si.shm_swp = t.swapped;
+		si.shm_tot = clamp_ulong(t.count);
+		si.shm_rss = clamp_ulong(t.rss);
+		si.shm_swp = clamp_ulong(t.swapped);
 		err = aixipc_copy_out(buf, &si, sizeof(si));
 	} else {
 		memset(&li, 0, sizeof(li));
-		li.shmmax = l.shmmax;
-		li.shmmin = l.shmmin;
-		li.shmmni = l.shmmni;
-		li.shmseg = l.shmmni;	/* per process: no limit of its own */
-		li.shmall = l.shmall;
+		li.shmmax = clamp_ulong(l.shmmax);
+		li.shmmin = clamp_ulong(l.shmmin);
+		li.shmmni = clamp_ulong(l.shmmni);
+		li.shmseg = li.shmmni;	/* per process: no limit of its own */
+		li.shmall = clamp_ulong(l.shmall);
 		err = aixipc_copy_out(buf, &li, sizeof(li));
 	}
 	if (err)
@@ -298,6 +324,7 @@ AIXIPC_EXPORT int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 	struct aixipc_shmctl c = { .id = shmid };
 	struct shmid_ds ds;
 
+	cmd = strip_ipc64(cmd);
 	switch (cmd) {
 	case IPC_INFO:
 	case SHM_INFO:

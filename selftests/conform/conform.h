@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the differential conformance programs (selftests/conform/).
+ *
+ * Each program is written against the classic System V IPC API only and
+ * is run twice by selftests/conform/run: on Linux's native SysV IPC, and
+ * with LD_PRELOAD=libaixipc.so (the same binary, 64- and 32-bit).  The
+ * runner announces the side in AIXIPC_SIDE=native|aixipc; the program
+ * finds out for itself whether the shim is loaded (it exports msgxrcv,
+ * which glibc does not) and refuses to run when the two disagree, so a
+ * broken LD_PRELOAD can never pass as the aixipc run.  The "side" test
+ * then checks where the objects really live: native objects are listed in
+ * /proc/sysvipc, aixipc objects are not, and the process has /dev/aixipc
+ * open.
+ *
+ * Where aixipc deliberately differs from Linux (Documentation/aixipc.rst),
+ * a test asserts each side's own value with SIDE(native, aixipc).
+ *
+ * Every object a test creates is recorded in a table shared by all the
+ * processes of the run, and whatever is left of them (tests remove only
+ * what they must, and a failed or killed test may leave anything) the
+ * main process removes at exit, so the module can always be unloaded
+ * after the run.  Children forked by tests leave with _exit().
+ */
+#ifndef CONFORM_H
+#define CONFORM_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The harness has an unused parameter; -Wextra must not stop the build. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+
+#define NOBODY		65534	/* uid and gid of unprivileged children */
+#define PAGE		4096
+
+/* semctl()'s fourth argument, which the caller declares. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+	struct seminfo *__buf;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Which side this run is on.                                             */
+
+static bool on_aixipc;		/* the shim serves the classic calls */
+static pid_t main_pid;
+
+/* SIDE(native value, aixipc value): what this side must do. */
+#define SIDE(native, aixipc) (on_aixipc ? (aixipc) : (native))
+
+#ifdef CONFORM_LINKED
+/* Linked with libaixipc: the AIX extension is there by construction. */
+#include <aixipc.h>
+static __attribute__((unused)) bool shim_present(void)
+{
+	ssize_t (*volatile fn)(int, struct msgxbuf *, size_t, long, int) = msgxrcv;
+
+	return fn != NULL;
+}
+#else
+static __attribute__((unused)) bool shim_present(void)
+{
+	return dlsym(RTLD_DEFAULT, "msgxrcv") != NULL;
+}
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Objects of the run: what a test leaves is removed at exit.            */
+
+enum { K_MSG = 1, K_SEM, K_SHM };
+#define MAX_TRACKED 512
+static struct tracked { int kind, id; } *tracked;
+
+static __attribute__((unused)) void track(int kind, int id)
+{
+	int i;
+
+	for (i = 0; i < MAX_TRACKED; i++) {
+		int free_slot = 0;
+
+		if (__atomic_compare_exchange_n(&tracked[i].kind, &free_slot, -1,
+						false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST)) {
+			tracked[i].id = id;
+			__atomic_store_n(&tracked[i].kind, kind, __ATOMIC_SEQ_CST);
+			return;
+		}
+	}
+	fprintf(stderr, "# object table full: id %d will not be removed\n", id);
+}
+
+static __attribute__((unused)) int rmid(int kind, int id)
+{
+	switch (kind) {
+	case K_MSG: return msgctl(id, IPC_RMID, NULL);
+	case K_SEM: return semctl(id, 0, IPC_RMID);
+	case K_SHM: return shmctl(id, IPC_RMID, NULL);
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* IPC_RMID of a tracked object, which is then forgotten. */
+static __attribute__((unused)) int remove_obj(int kind, int id)
+{
+	int i;
+
+	for (i = 0; i < MAX_TRACKED; i++) {
+		int want = kind;
+
+		if (__atomic_load_n(&tracked[i].id, __ATOMIC_SEQ_CST) == id &&
+		    __atomic_compare_exchange_n(&tracked[i].kind, &want, 0, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			break;
+	}
+	return rmid(kind, id);
+}
+
+/* Remove every tracked object; returns how many were still there. */
+static __attribute__((unused)) int remove_tracked(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_TRACKED; i++) {
+		int kind = __atomic_load_n(&tracked[i].kind, __ATOMIC_SEQ_CST);
+
+		if (kind <= 0 ||
+		    !__atomic_compare_exchange_n(&tracked[i].kind, &kind, -1,
+						 false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			continue;
+		if (rmid(kind, tracked[i].id) == 0)
+			n++;
+		__atomic_store_n(&tracked[i].kind, 0, __ATOMIC_SEQ_CST);
+	}
+	return n;
+}
+
+static __attribute__((unused)) void __attribute__((constructor)) conform_init(void)
+{
+	const char *side = getenv("AIXIPC_SIDE");
+	bool want;
+
+	if (!side || (strcmp(side, "native") && strcmp(side, "aixipc"))) {
+		fprintf(stderr, "conform: AIXIPC_SIDE must be native or aixipc "
+			"(use selftests/conform/run)\n");
+		_exit(2);
+	}
+	want = !strcmp(side, "aixipc");
+	on_aixipc = shim_present();
+	if (want != on_aixipc) {
+		fprintf(stderr, "conform: AIXIPC_SIDE=%s but libaixipc is %s\n",
+			side, on_aixipc ? "loaded" : "not loaded");
+		_exit(2);
+	}
+	tracked = mmap(NULL, MAX_TRACKED * sizeof(*tracked),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tracked == MAP_FAILED) {
+		perror("conform: mmap");
+		_exit(2);
+	}
+	main_pid = getpid();
+	fprintf(stderr, "# side: %s, %zu-bit\n", side, sizeof(long) * 8);
+}
+
+static __attribute__((unused)) void __attribute__((destructor)) conform_fini(void)
+{
+	int n;
+
+	if (getpid() != main_pid || !tracked)
+		return;
+	n = remove_tracked();
+	if (n)
+		fprintf(stderr, "# removed %d object(s) at exit\n", n);
+}
+
+/* A key of this run: unique per (run, n), never 0 or -1. */
+static __attribute__((unused)) key_t test_key(int n)
+{
+	return (key_t)(0x40000000 | ((unsigned)main_pid & 0x3fffff) << 8 |
+		       (unsigned)(n & 0xff));
+}
+
+/* Creators that record the object; -1 with errno on failure. */
+static __attribute__((unused)) int new_msq_key(key_t key, int flags)
+{
+	int id = msgget(key, flags);
+
+	if (id >= 0)
+		track(K_MSG, id);
+	return id;
+}
+
+static __attribute__((unused)) int new_msq(void)
+{
+	return new_msq_key(IPC_PRIVATE, IPC_CREAT | 0600);
+}
+
+static __attribute__((unused)) int new_sem_key(key_t key, int nsems, int flags)
+{
+	int id = semget(key, nsems, flags);
+
+	if (id >= 0)
+		track(K_SEM, id);
+	return id;
+}
+
+static __attribute__((unused)) int new_sem(int nsems)
+{
+	return new_sem_key(IPC_PRIVATE, nsems, IPC_CREAT | 0600);
+}
+
+static __attribute__((unused)) int new_shm_key(key_t key, size_t size, int flags)
+{
+	int id = shmget(key, size, flags);
+
+	if (id >= 0)
+		track(K_SHM, id);
+	return id;
+}
+
+static __attribute__((unused)) int new_shm(size_t size)
+{
+	return new_shm_key(IPC_PRIVATE, size, IPC_CREAT | 0600);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Processes.                                                             */
+
+/* Drop to uid/gid 65534 with no supplementary groups (no capabilities). */
+static __attribute__((unused)) int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -1;
+	return 0;
+}
+
+/* In a child: report a failed check and exit with its line number. */
+#define CHILD_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "# child %d: %s:%d: %s failed (errno %d %s)\n", \
+			getpid(), __FILE__, __LINE__, #cond, errno,	\
+			strerror(errno));				\
+		_exit(__LINE__ & 0x7f ? __LINE__ & 0x7f : 1);		\
+	}								\
+} while (0)
+
+/*
+ * Wait for a child: its exit code (0..255), 1000 + signal if killed by
+ * one, -1 if waitpid failed.
+ */
+static __attribute__((unused)) int child_status(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 1000 + WTERMSIG(st);
+	return -1;
+}
+
+/* The function @pid sleeps in, per /proc/PID/wchan ("" when running). */
+static __attribute__((unused)) void wchan_of(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * Wait until @pid sleeps in a function whose name starts with @prefix.
+ * No fixed sleeps: poll, with a generous bound against a hang.  Returns
+ * 0, or -1 if the child exited first or the bound ran out.
+ */
+static __attribute__((unused)) int wait_sleeping_in(pid_t pid, const char *prefix)
+{
+	char buf[128];
+	int i;
+
+	for (i = 0; i < 20000; i++) {	/* 20 s of 1 ms polls at least */
+		siginfo_t si = { 0 };
+
+		wchan_of(pid, buf, sizeof(buf));
+		if (!strncmp(buf, prefix, strlen(prefix)))
+			return 0;
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			return -1;
+		usleep(1000);
+	}
+	fprintf(stderr, "# %d never slept in %s* (wchan %s)\n", pid, prefix, buf);
+	return -1;
+}
+
+/* Where a message queue operation sleeps on each side. */
+#define MSG_SLEEP SIDE("do_msg", "aixipc_msg")
+
+/* ---------------------------------------------------------------------- */
+/* /proc/sysvipc: native objects are listed there, aixipc's are not.      */
+
+static __attribute__((unused)) bool in_sysvipc(const char *kind, int id)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", kind);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		long key, oid;
+
+		if (sscanf(line, "%ld %ld", &key, &oid) == 2 && oid == id)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Whether this process has /dev/aixipc open. */
+static __attribute__((unused)) bool has_aixipc_open(void)
+{
+	struct dirent *d;
+	bool found = false;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		return false;
+	while ((d = readdir(dir))) {
+		char path[300], target[64];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			if (!strcmp(target, "/dev/aixipc"))
+				found = true;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * The objects this run makes live where the side says: natively in
+ * Linux's SysV IPC (listed in /proc/sysvipc), else in aixipc (not listed
+ * there, and the process has the device open).
+ */
+TEST(side)
+{
+	int q = new_msq(), s = new_sem(1), m = new_shm(PAGE);
+
+	ASSERT_LE(0, q);
+	ASSERT_LE(0, s);
+	ASSERT_LE(0, m);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("msg", q));
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("sem", s));
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("shm", m));
+	EXPECT_EQ(SIDE(false, true), has_aixipc_open());
+}
+
+/* Seconds since the epoch, for time fields. */
+static __attribute__((unused)) time_t now(void)
+{
+	return time(NULL);
+}
+
+#endif /* CONFORM_H */
