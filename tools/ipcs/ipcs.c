@@ -71,24 +71,55 @@ static const char *unsupported(int c)
 	return "not supported by " PROG;
 }
 
-static const char *user_name(uint32_t uid, char *buf, size_t n)
-{
-	struct passwd *pw = getpwuid(uid);
+/*
+ * Owner and group names, looked up once per id: with thousands of objects
+ * owned by a few users, a passwd/group lookup per row would dominate.
+ */
+#define NAME_CACHE 16
+struct name_cache {
+	unsigned int n, next;
+	uint32_t id[NAME_CACHE];
+	char name[NAME_CACHE][64];
+};
 
-	if (pw)
-		return pw->pw_name;
-	snprintf(buf, n, "%u", uid);
-	return buf;
+static const char *cached_name(struct name_cache *c, uint32_t id, int group)
+{
+	struct passwd *pw;
+	struct group *gr;
+	unsigned int i;
+	const char *name;
+
+	for (i = 0; i < c->n; i++)
+		if (c->id[i] == id)
+			return c->name[i];
+	i = c->n < NAME_CACHE ? c->n++ : c->next++ % NAME_CACHE;
+	c->id[i] = id;
+	if (group) {
+		gr = getgrgid(id);
+		name = gr ? gr->gr_name : NULL;
+	} else {
+		pw = getpwuid(id);
+		name = pw ? pw->pw_name : NULL;
+	}
+	if (name)
+		snprintf(c->name[i], sizeof(c->name[i]), "%s", name);
+	else
+		snprintf(c->name[i], sizeof(c->name[i]), "%u", id);
+	return c->name[i];
 }
 
-static const char *group_name(uint32_t gid, char *buf, size_t n)
+static const char *user_name(uint32_t uid)
 {
-	struct group *gr = getgrgid(gid);
+	static struct name_cache users;
 
-	if (gr)
-		return gr->gr_name;
-	snprintf(buf, n, "%u", gid);
-	return buf;
+	return cached_name(&users, uid, 0);
+}
+
+static const char *group_name(uint32_t gid)
+{
+	static struct name_cache groups;
+
+	return cached_name(&groups, gid, 1);
 }
 
 /* H:MM:SS in local time, or no-entry when the event never happened. */
@@ -139,14 +170,12 @@ static void header(const char *extra)
 static void common(char t, int32_t id, const struct aixipc_ipc_perm *p,
 		   const char *mode)
 {
-	char a[16], b[16];
-
 	printf("%c %9d 0x%08x %s %8s", t, id, (uint32_t)p->key, mode,
-	       user_name(p->uid, a, sizeof(a)));
-	printf(" %8s", group_name(p->gid, b, sizeof(b)));
+	       user_name(p->uid));
+	printf(" %8s", group_name(p->gid));
 	if (opts & OPT_C) {
-		printf(" %8s", user_name(p->cuid, a, sizeof(a)));
-		printf(" %8s", group_name(p->cgid, b, sizeof(b)));
+		printf(" %8s", user_name(p->cuid));
+		printf(" %8s", group_name(p->cgid));
 	}
 }
 
