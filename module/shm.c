@@ -23,9 +23,11 @@
  *  - seg->obj.lock guards every field below marked [lock]; the registry's
  *    rules (ids.h) apply to the object itself.
  *  - seg->mutex serialises the slow, sleeping changes (SHM_SIZE, SHM_LOCK,
- *    SHM_UNLOCK), so two of them never interleave their steps.  Order:
- *    seg->mutex, then ids->rwsem, then obj.lock; seg->mutex, then the
- *    shmem inode's lock.
+ *    SHM_UNLOCK), so two of them never interleave their steps, and keeps
+ *    the size still while AIXIPC_IOC_SHMAT maps it.  Order: seg->mutex,
+ *    then ids->rwsem, then obj.lock; seg->mutex, then the shmem inode's
+ *    lock; seg->mutex, then mmap_lock.  Nothing takes seg->mutex with any
+ *    of those held.
  *  - The VMA hooks run with the caller's mmap_lock held.  open/mmap take
  *    only obj.lock; close takes ids->rwsem when it must remove a destroyed
  *    segment, so the order mmap_lock -> ids->rwsem is fixed: nothing may
@@ -269,9 +271,11 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
  * @ns: the namespace
  * @req: the request; addr and size are set on success
  *
- * Takes obj.lock to size the mapping; aixipc_shm_mmap() re-checks it all
- * under mmap_lock.  A given address is used exactly: an overlap with an
- * existing mapping is EINVAL, unless SHM_REMAP asks to replace it.
+ * Holds seg->mutex across the mapping, so a concurrent SHM_SIZE cannot
+ * change the size between sizing the mapping and aixipc_shm_mmap()
+ * re-checking it under mmap_lock (order: seg->mutex, then mmap_lock).
+ * A given address is used exactly: an overlap with an existing mapping is
+ * EINVAL, unless SHM_REMAP asks to replace it.
  */
 int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 		 struct aixipc_shmat *req)
@@ -279,6 +283,7 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	bool rdonly = req->flags & AIXIPC_SHM_RDONLY;
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;
 	struct aixipc_obj *obj;
+	struct aixipc_shm *seg;
 	u64 addr, len;
 	int err;
 
@@ -293,21 +298,34 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	err = aixipc_check_perm(obj, rdonly ? 04 : 06);
-	len = PAGE_ALIGN(to_shm(obj)->segsz);
+	seg = to_shm(obj);
+	if (!err)
+		aixipc_obj_get(obj);
 	spin_unlock(&obj->lock);
 	if (err)
 		return err;
 
+	if (mutex_lock_killable(&seg->mutex)) {
+		aixipc_obj_put(obj);
+		return -EINTR;
+	}
+	spin_lock(&obj->lock);
+	len = PAGE_ALIGN(seg->segsz);
+	spin_unlock(&obj->lock);
+
 	if (!rdonly)
 		prot |= PROT_WRITE;
 	if (addr) {
-		if (addr + len < addr)
-			return -EINVAL;
 		mflags |= req->flags & AIXIPC_SHM_REMAP ? MAP_FIXED
 							: MAP_FIXED_NOREPLACE;
 	}
-	ret = vm_mmap(dev, addr, len, prot, mflags,
-		      (unsigned long)req->id << PAGE_SHIFT);
+	if (addr && addr + len < addr)
+		ret = -EINVAL;
+	else
+		ret = vm_mmap(dev, addr, len, prot, mflags,
+			      (unsigned long)req->id << PAGE_SHIFT);
+	mutex_unlock(&seg->mutex);
+	aixipc_obj_put(obj);
 	if (IS_ERR_VALUE(ret))
 		return ret == -EEXIST ? -EINVAL : (int)ret;
 	req->addr = ret;
