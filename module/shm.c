@@ -333,30 +333,41 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	return 0;
 }
 
+/* What aixipc_shm_scan() finds of an attachment. */
+struct aixipc_shm_span {
+	unsigned long last_start, last_stop;	/* its last piece */
+	u64 bytes;				/* in all its pieces */
+	bool foreign;	/* other mappings lie between its pieces */
+};
+
 /*
- * Find the next piece, at or after @from and before @end, of the
- * attachment of @seg that starts at @base: a VMA of ours on that segment
- * whose file offset equals its distance from @base.  Takes mmap_lock for
- * reading.  Return: true with the piece in @start/@stop.
+ * Find the pieces, at or after @base and before @end, of the attachment
+ * of @seg that starts at @base: VMAs of ours on that segment whose file
+ * offset equals their distance from @base.  Takes mmap_lock for reading.
+ * Return: false when there is no piece.
  */
-static bool aixipc_shm_next_piece(struct mm_struct *mm, struct aixipc_shm *seg,
-				  unsigned long base, unsigned long from,
-				  unsigned long end, unsigned long *start,
-				  unsigned long *stop)
+static bool aixipc_shm_scan(struct mm_struct *mm, struct aixipc_shm *seg,
+			    unsigned long base, unsigned long end,
+			    struct aixipc_shm_span *span)
 {
 	struct vm_area_struct *vma;
-	bool found = false;
+	bool found = false, other = false;
 
+	span->bytes = 0;
+	span->foreign = false;
 	mmap_read_lock(mm);
-	for (vma = find_vma(mm, from); vma && vma->vm_start < end;
+	for (vma = find_vma(mm, base); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
 		if (vma->vm_ops == &aixipc_shm_vm_ops &&
 		    vma->vm_private_data == seg &&
 		    vma->vm_pgoff == (vma->vm_start - base) >> PAGE_SHIFT) {
-			*start = vma->vm_start;
-			*stop = vma->vm_end;
+			span->last_start = vma->vm_start;
+			span->last_stop = vma->vm_end;
+			span->bytes += vma->vm_end - vma->vm_start;
+			span->foreign |= other;
 			found = true;
-			break;
+		} else {
+			other = true;	/* foreign if a piece follows */
 		}
 	}
 	mmap_read_unlock(mm);
@@ -369,16 +380,22 @@ static bool aixipc_shm_next_piece(struct mm_struct *mm, struct aixipc_shm *seg,
  * @req: the request; size is set to the bytes unmapped
  *
  * The attachment may have been split into pieces (mprotect, munmap); all
- * of them go.  Each piece is found under mmap_lock and unmapped with
+ * of them go.  Normally with one vm_munmap() over them, which either
+ * succeeds or changes nothing.  If the caller mapped something else in a
+ * hole between pieces, they go one by one, the last first: should one
+ * fail (ENOMEM), the piece at addr is still there and a retry finishes the
+ * job.  The pieces are found under mmap_lock and unmapped with
  * vm_munmap(), which takes it again: a thread of the caller that remaps
  * the same addresses in between races shmdt as it would race munmap.
  *
- * Return: 0, -EINVAL when addr is not where an attachment starts.
+ * Return: 0, -EINVAL when addr is not where an attachment starts, or what
+ * vm_munmap() returns.
  */
 int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long base = req->addr, end, start, stop;
+	unsigned long base = req->addr, end;
+	struct aixipc_shm_span span;
 	struct vm_area_struct *vma;
 	struct aixipc_shm *seg;
 	u64 done = 0;
@@ -404,13 +421,19 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 	if (end < base)
 		end = ULONG_MAX;
 
-	start = base;
-	while (aixipc_shm_next_piece(mm, seg, base, start, end, &start, &stop)) {
-		err = vm_munmap(start, stop - start);
+	while (aixipc_shm_scan(mm, seg, base, end, &span)) {
+		if (!span.foreign) {
+			err = vm_munmap(base, span.last_stop - base);
+			if (!err)
+				done += span.bytes;
+			break;
+		}
+		err = vm_munmap(span.last_start,
+				span.last_stop - span.last_start);
 		if (err)
 			break;
-		done += stop - start;
-		start = stop;
+		done += span.last_stop - span.last_start;
+		end = span.last_start;
 	}
 	aixipc_obj_put(&seg->obj);
 	req->size = done;

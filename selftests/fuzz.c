@@ -28,6 +28,30 @@
  * turns off the parent's timing-driven chaos and prints every call before it
  * is made; --ops N stops each thread after N operations (for minimising).
  *
+ * Shared memory (the workers are multithreaded, so the address space is
+ * shared by threads that know nothing of each other's mappings):
+ *  - a worker thread attaches at addresses the kernel chooses, or at given
+ *    addresses without SHM_REMAP (which can only fail on what is mapped
+ *    there), and keeps its attachments in its own table; it touches, splits
+ *    (mprotect), trims (munmap, mremap) and detaches only those, tracking
+ *    the state of their first ATT_TRACK pages, and never touches a page it
+ *    unmapped (another thread may have mapped something there since); it
+ *    never unmaps an attachment's first page alone, as an attachment made
+ *    there would take the rest at its shmdt (shmdt's rule, as Linux's);
+ *    detaching one of them must succeed and report exactly the bytes still
+ *    mapped; other addresses given to shmdt are never attachments;
+ *  - SHM_REMAP over a non-zero address, and MREMAP_FIXED, happen only in
+ *    a single-threaded fork child, inside an arena of its own (reserved
+ *    PROT_NONE, between guards), where a model of every mapping predicts
+ *    each result exactly: addresses, sizes, nattch (pieces, fork copies),
+ *    lpid, SIGBUS past the size, SIGSEGV for protections, contents across
+ *    SHM_SIZE, removal at the last detach (by munmap, shmdt, exit or
+ *    SIGKILL), key lookups after IPC_RMID;
+ *  - touches run under a SIGBUS/SIGSEGV handler that siglongjmps back;
+ *    a fault outside a touch kills the worker as before.
+ * Each shared memory call is checked against the errno set the contract
+ * gives for that command (wk.allow), not the common set.
+ *
  * Extending: a new ioctl is one entry in iocs[] plus its generator; a new
  * kind of object is one entry in kinds[] (for the final cleanup).
  *
@@ -40,6 +64,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -51,6 +76,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -144,6 +170,12 @@ struct shared {
 	uint64_t buf_stats[N_PTR];
 	uint64_t scen_stats[MAX_SCEN];
 	uint64_t forks, drops, blocking, eintr, checks, sweeps, swept;
+	/* shared memory */
+	uint64_t touch_ok, touch_bus, touch_segv, models, model_steps;
+	uint64_t gchild_kills, pieces_ops, shm_swept;
+	/* children SIGKILLed by a scenario: orphaned, they die of it */
+	pid_t killed[256];
+	unsigned int killed_pos;
 };
 static struct shared *sh;
 
@@ -160,6 +192,8 @@ static struct aixipc_limits g_limits;
 static size_t g_pg, g_cap;	/* page size; usable bytes of a msg region */
 static char *g_nonepage;	/* PROT_NONE, a page plus the largest struct */
 static char *g_rosrc;		/* 2 read-only pages of pattern, then a guard */
+static uint64_t g_min_addr = 65536;	/* /proc/sys/vm/mmap_min_addr */
+static bool g_unpriv;		/* this process dropped its privileges */
 static char g_argv0[256] = "fuzz";
 
 /* ------------------------------------------------------------------ */
@@ -265,12 +299,52 @@ static bool stopping(void)
 	return LOAD(sh->stop) != 0;
 }
 
+/*
+ * SIGKILL a child of ours.  If our own process dies before reaping it,
+ * the parent adopts it and must know the SIGKILL was ours.
+ */
+static void kill_child(pid_t pid)
+{
+	unsigned int pos = ADD(sh->killed_pos, 1);
+
+	STORE(sh->killed[pos % 256], pid);
+	kill(pid, SIGKILL);
+}
+
+static bool killed_by_scenario(pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < 256; i++)
+		if (LOAD(sh->killed[i]) == pid)
+			return true;
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Per-thread state. */
 
 struct ent {
 	int id;
-	uint64_t cbytes, qnum;
+	uint64_t cbytes, qnum;	/* queues */
+	uint64_t pages, rss;	/* segments */
+	uint32_t status, key;
+};
+
+/*
+ * A thread's own attachment.  Pages below ATT_TRACK have their state in
+ * pst[]; the rest keep the protection of the attach.
+ */
+#define ATT_MAX		6
+#define ATT_TRACK	16
+enum { PS_GONE, PS_NONE, PS_R, PS_RW };
+
+struct att {
+	uintptr_t addr;
+	uint64_t len;
+	int id;
+	bool rdonly;
+	uint8_t pst[ATT_TRACK];
 };
 
 struct wk {
@@ -288,6 +362,9 @@ struct wk {
 	struct ent *ents;
 	size_t nents_max;
 	int bufkind;		/* of the last message buffer picked */
+	unsigned int allow;	/* next fz_call: the errnos it may give (M()) */
+	struct att atts[ATT_MAX];
+	int natt;
 };
 
 static uint64_t rnd(struct wk *w, uint64_t n)
@@ -370,12 +447,17 @@ static void gen_msgctl(struct wk *w);
 static void gen_semop(struct wk *w);
 static void gen_semctl(struct wk *w);
 #endif
+static void gen_info(struct wk *w);
+static void gen_shmat(struct wk *w);
+static void gen_shmdt(struct wk *w);
+static void gen_shmctl(struct wk *w);
 
 enum {
 	IOC_VERSION, IOC_GET, IOC_LIST, IOC_MSGSND, IOC_MSGRCV, IOC_MSGCTL,
 #ifdef AIXIPC_IOC_SEMOP
 	IOC_SEMOP, IOC_SEMCTL,
 #endif
+	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL,
 };
 
 static const struct ioc_desc iocs[] = {
@@ -398,6 +480,14 @@ static const struct ioc_desc iocs[] = {
 			 sizeof(struct aixipc_semctl), 8, gen_semctl,
 			 (1U << 15) | (1U << 16) },
 #endif
+	[IOC_INFO] = { "info", AIXIPC_IOC_INFO, sizeof(struct aixipc_info), 3,
+		       gen_info },
+	[IOC_SHMAT] = { "shmat", AIXIPC_IOC_SHMAT, sizeof(struct aixipc_shmat),
+			8, gen_shmat },
+	[IOC_SHMDT] = { "shmdt", AIXIPC_IOC_SHMDT, sizeof(struct aixipc_shmdt),
+			5, gen_shmdt },
+	[IOC_SHMCTL] = { "shmctl", AIXIPC_IOC_SHMCTL,
+			 sizeof(struct aixipc_shmctl), 9, gen_shmctl },
 };
 #define NIOCS ((int)(sizeof(iocs) / sizeof(iocs[0])))
 #define RAW_ROW MAX_IOCS
@@ -474,10 +564,12 @@ static int fz_call(struct wk *w, int idx, void *arg)
 	unsigned char before[512], nzval = 0;
 	unsigned long cmd = d->cmd;
 	int env = E_NORMAL, pk = P_NORMAL, e, ei, bufkind = w->bufkind;
+	unsigned int allow = w->allow;
 	char *p = arg;
 	long rc;
 
 	w->bufkind = -1;
+	w->allow = 0;
 	memcpy(before, arg, ks < sizeof(before) ? ks : sizeof(before));
 	if (!w->clean && chance(w, 8))
 		env = 1 + (int)rnd(w, N_ENV - 1);
@@ -603,6 +695,9 @@ static int fz_call(struct wk *w, int idx, void *arg)
 	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
 	if (ei >= NERR_COMMON && ei < NERR && !(d->extra & M(ei)))
 		ei = NERR;
+	/* The call's own set, when it has one (envelope errors aside). */
+	if (allow && !mask && ei > 0 && ei < NERR && !(allow & M(ei)))
+		ei = NERR;
 	if (g_replay)
 		out("# [%d.%d.%d%s #%" PRIu64 "] = %ld %s\n", w->proc, w->thread,
 		    w->gen, w->in_child ? "c" : "", w->ops, rc, errnames[ei]);
@@ -621,8 +716,9 @@ static int fz_call(struct wk *w, int idx, void *arg)
 			 bufkind);
 		fz_fail(w, "%s returned %ld errno %d (%s)%s: %s", d->name, rc, e,
 			e ? strerror(e) : "none",
-			ei == NERR ? " outside the documented set" : ", not what the UAPI promises",
-			desc);
+			ei == NERR ? (allow ? " outside the contract's set for this call" :
+				      " outside the documented set") :
+			", not what the UAPI promises", desc);
 	}
 	w->env_ok = (env == E_NORMAL || env == E_LARGER0) && pk == P_NORMAL;
 	if (rc == 0 && w->env_ok && p != arg) {
@@ -710,6 +806,7 @@ static void pool_forget(unsigned int kind, int id)
 }
 
 static int rmid_msg(struct wk *w, int id);
+static int rmid_shm(struct wk *w, int id);
 
 static void pool_add(struct wk *w, unsigned int kind, int id)
 {
@@ -722,6 +819,9 @@ static void pool_add(struct wk *w, unsigned int kind, int id)
 	/* Evicted ids are often removed, so objects do not pile up. */
 	if (old >= 0 && old != id && kind == AIXIPC_MSG && chance(w, 40))
 		rmid_msg(w, old);
+	if (old >= 0 && old != id && kind == AIXIPC_SHM && chance(w, 40) &&
+	    !is_iso(old))
+		rmid_shm(w, old);
 }
 
 /* ------------------------------------------------------------------ */
@@ -937,9 +1037,9 @@ static uint32_t pick_kind(struct wk *w)
 {
 	unsigned int r = (unsigned int)rnd(w, 100);
 
-	if (r < 75)
+	if (r < 68)
 		return AIXIPC_MSG;
-	if (r < 85)
+	if (r < 80)
 		return AIXIPC_SEM;
 	if (r < 92)
 		return AIXIPC_SHM;
@@ -968,6 +1068,79 @@ static int32_t pick_key(struct wk *w)
 }
 
 /* ------------------------------------------------------------------ */
+/* Shared memory: sizes, and what any status block must satisfy. */
+
+static uint64_t pick_shm_size(struct wk *w)
+{
+	uint64_t mx = g_limits.shmmax, mn = g_limits.shmmin;
+	unsigned int r = (unsigned int)rnd(w, 100);
+
+	if (r < 35)
+		return 1 + rnd(w, 3 * g_pg);
+	if (r < 55)	/* around a page boundary */
+		return g_pg * (1 + rnd(w, 16)) + rnd(w, 3) - 1;
+	if (r < 68)
+		return 1 + rnd(w, 1 << 20);
+	if (r < 75)
+		return 1 + rnd(w, 64 << 20);
+	if (r < 79)
+		return mx - rnd(w, 2);
+	if (r < 82)
+		return mx + 1 + rnd(w, 2);
+	if (r < 85)
+		return 0;
+	if (r < 87)
+		return mn - 1;
+	if (r < 90)
+		return mn;
+	switch (rnd(w, 4)) {
+	case 0:
+		return UINT64_MAX;
+	case 1:
+		return 1ULL << 63;
+	case 2:
+		return 1ULL << 40;
+	default:
+		return r64(w);
+	}
+}
+
+/* Bound on attachments of one segment: every mapping of every process. */
+#define NATTCH_SANE	(1ULL << 24)
+
+static bool shm_ds_sane(struct wk *w, const struct aixipc_shmid_ds *ds,
+			const char *what)
+{
+	const char *why = NULL;
+
+	if (ds->perm.mode & ~0777U)
+		why = "mode beyond 0777";
+	else if (ds->perm.__reserved || ds->__reserved)
+		why = "reserved field set";
+	else if (ds->status & ~(AIXIPC_SHM_DEST | AIXIPC_SHM_LOCKED))
+		why = "unknown status bit";
+	else if (ds->segsz < g_limits.shmmin || ds->segsz > g_limits.shmmax)
+		why = "size outside shmmin..shmmax";
+	else if (ds->nattch >= NATTCH_SANE)
+		why = "nattch negative or absurd";
+	else if ((ds->status & AIXIPC_SHM_DEST) && !ds->nattch)
+		why = "removed (DEST) with no attachment left, yet still there";
+	else if ((ds->status & AIXIPC_SHM_DEST) &&
+		 ds->perm.key != AIXIPC_KEY_PRIVATE)
+		why = "removed (DEST) but its key still public";
+	else if (ds->cpid <= 0)
+		why = "no creator pid";
+	if (!why)
+		return true;
+	fz_fail(w, "%s: segment %s: mode %#o status %#x segsz %llu nattch %llu key %#x cpid %d lpid %d reserved %#x/%#x",
+		what, why, ds->perm.mode, ds->status,
+		(unsigned long long)ds->segsz, (unsigned long long)ds->nattch,
+		(unsigned int)ds->perm.key, ds->cpid, ds->lpid,
+		ds->perm.__reserved, ds->__reserved);
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
 /* Generators: one per ioctl. */
 
 static void gen_version(struct wk *w)
@@ -992,7 +1165,7 @@ static void gen_get(struct wk *w)
 	static const uint32_t modes[] = { 0600, 0666, 0644, 0660, 0622, 0400, 0200, 0 };
 	struct aixipc_get g;
 	unsigned int r;
-	bool bad;
+	bool bad, shm_bad;
 
 	memset(&g, 0, sizeof(g));
 	g.kind = pick_kind(w);
@@ -1006,6 +1179,9 @@ static void gen_get(struct wk *w)
 		 (uint32_t)r64(w) | 01000;
 	if (g.kind == AIXIPC_SEM && chance(w, 90))
 		g.size = chance(w, 90) ? 1 + rnd(w, 8) : rnd(w, 70000);
+	else if (g.kind == AIXIPC_SHM)
+		g.size = g.key != AIXIPC_KEY_PRIVATE && chance(w, 40) ? 0 :
+			 pick_shm_size(w);
 	else if (chance(w, 6))
 		g.size = chance(w, 50) ? 1 + rnd(w, 4096) : r64(w);
 	if (chance(w, 3))
@@ -1013,10 +1189,17 @@ static void gen_get(struct wk *w)
 	g.id = (int32_t)r64(w);
 	bad = g.__reserved || (g.flags & ~(AIXIPC_CREAT | AIXIPC_EXCL)) ||
 	      (g.mode & ~0777U) || g.kind >= AIXIPC_NR_KINDS;
+	/* A new segment must have a size within shmmin..shmmax. */
+	shm_bad = g.kind == AIXIPC_SHM && g.key == AIXIPC_KEY_PRIVATE &&
+		  (g.size < g_limits.shmmin || g.size > g_limits.shmmax);
+	if (g.kind == AIXIPC_SHM)
+		w->allow = EM(EINVAL) | EM(EEXIST) | EM(ENOENT) | EM(EACCES) |
+			   EM(ENOSPC) | EM(ENOMEM);
 	if (fz_call(w, IOC_GET, &g) == 0 && w->env_ok) {
-		if (bad)
-			fz_fail(w, "get accepted kind %u flags %#x mode %#o reserved %#x",
-				g.kind, g.flags, g.mode, g.__reserved);
+		if (bad || shm_bad)
+			fz_fail(w, "get accepted kind %u flags %#x mode %#o reserved %#x size %llu",
+				g.kind, g.flags, g.mode, g.__reserved,
+				(unsigned long long)g.size);
 		else if (g.id < 0)
 			fz_fail(w, "get returned id %d", g.id);
 		else
@@ -1090,6 +1273,8 @@ static void gen_list(struct wk *w)
 			fz_fail(w, "list entry %u: mode %#o", i, ent.msg.perm.mode);
 			return;
 		}
+		if (ent.kind == AIXIPC_SHM && !shm_ds_sane(w, &ent.shm, "list entry"))
+			return;
 		/* Others' objects too: exercises permissions across users. */
 		if ((ent.msg.perm.key & 0xff000000) != ISO_TYPE_BASE && chance(w, 10))
 			pool_add(w, ent.kind, ent.id);
@@ -1183,8 +1368,15 @@ static void gen_msgsnd(struct wk *w)
 		  pick_wait_flags(w, 0), pick_type_size(w), true);
 }
 
+/* Linux's MSG_COPY: copy the message at position msgtyp, leave it queued. */
+#ifndef AIXIPC_MSG_COPY
+#define AIXIPC_MSG_COPY 0U
+#endif
+
 static bool selector_ok(int64_t msgtyp, uint32_t flags, int64_t mtype)
 {
+	if (flags & AIXIPC_MSG_COPY)
+		return true;	/* msgtyp is a position, not a type */
 	if (msgtyp == 0)
 		return true;
 	if (msgtyp < 0)
@@ -1225,7 +1417,10 @@ static int do_msgrcv(struct wk *w, int id, int64_t msgtyp, uint64_t size,
 		m.msgp = (uintptr_t)w->region + (chance(w, 50) ? rnd(w, g_pg) : 0);
 		w->bufkind = P_NORMAL;
 	}
-	bad = (flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR | AIXIPC_MSG_EXCEPT)) ||
+	bad = (flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR | AIXIPC_MSG_EXCEPT |
+			 AIXIPC_MSG_COPY)) ||
+	      ((flags & AIXIPC_MSG_COPY) &&
+	       (!(flags & AIXIPC_NOWAIT) || (flags & AIXIPC_MSG_EXCEPT))) ||
 	      id < 0 || (int64_t)size < 0 || m.__reserved || m.__reserved2 ||
 	      (ts != 4 && ts != 8);
 	bk = w->bufkind;
@@ -1547,6 +1742,648 @@ static void gen_semctl(struct wk *w)
 #endif
 
 /* ------------------------------------------------------------------ */
+/* Shared memory: touches, a thread's own attachments, the generators. */
+
+/*
+ * Touches fault on purpose (SIGBUS past a segment's size, SIGSEGV for a
+ * protection): the handler siglongjmps back into probe() when this thread
+ * is in a touch; any other fault kills the process, as before.
+ */
+static __thread sigjmp_buf *t_jmp;
+static __thread volatile int t_sig;
+static __thread void *volatile t_fault_addr;
+
+static void fault_handler(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *env = t_jmp;
+	struct sigaction sa;
+
+	(void)uc;
+	if (env) {
+		t_jmp = NULL;
+		t_sig = sig;
+		t_fault_addr = si->si_addr;
+		siglongjmp(*env, 1);
+	}
+	/* Not a touch: the access faults again and the default kills. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+}
+
+static void install_fault_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fault_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+}
+
+/*
+ * Read (*val out) or write (*val in) the byte at @p.  Returns 0, or the
+ * signal the access raised, whose si_addr must be @p.
+ */
+static int probe(struct wk *w, volatile unsigned char *p, bool write,
+		 unsigned char *val)
+{
+	sigjmp_buf env;
+
+	if (sigsetjmp(env, 1)) {
+		if (t_fault_addr != (void *)p)
+			fz_fail(w, "touch of %p raised signal %d for address %p",
+				(void *)p, t_sig, t_fault_addr);
+		ADD(*(t_sig == SIGBUS ? &sh->touch_bus : &sh->touch_segv), 1);
+		return t_sig;
+	}
+	t_jmp = &env;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (write)
+		*p = *val;
+	else
+		*val = *p;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t_jmp = NULL;
+	ADD(sh->touch_ok, 1);
+	return 0;
+}
+
+static const char *signame(int sig)
+{
+	return sig == 0 ? "no signal" : sig == SIGBUS ? "SIGBUS" :
+	       sig == SIGSEGV ? "SIGSEGV" : "another signal";
+}
+
+static uint64_t pg_align(uint64_t x)
+{
+	return (x + g_pg - 1) / g_pg * g_pg;
+}
+
+static int prot_of(unsigned int ps)
+{
+	return ps == PS_RW ? PROT_READ | PROT_WRITE : ps == PS_R ? PROT_READ :
+	       PROT_NONE;
+}
+
+/* A clean shmctl with the contract's errnos for @cmd (@allow). */
+static int shm_ctl(struct wk *w, int id, uint32_t cmd, uint64_t *value,
+		   struct aixipc_shmid_ds *ds, unsigned int allow)
+{
+	struct aixipc_shmctl c;
+	bool clean = w->clean;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.cmd = cmd;
+	if (value)
+		c.value = *value;
+	w->clean = true;
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMCTL, &c);
+	w->clean = clean;
+	if (!rc && value)
+		*value = c.value;
+	if (!rc && ds)
+		*ds = c.ds;
+	return rc;
+}
+
+static int shm_stat(struct wk *w, int id, struct aixipc_shmid_ds *ds)
+{
+	return shm_ctl(w, id, AIXIPC_IPC_STAT, NULL, ds,
+		       EM(EINVAL) | EM(EIDRM) | EM(EACCES));
+}
+
+static int rmid_shm(struct wk *w, int id)
+{
+	int rc = shm_ctl(w, id, AIXIPC_IPC_RMID, NULL, NULL,
+			 EM(EINVAL) | EM(EIDRM) | EM(EPERM));
+
+	if (!rc)
+		pool_forget(AIXIPC_SHM, id);
+	return rc;
+}
+
+/* A clean shmat; 0 or -errno, the mapping in *addr and *size. */
+static int shm_attach(struct wk *w, int id, uint32_t flags, uint64_t *addr,
+		      uint64_t *size, unsigned int allow)
+{
+	struct aixipc_shmat a;
+	bool clean = w->clean;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.id = id;
+	a.flags = flags;
+	a.addr = *addr;
+	w->clean = true;
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMAT, &a);
+	w->clean = clean;
+	if (!rc) {
+		*addr = a.addr;
+		*size = a.size;
+	}
+	return rc;
+}
+
+/* A clean shmdt; 0 or -errno, the bytes unmapped in *size. */
+static int shm_detach(struct wk *w, uint64_t addr, uint64_t *size)
+{
+	struct aixipc_shmdt d;
+	bool clean = w->clean;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.addr = addr;
+	w->clean = true;
+	w->allow = EM(EINVAL);
+	rc = fz_call(w, IOC_SHMDT, &d);
+	w->clean = clean;
+	*size = rc ? 0 : d.size;
+	return rc;
+}
+
+static unsigned int att_state(const struct att *a, uint64_t page)
+{
+	if (page < ATT_TRACK)
+		return a->pst[page];
+	return a->rdonly ? PS_R : PS_RW;
+}
+
+static uint64_t att_mapped(const struct att *a)
+{
+	uint64_t np = a->len / g_pg, p, n = 0;
+
+	for (p = 0; p < np; p++)
+		n += att_state(a, p) != PS_GONE;
+	return n * g_pg;
+}
+
+static void att_add(struct wk *w, int id, uint64_t addr, uint64_t len,
+		    bool rdonly)
+{
+	struct att *a = &w->atts[w->natt++];
+	uint64_t p;
+
+	a->addr = (uintptr_t)addr;
+	a->len = len;
+	a->id = id;
+	a->rdonly = rdonly;
+	for (p = 0; p < ATT_TRACK; p++)
+		a->pst[p] = p < len / g_pg ? (rdonly ? PS_R : PS_RW) : PS_GONE;
+}
+
+static void att_forget(struct wk *w, int i)
+{
+	w->atts[i] = w->atts[--w->natt];
+}
+
+/*
+ * Detach our attachment @i for good.  With its first page mapped, shmdt
+ * must take exactly what is left of it.  Else the pieces left are
+ * unmapped one by one: shmdt at its start would find nothing of it (the
+ * model checks that: here another thread may have mapped something
+ * there since).
+ */
+static void att_drop(struct wk *w, int i)
+{
+	struct att *a = &w->atts[i];
+	uint64_t want = att_mapped(a), got, np = a->len / g_pg, p, q;
+	int rc;
+
+	if (a->pst[0] != PS_GONE) {
+		rc = shm_detach(w, a->addr, &got);
+		if (rc || got != want)
+			fz_fail(w, "shmdt of our attachment at %#lx (segment %d, %llu bytes, %llu still mapped): %s, %llu bytes unmapped",
+				(unsigned long)a->addr, a->id,
+				(unsigned long long)a->len,
+				(unsigned long long)want,
+				rc ? strerror(-rc) : "ok",
+				(unsigned long long)got);
+	} else {
+		for (p = 0; p < np; p = q) {
+			if (att_state(a, p) == PS_GONE) {
+				q = p + 1;
+				continue;
+			}
+			for (q = p; q < np && att_state(a, q) != PS_GONE; q++)
+				;
+			if (munmap((void *)(a->addr + p * g_pg), (q - p) * g_pg))
+				fz_fail(w, "munmap of our own pieces: %s",
+					strerror(errno));
+		}
+	}
+	att_forget(w, i);
+}
+
+static void att_drop_all(struct wk *w)
+{
+	while (w->natt)
+		att_drop(w, w->natt - 1);
+}
+
+/* A segment to attach: a pool one, or a new small private one. */
+static int any_segment(struct wk *w)
+{
+	struct aixipc_get g;
+	bool clean = w->clean;
+	int id, rc;
+
+	id = pick_id(w, AIXIPC_SHM);
+	if (id >= 0 && chance(w, 80))
+		return id;
+	memset(&g, 0, sizeof(g));
+	g.kind = AIXIPC_SHM;
+	g.key = AIXIPC_KEY_PRIVATE;
+	g.flags = AIXIPC_CREAT;
+	g.mode = chance(w, 80) ? 0666 : 0644;
+	g.size = chance(w, 50) ? g_pg * (1 + rnd(w, 8)) : 1 + rnd(w, 8 * g_pg);
+	w->clean = true;
+	w->allow = EM(ENOSPC) | EM(ENOMEM);
+	rc = fz_call(w, IOC_GET, &g);
+	w->clean = clean;
+	if (rc)
+		return -1;
+	pool_add(w, AIXIPC_SHM, g.id);
+	return g.id;
+}
+
+/* Attach a segment where the kernel likes; into our table. */
+static void att_new(struct wk *w)
+{
+	uint64_t addr = 0, size;
+	bool rdonly = chance(w, 20);
+	int id;
+
+	if (w->natt >= ATT_MAX)
+		att_drop(w, (int)rnd(w, w->natt));
+	id = any_segment(w);
+	if (id < 0)
+		return;
+	if (!shm_attach(w, id, rdonly ? AIXIPC_SHM_RDONLY : 0, &addr, &size,
+			EM(EINVAL) | EM(EIDRM) | EM(EACCES) | EM(ENOMEM)))
+		att_add(w, id, addr, size, rdonly);
+}
+
+/* Memory of ours that is certainly mapped and never an attachment. */
+static uintptr_t own_mapped(struct wk *w, void *stack)
+{
+	switch (rnd(w, 6)) {
+	case 0:
+		return (uintptr_t)w->region + rnd(w, g_cap / g_pg) * g_pg;
+	case 1:
+		return (uintptr_t)w->argbuf;
+	case 2:
+		return (uintptr_t)w->ropage;
+	case 3:
+		return (uintptr_t)g_rosrc;
+	case 4:
+		return (uintptr_t)g_nonepage;
+	default:
+		return (uintptr_t)stack & ~(uintptr_t)(g_pg - 1);
+	}
+}
+
+static void gen_shmat(struct wk *w)
+{
+	const uint32_t known = AIXIPC_SHM_RDONLY | AIXIPC_SHM_RND |
+			       AIXIPC_SHM_REMAP;
+	struct aixipc_shmat a;
+	unsigned int r, allow = EM(EINVAL) | EM(EACCES) | EM(EIDRM) |
+				EM(ENOMEM);
+	uint64_t want = 0, where;
+	bool never = false;	/* it may not succeed */
+	int rc;
+
+	if (w->natt >= ATT_MAX)
+		att_drop(w, (int)rnd(w, w->natt));
+	fill_random(w, &a, sizeof(a));	/* out fields must be ignored */
+	a.id = pick_id(w, AIXIPC_SHM);
+	r = (unsigned int)rnd(w, 100);
+	a.flags = r < 62 ? 0 : r < 76 ? AIXIPC_SHM_RDONLY : r < 85 ?
+		  AIXIPC_SHM_RND : r < 90 ? AIXIPC_SHM_RND | AIXIPC_SHM_RDONLY :
+		  r < 95 ? AIXIPC_SHM_REMAP | (uint32_t)rnd(w, 2) :
+		  (uint32_t)r64(w) | 0x8;
+	if (a.flags & ~known) {
+		/* Unknown bits: EINVAL whatever else is asked. */
+		a.addr = chance(w, 50) ? 0 : r64(w);
+		allow = EM(EINVAL);
+	} else if (a.flags & AIXIPC_SHM_REMAP) {
+		/*
+		 * Replacing needs one thread: here only the forms that must
+		 * fail before mapping anything (no address; unaligned).
+		 */
+		a.flags &= ~AIXIPC_SHM_RND;
+		a.addr = chance(w, 50) ? 0 :
+			 own_mapped(w, &a) + 1 + rnd(w, g_pg - 1);
+		allow = EM(EINVAL);
+	} else {
+		bool rnd_flag = a.flags & AIXIPC_SHM_RND;
+
+		r = (unsigned int)rnd(w, 100);
+		if (r < 48) {
+			a.addr = 0;
+		} else if (r < 62) {		/* over our own memory */
+			a.addr = own_mapped(w, &a);
+			if (w->natt && chance(w, 30)) {
+				struct att *o = &w->atts[rnd(w, w->natt)];
+
+				if (o->pst[0] != PS_GONE)
+					a.addr = o->addr;
+			}
+			if (rnd_flag && chance(w, 50))
+				a.addr += 1 + rnd(w, g_pg - 1);
+			never = true;
+		} else if (r < 70) {		/* unaligned */
+			a.addr = (chance(w, 50) ? own_mapped(w, &a) :
+				  0x100000000000ULL + rnd(w, 1ULL << 32) * g_pg) +
+				 1 + rnd(w, g_pg - 1);
+			if (!rnd_flag)
+				allow = EM(EINVAL);
+		} else if (r < 74) {
+			/*
+			 * The lowest pages: what rounds to 0, and (for an
+			 * unprivileged caller) what lies below mmap_min_addr.
+			 * The fuzzer's bad pointers count on the low 128 KiB
+			 * staying unmapped: nothing may succeed there.
+			 */
+			if (rnd_flag && chance(w, 60)) {
+				a.addr = 1 + rnd(w, g_pg - 1);
+				allow = EM(EINVAL);	/* rounds to 0 */
+			} else if (g_unpriv && g_min_addr > g_pg) {
+				a.addr = g_pg * (1 + rnd(w, g_min_addr / g_pg - 1));
+				if (rnd_flag)
+					a.addr += rnd(w, g_pg);
+				never = true;
+			} else {
+				a.addr = 0;
+			}
+		} else if (r < 85) {		/* most likely free */
+			a.addr = 0x100000000000ULL + rnd(w, 0x500000000000ULL / g_pg) * g_pg;
+		} else if (r < 93) {		/* kernel, non-canonical, wrapping */
+			static const uint64_t bad[] = {
+				0xffff888000000000ULL, 0xffffffff81000000ULL,
+				0x0000800000000000ULL, 0x8000000000000000ULL,
+				0xfffffffffffff000ULL,
+			};
+
+			a.addr = bad[rnd(w, sizeof(bad) / sizeof(bad[0]))];
+			never = true;
+		} else {
+			/*
+			 * At or past the top of user space (TASK_SIZE): never
+			 * fits.  (The page below must stay unmapped too: the
+			 * fuzzer's bad pointers count on it.)
+			 */
+			a.addr = 0x7ffffffff000ULL + rnd(w, 16) * g_pg;
+			never = true;
+		}
+		if (a.addr && !(allow == EM(EINVAL)))
+			want = rnd_flag ? a.addr & ~(uint64_t)(g_pg - 1) : a.addr;
+		/* mmap_min_addr: only CAP_SYS_RAWIO may map below it. */
+		if (want && want < g_min_addr && g_unpriv)
+			allow |= EM(EPERM);
+	}
+	where = a.addr;
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMAT, &a);
+	if (rc || !w->env_ok)
+		return;
+	if (allow == EM(EINVAL) || never) {
+		fz_fail(w, "shmat accepted flags %#x address %#llx (segment %d): mapped %llu bytes at %#llx",
+			a.flags, (unsigned long long)where, a.id,
+			(unsigned long long)a.size, (unsigned long long)a.addr);
+		return;
+	}
+	if (!a.addr || a.addr % g_pg || !a.size || a.size % g_pg ||
+	    a.size > pg_align(g_limits.shmmax) || (want && a.addr != want)) {
+		fz_fail(w, "shmat(flags %#x, address %#llx) answered address %#llx size %llu",
+			a.flags, (unsigned long long)where,
+			(unsigned long long)a.addr, (unsigned long long)a.size);
+		return;
+	}
+	att_add(w, a.id, a.addr, a.size, a.flags & AIXIPC_SHM_RDONLY);
+}
+
+static void gen_shmdt(struct wk *w)
+{
+	struct aixipc_shmdt d;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	uint64_t want = 0;
+	int i = -1, rc;
+
+	fill_random(w, &d, sizeof(d));	/* size is out only */
+	if (r < 45 && w->natt && w->atts[r % w->natt].pst[0] != PS_GONE) {
+		i = (int)(r % w->natt);
+		d.addr = w->atts[i].addr;
+		want = att_mapped(&w->atts[i]);
+	} else if (r < 60 && w->natt) {
+		/* Inside one of ours, on a page still its own: not a start. */
+		struct att *a = &w->atts[rnd(w, w->natt)];
+		uint64_t np = a->len / g_pg, p = np > 1 ? 1 + rnd(w, np - 1) : 0;
+
+		if (p && att_state(a, p) != PS_GONE && chance(w, 60))
+			d.addr = a->addr + p * g_pg;
+		else
+			d.addr = a->addr + 1 + rnd(w, g_pg - 1);
+	} else if (r < 85) {
+		d.addr = own_mapped(w, &d);
+	} else {
+		static const uint64_t odd[] = {
+			0, 1, 0xfff, 0xffff888000000000ULL, 0x0000800000000000ULL,
+			0xfffffffffffff000ULL, UINT64_MAX,
+		};
+
+		d.addr = chance(w, 50) ? odd[rnd(w, sizeof(odd) / sizeof(odd[0]))] :
+			 r64(w) | 1;
+	}
+	w->allow = EM(EINVAL);
+	rc = fz_call(w, IOC_SHMDT, &d);
+	if (!w->env_ok)
+		return;
+	if (i < 0) {
+		if (rc != -EINVAL)
+			fz_fail(w, "shmdt of %#llx, not where an attachment starts: %s",
+				(unsigned long long)d.addr,
+				rc ? strerror(-rc) : "success");
+		return;
+	}
+	if (rc || d.size != want) {
+		fz_fail(w, "shmdt of our attachment at %#llx (%llu bytes still mapped): %s, %llu bytes unmapped",
+			(unsigned long long)d.addr, (unsigned long long)want,
+			rc ? strerror(-rc) : "ok", (unsigned long long)d.size);
+		return;
+	}
+	att_forget(w, i);
+}
+
+static uint64_t pick_resize(struct wk *w)
+{
+	unsigned int r = (unsigned int)rnd(w, 100);
+
+	if (r < 40)
+		return 1 + rnd(w, 4 * g_pg);
+	if (r < 65)
+		return g_pg * (1 + rnd(w, 32)) + rnd(w, 3) - 1;
+	if (r < 82)
+		return 1 + rnd(w, 16 << 20);
+	if (r < 86)
+		return g_limits.shmmax;
+	if (r < 88)
+		return g_limits.shmmax + 1;
+	if (r < 91)
+		return 0;
+	if (r < 93)
+		return g_limits.shmmin - 1;
+	return chance(w, 50) ? UINT64_MAX : 1ULL << 63;
+}
+
+static void gen_shmctl(struct wk *w)
+{
+	struct aixipc_shmctl c;
+	unsigned int r = (unsigned int)rnd(w, 100), allow;
+	bool bad = false;
+	int rc;
+
+	fill_random(w, &c, sizeof(c));
+	c.id = pick_id(w, AIXIPC_SHM);
+	if (r < 28) {
+		c.cmd = AIXIPC_IPC_STAT;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EACCES);
+	} else if (r < 38) {
+		struct aixipc_shmid_ds ds;
+
+		c.cmd = AIXIPC_IPC_SET;
+		if (chance(w, 70) && shm_stat(w, c.id, &ds) == 0)
+			c.ds = ds;
+		c.ds.perm.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+		c.ds.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+		c.ds.perm.uid = pick_ugid(w, c.ds.perm.uid);
+		c.ds.perm.gid = pick_ugid(w, c.ds.perm.gid);
+		r = (unsigned int)rnd(w, 100);
+		c.ds.perm.mode = r < 25 ? c.ds.perm.mode : r < 50 ? 0600 :
+				 r < 70 ? 0666 : r < 95 ? (uint32_t)rnd(w, 01000) :
+				 (uint32_t)r64(w) | 01000;
+		bad = c.ds.perm.__reserved || c.ds.__reserved ||
+		      (c.ds.perm.mode & ~0777U) || c.ds.perm.uid == UINT32_MAX ||
+		      c.ds.perm.gid == UINT32_MAX;
+		/* ds.__reserved is refused before the id is looked at. */
+		allow = c.ds.__reserved ? EM(EINVAL) :
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 44) {
+		c.cmd = AIXIPC_IPC_RMID;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 62) {
+		c.cmd = AIXIPC_SHM_SIZE;
+		c.value = pick_resize(w);
+		bad = c.value < g_limits.shmmin || c.value > g_limits.shmmax;
+		/* The size is checked before the id. */
+		allow = bad ? EM(EINVAL) :
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC);
+	} else if (r < 70) {
+		c.cmd = AIXIPC_SHM_LOCK;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOMEM);
+	} else if (r < 77) {
+		c.cmd = AIXIPC_SHM_UNLOCK;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 83) {
+		c.cmd = AIXIPC_SHM_PAGESIZE;
+		c.value = chance(w, 70) ? g_pg : chance(w, 50) ? 2 << 20 :
+			  r64(w);
+		bad = c.value != g_pg;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 92) {
+		c.cmd = AIXIPC_SHM_GETLBA;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EACCES);
+	} else {
+		static const uint32_t odd[] = { 3, 4, 10, 13, 19, 25, 0xdead };
+
+		c.cmd = chance(w, 70) ? odd[rnd(w, sizeof(odd) / sizeof(odd[0]))] :
+			(uint32_t)r64(w) | 0x100;
+		bad = true;
+		allow = EM(EINVAL);
+	}
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMCTL, &c);
+	if (rc || !w->env_ok)
+		return;
+	if (bad) {
+		fz_fail(w, "shmctl accepted cmd %u value %llu (mode %#o uid %u gid %u reserved %#x/%#x)",
+			c.cmd, (unsigned long long)c.value, c.ds.perm.mode,
+			c.ds.perm.uid, c.ds.perm.gid, c.ds.perm.__reserved,
+			c.ds.__reserved);
+		return;
+	}
+	switch (c.cmd) {
+	case AIXIPC_IPC_RMID:
+		pool_forget(AIXIPC_SHM, c.id);
+		break;
+	case AIXIPC_IPC_STAT:
+		if (shm_ds_sane(w, &c.ds, "shmctl stat"))
+			ADD(sh->checks, 1);
+		break;
+	case AIXIPC_SHM_GETLBA:
+		if (c.value != g_pg)
+			fz_fail(w, "SHM_GETLBA answered %llu, not the page size",
+				(unsigned long long)c.value);
+		break;
+	}
+}
+
+static void gen_info(struct wk *w)
+{
+	struct aixipc_info in;
+	uint64_t ids;
+	bool bad;
+	int rc;
+
+	fill_random(w, &in, sizeof(in));	/* out fields must be ignored */
+	in.kind = chance(w, 92) ? (uint32_t)rnd(w, AIXIPC_NR_KINDS) :
+		  chance(w, 50) ? AIXIPC_NR_KINDS : (uint32_t)r64(w);
+	in.flags = chance(w, 95) ? 0 : (uint32_t)r64(w) | 1;
+	bad = in.kind >= AIXIPC_NR_KINDS || in.flags;
+	w->allow = EM(EINVAL);
+	rc = fz_call(w, IOC_INFO, &in);
+	if (!w->env_ok)
+		return;
+	if (rc) {
+		if (!bad)
+			fz_fail(w, "info of kind %u failed: %s", in.kind,
+				strerror(-rc));
+		return;
+	}
+	if (bad) {
+		fz_fail(w, "info accepted kind %u flags %#x", in.kind, in.flags);
+		return;
+	}
+	ids = in.kind == AIXIPC_MSG ? g_limits.msgmni :
+	      in.kind == AIXIPC_SEM ? g_limits.semmni : g_limits.shmmni;
+	if (in.in_use > ids || (in.in_use == 0) != (in.max_slot == -1) ||
+	    in.max_slot < -1 || in.max_slot >= (int64_t)MAX_SLOTS ||
+	    (int64_t)in.in_use > in.max_slot + 1 ||
+	    (in.kind == AIXIPC_MSG && !in.count && in.bytes) ||
+	    (in.kind != AIXIPC_MSG && in.bytes) ||
+	    (in.kind != AIXIPC_SHM && (in.rss || in.swapped)) ||
+	    (in.kind == AIXIPC_SEM && (in.count < in.in_use ||
+				       in.count > in.in_use * g_limits.semmsl)) ||
+	    (in.kind == AIXIPC_SHM && (in.count < in.in_use ||
+				       in.count > g_limits.shmall ||
+				       (!in.in_use && (in.rss || in.swapped)))))
+		fz_fail(w, "info of kind %u: in_use %llu max_slot %lld count %llu bytes %llu rss %llu swapped %llu",
+			in.kind, (unsigned long long)in.in_use,
+			(long long)in.max_slot, (unsigned long long)in.count,
+			(unsigned long long)in.bytes, (unsigned long long)in.rss,
+			(unsigned long long)in.swapped);
+	else
+		ADD(sh->checks, 1);
+}
+
+/* ------------------------------------------------------------------ */
 /* Listing and removal: the sweep (bounds memory) and the final cleanup. */
 
 /* A full walk of one kind, clean calls; returns entries or -errno. */
@@ -1579,19 +2416,70 @@ static long list_all(struct wk *w, uint32_t kind, uint32_t batch)
 			w->ents[n].id = e.id;
 			w->ents[n].cbytes = kind == AIXIPC_MSG ? e.msg.cbytes : 0;
 			w->ents[n].qnum = kind == AIXIPC_MSG ? e.msg.qnum : 0;
+			w->ents[n].pages = 0;
+			w->ents[n].rss = 0;
+			w->ents[n].status = 0;
+			w->ents[n].key = 0;
+			if (kind == AIXIPC_SHM) {
+				if (!shm_ds_sane(w, &e.shm, "listing"))
+					return -EPROTO;
+				w->ents[n].pages = pg_align(e.shm.segsz) / g_pg;
+				w->ents[n].rss = e.shm.rss;
+				w->ents[n].status = e.shm.status;
+				w->ents[n].key = (uint32_t)e.shm.perm.key;
+			}
 			n++;
 		}
 	}
 	return (long)n;
 }
 
-/* Remove queues while there are too many, or too much queued. */
+/*
+ * Remove segments while there are too many, too many pages in memory, or
+ * too much of shmall taken.  One removed but still attached lives on to
+ * its last detach (and is not removed again); a model's are left alone.
+ */
+static void sweep_shm(struct wk *w, size_t max_objs, uint64_t max_rss,
+		      uint64_t max_pages)
+{
+	uint64_t rss = 0, pages = 0;
+	long n = list_all(w, AIXIPC_SHM, 1 + (uint32_t)rnd(w, 32)), i;
+
+	for (i = 0; i < n; i++) {
+		rss += w->ents[i].rss;
+		pages += w->ents[i].pages;
+	}
+	for (i = 0; i < n; i++) {
+		size_t left = (size_t)(n - i);
+		bool big = w->ents[i].rss > max_rss / 8;
+
+		/* A model's segment has a reserved key before it is iso. */
+		if ((w->ents[i].status & AIXIPC_SHM_DEST) || is_iso(w->ents[i].id) ||
+		    (w->ents[i].key & 0xff000000) == ISO_TYPE_BASE)
+			continue;
+		if (left <= max_objs / 2 && rss <= max_rss / 2 &&
+		    pages <= max_pages / 2 && !big)
+			continue;
+		if (!big && left <= max_objs && rss <= max_rss &&
+		    pages <= max_pages && chance(w, 50))
+			continue;
+		if (rmid_shm(w, w->ents[i].id) == 0) {
+			ADD(sh->shm_swept, 1);
+			rss -= w->ents[i].rss;
+			pages -= w->ents[i].pages;
+		}
+	}
+}
+
+/* Remove queues while there are too many, or too much queued; segments too. */
 static void sweep(struct wk *w, size_t max_objs, uint64_t max_bytes,
 		  uint64_t max_msgs)
 {
 	uint64_t bytes = 0, msgs = 0;
-	long n = list_all(w, AIXIPC_MSG, 1 + (uint32_t)rnd(w, 32)), i;
+	long n, i;
 
+	sweep_shm(w, max_objs, max_bytes / 2 / g_pg, g_limits.shmall / 4);
+	n = list_all(w, AIXIPC_MSG, 1 + (uint32_t)rnd(w, 32));
 	ADD(sh->sweeps, 1);
 	if (n <= 0)
 		return;
@@ -1620,8 +2508,9 @@ static void sweep(struct wk *w, size_t max_objs, uint64_t max_bytes,
 
 /*
  * Object kinds for the final cleanup.  rmid NULL: a facility the fuzzer
- * does not drive yet (shared memory, until the module has it); any object
- * of that kind left at the end fails the run.
+ * does not drive; any object of that kind left at the end fails the run.
+ * With every process gone, no segment is attached: IPC_RMID must make
+ * each one vanish at once (one still listed was left attached by nobody).
  */
 struct kind_desc {
 	uint32_t kind;
@@ -1636,7 +2525,7 @@ static const struct kind_desc kinds[] = {
 #else
 	{ AIXIPC_SEM, "sem", NULL },
 #endif
-	{ AIXIPC_SHM, "shm", NULL },
+	{ AIXIPC_SHM, "shm", rmid_shm },
 };
 
 /* ------------------------------------------------------------------ */
@@ -1714,6 +2603,14 @@ static void scen_raw(struct wk *w)
 	fill_random(w, p, size < 256 ? size : 256);
 	if (size > 256)
 		memset(p + 256, 0, size - 256);
+	/*
+	 * Our threads' mappings are theirs: no SHM_REMAP (it would replace
+	 * whatever is at a random address), no shmdt of a user address.
+	 */
+	if (nr == _IOC_NR(AIXIPC_IOC_SHMAT) && size > 4)
+		p[4] = (char)(p[4] & ~AIXIPC_SHM_REMAP);
+	if (nr == _IOC_NR(AIXIPC_IOC_SHMDT) && size > 7)
+		p[7] = (char)(p[7] | 0x80);
 	if (chance(w, 10))
 		p = NULL;
 	if (g_replay)
@@ -1722,7 +2619,7 @@ static void scen_raw(struct wk *w)
 	rc = ioctl(w->fd, cmd, p);
 	e = rc < 0 ? errno : 0;
 	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
-	if (ei >= NERR_COMMON && ei < NERR && nr < 0x20)
+	if (ei >= NERR_COMMON && ei < NERR && (nr < 0x20 || nr > 0x2f))
 		ei = NERR;	/* ERANGE/EFBIG only from semaphore numbers */
 	ADD(sh->ioc_stats[RAW_ROW][ei], 1);
 	if (ei == NERR || (mask && !(mask & M(ei)))) {
@@ -1762,12 +2659,24 @@ static void drop_privileges(void)
 	if (setgroups(0, NULL) || setresgid(DROP_ID, DROP_ID, DROP_ID) ||
 	    setresuid(DROP_ID, DROP_ID, DROP_ID))
 		return;
+	g_unpriv = true;
 	ADD(sh->drops, 1);
 }
 
 static void alarm_handler(int sig)
 {
 	(void)sig;
+}
+
+/*
+ * Children of the shm scenarios ask for SIGUSR2 when the thread that
+ * forked them dies (its worker was SIGKILLed): they leave quietly, to be
+ * reaped by the parent as orphans.
+ */
+static void orphan_handler(int sig)
+{
+	(void)sig;
+	_exit(0);
 }
 
 /* Fork in the middle: the child does a few ops and _exits. */
@@ -2009,6 +2918,1400 @@ static void scen_stale(struct wk *w)
 		do_msgrcv(w, id, 0, 64, AIXIPC_NOWAIT, 8, true, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Shared memory scenarios. */
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+/* Touch our attachments: a byte read or written, somewhere in a page. */
+static void scen_shm_touch(struct wk *w)
+{
+	int n = 1 + (int)rnd(w, 4), k;
+
+	if (!w->natt || chance(w, 10))
+		att_new(w);
+	for (k = 0; k < n && w->natt && !w->failed; k++) {
+		struct att *a = &w->atts[rnd(w, w->natt)];
+		uint64_t np = a->len / g_pg, p;
+		unsigned char v = (unsigned char)r64(w);
+		unsigned int st;
+		uintptr_t at;
+		bool write;
+		int sig;
+
+		p = chance(w, 85) ? rnd(w, np < 32 ? np : 32) : rnd(w, np);
+		st = att_state(a, p);
+		if (st == PS_GONE)
+			continue;	/* someone else's by now, perhaps */
+		write = chance(w, st == PS_RW ? 50 : 15);
+		at = a->addr + p * g_pg + rnd(w, g_pg);
+		sig = probe(w, (volatile unsigned char *)at, write, &v);
+		if (st == PS_NONE || (write && st != PS_RW)) {
+			if (sig != SIGSEGV)
+				fz_fail(w, "%s of %#lx (page %llu of an attachment of segment %d, protection %u): %s, not SIGSEGV",
+					write ? "write" : "read", (unsigned long)at,
+					(unsigned long long)p, a->id, st, signame(sig));
+		} else if (sig && sig != SIGBUS) {
+			fz_fail(w, "%s of %#lx (page %llu of an attachment of segment %d): %s",
+				write ? "write" : "read", (unsigned long)at,
+				(unsigned long long)p, a->id, signame(sig));
+		}
+	}
+}
+
+/*
+ * Split, trim or try to move one of our attachments (its tracked pages):
+ * mprotect, munmap, mremap growing (EFAULT), moving with DONTUNMAP
+ * (EINVAL), shrinking in place.
+ */
+static void scen_shm_pieces(struct wk *w)
+{
+	struct att *a;
+	uint64_t np, p, q, k, len;
+	unsigned int r;
+	char *at;
+	long rc;
+
+	if (!w->natt)
+		att_new(w);
+	if (!w->natt)
+		return;
+	a = &w->atts[rnd(w, w->natt)];
+	np = a->len / g_pg < ATT_TRACK ? a->len / g_pg : ATT_TRACK;
+	p = rnd(w, np);
+	if (a->pst[p] == PS_GONE)
+		return;
+	for (q = p + 1; q < np && a->pst[q] != PS_GONE && chance(w, 60); q++)
+		;
+	at = (char *)(a->addr + p * g_pg);
+	len = (q - p) * g_pg;
+	ADD(sh->pieces_ops, 1);
+	r = (unsigned int)rnd(w, 100);
+	if (r < 40) {
+		unsigned int ps = PS_NONE + (unsigned int)rnd(w, 3);
+
+		rc = mprotect(at, len, prot_of(ps)) ? -errno : 0;
+		if (a->rdonly && ps == PS_RW) {
+			if (rc != -EACCES)
+				fz_fail(w, "mprotect(PROT_WRITE) of a read-only attachment: %s, not EACCES",
+					rc ? strerror((int)-rc) : "success");
+			return;
+		}
+		if (rc) {
+			fz_fail(w, "mprotect of pages %llu..%llu of our attachment: %s",
+				(unsigned long long)p, (unsigned long long)q - 1,
+				strerror((int)-rc));
+			return;
+		}
+		for (k = p; k < q; k++)
+			a->pst[k] = (uint8_t)ps;
+	} else if (r < 60) {
+		/*
+		 * Never the first page: with it gone, an attachment of the
+		 * same segment that another thread makes where it was would
+		 * take this one's pieces along at its shmdt (their offsets
+		 * match its start: the rule of shmdt, Linux's too).
+		 */
+		if (!p)
+			return;
+		if (munmap(at, len)) {
+			fz_fail(w, "munmap of pages of our attachment: %s",
+				strerror(errno));
+			return;
+		}
+		for (k = p; k < q; k++)
+			a->pst[k] = PS_GONE;
+	} else if (r < 70) {
+		rc = syscall(SYS_mremap, at, len, len + g_pg,
+			     chance(w, 50) ? MREMAP_MAYMOVE : 0, 0);
+		if (rc != -1 || errno != EFAULT)
+			fz_fail(w, "mremap growing an attachment: %ld (%s), not EFAULT",
+				rc, rc == -1 ? strerror(errno) : "success");
+	} else if (r < 80) {
+		rc = syscall(SYS_mremap, at, len, len,
+			     MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+		if (rc != -1 || errno != EINVAL)
+			fz_fail(w, "mremap(MREMAP_DONTUNMAP) of an attachment: %ld (%s), not EINVAL",
+				rc, rc == -1 ? strerror(errno) : "success");
+	} else if (q - p >= 2) {
+		k = 1 + rnd(w, q - p - 1);
+		rc = syscall(SYS_mremap, at, len, k * g_pg, 0, 0);
+		if (rc != (long)(uintptr_t)at) {
+			fz_fail(w, "mremap shrinking an attachment in place: %ld (%s)",
+				rc, rc == -1 ? strerror(errno) : "moved");
+			return;
+		}
+		for (k += p; k < q; k++)
+			a->pst[k] = PS_GONE;
+	}
+}
+
+/*
+ * A child attaches and touches segments, then exits or is SIGKILLed
+ * (sometimes before it is done): exit takes its attachments away while
+ * other processes attach, resize and remove the same segments.
+ */
+static void scen_shm_forkkill(struct wk *w)
+{
+	uint64_t cseed = r64(w);
+	bool wait_ready = chance(w, 60);
+	int ready[2], st, i, n;
+	pid_t pid, parent = getpid();
+	char c;
+
+	if (w->in_child || pipe2(ready, O_CLOEXEC))
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return;
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGUSR2);
+		if (getppid() != parent)
+			_exit(0);
+		close(ready[0]);
+		w->in_child = true;
+		w->nkids = 0;
+		rng_seed(&w->r, cseed);
+		n = 1 + (int)rnd(w, 3);
+		for (i = 0; i < n && !w->failed; i++)
+			att_new(w);
+		scen_shm_touch(w);
+		if (write(ready[1], "r", 1) != 1 || chance(w, 30))
+			_exit(w->failed ? 1 : 0);	/* exit, attached */
+		for (;;)
+			pause();
+	}
+	ADD(sh->forks, 1);
+	close(ready[1]);
+	if (wait_ready)
+		while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+			;
+	kill_child(pid);
+	ADD(sh->gchild_kills, 1);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		fz_fail(w, "attached child %d died of signal %d (%s)", (int)pid,
+			WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) && !LOAD(sh->fail))
+		fz_fail(w, "attached child %d exited with status %d", (int)pid,
+			WEXITSTATUS(st));
+}
+
+/*
+ * The model: in a single-threaded child, an arena of MD_PAGES pages
+ * (reserved PROT_NONE, between MD_GUARD reserved pages each side) holds
+ * attachments of up to MD_SEGS reserved segments, made with SHM_REMAP,
+ * at free addresses, by mmap(2) of the device; split by mprotect, cut by
+ * munmap, shmdt and mremap.  The model knows every mapping (the kernel's
+ * VMAs: they never merge) and every byte of every segment, and predicts
+ * each result: addresses, sizes, EINVAL/EACCES/EFAULT, what a touch does
+ * (SIGSEGV for a protection or nothing there, SIGBUS past the size, else
+ * the byte), and each segment's IPC_STAT after every step (size, nattch
+ * = mappings here + a fork child's copies, lpid, DEST, LOCKED, key).
+ * Removed segments must vanish with their last mapping, however it goes.
+ */
+#define MD_GUARD	16	/* reserved each side; > MD_SEGPG */
+#define MD_PAGES	48	/* the arena */
+#define MD_SEGPG	12	/* largest segment, pages */
+#define MD_SEGS		3
+#define MD_VMAS		64
+#define MD_OUT		4
+
+struct md_vma {
+	int start, n;		/* arena pages */
+	int seg, off;		/* the segment, and its page at start */
+	int prot;		/* PS_NONE, PS_R, PS_RW */
+	bool rdonly;		/* can never be made writable */
+};
+
+struct md_out {			/* a whole attachment outside the arena */
+	uintptr_t addr;
+	int n, seg;
+	bool rdonly;
+};
+
+struct md_seg {
+	int id, iso;
+	int32_t key;
+	uint64_t size, map_max;	/* bytes */
+	bool dest, gone, locked;
+	pid_t lpid;
+	unsigned char *data;	/* MD_SEGPG pages: what the segment holds */
+};
+
+struct md {
+	struct wk *w;
+	char *span, *base;	/* the reservation; arena page 0 */
+	bool reserved[MD_PAGES];	/* without a vma: reserved, or a hole */
+	struct md_vma v[MD_VMAS];
+	int nv;
+	struct md_out o[MD_OUT];
+	int no;
+	struct md_seg s[MD_SEGS];
+	int ns;
+	int gc_pieces[MD_SEGS];	/* copies held by a live fork child */
+	pid_t me;
+	int step;
+	const char *op;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void md_fail(struct md *m, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fz_fail(m->w, "shm model, step %d (%s): %s", m->step, m->op, buf);
+}
+
+static char *md_at(struct md *m, int page)
+{
+	return m->base + (size_t)page * g_pg;
+}
+
+static int md_npages(uint64_t size)
+{
+	return (int)(pg_align(size) / g_pg);
+}
+
+static int md_vma_at(struct md *m, int page)
+{
+	int i;
+
+	for (i = 0; i < m->nv; i++)
+		if (page >= m->v[i].start && page < m->v[i].start + m->v[i].n)
+			return i;
+	return -1;
+}
+
+static bool md_hole(struct md *m, int page)
+{
+	return md_vma_at(m, page) < 0 && !m->reserved[page];
+}
+
+static int md_pieces(struct md *m, int j)
+{
+	int i, n = 0;
+
+	for (i = 0; i < m->nv; i++)
+		n += m->v[i].seg == j;
+	for (i = 0; i < m->no; i++)
+		n += m->o[i].seg == j;
+	return n;
+}
+
+/* A removed segment goes with its last mapping. */
+static void md_settle(struct md *m)
+{
+	int j;
+
+	for (j = 0; j < m->ns; j++)
+		if (m->s[j].dest && !m->s[j].gone &&
+		    !md_pieces(m, j) && !m->gc_pieces[j])
+			m->s[j].gone = true;
+}
+
+/* The mappings of [a, b) are unmapped: what straddles an end is split. */
+static void md_cut(struct md *m, int a, int b)
+{
+	struct md_vma nv[MD_VMAS];
+	int i, n = 0, p;
+
+	for (i = 0; i < m->nv; i++) {
+		struct md_vma v = m->v[i], l, r;
+		int s = v.start, e = v.start + v.n;
+
+		if (e <= a || s >= b) {
+			nv[n++] = v;
+			continue;
+		}
+		m->s[v.seg].lpid = m->me;	/* close (and open of a split) */
+		if (s < a) {
+			l = v;
+			l.n = a - s;
+			nv[n++] = l;
+		}
+		if (e > b) {
+			r = v;
+			r.start = b;
+			r.n = e - b;
+			r.off = v.off + (b - s);
+			nv[n++] = r;
+		}
+	}
+	memcpy(m->v, nv, (size_t)n * sizeof(nv[0]));
+	m->nv = n;
+	for (p = a; p < b; p++)
+		m->reserved[p] = false;
+}
+
+static void md_add(struct md *m, int a, int n, int j, int prot, bool rdonly)
+{
+	struct md_vma v = { a, n, j, 0, prot, rdonly };
+
+	md_cut(m, a, a + n);
+	m->v[m->nv++] = v;
+	m->s[j].lpid = m->me;
+	if ((uint64_t)n * g_pg > m->s[j].map_max)
+		m->s[j].map_max = (uint64_t)n * g_pg;
+}
+
+static void md_protect(struct md *m, int a, int b, int prot)
+{
+	struct md_vma nv[MD_VMAS];
+	int i, n = 0;
+
+	for (i = 0; i < m->nv; i++) {
+		struct md_vma v = m->v[i], x;
+		int s = v.start, e = v.start + v.n, lo, hi;
+
+		if (e <= a || s >= b || v.prot == prot) {
+			nv[n++] = v;
+			continue;
+		}
+		lo = s > a ? s : a;
+		hi = e < b ? e : b;
+		if (s < lo) {
+			x = v;
+			x.n = lo - s;
+			nv[n++] = x;
+		}
+		x = v;
+		x.start = lo;
+		x.n = hi - lo;
+		x.off = v.off + (lo - s);
+		x.prot = prot;
+		nv[n++] = x;
+		if (hi < e) {
+			x = v;
+			x.start = hi;
+			x.n = e - hi;
+			x.off = v.off + (hi - s);
+			nv[n++] = x;
+		}
+		if (s < lo || hi < e)
+			m->s[v.seg].lpid = m->me;	/* the split's open */
+	}
+	memcpy(m->v, nv, (size_t)n * sizeof(nv[0]));
+	m->nv = n;
+}
+
+/*
+ * Would unmapping [a, b) take the last mapping of a removed segment?  A
+ * MAP_FIXED mapping made there would free it before the new mapping is
+ * made on some kernels, after on others: not a case for a model.
+ */
+static bool md_kills_dest(struct md *m, int a, int b)
+{
+	int i, j;
+
+	for (j = 0; j < m->ns; j++) {
+		int left;
+
+		if (!m->s[j].dest || m->s[j].gone)
+			continue;
+		left = m->gc_pieces[j];
+		for (i = 0; i < m->no; i++)
+			left += m->o[i].seg == j;
+		for (i = 0; i < m->nv; i++)
+			if (m->v[i].seg == j &&
+			    (m->v[i].start < a || m->v[i].start + m->v[i].n > b))
+				left++;
+		if (!left)
+			return true;
+	}
+	return false;
+}
+
+/* Reserve the holes again (nothing else is ever mapped in the arena). */
+static void md_reserve(struct md *m)
+{
+	int p, q;
+
+	for (p = 0; p < MD_PAGES; p = q) {
+		if (!md_hole(m, p)) {
+			q = p + 1;
+			continue;
+		}
+		for (q = p; q < MD_PAGES && md_hole(m, q); q++)
+			;
+		if (mmap(md_at(m, p), (size_t)(q - p) * g_pg, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+			 -1, 0) == MAP_FAILED) {
+			md_fail(m, "reserving pages %d..%d: %s", p, q - 1,
+				strerror(errno));
+			return;
+		}
+		for (; p < q; p++)
+			m->reserved[p] = true;
+	}
+}
+
+static void md_check(struct md *m)
+{
+	int j;
+
+	for (j = 0; j < m->ns && !m->w->failed; j++) {
+		struct md_seg *s = &m->s[j];
+		struct aixipc_shmid_ds ds;
+		uint64_t nattch = (uint64_t)md_pieces(m, j) + (uint64_t)m->gc_pieces[j];
+		uint32_t status = (s->dest ? AIXIPC_SHM_DEST : 0) |
+				  (s->locked ? AIXIPC_SHM_LOCKED : 0);
+		int rc = shm_stat(m->w, s->id, &ds);
+
+		if (s->gone) {
+			if (rc != -EINVAL)
+				md_fail(m, "segment %d (id %d) should be gone: stat %s, nattch %llu",
+					j, s->id, rc ? strerror(-rc) : "works",
+					rc ? 0ULL : (unsigned long long)ds.nattch);
+			continue;
+		}
+		if (rc) {
+			md_fail(m, "stat of segment %d (id %d): %s", j, s->id,
+				strerror(-rc));
+			continue;
+		}
+		if (ds.segsz != s->size || ds.nattch != nattch ||
+		    ds.status != status || ds.perm.mode != 0600 ||
+		    ds.perm.key != (s->dest ? AIXIPC_KEY_PRIVATE : s->key) ||
+		    ds.cpid != m->me || ds.lpid != s->lpid)
+			md_fail(m, "segment %d (id %d): segsz %llu nattch %llu status %#x key %#x mode %#o cpid %d lpid %d; want %llu %llu %#x %#x 0600 %d %d",
+				j, s->id, (unsigned long long)ds.segsz,
+				(unsigned long long)ds.nattch, ds.status,
+				(unsigned int)ds.perm.key, ds.perm.mode, ds.cpid,
+				ds.lpid, (unsigned long long)s->size,
+				(unsigned long long)nattch, status,
+				(unsigned int)(s->dest ? AIXIPC_KEY_PRIVATE : s->key),
+				m->me, s->lpid);
+	}
+}
+
+/* shmget; the id or -errno. */
+static int md_get(struct md *m, int32_t key, uint64_t size, uint32_t flags,
+		  unsigned int allow)
+{
+	struct aixipc_get g;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = AIXIPC_SHM;
+	g.key = key;
+	g.flags = flags;
+	g.mode = 0600;
+	g.size = size;
+	m->w->allow = allow;
+	rc = fz_call(m->w, IOC_GET, &g);
+	return rc ? rc : g.id;
+}
+
+static void md_create(struct md *m)
+{
+	struct md_seg *s = &m->s[m->ns];
+	struct wk *w = m->w;
+	int32_t key;
+	uint64_t size;
+	int id;
+
+	if (m->ns >= MD_SEGS)
+		return;
+	key = (int32_t)(ISO_TYPE_BASE | ((uint32_t)m->me & 0x3fffff) << 2 |
+			(uint32_t)m->ns);
+	size = chance(w, 50) ? g_pg * (1 + rnd(w, MD_SEGPG)) :
+	       1 + rnd(w, MD_SEGPG * g_pg);
+	/* ENOSPC: others used shmall up; EEXIST: left by a killed model. */
+	id = md_get(m, key, size, AIXIPC_CREAT | AIXIPC_EXCL,
+		    EM(ENOSPC) | EM(ENOMEM) | EM(EEXIST));
+	if (id < 0)
+		return;
+	s->iso = iso_take(id);
+	if (s->iso < 0) {
+		rmid_shm(w, id);
+		return;
+	}
+	s->id = id;
+	s->key = key;
+	s->size = size;
+	s->map_max = 0;
+	s->dest = s->gone = s->locked = false;
+	s->lpid = 0;
+	memset(s->data, 0, MD_SEGPG * g_pg);
+	m->ns++;
+}
+
+static int md_pick_seg(struct md *m, bool live_only)
+{
+	int t, j;
+
+	for (t = 0; t < 8 && m->ns; t++) {
+		j = (int)rnd(m->w, m->ns);
+		if (!m->s[j].gone && (!live_only || !m->s[j].dest))
+			return j;
+	}
+	return -1;
+}
+
+/* The expected outcome of touching arena page @page; the byte's place. */
+static int md_expect(struct md *m, int page, bool write, int *seg,
+		     uint64_t *pos)
+{
+	int i = md_vma_at(m, page);
+	const struct md_vma *v;
+
+	if (i < 0)
+		return SIGSEGV;
+	v = &m->v[i];
+	if (v->prot == PS_NONE || (write && v->prot != PS_RW))
+		return SIGSEGV;
+	*seg = v->seg;
+	*pos = (uint64_t)(v->off + page - v->start) * g_pg;
+	if (*pos >= pg_align(m->s[v->seg].size))
+		return SIGBUS;
+	return 0;
+}
+
+static void md_touch_at(struct md *m, uintptr_t at, int want, int seg,
+			uint64_t pos, bool write)
+{
+	unsigned char v = write ? (unsigned char)(1 + rnd(m->w, 255)) : 0;
+	int got = probe(m->w, (volatile unsigned char *)at, write, &v);
+
+	if (got != want) {
+		md_fail(m, "%s of %#lx: %s, expected %s", write ? "write" : "read",
+			(unsigned long)at, signame(got), signame(want));
+		return;
+	}
+	if (got)
+		return;
+	if (write)
+		m->s[seg].data[pos] = v;
+	else if (v != m->s[seg].data[pos])
+		md_fail(m, "read %#x at byte %llu of segment %d, expected %#x", v,
+			(unsigned long long)pos, seg, m->s[seg].data[pos]);
+}
+
+static void md_touch(struct md *m)
+{
+	struct wk *w = m->w;
+	uint64_t pos = 0, x = rnd(w, g_pg);
+	int page, want, seg = 0;
+	bool write;
+
+	if (m->no && chance(w, 20)) {
+		struct md_out *o = &m->o[rnd(w, m->no)];
+		uint64_t k = rnd(w, (uint64_t)o->n);
+
+		write = chance(w, o->rdonly ? 15 : 50);
+		pos = k * g_pg + x;
+		want = write && o->rdonly ? SIGSEGV :
+		       k * g_pg >= pg_align(m->s[o->seg].size) ? SIGBUS : 0;
+		md_touch_at(m, o->addr + pos, want, o->seg, pos, write);
+		return;
+	}
+	page = (int)rnd(w, MD_PAGES);
+	write = !md_hole(m, page) && chance(w, 50);	/* a hole: look only */
+	want = md_expect(m, page, write, &seg, &pos);
+	md_touch_at(m, (uintptr_t)md_at(m, page) + x, want, seg, pos + x, write);
+}
+
+/* shmat at a given arena page: with SHM_REMAP, or only into a hole. */
+static void md_attach(struct md *m, bool remap)
+{
+	struct wk *w = m->w;
+	bool rdonly = chance(w, 25), rnd_flag = chance(w, 30), ok;
+	uint64_t addr, size = 0;
+	uint32_t flags;
+	int j = md_pick_seg(m, false), n, a, p, rc;
+
+	if (j < 0)
+		return;
+	n = md_npages(m->s[j].size);
+	a = (int)rnd(w, (uint64_t)(MD_PAGES - n + 1));
+	if (remap && md_kills_dest(m, a, a + n))
+		return;
+	ok = remap;
+	for (p = a; !remap && p < a + n && md_hole(m, p); p++)
+		;
+	if (!remap)
+		ok = p == a + n;
+	flags = (remap ? AIXIPC_SHM_REMAP : 0) |
+		(rdonly ? AIXIPC_SHM_RDONLY : 0) | (rnd_flag ? AIXIPC_SHM_RND : 0);
+	addr = (uintptr_t)md_at(m, a) + (rnd_flag ? 1 + rnd(w, g_pg - 1) : 0);
+	rc = shm_attach(w, m->s[j].id, flags, &addr, &size, 0);
+	if (!ok) {
+		if (rc != -EINVAL)
+			md_fail(m, "shmat without SHM_REMAP over mapped pages %d..%d: %s, not EINVAL",
+				a, a + n - 1, rc ? strerror(-rc) : "success");
+		return;
+	}
+	if (rc) {
+		md_fail(m, "shmat (flags %#x) of segment %d at page %d: %s",
+			flags, j, a, strerror(-rc));
+		return;
+	}
+	if (addr != (uintptr_t)md_at(m, a) || size != (uint64_t)n * g_pg) {
+		md_fail(m, "shmat (flags %#x) at page %d: mapped %llu bytes at %#llx, want %llu at %p",
+			flags, a, (unsigned long long)size,
+			(unsigned long long)addr, (unsigned long long)n * g_pg,
+			(void *)md_at(m, a));
+		return;
+	}
+	md_add(m, a, n, j, rdonly ? PS_R : PS_RW, rdonly);
+	md_settle(m);
+}
+
+/* shmat where the kernel chooses: a hole of the arena, or elsewhere. */
+static void md_attach_any(struct md *m)
+{
+	struct wk *w = m->w;
+	bool rdonly = chance(w, 25);
+	uint64_t addr = 0, size = 0, got;
+	uintptr_t lo = (uintptr_t)m->span,
+		  hi = lo + (size_t)(MD_PAGES + 2 * MD_GUARD) * g_pg;
+	int j = md_pick_seg(m, false), n, a, p, rc;
+
+	if (j < 0)
+		return;
+	n = md_npages(m->s[j].size);
+	rc = shm_attach(w, m->s[j].id, rdonly ? AIXIPC_SHM_RDONLY : 0, &addr,
+			&size, 0);
+	if (rc || size != (uint64_t)n * g_pg) {
+		md_fail(m, "shmat of segment %d: %s, %llu bytes", j,
+			rc ? strerror(-rc) : "ok", (unsigned long long)size);
+		return;
+	}
+	m->s[j].lpid = m->me;
+	if (size > m->s[j].map_max)
+		m->s[j].map_max = size;
+	if (addr + size > lo && addr < hi) {
+		a = p = -1;
+		if (addr >= (uintptr_t)m->base &&
+		    addr + size <= (uintptr_t)md_at(m, MD_PAGES)) {
+			a = (int)(((uintptr_t)addr - (uintptr_t)m->base) / g_pg);
+			for (p = a; p < a + n && md_hole(m, p); p++)
+				;
+		}
+		if (a < 0 || p != a + n) {
+			md_fail(m, "the kernel mapped segment %d at %#llx, over pages in use",
+				j, (unsigned long long)addr);
+			return;
+		}
+		md_add(m, a, n, j, rdonly ? PS_R : PS_RW, rdonly);
+	} else if (m->no < MD_OUT) {
+		struct md_out o = { (uintptr_t)addr, n, j, rdonly };
+
+		m->o[m->no++] = o;
+	} else if (shm_detach(w, addr, &got) || got != size) {
+		md_fail(m, "shmdt of a fresh attachment: %llu bytes",
+			(unsigned long long)got);
+	}
+}
+
+/* mmap(2) of the device: into the arena, or (failing) anywhere. */
+static void md_mmap(struct md *m)
+{
+	struct wk *w = m->w;
+	int j = md_pick_seg(m, false), n, a, fd = w->fd, want, v;
+	off_t off;
+	size_t len;
+	void *p;
+
+	if (j < 0)
+		return;
+	off = (off_t)m->s[j].id * (off_t)g_pg;
+	n = md_npages(m->s[j].size);
+	if (chance(w, 60)) {
+		bool wr = chance(w, 70);
+
+		n = 1 + (int)rnd(w, (uint64_t)n);
+		a = (int)rnd(w, (uint64_t)(MD_PAGES - n + 1));
+		if (md_kills_dest(m, a, a + n))
+			return;
+		p = mmap(md_at(m, a), (size_t)n * g_pg,
+			 PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED | MAP_FIXED,
+			 fd, off);
+		if (p != md_at(m, a)) {
+			md_fail(m, "mmap of segment %d (%d pages) at page %d: %s",
+				j, n, a, p == MAP_FAILED ? strerror(errno) : "elsewhere");
+			return;
+		}
+		md_add(m, a, n, j, wr ? PS_RW : PS_R, !wr);
+		md_settle(m);
+		return;
+	}
+	/* Must fail, changing nothing. */
+	v = (int)rnd(w, 4);
+	len = (size_t)n * g_pg;
+	want = EINVAL;
+	if (v == 0) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, off);
+	} else if (v == 1) {
+		p = mmap(NULL, len + g_pg, PROT_READ, MAP_SHARED, fd, off);
+	} else {
+		fd = open(AIXIPC_DEVICE, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			md_fail(m, "open %s read-only: %s", AIXIPC_DEVICE,
+				strerror(errno));
+			return;
+		}
+		p = mmap(NULL, len, PROT_READ | (v == 2 ? PROT_WRITE : 0),
+			 MAP_SHARED, fd, off);
+		want = EACCES;
+	}
+	if (p != MAP_FAILED) {
+		munmap(p, len);
+		md_fail(m, "mmap variant %d of segment %d succeeded", v, j);
+	} else if (errno != want) {
+		md_fail(m, "mmap variant %d of segment %d: %s, not %s", v, j,
+			strerror(errno), strerror(want));
+	}
+	if (fd != w->fd)
+		close(fd);
+}
+
+static void md_shmdt(struct md *m)
+{
+	struct wk *w = m->w;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	uint64_t got, want = 0, addr;
+	int i, j, p, cut[MD_VMAS], ncut = 0, rc;
+	bool ok = false;
+
+	if (r < 15 && m->no) {
+		i = (int)rnd(w, m->no);
+		rc = shm_detach(w, m->o[i].addr, &got);
+		if (rc || got != (uint64_t)m->o[i].n * g_pg)
+			md_fail(m, "shmdt of an attachment at %#lx: %s, %llu bytes",
+				(unsigned long)m->o[i].addr,
+				rc ? strerror(-rc) : "ok", (unsigned long long)got);
+		m->s[m->o[i].seg].lpid = m->me;
+		m->o[i] = m->o[--m->no];
+		md_settle(m);
+		return;
+	}
+	p = (int)rnd(w, MD_PAGES);
+	if (r < 70 && m->nv) {
+		/* Where a mapping starts: with offset 0 (mostly), or not. */
+		int t;
+
+		for (t = 0; t < 8; t++) {
+			i = (int)rnd(w, m->nv);
+			p = m->v[i].start;
+			if ((m->v[i].off == 0) == (r < 55))
+				break;
+		}
+	}
+	addr = (uintptr_t)md_at(m, p) + (r >= 85 ? 1 + rnd(w, g_pg - 1) : 0);
+	i = md_vma_at(m, p);
+	if (r < 85 && i >= 0 && m->v[i].start == p && m->v[i].off == 0) {
+		int span;
+
+		ok = true;
+		j = m->v[i].seg;
+		span = (int)(m->s[j].map_max / g_pg);
+		for (i = 0; i < m->nv; i++)
+			if (m->v[i].seg == j && m->v[i].start >= p &&
+			    m->v[i].start < p + span &&
+			    m->v[i].off == m->v[i].start - p) {
+				cut[ncut++] = i;
+				want += (uint64_t)m->v[i].n * g_pg;
+			}
+	}
+	rc = shm_detach(w, addr, &got);
+	if (!ok) {
+		if (rc != -EINVAL)
+			md_fail(m, "shmdt at %#llx (page %d, not an attachment's start): %s, not EINVAL",
+				(unsigned long long)addr, p,
+				rc ? strerror(-rc) : "success");
+		return;
+	}
+	if (rc || got != want) {
+		md_fail(m, "shmdt at page %d: %s, %llu bytes unmapped, want %llu",
+			p, rc ? strerror(-rc) : "ok", (unsigned long long)got,
+			(unsigned long long)want);
+		return;
+	}
+	/* Highest first: each cut keeps the indexes below it. */
+	while (ncut--) {
+		struct md_vma v = m->v[cut[ncut]];
+
+		md_cut(m, v.start, v.start + v.n);
+	}
+	if (chance(w, 50))
+		md_reserve(m);
+	md_settle(m);
+}
+
+static void md_munmap(struct md *m)
+{
+	struct wk *w = m->w;
+	int a = (int)rnd(w, MD_PAGES), b = a + 1 + (int)rnd(w, 8);
+
+	if (b > MD_PAGES)
+		b = MD_PAGES;
+	if (munmap(md_at(m, a), (size_t)(b - a) * g_pg)) {
+		md_fail(m, "munmap of pages %d..%d: %s", a, b - 1, strerror(errno));
+		return;
+	}
+	md_cut(m, a, b);
+	if (chance(w, 50))
+		md_reserve(m);
+	md_settle(m);
+}
+
+static void md_mprotect(struct md *m)
+{
+	struct wk *w = m->w;
+	struct md_vma v;
+	int a, b, prot, rc;
+
+	if (!m->nv)
+		return;
+	v = m->v[rnd(w, m->nv)];
+	a = v.start + (int)rnd(w, (uint64_t)v.n);
+	b = a + 1 + (int)rnd(w, (uint64_t)(v.start + v.n - a));
+	prot = PS_NONE + (int)rnd(w, 3);
+	rc = mprotect(md_at(m, a), (size_t)(b - a) * g_pg,
+		      prot_of((unsigned int)prot)) ? -errno : 0;
+	if (v.rdonly && prot == PS_RW) {
+		if (rc != -EACCES)
+			md_fail(m, "mprotect(PROT_WRITE) of a read-only attachment: %s, not EACCES",
+				rc ? strerror(-rc) : "success");
+		return;
+	}
+	if (rc) {
+		md_fail(m, "mprotect of pages %d..%d: %s", a, b - 1,
+			strerror(-rc));
+		return;
+	}
+	md_protect(m, a, b, prot);
+}
+
+static void md_resize(struct md *m)
+{
+	struct wk *w = m->w;
+	int j = md_pick_seg(m, false), rc;
+	uint64_t size, old;
+	unsigned int r = (unsigned int)rnd(w, 100);
+
+	if (j < 0)
+		return;
+	old = m->s[j].size;
+	size = r < 40 ? g_pg * (1 + rnd(w, MD_SEGPG)) :
+	       r < 80 ? 1 + rnd(w, MD_SEGPG * g_pg) :
+	       old > 2 && old < MD_SEGPG * g_pg - 2 ? old + rnd(w, 5) - 2 : old;
+	rc = shm_ctl(w, m->s[j].id, AIXIPC_SHM_SIZE, &size, NULL, EM(ENOSPC));
+	if (rc == -ENOSPC && md_npages(size) > md_npages(old))
+		return;		/* others used shmall up */
+	if (rc) {
+		md_fail(m, "SHM_SIZE of segment %d from %llu to %llu: %s", j,
+			(unsigned long long)old, (unsigned long long)size,
+			strerror(-rc));
+		return;
+	}
+	if (size < old)
+		memset(m->s[j].data + size, 0, MD_SEGPG * g_pg - size);
+	m->s[j].size = size;
+}
+
+static void md_rmid(struct md *m)
+{
+	int j = md_pick_seg(m, true), rc;
+
+	if (j < 0)
+		return;
+	rc = rmid_shm(m->w, m->s[j].id);
+	if (rc) {
+		md_fail(m, "IPC_RMID of segment %d: %s", j, strerror(-rc));
+		return;
+	}
+	m->s[j].dest = true;
+	md_settle(m);
+	/* The key finds nothing any more. */
+	rc = md_get(m, m->s[j].key, 0, 0, EM(ENOENT));
+	if (rc != -ENOENT)
+		md_fail(m, "shmget of a removed segment's key: %s, not ENOENT",
+			rc < 0 ? strerror(-rc) : "found");
+}
+
+static void md_lock(struct md *m)
+{
+	struct wk *w = m->w;
+	bool lock = chance(w, 60);
+	int j = md_pick_seg(m, false), want = 0, rc;
+	struct rlimit rl;
+
+	if (j < 0)
+		return;
+	if (g_unpriv && lock && !getrlimit(RLIMIT_MEMLOCK, &rl)) {
+		if (!rl.rlim_cur)
+			want = -EPERM;
+		else if (rl.rlim_cur != RLIM_INFINITY &&
+			 pg_align(m->s[j].size) > rl.rlim_cur)
+			want = -ENOMEM;
+	}
+	rc = shm_ctl(w, m->s[j].id, lock ? AIXIPC_SHM_LOCK : AIXIPC_SHM_UNLOCK,
+		     NULL, NULL, EM(EPERM) | EM(ENOMEM));
+	if (rc != want)
+		md_fail(m, "SHM_%sLOCK of segment %d: %s, want %s",
+			lock ? "" : "UN", j, rc ? strerror(-rc) : "ok",
+			want ? strerror(-want) : "ok");
+	else if (!rc)
+		m->s[j].locked = lock;
+}
+
+/*
+ * A fork child holds copies of every mapping (nattch counts them) and
+ * touches a page; meanwhile the parent may let go of all its mappings of
+ * a segment; then the child is SIGKILLed or exits.
+ */
+static void md_fork(struct md *m)
+{
+	struct wk *w = m->w;
+	int ready[2], rel[2], j, st, want, seg = 0, page, i;
+	uint64_t pos = 0, x = rnd(w, g_pg);
+	unsigned char v = (unsigned char)(1 + rnd(w, 255)), buf[2];
+	bool wr, kill_it = chance(w, 60);
+	pid_t pid;
+	ssize_t n;
+
+	page = (int)rnd(w, MD_PAGES);
+	wr = md_vma_at(m, page) >= 0 && chance(w, 50);
+	want = md_expect(m, page, wr, &seg, &pos);
+	pos += x;
+	if (pipe2(ready, O_CLOEXEC))
+		return;
+	if (pipe2(rel, O_CLOEXEC)) {
+		close(ready[0]);
+		close(ready[1]);
+		return;
+	}
+	for (j = 0; j < m->ns; j++) {
+		m->gc_pieces[j] = m->s[j].gone ? 0 : md_pieces(m, j);
+		if (m->gc_pieces[j])
+			m->s[j].lpid = m->me;	/* fork opens in the parent */
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		md_fail(m, "fork: %s", strerror(errno));
+		memset(m->gc_pieces, 0, sizeof(m->gc_pieces));
+		close(ready[0]);
+		close(ready[1]);
+		close(rel[0]);
+		close(rel[1]);
+		return;
+	}
+	if (pid == 0) {
+		char c;
+
+		prctl(PR_SET_PDEATHSIG, SIGUSR2);
+		if (getppid() != m->me)
+			_exit(0);
+		close(ready[0]);
+		close(rel[1]);
+		buf[0] = (unsigned char)probe(w, (volatile unsigned char *)
+					      (md_at(m, page) + x), wr, &v);
+		buf[1] = v;
+		if (write(ready[1], buf, 2) != 2)
+			_exit(1);
+		for (;;) {
+			ssize_t got = read(rel[0], &c, 1);
+
+			if (got > 0 || (got < 0 && errno == EINTR))
+				continue;
+			break;
+		}
+		_exit(0);
+	}
+	close(ready[1]);
+	close(rel[0]);
+	while ((n = read(ready[0], buf, 2)) < 0 && errno == EINTR)
+		;
+	if (n != 2)
+		md_fail(m, "the fork child said nothing");
+	else if (buf[0] != want)
+		md_fail(m, "the fork child's %s of page %d: %s, expected %s",
+			wr ? "write" : "read", page, signame(buf[0]),
+			signame(want));
+	else if (!want && wr)
+		m->s[seg].data[pos] = v;
+	else if (!want && buf[1] != m->s[seg].data[pos])
+		md_fail(m, "the fork child read %#x at byte %llu of segment %d, expected %#x",
+			buf[1], (unsigned long long)pos, seg, m->s[seg].data[pos]);
+	md_check(m);
+	if (chance(w, 40)) {
+		/* Let go of one segment here: the child's copies keep it. */
+		j = md_pick_seg(m, false);
+		for (i = m->nv - 1; j >= 0 && i >= 0; i--)
+			if (m->v[i].seg == j) {
+				struct md_vma vv = m->v[i];
+
+				if (munmap(md_at(m, vv.start), (size_t)vv.n * g_pg))
+					md_fail(m, "munmap: %s", strerror(errno));
+				md_cut(m, vv.start, vv.start + vv.n);
+				i = m->nv;	/* the list changed */
+			}
+		for (i = m->no - 1; j >= 0 && i >= 0; i--)
+			if (m->o[i].seg == j) {
+				uint64_t got;
+
+				if (shm_detach(w, m->o[i].addr, &got))
+					md_fail(m, "shmdt of an attachment while a child holds it");
+				m->s[j].lpid = m->me;
+				m->o[i] = m->o[--m->no];
+			}
+		md_settle(m);
+		md_check(m);
+	}
+	if (kill_it) {
+		kill_child(pid);
+		ADD(sh->gchild_kills, 1);
+	}
+	close(rel[1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	if (kill_it ? !(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) &&
+		      !(WIFEXITED(st) && !WEXITSTATUS(st)) :
+		      !(WIFEXITED(st) && !WEXITSTATUS(st)))
+		md_fail(m, "the fork child ended with status %#x", st);
+	for (j = 0; j < m->ns; j++) {
+		if (m->gc_pieces[j])
+			m->s[j].lpid = pid;	/* its exit closed them */
+		m->gc_pieces[j] = 0;
+	}
+	md_settle(m);
+}
+
+static void md_mremap(struct md *m)
+{
+	struct wk *w = m->w;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	struct md_vma v;
+	size_t len;
+	char *at;
+	long rc;
+	int t, k, tries, p;
+
+	if (!m->nv)
+		return;
+	v = m->v[rnd(w, m->nv)];
+	at = md_at(m, v.start);
+	len = (size_t)v.n * g_pg;
+	if (r < 30) {
+		rc = syscall(SYS_mremap, at, len, len + g_pg,
+			     chance(w, 50) ? MREMAP_MAYMOVE : 0, 0);
+		if (rc != -1 || errno != EFAULT)
+			md_fail(m, "mremap growing a mapping: %ld (%s), not EFAULT",
+				rc, rc == -1 ? strerror(errno) : "success");
+	} else if (r < 50) {
+		rc = syscall(SYS_mremap, at, len, len,
+			     MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+		if (rc != -1 || errno != EINVAL)
+			md_fail(m, "mremap(MREMAP_DONTUNMAP): %ld (%s), not EINVAL",
+				rc, rc == -1 ? strerror(errno) : "success");
+	} else if (r < 80) {
+		/* Moving fails and leaves it; the target (unmapped first) is a hole. */
+		for (tries = 0; tries < 8; tries++) {
+			t = (int)rnd(w, (uint64_t)(MD_PAGES - v.n + 1));
+			if (t + v.n <= v.start || t >= v.start + v.n) {
+				for (p = t; p < t + v.n && md_vma_at(m, p) < 0; p++)
+					;
+				if (p == t + v.n)
+					break;
+			}
+		}
+		if (tries == 8)
+			return;
+		rc = syscall(SYS_mremap, at, len, len,
+			     MREMAP_MAYMOVE | MREMAP_FIXED, md_at(m, t));
+		if (rc != -1 || errno != EINVAL) {
+			md_fail(m, "mremap moving a mapping to page %d: %ld (%s), not EINVAL",
+				t, rc, rc == -1 ? strerror(errno) : "moved");
+			return;
+		}
+		md_cut(m, t, t + v.n);
+		m->s[v.seg].lpid = m->me;	/* the copy's open and close */
+		if (chance(w, 50))
+			md_reserve(m);
+	} else if (v.n >= 2) {
+		k = 1 + (int)rnd(w, (uint64_t)v.n - 1);
+		rc = syscall(SYS_mremap, at, len, (size_t)k * g_pg, 0, 0);
+		if (rc != (long)(uintptr_t)at) {
+			md_fail(m, "mremap shrinking a mapping: %ld (%s)", rc,
+				rc == -1 ? strerror(errno) : "moved");
+			return;
+		}
+		md_cut(m, v.start + k, v.start + v.n);
+		md_settle(m);
+	}
+}
+
+static void md_keys(struct md *m)
+{
+	struct md_seg *s;
+	int rc;
+
+	if (!m->ns)
+		return;
+	s = &m->s[rnd(m->w, m->ns)];
+	if (!s->dest && !s->gone) {
+		if ((rc = md_get(m, s->key, 0, 0, 0)) != s->id ||
+		    (rc = md_get(m, s->key, s->size, 0, 0)) != s->id ||
+		    (rc = md_get(m, s->key, s->size + 1, 0, EM(EINVAL))) != -EINVAL ||
+		    (rc = md_get(m, s->key, 1, AIXIPC_CREAT | AIXIPC_EXCL,
+				 EM(EEXIST))) != -EEXIST)
+			md_fail(m, "shmget of key %#x (id %d, %llu bytes): %d",
+				(unsigned int)s->key, s->id,
+				(unsigned long long)s->size, rc);
+		return;
+	}
+	rc = md_get(m, s->key, 0, 0, EM(ENOENT));
+	if (rc != -ENOENT) {
+		md_fail(m, "shmget of a removed segment's key: %d, not ENOENT", rc);
+		return;
+	}
+	/* The key makes a new segment now. */
+	rc = md_get(m, s->key, 1, AIXIPC_CREAT, EM(ENOSPC) | EM(ENOMEM));
+	if (rc == -ENOSPC || rc == -ENOMEM)
+		return;
+	if (rc < 0 || rc == s->id)
+		md_fail(m, "shmget(CREAT) of a removed segment's key: %d (old id %d)",
+			rc, s->id);
+	else if ((rc = rmid_shm(m->w, rc)))
+		md_fail(m, "IPC_RMID of the new segment: %s", strerror(-rc));
+}
+
+/* /proc/self/maps names a mapping "/SYSV<key> (deleted)", as Linux does. */
+static void md_maps(struct md *m)
+{
+	char buf[8192], line[512], want[64], perms[8];
+	unsigned long lo, hi, off, start, end;
+	size_t used = 0;
+	struct md_vma v;
+	bool found = false;
+	ssize_t n;
+	int fd, pos = 0;
+
+	if (!m->nv)
+		return;
+	v = m->v[rnd(m->w, m->nv)];
+	start = (unsigned long)(uintptr_t)md_at(m, v.start);
+	end = start + (unsigned long)v.n * g_pg;
+	snprintf(want, sizeof(want), "/SYSV%08x (deleted)",
+		 (unsigned int)m->s[v.seg].key);
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (!found && (n = read(fd, buf + used, sizeof(buf) - used - 1)) > 0) {
+		char *p = buf, *nl;
+
+		used += (size_t)n;
+		buf[used] = 0;
+		while ((nl = strchr(p, '\n'))) {
+			size_t len = (size_t)(nl - p);
+
+			if (len >= sizeof(line))
+				len = sizeof(line) - 1;
+			memcpy(line, p, len);
+			line[len] = 0;
+			p = nl + 1;
+			if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &lo, &hi,
+				   perms, &off, &pos) < 4 || lo != start)
+				continue;
+			found = true;
+			if (hi != end || off != (unsigned long)v.off * g_pg ||
+			    strcmp(perms, v.prot == PS_RW ? "rw-s" :
+				   v.prot == PS_R ? "r--s" : "---s") ||
+			    strcmp(line + pos, want))
+				md_fail(m, "/proc/self/maps: \"%s\", want %lx-%lx offset %lx name %s",
+					line, start, end,
+					(unsigned long)v.off * g_pg, want);
+			break;
+		}
+		used = strlen(p);
+		memmove(buf, p, used);
+	}
+	close(fd);
+	if (!found)
+		md_fail(m, "/proc/self/maps has no mapping at %lx", start);
+}
+
+static void md_teardown(struct md *m)
+{
+	size_t span = (size_t)(MD_PAGES + 2 * MD_GUARD) * g_pg;
+	uint64_t got;
+	int j, i, rc;
+
+	for (j = 0; j < m->ns; j++) {
+		if (m->s[j].gone || m->s[j].dest)
+			continue;
+		rc = rmid_shm(m->w, m->s[j].id);
+		if (rc)
+			md_fail(m, "IPC_RMID of segment %d: %s", j, strerror(-rc));
+		m->s[j].dest = true;
+	}
+	md_settle(m);
+	md_check(m);
+	/* Each goes with its last mapping. */
+	if (munmap(m->span, span))
+		md_fail(m, "munmap of the arena: %s", strerror(errno));
+	md_cut(m, 0, MD_PAGES);
+	for (i = 0; i < m->no; i++) {
+		rc = shm_detach(m->w, m->o[i].addr, &got);
+		if (rc || got != (uint64_t)m->o[i].n * g_pg)
+			md_fail(m, "shmdt at teardown: %s", rc ? strerror(-rc) : "size");
+		m->s[m->o[i].seg].lpid = m->me;
+	}
+	m->no = 0;
+	md_settle(m);
+	md_check(m);
+	for (j = 0; j < m->ns; j++)
+		iso_drop(m->s[j].iso);
+}
+
+static void md_run(struct wk *w)
+{
+	size_t span = (size_t)(MD_PAGES + 2 * MD_GUARD) * g_pg;
+	unsigned char *data;
+	struct md m;
+	int steps, j;
+	bool clean = w->clean;
+
+	memset(&m, 0, sizeof(m));
+	m.w = w;
+	m.me = getpid();
+	m.op = "setup";
+	m.span = mmap(NULL, span, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	data = mmap(NULL, MD_SEGS * MD_SEGPG * g_pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m.span == MAP_FAILED || data == MAP_FAILED)
+		return;
+	m.base = m.span + MD_GUARD * g_pg;
+	for (j = 0; j < MD_PAGES; j++)
+		m.reserved[j] = true;
+	for (j = 0; j < MD_SEGS; j++) {
+		m.s[j].data = data + (size_t)j * MD_SEGPG * g_pg;
+		m.s[j].iso = -1;
+	}
+	w->clean = true;
+	md_create(&m);
+	if (chance(w, 60))
+		md_create(&m);
+	steps = 12 + (int)rnd(w, 28);
+	for (m.step = 1; m.step <= steps && m.ns && !w->failed && !stopping();
+	     m.step++) {
+		unsigned int r = (unsigned int)rnd(w, 100);
+
+		if (r < 5) {
+			m.op = "create";
+			md_create(&m);
+		} else if (r < 17) {
+			m.op = "shmat with SHM_REMAP";
+			md_attach(&m, true);
+		} else if (r < 22) {
+			m.op = "shmat at an address";
+			md_attach(&m, false);
+		} else if (r < 27) {
+			m.op = "shmat anywhere";
+			md_attach_any(&m);
+		} else if (r < 32) {
+			m.op = "mmap";
+			md_mmap(&m);
+		} else if (r < 41) {
+			m.op = "shmdt";
+			md_shmdt(&m);
+		} else if (r < 47) {
+			m.op = "munmap";
+			md_munmap(&m);
+		} else if (r < 54) {
+			m.op = "mprotect";
+			md_mprotect(&m);
+		} else if (r < 69) {
+			int k, nt = 1 + (int)rnd(w, 6);
+
+			m.op = "touch";
+			for (k = 0; k < nt && !w->failed; k++)
+				md_touch(&m);
+		} else if (r < 76) {
+			m.op = "SHM_SIZE";
+			md_resize(&m);
+		} else if (r < 79) {
+			m.op = "IPC_RMID";
+			md_rmid(&m);
+		} else if (r < 82) {
+			m.op = "SHM_LOCK";
+			md_lock(&m);
+		} else if (r < 86) {
+			m.op = "fork";
+			md_fork(&m);
+		} else if (r < 91) {
+			m.op = "mremap";
+			md_mremap(&m);
+		} else if (r < 94) {
+			m.op = "keys";
+			md_keys(&m);
+		} else if (r < 97) {
+			m.op = "reserve";
+			md_reserve(&m);
+		} else {
+			m.op = "maps";
+			md_maps(&m);
+		}
+		md_check(&m);
+		ADD(sh->model_steps, 1);
+	}
+	m.op = "teardown";
+	md_teardown(&m);
+	w->clean = clean;
+	munmap(data, MD_SEGS * MD_SEGPG * g_pg);
+}
+
+static void scen_shm_model(struct wk *w)
+{
+	uint64_t cseed = r64(w);
+	pid_t pid, parent = getpid();
+	int st;
+
+	if (w->in_child)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGUSR2);
+		if (getppid() != parent)
+			_exit(0);
+		w->in_child = true;
+		w->nkids = 0;
+		rng_seed(&w->r, cseed);
+		md_run(w);
+		_exit(w->failed ? 1 : 0);
+	}
+	ADD(sh->forks, 1);
+	ADD(sh->models, 1);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st))
+		fz_fail(w, "shm model child %d died of signal %d (%s)", (int)pid,
+			WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) && !LOAD(sh->fail))
+		fz_fail(w, "shm model child %d exited with status %d", (int)pid,
+			WEXITSTATUS(st));
+}
+
 struct scen_desc {
 	const char *name;
 	unsigned int weight;
@@ -2025,6 +4328,10 @@ static const struct scen_desc scens[] = {
 	{ "fd", 4, scen_fd },
 	{ "putback", 8, scen_putback },
 	{ "stale", 5, scen_stale },
+	{ "shm-touch", 12, scen_shm_touch },
+	{ "shm-pieces", 6, scen_shm_pieces },
+	{ "shm-forkkill", 2, scen_shm_forkkill },
+	{ "shm-model", 2, scen_shm_model },
 };
 #define NSCENS ((int)(sizeof(scens) / sizeof(scens[0])))
 _Static_assert(NSCENS <= MAX_SCEN, "raise MAX_SCEN");
@@ -2040,7 +4347,9 @@ static void one_op(struct wk *w, bool scenarios)
 		r = (unsigned int)rnd(w, total);
 		for (i = 0; r >= scens[i].weight; i++)
 			r -= scens[i].weight;
-		if (!w->in_child || scens[i].run != scen_fork) {
+		if (!w->in_child || (scens[i].run != scen_fork &&
+				     scens[i].run != scen_shm_forkkill &&
+				     scens[i].run != scen_shm_model)) {
 			ADD(sh->scen_stats[i], 1);
 			scens[i].run(w);
 		}
@@ -2127,6 +4436,7 @@ static void *thread_main(void *arg)
 			sweep(w, 48, 32ULL << 20, 50000);
 	}
 	reap_kids(w, true);
+	att_drop_all(w);
 	if (timed)
 		timer_delete(timer);
 	return NULL;
@@ -2152,6 +4462,10 @@ static void worker_proc(int proc, int gen, int fd)
 	sa.sa_flags = rng_below(&pr, 2) ? SA_RESTART : 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = orphan_handler;
+	sa.sa_flags = 0;
+	sigaction(SIGUSR2, &sa, NULL);
+	install_fault_handler();
 	sigemptyset(&set);
 	sigaddset(&set, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -2230,7 +4544,7 @@ static int reap(bool respawn)
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		int k = find_kid(pid);
-		bool ours = k >= 0 && kids[k].killed;
+		bool ours = k >= 0 ? kids[k].killed : killed_by_scenario(pid);
 
 		if (WIFSIGNALED(st) && !(ours && WTERMSIG(st) == SIGKILL))
 			fz_fail(NULL, "%s %d died of signal %d (%s)%s",
@@ -2323,6 +4637,26 @@ static void cleanup(struct wk *pw)
 			fz_fail(NULL, "cleanup: %ld %s objects still listed after removal",
 				n, kinds[k].name);
 	}
+	/* And the totals agree: nothing counted, nothing charged. */
+	for (k = 0; k < AIXIPC_NR_KINDS; k++) {
+		struct aixipc_info in;
+
+		memset(&in, 0, sizeof(in));
+		in.kind = k;
+		if (ioctl(pw->fd, AIXIPC_IOC_INFO, &in)) {
+			fz_fail(NULL, "cleanup: info of kind %u: %s", k,
+				strerror(errno));
+			continue;
+		}
+		if (in.in_use || in.max_slot != -1 || in.count || in.bytes ||
+		    in.rss || in.swapped)
+			fz_fail(NULL, "cleanup: with every object removed, info of kind %u says in_use %llu max_slot %lld count %llu bytes %llu rss %llu swapped %llu",
+				k, (unsigned long long)in.in_use,
+				(long long)in.max_slot, (unsigned long long)in.count,
+				(unsigned long long)in.bytes,
+				(unsigned long long)in.rss,
+				(unsigned long long)in.swapped);
+	}
 }
 
 static void progress(double t0, double t)
@@ -2370,6 +4704,11 @@ static void summary(void)
 		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,
 				      scens[j].name, sh->scen_stats[j]);
 	out("%s\n", line);
+	out("# shm: touches ok=%" PRIu64 " SIGBUS=%" PRIu64 " SIGSEGV=%" PRIu64
+	    " pieces-ops=%" PRIu64 " models=%" PRIu64 " model-steps=%" PRIu64
+	    " children-killed=%" PRIu64 " segments-swept=%" PRIu64 "\n",
+	    sh->touch_ok, sh->touch_bus, sh->touch_segv, sh->pieces_ops,
+	    sh->models, sh->model_steps, sh->gchild_kills, sh->shm_swept);
 	out("# forks=%" PRIu64 " privilege-drops=%" PRIu64 " blocking-calls=%" PRIu64
 	    " eintr=%" PRIu64 " checks-passed=%" PRIu64 " sweeps=%" PRIu64
 	    " swept=%" PRIu64 " respawned=%u kills=%u stops=%u\n",
@@ -2444,6 +4783,16 @@ int main(int argc, char **argv)
 	out("# fuzz seed=%" PRIu64 "\n", g_seed);
 	out("1..1\n");
 
+	{
+		FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
+		unsigned long long v2;
+
+		if (f) {
+			if (fscanf(f, "%llu", &v2) == 1)
+				g_min_addr = v2;
+			fclose(f);
+		}
+	}
 	g_det = g_procs == 1 && g_threads == 1;
 	g_chaos = !g_det && !g_replay;
 	g_pg = (size_t)sysconf(_SC_PAGESIZE);
@@ -2541,7 +4890,8 @@ int main(int argc, char **argv)
 			if (p <= 0 && (p < 0 || now() >= deadline))
 				break;
 			if (p > 0) {
-				if (WIFSIGNALED(st))
+				if (WIFSIGNALED(st) &&
+				    !(WTERMSIG(st) == SIGKILL && killed_by_scenario(p)))
 					fz_fail(NULL, "orphaned fork child %d died of signal %d",
 						(int)p, WTERMSIG(st));
 				continue;

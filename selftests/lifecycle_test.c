@@ -26,7 +26,18 @@
  *    on which a child makes SEM_UNDO calls, outlives the set and the
  *    module instance, and makes SEM_UNDO calls in the next instance before
  *    exiting; devtmpfs creates and removes /dev/aixipc each time (there is
- *    no udev in the VM).
+ *    no udev in the VM);
+ *  - a shared memory segment pins the module like a queue (obj_kinds[]),
+ *    and so does each attachment: a segment removed while attached keeps
+ *    it pinned, through processes that closed /dev/aixipc, until the last
+ *    detach, whether by munmap or by a SIGKILLed process's exit; then it
+ *    unloads;
+ *  - the shared memory limits are module parameters: shmmni (ENOSPC at
+ *    exactly that many segments, a removed but attached one included),
+ *    shmall (ENOSPC for a segment, or a growth by SHM_SIZE, that would
+ *    pass it, exactly; what removal or shrinking frees is usable again),
+ *    shmmin and shmmax (EINVAL just outside, for shmget and SHM_SIZE);
+ *    inconsistent values make the load fail.
  *
  * Adding a facility: add its pinning object to obj_kinds[].
  */
@@ -438,11 +449,71 @@ static int sem_check(int fd, int32_t key, int id)
 	return 0;
 }
 
+/* Shared memory segments: a pattern written through an attachment. */
+
+#define SHM_PERSIST_SIZE (3 * 4096 + 100)
+
+static unsigned char shm_byte(size_t i)
+{
+	return (unsigned char)(i * 31 + (i >> 12) + 7);
+}
+
+static int shm_create(int fd, int32_t key)
+{
+	int id = t_shmget(fd, key, SHM_PERSIST_SIZE, AIXIPC_CREAT | AIXIPC_EXCL,
+			  0600);
+	uint64_t len, got;
+	unsigned char *p;
+	size_t i;
+	int err;
+
+	if (id < 0)
+		return id;
+	err = t_shmat(fd, id, NULL, 0, (void **)&p, &len);
+	if (err) {
+		t_shm_rmid(fd, id);
+		return err;
+	}
+	for (i = 0; i < SHM_PERSIST_SIZE; i++)
+		p[i] = shm_byte(i);
+	err = t_shmdt(fd, p, &got);
+	if (err || got != len) {
+		t_shm_rmid(fd, id);
+		return err ? err : -EIO;
+	}
+	return id;
+}
+
+static int shm_check(int fd, int32_t key, int id)
+{
+	struct aixipc_shmid_ds ds;
+	uint64_t len, got;
+	unsigned char *p;
+	size_t i;
+	int err = 0;
+
+	if (t_shmget(fd, key, 0, 0, 0) != id)
+		return -ENOENT;
+	if (t_shmctl(fd, id, AIXIPC_IPC_STAT, NULL, &ds) ||
+	    ds.segsz != SHM_PERSIST_SIZE || ds.nattch)
+		return -EIO;
+	if (t_shmat(fd, id, NULL, AIXIPC_SHM_RDONLY, (void **)&p, &len))
+		return -EIO;
+	for (i = 0; i < SHM_PERSIST_SIZE && !err; i++)
+		if (p[i] != shm_byte(i))
+			err = -EIO;
+	if (t_shmdt(fd, p, &got) || got != len)
+		err = -EIO;
+	return err;
+}
+
 static const struct obj_kind obj_kinds[] = {
 	{ "message queue", AIXIPC_MSG, AIXIPC_FEATURE_MSG, msg_create,
 	  msg_check, t_rmid },
 	{ "semaphore set", AIXIPC_SEM, AIXIPC_FEATURE_SEM, sem_create,
 	  sem_check, t_semrmid },
+	{ "shared memory segment", AIXIPC_SHM, AIXIPC_FEATURE_SHM, shm_create,
+	  shm_check, t_shm_rmid },
 };
 #define NKINDS (sizeof(obj_kinds) / sizeof(obj_kinds[0]))
 
@@ -517,8 +588,11 @@ FIXTURE(lifecycle) {
 	int fd;				/* closed before any unload */
 	int ids[8];			/* objects to remove at teardown */
 	int nids;
+	int shm_ids[8];			/* segments to remove at teardown */
+	int nshm;
 	pid_t kids[MAX_KIDS];
 	int nkids;
+	bool limits_changed;		/* loaded with test limits: restore */
 };
 
 FIXTURE_SETUP(lifecycle)
@@ -560,7 +634,16 @@ FIXTURE_TEARDOWN(lifecycle)
 		for (i = 0; i < self->nids; i++)
 			if (self->ids[i] >= 0)
 				t_rmid(fd, self->ids[i]);
+		for (i = 0; i < self->nshm; i++)
+			if (self->shm_ids[i] >= 0)
+				t_shm_rmid(fd, self->shm_ids[i]);
 		close(fd);
+	}
+	/* A test that failed with its own limits in force: back to ours. */
+	if (self->limits_changed && module_refcnt() == 0 && !unload()) {
+		err = load();
+		if (err)
+			TH_LOG("cannot reload %s: %s", ko_path, strerror(-err));
 	}
 }
 
@@ -572,6 +655,18 @@ static void forget(FIXTURE_DATA(lifecycle) *self, int id)
 	for (i = 0; i < self->nids; i++)
 		if (self->ids[i] == id)
 			self->ids[i] = -1;
+	for (i = 0; i < self->nshm; i++)
+		if (self->shm_ids[i] == id)
+			self->shm_ids[i] = -1;
+}
+
+/* Remember an object for the teardown, in the list of its kind. */
+static void remember(FIXTURE_DATA(lifecycle) *self, unsigned int kind, int id)
+{
+	if (kind == AIXIPC_SHM)
+		self->shm_ids[self->nshm++] = id;
+	else
+		self->ids[self->nids++] = id;
 }
 
 static pid_t spawn(FIXTURE_DATA(lifecycle) *self)
@@ -646,7 +741,7 @@ TEST_F(lifecycle, unload_refused_while_an_object_exists_device_closed)
 		id = k->create(self->fd, key);
 		ASSERT_LE(0, id) TH_LOG("creating a %s: %s", k->name,
 					strerror(-id));
-		self->ids[self->nids++] = id;
+		remember(self, k->kind, id);
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 
@@ -1128,5 +1223,389 @@ TEST_F(lifecycle, id_limits_reached_exactly_enospc)
 	ASSERT_EQ(0, load());
 	ASSERT_LE(0, wait_node(true));
 }
+
+/* ====================================================================== */
+/* Shared memory: attachments pin the module; the limits.                 */
+
+/*
+ * Two processes attach a segment and close their descriptors; it is
+ * removed while attached, and the test closes its own descriptor.  The
+ * segment lives on for its attachments, and so does the module: each
+ * attachment holds a reference, the segment one more.  Unloading is
+ * refused until the first process unmaps its attachment and the second
+ * is SIGKILLed attached; then it unloads, with nothing left behind.
+ */
+TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
+{
+	int ready[2], rel[2], id, i;
+	struct aixipc_shmid_ds ds;
+	pid_t kid[2];
+	char c;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_SHM))
+		SKIP(return, "the module has no shared memory");
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	id = t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 2 * 4096, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, id);
+	remember(self, AIXIPC_SHM, id);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(rel));
+	for (i = 0; i < 2; i++) {
+		kid[i] = spawn(self);
+		ASSERT_LE(0, kid[i]);
+		if (kid[i] == 0) {
+			uint64_t len;
+			void *p;
+
+			close(ready[0]);
+			close(rel[1]);
+			if (t_shmat(self->fd, id, NULL, 0, &p, &len))
+				_exit(1);
+			memset(p, i + 1, len);
+			close(self->fd);	/* only the attachment is left */
+			if (write(ready[1], "r", 1) != 1)
+				_exit(2);
+			if (i == 1)
+				for (;;)
+					pause();	/* until SIGKILLed */
+			while (read(rel[0], &c, 1) > 0)
+				;
+			_exit(munmap(p, len) ? 3 : 0);
+		}
+	}
+	close(ready[1]);
+	close(rel[0]);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(1, read(ready[0], &c, 1)) TH_LOG("a child failed to attach");
+	close(ready[0]);
+
+	ASSERT_EQ(0, t_shm_rmid(self->fd, id));
+	ASSERT_EQ(0, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
+	ASSERT_EQ(2ULL, ds.nattch);
+	ASSERT_EQ((uint32_t)AIXIPC_SHM_DEST, ds.status);
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	/* No descriptor open: the segment and its two attachments pin it. */
+	ASSERT_EQ(3, module_refcnt());
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(-EWOULDBLOCK, unload())
+			TH_LOG("delete_module with a removed segment attached twice");
+	ASSERT_TRUE(module_loaded());
+
+	/* One detaches with munmap: the other attachment holds on. */
+	close(rel[1]);
+	ASSERT_EQ(0, reap(self, kid[0]));
+	ASSERT_EQ(2, module_refcnt());
+	ASSERT_EQ(-EWOULDBLOCK, unload());
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
+	ASSERT_EQ(1ULL, ds.nattch);
+	ASSERT_EQ((uint32_t)AIXIPC_SHM_DEST, ds.status);
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+
+	/* The other dies attached: its exit is the last detach. */
+	ASSERT_EQ(0, kill(kid[1], SIGKILL));
+	ASSERT_EQ(1000 + SIGKILL, reap(self, kid[1]));
+	forget(self, id);
+	ASSERT_EQ(0, module_refcnt())
+		TH_LOG("the last attachment is gone, yet the module is pinned");
+	unload_and_reload(_metadata);
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SHM));
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+}
+
+/* Reload with @params (the test's limits), open; -errno on failure. */
+static int reload_with(FIXTURE_DATA(lifecycle) *self, const char *params,
+		       struct aixipc_limits *lim)
+{
+	struct aixipc_version v;
+	int err = unload();
+
+	if (err)
+		return err;
+	self->limits_changed = true;
+	if (wait_node(false) < 0)
+		return -ETIMEDOUT;
+	err = load_with(params);
+	if (err)
+		return err;
+	if (wait_node(true) < 0)
+		return -ETIMEDOUT;
+	self->fd = aixipc_open();
+	if (self->fd < 0)
+		return -errno;
+	memset(&v, 0, sizeof(v));
+	err = aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v);
+	*lim = v.limits;
+	return err;
+}
+
+/* Back to the limits in force at start. */
+static void restore_limits(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(lifecycle) *self)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, module_refcnt());
+	ASSERT_EQ(0, unload());
+	ASSERT_LE(0, wait_node(false));
+	ASSERT_EQ(0, load());
+	ASSERT_LE(0, wait_node(true));
+	self->limits_changed = false;
+}
+
+static int new_seg(FIXTURE_DATA(lifecycle) *self, int32_t key, uint64_t size)
+{
+	int id = t_shmget(self->fd, key, size, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
+
+	if (id >= 0)
+		remember(self, AIXIPC_SHM, id);
+	return id;
+}
+
+static int rm_seg(FIXTURE_DATA(lifecycle) *self, int id)
+{
+	int err = t_shm_rmid(self->fd, id);
+
+	if (!err)
+		forget(self, id);
+	return err;
+}
+
+static struct aixipc_info shm_info(int fd)
+{
+	struct aixipc_info in;
+
+	memset(&in, 0xff, sizeof(in));
+	if (t_info(fd, AIXIPC_SHM, &in))
+		memset(&in, 0xff, sizeof(in));
+	return in;
+}
+
+/*
+ * Loaded with shmmni=3: the fourth segment fails with ENOSPC, exactly at
+ * the limit, whether private or keyed, while lookups still work.  A
+ * segment removed but still attached keeps its id: still ENOSPC, until
+ * its last detach.
+ */
+TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
+{
+	struct aixipc_limits lim;
+	struct aixipc_info in;
+	int32_t key = test_key(7);
+	int seg[4], err;
+	uint64_t len, got;
+	void *p;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_SHM))
+		SKIP(return, "the module has no shared memory");
+	err = reload_with(self, "shmmni=3", &lim);
+	ASSERT_EQ(0, err) TH_LOG("reloading with shmmni=3: %s", strerror(-err));
+	ASSERT_EQ(3ULL, lim.shmmni);
+
+	seg[0] = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
+	seg[1] = new_seg(self, AIXIPC_KEY_PRIVATE, 1);
+	seg[2] = new_seg(self, key, 3 * 4096);
+	ASSERT_LE(0, seg[0]);
+	ASSERT_LE(0, seg[1]);
+	ASSERT_LE(0, seg[2]);
+	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
+				    AIXIPC_CREAT, 0600));
+	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, test_key(8), 4096, AIXIPC_CREAT,
+				    0600));
+	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 0, 0, 0));
+	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 4096, AIXIPC_CREAT, 0600));
+	in = shm_info(self->fd);
+	EXPECT_EQ(3ULL, in.in_use);
+	EXPECT_EQ(2LL, in.max_slot);
+	EXPECT_EQ(5ULL, in.count);
+
+	/* Removed but attached: it still takes an id. */
+	ASSERT_EQ(0, t_shmat(self->fd, seg[0], NULL, 0, &p, &len));
+	ASSERT_EQ(0, rm_seg(self, seg[0]));
+	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
+				    AIXIPC_CREAT, 0600));
+	EXPECT_EQ(3ULL, shm_info(self->fd).in_use);
+	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
+	ASSERT_EQ(len, got);
+	EXPECT_EQ(2ULL, shm_info(self->fd).in_use);
+	seg[3] = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
+	EXPECT_LE(0, seg[3]);
+	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
+				    AIXIPC_CREAT, 0600));
+
+	EXPECT_EQ(0, rm_seg(self, seg[1]));
+	EXPECT_EQ(0, rm_seg(self, seg[2]));
+	if (seg[3] >= 0)
+		EXPECT_EQ(0, rm_seg(self, seg[3]));
+	EXPECT_EQ(0ULL, shm_info(self->fd).in_use);
+	restore_limits(_metadata, self);
+}
+
+/*
+ * Loaded with shmall=8 (pages): a segment, or a growth by SHM_SIZE, that
+ * would take the total past 8 pages fails with ENOSPC, and one that
+ * reaches exactly 8 works; partial pages count whole.  What a shrink or a
+ * removal frees can be taken again, but only once a removed segment's
+ * last attachment is gone.
+ */
+TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
+{
+	struct aixipc_limits lim;
+	struct aixipc_shmid_ds ds;
+	uint64_t size, len, got;
+	int a, b, c, d, err;
+	void *p;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_SHM))
+		SKIP(return, "the module has no shared memory");
+	err = reload_with(self, "shmall=8", &lim);
+	ASSERT_EQ(0, err) TH_LOG("reloading with shmall=8: %s", strerror(-err));
+	ASSERT_EQ(8ULL, lim.shmall);
+
+	a = new_seg(self, AIXIPC_KEY_PRIVATE, 5 * 4096);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 4 * 4096));
+	EXPECT_EQ(-ENOSPC, new_seg(self, test_key(9), 3 * 4096 + 1));
+	b = new_seg(self, AIXIPC_KEY_PRIVATE, 3 * 4096);	/* exactly 8 */
+	ASSERT_LE(0, b);
+	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
+	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+
+	/* Growth past it fails and changes nothing; within a page is free. */
+	size = 6 * 4096;
+	EXPECT_EQ(-ENOSPC, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	ASSERT_EQ(0, t_shmctl(self->fd, a, AIXIPC_IPC_STAT, NULL, &ds));
+	EXPECT_EQ(5ULL * 4096, ds.segsz);
+	size = 5 * 4096 - 10;
+	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	size = 5 * 4096;
+	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	/* A shrink frees pages for a growth elsewhere. */
+	size = 4096;
+	EXPECT_EQ(0, t_shmctl(self->fd, b, AIXIPC_SHM_SIZE, &size, NULL));
+	EXPECT_EQ(6ULL, shm_info(self->fd).count);
+	size = 7 * 4096;
+	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	size = 7 * 4096 + 1;
+	EXPECT_EQ(-ENOSPC, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+
+	/* Removed but attached: still counted, still charged. */
+	ASSERT_EQ(0, t_shmat(self->fd, b, NULL, 0, &p, &len));
+	ASSERT_EQ(0, rm_seg(self, b));
+	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
+	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
+	c = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
+	EXPECT_LE(0, c);
+	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
+
+	/* Removal frees all of it. */
+	ASSERT_EQ(0, rm_seg(self, a));
+	d = new_seg(self, AIXIPC_KEY_PRIVATE, 7 * 4096);
+	EXPECT_LE(0, d);
+	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
+	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	if (c >= 0)
+		EXPECT_EQ(0, rm_seg(self, c));
+	if (d >= 0)
+		EXPECT_EQ(0, rm_seg(self, d));
+	EXPECT_EQ(0ULL, shm_info(self->fd).count);
+	restore_limits(_metadata, self);
+}
+
+/*
+ * Loaded with shmmin=100 and shmmax=3 pages + 1: shmget of a new segment
+ * and SHM_SIZE take sizes within them (EINVAL just outside, the size left
+ * as it was); looking a key up takes any size up to the segment's.
+ * Limits that contradict each other make the load fail.
+ */
+TEST_F(lifecycle, shm_size_limits_shmmin_shmmax_einval)
+{
+	const uint64_t mx = 3 * 4096 + 1;
+	struct aixipc_limits lim;
+	struct aixipc_shmid_ds ds;
+	int32_t key = test_key(10);
+	uint64_t size, len, got;
+	int a, b, err;
+	void *p;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_SHM))
+		SKIP(return, "the module has no shared memory");
+	err = reload_with(self, "shmmin=100 shmmax=12289", &lim);
+	ASSERT_EQ(0, err) TH_LOG("reloading with shmmin=100 shmmax=12289: %s",
+				 strerror(-err));
+	ASSERT_EQ(100ULL, lim.shmmin);
+	ASSERT_EQ(mx, lim.shmmax);
+
+	EXPECT_EQ(-EINVAL, new_seg(self, AIXIPC_KEY_PRIVATE, 99));
+	EXPECT_EQ(-EINVAL, new_seg(self, AIXIPC_KEY_PRIVATE, 0));
+	EXPECT_EQ(-EINVAL, new_seg(self, AIXIPC_KEY_PRIVATE, mx + 1));
+	EXPECT_EQ(-EINVAL, new_seg(self, key, mx + 1));
+	EXPECT_EQ(-ENOENT, t_shmget(self->fd, key, 0, 0, 0));
+	a = new_seg(self, AIXIPC_KEY_PRIVATE, 100);
+	ASSERT_LE(0, a);
+	b = new_seg(self, key, mx);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(b, t_shmget(self->fd, key, 0, 0, 0));
+	EXPECT_EQ(b, t_shmget(self->fd, key, 50, 0, 0));
+	EXPECT_EQ(b, t_shmget(self->fd, key, mx, AIXIPC_CREAT, 0600));
+	EXPECT_EQ(-EINVAL, t_shmget(self->fd, key, mx + 1, AIXIPC_CREAT, 0600));
+
+	size = 99;
+	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	size = mx + 1;
+	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	size = 0;
+	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	ASSERT_EQ(0, t_shmctl(self->fd, a, AIXIPC_IPC_STAT, NULL, &ds));
+	EXPECT_EQ(100ULL, ds.segsz);
+	size = mx;
+	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	ASSERT_EQ(0, t_shmat(self->fd, a, NULL, 0, &p, &len));
+	EXPECT_EQ(4ULL * 4096, len);
+	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
+	size = 100;
+	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
+	ASSERT_EQ(0, t_shmat(self->fd, a, NULL, 0, &p, &len));
+	EXPECT_EQ(4096ULL, len);
+	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
+	EXPECT_EQ(0, rm_seg(self, a));
+	EXPECT_EQ(0, rm_seg(self, b));
+
+	/* Contradicting limits: no load. */
+	ASSERT_EQ(0, close(self->fd));
+	self->fd = -1;
+	ASSERT_EQ(0, unload());
+	ASSERT_LE(0, wait_node(false));
+	EXPECT_EQ(-EINVAL, load_with("shmmin=0"));
+	EXPECT_FALSE(module_loaded());
+	EXPECT_EQ(-EINVAL, load_with("shmmin=8192 shmmax=4096"));
+	EXPECT_FALSE(module_loaded());
+	EXPECT_EQ(-EINVAL, load_with("shmmni=1048577"));
+	EXPECT_FALSE(module_loaded());
+	if (module_loaded())
+		ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load());
+	ASSERT_LE(0, wait_node(true));
+	self->limits_changed = false;
+}
+
 
 TEST_HARNESS_MAIN
