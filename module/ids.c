@@ -524,14 +524,17 @@ done:
  * @ns: the namespace
  * @req: the request; the totals are filled in
  *
- * Walks the idr under RCU, taking each object's lock in turn: the totals
- * are a snapshot per object, not of the whole set at one instant, as for
- * Linux's *_INFO.
+ * Walks the idr under RCU, taking each object's lock in turn, and leaves
+ * the RCU section every AIXIPC_LIST_BATCH objects to let others run, so a
+ * million objects never make one long critical section.  The totals are a
+ * snapshot per object, not of the whole set at one instant, as for Linux's
+ * *_INFO.  Takes no sleeping lock.
  */
 int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req)
 {
 	struct aixipc_ids *ids;
 	struct aixipc_obj *obj;
+	unsigned int seen = 0;
 	int slot = 0;
 
 	if (req->kind >= AIXIPC_NR_KINDS || req->flags)
@@ -557,6 +560,11 @@ int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req)
 		}
 		spin_unlock(&obj->lock);
 		slot++;
+		if (++seen % AIXIPC_LIST_BATCH == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 	}
 	rcu_read_unlock();
 	return 0;

@@ -265,6 +265,29 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Hold @seg for a slow operation: a reference, then seg->mutex.  Called
+ * with obj.lock held, which it releases.  Return: 0, or -EINTR with
+ * nothing held.
+ */
+static int aixipc_shm_hold(struct aixipc_shm *seg)
+{
+	aixipc_obj_get(&seg->obj);
+	spin_unlock(&seg->obj.lock);
+	if (mutex_lock_killable(&seg->mutex)) {
+		aixipc_obj_put(&seg->obj);
+		return -EINTR;
+	}
+	return 0;
+}
+
+/* Undo aixipc_shm_hold(). */
+static void aixipc_shm_release(struct aixipc_shm *seg)
+{
+	mutex_unlock(&seg->mutex);
+	aixipc_obj_put(&seg->obj);
+}
+
 /**
  * aixipc_shmat - AIXIPC_IOC_SHMAT
  * @dev: the caller's open /dev/aixipc, mapped through vm_mmap()
@@ -299,16 +322,13 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 		return PTR_ERR(obj);
 	err = aixipc_check_perm(obj, rdonly ? 04 : 06);
 	seg = to_shm(obj);
-	if (!err)
-		aixipc_obj_get(obj);
-	spin_unlock(&obj->lock);
+	if (err) {
+		spin_unlock(&obj->lock);
+		return err;
+	}
+	err = aixipc_shm_hold(seg);
 	if (err)
 		return err;
-
-	if (mutex_lock_killable(&seg->mutex)) {
-		aixipc_obj_put(obj);
-		return -EINTR;
-	}
 	spin_lock(&obj->lock);
 	len = PAGE_ALIGN(seg->segsz);
 	spin_unlock(&obj->lock);
@@ -324,8 +344,7 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	else
 		ret = vm_mmap(dev, addr, len, prot, mflags,
 			      (unsigned long)req->id << PAGE_SHIFT);
-	mutex_unlock(&seg->mutex);
-	aixipc_obj_put(obj);
+	aixipc_shm_release(seg);
 	if (IS_ERR_VALUE(ret))
 		return ret == -EEXIST ? -EINVAL : (int)ret;
 	req->addr = ret;
@@ -505,13 +524,9 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	seg = to_shm(obj);
-	aixipc_obj_get(obj);
-	spin_unlock(&obj->lock);
-
-	if (mutex_lock_killable(&seg->mutex)) {
-		aixipc_obj_put(obj);
-		return -EINTR;
-	}
+	err = aixipc_shm_hold(seg);
+	if (err)
+		return err;
 	obj = aixipc_lock_for_change(ids, id);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
@@ -540,8 +555,7 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 		spin_unlock(&obj->lock);
 	}
 out:
-	mutex_unlock(&seg->mutex);
-	aixipc_obj_put(&seg->obj);
+	aixipc_shm_release(seg);
 	return err;
 }
 
@@ -651,13 +665,9 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		spin_unlock(&obj->lock);
 		return err;
 	}
-	aixipc_obj_get(obj);
-	spin_unlock(&obj->lock);
-
-	if (mutex_lock_killable(&seg->mutex)) {
-		aixipc_obj_put(obj);
-		return -EINTR;
-	}
+	err = aixipc_shm_hold(seg);
+	if (err)
+		return err;
 	obj = aixipc_lock_id(ids, id);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
@@ -687,8 +697,7 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		aixipc_shm_make_evictable(mapping);
 	}
 out:
-	mutex_unlock(&seg->mutex);
-	aixipc_obj_put(&seg->obj);
+	aixipc_shm_release(seg);
 	return err;
 }
 
