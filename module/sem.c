@@ -19,6 +19,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/overflow.h>
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/time64.h>
@@ -50,7 +51,7 @@ struct aixipc_sem_queue {
 	bool complex;			/* on the set's list, else its sem's */
 	s16 *adj;			/* the caller's adjustments, or NULL */
 	atomic_t *nonzero;
-	pid_t pid;
+	struct pid *pid;		/* the caller's tgid, for stamping */
 	int status;			/* AIXIPC_WAITING, 0 or -errno */
 };
 
@@ -138,17 +139,34 @@ static void aixipc_sem_unlock(struct aixipc_sem_set *set, int locknum)
 	}
 }
 
+/**
+ * aixipc_sem_set_pid - record @pid as the last process to operate on @sem
+ * @sem: the semaphore, its lock (or global mode) held
+ * @pid: a thread group's pid, or NULL to drop the reference
+ *
+ * Keeps a reference, as Linux does: GETPID translates it into the reader's
+ * pid namespace, and storing it costs nothing while one process keeps
+ * operating (no pid number to compute per call).
+ */
+void aixipc_sem_set_pid(struct aixipc_sem *sem, struct pid *pid)
+{
+	if (sem->pid != pid) {
+		put_pid(sem->pid);
+		sem->pid = get_pid(pid);
+	}
+}
+
 /* Record who operated on the semaphores of @sops[from, to) and when. */
 static void aixipc_sem_stamp(struct aixipc_sem_set *set,
 			     const struct aixipc_sembuf *sops,
-			     unsigned int from, unsigned int to, pid_t pid)
+			     unsigned int from, unsigned int to, struct pid *pid)
 {
 	unsigned int i;
 
 	if (from >= to)
 		return;
 	for (i = from; i < to; i++)
-		set->sems[sops[i].sem_num].pid = pid;
+		aixipc_sem_set_pid(&set->sems[sops[i].sem_num], pid);
 	WRITE_ONCE(set->otime, ktime_get_real_seconds());
 }
 
@@ -452,7 +470,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	q.order = order;
 	q.adj = undo ? undo->adj : NULL;
 	q.nonzero = undo ? aixipc_undo_nonzero(ulp) : NULL;
-	q.pid = task_tgid_vnr(current);
+	q.pid = task_tgid(current);
 	q.status = AIXIPC_WAITING;
 
 	aixipc_wake_init(&wake);
@@ -650,11 +668,9 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	aixipc_wake_init(&wake);
 	err = aixipc_check_perm(&set->obj, 2);
 	if (!err) {
-		pid_t pid = task_tgid_vnr(current);
-
 		for (i = 0; i < nsems; i++) {
 			set->sems[i].val = vals[i];
-			set->sems[i].pid = pid;
+			aixipc_sem_set_pid(&set->sems[i], task_tgid(current));
 		}
 		aixipc_undo_clear(set, -1);
 		set->obj.ctime = ktime_get_real_seconds();
@@ -731,7 +747,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		req->val = set->sems[req->semnum].val;
 		break;
 	case AIXIPC_GETPID:
-		req->val = set->sems[req->semnum].pid;
+		req->val = pid_vnr(set->sems[req->semnum].pid);
 		break;
 	case AIXIPC_GETNCNT:
 		req->val = aixipc_sem_count(set, req->semnum, false);
@@ -745,7 +761,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			break;
 		}
 		set->sems[req->semnum].val = req->val;
-		set->sems[req->semnum].pid = task_tgid_vnr(current);
+		aixipc_sem_set_pid(&set->sems[req->semnum], task_tgid(current));
 		aixipc_undo_clear(set, req->semnum);
 		set->obj.ctime = ktime_get_real_seconds();
 		aixipc_sem_update_all(set, &wake);
@@ -800,6 +816,7 @@ static void aixipc_sem_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 			aixipc_sem_complete(set, q, -EIDRM, wake);
 		list_for_each_entry_safe(q, tmp, &set->sems[i].pending_const, list)
 			aixipc_sem_complete(set, q, -EIDRM, wake);
+		aixipc_sem_set_pid(&set->sems[i], NULL);
 	}
 	aixipc_undo_drop_set(set);
 }

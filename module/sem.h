@@ -35,7 +35,8 @@
 struct aixipc_sem {
 	spinlock_t lock;		/* this semaphore's fast path */
 	int val;
-	pid_t pid;			/* last process to operate on it */
+	struct pid *pid;		/* last process to operate on it, or NULL;
+					 * a reference, as Linux's sempid */
 	struct list_head pending_alter;	/* single-op waiters, sem_op != 0 */
 	struct list_head pending_const;	/* single-op waiters, sem_op == 0 */
 } ____cacheline_aligned_in_smp;
@@ -216,6 +217,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req);
 struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id);
 void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
 			      struct aixipc_wake *wake);
+void aixipc_sem_set_pid(struct aixipc_sem *sem, struct pid *pid);
 void aixipc_sem_update_all(struct aixipc_sem_set *set,
 			   struct aixipc_wake *wake);
 

@@ -231,7 +231,7 @@ void aixipc_undo_drop_set(struct aixipc_sem_set *set)
  * removed concurrently drops its entry from the list itself; this loop
  * then finds the next one.
  */
-static void aixipc_undo_apply(struct aixipc_undo_list *ulp, pid_t pid)
+static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 {
 	for (;;) {
 		struct aixipc_sem_set *set;
@@ -275,7 +275,7 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, pid_t pid)
 				continue;
 			sem->val = aixipc_sem_undo_value(sem->val, un->adj[i],
 							 aixipc_limits.semvmx);
-			sem->pid = pid;
+			aixipc_sem_set_pid(sem, pid);
 		}
 		aixipc_sem_update_all(set, &wake);
 		aixipc_sem_unlock_global(set, &wake);
@@ -300,7 +300,7 @@ static void aixipc_undo_exit_probe(void *data, struct task_struct *p)
 	spin_unlock(&aixipc_undo_lock);
 	if (!ulp)
 		return;
-	aixipc_undo_apply(ulp, task_tgid_nr(p));
+	aixipc_undo_apply(ulp, task_tgid(p));
 	kfree(ulp);
 }
 

@@ -1469,6 +1469,52 @@ TEST_F(sem, ncnt_zcnt_exact_with_several_waiters)
 		EXPECT_EQ(EIDRM, reap(self, pid[i])) TH_LOG("waiter %u", i);
 }
 
+/*
+ * GETPID answers in the reader's pid namespace (as Linux's sempid): a
+ * process in a child namespace is seen by its pid there and by its pid
+ * here, and a process it cannot see reads as 0.
+ */
+TEST_F(sem, getpid_is_translated_into_the_readers_pid_namespace)
+{
+	pid_t *inner = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t pid;
+	int id;
+
+	ASSERT_NE(MAP_FAILED, inner);
+	id = new_set(self, 2, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, op1(self->fd, id, 1, 1, 0));
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int status;
+		pid_t g;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(KID_WRONG);
+		g = fork();
+		if (g == 0) {
+			/* pid 1 of the new namespace; our parent is not in it. */
+			if (op1(self->fd, id, 0, 1, 0) ||
+			    sempid(self->fd, id, 0) != 1 ||
+			    sempid(self->fd, id, 1) != 0)
+				_exit(KID_WRONG);
+			_exit(0);
+		}
+		*inner = g;
+		if (g < 0 || waitpid(g, &status, 0) != g ||
+		    !WIFEXITED(status))
+			_exit(KID_WRONG);
+		_exit(WEXITSTATUS(status));
+	}
+	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(*inner, sempid(self->fd, id, 0));
+	EXPECT_EQ(getpid(), sempid(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+	munmap(inner, 4096);
+}
+
 TEST_F(sem, getpid_is_the_last_process_to_operate)
 {
 	pid_t pid;

@@ -189,7 +189,10 @@ TEST_F(dev, unmapped_argument_efault)
 	munmap(p, 4096);
 }
 
-/* An argument that can be read but not written fails before acting. */
+/*
+ * An argument that carries results and can be read but not written fails
+ * before acting.
+ */
 TEST_F(dev, read_only_argument_efault_without_side_effect)
 {
 	struct aixipc_get *g = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -206,6 +209,80 @@ TEST_F(dev, read_only_argument_efault_without_side_effect)
 	/* Nothing was created. */
 	EXPECT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
 	munmap(g, 4096);
+}
+
+/*
+ * msgsnd and semop only read their struct, so a read-only one works, at
+ * the size the module knows (its fast path) and at a longer one (the
+ * general path); msgrcv's carries results, so it fails and leaves the
+ * message queued.
+ */
+TEST_F(dev, input_only_structs_work_from_read_only_memory)
+{
+	struct {
+		struct aixipc_msgsnd s;
+		uint8_t tail[16];
+	} *snd = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct {
+		struct aixipc_semop op;
+		uint8_t tail[16];
+	} *sop;
+	struct aixipc_msgrcv *rcv;
+	struct aixipc_sembuf sb = { .sem_num = 0, .sem_op = 1 };
+	struct aixipc_semctl c = { .cmd = AIXIPC_GETVAL };
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
+		.flags = AIXIPC_CREAT, .mode = 0600, .size = 1,
+	};
+	struct t_msgbuf *m = malloc(sizeof(*m) + 8);
+	char text[8];
+	int q, sid;
+
+	ASSERT_NE(MAP_FAILED, snd);
+	ASSERT_NE(NULL, m);
+	sop = (void *)((char *)snd + 1024);
+	rcv = (void *)((char *)snd + 2048);
+	q = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, q);
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+	sid = g.id;
+	m->mtype = 7;
+	memcpy(m->mtext, "readonly", 8);
+	*snd = (typeof(*snd)){ .s = { .id = q, .msgp = (uintptr_t)m,
+		.size = 8, .type_size = sizeof(long) } };
+	*sop = (typeof(*sop)){ .op = { .id = sid, .sops = (uintptr_t)&sb,
+		.nsops = 1 } };
+	*rcv = (struct aixipc_msgrcv){ .id = q, .flags = AIXIPC_NOWAIT,
+		.msgp = (uintptr_t)m, .size = 8, .type_size = sizeof(long) };
+	ASSERT_EQ(0, mprotect(snd, 4096, PROT_READ));
+
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGSND, &snd->s));
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, with_size(AIXIPC_IOC_MSGSND,
+						      sizeof(*snd)), snd));
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_SEMOP, &sop->op));
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, with_size(AIXIPC_IOC_SEMOP,
+						      sizeof(*sop)), sop));
+	c.id = sid;
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_SEMCTL, &c));
+	EXPECT_EQ(2, c.val);
+
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGRCV, rcv));
+	EXPECT_EQ(8, t_msgrcv(self->fd, q, 0, text, 8, AIXIPC_NOWAIT, NULL));
+	EXPECT_EQ(8, t_msgrcv(self->fd, q, 0, text, 8, AIXIPC_NOWAIT, NULL));
+	EXPECT_EQ(0, memcmp(text, "readonly", 8));
+	EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, q, 0, text, 8, AIXIPC_NOWAIT, NULL));
+
+	/* The fast path's copy fails cleanly too. */
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_SEMOP, NULL));
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGSND, NULL));
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGRCV, NULL));
+
+	EXPECT_EQ(0, t_rmid(self->fd, q));
+	c.cmd = AIXIPC_IPC_RMID;
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_SEMCTL, &c));
+	munmap(snd, 4096);
+	free(m);
 }
 
 TEST_F(dev, get_unknown_flag_einval)

@@ -9,6 +9,9 @@
  *    the command number versions the struct: an older, shorter struct is
  *    zero-extended, a newer, longer one is accepted only if the bytes the
  *    module does not know are zero (copy_struct_from_user());
+ *  - a struct with results must be writable (it is written back before the
+ *    call acts, so a read-only one fails with EFAULT and changes nothing);
+ *    msgsnd's and semop's carry none and are only read;
  *  - fixed-width fields only, pointers as __u64, explicit padding, so 32- and
  *    64-bit callers share one layout (compat_ptr_ioctl);
  *  - unknown flag bits, unknown commands and non-zero __reserved fields are
