@@ -226,7 +226,8 @@ static noinline long aixipc_ioctl_any(struct file *file,
 }
 
 /*
- * The hot calls with the struct this module knows, as the shim sends them:
+ * The hot calls (and msgget, which some programs call before every
+ * operation) with the struct this module knows, as the shim sends them:
  * the same rules, but copies of a size known at compile time (hardened
  * usercopy checks those at build time) and only the one struct to clear
  * on the stack (CONFIG_INIT_STACK_ALL_ZERO), not the whole union.  They
@@ -251,6 +252,20 @@ static noinline long aixipc_ioctl_msgsnd(void __user *uarg)
 	return aixipc_msgsnd(&aixipc_init_ns, &k);
 }
 
+static noinline long aixipc_ioctl_get(void __user *uarg)
+{
+	struct aixipc_get k;
+	int err;
+
+	if (copy_from_user(&k, uarg, sizeof(k)) ||
+	    copy_to_user(uarg, &k, sizeof(k)))
+		return -EFAULT;
+	err = aixipc_get(&aixipc_init_ns, &k);
+	if (!err && put_user(k.id, &((struct aixipc_get __user *)uarg)->id))
+		err = -EFAULT;
+	return err;
+}
+
 static noinline long aixipc_ioctl_msgrcv(void __user *uarg)
 {
 	struct aixipc_msgrcv k;
@@ -271,6 +286,8 @@ static long aixipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	unsigned int nr = _IOC_NR(cmd);
 
 	switch (cmd) {
+	case AIXIPC_IOC_GET:
+		return aixipc_ioctl_get(uarg);
 	case AIXIPC_IOC_SEMOP:
 		return aixipc_ioctl_semop(uarg);
 	case AIXIPC_IOC_MSGSND:

@@ -20,6 +20,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/list.h>
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -37,7 +38,7 @@ struct aixipc_msg {
 	time64_t stime;
 	kuid_t euid;
 	kgid_t egid;
-	pid_t pid;
+	struct pid *pid;	/* the sender's tgid: a reference, or NULL */
 	struct aixipc_msgseg *next;
 	/* text follows */
 };
@@ -60,8 +61,8 @@ struct aixipc_msq {
 	u64 qnum;
 	u64 qbytes;
 	u64 next_seqno;
-	pid_t lspid;
-	pid_t lrpid;
+	struct pid *lspid;	/* references, as Linux's; NULL at first */
+	struct pid *lrpid;
 	time64_t stime;
 	time64_t rtime;
 };
@@ -76,7 +77,7 @@ struct aixipc_msg_receiver {
 	s64 bound;
 	u32 flags;
 	size_t size;		/* room in the receive buffer */
-	pid_t pid;
+	struct pid *pid;	/* the receiver's tgid (alive while it waits) */
 	int status;		/* AIXIPC_WAITING, 0, -E2BIG, -EIDRM */
 	struct aixipc_msg *msg;	/* handed over when status is 0 */
 };
@@ -93,10 +94,24 @@ static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
 	return container_of(obj, struct aixipc_msq, obj);
 }
 
+/*
+ * Point @slot (q->lspid or q->lrpid) at @pid, keeping a reference as Linux
+ * does, so msgctl answers in the reader's pid namespace; nothing to do
+ * while the same process keeps sending or receiving.  q->obj.lock held.
+ */
+static void aixipc_msq_set_pid(struct pid **slot, struct pid *pid)
+{
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
+}
+
 static void aixipc_msg_free(struct aixipc_msg *msg)
 {
 	struct aixipc_msgseg *seg = msg->next;
 
+	put_pid(msg->pid);
 	kfree(msg);
 	while (seg) {
 		struct aixipc_msgseg *next = seg->next;
@@ -120,6 +135,7 @@ static struct aixipc_msg *aixipc_msg_alloc(size_t len)
 	if (!msg)
 		return NULL;
 	msg->next = NULL;
+	msg->pid = NULL;
 	msg->len = len;
 	len -= n;
 	pseg = &msg->next;
@@ -181,7 +197,7 @@ static void aixipc_msg_duplicate(struct aixipc_msg *copy,
 	copy->stime = msg->stime;
 	copy->euid = msg->euid;
 	copy->egid = msg->egid;
-	copy->pid = msg->pid;
+	copy->pid = get_pid(msg->pid);
 	copy->len = len;
 	n = min(len, AIXIPC_MSG_DATALEN);
 	memcpy(copy + 1, msg + 1, n);
@@ -322,7 +338,7 @@ static bool aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
 		list_del(&taker->list);
 		taker->msg = msg;
 		taker->status = 0;
-		q->lrpid = taker->pid;
+		aixipc_msq_set_pid(&q->lrpid, taker->pid);
 		q->rtime = ktime_get_real_seconds();
 		aixipc_wake_add(wake, taker->task);
 	}
@@ -341,7 +357,7 @@ static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
 		return false;
 	q->next_seqno++;
 	msg->stime = ktime_get_real_seconds();
-	q->lspid = msg->pid;
+	aixipc_msq_set_pid(&q->lspid, msg->pid);
 	q->stime = msg->stime;
 	return true;
 }
@@ -398,12 +414,12 @@ static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 
 /* Take @msg off the queue for receiver @pid.  q->obj.lock held. */
 static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
-			       pid_t pid, struct aixipc_wake *wake)
+			       struct pid *pid, struct aixipc_wake *wake)
 {
 	list_del(&msg->list);
 	q->cbytes -= msg->len;
 	q->qnum--;
-	q->lrpid = pid;
+	aixipc_msq_set_pid(&q->lrpid, pid);
 	q->rtime = ktime_get_real_seconds();
 	aixipc_msg_admit_senders(q, wake);
 }
@@ -450,7 +466,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	msg->mtype = mtype;
 	msg->euid = current_euid();
 	msg->egid = current_egid();
-	msg->pid = task_tgid_vnr(current);
+	msg->pid = get_pid(task_tgid(current));
 
 	q = aixipc_msq_lock(ns, req->id);
 	if (IS_ERR(q)) {
@@ -607,7 +623,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 		req->stime = copy->stime;
 		req->uid = from_kuid_munged(uns, copy->euid);
 		req->gid = from_kgid_munged(uns, copy->egid);
-		req->pid = copy->pid;
+		req->pid = pid_vnr(copy->pid);
 	}
 	aixipc_msg_free(copy);
 	return err;
@@ -646,7 +662,7 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	r.mode = aixipc_msg_search_mode(req->msgtyp, req->flags, &r.bound);
 	r.flags = req->flags;
 	r.size = req->size;
-	r.pid = task_tgid_vnr(current);
+	r.pid = task_tgid(current);
 
 	q = aixipc_msq_lock(ns, req->id);
 	if (IS_ERR(q))
@@ -693,7 +709,7 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	req->stime = msg->stime;
 	req->uid = from_kuid_munged(uns, msg->euid);
 	req->gid = from_kgid_munged(uns, msg->egid);
-	req->pid = msg->pid;
+	req->pid = pid_vnr(msg->pid);
 	aixipc_msg_free(msg);
 	return 0;
 }
@@ -706,8 +722,8 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 	ds->cbytes = q->cbytes;
 	ds->qnum = q->qnum;
 	ds->qbytes = q->qbytes;
-	ds->lspid = q->lspid;
-	ds->lrpid = q->lrpid;
+	ds->lspid = pid_vnr(q->lspid);
+	ds->lrpid = pid_vnr(q->lrpid);
 	ds->stime = q->stime;
 	ds->rtime = q->rtime;
 	ds->ctime = q->obj.ctime;
@@ -816,6 +832,8 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 	}
 	q->cbytes = 0;
 	q->qnum = 0;
+	aixipc_msq_set_pid(&q->lspid, NULL);
+	aixipc_msq_set_pid(&q->lrpid, NULL);
 }
 
 /* Queues have no size: msgget's size must be 0.  obj->lock held. */
