@@ -22,6 +22,7 @@
 #include <linux/bits.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
+#include <linux/pid.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
 #include <linux/rwsem.h>
@@ -96,6 +97,21 @@ static inline void aixipc_wake_init(struct aixipc_wake *w)
 }
 
 void aixipc_wake_add(struct aixipc_wake *w, struct task_struct *t);
+
+/*
+ * Record @pid (a thread group's, or NULL) in @slot: the last process to
+ * operate on something.  A reference is kept, as Linux's IPC does, so the
+ * number is translated into the reader's pid namespace when read
+ * (pid_vnr()), stays readable after the process exits, and costs nothing
+ * while the same process keeps operating.  The lock guarding @slot held.
+ */
+static inline void aixipc_set_pid(struct pid **slot, struct pid *pid)
+{
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
+}
 void aixipc_wake_all(struct aixipc_wake *w);
 
 /* What a facility plugs into the registry. */

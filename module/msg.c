@@ -20,7 +20,6 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/list.h>
-#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -92,19 +91,6 @@ struct aixipc_msg_sender {
 static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
 {
 	return container_of(obj, struct aixipc_msq, obj);
-}
-
-/*
- * Point @slot (q->lspid or q->lrpid) at @pid, keeping a reference as Linux
- * does, so msgctl answers in the reader's pid namespace; nothing to do
- * while the same process keeps sending or receiving.  q->obj.lock held.
- */
-static void aixipc_msq_set_pid(struct pid **slot, struct pid *pid)
-{
-	if (*slot != pid) {
-		put_pid(*slot);
-		*slot = get_pid(pid);
-	}
 }
 
 static void aixipc_msg_free(struct aixipc_msg *msg)
@@ -338,7 +324,7 @@ static bool aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
 		list_del(&taker->list);
 		taker->msg = msg;
 		taker->status = 0;
-		aixipc_msq_set_pid(&q->lrpid, taker->pid);
+		aixipc_set_pid(&q->lrpid, taker->pid);
 		q->rtime = ktime_get_real_seconds();
 		aixipc_wake_add(wake, taker->task);
 	}
@@ -357,7 +343,7 @@ static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
 		return false;
 	q->next_seqno++;
 	msg->stime = ktime_get_real_seconds();
-	aixipc_msq_set_pid(&q->lspid, msg->pid);
+	aixipc_set_pid(&q->lspid, msg->pid);
 	q->stime = msg->stime;
 	return true;
 }
@@ -419,7 +405,7 @@ static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
 	list_del(&msg->list);
 	q->cbytes -= msg->len;
 	q->qnum--;
-	aixipc_msq_set_pid(&q->lrpid, pid);
+	aixipc_set_pid(&q->lrpid, pid);
 	q->rtime = ktime_get_real_seconds();
 	aixipc_msg_admit_senders(q, wake);
 }
@@ -832,8 +818,8 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 	}
 	q->cbytes = 0;
 	q->qnum = 0;
-	aixipc_msq_set_pid(&q->lspid, NULL);
-	aixipc_msq_set_pid(&q->lrpid, NULL);
+	aixipc_set_pid(&q->lspid, NULL);
+	aixipc_set_pid(&q->lrpid, NULL);
 }
 
 /* Queues have no size: msgget's size must be 0.  obj->lock held. */

@@ -19,7 +19,6 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/overflow.h>
-#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/time64.h>
@@ -139,23 +138,6 @@ static void aixipc_sem_unlock(struct aixipc_sem_set *set, int locknum)
 	}
 }
 
-/**
- * aixipc_sem_set_pid - record @pid as the last process to operate on @sem
- * @sem: the semaphore, its lock (or global mode) held
- * @pid: a thread group's pid, or NULL to drop the reference
- *
- * Keeps a reference, as Linux does: GETPID translates it into the reader's
- * pid namespace, and storing it costs nothing while one process keeps
- * operating (no pid number to compute per call).
- */
-void aixipc_sem_set_pid(struct aixipc_sem *sem, struct pid *pid)
-{
-	if (sem->pid != pid) {
-		put_pid(sem->pid);
-		sem->pid = get_pid(pid);
-	}
-}
-
 /* Record who operated on the semaphores of @sops[from, to) and when. */
 static void aixipc_sem_stamp(struct aixipc_sem_set *set,
 			     const struct aixipc_sembuf *sops,
@@ -166,7 +148,7 @@ static void aixipc_sem_stamp(struct aixipc_sem_set *set,
 	if (from >= to)
 		return;
 	for (i = from; i < to; i++)
-		aixipc_sem_set_pid(&set->sems[sops[i].sem_num], pid);
+		aixipc_set_pid(&set->sems[sops[i].sem_num].pid, pid);
 	WRITE_ONCE(set->otime, ktime_get_real_seconds());
 }
 
@@ -670,7 +652,7 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	if (!err) {
 		for (i = 0; i < nsems; i++) {
 			set->sems[i].val = vals[i];
-			aixipc_sem_set_pid(&set->sems[i], task_tgid(current));
+			aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
 		}
 		aixipc_undo_clear(set, -1);
 		set->obj.ctime = ktime_get_real_seconds();
@@ -761,7 +743,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			break;
 		}
 		set->sems[req->semnum].val = req->val;
-		aixipc_sem_set_pid(&set->sems[req->semnum], task_tgid(current));
+		aixipc_set_pid(&set->sems[req->semnum].pid, task_tgid(current));
 		aixipc_undo_clear(set, req->semnum);
 		set->obj.ctime = ktime_get_real_seconds();
 		aixipc_sem_update_all(set, &wake);
@@ -816,7 +798,7 @@ static void aixipc_sem_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 			aixipc_sem_complete(set, q, -EIDRM, wake);
 		list_for_each_entry_safe(q, tmp, &set->sems[i].pending_const, list)
 			aixipc_sem_complete(set, q, -EIDRM, wake);
-		aixipc_sem_set_pid(&set->sems[i], NULL);
+		aixipc_set_pid(&set->sems[i].pid, NULL);
 	}
 	aixipc_undo_drop_set(set);
 }

@@ -217,7 +217,6 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req);
 struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id);
 void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
 			      struct aixipc_wake *wake);
-void aixipc_sem_set_pid(struct aixipc_sem *sem, struct pid *pid);
 void aixipc_sem_update_all(struct aixipc_sem_set *set,
 			   struct aixipc_wake *wake);
 

@@ -275,7 +275,7 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 				continue;
 			sem->val = aixipc_sem_undo_value(sem->val, un->adj[i],
 							 aixipc_limits.semvmx);
-			aixipc_sem_set_pid(sem, pid);
+			aixipc_set_pid(&sem->pid, pid);
 		}
 		aixipc_sem_update_all(set, &wake);
 		aixipc_sem_unlock_global(set, &wake);

@@ -65,8 +65,8 @@ struct aixipc_shm {
 	u64 charged;			/* [lock] pages counted against shmall */
 	u64 map_max;			/* [lock] longest attachment made */
 	u64 nattch;			/* [lock] mappings (pieces) alive */
-	pid_t cpid;			/* constant */
-	pid_t lpid;			/* [lock] last attach or detach */
+	struct pid *cpid;		/* constant; a reference */
+	struct pid *lpid;		/* [lock] last attach or detach */
 	time64_t atime;			/* [lock] */
 	time64_t dtime;			/* [lock] */
 	bool dest;			/* [lock] removed, waits for last detach */
@@ -103,7 +103,7 @@ static void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages)
 static void aixipc_shm_attached(struct aixipc_shm *seg)
 {
 	seg->nattch++;
-	seg->lpid = task_tgid_vnr(current);
+	aixipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->atime = ktime_get_real_seconds();
 }
 
@@ -112,7 +112,7 @@ static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
 {
 	seg->nattch--;
 	if (record) {
-		seg->lpid = task_tgid_vnr(current);
+		aixipc_set_pid(&seg->lpid, task_tgid(current));
 		seg->dtime = ktime_get_real_seconds();
 	}
 }
@@ -468,8 +468,8 @@ static void aixipc_shm_fill_ds(struct aixipc_shm *seg,
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&seg->obj, &ds->perm);
 	ds->segsz = seg->segsz;
-	ds->lpid = seg->lpid;
-	ds->cpid = seg->cpid;
+	ds->lpid = pid_vnr(seg->lpid);
+	ds->cpid = pid_vnr(seg->cpid);
 	ds->nattch = seg->nattch;
 	ds->atime = seg->atime;
 	ds->dtime = seg->dtime;
@@ -810,7 +810,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	mutex_init(&seg->mutex);
 	seg->segsz = req->size;
 	seg->charged = pages;
-	seg->cpid = task_tgid_vnr(current);
+	seg->cpid = get_pid(task_tgid(current));
 	return &seg->obj;
 }
 
@@ -840,6 +840,8 @@ static void aixipc_shm_free(struct aixipc_obj *obj)
 	struct aixipc_shm *seg = to_shm(obj);
 
 	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
+	put_pid(seg->cpid);
+	put_pid(seg->lpid);
 	fput(seg->file);
 	mutex_destroy(&seg->mutex);
 	kfree(seg);
