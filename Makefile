@@ -7,6 +7,8 @@
 #   make check-stock / check-debug   one tier only
 #   make demo       a short end-to-end demonstration in a VM
 #   make shell      an interactive VM shell with the module loaded
+#   make bench      aixipc against Linux's SysV IPC in a VM: table and CSV
+#                   in build/bench/ (BENCH_KERNEL=6.1, BENCH_RUNS=7)
 #   make deps       install what the build and tests need (Debian 12, root)
 #   make install    libaixipc, headers, pkg-config file, tools, man pages
 #                   (PREFIX=/usr/local, DESTDIR; not the module); uninstall
@@ -47,7 +49,7 @@ LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 # syscall() interposition is for the shared library only (see syscall.c).
 LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
-TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo)
+TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo aixipc-bench)
 
 TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test tools_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
@@ -72,12 +74,12 @@ DEBUG_KDIR ?=
 kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
 
 .PHONY: all module modules-all debug-modules selftests tools check check-stock \
-	check-debug demo shell deps help clean
+	check-debug demo shell bench deps help clean
 
 all: module selftests tools
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,14p' Makefile
 
 module: $(BUILD)/$(KVER)/aixipc.ko
 	@ln -sf build/$(KVER)/aixipc.ko aixipc.ko
@@ -214,6 +216,9 @@ $(BUILD)/tools/aixipc-ipcrm: $(TOP)/tools/ipcrm/ipcrm.c $(TOP)/uapi/linux/aixipc
 $(BUILD)/tools/aixipc-demo: $(TOP)/tools/demo/demo.c $(BUILD)/tools/libaixipc.a
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
 
+$(BUILD)/tools/aixipc-bench: $(TOP)/tools/bench/bench.c $(BUILD)/tools/libaixipc.a
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
+
 deps:
 	selftests/install-deps
 
@@ -231,6 +236,11 @@ demo:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all tools
 	@selftests/vm-run --kernel 6.1 -- env PATH=$(BUILD)/tools:/usr/bin:/bin aixipc-demo
+
+bench:
+	@selftests/install-deps --if-missing
+	@$(MAKE) --no-print-directory modules-all tools
+	@tools/bench/run
 
 shell:
 	@selftests/install-deps --if-missing

@@ -32,8 +32,8 @@
 struct aixipc_msg {
 	struct list_head list;
 	u64 seqno;		/* order of arrival on its queue */
-	s64 mtype;
-	size_t len;
+	s32 mtype;		/* 1 .. INT_MAX */
+	u32 len;		/* at most msgmax <= INT_MAX */
 	time64_t stime;
 	kuid_t euid;
 	kgid_t egid;
@@ -46,6 +46,12 @@ struct aixipc_msgseg {
 	struct aixipc_msgseg *next;
 	/* text follows */
 };
+
+/*
+ * 64 bytes on 64-bit: a 64-byte message and its header share a kmalloc-128
+ * object, as with Linux's msg_msg.
+ */
+static_assert(sizeof(struct aixipc_msg) <= 64 || BITS_PER_LONG == 32);
 
 /* Page-sized pieces: a 4 MiB message never needs a high-order allocation. */
 #define AIXIPC_MSG_DATALEN (PAGE_SIZE - sizeof(struct aixipc_msg))

@@ -4,15 +4,17 @@
  * aixipc, alternating run by run, in one process and one boot, so that
  * only the ratio matters (under QEMU's TCG absolute times mean little).
  *
- *   aixipc-bench [-r RUNS] [-s SCALE] [-i IPCS] [-c CSV] [-m] [-w NAME]
+ *   aixipc-bench [-r RUNS] [-s SCALE] [-i IPCS] [-c CSV|-] [-m] [-w NAME]
+ *                [-S native|aixipc]
  *
  * This program links libaixipc.a: msgget() and friends are aixipc's.  The
  * native side makes the same calls as raw system calls, which is what
  * glibc's wrappers do.  Each workload reports the median time per
- * operation of RUNS runs per side; ratio = aixipc / native (below 1 is
- * faster).  -m also reports kernel memory per object, from MemFree
- * deltas over many objects.  Needs root (it raises Linux's msgmax and
- * msgmnb so that native runs can send 64 KiB messages) and the module.
+ * operation of RUNS runs per side, and the median and range of the runs'
+ * ratios aixipc/native (below 1 is faster; each run times the two sides
+ * back to back, so a ratio is immune to drift between runs).  -m also reports kernel memory per object, from a memory
+ * cgroup (see per_object()).  Needs root (it raises Linux's msgmax, msgmnb
+ * and shmmni, and makes a cgroup) and the module.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,11 +25,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ipc.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -404,66 +410,104 @@ static double median(double *v, int n)
 }
 
 /*
- * Give empty slab pages back, so that objects freed by the previous run
- * do not hide the next run's allocations (SLUB's per-cache "shrink").
+ * Kernel memory per object, from a memory cgroup: a child process joins a
+ * cgroup of its own, builds @n objects and reads how much more kernel
+ * memory ("kernel" in memory.stat) is charged to the cgroup.  Both sides
+ * allocate their objects with __GFP_ACCOUNT, so this counts the slab
+ * objects (their slot size), the vmalloc'd pages and the VMAs, files and
+ * inodes a segment brings, per object and precise to a page per CPU (the
+ * child stays on one CPU).  Index nodes that are not charged to a cgroup
+ * (idr, hash tables) count on neither side.
  */
-static void shrink_slabs(void)
-{
-	char cmd[] = "for f in /sys/kernel/slab/*/shrink; do echo 1 > $f; done "
-		     "2>/dev/null; echo 3 > /proc/sys/vm/drop_caches";
+#define CGROOT "/sys/fs/cgroup"
+#define CGDIR CGROOT "/aixipc-bench"
 
-	if (system(cmd) != 0)
-		fprintf(stderr, "aixipc-bench: shrinking slabs failed\n");
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
 }
 
-/* Kernel memory in use, from /proc/meminfo: MemTotal - MemFree, bytes. */
-static long long mem_used(void)
+/* A cgroup with the memory controller, mounting cgroup2 if need be. */
+static void memcg_setup(void)
 {
-	long long total = -1, free_kb = -1, v;
+	if (access(CGROOT "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
+		die("mount cgroup2 on " CGROOT);
+	if (write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+		die(CGROOT "/cgroup.subtree_control: +memory");
+	if (mkdir(CGDIR, 0755) && errno != EEXIST)
+		die("mkdir " CGDIR);
+}
+
+/* memory.stat's "kernel" of our cgroup, after the kernel's 2 s flush. */
+static long long memcg_kernel(void)
+{
+	long long v = -1, x;
 	char line[256];
 	FILE *f;
 
-	sync();
-	shrink_slabs();
-	f = fopen("/proc/meminfo", "r");
+	sleep(3);
+	f = fopen(CGDIR "/memory.stat", "r");
 	if (!f)
-		die("/proc/meminfo");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemTotal: %lld", &v) == 1)
-			total = v;
-		else if (sscanf(line, "MemFree: %lld", &v) == 1)
-			free_kb = v;
-	}
+		die(CGDIR "/memory.stat");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "kernel %lld", &x) == 1)
+			v = x;
 	fclose(f);
-	return (total - free_kb) * 1024;
+	if (v < 0) {
+		errno = ENOENT;
+		die("\"kernel\" in memory.stat");
+	}
+	return v;
 }
 
-/*
- * Memory per object on each side: build @n with @make on one side, then
- * on the other, measuring after each, and only then @undo both, so that
- * neither side's allocations reuse memory the other just freed.
- */
-static void per_object(int n, void (*make)(const struct side *s, int n, int *ids),
-		       void (*undo)(const struct side *s, int n, int *ids),
-		       double out[2])
+/* Bytes per object of @make on side @s; objects are undone before return. */
+static double per_object(const struct side *s, int n,
+			 void (*make)(const struct side *s, int n, int *ids),
+			 void (*undo)(const struct side *s, int n, int *ids))
 {
-	int *ids[2] = { calloc((size_t)n, sizeof(int)), calloc((size_t)n, sizeof(int)) };
-	const struct side *sides[2] = { &native, &aixipc };
-	long long m0, m1, m2;
+	int fds[2];
+	double per;
+	pid_t pid;
 
-	if (!ids[0] || !ids[1])
-		die("calloc");
-	m0 = mem_used();
-	make(sides[0], n, ids[0]);
-	m1 = mem_used();
-	make(sides[1], n, ids[1]);
-	m2 = mem_used();
-	undo(sides[0], n, ids[0]);
-	undo(sides[1], n, ids[1]);
-	out[0] = (double)(m1 - m0) / n;
-	out[1] = (double)(m2 - m1) / n;
-	free(ids[0]);
-	free(ids[1]);
+	if (pipe(fds))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int *ids = calloc((size_t)n, sizeof(int));
+		char me[32];
+		cpu_set_t one;
+		long long k0, k1;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		snprintf(me, sizeof(me), "%d", (int)getpid());
+		if (!ids || sched_setaffinity(0, sizeof(one), &one) ||
+		    write_file(CGDIR "/cgroup.procs", me))
+			die("joining " CGDIR);
+		k0 = memcg_kernel();
+		make(s, n, ids);
+		k1 = memcg_kernel();
+		per = (double)(k1 - k0) / n;
+		undo(s, n, ids);
+		if (write(fds[1], &per, sizeof(per)) != sizeof(per))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &per, sizeof(per)) != sizeof(per))
+		die("measuring child");
+	close(fds[0]);
+	reap(pid);
+	return per;
 }
 
 static void mk_queue(const struct side *s, int n, int *ids)
@@ -513,7 +557,8 @@ static void rm_msgs(const struct side *s, int n, int *ids)
 	s->msgrm(ids[0]);
 }
 
-static void *seg_addr[2][2000];
+#define MAX_SEGS 4000
+static void *seg_addr[2][MAX_SEGS];
 
 /* n one-page segments, each attached (untouched) and already removed. */
 static void mk_segs(const struct side *s, int n, int *ids)
@@ -549,45 +594,52 @@ static void memory_report(FILE *csv)
 		{ "semaphore set of 1", 10000, 1, mk_set, rm_set, 0 },
 		{ "semaphore set of 1000", 1000, 1000, mk_set, rm_set, 0 },
 		{ "64 B message (beyond payload)", 20000, 0, mk_msgs, rm_msgs, 64 },
-		{ "attached 1-page segment", 2000, 0, mk_segs, rm_segs, 0 },
+		{ "attached 1-page segment", MAX_SEGS, 0, mk_segs, rm_segs, 0 },
 	};
 	unsigned int i;
 
-	printf("\n%-32s %14s %14s\n", "kernel memory per object", "native B",
-	       "aixipc B");
+	memcg_setup();
+	printf("\n%-32s %12s %12s %6s\n", "kernel memory per object",
+	       "native B", "aixipc B", "ratio");
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		double b[2];
 
 		sem_n = m[i].sems;
-		per_object(m[i].n, m[i].make, m[i].undo, b);
-		b[0] -= m[i].payload;
-		b[1] -= m[i].payload;
-		printf("%-32s %14.0f %14.0f\n", m[i].name, b[0], b[1]);
+		b[0] = per_object(&native, m[i].n, m[i].make, m[i].undo) - m[i].payload;
+		b[1] = per_object(&aixipc, m[i].n, m[i].make, m[i].undo) - m[i].payload;
+		printf("%-32s %12.0f %12.0f %6.2f\n", m[i].name, b[0], b[1],
+		       b[1] / b[0]);
 		if (csv)
-			fprintf(csv, "memory,%s,%.0f,%.0f,\n", m[i].name, b[0], b[1]);
+			fprintf(csv, "kernel_bytes_per_object,%s,%.0f,%.0f,%.3f,,\n",
+				m[i].name, b[0], b[1], b[1] / b[0]);
 	}
 }
 
-/* Let native runs send 64 KiB messages and queue 20,000 small ones. */
+/*
+ * Let native runs send 64 KiB messages, queue 20,000 small ones and have
+ * MAX_SEGS segments.
+ */
 static void raise_native_limits(void)
 {
-	static const char *const files[] = {
-		"/proc/sys/kernel/msgmax", "/proc/sys/kernel/msgmnb",
+	static const struct { const char *file, *value; } lim[] = {
+		{ "/proc/sys/kernel/msgmax", "4194304" },
+		{ "/proc/sys/kernel/msgmnb", "4194304" },
+		{ "/proc/sys/kernel/shmmni", "8192" },
 	};
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		FILE *f = fopen(files[i], "w");
-
-		if (!f || fprintf(f, "%d\n", 4 << 20) < 0 || fclose(f))
-			die(files[i]);
-	}
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (write_file(lim[i].file, lim[i].value))
+			die(lim[i].file);
 }
 
 int main(int argc, char **argv)
 {
 	int runs = 5, c, mem = 0;
 	const char *csv_path = NULL, *only = NULL, *side_only = NULL;
+	char *csv_buf = NULL;
+	size_t csv_len = 0;
+	struct utsname u;
 	FILE *csv = NULL;
 	unsigned int w;
 
@@ -602,32 +654,44 @@ int main(int argc, char **argv)
 		case 'S': side_only = optarg; break;
 		default:
 			fprintf(stderr, "usage: aixipc-bench [-r RUNS] [-s SCALE] "
-				"[-i AIXIPC-IPCS] [-c CSV] [-m] [-w WORKLOAD] "
+				"[-i AIXIPC-IPCS] [-c CSV|-] [-m] [-w WORKLOAD] "
 				"[-S native|aixipc]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (runs < 1 || runs > 99 || scale < 1) {
-		fprintf(stderr, "aixipc-bench: bad -r or -s\n");
+	if (runs < 1 || runs > 99 || scale < 1 ||
+	    (side_only && strcmp(side_only, "native") && strcmp(side_only, "aixipc"))) {
+		fprintf(stderr, "aixipc-bench: bad -r, -s or -S\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	raise_native_limits();
-	if (csv_path && !(csv = fopen(csv_path, "w")))
+	/* "-c -": the CSV goes to stdout after the tables. */
+	if (csv_path && !strcmp(csv_path, "-"))
+		csv = open_memstream(&csv_buf, &csv_len);
+	else if (csv_path)
+		csv = fopen(csv_path, "w");
+	if (csv_path && !csv)
 		die(csv_path);
 	if (csv)
-		fprintf(csv, "workload,native_ns,aixipc_ns,ratio\n");
+		fprintf(csv, "kind,item,native,aixipc,ratio,ratio_min,ratio_max\n");
 
-	printf("%-32s %14s %14s %7s\n", "workload (median of runs)",
-	       "native ns/op", "aixipc ns/op", "ratio");
+	if (uname(&u))
+		die("uname");
+	printf("# kernel %s, %ld CPUs, %d runs per side, scale %d\n", u.release,
+	       sysconf(_SC_NPROCESSORS_ONLN), runs, scale);
+	printf("# ratio: median of the runs' aixipc/native ratios (each run "
+	       "pairs the two sides back to back), and their range\n");
+	printf("%-32s %12s %12s %6s  %s\n", "workload", "native ns/op",
+	       "aixipc ns/op", "ratio", "range");
 	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
 		const struct workload *wl = &workloads[w];
-		double n[99], a[99], mn, ma;
+		double n[99], a[99], q[99], mn, ma, mq;
 		int r;
 
 		if (only && !strstr(wl->name, only))
 			continue;
-		/* Alternate sides so that drift hits both alike. */
+		/* Alternate which side goes first so that drift hits both alike. */
 		for (r = 0; r < runs; r++) {
 			if (side_only) {
 				/* For a profiler: one side only. */
@@ -640,16 +704,24 @@ int main(int argc, char **argv)
 				n[r] = wl->fn(&native, wl->arg);
 				a[r] = wl->fn(&aixipc, wl->arg);
 			}
+			q[r] = a[r] / n[r];
 		}
 		mn = median(n, runs);
 		ma = median(a, runs);
-		printf("%-32s %14.0f %14.0f %7.2f\n", wl->name, mn, ma, ma / mn);
+		mq = median(q, runs);	/* sorts q */
+		printf("%-32s %12.0f %12.0f %6.2f  %.2f-%.2f\n", wl->name, mn, ma,
+		       mq, q[0], q[runs - 1]);
 		if (csv)
-			fprintf(csv, "%s,%.0f,%.0f,%.3f\n", wl->name, mn, ma, ma / mn);
+			fprintf(csv, "time_ns_per_op,%s,%.0f,%.0f,%.3f,%.3f,%.3f\n",
+				wl->name, mn, ma, mq, q[0], q[runs - 1]);
 	}
 	if (mem)
 		memory_report(csv);
 	if (csv && fclose(csv))
 		die(csv_path);
+	if (csv_buf) {
+		printf("\n# CSV\n%s", csv_buf);
+		free(csv_buf);
+	}
 	return 0;
 }
