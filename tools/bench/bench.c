@@ -31,6 +31,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -39,6 +40,7 @@
 #include <unistd.h>
 
 #include <aixipc.h>
+#include <linux/aixipc.h>
 
 /* One side's calls. */
 struct side {
@@ -371,6 +373,60 @@ static double w_listing(const struct side *s, long arg)
 	return t / n;
 }
 
+/*
+ * 8b: the kernel's part of listing: every queue's status, read from
+ * /proc/sysvipc/msg natively (what util-linux ipcs parses) and with
+ * AIXIPC_IOC_LIST in batches of 256 on aixipc (what aixipc-ipcs calls).
+ */
+static double w_status_walk(const struct side *s, long arg)
+{
+	static struct aixipc_list_entry e[256];
+	static char buf[1 << 16];
+	int i, n = 5, fd;
+	double t;
+
+	(void)arg;
+	make_many(s);
+	t = now_ns();
+	for (i = 0; i < n; i++) {
+		long total = 0;
+
+		if (s == &native) {
+			ssize_t r;
+
+			fd = open("/proc/sysvipc/msg", O_RDONLY);
+			if (fd < 0)
+				die("/proc/sysvipc/msg");
+			while ((r = read(fd, buf, sizeof(buf))) > 0)
+				total += r;
+			close(fd);
+		} else {
+			struct aixipc_list l = {
+				.kind = AIXIPC_MSG, .entries = (uintptr_t)e,
+				.entry_size = sizeof(e[0]),
+			};
+
+			fd = open(AIXIPC_DEVICE, O_RDWR);
+			if (fd < 0)
+				die(AIXIPC_DEVICE);
+			do {
+				l.count = 256;
+				if (ioctl(fd, AIXIPC_IOC_LIST, &l))
+					die("AIXIPC_IOC_LIST");
+				total += l.count;
+			} while (l.count);
+			close(fd);
+			if (total < MANY)
+				die("AIXIPC_IOC_LIST lost queues");
+		}
+		if (!total)
+			die("status walk read nothing");
+	}
+	t = now_ns() - t;
+	remove_many(s);
+	return t / n;
+}
+
 struct workload {
 	const char *name;
 	double (*fn)(const struct side *s, long arg);
@@ -394,6 +450,7 @@ static const struct workload workloads[] = {
 	{ "shm cycle 64 MiB", w_shmcycle, 64 << 20 },
 	{ "msgget lookup, 10,000 queues", w_lookup, 0 },
 	{ "ipcs of 10,000 queues", w_listing, 0 },
+	{ "status of 10,000 queues (kernel)", w_status_walk, 0 },
 };
 
 static int cmp_double(const void *a, const void *b)
