@@ -131,7 +131,7 @@ struct msgbuf_big {
 static double w_floor(const struct side *s, long arg)
 {
 	struct sembuf p = { 0, -1, 0 };
-	int i, n = 40000 * scale;
+	int i, n = 200000 * scale;
 	double t = now_ns();
 
 	(void)arg;
@@ -667,7 +667,7 @@ static void memory_report(FILE *csv)
 		printf("%-32s %12.0f %12.0f %6.2f\n", m[i].name, b[0], b[1],
 		       b[1] / b[0]);
 		if (csv)
-			fprintf(csv, "kernel_bytes_per_object,%s,%.0f,%.0f,%.3f,,\n",
+			fprintf(csv, "kernel_bytes_per_object,\"%s\",%.0f,%.0f,%.3f,,\n",
 				m[i].name, b[0], b[1], b[1] / b[0]);
 	}
 }
@@ -769,7 +769,7 @@ int main(int argc, char **argv)
 		printf("%-32s %12.0f %12.0f %6.2f  %.2f-%.2f\n", wl->name, mn, ma,
 		       mq, q[0], q[runs - 1]);
 		if (csv)
-			fprintf(csv, "time_ns_per_op,%s,%.0f,%.0f,%.3f,%.3f,%.3f\n",
+			fprintf(csv, "time_ns_per_op,\"%s\",%.0f,%.0f,%.3f,%.3f,%.3f\n",
 				wl->name, mn, ma, mq, q[0], q[runs - 1]);
 	}
 	if (mem)
