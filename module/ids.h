@@ -97,6 +97,7 @@ static inline void aixipc_wake_init(struct aixipc_wake *w)
 }
 
 void aixipc_wake_add(struct aixipc_wake *w, struct task_struct *t);
+void aixipc_wake_all(struct aixipc_wake *w);
 
 /*
  * Record @pid (a thread group's, or NULL) in @slot: the last process to
@@ -112,7 +113,6 @@ static inline void aixipc_set_pid(struct pid **slot, struct pid *pid)
 		*slot = get_pid(pid);
 	}
 }
-void aixipc_wake_all(struct aixipc_wake *w);
 
 /* What a facility plugs into the registry. */
 struct aixipc_kind_ops {

@@ -35,8 +35,7 @@
 struct aixipc_sem {
 	spinlock_t lock;		/* this semaphore's fast path */
 	int val;
-	struct pid *pid;		/* last process to operate on it, or NULL;
-					 * a reference, as Linux's sempid */
+	struct pid *pid;		/* last to operate on it (a reference) */
 	struct list_head pending_alter;	/* single-op waiters, sem_op != 0 */
 	struct list_head pending_const;	/* single-op waiters, sem_op == 0 */
 } ____cacheline_aligned_in_smp;
