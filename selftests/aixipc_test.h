@@ -8,10 +8,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/aixipc.h>
@@ -24,6 +27,44 @@ static inline int aixipc_open(void)
 static inline int aixipc_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/*
+ * Run @fn(@arg) as pid 1 of a new pid namespace (from a child that made
+ * it) and store that process's pid as this process sees it in *@seen.
+ * Return: @fn's result (an exit status, 0..255), or -1 when the namespace
+ * or the processes could not be made.  Needs CAP_SYS_ADMIN.
+ */
+static inline int t_in_new_pidns(int (*fn)(void *arg), void *arg, pid_t *seen)
+{
+	pid_t *shared = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status, res = -1;
+	pid_t pid;
+
+	if (shared == MAP_FAILED)
+		return -1;
+	*shared = -1;
+	pid = fork();
+	if (pid == 0) {
+		pid_t g;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(255);
+		g = fork();
+		if (g == 0)
+			_exit(fn(arg));
+		*shared = g;
+		if (g < 0 || waitpid(g, &status, 0) != g || !WIFEXITED(status))
+			_exit(255);
+		_exit(WEXITSTATUS(status));
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    *shared > 0 && WEXITSTATUS(status) != 255)
+		res = WEXITSTATUS(status);
+	*seen = *shared;
+	munmap(shared, sizeof(pid_t));
+	return res;
 }
 
 /* msgget: returns the id, or -errno. */

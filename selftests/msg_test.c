@@ -1001,56 +1001,44 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
  * namespace (as Linux's msgctl): a sender in a child namespace is seen by
  * its pid here and reads itself as 1; a process it cannot see reads as 0.
  */
+struct ns_ctx {
+	int fd, id;
+};
+
+/* Takes the parent's message and sends one of its own, as pid 1. */
+static int pids_inside(void *arg)
+{
+	struct ns_ctx *c = arg;
+	struct aixipc_msgrcv in;
+	struct aixipc_msqid_ds d;
+	char buf[8];
+
+	if (t_msgrcv(c->fd, c->id, 1, buf, 8, AIXIPC_NOWAIT, &in) != 8 ||
+	    in.pid != 0 || t_msgsnd(c->fd, c->id, 2, "inside", 7, 0) ||
+	    t_msgctl(c->fd, c->id, AIXIPC_IPC_STAT, &d) ||
+	    d.lspid != 1 || d.lrpid != 1)
+		return KID_WRONG;
+	return 0;
+}
+
 TEST_F(msg, pids_are_translated_into_the_readers_pid_namespace)
 {
-	pid_t *inner = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct ns_ctx c = { .fd = self->fd };
 	struct aixipc_msqid_ds ds;
 	struct aixipc_msgrcv r;
 	char buf[8];
-	pid_t pid;
-	int id;
+	pid_t inner;
 
-	ASSERT_NE(MAP_FAILED, inner);
-	id = new_queue(self, 0600);
-	ASSERT_LE(0, id);
-	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, "outside", 8, 0));
-	pid = spawn(self);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int status;
-		pid_t g;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(KID_WRONG);
-		g = fork();
-		if (g == 0) {
-			struct aixipc_msgrcv in;
-			struct aixipc_msqid_ds d;
-
-			/* Takes the parent's message, sends one of its own. */
-			if (t_msgrcv(self->fd, id, 1, buf, 8, AIXIPC_NOWAIT, &in) != 8 ||
-			    in.pid != 0 ||
-			    t_msgsnd(self->fd, id, 2, "inside", 7, 0) ||
-			    t_msgctl(self->fd, id, AIXIPC_IPC_STAT, &d) ||
-			    d.lspid != 1 || d.lrpid != 1)
-				_exit(KID_WRONG);
-			_exit(0);
-		}
-		*inner = g;
-		if (g < 0 || waitpid(g, &status, 0) != g ||
-		    !WIFEXITED(status))
-			_exit(KID_WRONG);
-		_exit(WEXITSTATUS(status));
-	}
-	EXPECT_EQ(0, reap(self, pid));
-	ds = qstat(self->fd, id);
-	EXPECT_EQ(*inner, ds.lspid);
-	EXPECT_EQ(*inner, ds.lrpid);
-	ASSERT_EQ(7, t_msgrcv(self->fd, id, 2, buf, 8, AIXIPC_NOWAIT, &r));
-	EXPECT_EQ(*inner, r.pid);
-	EXPECT_EQ(0, remove_queue(self, id));
-	munmap(inner, 4096);
+	c.id = new_queue(self, 0600);
+	ASSERT_LE(0, c.id);
+	ASSERT_EQ(0, t_msgsnd(self->fd, c.id, 1, "outside", 8, 0));
+	EXPECT_EQ(0, t_in_new_pidns(pids_inside, &c, &inner));
+	ds = qstat(self->fd, c.id);
+	EXPECT_EQ(inner, ds.lspid);
+	EXPECT_EQ(inner, ds.lrpid);
+	ASSERT_EQ(7, t_msgrcv(self->fd, c.id, 2, buf, 8, AIXIPC_NOWAIT, &r));
+	EXPECT_EQ(inner, r.pid);
+	EXPECT_EQ(0, remove_queue(self, c.id));
 }
 
 TEST_F(msg, snd_blocked_sender_completes_when_ipc_set_raises_qbytes)

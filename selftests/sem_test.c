@@ -1474,45 +1474,33 @@ TEST_F(sem, ncnt_zcnt_exact_with_several_waiters)
  * process in a child namespace is seen by its pid there and by its pid
  * here, and a process it cannot see reads as 0.
  */
+struct ns_ctx {
+	int fd, id;
+};
+
+/* As pid 1 of a new namespace, which our parent is not in. */
+static int getpid_inside(void *arg)
+{
+	struct ns_ctx *c = arg;
+
+	if (op1(c->fd, c->id, 0, 1, 0) || sempid(c->fd, c->id, 0) != 1 ||
+	    sempid(c->fd, c->id, 1) != 0)
+		return KID_WRONG;
+	return 0;
+}
+
 TEST_F(sem, getpid_is_translated_into_the_readers_pid_namespace)
 {
-	pid_t *inner = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t pid;
-	int id;
+	struct ns_ctx c = { .fd = self->fd };
+	pid_t inner;
 
-	ASSERT_NE(MAP_FAILED, inner);
-	id = new_set(self, 2, 0600);
-	ASSERT_LE(0, id);
-	ASSERT_EQ(0, op1(self->fd, id, 1, 1, 0));
-	pid = spawn(self);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int status;
-		pid_t g;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(KID_WRONG);
-		g = fork();
-		if (g == 0) {
-			/* pid 1 of the new namespace; our parent is not in it. */
-			if (op1(self->fd, id, 0, 1, 0) ||
-			    sempid(self->fd, id, 0) != 1 ||
-			    sempid(self->fd, id, 1) != 0)
-				_exit(KID_WRONG);
-			_exit(0);
-		}
-		*inner = g;
-		if (g < 0 || waitpid(g, &status, 0) != g ||
-		    !WIFEXITED(status))
-			_exit(KID_WRONG);
-		_exit(WEXITSTATUS(status));
-	}
-	EXPECT_EQ(0, reap(self, pid));
-	EXPECT_EQ(*inner, sempid(self->fd, id, 0));
-	EXPECT_EQ(getpid(), sempid(self->fd, id, 1));
-	EXPECT_EQ(0, remove_set(self, id));
-	munmap(inner, 4096);
+	c.id = new_set(self, 2, 0600);
+	ASSERT_LE(0, c.id);
+	ASSERT_EQ(0, op1(self->fd, c.id, 1, 1, 0));
+	EXPECT_EQ(0, t_in_new_pidns(getpid_inside, &c, &inner));
+	EXPECT_EQ(inner, sempid(self->fd, c.id, 0));
+	EXPECT_EQ(getpid(), sempid(self->fd, c.id, 1));
+	EXPECT_EQ(0, remove_set(self, c.id));
 }
 
 TEST_F(sem, getpid_is_the_last_process_to_operate)

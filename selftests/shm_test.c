@@ -1670,52 +1670,37 @@ TEST_F(shm, fork_child_inherits_attachment_writes_parent_sees)
  * a creator and attacher in a child namespace reads itself as 1 and is
  * seen by its pid here, also after it has exited.
  */
+/* Creates and attaches a segment as pid 1; exits attached. */
+static int pids_inside(void *arg)
+{
+	int *ids = arg;		/* the device, then the new segment's id */
+	struct aixipc_shmid_ds ds;
+
+	ids[1] = t_shmget(ids[0], AIXIPC_KEY_PRIVATE, PAGE, AIXIPC_CREAT, 0600);
+	if (ids[1] < 0 || !attach(ids[0], ids[1], 0))
+		return KID_WRONG;
+	ds = sstat(ids[0], ids[1]);
+	return ds.cpid == 1 && ds.lpid == 1 ? 0 : KID_WRONG;
+}
+
 TEST_F(shm, pids_are_translated_into_the_readers_pid_namespace)
 {
-	struct { pid_t inner; int id; } *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-						   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t pid;
+	int *ids = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t inner;
 
-	ASSERT_NE(MAP_FAILED, sh);
-	sh->id = -1;
-	pid = spawn(self);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int status;
-		pid_t g;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(KID_WRONG);
-		g = fork();
-		if (g == 0) {
-			struct aixipc_shmid_ds ds;
-			void *p;
-
-			sh->id = t_shmget(self->fd, AIXIPC_KEY_PRIVATE, PAGE,
-					  AIXIPC_CREAT, 0600);
-			p = sh->id < 0 ? NULL : attach(self->fd, sh->id, 0);
-			if (!p)
-				_exit(KID_WRONG);
-			ds = sstat(self->fd, sh->id);
-			if (ds.cpid != 1 || ds.lpid != 1)
-				_exit(KID_WRONG);
-			/* Still attached at exit: the exit is the last detach. */
-			_exit(0);
-		}
-		sh->inner = g;
-		if (g < 0 || waitpid(g, &status, 0) != g ||
-		    !WIFEXITED(status))
-			_exit(KID_WRONG);
-		_exit(WEXITSTATUS(status));
-	}
-	EXPECT_EQ(0, reap(self, pid));
-	ASSERT_LE(0, sh->id);
-	track(sh->id);
-	EXPECT_EQ(sh->inner, sstat(self->fd, sh->id).cpid);
-	EXPECT_EQ(sh->inner, sstat(self->fd, sh->id).lpid);
-	EXPECT_EQ(0ULL, nattch(self->fd, sh->id));
-	EXPECT_EQ(0, remove_seg(self, sh->id));
-	munmap(sh, 4096);
+	ASSERT_NE(MAP_FAILED, ids);
+	ids[0] = self->fd;
+	ids[1] = -1;
+	EXPECT_EQ(0, t_in_new_pidns(pids_inside, ids, &inner));
+	ASSERT_LE(0, ids[1]);
+	track(ids[1]);
+	/* The exit was the last detach. */
+	EXPECT_EQ(inner, sstat(self->fd, ids[1]).cpid);
+	EXPECT_EQ(inner, sstat(self->fd, ids[1]).lpid);
+	EXPECT_EQ(0ULL, nattch(self->fd, ids[1]));
+	EXPECT_EQ(0, remove_seg(self, ids[1]));
+	munmap(ids, 4096);
 }
 
 /* Each of 32 children writes its region while the others check theirs. */
