@@ -230,9 +230,8 @@ static noinline long aixipc_ioctl_any(struct file *file,
  * operation) with the struct this module knows, as the shim sends them:
  * the same rules, but copies of a size known at compile time (hardened
  * usercopy checks those at build time) and only the one struct to clear
- * on the stack (CONFIG_INIT_STACK_ALL_ZERO), not the whole union.  They
- * are a third of the cost of entering the module (see
- * Documentation/benchmarks.rst).
+ * on the stack (CONFIG_INIT_STACK_ALL_ZERO), not the whole union.  Each
+ * call's entry cost matters: see Documentation/benchmarks.rst.
  */
 static noinline long aixipc_ioctl_semop(void __user *uarg)
 {
