@@ -670,6 +670,9 @@ static void memory_report(FILE *csv)
 			fprintf(csv, "kernel_bytes_per_object,\"%s\",%.0f,%.0f,%.3f,,\n",
 				m[i].name, b[0], b[1], b[1] / b[0]);
 	}
+	/* Empty now: every measuring child has exited. */
+	if (rmdir(CGDIR))
+		fprintf(stderr, "aixipc-bench: rmdir %s: %s\n", CGDIR, strerror(errno));
 }
 
 /*
