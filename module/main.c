@@ -251,16 +251,17 @@ static noinline long aixipc_ioctl_msgsnd(void __user *uarg)
 	return aixipc_msgsnd(&aixipc_init_ns, &k);
 }
 
+/* Its one result is the id: writing that field back is the whole check. */
 static noinline long aixipc_ioctl_get(void __user *uarg)
 {
+	struct aixipc_get __user *u = uarg;
 	struct aixipc_get k;
 	int err;
 
-	if (copy_from_user(&k, uarg, sizeof(k)) ||
-	    copy_to_user(uarg, &k, sizeof(k)))
+	if (copy_from_user(&k, u, sizeof(k)) || put_user(k.id, &u->id))
 		return -EFAULT;
 	err = aixipc_get(&aixipc_init_ns, &k);
-	if (!err && put_user(k.id, &((struct aixipc_get __user *)uarg)->id))
+	if (!err && put_user(k.id, &u->id))
 		err = -EFAULT;
 	return err;
 }
