@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -260,6 +262,112 @@ static inline int t_info(int fd, uint32_t kind, struct aixipc_info *info)
 	if (!err && info)
 		*info = i;
 	return err;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Objects a test program made, removed at exit if a killed test left     */
+/* them.                                                                  */
+
+/* Ids are seq << 20 | slot (module/ids.h); a live object owns its slot. */
+#define T_SLOT_BITS	20
+#define T_SLOTS		(1U << T_SLOT_BITS)
+
+/*
+ * [kind * T_SLOTS + slot] = id + 1 of the live object made there, 0 for
+ * none.  Shared by every process of the program, so a forked test's
+ * objects are known to the main process; pages are touched only where
+ * objects were made.
+ */
+static int *t_tracked;
+static pid_t t_main_pid;
+
+static void __attribute__((constructor)) t_tracked_init(void)
+{
+	t_tracked = mmap(NULL, AIXIPC_NR_KINDS * T_SLOTS * sizeof(int),
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			 -1, 0);
+	if (t_tracked == MAP_FAILED) {
+		perror("aixipc_test.h: mmap");
+		_exit(1);
+	}
+	t_main_pid = getpid();
+}
+
+static inline int *t_tracked_at(int kind, int id)
+{
+	return &t_tracked[kind * T_SLOTS + ((unsigned int)id & (T_SLOTS - 1))];
+}
+
+static inline void t_track(int kind, int id)
+{
+	__atomic_store_n(t_tracked_at(kind, id), id + 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void t_untrack(int kind, int id)
+{
+	int want = id + 1;
+
+	__atomic_compare_exchange_n(t_tracked_at(kind, id), &want, 0, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static inline bool t_is_tracked(int kind, int id)
+{
+	return __atomic_load_n(t_tracked_at(kind, id), __ATOMIC_SEQ_CST) == id + 1;
+}
+
+/* IPC_RMID of a semaphore set. */
+static inline int t_semrmid(int fd, int id)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_RMID };
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+/* IPC_RMID of an object of any kind. */
+static inline int t_rmid_kind(int fd, int kind, int id)
+{
+	switch (kind) {
+	case AIXIPC_MSG:
+		return t_rmid(fd, id);
+	case AIXIPC_SEM:
+		return t_semrmid(fd, id);
+	}
+	return t_shm_rmid(fd, id);
+}
+
+/* Remove every tracked object.  Return: how many were removed. */
+static inline int t_remove_tracked(int fd)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < AIXIPC_NR_KINDS * T_SLOTS; i++) {
+		int id;
+
+		if (!__atomic_load_n(&t_tracked[i], __ATOMIC_RELAXED))
+			continue;
+		id = __atomic_exchange_n(&t_tracked[i], 0, __ATOMIC_SEQ_CST) - 1;
+		if (id >= 0 && t_rmid_kind(fd, (int)(i / T_SLOTS), id) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* At exit of the main process: clean up after tests that were killed. */
+static void __attribute__((destructor)) t_tracked_fini(void)
+{
+	int fd, n;
+
+	if (getpid() != t_main_pid)
+		return;
+	fd = aixipc_open();
+	if (fd < 0)
+		return;
+	n = t_remove_tracked(fd);
+	if (n)
+		fprintf(stderr, "# removed %d object(s) left by killed tests\n", n);
+	close(fd);
 }
 
 #endif /* AIXIPC_TEST_H */

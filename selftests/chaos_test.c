@@ -83,114 +83,6 @@
 #define SLOT(id)	((unsigned int)(id) & (MAX_SLOTS - 1))
 
 /* ---------------------------------------------------------------------- */
-/* Objects created, one entry per slot, shared by every process.          */
-
-static int *tracked;		/* [slot] = queue id created there, or -1 */
-static int *tracked_sems;	/* the same for semaphore sets */
-static int *tracked_shm;	/* and for segments */
-static pid_t main_pid;
-
-static int t_semrmid(int fd, int id);
-
-static void __attribute__((constructor)) tracked_init(void)
-{
-	unsigned int i;
-
-	tracked = mmap(NULL, 3 * MAX_SLOTS * sizeof(int),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (i = 0; i < 3 * MAX_SLOTS; i++)
-		tracked[i] = -1;
-	tracked_sems = tracked + MAX_SLOTS;
-	tracked_shm = tracked + 2 * MAX_SLOTS;
-	main_pid = getpid();
-}
-
-/* The table of a facility's ids (each has its own slots). */
-static int *tracked_table(unsigned int kind)
-{
-	return kind == AIXIPC_SEM ? tracked_sems :
-	       kind == AIXIPC_SHM ? tracked_shm : tracked;
-}
-
-/* A live object owns its slot, so a slot holds at most one live id. */
-static void track_in(int *table, int id)
-{
-	__atomic_store_n(&table[SLOT(id)], id, __ATOMIC_SEQ_CST);
-}
-
-static void untrack_in(int *table, int id)
-{
-	int want = id;
-
-	__atomic_compare_exchange_n(&table[SLOT(id)], &want, -1, false,
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-}
-
-static void track(int id)
-{
-	track_in(tracked, id);
-}
-
-static void untrack(int id)
-{
-	untrack_in(tracked, id);
-}
-
-static void sem_track(int id)
-{
-	track_in(tracked_sems, id);
-}
-
-static void sem_untrack(int id)
-{
-	untrack_in(tracked_sems, id);
-}
-
-static int remove_tracked_in(int fd, int *table, int (*rmid)(int, int))
-{
-	unsigned int i;
-	int n = 0;
-
-	for (i = 0; i < MAX_SLOTS; i++) {
-		int id;
-
-		if (__atomic_load_n(&table[i], __ATOMIC_RELAXED) < 0)
-			continue;
-		id = __atomic_exchange_n(&table[i], -1, __ATOMIC_SEQ_CST);
-		if (id >= 0 && rmid(fd, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-static int remove_tracked(int fd)
-{
-	return remove_tracked_in(fd, tracked, t_rmid) +
-	       remove_tracked_in(fd, tracked_sems, t_semrmid) +
-	       remove_tracked_in(fd, tracked_shm, t_shm_rmid);
-}
-
-static void __attribute__((destructor)) tracked_fini(void)
-{
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d object(s) left by killed tests\n",
-			n);
-	close(fd);
-}
-
-/* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
 
 static uint64_t xorshift(uint64_t *s)
@@ -257,10 +149,10 @@ static int new_queue(int fd, uint64_t qbytes)
 
 	if (id < 0)
 		return id;
-	track(id);
+	t_track(AIXIPC_MSG, id);
 	if (qbytes && set_qbytes(fd, id, qbytes)) {
 		t_rmid(fd, id);
-		untrack(id);
+		t_untrack(AIXIPC_MSG, id);
 		return -EIO;
 	}
 	return id;
@@ -271,7 +163,7 @@ static int remove_queue(int fd, int id)
 	int err = t_rmid(fd, id);
 
 	if (!err)
-		untrack(id);
+		t_untrack(AIXIPC_MSG, id);
 	return err;
 }
 
@@ -352,7 +244,7 @@ FIXTURE_TEARDOWN(chaos)
 		}
 	}
 	if (self->fd >= 0) {
-		remove_tracked(self->fd);
+		t_remove_tracked(self->fd);
 		close(self->fd);
 	}
 }
@@ -826,11 +718,6 @@ static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 	return err ? err : c.val;
 }
 
-static int t_semrmid(int fd, int id)
-{
-	return sctl(fd, id, 0, AIXIPC_IPC_RMID, NULL);
-}
-
 /* A set of @nsems, with @init's values if not NULL. */
 static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 {
@@ -839,12 +726,12 @@ static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 
 	if (id < 0)
 		return id;
-	sem_track(id);
+	t_track(AIXIPC_SEM, id);
 	if (init) {
 		memcpy(vals, init, sizeof(vals));
 		if (sctl(fd, id, 0, AIXIPC_SETALL, vals)) {
 			t_semrmid(fd, id);
-			sem_untrack(id);
+			t_untrack(AIXIPC_SEM, id);
 			return -EIO;
 		}
 	}
@@ -856,7 +743,7 @@ static int remove_set(int fd, int id)
 	int err = t_semrmid(fd, id);
 
 	if (!err)
-		sem_untrack(id);
+		t_untrack(AIXIPC_SEM, id);
 	return err;
 }
 
@@ -1558,7 +1445,7 @@ static int new_segment(int fd, int32_t key, uint64_t size)
 	int id = t_shmget(fd, key, size, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 
 	if (id >= 0)
-		track_in(tracked_shm, id);
+		t_track(AIXIPC_SHM, id);
 	return id;
 }
 
@@ -1567,7 +1454,7 @@ static int remove_segment(int fd, int id)
 	int err = t_shm_rmid(fd, id);
 
 	if (!err)
-		untrack_in(tracked_shm, id);
+		t_untrack(AIXIPC_SHM, id);
 	return err;
 }
 
@@ -2634,7 +2521,7 @@ static double list_walk(struct __test_metadata *_metadata, int fd,
 
 			ASSERT_EQ(k->kind, ents[i].kind);
 			ASSERT_LE(0, id);
-			if (tracked_table(k->kind)[SLOT(id)] == id) {
+			if (t_is_tracked(k->kind, id)) {
 				ASSERT_EQ(0, seen[SLOT(id)])
 					TH_LOG("id %d listed twice", id);
 				seen[SLOT(id)] = 1;

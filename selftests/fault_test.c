@@ -81,95 +81,6 @@
 #define LIST_ROOM	4096	/* listing entries asked for at once */
 
 /* ---------------------------------------------------------------------- */
-/* Objects created, shared by every process of the run.                   */
-
-#define MAX_TRACKED 256
-static int *tracked;		/* queue ids created and not yet removed; -1 free */
-static int *tracked_sems;	/* the same for semaphore sets */
-static int *tracked_shm;	/* and for segments */
-static pid_t main_pid;
-
-static int t_semrmid(int fd, int id);
-
-static void track_in(int *table, int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int free_slot = -1;
-
-		if (__atomic_compare_exchange_n(&table[i], &free_slot, id,
-						false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-	fprintf(stderr, "# id table full: id %d will not be cleaned up\n", id);
-}
-
-static void untrack_in(int *table, int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int want = id;
-
-		if (__atomic_compare_exchange_n(&table[i], &want, -1, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-}
-
-static void track(int id)
-{
-	track_in(tracked, id);
-}
-
-static void untrack(int id)
-{
-	untrack_in(tracked, id);
-}
-
-static void sem_track(int id)
-{
-	track_in(tracked_sems, id);
-}
-
-static void sem_untrack(int id)
-{
-	untrack_in(tracked_sems, id);
-}
-
-static void shm_track(int id)
-{
-	track_in(tracked_shm, id);
-}
-
-static void shm_untrack(int id)
-{
-	untrack_in(tracked_shm, id);
-}
-
-static int remove_tracked(int fd)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
-
-		if (id >= 0 && t_rmid(fd, id) == 0)
-			n++;
-		id = __atomic_exchange_n(&tracked_sems[i], -1, __ATOMIC_SEQ_CST);
-		if (id >= 0 && t_semrmid(fd, id) == 0)
-			n++;
-		id = __atomic_exchange_n(&tracked_shm[i], -1, __ATOMIC_SEQ_CST);
-		if (id >= 0 && t_shm_rmid(fd, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-/* ---------------------------------------------------------------------- */
 /* failslab settings: set by the fixture, restored by it and at exit.     */
 
 struct knob {
@@ -230,19 +141,6 @@ static void __attribute__((constructor)) fault_init(void)
 {
 	char path[128];
 	unsigned int i;
-	int j;
-
-	tracked = mmap(NULL, 3 * MAX_TRACKED * sizeof(int),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (j = 0; j < 3 * MAX_TRACKED; j++)
-		tracked[j] = -1;
-	tracked_sems = tracked + MAX_TRACKED;
-	tracked_shm = tracked + 2 * MAX_TRACKED;
-	main_pid = getpid();
 	/* The values in force before this run, whatever a test does. */
 	for (i = 0; i < NKNOBS; i++) {
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i].name);
@@ -251,22 +149,14 @@ static void __attribute__((constructor)) fault_init(void)
 	}
 }
 
-/* At exit of the main process: clean up after tests killed by timeout. */
+/*
+ * At exit of the main process, also after tests killed by timeout (the
+ * objects they left go in aixipc_test.h's destructor).
+ */
 static void __attribute__((destructor)) fault_fini(void)
 {
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	knobs_restore();
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d object(s) left by killed tests\n",
-			n);
-	close(fd);
+	if (getpid() == t_main_pid)
+		knobs_restore();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -398,7 +288,7 @@ static int new_queue(int fd, int32_t key, uint32_t flags)
 	int id = t_msgget(fd, key, flags, 0600);
 
 	if (id >= 0)
-		track(id);
+		t_track(AIXIPC_MSG, id);
 	return id;
 }
 
@@ -407,7 +297,7 @@ static int remove_queue(int fd, int id)
 	int err = t_rmid(fd, id);
 
 	if (!err)
-		untrack(id);
+		t_untrack(AIXIPC_MSG, id);
 	return err;
 }
 
@@ -513,7 +403,7 @@ static void check_created(struct __test_metadata *_metadata, struct fenv *e,
 	struct aixipc_msqid_ds ds;
 	int id = e->req.get.id;
 
-	track(id);
+	t_track(AIXIPC_MSG, id);
 	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
@@ -822,7 +712,7 @@ static void check_rmid(struct __test_metadata *_metadata, struct fenv *e,
 
 	(void)ret;
 
-	untrack(e->qid);
+	t_untrack(AIXIPC_MSG, e->qid);
 	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
@@ -888,11 +778,6 @@ static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
 	return cmd == AIXIPC_SETVAL || cmd == AIXIPC_IPC_RMID ? 0 : c.val;
 }
 
-static int t_semrmid(int fd, int id)
-{
-	return sctl(fd, id, 0, AIXIPC_IPC_RMID, 0);
-}
-
 /* GETALL or SETALL. */
 static int t_semarray(int fd, int id, uint32_t cmd, uint16_t *array)
 {
@@ -917,7 +802,7 @@ static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
 	int id = t_semget(fd, key, nsems, flags);
 
 	if (id >= 0)
-		sem_track(id);
+		t_track(AIXIPC_SEM, id);
 	return id;
 }
 
@@ -926,7 +811,7 @@ static int remove_set(int fd, int id)
 	int err = t_semrmid(fd, id);
 
 	if (!err)
-		sem_untrack(id);
+		t_untrack(AIXIPC_SEM, id);
 	return err;
 }
 
@@ -1061,7 +946,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 	struct aixipc_semid_ds ds;
 	int id = e->req.get.id;
 
-	sem_track(id);
+	t_track(AIXIPC_SEM, id);
 	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
@@ -1538,7 +1423,7 @@ static void check_rmid_undo(struct __test_metadata *_metadata,
 	int i;
 
 	(void)ret;
-	sem_untrack(e->qid);
+	t_untrack(AIXIPC_SEM, e->qid);
 	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
@@ -1575,7 +1460,7 @@ static int shm_new(int fd, int32_t key, uint64_t size, uint32_t flags)
 	int id = t_shmget(fd, key, size, flags, 0600);
 
 	if (id >= 0)
-		shm_track(id);
+		t_track(AIXIPC_SHM, id);
 	return id;
 }
 
@@ -1584,7 +1469,7 @@ static int shm_remove(int fd, int id)
 	int err = t_shm_rmid(fd, id);
 
 	if (!err)
-		shm_untrack(id);
+		t_untrack(AIXIPC_SHM, id);
 	return err;
 }
 
@@ -1766,7 +1651,7 @@ static void check_shm_created(struct __test_metadata *_metadata,
 	int id = e->req.get.id;
 	uint64_t got;
 
-	shm_track(id);
+	t_track(AIXIPC_SHM, id);
 	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
@@ -2038,7 +1923,7 @@ static void check_shmdt(struct __test_metadata *_metadata, struct fenv *e,
 			/* The last detach took the segment with it. */
 			err = t_shmctl(e->fd, e->qid, AIXIPC_IPC_STAT, NULL, &ds);
 			ASSERT_EQ(-EINVAL, err);
-			shm_untrack(e->qid);
+			t_untrack(AIXIPC_SHM, e->qid);
 			e->qid = -1;
 			if (e->refcnt >= 0)
 				ASSERT_EQ(e->refcnt - 2, read_refcnt());
@@ -2073,7 +1958,7 @@ static void check_shmdt(struct __test_metadata *_metadata, struct fenv *e,
 	e->att = NULL;
 	if (removed) {
 		ASSERT_EQ(-EINVAL, t_shmctl(e->fd, e->qid, AIXIPC_IPC_STAT, NULL, &ds));
-		shm_untrack(e->qid);
+		t_untrack(AIXIPC_SHM, e->qid);
 		e->qid = -1;
 	} else {
 		ASSERT_EQ(0ULL, shmstat(e->fd, e->qid).nattch);
@@ -2245,7 +2130,7 @@ static void check_shm_rmid(struct __test_metadata *_metadata, struct fenv *e,
 			   int ret)
 {
 	(void)ret;
-	shm_untrack(e->qid);
+	t_untrack(AIXIPC_SHM, e->qid);
 	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
@@ -2369,7 +2254,7 @@ FIXTURE_TEARDOWN(fault)
 	kill_kids(&self->e);
 	shm_release(&self->e);
 	if (self->e.fd >= 0) {
-		remove_tracked(self->e.fd);
+		t_remove_tracked(self->e.fd);
 		close(self->e.fd);
 	}
 }

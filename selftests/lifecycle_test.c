@@ -397,11 +397,6 @@ static int getval(int fd, int id, unsigned int n)
 	return sctl(fd, id, n, AIXIPC_GETVAL, 0, NULL);
 }
 
-static int t_semrmid(int fd, int id)
-{
-	return sctl(fd, id, 0, AIXIPC_IPC_RMID, 0, NULL);
-}
-
 /* SEM_UNDO operations +@d0 on semaphore 0 and +@d1 on 1, atomically. */
 static int undo_ops(int fd, int id, int d0, int d1)
 {

@@ -48,89 +48,6 @@
 #define PAGE		4096
 
 /* ---------------------------------------------------------------------- */
-/* Queue bookkeeping shared by every process of the run.                  */
-
-#define MAX_TRACKED 1024
-static int *tracked;		/* ids created and not yet removed; -1 free */
-static pid_t main_pid;
-
-static void __attribute__((constructor)) tracked_init(void)
-{
-	int i;
-
-	tracked = mmap(NULL, MAX_TRACKED * sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (i = 0; i < MAX_TRACKED; i++)
-		tracked[i] = -1;
-	main_pid = getpid();
-}
-
-static void track(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int free_slot = -1;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &free_slot, id,
-						false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-	fprintf(stderr, "# queue table full: id %d will not be cleaned up\n",
-		id);
-}
-
-static void untrack(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int want = id;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &want, -1, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-}
-
-/* Remove every tracked queue; returns how many were still there. */
-static int remove_tracked(int fd)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
-
-		if (id >= 0 && t_rmid(fd, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-/* At exit of the main process: clean up after tests killed by timeout. */
-static void __attribute__((destructor)) tracked_fini(void)
-{
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d queue(s) left by killed tests\n",
-			n);
-	close(fd);
-}
-
-/* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
 
 /* Drop to uid/gid 65534 with no supplementary groups and no capabilities. */
@@ -341,7 +258,7 @@ FIXTURE_TEARDOWN(msg)
 		}
 	}
 	if (self->fd >= 0) {
-		remove_tracked(self->fd);
+		t_remove_tracked(self->fd);
 		close(self->fd);
 	}
 }
@@ -385,7 +302,7 @@ static int new_queue(FIXTURE_DATA(msg) *self, uint32_t mode)
 	int id = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, mode);
 
 	if (id >= 0)
-		track(id);
+		t_track(AIXIPC_MSG, id);
 	return id;
 }
 
@@ -394,7 +311,7 @@ static int remove_queue(FIXTURE_DATA(msg) *self, int id)
 	int err = t_rmid(self->fd, id);
 
 	if (!err)
-		untrack(id);
+		t_untrack(AIXIPC_MSG, id);
 	return err;
 }
 
@@ -410,7 +327,7 @@ static int get_key(FIXTURE_DATA(msg) *self, int32_t key, uint32_t flags,
 	int id = t_msgget(self->fd, key, flags, mode);
 
 	if (id >= 0)
-		track(id);	/* tracking an id twice is harmless */
+		t_track(AIXIPC_MSG, id);	/* tracking an id twice is harmless */
 	return id;
 }
 
@@ -1848,7 +1765,7 @@ TEST_F(msg, ctl_set_changes_owner_mode_qbytes_and_ctime)
 	EXPECT_EQ(0600U, qstat(self->fd, id).perm.mode);
 	EXPECT_EQ(0, AS_NOBODY(t_rmid(self->fd, id)));
 	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, id, AIXIPC_IPC_STAT, &ds));
-	untrack(id);
+	t_untrack(AIXIPC_MSG, id);
 }
 
 TEST_F(msg, ctl_set_rejects_bad_mode_and_reserved_fields)
@@ -1945,7 +1862,7 @@ TEST_F(msg, ctl_creator_keeps_control_after_giving_queue_away)
 		struct aixipc_msqid_ds d;
 
 		if (q >= 0)
-			track(q);
+			t_track(AIXIPC_MSG, q);
 		if (q >= 0 && !t_msgctl(self->fd, q, AIXIPC_IPC_STAT, &d)) {
 			d.perm.uid = 0;
 			d.perm.gid = 0;
@@ -1968,7 +1885,7 @@ TEST_F(msg, ctl_creator_keeps_control_after_giving_queue_away)
 					      AIXIPC_NOWAIT)));
 	EXPECT_EQ(0, AS_NOBODY(t_rmid(self->fd, id)));
 	EXPECT_EQ(-EINVAL, t_rmid(self->fd, id));
-	untrack(id);
+	t_untrack(AIXIPC_MSG, id);
 }
 
 TEST_F(msg, ctl_rejects_unknown_cmd_einval)

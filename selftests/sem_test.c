@@ -209,11 +209,6 @@ static int t_semset(int fd, int id, const struct aixipc_semid_ds *ds)
 	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
 }
 
-static int t_semrmid(int fd, int id)
-{
-	return sctl(fd, id, 0, AIXIPC_IPC_RMID, 0);
-}
-
 static struct aixipc_semid_ds sstat(int fd, int id)
 {
 	struct aixipc_semid_ds ds;
@@ -222,86 +217,6 @@ static struct aixipc_semid_ds sstat(int fd, int id)
 	if (t_semstat(fd, id, &ds))
 		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
 	return ds;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Set bookkeeping shared by every process of the run.                    */
-
-#define MAX_TRACKED 1024
-static int *tracked;		/* ids created and not yet removed; -1 free */
-static pid_t main_pid;
-
-static void __attribute__((constructor)) tracked_init(void)
-{
-	int i;
-
-	tracked = mmap(NULL, MAX_TRACKED * sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (i = 0; i < MAX_TRACKED; i++)
-		tracked[i] = -1;
-	main_pid = getpid();
-}
-
-static void track(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int free_slot = -1;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &free_slot, id,
-						false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-	fprintf(stderr, "# set table full: id %d will not be cleaned up\n", id);
-}
-
-static void untrack(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int want = id;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &want, -1, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-}
-
-/* Remove every tracked set; returns how many were still there. */
-static int remove_tracked(int fd)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
-
-		if (id >= 0 && t_semrmid(fd, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-static void __attribute__((destructor)) tracked_fini(void)
-{
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d set(s) left by killed tests\n", n);
-	close(fd);
 }
 
 /*
@@ -596,7 +511,7 @@ FIXTURE_TEARDOWN(sem)
 		}
 	}
 	if (self->fd >= 0) {
-		remove_tracked(self->fd);
+		t_remove_tracked(self->fd);
 		close(self->fd);
 	}
 }
@@ -637,7 +552,7 @@ static int new_set(FIXTURE_DATA(sem) *self, uint64_t nsems, uint32_t mode)
 			  mode);
 
 	if (id >= 0)
-		track(id);
+		t_track(AIXIPC_SEM, id);
 	return id;
 }
 
@@ -646,7 +561,7 @@ static int remove_set(FIXTURE_DATA(sem) *self, int id)
 	int err = t_semrmid(self->fd, id);
 
 	if (!err)
-		untrack(id);
+		t_untrack(AIXIPC_SEM, id);
 	return err;
 }
 
@@ -661,7 +576,7 @@ static int get_key(FIXTURE_DATA(sem) *self, int32_t key, uint64_t nsems,
 	int id = t_semget(self->fd, key, nsems, flags, mode);
 
 	if (id >= 0)
-		track(id);
+		t_track(AIXIPC_SEM, id);
 	return id;
 }
 
@@ -2103,12 +2018,12 @@ TEST_F(sem, undo_dropped_when_set_removed_before_exit)
 
 		if (other < 0)
 			_exit(KID_BROKEN);
-		track(other);
+		t_track(AIXIPC_SEM, other);
 		err = op1(self->fd, other, 0, 1, UNDO);
 		if (!err)
 			err = t_semrmid(self->fd, other);
 		if (!err)
-			untrack(other);
+			t_untrack(AIXIPC_SEM, other);
 		if (!err)
 			err = op1(self->fd, other, 0, 1, UNDO) == -EINVAL ?
 			      0 : KID_WRONG;
@@ -3022,7 +2937,7 @@ TEST_F(sem, ctl_set_and_rmid_by_non_owner_eperm)
 	ds.perm.uid = NOBODY;
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
 	EXPECT_EQ(0, AS_NOBODY(t_semrmid(self->fd, id)));
-	untrack(id);
+	t_untrack(AIXIPC_SEM, id);
 	EXPECT_EQ(-EINVAL, getval(self->fd, id, 0));
 }
 

@@ -85,89 +85,6 @@ static uint64_t page_align(uint64_t n)
 	return (n + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Segment bookkeeping shared by every process of the run.                */
-
-#define MAX_TRACKED 1024
-static int *tracked;		/* ids created and not yet removed; -1 free */
-static pid_t main_pid;
-
-static void __attribute__((constructor)) tracked_init(void)
-{
-	int i;
-
-	tracked = mmap(NULL, MAX_TRACKED * sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (i = 0; i < MAX_TRACKED; i++)
-		tracked[i] = -1;
-	main_pid = getpid();
-}
-
-static void track(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int free_slot = -1;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &free_slot, id,
-						false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-	fprintf(stderr, "# segment table full: id %d will not be cleaned up\n",
-		id);
-}
-
-static void untrack(int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int want = id;
-
-		if (__atomic_compare_exchange_n(&tracked[i], &want, -1, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return;
-	}
-}
-
-/* Remove every tracked segment; returns how many were still there. */
-static int remove_tracked(int fd)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int id = __atomic_exchange_n(&tracked[i], -1, __ATOMIC_SEQ_CST);
-
-		if (id >= 0 && t_shm_rmid(fd, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-/* At exit of the main process: clean up after tests killed by timeout. */
-static void __attribute__((destructor)) tracked_fini(void)
-{
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d segment(s) left by killed tests\n",
-			n);
-	close(fd);
-}
-
 /*
  * The exec test runs this binary again with HELPER_ENV set to "R,W": the
  * new image says it is running by writing a byte to W, waits for a byte
@@ -748,7 +665,7 @@ FIXTURE_TEARDOWN(shm)
 		}
 	}
 	if (self->fd >= 0) {
-		remove_tracked(self->fd);
+		t_remove_tracked(self->fd);
 		close(self->fd);
 	}
 }
@@ -793,7 +710,7 @@ static int new_seg(FIXTURE_DATA(shm) *self, uint64_t size, uint32_t mode)
 			  mode);
 
 	if (id >= 0)
-		track(id);
+		t_track(AIXIPC_SHM, id);
 	return id;
 }
 
@@ -802,7 +719,7 @@ static int remove_seg(FIXTURE_DATA(shm) *self, int id)
 	int err = t_shm_rmid(self->fd, id);
 
 	if (!err)
-		untrack(id);
+		t_untrack(AIXIPC_SHM, id);
 	return err;
 }
 
@@ -818,7 +735,7 @@ static int get_key(FIXTURE_DATA(shm) *self, int32_t key, uint64_t size,
 	int id = t_shmget(self->fd, key, size, flags, mode);
 
 	if (id >= 0)
-		track(id);	/* tracking an id twice is harmless */
+		t_track(AIXIPC_SHM, id);	/* tracking an id twice is harmless */
 	return id;
 }
 
@@ -830,7 +747,7 @@ static int nobody_seg(FIXTURE_DATA(shm) *self, uint64_t size, uint32_t mode)
 				 AIXIPC_CREAT, mode);
 
 		if (s >= 0)
-			track(s);
+			t_track(AIXIPC_SHM, s);
 		s;
 	}));
 
@@ -1055,7 +972,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	id = new_seg(self, PAGE, 0600);
 	EXPECT_LE(0, id);
 	EXPECT_EQ(-ENOSPC, new_seg(self, 1, 0600));
-	remove_tracked(self->fd);
+	t_remove_tracked(self->fd);
 	EXPECT_EQ(in.count, info_of(self->fd, AIXIPC_SHM).count);
 }
 
@@ -1694,7 +1611,7 @@ TEST_F(shm, pids_are_translated_into_the_readers_pid_namespace)
 	ids[1] = -1;
 	EXPECT_EQ(0, t_in_new_pidns(pids_inside, ids, &inner));
 	ASSERT_LE(0, ids[1]);
-	track(ids[1]);
+	t_track(AIXIPC_SHM, ids[1]);
 	/* The exit was the last detach. */
 	EXPECT_EQ(inner, sstat(self->fd, ids[1]).cpid);
 	EXPECT_EQ(inner, sstat(self->fd, ids[1]).lpid);
@@ -2257,7 +2174,7 @@ TEST_F(shm, ctl_set_changes_owner_mode_and_ctime_only)
 	EXPECT_EQ(0600U, sstat(self->fd, id).perm.mode);
 	EXPECT_EQ(0, AS_NOBODY(t_shm_rmid(self->fd, id)));
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
-	untrack(id);
+	t_untrack(AIXIPC_SHM, id);
 }
 
 TEST_F(shm, ctl_set_rejects_bad_mode_uid_and_reserved_einval)
@@ -2364,7 +2281,7 @@ TEST_F(shm, ctl_creator_keeps_control_after_giving_segment_away)
 	EXPECT_EQ(-EACCES, AS_NOBODY(attach_detach(self->fd, id, 0)));
 	EXPECT_EQ(0, AS_NOBODY(t_shm_rmid(self->fd, id)));
 	EXPECT_EQ(-EINVAL, t_shm_rmid(self->fd, id));
-	untrack(id);
+	t_untrack(AIXIPC_SHM, id);
 }
 
 /* Root (CAP_SYS_ADMIN) controls a segment it neither owns nor created. */
@@ -2547,7 +2464,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 		EXPECT_EQ(in0.count + pages, in.count);
 		EXPECT_EQ(in0.rss + pages, in.rss);
 	}
-	untrack(id);
+	t_untrack(AIXIPC_SHM, id);
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
 	in = info_of(self->fd, AIXIPC_SHM);
@@ -2766,7 +2683,7 @@ TEST_F(shm, lock_unprivileged_needs_memlock_rlimit_eperm_enomem)
 							 AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, id).status);
 	EXPECT_EQ(0, AS_NOBODY(t_shm_rmid(self->fd, id)));
-	untrack(id);
+	t_untrack(AIXIPC_SHM, id);
 	/* And after removing a locked segment. */
 	id = nobody_seg(self, 3 * PAGE, 0600);
 	ASSERT_LE(0, id);

@@ -71,104 +71,6 @@
 #define K_RM(n)		(0x7a1c0100 + (n))
 
 /* ---------------------------------------------------------------------- */
-/* Objects made by any process of the run, removed whatever happens.      */
-
-#define MAX_TRACKED 256
-static struct tracked { int kind, id; } *tracked;	/* id -1: free */
-static pid_t main_pid;
-
-static void __attribute__((constructor)) tracked_init(void)
-{
-	int i;
-
-	tracked = mmap(NULL, MAX_TRACKED * sizeof(*tracked),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		       -1, 0);
-	if (tracked == MAP_FAILED) {
-		perror("mmap");
-		exit(KSFT_FAIL);
-	}
-	for (i = 0; i < MAX_TRACKED; i++)
-		tracked[i].id = -1;
-	main_pid = getpid();
-}
-
-static int rmid(int fd, int kind, int id)
-{
-	union {
-		struct aixipc_msgctl msg;
-		struct aixipc_semctl sem;
-		struct aixipc_shmctl shm;
-	} c;
-
-	memset(&c, 0, sizeof(c));
-	switch (kind) {
-	case AIXIPC_MSG:
-		c.msg.id = id;
-		c.msg.cmd = AIXIPC_IPC_RMID;
-		return aixipc_ioctl(fd, AIXIPC_IOC_MSGCTL, &c.msg);
-	case AIXIPC_SEM:
-		c.sem.id = id;
-		c.sem.cmd = AIXIPC_IPC_RMID;
-		return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c.sem);
-	}
-	c.shm.id = id;
-	c.shm.cmd = AIXIPC_IPC_RMID;
-	return aixipc_ioctl(fd, AIXIPC_IOC_SHMCTL, &c.shm);
-}
-
-static void track(int kind, int id)
-{
-	int i;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int free_slot = -1;
-
-		if (__atomic_compare_exchange_n(&tracked[i].id, &free_slot, id,
-						false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST)) {
-			tracked[i].kind = kind;
-			return;
-		}
-	}
-	fprintf(stderr, "# object table full: id %d will not be cleaned up\n",
-		id);
-}
-
-/* Remove every tracked object; returns how many were still there. */
-static int remove_tracked(int fd)
-{
-	int i, n = 0;
-
-	for (i = 0; i < MAX_TRACKED; i++) {
-		int kind = tracked[i].kind;
-		int id = __atomic_exchange_n(&tracked[i].id, -1,
-					     __ATOMIC_SEQ_CST);
-
-		if (id >= 0 && rmid(fd, kind, id) == 0)
-			n++;
-	}
-	return n;
-}
-
-/* At exit of the main process: clean up after tests that were killed. */
-static void __attribute__((destructor)) tracked_fini(void)
-{
-	int fd, n;
-
-	if (getpid() != main_pid)
-		return;
-	fd = aixipc_open();
-	if (fd < 0)
-		return;
-	n = remove_tracked(fd);
-	if (n)
-		fprintf(stderr, "# removed %d object(s) left by killed tests\n",
-			n);
-	close(fd);
-}
-
-/* ---------------------------------------------------------------------- */
 /* ioctl helpers: an id or 0 on success, -errno on failure.               */
 
 static int get(int fd, uint32_t kind, int32_t key, uint64_t size,
@@ -190,7 +92,7 @@ static int create(int fd, uint32_t kind, int32_t key, uint64_t size,
 	int id = get(fd, kind, key, size, AIXIPC_CREAT | AIXIPC_EXCL, mode);
 
 	if (id >= 0)
-		track(kind, id);
+		t_track(kind, id);
 	return id;
 }
 
@@ -200,7 +102,7 @@ static void remove_key(int fd, uint32_t kind, int32_t key)
 	int id = get(fd, kind, key, 0, 0, 0);
 
 	if (id >= 0)
-		rmid(fd, kind, id);
+		t_rmid_kind(fd, kind, id);
 }
 
 static int msg_stat(int fd, int id, struct aixipc_msqid_ds *ds)
@@ -658,7 +560,7 @@ static void scene_setup(struct __test_metadata *_metadata, struct scene *s)
 	s->dest_attacher = kid(s->fd, KID_ATTACH, s->md);
 	ASSERT_LT(0, s->dest_attacher);
 	ASSERT_EQ(0, wait_nattch(s->fd, s->md, 1));
-	ASSERT_EQ(0, rmid(s->fd, AIXIPC_SHM, s->md));
+	ASSERT_EQ(0, t_rmid_kind(s->fd, AIXIPC_SHM, s->md));
 
 	/* A set owned by nobody, operated on; a private set, never. */
 	s->sn = create(s->fd, AIXIPC_SEM, K_SN, 3, 0660);
@@ -680,7 +582,7 @@ static void scene_teardown(struct scene *s)
 		reap(s->attacher[i]);
 	reap(s->dest_attacher);
 	if (s->fd >= 0)
-		remove_tracked(s->fd);
+		t_remove_tracked(s->fd);
 	close(s->fd);
 }
 
@@ -1149,7 +1051,7 @@ FIXTURE_SETUP(tools)
 FIXTURE_TEARDOWN(tools)
 {
 	reap(self->kid);
-	remove_tracked(self->fd);
+	t_remove_tracked(self->fd);
 	close(self->fd);
 }
 
@@ -1429,7 +1331,7 @@ TEST_F(tools, ipcrm_as_owner_or_creator)
 	ASSERT_EQ(0, created);
 	created = get(self->fd, AIXIPC_SEM, K_RM(8), 0, 0, 0);
 	ASSERT_LE(0, created);
-	track(AIXIPC_SEM, created);
+	t_track(AIXIPC_SEM, created);
 	ASSERT_EQ(0, set_owner(self->fd, AIXIPC_SEM, created, 0, 0, 0600));
 	IPCRM_NOBODY(&r, "-S", fmt("0x%x", K_RM(8)), NULL);
 	EXPECT_EQ(0, r.status);
@@ -1491,9 +1393,9 @@ TEST_F(tools, ipcrm_no_such_id_or_key)
 	struct run r;
 
 	ASSERT_TRUE(q >= 0 && s >= 0 && m >= 0);
-	ASSERT_EQ(0, rmid(self->fd, AIXIPC_MSG, q));
-	ASSERT_EQ(0, rmid(self->fd, AIXIPC_SEM, s));
-	ASSERT_EQ(0, rmid(self->fd, AIXIPC_SHM, m));
+	ASSERT_EQ(0, t_rmid_kind(self->fd, AIXIPC_MSG, q));
+	ASSERT_EQ(0, t_rmid_kind(self->fd, AIXIPC_SEM, s));
+	ASSERT_EQ(0, t_rmid_kind(self->fd, AIXIPC_SHM, m));
 	IPCRM(&r, "-q", num(q), "-s", num(s), "-m", num(m), NULL);
 	EXPECT_EQ(1, r.status);
 	EXPECT_STREQ("", r.out);
@@ -1615,7 +1517,7 @@ TEST_F(tools, ipcrm_partial_failure)
 	struct run r;
 
 	ASSERT_TRUE(q1 >= 0 && q2 >= 0 && m >= 0 && s >= 0 && stale >= 0);
-	ASSERT_EQ(0, rmid(self->fd, AIXIPC_SEM, stale));
+	ASSERT_EQ(0, t_rmid_kind(self->fd, AIXIPC_SEM, stale));
 	IPCRM(&r, "-q", num(q1), "-q", "x1", "-M", fmt("0x%x", K_RM(11)),
 	      "-s", num(stale), "-Q", fmt("0x%x", K_RM(12)), "-s", num(s),
 	      "-q", num(q2), NULL);
