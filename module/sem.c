@@ -74,6 +74,7 @@ static void aixipc_sem_global_enter(struct aixipc_sem_set *set)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&set->obj.lock);
 	if (set->use_global_lock > 0) {
 		set->use_global_lock = AIXIPC_SEM_GLOBAL_HYSTERESIS;
 		return;
@@ -88,6 +89,7 @@ static void aixipc_sem_global_enter(struct aixipc_sem_set *set)
 /* Count down towards leaving global mode; set->obj.lock held. */
 static void aixipc_sem_global_tryleave(struct aixipc_sem_set *set)
 {
+	lockdep_assert_held(&set->obj.lock);
 	if (set->complex_count || set->obj.deleted)
 		return;
 	if (set->use_global_lock == 1)
@@ -236,6 +238,7 @@ void aixipc_sem_update_all(struct aixipc_sem_set *set, struct aixipc_wake *wake)
 	unsigned int i;
 	int res;
 
+	lockdep_assert_held(&set->obj.lock);
 	do {
 		again = false;
 		list_for_each_entry_safe(q, tmp, &set->pending_alter, list) {
@@ -318,15 +321,11 @@ static int aixipc_sem_sleep(struct aixipc_sem_set *set,
 			if (q->complex)
 				set->complex_count--;
 			/*
-			 * A restarted call starts again from its first entry:
-			 * fine unless a SEM_ORDER call has applied some.
+			 * Never restarted, as Linux's semop: a restart would
+			 * begin a semtimedop's relative timeout again, and a
+			 * SEM_ORDER call may have applied entries already.
 			 */
-			if (timed_out)
-				q->status = -EAGAIN;
-			else if (q->order && q->pos)
-				q->status = -EINTR;
-			else
-				q->status = -ERESTARTNOHAND;
+			q->status = timed_out ? -EAGAIN : -EINTR;
 			return q->status;
 		}
 		__set_current_state(TASK_INTERRUPTIBLE);
@@ -350,7 +349,7 @@ static int aixipc_sem_sleep(struct aixipc_sem_set *set,
  * Copies the operations in, finds (or creates) the caller's adjustments
  * for SEM_UNDO, then locks the set as sem.h describes.  May sleep.
  * Return: 0 or -errno (EINVAL, E2BIG, EFBIG, EFAULT, ENOMEM, EACCES,
- * EAGAIN, ERANGE, ENOSPC, EIDRM, ERESTARTNOHAND).
+ * EAGAIN, ERANGE, ENOSPC, EIDRM, EINTR).
  */
 int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 {
@@ -365,7 +364,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	struct aixipc_wake wake;
 	ktime_t deadline, *dl = NULL;
 	unsigned int max, nsops;
-	bool undo_wanted, order, alter = false, stale_err = false;
+	bool undo_wanted, order, alter = false, stale_err = false, held = false;
 	int err, locknum, i;
 
 	if (req->flags & ~AIXIPC_SEMOP_TIMED || req->id < 0 || !req->nsops)
@@ -405,15 +404,19 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	}
 
 	if (undo_wanted) {
-		/* Returns under rcu_read_lock(), which keeps the undo. */
-		undo = aixipc_undo_find_alloc(ns, req->id, &ulp);
-		if (IS_ERR(undo)) {
-			err = PTR_ERR(undo);
+		ulp = aixipc_undo_list_get();
+		if (IS_ERR(ulp)) {
+			err = PTR_ERR(ulp);
 			goto out_free;
 		}
-	} else {
-		rcu_read_lock();
 	}
+
+	/*
+	 * The id is resolved once, here; from now on the call works on this
+	 * set, and a set removed meanwhile is EIDRM, never a newer set that
+	 * recycled the id.
+	 */
+	rcu_read_lock();
 	obj = aixipc_obtain_rcu(&ns->ids[AIXIPC_SEM], req->id);
 	if (IS_ERR(obj)) {
 		rcu_read_unlock();
@@ -426,19 +429,42 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 		err = -EFBIG;
 		goto out_free;
 	}
+	if (ulp) {
+		undo = aixipc_undo_find(ulp, set);
+		if (!undo) {
+			/* First use: allocate, holding the set meanwhile. */
+			if (!refcount_inc_not_zero(&set->obj.ref)) {
+				rcu_read_unlock();
+				err = -EIDRM;
+				goto out_free;
+			}
+			rcu_read_unlock();
+			undo = aixipc_undo_alloc(ulp, set);
+			if (IS_ERR(undo)) {
+				aixipc_obj_put(&set->obj);
+				err = PTR_ERR(undo);
+				goto out_free;
+			}
+			held = true;	/* and rcu_read_lock() keeps the undo */
+		}
+	}
 	q.complex = nsops > 1 || order;
 	locknum = aixipc_sem_lock(set, q.complex ? -1 : sops[0].sem_num);
 	if (READ_ONCE(set->obj.deleted)) {
 		aixipc_sem_unlock(set, locknum);
 		rcu_read_unlock();
+		if (held)
+			aixipc_obj_put(&set->obj);
 		err = -EIDRM;
 		goto out_free;
 	}
 	rcu_read_unlock();	/* the set's lock now keeps it and the undo */
+	if (held)
+		aixipc_obj_put(&set->obj);	/* live: the registry's remains */
 
 	/* A found undo must still be this set's (not dropped by IPC_RMID). */
 	err = aixipc_check_perm(&set->obj, alter ? 2 : 4);
-	if (!err && undo && undo->semid != req->id)
+	if (!err && undo && READ_ONCE(undo->set) != set)
 		err = -EIDRM;
 	if (err) {
 		aixipc_sem_unlock(set, locknum);
@@ -526,16 +552,49 @@ static struct aixipc_sem_set *aixipc_sem_lock_id(struct aixipc_ns *ns, int id)
 }
 
 /**
- * aixipc_sem_lock_id_global - lock a set by id in global mode
- * @ns: the namespace
- * @id: the set's id
+ * aixipc_sem_lock_global - lock a set again by pointer, in global mode
+ * @set: a set whose memory the caller keeps: a reference, or RCU since it
+ *	 was seen reachable
  *
- * For the undo code.  Return: the set with its set-wide lock held, or an
- * ERR_PTR (-EINVAL, -EIDRM).
+ * For every path that dropped the set's lock to sleep: it re-locks the
+ * same set, never the id (which a newer set may carry by now).
+ * Return: 0 with the set-wide lock held, or -EIDRM with nothing held when
+ * IPC_RMID removed the set meanwhile.
  */
-struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id)
+int aixipc_sem_lock_global(struct aixipc_sem_set *set)
 {
-	return aixipc_sem_lock_id(ns, id);
+	spin_lock(&set->obj.lock);
+	if (set->obj.deleted) {
+		spin_unlock(&set->obj.lock);
+		return -EIDRM;
+	}
+	aixipc_sem_global_enter(set);
+	return 0;
+}
+
+/*
+ * Hold @set across a sleep (allocation, user copy): a reference, then the
+ * lock goes.  Called in global mode; returns with nothing locked.
+ */
+static void aixipc_sem_hold(struct aixipc_sem_set *set)
+{
+	lockdep_assert_held(&set->obj.lock);
+	aixipc_obj_get(&set->obj);
+	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+}
+
+/*
+ * After aixipc_sem_hold(): lock the same set again and drop the reference.
+ * Return: 0 locked in global mode, or -EIDRM (removed while the caller
+ * slept) with nothing held.
+ */
+static int aixipc_sem_relock_put(struct aixipc_sem_set *set)
+{
+	int err = aixipc_sem_lock_global(set);
+
+	/* Live and locked, the registry's reference remains: not the last. */
+	aixipc_obj_put(&set->obj);
+	return err;
 }
 
 /* Unlock what aixipc_sem_lock_id_global() locked, then wake @wake. */
@@ -555,6 +614,7 @@ static int aixipc_sem_count(struct aixipc_sem_set *set, unsigned int semnum,
 	struct aixipc_sem_queue *q;
 	int n = 0;
 
+	lockdep_assert_held(&set->obj.lock);
 	list_for_each_entry(q, l, list)
 		n++;
 	/* Complex waiters count where they are blocked. */
@@ -577,7 +637,10 @@ static void aixipc_sem_fill_ds(struct aixipc_sem_set *set,
 	ds->ctime = set->obj.ctime;
 }
 
-/* GETALL: copy the values out with no lock held. */
+/*
+ * GETALL: allocate with the set held but unlocked, read the values under
+ * the lock of the same set, copy them out with no lock held.
+ */
 static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 {
 	struct aixipc_sem_set *set;
@@ -588,24 +651,31 @@ static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	set = aixipc_sem_lock_id(ns, req->id);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	nsems = set->nsems;
-	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals)
-		return -ENOMEM;
-	set = aixipc_sem_lock_id(ns, req->id);
-	if (IS_ERR(set)) {
-		kvfree(vals);
-		return PTR_ERR(set);
+	err = aixipc_check_perm(&set->obj, 4);
+	if (err) {
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return err;
 	}
+	nsems = set->nsems;	/* constant for the set's life */
+	aixipc_sem_hold(set);
+	vals = kvmalloc_array(nsems, sizeof(*vals),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!vals) {
+		aixipc_obj_put(&set->obj);
+		return -ENOMEM;
+	}
+	err = aixipc_sem_relock_put(set);
+	if (err)
+		goto out;
+	/* IPC_SET may have changed the mode while we slept. */
 	err = aixipc_check_perm(&set->obj, 4);
 	for (i = 0; !err && i < nsems; i++)
 		vals[i] = set->sems[i].val;
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 	if (!err && copy_to_user(u64_to_user_ptr(req->array), vals,
-				 nsems * sizeof(*vals)))
+				 array_size(nsems, sizeof(*vals))))
 		err = -EFAULT;
+out:
 	kvfree(vals);
 	return err;
 }
@@ -620,34 +690,40 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	struct aixipc_wake wake;
 	unsigned int i, nsems;
 	u16 *vals;
-	int err = 0;
+	int err;
 
 	set = aixipc_sem_lock_id(ns, req->id);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	nsems = set->nsems;
-	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+	err = aixipc_check_perm(&set->obj, 2);
+	if (err) {
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return err;
+	}
+	nsems = set->nsems;	/* constant for the set's life */
+	aixipc_sem_hold(set);
 
 	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals)
+	if (!vals) {
+		aixipc_obj_put(&set->obj);
 		return -ENOMEM;
+	}
 	if (copy_from_user(vals, u64_to_user_ptr(req->array),
-			   nsems * sizeof(*vals))) {
+			   array_size(nsems, sizeof(*vals)))) {
 		err = -EFAULT;
-		goto out;
+		goto put;
 	}
 	for (i = 0; i < nsems; i++) {
 		if (vals[i] > aixipc_limits.semvmx) {
 			err = -ERANGE;
-			goto out;
+			goto put;
 		}
 	}
-	set = aixipc_sem_lock_id(ns, req->id);
-	if (IS_ERR(set)) {
-		err = PTR_ERR(set);
+	err = aixipc_sem_relock_put(set);
+	if (err)
 		goto out;
-	}
 	aixipc_wake_init(&wake);
+	/* IPC_SET may have changed the mode while we slept. */
 	err = aixipc_check_perm(&set->obj, 2);
 	if (!err) {
 		for (i = 0; i < nsems; i++) {
@@ -659,6 +735,9 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		aixipc_sem_update_all(set, &wake);
 	}
 	aixipc_sem_unlock_global(set, &wake);
+	goto out;
+put:
+	aixipc_obj_put(&set->obj);
 out:
 	kvfree(vals);
 	return err;

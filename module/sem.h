@@ -57,7 +57,7 @@ struct aixipc_sem_undo {
 	struct list_head list_proc;	/* [ulp->lock] */
 	struct list_head list_set;	/* [set-wide lock] */
 	struct aixipc_undo_list *ulp;
-	int semid;			/* -1 once the set has dropped it */
+	struct aixipc_sem_set *set;	/* NULL once the set has dropped it */
 	struct rcu_head rcu;
 	s16 adj[];			/* per semaphore: undone at exit */
 };
@@ -213,7 +213,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req);
 int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req);
 
 /* sem.c, for sem_undo.c */
-struct aixipc_sem_set *aixipc_sem_lock_id_global(struct aixipc_ns *ns, int id);
+int aixipc_sem_lock_global(struct aixipc_sem_set *set);
 void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
 			      struct aixipc_wake *wake);
 void aixipc_sem_update_all(struct aixipc_sem_set *set,
@@ -223,8 +223,11 @@ void aixipc_sem_update_all(struct aixipc_sem_set *set,
 struct aixipc_undo_list;
 int aixipc_undo_init(void);
 void aixipc_undo_exit(void);
-struct aixipc_sem_undo *aixipc_undo_find_alloc(struct aixipc_ns *ns, int semid,
-					       struct aixipc_undo_list **ulpp);
+struct aixipc_undo_list *aixipc_undo_list_get(void);
+struct aixipc_sem_undo *aixipc_undo_find(struct aixipc_undo_list *ulp,
+					 const struct aixipc_sem_set *set);
+struct aixipc_sem_undo *aixipc_undo_alloc(struct aixipc_undo_list *ulp,
+					  struct aixipc_sem_set *set);
 atomic_t *aixipc_undo_nonzero(struct aixipc_undo_list *ulp);
 void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum);
 void aixipc_undo_drop_set(struct aixipc_sem_set *set);

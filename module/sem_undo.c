@@ -6,28 +6,41 @@
  * share, fork does not, and exec keeps) has one aixipc_undo_list, created
  * by its first SEM_UNDO operation, holding one aixipc_sem_undo per set it
  * used.  Each aixipc_sem_undo is also on its set's list, so SETVAL and
- * SETALL can clear adjustments and IPC_RMID can drop them.
+ * SETALL can clear adjustments and IPC_RMID can drop them.  An entry names
+ * its set by pointer, never by id: an id can be recycled by a newer set
+ * (ids carry 11 bits of sequence), a pointer cannot while the entry is on
+ * the set's list.
  *
  * Why the exit hook is reliable: the kernel offers modules no exit
  * notifier, but every task that exits, however it dies (return from main,
  * exit_group, a fatal signal including SIGKILL, an exec that kills sibling
  * threads), passes do_exit(), which fires the sched_process_exit
  * tracepoint after decrementing signal->live.  The probe registered on it
- * applies the adjustments when live has reached 0, i.e. for the last
+ * takes the list of the process when live has reached 0, i.e. for the last
  * thread of the process, once.  The tracepoint is found with
  * for_each_kernel_tracepoint(); the module refuses to load without it.
- * Probes run with preemption disabled, so everything here is spinlocks.
+ *
+ * Probes run with preemption disabled, and applying a list is O(sets x
+ * semaphores), so the probe only queues the work as a task_work on the
+ * exiting task: do_exit() runs it in exit_task_work(), in process context,
+ * preemptible, before the parent can be notified (exit_notify()), so a
+ * parent's wait() still sees the adjustments applied, as with Linux's
+ * exit_sem().
  *
  * Locking: aixipc_undo_lock guards the hash of lists.  ulp->lock guards
- * ulp->undos; un->semid changes under both ulp->lock and the set-wide lock
+ * ulp->undos; un->set is cleared under both ulp->lock and the set-wide lock
  * (taken first).  un->adj is guarded like the set's values (sem.h).  An
- * aixipc_sem_undo is freed after an RCU grace period.
+ * aixipc_sem_undo is freed after an RCU grace period, and a set's memory
+ * outlives (by RCU) every entry that was on its list, so an entry seen on a
+ * list under rcu_read_lock() names a set that may be locked.
  */
 #include <linux/hashtable.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
+#include <linux/wait_bit.h>
 
 #include "aixipc.h"
 #include "sem.h"
@@ -37,27 +50,35 @@ struct aixipc_undo_list {
 	struct list_head undos;
 	atomic_t nonzero;			/* non-zero adjustments (semume) */
 	const struct signal_struct *owner;	/* the process */
-	struct aixipc_ns *ns;
 	struct hlist_node hnode;		/* [aixipc_undo_lock] */
+	struct callback_head exit_work;		/* applies it at exit */
 };
 
 static DEFINE_SPINLOCK(aixipc_undo_lock);
 static DEFINE_HASHTABLE(aixipc_undo_procs, 8);
 static atomic_t aixipc_undo_lists;	/* lists in the hash */
+static atomic_t aixipc_undo_queued;	/* exit works not yet finished */
 static struct tracepoint *aixipc_exit_tp;
 
 static struct aixipc_undo_list *aixipc_ulp_lookup(const struct signal_struct *sig)
 {
 	struct aixipc_undo_list *ulp;
 
+	lockdep_assert_held(&aixipc_undo_lock);
 	hash_for_each_possible(aixipc_undo_procs, ulp, hnode, (unsigned long)sig)
 		if (ulp->owner == sig)
 			return ulp;
 	return NULL;
 }
 
-/* The calling process's list, created on first use; may sleep. */
-static struct aixipc_undo_list *aixipc_ulp_get(struct aixipc_ns *ns)
+/**
+ * aixipc_undo_list_get - the calling process's list, created on first use
+ *
+ * May sleep.  The list lives until the process exits, so the caller (one
+ * of its threads) may use it without a reference.
+ * Return: the list or ERR_PTR(-ENOMEM).
+ */
+struct aixipc_undo_list *aixipc_undo_list_get(void)
 {
 	const struct signal_struct *sig = current->signal;
 	struct aixipc_undo_list *ulp, *new;
@@ -75,7 +96,6 @@ static struct aixipc_undo_list *aixipc_ulp_get(struct aixipc_ns *ns)
 	INIT_LIST_HEAD(&new->undos);
 	atomic_set(&new->nonzero, 0);
 	new->owner = sig;
-	new->ns = ns;
 
 	spin_lock(&aixipc_undo_lock);
 	ulp = aixipc_ulp_lookup(sig);	/* another thread may have won */
@@ -90,14 +110,15 @@ static struct aixipc_undo_list *aixipc_ulp_get(struct aixipc_ns *ns)
 	return ulp;
 }
 
-/* @ulp's adjustments for @semid, or NULL; ulp->lock held. */
+/* @ulp's adjustments for @set, or NULL; ulp->lock held. */
 static struct aixipc_sem_undo *aixipc_undo_lookup(struct aixipc_undo_list *ulp,
-						  int semid)
+						  const struct aixipc_sem_set *set)
 {
 	struct aixipc_sem_undo *un;
 
+	lockdep_assert_held(&ulp->lock);
 	list_for_each_entry(un, &ulp->undos, list_proc)
-		if (un->semid == semid)
+		if (un->set == set)
 			return un;
 	return NULL;
 }
@@ -108,59 +129,58 @@ atomic_t *aixipc_undo_nonzero(struct aixipc_undo_list *ulp)
 }
 
 /**
- * aixipc_undo_find_alloc - the caller's adjustments for set @semid
- * @ns: the namespace
- * @semid: the set
- * @ulpp: set to the caller's undo list
+ * aixipc_undo_find - the caller's adjustments for @set, if it has any
+ * @ulp: the caller's list
+ * @set: the set, found under rcu_read_lock()
  *
- * Creates what is missing; may sleep.  Return: the adjustments, with
- * rcu_read_lock() held (it keeps them until the set's lock is taken, after
- * which the caller checks un->semid), or an ERR_PTR with nothing held.
+ * Called under rcu_read_lock(), which keeps the entry until the caller has
+ * locked the set and checked that un->set is still @set.
+ * Return: the entry or NULL.
  */
-struct aixipc_sem_undo *aixipc_undo_find_alloc(struct aixipc_ns *ns, int semid,
-					       struct aixipc_undo_list **ulpp)
+struct aixipc_sem_undo *aixipc_undo_find(struct aixipc_undo_list *ulp,
+					 const struct aixipc_sem_set *set)
+{
+	struct aixipc_sem_undo *un;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_undo_find without RCU");
+	spin_lock(&ulp->lock);
+	un = aixipc_undo_lookup(ulp, set);
+	spin_unlock(&ulp->lock);
+	return un;
+}
+
+/**
+ * aixipc_undo_alloc - create the caller's adjustments for @set
+ * @ulp: the caller's list
+ * @set: the set; the caller holds a reference on it and no lock
+ *
+ * Sizes the entry from @set itself (its nsems never changes), then links
+ * it under @set's own lock, after checking that @set was not removed
+ * while the allocation slept.  May sleep.
+ * Return: the entry, with rcu_read_lock() held (it keeps the entry as for
+ * aixipc_undo_find()), or an ERR_PTR (-ENOMEM, -EIDRM) with nothing held.
+ */
+struct aixipc_sem_undo *aixipc_undo_alloc(struct aixipc_undo_list *ulp,
+					  struct aixipc_sem_set *set)
 {
 	struct aixipc_sem_undo *un, *new;
-	struct aixipc_undo_list *ulp;
-	struct aixipc_sem_set *set;
-	struct aixipc_obj *obj;
 	struct aixipc_wake wake;
-	unsigned int nsems;
+	int err;
 
-	ulp = aixipc_ulp_get(ns);
-	if (IS_ERR(ulp))
-		return ERR_CAST(ulp);
-	*ulpp = ulp;
-
-	rcu_read_lock();
-	spin_lock(&ulp->lock);
-	un = aixipc_undo_lookup(ulp, semid);
-	spin_unlock(&ulp->lock);
-	if (un)
-		return un;
-	rcu_read_unlock();
-
-	rcu_read_lock();
-	obj = aixipc_obtain_rcu(&ns->ids[AIXIPC_SEM], semid);
-	nsems = IS_ERR(obj) ? 0 : container_of(obj, struct aixipc_sem_set, obj)->nsems;
-	rcu_read_unlock();
-	if (IS_ERR(obj))
-		return ERR_CAST(obj);
-
-	aixipc_wake_init(&wake);
-	new = kvzalloc(struct_size(new, adj, nsems), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	new = kvzalloc(struct_size(new, adj, set->nsems),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	new->ulp = ulp;
-	new->semid = semid;
+	new->set = set;
 
-	set = aixipc_sem_lock_id_global(ns, semid);
-	if (IS_ERR(set)) {
+	err = aixipc_sem_lock_global(set);
+	if (err) {
 		kvfree(new);
-		return ERR_CAST(set);
+		return ERR_PTR(err);
 	}
 	spin_lock(&ulp->lock);
-	un = aixipc_undo_lookup(ulp, semid);
+	un = aixipc_undo_lookup(ulp, set);	/* another thread may have won */
 	if (!un) {
 		list_add(&new->list_proc, &ulp->undos);
 		list_add(&new->list_set, &set->undos);
@@ -169,6 +189,7 @@ struct aixipc_sem_undo *aixipc_undo_find_alloc(struct aixipc_ns *ns, int semid,
 	}
 	spin_unlock(&ulp->lock);
 	rcu_read_lock();
+	aixipc_wake_init(&wake);
 	aixipc_sem_unlock_global(set, &wake);
 	kvfree(new);
 	return un;
@@ -197,6 +218,7 @@ void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum)
 {
 	struct aixipc_sem_undo *un;
 
+	lockdep_assert_held(&set->obj.lock);
 	list_for_each_entry(un, &set->undos, list_set) {
 		if (semnum < 0)
 			aixipc_undo_zero(un, 0, set->nsems);
@@ -207,19 +229,20 @@ void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum)
 
 /**
  * aixipc_undo_drop_set - IPC_RMID: drop every process's adjustments
- * @set: the set, in global mode
+ * @set: the set, in global mode, already marked deleted
  */
 void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 {
 	struct aixipc_sem_undo *un, *tmp;
 
+	lockdep_assert_held(&set->obj.lock);
 	list_for_each_entry_safe(un, tmp, &set->undos, list_set) {
 		struct aixipc_undo_list *ulp = un->ulp;
 
 		spin_lock(&ulp->lock);
 		aixipc_undo_zero(un, 0, set->nsems);
 		list_del(&un->list_proc);
-		un->semid = -1;
+		WRITE_ONCE(un->set, NULL);
 		spin_unlock(&ulp->lock);
 		list_del(&un->list_set);
 		kvfree_rcu(un, rcu);
@@ -227,9 +250,11 @@ void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 }
 
 /*
- * Apply and free every adjustment of an exited process.  A set being
- * removed concurrently drops its entry from the list itself; this loop
- * then finds the next one.
+ * Apply and free every adjustment of an exited process, in process
+ * context.  Each round takes the first entry and locks its set by pointer
+ * (see the locking notes for why that is safe).  A set removed meanwhile
+ * has dropped the entry in the same lock hold that marked it deleted, so
+ * the next round finds the list shorter: no round waits on another CPU.
  */
 static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 {
@@ -238,33 +263,23 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 		struct aixipc_sem_undo *un;
 		struct aixipc_wake wake;
 		unsigned int i;
-		int semid;
 
 		rcu_read_lock();
 		spin_lock(&ulp->lock);
 		un = list_first_entry_or_null(&ulp->undos,
 					      struct aixipc_sem_undo, list_proc);
-		semid = un ? un->semid : -1;
+		set = un ? un->set : NULL;
 		spin_unlock(&ulp->lock);
 		if (!un) {
 			rcu_read_unlock();
 			return;
 		}
-		aixipc_wake_init(&wake);
-		set = aixipc_sem_lock_id_global(ulp->ns, semid);
-		if (IS_ERR(set)) {
-			/* IPC_RMID is dropping it right now. */
-			rcu_read_unlock();
-			cpu_relax();
+		if (aixipc_sem_lock_global(set)) {
+			rcu_read_unlock();	/* removed: un is off the list */
 			continue;
 		}
+		rcu_read_unlock();	/* the set's lock keeps set and un */
 		spin_lock(&ulp->lock);
-		if (un->semid != semid) {
-			spin_unlock(&ulp->lock);
-			aixipc_sem_unlock_global(set, &wake);
-			rcu_read_unlock();
-			continue;
-		}
 		list_del(&un->list_proc);
 		spin_unlock(&ulp->lock);
 		list_del(&un->list_set);
@@ -277,11 +292,28 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 							 aixipc_limits.semvmx);
 			aixipc_set_pid(&sem->pid, pid);
 		}
+		aixipc_wake_init(&wake);
 		aixipc_sem_update_all(set, &wake);
 		aixipc_sem_unlock_global(set, &wake);
-		rcu_read_unlock();
 		kvfree_rcu(un, rcu);
+		cond_resched();
 	}
+}
+
+/* The exit work: runs in do_exit()'s exit_task_work(), preemptible. */
+static void aixipc_undo_exit_work(struct callback_head *head)
+{
+	struct aixipc_undo_list *ulp =
+		container_of(head, struct aixipc_undo_list, exit_work);
+
+	aixipc_undo_apply(ulp, task_tgid(current));
+	kfree(ulp);
+	/*
+	 * Lets an unload go on; it then waits with synchronize_rcu_tasks()
+	 * for this task to leave the function (see aixipc_undo_exit()).
+	 */
+	if (atomic_dec_and_test(&aixipc_undo_queued))
+		wake_up_var(&aixipc_undo_queued);
 }
 
 /* sched_process_exit: runs for every exiting task, preemption disabled. */
@@ -300,8 +332,14 @@ static void aixipc_undo_exit_probe(void *data, struct task_struct *p)
 	spin_unlock(&aixipc_undo_lock);
 	if (!ulp)
 		return;
-	aixipc_undo_apply(ulp, task_tgid(p));
-	kfree(ulp);
+	/*
+	 * p is current, before exit_task_work(): the add cannot fail, but if
+	 * a kernel ever reordered do_exit(), applying here is still right.
+	 */
+	atomic_inc(&aixipc_undo_queued);
+	init_task_work(&ulp->exit_work, aixipc_undo_exit_work);
+	if (task_work_add(p, &ulp->exit_work, TWA_NONE))
+		aixipc_undo_exit_work(&ulp->exit_work);
 }
 
 static void aixipc_find_exit_tp(struct tracepoint *tp, void *priv)
@@ -321,7 +359,12 @@ int aixipc_undo_init(void)
 					 aixipc_undo_exit_probe, NULL);
 }
 
-/* At unload no set exists, so every list left is empty: free them. */
+/*
+ * At unload no set exists, so every list left is empty.  No probe runs
+ * after the unregistration; exit works already queued (empty lists too)
+ * are waited for, then synchronize_rcu_tasks() waits until every task
+ * that ran one has left this module's code.
+ */
 void aixipc_undo_exit(void)
 {
 	struct aixipc_undo_list *ulp;
@@ -330,6 +373,8 @@ void aixipc_undo_exit(void)
 
 	tracepoint_probe_unregister(aixipc_exit_tp, aixipc_undo_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
+	wait_var_event(&aixipc_undo_queued, !atomic_read(&aixipc_undo_queued));
+	synchronize_rcu_tasks();
 	hash_for_each_safe(aixipc_undo_procs, bkt, tmp, ulp, hnode) {
 		hash_del(&ulp->hnode);
 		kfree(ulp);

@@ -38,8 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1193,9 +1197,36 @@ TEST_F(sem, sig_handler_with_sa_restart_interrupts_complex_semop_eintr)
 	check_interrupted(_metadata, self, SA_RESTART, true);
 }
 
-TEST_F(sem, sig_stop_and_continue_restart_blocked_semop_transparently)
+/*
+ * Stop the blocked child @pid and continue it, then give it up to about
+ * two seconds to return; a child still blocked (a call that restarted) is
+ * released by a +1 on semaphore @num so the test ends either way.
+ */
+static void stop_continue_release(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(sem) *self, int id, pid_t pid,
+				  unsigned int num)
 {
-	int status;
+	int status, i;
+
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	for (i = 0; i < 400; i++) {
+		if (ncnt(self->fd, id, num) == 0)
+			return;
+		usleep(5000);
+	}
+	TH_LOG("the call restarted after SIGCONT instead of failing EINTR");
+	op1(self->fd, id, num, 1, 0);
+}
+
+/*
+ * As Linux's semop (signal(7)): a stop and continue fails a blocked call
+ * with EINTR, even with no handler; it is never restarted.
+ */
+TEST_F(sem, sig_stop_and_continue_fails_blocked_semop_eintr_as_linux)
+{
 	pid_t pid;
 	int id;
 
@@ -1209,16 +1240,36 @@ TEST_F(sem, sig_stop_and_continue_restart_blocked_semop_transparently)
 		_exit(kid_code(t_semop(self->fd, id, s, 2)));
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, kill(pid, SIGSTOP));
-	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
-	ASSERT_TRUE(WIFSTOPPED(status));
-	ASSERT_EQ(0, kill(pid, SIGCONT));
-	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	EXPECT_EQ(0, getval(self->fd, id, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, pid));
+	stop_continue_release(_metadata, self, id, pid, 0);
+	EXPECT_EQ(EINTR, reap(self, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
-	EXPECT_EQ(1, getval(self->fd, id, 1));
+	EXPECT_EQ(0, getval(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A semtimedop interrupted by a stop and continue fails EINTR at once: a
+ * restart would begin its relative timeout again (it did, and then failed
+ * EAGAIN a full timeout after the continue).
+ */
+TEST_F(sem, sig_stop_and_continue_fails_semtimedop_eintr_no_fresh_timeout)
+{
+	pid_t pid;
+	int id;
+
+	id = new_set(self, 1, 0600);
+	ASSERT_LE(0, id);
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct aixipc_sembuf s = sb(0, -1, 0);
+
+		_exit(kid_code(t_semtimedop(self->fd, id, &s, 1, 30, 0)));
+	}
+	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
+	stop_continue_release(_metadata, self, id, pid, 0);
+	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(0, ncnt(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
@@ -1758,6 +1809,62 @@ static pid_t undo_holder(FIXTURE_DATA(sem) *self, struct handshake *h,
 	if (pid > 0 && hs_parent_wait_ready(h))
 		return -1;
 	return pid;
+}
+
+/*
+ * A process with adjustment entries on 10,000 sets (1,000 of them
+ * non-zero, as semume allows) exits: every adjustment is applied before
+ * its parent's wait() returns.  The work runs preemptibly in the exiting
+ * task (the debug kernel's atomic-sleep checking reports it otherwise);
+ * the time it took is printed, not asserted.
+ */
+#define MANY_SETS 10000
+#define MANY_NONZERO 1000
+
+TEST_F_TIMEOUT(sem, undo_exit_with_entries_on_ten_thousand_sets, 600)
+{
+	struct timespec t0, t1;
+	struct handshake h;
+	int *ids, i, err = 0;
+	pid_t pid;
+
+	ids = calloc(MANY_SETS, sizeof(*ids));
+	ASSERT_NE(NULL, ids);
+	for (i = 0; i < MANY_SETS; i++) {
+		ids[i] = new_set(self, 4, 0600);
+		ASSERT_LE(0, ids[i]);
+	}
+	ASSERT_EQ(0, hs_init(&h));
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct aixipc_sembuf up = sb(1, 1, UNDO), down = sb(1, -1, UNDO);
+
+		for (i = 0; i < MANY_SETS; i++) {
+			if (t_semop(self->fd, ids[i], &up, 1))
+				_exit(KID_BROKEN);
+			if (i >= MANY_NONZERO && t_semop(self->fd, ids[i], &down, 1))
+				_exit(KID_BROKEN);
+		}
+		_exit(hs_kid_ready_wait(&h) ? KID_BROKEN : 0);
+	}
+	ASSERT_EQ(0, hs_parent_wait_ready(&h));
+	EXPECT_EQ(1, getval(self->fd, ids[0], 1));
+	EXPECT_EQ(1, getval(self->fd, ids[MANY_NONZERO - 1], 1));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	hs_parent_go(&h);
+	EXPECT_EQ(0, reap(self, pid));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TH_LOG("exit with entries on %d sets took %.3f s", MANY_SETS,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (i = 0; i < MANY_SETS; i++) {
+		if (getval(self->fd, ids[i], 1) != 0)
+			err++;
+		if (remove_set(self, ids[i]))
+			err++;
+	}
+	EXPECT_EQ(0, err);
+	free(ids);
 }
 
 TEST_F(sem, undo_applied_at_normal_exit)
@@ -2556,14 +2663,12 @@ TEST_F(sem, order_stop_and_continue_after_progress_fails_eintr_once_applied)
 }
 
 /*
- * A SEM_ORDER call blocked on its first entry has applied nothing: stop
- * and continue restart it transparently, and its success clears the
- * SEM_ERR mark left by the interrupted attempt.
+ * A SEM_ORDER call blocked on its first entry has applied nothing; a stop
+ * and continue fails it EINTR like any semop, marking the blocked entry.
  */
-TEST_F(sem, order_stop_and_continue_before_progress_is_transparent)
+TEST_F(sem, order_stop_and_continue_before_progress_fails_eintr_marks_entry)
 {
 	struct report *r = new_report();
-	int status;
 	pid_t pid;
 	int id;
 
@@ -2578,18 +2683,12 @@ TEST_F(sem, order_stop_and_continue_before_progress_is_transparent)
 		_exit(call_report(self->fd, id, s, 2, r));
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, kill(pid, SIGSTOP));
-	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
-	ASSERT_TRUE(WIFSTOPPED(status));
-	ASSERT_EQ(0, kill(pid, SIGCONT));
-	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, pid));
-	EXPECT_EQ(0, r->res[0]);
+	stop_continue_release(_metadata, self, id, pid, 0);
+	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(-EINTR, r->res[0]);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
-	EXPECT_EQ(1, getval(self->fd, id, 1));
-	EXPECT_EQ(ORDER, r->flg[0])
-		TH_LOG("the successful call left SEM_ERR on entry 0");
+	EXPECT_EQ(0, getval(self->fd, id, 1));
+	EXPECT_EQ(ORDER | SEMERR, r->flg[0]);
 	EXPECT_EQ(0, r->flg[1]);
 	EXPECT_EQ(0, remove_set(self, id));
 	munmap(r, sizeof(*r));
@@ -2824,6 +2923,242 @@ TEST_F(sem, ctl_getall_setall_bad_pointer_efault)
 	EXPECT_EQ(4, vals[3]);
 	munmap(p, 2 * PAGE);
 	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A user copy held open with userfaultfd: the first touch of the page
+ * blocks the copying call until the handler thread has run @fn (which may
+ * change IPC state meanwhile) and filled the page with @fill.
+ */
+struct stall {
+	int uffd;
+	void *page;
+	pthread_t thread;
+	void (*fn)(struct stall *st);
+	const void *fill;
+	size_t fill_len;
+	void *arg;
+	int ran;
+};
+
+static void *stall_handler(void *arg)
+{
+	struct stall *st = arg;
+	struct pollfd pfd = { .fd = st->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+	struct uffdio_copy copy;
+	static char src[PAGE] __attribute__((aligned(PAGE)));
+
+	if (poll(&pfd, 1, 30000) != 1 ||
+	    read(st->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return NULL;
+	st->fn(st);
+	st->ran = 1;
+	memset(src, 0, sizeof(src));
+	memcpy(src, st->fill, st->fill_len);
+	memset(&copy, 0, sizeof(copy));
+	copy.dst = (uintptr_t)st->page;
+	copy.src = (uintptr_t)src;
+	copy.len = PAGE;
+	ioctl(st->uffd, UFFDIO_COPY, &copy);
+	return NULL;
+}
+
+static int stall_start(struct stall *st)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+
+	st->ran = 0;
+	st->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (st->uffd < 0 || ioctl(st->uffd, UFFDIO_API, &api))
+		return -1;
+	st->page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st->page == MAP_FAILED)
+		return -1;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)st->page;
+	reg.range.len = PAGE;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(st->uffd, UFFDIO_REGISTER, &reg))
+		return -1;
+	return pthread_create(&st->thread, NULL, stall_handler, st) ? -1 : 0;
+}
+
+static void stall_end(struct stall *st)
+{
+	pthread_join(st->thread, NULL);
+	munmap(st->page, PAGE);
+	close(st->uffd);
+}
+
+/* What the SETALL stall does: remove set X and recycle its id. */
+struct recycle {
+	int fd, old_id, new_id;
+};
+
+static void recycle_id(struct stall *st)
+{
+	struct recycle *rc = st->arg;
+
+	if (t_semrmid(rc->fd, rc->old_id) == 0)
+		t_untrack(AIXIPC_SEM, rc->old_id);
+	rc->new_id = t_semget(rc->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+	if (rc->new_id >= 0)
+		t_track(AIXIPC_SEM, rc->new_id);
+}
+
+/*
+ * Make the next set created get the lowest free slot with no free slot
+ * below it, and return how many sets were created on the way (each
+ * creation advances the sequence that ids carry).
+ */
+static int fill_slot_holes(FIXTURE_DATA(sem) *self)
+{
+	struct aixipc_info info;
+	int n;
+
+	for (n = 0; n < 65536; n++) {
+		if (t_info(self->fd, AIXIPC_SEM, &info))
+			return -1;
+		if (info.in_use == (uint32_t)(info.max_slot + 1))
+			return n;
+		if (new_set(self, 1, 0600) < 0)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * The heap overflow of the review: SETALL on set X (64 semaphores) stalls
+ * in its user copy; meanwhile X is removed and a set Y of 1 semaphore is
+ * created with exactly X's id (2047 creations in between wrap the 11-bit
+ * sequence; the slot allocator reuses X's slot).  SETALL must fail EIDRM
+ * and leave Y alone; it used to write 64 values (and pid references) into
+ * Y's one-semaphore allocation.
+ */
+TEST_F_TIMEOUT(sem, ctl_setall_stalled_while_id_recycled_eidrm_new_set_untouched, 120)
+{
+	uint16_t vals[64];
+	struct recycle rc;
+	struct stall st;
+	int x, i;
+
+	ASSERT_LE(0, fill_slot_holes(self));
+	x = new_set(self, 64, 0600);
+	ASSERT_LE(0, x);
+	for (i = 0; i < 2047; i++) {
+		int f = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+
+		ASSERT_LE(0, f);
+		ASSERT_EQ(0, t_semrmid(self->fd, f));
+	}
+	for (i = 0; i < 64; i++)
+		vals[i] = 7;
+	rc.fd = self->fd;
+	rc.old_id = x;
+	rc.new_id = -1;
+	memset(&st, 0, sizeof(st));
+	st.fn = recycle_id;
+	st.arg = &rc;
+	st.fill = vals;
+	st.fill_len = sizeof(vals);
+	ASSERT_EQ(0, stall_start(&st)) TH_LOG("userfaultfd: %s", strerror(errno));
+	EXPECT_EQ(-EIDRM, t_semarray(self->fd, x, AIXIPC_SETALL, st.page));
+	stall_end(&st);
+	ASSERT_EQ(1, st.ran);
+	ASSERT_EQ(x, rc.new_id) TH_LOG("the id was not recycled: precondition");
+	EXPECT_EQ(0, getval(self->fd, rc.new_id, 0));
+	EXPECT_EQ(0, remove_set(self, rc.new_id));
+}
+
+/* The same stall, with the set removed only: EIDRM, nothing else. */
+static void remove_only(struct stall *st)
+{
+	struct recycle *rc = st->arg;
+
+	if (t_semrmid(rc->fd, rc->old_id) == 0)
+		t_untrack(AIXIPC_SEM, rc->old_id);
+}
+
+TEST_F(sem, ctl_setall_stalled_while_set_removed_eidrm)
+{
+	uint16_t vals[4] = { 1, 2, 3, 4 };
+	struct recycle rc;
+	struct stall st;
+	int x;
+
+	x = new_set(self, 4, 0600);
+	ASSERT_LE(0, x);
+	rc.fd = self->fd;
+	rc.old_id = x;
+	memset(&st, 0, sizeof(st));
+	st.fn = remove_only;
+	st.arg = &rc;
+	st.fill = vals;
+	st.fill_len = sizeof(vals);
+	ASSERT_EQ(0, stall_start(&st));
+	EXPECT_EQ(-EIDRM, t_semarray(self->fd, x, AIXIPC_SETALL, st.page));
+	stall_end(&st);
+	EXPECT_EQ(1, st.ran);
+	EXPECT_EQ(-EINVAL, t_semarray(self->fd, x, AIXIPC_GETALL, vals));
+}
+
+/* IPC_SET during the stall takes alter permission away: EACCES. */
+static void revoke_mode(struct stall *st)
+{
+	struct recycle *rc = st->arg;
+	struct aixipc_semctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = rc->old_id;
+	c.cmd = AIXIPC_IPC_STAT;
+	if (aixipc_ioctl(rc->fd, AIXIPC_IOC_SEMCTL, &c))
+		return;
+	c.cmd = AIXIPC_IPC_SET;
+	c.ds.perm.mode = 0444;
+	aixipc_ioctl(rc->fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+TEST_F(sem, ctl_setall_rechecks_permission_after_its_stalled_copy)
+{
+	uint16_t vals[2] = { 5, 6 };
+	struct recycle rc;
+	struct stall st;
+	pid_t pid;
+	int x;
+
+	x = new_set(self, 2, 0666);
+	ASSERT_LE(0, x);
+	rc.fd = self->fd;
+	rc.old_id = x;
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		memset(&st, 0, sizeof(st));
+		st.fn = revoke_mode;
+		st.arg = &rc;
+		st.fill = vals;
+		st.fill_len = sizeof(vals);
+		if (stall_start(&st))
+			_exit(KID_BROKEN);
+		/*
+		 * This thread only (raw system calls, not glibc's, which
+		 * change every thread) becomes nobody: only the mode bits let
+		 * it alter the set; the handler stays root, the owner.
+		 */
+		if (syscall(SYS_setgroups, 0, NULL) ||
+		    syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
+		    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY))
+			_exit(KID_BROKEN);
+		_exit(kid_code(t_semarray(self->fd, x, AIXIPC_SETALL, st.page)));
+	}
+	EXPECT_EQ(EACCES, reap(self, pid));
+	EXPECT_EQ(0, getval(self->fd, x, 0));
+	EXPECT_EQ(0, getval(self->fd, x, 1));
+	EXPECT_EQ(0, remove_set(self, x));
 }
 
 TEST_F(sem, ctl_semnum_beyond_set_einval)
