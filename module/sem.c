@@ -6,6 +6,12 @@
  * Locking is described in sem.h: per-semaphore locks for single-operation
  * calls, the set-wide lock (set->obj.lock) in global mode for the rest.
  *
+ * Every path that drops a set's lock to sleep, allocate or copy user
+ * memory (semop's first SEM_UNDO use and its sleep, GETALL, SETALL) holds
+ * a reference on that set, re-locks the same pointer and checks that it
+ * was not removed meanwhile (EIDRM).  An id is resolved once per call: a
+ * set whose id was recycled by a newer one is never confused with it.
+ *
  * Waiting follows msg.c: a blocked caller queues a waiter from its stack
  * (on its semaphore's list for a single operation, on the set's list
  * otherwise) and sleeps holding a reference on the set.  After every
@@ -304,7 +310,11 @@ static int aixipc_sem_report(struct aixipc_sembuf __user *usops,
 
 /*
  * Sleep until waiter @q is served, the set is removed, a signal or the
- * deadline.  Called with the lock @locknum held; returns with it held.
+ * deadline.  Called with the lock @locknum held and a reference on @set;
+ * returns with it held.  Dropping the lock to sleep is safe: the
+ * reference keeps this set's memory, the loop re-locks this set (never
+ * its id), and a removal meanwhile has completed @q with EIDRM under the
+ * set-wide lock, which the loop reads first.
  */
 static int aixipc_sem_sleep(struct aixipc_sem_set *set,
 			    struct aixipc_sem_queue *q, int *locknum,
@@ -513,8 +523,9 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 		aixipc_obj_get(&set->obj);
 		if (wake.n) {
 			/*
-			 * Wake whom we served first; a waker serving us
-			 * meanwhile is seen by the sleep loop.
+			 * Wake whom we served first; a waker serving us, or a
+			 * removal failing us, meanwhile is seen by the sleep
+			 * loop (q.status), and the reference keeps the set.
 			 */
 			aixipc_sem_unlock(set, locknum);
 			aixipc_wake_all(&wake);
