@@ -254,7 +254,11 @@ static const struct vm_operations_struct aixipc_shm_vm_ops = {
  *  - the mapping must lie within the segment's page-rounded size.
  * A read-only attach file's mapping can never gain write access: do_mmap()
  * clears VM_MAYWRITE for a file without FMODE_WRITE; it is cleared here
- * again for the device path.
+ * again for the device path.  Takes obj.lock and drops it before calling
+ * shmem: safe, as the mapping is counted by then, so a concurrent
+ * IPC_RMID leaves the segment to its last detach, and a failure undoes
+ * the count through aixipc_shm_detach() on the same segment (the file's
+ * reference keeps it).
  *
  * Return: 0, -EINVAL (private or too long), -EIDRM, -EACCES, or what
  * shmem's ->mmap returns.
@@ -374,8 +378,10 @@ static struct file *aixipc_shm_file_open(struct aixipc_shm *seg, bool write)
  * permission, and write permission for a writable mapping.  The mapping
  * gets an attach file of its own, read-write for a mapping with
  * PROT_WRITE, else read-only: a mapping made without PROT_WRITE can never
- * gain it (SHM_RDONLY).  The id is looked up once, here; the rest is
- * aixipc_shm_file_mmap()'s, on the segment found.
+ * gain it (SHM_RDONLY).  The id is looked up once, here; obj.lock is
+ * dropped to make the file (which may sleep) with a reference held, and
+ * the rest is aixipc_shm_file_mmap()'s, which re-locks that same segment
+ * and checks it again (removed, permission, size).
  *
  * Return: 0, -EINVAL (bad id, private mapping, too long), -EIDRM, -EACCES,
  * -ENOMEM.

@@ -31,6 +31,13 @@
  * /proc/meminfo's Shmem and Unevictable are system-wide: the checks on them
  * allow 1 MiB of slack, far less than the amounts the tests touch.
  *
+ * The security regressions at the end need root's extras: a SHM_SIZE or
+ * SHM_LOCK is kept asleep on a segment's mutex by a write(2) into the
+ * segment's shmem file (opened through /proc/self/map_files/) that stops
+ * in a userfaultfd fault with the inode lock held, behind which another
+ * SHM_SIZE waits holding the mutex; remap_file_pages() is the deprecated
+ * syscall every kernel still emulates.
+ *
  * Not covered here: ENOSPC at the shmmni id limit (needs the module loaded
  * with a small shmmni), the module being pinned by live segments (module
  * unloading belongs to lifecycle_test) and the swapped counts (the test VM
