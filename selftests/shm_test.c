@@ -3513,6 +3513,17 @@ static pid_t wait_tid(pid_t *tid)
 	return t;
 }
 
+/* Does this kernel have userfaultfd (the debug kernel may not)? */
+static bool have_userfaultfd(void)
+{
+	int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+
+	if (fd < 0)
+		return errno != ENOSYS;
+	close(fd);
+	return true;
+}
+
 /* Open the shmem file of the attachment at @p (@len bytes) for writing. */
 static int stall_open(struct stall *st, int fd, int id, const void *p,
 		      size_t len)
@@ -3656,6 +3667,8 @@ TEST_F_TIMEOUT(shm, size_and_lock_asleep_on_the_mutex_eidrm_after_rmid_and_id_re
 	int id, nid = -1, i;
 	char *p;
 
+	if (!have_userfaultfd())
+		SKIP(return, "no userfaultfd in this kernel");
 	id = new_seg(self, 2 * PAGE, 0600);
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
@@ -3705,6 +3718,8 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	char *p;
 	int id;
 
+	if (!have_userfaultfd())
+		SKIP(return, "no userfaultfd in this kernel");
 	id = new_seg(self, 2 * PAGE, 0600);
 	ASSERT_LE(0, id);
 	ds = sstat(self->fd, id);
