@@ -6,12 +6,22 @@
  * Linux's own segments), created with VM_NORESERVE so pages are allocated
  * on first touch and a segment may be far larger than memory.
  *
- * Mapping: an attach is an mmap() of /dev/aixipc at offset (id << page
- * shift), made by AIXIPC_IOC_SHMAT with vm_mmap() or by the caller itself.
- * aixipc_shm_mmap() checks the rules, then turns the VMA into a mapping of
- * the segment's shmem file (vma_set_file(), shmem's own ->mmap) and wraps
+ * Mapping: every attach gets a file of its own, an "attach file"
+ * (aixipc_shm_file_open(); Linux's ipc/shm.c does the same): a second file
+ * on the segment's shmem inode, opened read-only for a read-only attach
+ * and read-write only for a writable one, whose ->mmap is
+ * aixipc_shm_file_mmap() and whose private_data is the segment (with a
+ * reference).  AIXIPC_IOC_SHMAT maps it with vm_mmap(); an mmap() of
+ * /dev/aixipc at offset (id << page shift) makes one and puts it in the
+ * VMA (vma_set_file()).  Every VMA of an attach has its attach file as
+ * vm_file, so whatever maps vm_file again (remap_file_pages(), which calls
+ * do_mmap() on it) comes back to aixipc_shm_file_mmap(): the mapping gets
+ * no more access than the attach had (do_mmap() itself refuses
+ * VM_MAYWRITE without FMODE_WRITE), is checked against the segment as it
+ * is now (removed, permissions, size) and is counted in nattch.
+ * aixipc_shm_file_mmap() hands the VMA to shmem's own ->mmap and wraps
  * shmem's vm_ops, as Linux's ipc/shm.c does.  So the pages are ordinary
- * shmem page cache pages in a VMA on that file's rmap tree: process-shared
+ * shmem page cache pages in a VMA on that inode's rmap tree: process-shared
  * futexes key on them, reclaim can swap them, migration and compaction can
  * move them, and truncation (SHM_SIZE shrinking) unmaps them from every
  * attachment.  Inserting pages into a device VMA with vm_insert_page()
@@ -32,16 +42,27 @@
  *    only obj.lock; close takes ids->rwsem when it must remove a destroyed
  *    segment, so the order mmap_lock -> ids->rwsem is fixed: nothing may
  *    fault on user memory or take mmap_lock while holding ids->rwsem.
- *  - Each VMA holds a reference on its segment and one on the module
- *    (taken by mmap/open, dropped by close): a mapping never outlives the
- *    segment's memory, and its vm_ops never outlive the module, even after
- *    the last detach removed the segment (the VMA's file is shmem's, which
- *    does not pin this module as /dev/aixipc would).
+ *  - Lifetimes: an attach file holds a reference on its segment, and every
+ *    VMA holds its vm_file, so a mapping never outlives the segment's
+ *    memory.  The attach file's f_op->owner is this module; the module
+ *    reference taken when the file is made is dropped by the core's fput()
+ *    after ->release, so the vm_ops and file_operations never outlive the
+ *    module, and no module code runs after its last reference is gone.
+ *    nattch counts the VMAs: ->mmap and vm_ops->open add one, close takes
+ *    it away.  Our VMAs carry VM_DONTEXPAND (VM_SPECIAL), so the core never
+ *    merges a new mapping into one of them behind ->mmap's back.
+ *  - A function that sleeps with a segment in hand (on seg->mutex, or to
+ *    map) holds a reference to that segment, re-locks that same pointer,
+ *    checks obj.deleted and re-checks what may have changed meanwhile
+ *    (owner, permissions, size); an id is never looked up a second time.
  */
 #include <linux/capability.h>
+#include <linux/falloc.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
@@ -102,6 +123,7 @@ static void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages)
 /* A mapping of @seg appeared (attach, fork, split).  obj.lock held. */
 static void aixipc_shm_attached(struct aixipc_shm *seg)
 {
+	lockdep_assert_held(&seg->obj.lock);
 	seg->nattch++;
 	aixipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->atime = ktime_get_real_seconds();
@@ -110,6 +132,7 @@ static void aixipc_shm_attached(struct aixipc_shm *seg)
 /* Record a detach by the current process.  obj.lock held. */
 static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
 {
+	lockdep_assert_held(&seg->obj.lock);
 	seg->nattch--;
 	if (record) {
 		aixipc_set_pid(&seg->lpid, task_tgid(current));
@@ -121,8 +144,12 @@ static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
  * A mapping of @seg went away (@record: a real detach, not an attach that
  * failed half-way).  If it was the last one of a segment that IPC_RMID
  * destroyed, remove the segment for good.  Called with no aixipc lock held
- * (mmap_lock may be held); takes obj.lock, and ids->rwsem only for that
- * removal.
+ * (mmap_lock may be held) and a reference to @seg (the VMA's attach file);
+ * takes obj.lock, and ids->rwsem only for that removal.
+ *
+ * Drops and retakes obj.lock: safe, as it re-locks the same segment, which
+ * the caller's reference keeps, and decides again from nattch, dest and
+ * deleted as they are under both locks.
  */
 static void aixipc_shm_detach(struct aixipc_shm *seg, bool record)
 {
@@ -151,24 +178,25 @@ static void aixipc_shm_detach(struct aixipc_shm *seg, bool record)
 	up_write(&ids->rwsem);
 }
 
+/* The segment of one of our VMAs: its attach file's. */
+static inline struct aixipc_shm *aixipc_vma_shm(struct vm_area_struct *vma)
+{
+	return vma->vm_file->private_data;
+}
+
 static void aixipc_shm_vm_open(struct vm_area_struct *vma)
 {
-	struct aixipc_shm *seg = vma->vm_private_data;
+	struct aixipc_shm *seg = aixipc_vma_shm(vma);
 
-	__module_get(THIS_MODULE);
-	aixipc_obj_get(&seg->obj);
 	spin_lock(&seg->obj.lock);
 	aixipc_shm_attached(seg);
 	spin_unlock(&seg->obj.lock);
 }
 
+/* The VMA's file, and with it the segment and the module, outlive this. */
 static void aixipc_shm_vm_close(struct vm_area_struct *vma)
 {
-	struct aixipc_shm *seg = vma->vm_private_data;
-
-	aixipc_shm_detach(seg, true);
-	aixipc_obj_put(&seg->obj);
-	module_put(THIS_MODULE);	/* last: see the locking notes */
+	aixipc_shm_detach(aixipc_vma_shm(vma), true);
 }
 
 /* Moving an attachment is refused (growing one already is: VM_DONTEXPAND). */
@@ -179,7 +207,7 @@ static int aixipc_shm_vm_mremap(struct vm_area_struct *vma)
 
 static vm_fault_t aixipc_shm_vm_fault(struct vm_fault *vmf)
 {
-	struct aixipc_shm *seg = vmf->vma->vm_private_data;
+	struct aixipc_shm *seg = aixipc_vma_shm(vmf->vma);
 
 	return seg->shmem_ops->fault(vmf);
 }
@@ -187,7 +215,7 @@ static vm_fault_t aixipc_shm_vm_fault(struct vm_fault *vmf)
 static vm_fault_t aixipc_shm_vm_map_pages(struct vm_fault *vmf,
 					  pgoff_t start, pgoff_t end)
 {
-	struct aixipc_shm *seg = vmf->vma->vm_private_data;
+	struct aixipc_shm *seg = aixipc_vma_shm(vmf->vma);
 
 	if (!seg->shmem_ops->map_pages)
 		return 0;
@@ -208,22 +236,162 @@ static const struct vm_operations_struct aixipc_shm_vm_ops = {
 };
 
 /**
+ * aixipc_shm_file_mmap - map an attach file: every mapping of a segment
+ * @file: the attach file; FMODE_WRITE only for a writable attach
+ * @vma: the new mapping, whose vm_file is @file (mmap_lock held for writing)
+ *
+ * Reached from AIXIPC_IOC_SHMAT (vm_mmap() of a new attach file), from
+ * aixipc_shm_mmap() (mmap() of /dev/aixipc), and from whatever maps an
+ * attachment's vm_file again, such as remap_file_pages().  So every
+ * mapping is checked here against the segment as it is now, and counted:
+ *  - a removed segment is -EIDRM: one that IPC_RMID removed and whose last
+ *    attachment is gone (remap_file_pages() unmaps the old range first, so
+ *    remapping the only attachment of a removed segment fails and leaves
+ *    the range unmapped, as on Linux); a segment removed while attached
+ *    may still be mapped through its attach files, as on Linux;
+ *  - the caller needs read permission, and write permission for a
+ *    writable attach file, as now (a remap after IPC_SET re-checks);
+ *  - the mapping must lie within the segment's page-rounded size.
+ * A read-only attach file's mapping can never gain write access: do_mmap()
+ * clears VM_MAYWRITE for a file without FMODE_WRITE; it is cleared here
+ * again for the device path.  Takes obj.lock and drops it before calling
+ * shmem: safe, as the mapping is counted by then, so a concurrent
+ * IPC_RMID leaves the segment to its last detach, and a failure undoes
+ * the count through aixipc_shm_detach() on the same segment (the file's
+ * reference keeps it).
+ *
+ * Return: 0, -EINVAL (private or too long), -EIDRM, -EACCES, or what
+ * shmem's ->mmap returns.
+ */
+static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct aixipc_shm *seg = file->private_data;
+	bool write = file->f_mode & FMODE_WRITE;
+	unsigned long pages = vma_pages(vma), size;
+	int err;
+
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (!write && (vma->vm_flags & VM_WRITE))
+		return -EACCES;
+
+	spin_lock(&seg->obj.lock);
+	size = aixipc_shm_pages(seg->segsz);
+	if (seg->obj.deleted || (seg->dest && !seg->nattch))
+		err = -EIDRM;
+	else
+		err = aixipc_check_perm(&seg->obj, write ? 06 : 04);
+	if (!err && (vma->vm_pgoff > size || pages > size - vma->vm_pgoff))
+		err = -EINVAL;
+	if (err) {
+		spin_unlock(&seg->obj.lock);
+		return err;
+	}
+	aixipc_shm_attached(seg);
+	seg->map_max = max_t(u64, seg->map_max,
+			     (u64)(vma->vm_pgoff + pages) << PAGE_SHIFT);
+	spin_unlock(&seg->obj.lock);
+
+	aixipc_vm_flags_mod(vma, VM_DONTEXPAND, write ? 0 : VM_MAYWRITE);
+	err = call_mmap(seg->file, vma);
+	if (err) {
+		aixipc_shm_detach(seg, false);
+		return err;
+	}
+	WRITE_ONCE(seg->shmem_ops, vma->vm_ops);
+	vma->vm_ops = &aixipc_shm_vm_ops;
+	return 0;
+}
+
+/* Last reference to an attach file (after its last VMA): let go of @seg. */
+static int aixipc_shm_file_release(struct inode *inode, struct file *file)
+{
+	struct aixipc_shm *seg = file->private_data;
+
+	aixipc_obj_put(&seg->obj);
+	return 0;
+}
+
+/*
+ * madvise(MADV_REMOVE) of an attachment punches a hole through the VMA's
+ * file (vfs_fallocate() refuses a read-only one): pass that, and only
+ * that, to shmem.  A segment's size changes by SHM_SIZE alone.
+ */
+static long aixipc_shm_file_fallocate(struct file *file, int mode,
+				      loff_t offset, loff_t len)
+{
+	struct aixipc_shm *seg = file->private_data;
+	struct file *shmem = seg->file;
+
+	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) ||
+	    !shmem->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return shmem->f_op->fallocate(shmem, mode, offset, len);
+}
+
+/* An attach file is only ever mapped; msync(MS_SYNC) needs ->fsync. */
+static const struct file_operations aixipc_shm_file_fops = {
+	.owner = THIS_MODULE,
+	.mmap = aixipc_shm_file_mmap,
+	.release = aixipc_shm_file_release,
+	.fsync = noop_fsync,
+	.fallocate = aixipc_shm_file_fallocate,
+	.llseek = noop_llseek,
+};
+
+/*
+ * A new attach file for @seg, read-write if @write, else read-only: a file
+ * on the segment's shmem inode and mount, named as the shmem file is (the
+ * name /proc/PID/maps shows).  It takes a reference to @seg and one to the
+ * module; the core's fput() drops the latter (fops_put()) after ->release.
+ * Called in process context with a reference to @seg held, from an ioctl
+ * or mmap of /dev/aixipc (whose open file keeps the module).
+ * Return: the file, or an ERR_PTR.
+ */
+static struct file *aixipc_shm_file_open(struct aixipc_shm *seg, bool write)
+{
+	struct inode *inode = file_inode(seg->file);
+	const char *name = (const char *)seg->file->f_path.dentry->d_name.name;
+	struct file *file;
+
+	__module_get(THIS_MODULE);
+	ihold(inode);	/* the new dentry's */
+	file = alloc_file_pseudo(inode, seg->file->f_path.mnt, name,
+				 write ? O_RDWR : O_RDONLY,
+				 &aixipc_shm_file_fops);
+	if (IS_ERR(file)) {
+		iput(inode);
+		module_put(THIS_MODULE);
+		return file;
+	}
+	aixipc_obj_get(&seg->obj);
+	file->private_data = seg;
+	return file;
+}
+
+/**
  * aixipc_shm_mmap - attach: mmap() of /dev/aixipc at offset id << PAGE_SHIFT
  * @ns: the namespace
  * @vma: the new mapping (mmap_lock held for writing)
  *
  * Needs a shared mapping no longer than the segment (page-rounded), read
- * permission, and write permission for a writable mapping.  A mapping made
- * without PROT_WRITE can never gain it (SHM_RDONLY).
+ * permission, and write permission for a writable mapping.  The mapping
+ * gets an attach file of its own, read-write for a mapping with
+ * PROT_WRITE, else read-only: a mapping made without PROT_WRITE can never
+ * gain it (SHM_RDONLY).  The id is looked up once, here; obj.lock is
+ * dropped to make the file (which may sleep) with a reference held, and
+ * the rest is aixipc_shm_file_mmap()'s, which re-locks that same segment
+ * and checks it again (removed, permission, size).
  *
- * Return: 0, -EINVAL (bad id, private mapping, too long), -EIDRM, -EACCES.
+ * Return: 0, -EINVAL (bad id, private mapping, too long), -EIDRM, -EACCES,
+ * -ENOMEM.
  */
 int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 {
-	unsigned long len = vma->vm_end - vma->vm_start;
 	bool write = vma->vm_flags & VM_WRITE;
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
+	struct file *file;
 	int err;
 
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff > INT_MAX)
@@ -235,48 +403,55 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], (int)vma->vm_pgoff);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	seg = to_shm(obj);
 	err = aixipc_check_perm(obj, write ? 06 : 04);
-	if (!err && len > PAGE_ALIGN(seg->segsz))
-		err = -EINVAL;
 	if (err) {
 		spin_unlock(&obj->lock);
 		return err;
 	}
-	/* Counted now, so IPC_RMID cannot free the segment under us. */
+	seg = to_shm(obj);
 	aixipc_obj_get(obj);
-	aixipc_shm_attached(seg);
-	seg->map_max = max_t(u64, seg->map_max, len);
 	spin_unlock(&obj->lock);
 
-	aixipc_vm_flags_mod(vma, VM_DONTEXPAND, write ? 0 : VM_MAYWRITE);
-	vma_set_file(vma, seg->file);
+	file = aixipc_shm_file_open(seg, write);
+	aixipc_obj_put(obj);	/* the file has its own */
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	vma_set_file(vma, file);
+	fput(file);		/* the VMA holds it now */
 	vma->vm_pgoff = 0;
-	err = call_mmap(seg->file, vma);
-	if (err) {
-		aixipc_shm_detach(seg, false);
-		aixipc_obj_put(obj);
-		return err;
-	}
-	__module_get(THIS_MODULE);	/* the mapping's, as in vm_open */
-	WRITE_ONCE(seg->shmem_ops, vma->vm_ops);
-	vma->vm_private_data = seg;
-	vma->vm_ops = &aixipc_shm_vm_ops;
-	return 0;
+	return aixipc_shm_file_mmap(file, vma);
 }
 
 /*
  * Hold @seg for a slow operation: a reference, then seg->mutex.  Called
  * with obj.lock held, which it releases.  Return: 0, or -EINTR with
- * nothing held.
+ * nothing held.  The caller then re-locks this same segment with
+ * aixipc_shm_relock() and re-checks what may have changed while it slept.
  */
 static int aixipc_shm_hold(struct aixipc_shm *seg)
 {
+	lockdep_assert_held(&seg->obj.lock);
 	aixipc_obj_get(&seg->obj);
 	spin_unlock(&seg->obj.lock);
 	if (mutex_lock_killable(&seg->mutex)) {
 		aixipc_obj_put(&seg->obj);
 		return -EINTR;
+	}
+	return 0;
+}
+
+/*
+ * After aixipc_shm_hold(): lock @seg again and check that it was not
+ * removed while we slept.  Return: 0 with obj.lock held, or -EIDRM with it
+ * released.
+ */
+static int aixipc_shm_relock(struct aixipc_shm *seg)
+{
+	lockdep_assert_held(&seg->mutex);
+	spin_lock(&seg->obj.lock);
+	if (seg->obj.deleted) {
+		spin_unlock(&seg->obj.lock);
+		return -EIDRM;
 	}
 	return 0;
 }
@@ -290,13 +465,18 @@ static void aixipc_shm_release(struct aixipc_shm *seg)
 
 /**
  * aixipc_shmat - AIXIPC_IOC_SHMAT
- * @dev: the caller's open /dev/aixipc, mapped through vm_mmap()
+ * @dev: the caller's open /dev/aixipc (unused: the attach has its own file)
  * @ns: the namespace
  * @req: the request; addr and size are set on success
  *
- * Holds seg->mutex across the mapping, so a concurrent SHM_SIZE cannot
- * change the size between sizing the mapping and aixipc_shm_mmap()
- * re-checking it under mmap_lock (order: seg->mutex, then mmap_lock).
+ * Makes an attach file (read-only for SHM_RDONLY) and maps it with
+ * vm_mmap(), whose ->mmap, aixipc_shm_file_mmap(), checks and counts the
+ * mapping on the segment the id named here.  Holds seg->mutex across the
+ * mapping, so a concurrent SHM_SIZE cannot change the size between sizing
+ * the mapping and aixipc_shm_file_mmap() re-checking it under mmap_lock
+ * (order: seg->mutex, then mmap_lock).  It sleeps on the mutex with a
+ * reference to the segment (the attach file's), and re-locks that same
+ * segment after: a removal meanwhile is -EIDRM.
  * A given address is used exactly: an overlap with an existing mapping is
  * EINVAL, unless SHM_REMAP asks to replace it.
  */
@@ -307,6 +487,7 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
+	struct file *file;
 	u64 addr, len;
 	int err;
 
@@ -329,7 +510,14 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	err = aixipc_shm_hold(seg);
 	if (err)
 		return err;
-	spin_lock(&obj->lock);
+	file = aixipc_shm_file_open(seg, !rdonly);
+	if (IS_ERR(file)) {
+		aixipc_shm_release(seg);
+		return PTR_ERR(file);
+	}
+	err = aixipc_shm_relock(seg);
+	if (err)
+		goto out;
 	len = PAGE_ALIGN(seg->segsz);
 	spin_unlock(&obj->lock);
 
@@ -342,14 +530,17 @@ int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
 	if (addr && addr + len < addr)
 		ret = -EINVAL;
 	else
-		ret = vm_mmap(dev, addr, len, prot, mflags,
-			      (unsigned long)req->id << PAGE_SHIFT);
-	aixipc_shm_release(seg);
-	if (IS_ERR_VALUE(ret))
-		return ret == -EEXIST ? -EINVAL : (int)ret;
+		ret = vm_mmap(file, addr, len, prot, mflags, 0);
+	if (IS_ERR_VALUE(ret)) {
+		err = ret == -EEXIST ? -EINVAL : (int)ret;
+		goto out;
+	}
 	req->addr = ret;
 	req->size = len;
-	return 0;
+out:
+	aixipc_shm_release(seg);
+	fput(file);	/* the mappings hold it, if any */
+	return err;
 }
 
 /* What aixipc_shm_scan() finds of an attachment. */
@@ -361,11 +552,11 @@ struct aixipc_shm_span {
 
 /*
  * Find the pieces, at or after @base and before @end, of the attachment
- * of @seg that starts at @base: VMAs of ours on that segment whose file
+ * that starts at @base: VMAs of ours on its attach file @file whose file
  * offset equals their distance from @base.  Takes mmap_lock for reading.
  * Return: false when there is no piece.
  */
-static bool aixipc_shm_scan(struct mm_struct *mm, struct aixipc_shm *seg,
+static bool aixipc_shm_scan(struct mm_struct *mm, struct file *file,
 			    unsigned long base, unsigned long end,
 			    struct aixipc_shm_span *span)
 {
@@ -378,7 +569,7 @@ static bool aixipc_shm_scan(struct mm_struct *mm, struct aixipc_shm *seg,
 	for (vma = find_vma(mm, base); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
 		if (vma->vm_ops == &aixipc_shm_vm_ops &&
-		    vma->vm_private_data == seg &&
+		    vma->vm_file == file &&
 		    vma->vm_pgoff == (vma->vm_start - base) >> PAGE_SHIFT) {
 			span->last_start = vma->vm_start;
 			span->last_stop = vma->vm_end;
@@ -406,6 +597,8 @@ static bool aixipc_shm_scan(struct mm_struct *mm, struct aixipc_shm *seg,
  * job.  The pieces are found under mmap_lock and unmapped with
  * vm_munmap(), which takes it again: a thread of the caller that remaps
  * the same addresses in between races shmdt as it would race munmap.
+ * The attachment is known by its attach file, of which a reference is
+ * kept between the scans, so the pointer stays unique.
  *
  * Return: 0, -EINVAL when addr is not where an attachment starts, or what
  * vm_munmap() returns.
@@ -417,6 +610,7 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 	struct aixipc_shm_span span;
 	struct vm_area_struct *vma;
 	struct aixipc_shm *seg;
+	struct file *file;
 	u64 done = 0;
 	int err = 0;
 
@@ -431,8 +625,8 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 		mmap_read_unlock(mm);
 		return -EINVAL;
 	}
-	seg = vma->vm_private_data;
-	aixipc_obj_get(&seg->obj);	/* so the pointer stays unique */
+	file = get_file(vma->vm_file);
+	seg = file->private_data;
 	spin_lock(&seg->obj.lock);
 	end = base + seg->map_max;
 	spin_unlock(&seg->obj.lock);
@@ -440,7 +634,7 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 	if (end < base)
 		end = ULONG_MAX;
 
-	while (aixipc_shm_scan(mm, seg, base, end, &span)) {
+	while (aixipc_shm_scan(mm, file, base, end, &span)) {
 		if (!span.foreign) {
 			err = vm_munmap(base, span.last_stop - base);
 			if (!err)
@@ -454,7 +648,7 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 		done += span.last_stop - span.last_start;
 		end = span.last_start;
 	}
-	aixipc_obj_put(&seg->obj);
+	fput(file);
 	req->size = done;
 	return err;
 }
@@ -465,6 +659,7 @@ static void aixipc_shm_fill_ds(struct aixipc_shm *seg,
 {
 	struct inode *inode = file_inode(seg->file);
 
+	lockdep_assert_held(&seg->obj.lock);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&seg->obj, &ds->perm);
 	ds->segsz = seg->segsz;
@@ -493,6 +688,7 @@ static void aixipc_shm_set_file_size(struct aixipc_shm *seg, u64 size, u64 old)
 	struct inode *inode = file_inode(seg->file);
 	loff_t hole = round_up(size, PAGE_SIZE);
 
+	lockdep_assert_held(&seg->mutex);
 	inode_lock(inode);
 	i_size_write(inode, size);
 	if (size < old) {
@@ -504,84 +700,14 @@ static void aixipc_shm_set_file_size(struct aixipc_shm *seg, u64 size, u64 old)
 }
 
 /*
- * SHM_SIZE: give a segment a new size.  Attachments keep their length;
- * whatever of it lies past the new size raises SIGBUS.  A larger size
- * takes effect once the file has grown, a smaller one before the file
- * shrinks, so an attach never maps past the file's end.
- */
-static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
-{
-	struct aixipc_ids *ids = &ns->ids[AIXIPC_SHM];
-	struct aixipc_obj *obj;
-	struct aixipc_shm *seg;
-	u64 old, pages;
-	int err = 0;
-
-	if (!aixipc_shm_size_ok(size, aixipc_limits.shmmin,
-				aixipc_limits.shmmax))
-		return -EINVAL;
-	obj = aixipc_lock_id(ids, id);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	seg = to_shm(obj);
-	err = aixipc_shm_hold(seg);
-	if (err)
-		return err;
-	obj = aixipc_lock_for_change(ids, id);
-	if (IS_ERR(obj)) {
-		err = PTR_ERR(obj);
-		goto out;
-	}
-	old = seg->segsz;
-	pages = aixipc_shm_pages(size);
-	if (pages > seg->charged &&
-	    !aixipc_shm_charge(ns, pages - seg->charged)) {
-		aixipc_change_done(obj);
-		err = -ENOSPC;
-		goto out;
-	}
-	if (pages < seg->charged)
-		aixipc_shm_uncharge(ns, seg->charged - pages);
-	seg->charged = pages;
-	if (size < old)
-		seg->segsz = size;
-	obj->ctime = ktime_get_real_seconds();
-	aixipc_change_done(obj);
-
-	aixipc_shm_set_file_size(seg, size, old);
-	if (size > old) {
-		spin_lock(&obj->lock);
-		seg->segsz = size;
-		spin_unlock(&obj->lock);
-	}
-out:
-	aixipc_shm_release(seg);
-	return err;
-}
-
-/*
- * Put the folios of an unlocked segment back on the evictable LRU lists
- * (what shmem_unlock_mapping() does for Linux's SHM_UNLOCK).
- */
-static void aixipc_shm_make_evictable(struct address_space *mapping)
-{
-	struct folio_batch fbatch;
-	pgoff_t index = 0;
-
-	folio_batch_init(&fbatch);
-	while (!mapping_unevictable(mapping) &&
-	       filemap_get_folios(mapping, &index, ~0UL, &fbatch)) {
-		check_move_unevictable_folios(&fbatch);
-		folio_batch_release(&fbatch);
-		cond_resched();
-	}
-}
-
-/*
  * Pages locked by SHM_LOCK, per user (the locker's effective uid), held
  * against RLIMIT_MEMLOCK as Linux counts a user's locked segments.  Index:
  * the kuid's value; entry: xa_mk_value(pages).  Changed under the xarray's
  * lock with the segment's obj.lock held (order: obj.lock, then xa_lock).
+ *
+ * This count is the module's own: Linux's (user_shm_lock(), in the user's
+ * ucounts) is not exported to modules, so a user may lock up to the limit
+ * here and up to the limit again with Linux's own SysV or memfd locks.
  */
 static DEFINE_XARRAY(aixipc_shm_locked);
 
@@ -630,10 +756,159 @@ static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
 /* The segment no longer counts as locked.  obj.lock held. */
 static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
 {
+	lockdep_assert_held(&seg->obj.lock);
 	if (!seg->locked)
 		return;
 	aixipc_shm_lock_uncharge(seg->lock_uid, seg->lock_pages);
 	seg->locked = false;
+}
+
+/*
+ * SHM_SIZE of a locked segment to @pages.  Growing it locks the new pages:
+ * the caller locks the segment at its new size, with SHM_LOCK's rules
+ * (@cap: CAP_IPC_LOCK; else a non-zero RLIMIT_MEMLOCK, @limit bytes, that
+ * the caller's locked segments fit in), and the charge moves to the
+ * caller.  Shrinking gives the pages back to whoever holds the charge.
+ * obj.lock held.  Return: 0, -EPERM, -ENOMEM.
+ */
+static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
+				  bool cap, unsigned long limit)
+{
+	kuid_t uid = current_euid();
+	int err;
+
+	lockdep_assert_held(&seg->obj.lock);
+	if (!seg->locked || pages == seg->lock_pages)
+		return 0;
+	if (pages < seg->lock_pages) {
+		aixipc_shm_lock_uncharge(seg->lock_uid,
+					 seg->lock_pages - pages);
+		seg->lock_pages = pages;
+		return 0;
+	}
+	if (!cap && !limit)
+		return -EPERM;
+	if (uid_eq(uid, seg->lock_uid)) {
+		err = aixipc_shm_lock_charge(uid, pages - seg->lock_pages,
+					     limit, !cap);
+	} else {
+		err = aixipc_shm_lock_charge(uid, pages, limit, !cap);
+		if (!err)
+			aixipc_shm_lock_uncharge(seg->lock_uid,
+						 seg->lock_pages);
+	}
+	if (err)
+		return err;
+	seg->lock_uid = uid;
+	seg->lock_pages = pages;
+	return 0;
+}
+
+/*
+ * SHM_SIZE: give a segment a new size.  Attachments keep their length;
+ * whatever of it lies past the new size raises SIGBUS.  A larger size
+ * takes effect once the file has grown, a smaller one before the file
+ * shrinks, so an attach never maps past the file's end.  Growing a locked
+ * segment is held to RLIMIT_MEMLOCK (aixipc_shm_lock_resize()).
+ *
+ * Sleeps on seg->mutex holding a reference to the segment the id named,
+ * then re-locks that same segment: removed meanwhile is -EIDRM, and the
+ * owner check is made again (IPC_SET may have changed the owner).
+ */
+static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
+{
+	struct aixipc_ids *ids = &ns->ids[AIXIPC_SHM];
+	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
+	struct aixipc_obj *obj;
+	struct aixipc_shm *seg;
+	u64 old, pages;
+	int err = 0;
+
+	if (!aixipc_shm_size_ok(size, aixipc_limits.shmmin,
+				aixipc_limits.shmmax))
+		return -EINVAL;
+	obj = aixipc_lock_id(ids, id);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	seg = to_shm(obj);
+	err = aixipc_check_owner(obj);
+	if (err) {
+		spin_unlock(&obj->lock);
+		return err;
+	}
+	err = aixipc_shm_hold(seg);
+	if (err)
+		return err;
+	err = aixipc_shm_relock(seg);
+	if (err)
+		goto out;
+	err = aixipc_check_owner(obj);
+	if (err)
+		goto unlock;
+	old = seg->segsz;
+	pages = aixipc_shm_pages(size);
+	if (pages > seg->charged &&
+	    !aixipc_shm_charge(ns, pages - seg->charged)) {
+		err = -ENOSPC;
+		goto unlock;
+	}
+	err = aixipc_shm_lock_resize(seg, pages, cap, limit);
+	if (err) {
+		if (pages > seg->charged)
+			aixipc_shm_uncharge(ns, pages - seg->charged);
+		goto unlock;
+	}
+	if (pages < seg->charged)
+		aixipc_shm_uncharge(ns, seg->charged - pages);
+	seg->charged = pages;
+	if (size < old)
+		seg->segsz = size;
+	obj->ctime = ktime_get_real_seconds();
+	spin_unlock(&obj->lock);
+
+	aixipc_shm_set_file_size(seg, size, old);
+	if (size > old) {
+		spin_lock(&obj->lock);
+		seg->segsz = size;
+		spin_unlock(&obj->lock);
+	}
+	goto out;
+unlock:
+	spin_unlock(&obj->lock);
+out:
+	aixipc_shm_release(seg);
+	return err;
+}
+
+/*
+ * Put the folios of an unlocked segment back on the evictable LRU lists
+ * (what shmem_unlock_mapping() does for Linux's SHM_UNLOCK).
+ */
+static void aixipc_shm_make_evictable(struct address_space *mapping)
+{
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+
+	folio_batch_init(&fbatch);
+	while (!mapping_unevictable(mapping) &&
+	       filemap_get_folios(mapping, &index, ~0UL, &fbatch)) {
+		check_move_unevictable_folios(&fbatch);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+}
+
+/* May the caller SHM_LOCK (@lock) or SHM_UNLOCK @obj?  obj.lock held. */
+static int aixipc_shm_may_lock(const struct aixipc_obj *obj, bool lock,
+			       bool cap, unsigned long limit)
+{
+	lockdep_assert_held(&obj->lock);
+	if (cap)
+		return 0;
+	if (aixipc_check_owner(obj) || (lock && !limit))
+		return -EPERM;
+	return 0;
 }
 
 /*
@@ -642,6 +917,10 @@ static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
  * segments, this one included, fit in.  A locked segment's mapping is
  * unevictable: its pages stay in memory.  seg->mutex orders the mapping
  * flag changes of concurrent calls.
+ *
+ * Sleeps on seg->mutex holding a reference to the segment the id named,
+ * then re-locks that same segment: removed meanwhile is -EIDRM, and the
+ * owner check is made again (IPC_SET may have changed the owner).
  */
 static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 {
@@ -657,10 +936,7 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	seg = to_shm(obj);
-	if (!cap && aixipc_check_owner(obj))
-		err = -EPERM;
-	else if (!cap && lock && !limit)
-		err = -EPERM;
+	err = aixipc_shm_may_lock(obj, lock, cap, limit);
 	if (err) {
 		spin_unlock(&obj->lock);
 		return err;
@@ -668,12 +944,11 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 	err = aixipc_shm_hold(seg);
 	if (err)
 		return err;
-	obj = aixipc_lock_id(ids, id);
-	if (IS_ERR(obj)) {
-		err = PTR_ERR(obj);
+	err = aixipc_shm_relock(seg);
+	if (err)
 		goto out;
-	}
-	if (lock && !seg->locked) {
+	err = aixipc_shm_may_lock(obj, lock, cap, limit);
+	if (!err && lock && !seg->locked) {
 		u64 pages = aixipc_shm_pages(seg->segsz);
 
 		err = aixipc_shm_lock_charge(current_euid(), pages, limit, !cap);
@@ -682,7 +957,7 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 			seg->lock_uid = current_euid();
 			seg->lock_pages = pages;
 		}
-	} else if (!lock) {
+	} else if (!err && !lock) {
 		aixipc_shm_unlock_locked(seg);
 	}
 	spin_unlock(&obj->lock);
@@ -706,6 +981,8 @@ static int aixipc_shm_rmid(struct aixipc_obj *obj)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
+	lockdep_assert_held_write(&obj->ids->rwsem);
+	lockdep_assert_held(&obj->lock);
 	if (!seg->nattch)
 		return aixipc_rmid(obj);
 	/* Freed at the last detach; until then it is found only by id. */
@@ -788,6 +1065,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	struct file *file;
 	char name[16];
 
+	lockdep_assert_held_write(&ids->rwsem);
 	if (!aixipc_shm_size_ok(req->size, aixipc_limits.shmmin,
 				aixipc_limits.shmmax))
 		return ERR_PTR(-EINVAL);
@@ -818,6 +1096,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 static int aixipc_shm_reopen(struct aixipc_obj *obj,
 			     const struct aixipc_get *req)
 {
+	lockdep_assert_held(&obj->lock);
 	return req->size > to_shm(obj)->segsz ? -EINVAL : 0;
 }
 
@@ -829,6 +1108,7 @@ static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
+	lockdep_assert_held(&obj->lock);
 	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
 	seg->charged = 0;
 	aixipc_shm_unlock_locked(seg);
@@ -857,6 +1137,7 @@ static void aixipc_shm_info(struct aixipc_obj *obj, struct aixipc_info *info)
 	struct aixipc_shm *seg = to_shm(obj);
 	struct inode *inode = file_inode(seg->file);
 
+	lockdep_assert_held(&obj->lock);
 	info->count += aixipc_shm_pages(seg->segsz);
 	info->rss += READ_ONCE(inode->i_mapping->nrpages);
 	info->swapped += READ_ONCE(SHMEM_I(inode)->swapped);

@@ -31,6 +31,13 @@
  * /proc/meminfo's Shmem and Unevictable are system-wide: the checks on them
  * allow 1 MiB of slack, far less than the amounts the tests touch.
  *
+ * The security regressions at the end need root's extras: a SHM_SIZE or
+ * SHM_LOCK is kept asleep on a segment's mutex by a write(2) into the
+ * segment's shmem file (opened through /proc/self/map_files/) that stops
+ * in a userfaultfd fault with the inode lock held, behind which another
+ * SHM_SIZE waits holding the mutex; remap_file_pages() is the deprecated
+ * syscall every kernel still emulates.
+ *
  * Not covered here: ENOSPC at the shmmni id limit (needs the module loaded
  * with a small shmmni), the module being pinned by live segments (module
  * unloading belongs to lifecycle_test) and the swapped counts (the test VM
@@ -39,7 +46,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <linux/userfaultfd.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -55,6 +64,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -3419,6 +3429,566 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	EXPECT_EQ(0, rmdir(cg));
 	umount2(mnt, MNT_DETACH);
 	rmdir(mnt);
+}
+
+/* ====================================================================== */
+/* Security regressions                                                   */
+
+/*
+ * Holding a segment's mutex open.  SHM_SIZE, SHM_LOCK and SHM_UNLOCK sleep
+ * on the segment's mutex; to keep such a call asleep there for as long as
+ * a test wants, another SHM_SIZE (the holder) is stopped while it holds
+ * the mutex.  The holder takes the shmem inode's lock under the mutex, so
+ * it waits behind a write(2) into the segment's shmem file (which root
+ * opens through /proc/self/map_files/) whose source page is a userfaultfd
+ * page nobody has filled: the writer sleeps in that fault with the inode
+ * lock held.  Filling the page lets everything go on.
+ */
+struct stall {
+	int fd;			/* /dev/aixipc */
+	int id;
+	int file;		/* the segment's shmem file */
+	int uffd;
+	char *src;		/* the page the writer copies from */
+	uint64_t holder_size;	/* what the holder's SHM_SIZE asks for */
+	pthread_t writer, holder;
+	long write_res;
+	int holder_res;
+	pid_t holder_tid;
+};
+
+static pid_t tid_self(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+/* The state letter of thread @tid of process @pid ('D', 'S', ...), or 0. */
+static char task_state(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+		 (int)tid);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return 0;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Wait until a thread sleeps uninterruptibly (on a mutex or lock: its
+ * only such sleep in the calls made here).  A hang guard of about 30 s.
+ */
+static bool wait_asleep(pid_t pid, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		if (task_state(pid, tid) == 'D')
+			return true;
+		usleep(5000);
+	}
+	return false;
+}
+
+/* Wait for a thread to publish its tid in *@tid; 0 if it never does. */
+static pid_t wait_tid(pid_t *tid)
+{
+	pid_t t = 0;
+	int i;
+
+	for (i = 0; i < 6000 && !t; i++) {
+		t = __atomic_load_n(tid, __ATOMIC_ACQUIRE);
+		if (!t)
+			usleep(5000);
+	}
+	return t;
+}
+
+/* Does this kernel have userfaultfd (the debug kernel may not)? */
+static bool have_userfaultfd(void)
+{
+	int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+
+	if (fd < 0)
+		return errno != ENOSYS;
+	close(fd);
+	return true;
+}
+
+/* Open the shmem file of the attachment at @p (@len bytes) for writing. */
+static int stall_open(struct stall *st, int fd, int id, const void *p,
+		      size_t len)
+{
+	char path[96];
+
+	memset(st, 0, sizeof(*st));
+	st->fd = fd;
+	st->id = id;
+	st->uffd = -1;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)(uintptr_t)p, (unsigned long)(uintptr_t)p + len);
+	st->file = open(path, O_RDWR | O_CLOEXEC);
+	return st->file < 0 ? -errno : 0;
+}
+
+static void *stall_writer(void *arg)
+{
+	struct stall *st = arg;
+
+	st->write_res = pwrite(st->file, st->src, 1, 0);
+	return NULL;
+}
+
+static void *stall_holder(void *arg)
+{
+	struct stall *st = arg;
+
+	__atomic_store_n(&st->holder_tid, tid_self(), __ATOMIC_RELEASE);
+	st->holder_res = shm_cmd(st->fd, st->id, AIXIPC_SHM_SIZE,
+				 st->holder_size);
+	return NULL;
+}
+
+/*
+ * Start the writer, wait until it sleeps in its fault, then start the
+ * holder and wait until it sleeps on the inode lock, holding the
+ * segment's mutex.  Return: 0, or -1 with nothing started.
+ */
+static int stall_start(struct stall *st, uint64_t holder_size)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	struct uffd_msg msg;
+	struct pollfd pfd;
+
+	st->holder_size = holder_size;
+	st->uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (st->uffd < 0 || ioctl(st->uffd, UFFDIO_API, &api))
+		return -1;
+	st->src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st->src == MAP_FAILED)
+		return -1;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)st->src;
+	reg.range.len = PAGE;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(st->uffd, UFFDIO_REGISTER, &reg))
+		return -1;
+	if (pthread_create(&st->writer, NULL, stall_writer, st))
+		return -1;
+	pfd.fd = st->uffd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 30000) != 1 ||
+	    read(st->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return -1;
+	/* The writer holds the inode lock now. */
+	if (pthread_create(&st->holder, NULL, stall_holder, st))
+		return -1;
+	if (!wait_asleep(getpid(), wait_tid(&st->holder_tid)))
+		return -1;
+	return 0;
+}
+
+/* Fill the page: the writer, then the holder finish.  Joins both. */
+static void stall_end(struct stall *st)
+{
+	struct uffdio_zeropage z;
+
+	memset(&z, 0, sizeof(z));
+	z.range.start = (uintptr_t)st->src;
+	z.range.len = PAGE;
+	if (ioctl(st->uffd, UFFDIO_ZEROPAGE, &z))
+		perror("UFFDIO_ZEROPAGE");
+	pthread_join(st->writer, NULL);
+	pthread_join(st->holder, NULL);
+	close(st->uffd);
+	close(st->file);
+	munmap(st->src, PAGE);
+}
+
+/* A shmctl made by a thread of its own, which may sleep. */
+struct ctl_thread {
+	int fd, id;
+	uint32_t cmd;
+	uint64_t value;
+	pthread_t thread;
+	pid_t tid;
+	int res;
+};
+
+static void *ctl_thread_fn(void *arg)
+{
+	struct ctl_thread *c = arg;
+
+	__atomic_store_n(&c->tid, tid_self(), __ATOMIC_RELEASE);
+	c->res = shm_cmd(c->fd, c->id, c->cmd, c->value);
+	return NULL;
+}
+
+/* Start the call; true once it sleeps (on the segment's mutex). */
+static bool ctl_thread_asleep(struct ctl_thread *c, int fd, int id,
+			      uint32_t cmd, uint64_t value)
+{
+	c->fd = fd;
+	c->id = id;
+	c->cmd = cmd;
+	c->value = value;
+	c->tid = 0;
+	c->res = INT_MIN;
+	if (pthread_create(&c->thread, NULL, ctl_thread_fn, c))
+		return false;
+	return wait_asleep(getpid(), wait_tid(&c->tid));
+}
+
+/*
+ * A SHM_SIZE and a SHM_LOCK that sleep on a segment's mutex while the
+ * segment is removed and its id is given to a new segment (ids carry 11
+ * bits of sequence and the lowest free slot is reused, so 2048 creations
+ * bring the same id back) must fail with EIDRM when they wake: they work
+ * on the segment they looked up, not on whatever the id names by then.
+ */
+TEST_F_TIMEOUT(shm, size_and_lock_asleep_on_the_mutex_eidrm_after_rmid_and_id_reuse,
+	       300)
+{
+	struct ctl_thread size, lock;
+	struct aixipc_shmid_ds ds;
+	struct stall st;
+	int id, nid = -1, i;
+	char *p;
+
+	if (!have_userfaultfd())
+		SKIP(return, "no userfaultfd in this kernel");
+	id = new_seg(self, 2 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, stall_open(&st, self->fd, id, p, 2 * PAGE));
+	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
+	ASSERT_EQ(0, stall_start(&st, 3 * PAGE));
+	ASSERT_TRUE(ctl_thread_asleep(&size, self->fd, id, AIXIPC_SHM_SIZE,
+				      4 * PAGE));
+	ASSERT_TRUE(ctl_thread_asleep(&lock, self->fd, id, AIXIPC_SHM_LOCK,
+				      0));
+
+	ASSERT_EQ(0, remove_seg(self, id));
+	for (i = 0; i < 4096 && nid != id; i++) {
+		nid = new_seg(self, 5 * PAGE, 0600);
+		if (nid < 0)
+			break;
+		if (nid != id)
+			ASSERT_EQ(0, remove_seg(self, nid));
+	}
+	ASSERT_EQ(id, nid) TH_LOG("the id did not come back in %d tries", i);
+
+	stall_end(&st);
+	pthread_join(size.thread, NULL);
+	pthread_join(lock.thread, NULL);
+	EXPECT_EQ(1, st.write_res);
+	EXPECT_EQ(0, st.holder_res);
+	EXPECT_EQ(-EIDRM, size.res);
+	EXPECT_EQ(-EIDRM, lock.res);
+	/* The new segment is untouched. */
+	ds = sstat(self->fd, nid);
+	EXPECT_EQ(5 * PAGE, ds.segsz);
+	EXPECT_EQ(0U, ds.status);
+	EXPECT_EQ(0, remove_seg(self, nid));
+}
+
+/*
+ * The owner may change while SHM_LOCK sleeps on the mutex: the check is
+ * made again when it wakes.
+ */
+TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
+{
+	struct aixipc_shmid_ds ds;
+	struct handshake h;
+	struct stall st;
+	pid_t pid;
+	char *p;
+	int id;
+
+	if (!have_userfaultfd())
+		SKIP(return, "no userfaultfd in this kernel");
+	id = new_seg(self, 2 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	ds = sstat(self->fd, id);
+	ds.perm.uid = NOBODY;
+	ASSERT_EQ(0, shm_setds(self->fd, id, &ds));
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, stall_open(&st, self->fd, id, p, 2 * PAGE));
+	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
+
+	ASSERT_EQ(0, hs_init(&h));
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (set_memlock(MIB) || become_nobody() ||
+		    hs_kid_ready_wait(&h))
+			_exit(KID_BROKEN);
+		_exit(kid_code(shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0)));
+	}
+	ASSERT_EQ(0, hs_parent_wait_ready(&h));
+	ASSERT_EQ(0, stall_start(&st, 3 * PAGE));
+	hs_parent_go(&h);
+	ASSERT_TRUE(wait_asleep(pid, pid));
+	/* uid 65534 is no longer the owner (nor the creator). */
+	ds.perm.uid = 0;
+	ASSERT_EQ(0, shm_setds(self->fd, id, &ds));
+	stall_end(&st);
+	EXPECT_EQ(0, st.holder_res);
+	EXPECT_EQ(EPERM, reap(self, pid));
+	EXPECT_EQ(0U, sstat(self->fd, id).status);
+	EXPECT_EQ(0, remove_seg(self, id));
+}
+
+/*
+ * As a process: attach segment @id read-only (by shmat, or with @by_mmap
+ * by an mmap of the device without PROT_WRITE), then try to make the
+ * attachment writable by remapping it with remap_file_pages() and write
+ * 'X' to it.  Returns 0 when every way to write was refused, 1 when the
+ * write landed, 2 and up for other surprises.
+ */
+static int rdonly_remap_escape(int fd, int id, size_t len, bool by_mmap)
+{
+	char *p;
+
+	if (by_mmap)
+		p = mmap_id(fd, id, len, PROT_READ, MAP_SHARED);
+	else
+		p = attach(fd, id, RDONLY);
+	if (!p || p == MAP_FAILED)
+		return 2;
+	if (!mprotect(p, len, PROT_READ | PROT_WRITE))
+		return 3;
+	if (errno != EACCES)
+		return 4;
+	if (remap_file_pages(p, len, 0, 0, 0))
+		return 0;	/* refused: as Linux does for SHM_RDONLY */
+	if (mprotect(p, len, PROT_READ | PROT_WRITE))
+		return errno == EACCES ? 0 : 5;
+	return probe_write(p, 'X') ? 6 : 1;
+}
+
+TEST_F(shm, rdonly_attach_cannot_become_writable_by_remap_file_pages)
+{
+	char *w;
+	int id;
+
+	id = new_seg(self, 2 * PAGE, 0644);
+	ASSERT_LE(0, id);
+	w = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, w);
+	memset(w, 'r', 2 * PAGE);
+	/* uid 65534 may only read the segment. */
+	EXPECT_EQ(0, AS_NOBODY(rdonly_remap_escape(self->fd, id, 2 * PAGE,
+						   false)));
+	EXPECT_EQ(0, AS_NOBODY(rdonly_remap_escape(self->fd, id, 2 * PAGE,
+						   true)));
+	/* Root may write, but a read-only attachment stays read-only. */
+	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+						     false)));
+	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+						     true)));
+	EXPECT_EQ(-1, first_not(w, 2 * PAGE, 'r'));
+	EXPECT_EQ(1ULL, nattch(self->fd, id));
+	EXPECT_EQ(0, t_shmdt(self->fd, w, NULL));
+	EXPECT_EQ(0, remove_seg(self, id));
+}
+
+/*
+ * remap_file_pages() of the last attachment of a removed segment: the old
+ * mapping goes first, which destroys the segment, so the new one is
+ * refused (EIDRM; Linux says EINVAL or EIDRM) and nothing is mapped.
+ */
+TEST_F(shm, remap_file_pages_of_a_removed_segment_fails)
+{
+	struct aixipc_shmid_ds ds;
+	char *p;
+	int id, err;
+
+	id = new_seg(self, 2 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	fill_pattern(p, 2 * PAGE, 11);
+	ASSERT_EQ(0, remove_seg(self, id));
+	ds = sstat(self->fd, id);
+	EXPECT_EQ(1ULL, ds.nattch);
+	EXPECT_EQ(AIXIPC_SHM_DEST, ds.status);
+
+	errno = 0;
+	EXPECT_EQ(-1, remap_file_pages(p, 2 * PAGE, 0, 0, 0));
+	EXPECT_TRUE(errno == EIDRM || errno == EINVAL)
+		TH_LOG("errno %d", errno);
+	EXPECT_EQ(SIGSEGV, probe_read(p));
+	err = t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds);
+	EXPECT_TRUE(err == -EINVAL || err == -EIDRM) TH_LOG("STAT: %d", err);
+}
+
+/* A piece made by remap_file_pages() counts in nattch like any other. */
+TEST_F(shm, remap_file_pages_piece_counts_in_nattch)
+{
+	char *p;
+	int id;
+
+	id = new_seg(self, 2 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	fill_pattern(p, 2 * PAGE, 12);
+	/* The segment's second page, now also at the first one's place. */
+	ASSERT_EQ(0, remap_file_pages(p, PAGE, 0, 1, 0));
+	EXPECT_EQ(0, memcmp(p, p + PAGE, PAGE));
+	p[0] = 'z';
+	EXPECT_EQ('z', p[PAGE]);
+	EXPECT_EQ(2, maps_pieces(p));
+	EXPECT_EQ(2ULL, nattch(self->fd, id));
+	/* Past the segment's end: refused, the range is left unmapped. */
+	errno = 0;
+	EXPECT_EQ(-1, remap_file_pages(p, PAGE, 0, 2, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(1ULL, nattch(self->fd, id));
+	EXPECT_EQ(0, munmap(p, 2 * PAGE));
+	EXPECT_EQ(0ULL, nattch(self->fd, id));
+	EXPECT_EQ(0, remove_seg(self, id));
+}
+
+/*
+ * A removed segment whose only mapping was remapped lives until that
+ * mapping goes: it is counted, so IPC_RMID leaves it to the last detach.
+ */
+TEST_F(shm, remap_file_pages_mapping_keeps_a_removed_segment_alive)
+{
+	struct aixipc_shmid_ds ds;
+	char *p, *q;
+	int id, err;
+
+	id = new_seg(self, 2 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	q = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, q);
+	fill_pattern(p, 2 * PAGE, 13);
+	ASSERT_EQ(0, remap_file_pages(p, 2 * PAGE, 0, 0, 0));
+	EXPECT_EQ(2ULL, nattch(self->fd, id));
+	ASSERT_EQ(0, remove_seg(self, id));
+	/* Removed but attached: a remap still works and is still counted. */
+	ASSERT_EQ(0, remap_file_pages(p, 2 * PAGE, 0, 0, 0));
+	EXPECT_EQ(2ULL, nattch(self->fd, id));
+	EXPECT_EQ(0, t_shmdt(self->fd, q, NULL));
+	ds = sstat(self->fd, id);
+	EXPECT_EQ(1ULL, ds.nattch);
+	EXPECT_EQ(AIXIPC_SHM_DEST, ds.status);
+	EXPECT_EQ(-1, check_pattern(p, 2 * PAGE, 13));
+	p[1] = 'a';
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+	err = t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds);
+	EXPECT_TRUE(err == -EINVAL || err == -EIDRM) TH_LOG("STAT: %d", err);
+}
+
+/*
+ * As uid 65534 with 16 pages of RLIMIT_MEMLOCK: growing a locked segment
+ * locks the new pages, so it is held to the limit; shrinking one gives
+ * pages back.  Returns 0, or the number of the step that went wrong.
+ */
+static int locked_resize_steps(int fd)
+{
+	int a, b;
+
+	a = t_shmget(fd, AIXIPC_KEY_PRIVATE, PAGE, AIXIPC_CREAT, 0600);
+	b = t_shmget(fd, AIXIPC_KEY_PRIVATE, PAGE, AIXIPC_CREAT, 0600);
+	if (a < 0 || b < 0)
+		return 100;
+	t_track(AIXIPC_SHM, a);
+	t_track(AIXIPC_SHM, b);
+	if (shm_cmd(fd, a, AIXIPC_SHM_LOCK, 0))
+		return 101;
+	if (shm_cmd(fd, a, AIXIPC_SHM_SIZE, 256 * MIB) != -ENOMEM)
+		return 1;
+	if (sstat(fd, a).segsz != PAGE)
+		return 2;
+	if (shm_cmd(fd, a, AIXIPC_SHM_SIZE, 16 * PAGE))
+		return 3;
+	if (shm_cmd(fd, a, AIXIPC_SHM_SIZE, 16 * PAGE + 1) != -ENOMEM)
+		return 4;
+	/* The limit is used up: b cannot be locked... */
+	if (shm_cmd(fd, b, AIXIPC_SHM_LOCK, 0) != -ENOMEM)
+		return 5;
+	/* ...until a shrinks; an unlocked segment grows freely. */
+	if (shm_cmd(fd, a, AIXIPC_SHM_SIZE, PAGE))
+		return 6;
+	if (shm_cmd(fd, b, AIXIPC_SHM_SIZE, 15 * PAGE))
+		return 7;
+	if (shm_cmd(fd, b, AIXIPC_SHM_LOCK, 0))
+		return 8;
+	if (shm_cmd(fd, a, AIXIPC_SHM_SIZE, 2 * PAGE) != -ENOMEM)
+		return 9;
+	if (shm_cmd(fd, b, AIXIPC_SHM_UNLOCK, 0) ||
+	    shm_cmd(fd, a, AIXIPC_SHM_SIZE, 16 * PAGE))
+		return 10;
+	if (shm_cmd(fd, a, AIXIPC_SHM_UNLOCK, 0) ||
+	    shm_cmd(fd, a, AIXIPC_SHM_SIZE, 256 * MIB))
+		return 11;
+	return 0;
+}
+
+TEST_F(shm, size_of_a_locked_segment_is_held_to_rlimit_memlock)
+{
+	EXPECT_EQ(0, AS_NOBODY_MEMLOCK(16 * PAGE,
+				       locked_resize_steps(self->fd)));
+}
+
+/*
+ * Who grows a locked segment locks its new size: the charge moves to the
+ * caller, under the caller's limit, even when someone else locked it.
+ */
+TEST_F(shm, size_of_a_segment_locked_by_another_user_charges_the_caller)
+{
+	int a, b;
+
+	a = nobody_seg(self, PAGE, 0600);
+	b = nobody_seg(self, PAGE, 0600);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	/* Root locks it, with CAP_IPC_LOCK: no limit. */
+	ASSERT_EQ(0, shm_cmd(self->fd, a, AIXIPC_SHM_LOCK, 0));
+	EXPECT_EQ(-ENOMEM, AS_NOBODY_MEMLOCK(16 * PAGE,
+					     shm_cmd(self->fd, a,
+						     AIXIPC_SHM_SIZE,
+						     256 * MIB)));
+	EXPECT_EQ(-EPERM, AS_NOBODY_MEMLOCK(0, shm_cmd(self->fd, a,
+						       AIXIPC_SHM_SIZE,
+						       2 * PAGE)));
+	EXPECT_EQ(PAGE, sstat(self->fd, a).segsz);
+	EXPECT_EQ(0, AS_NOBODY_MEMLOCK(16 * PAGE,
+				       shm_cmd(self->fd, a, AIXIPC_SHM_SIZE,
+					       16 * PAGE)));
+	/* uid 65534 now holds the 16 pages. */
+	EXPECT_EQ(-ENOMEM, AS_NOBODY_MEMLOCK(16 * PAGE,
+					     shm_cmd(self->fd, b,
+						     AIXIPC_SHM_LOCK, 0)));
+	/* Shrinking needs no limit and gives them back. */
+	EXPECT_EQ(0, AS_NOBODY_MEMLOCK(0, shm_cmd(self->fd, a,
+						  AIXIPC_SHM_SIZE, PAGE)));
+	EXPECT_EQ(0, AS_NOBODY_MEMLOCK(16 * PAGE,
+				       shm_cmd(self->fd, b, AIXIPC_SHM_LOCK,
+					       0)));
+	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, a).status);
+	EXPECT_EQ(0, remove_seg(self, a));
+	EXPECT_EQ(0, remove_seg(self, b));
 }
 
 TEST_HARNESS_MAIN
