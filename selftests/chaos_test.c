@@ -65,7 +65,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -2084,22 +2083,6 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	double t0;
 	int i, err;
 
-#if defined(__i386__)
-	{
-		struct utsname u;
-
-		/*
-		 * Known problem, not understood yet: with 32-bit touchers on
-		 * Debian's 6.12 kernel under QEMU TCG, about one run in three
-		 * the guest kernel dies inside a shmat ioctl (#DB with TF and
-		 * reserved bits set in the kernel's EFLAGS).  Not seen on 6.1,
-		 * on the debug kernel, with 64-bit touchers, nor with a memfd
-		 * instead of aixipc.  Reported as a skip until explained.
-		 */
-		if (!uname(&u) && !strncmp(u.release, "6.12", 4))
-			SKIP(return, "32-bit touchers crash the 6.12 guest under TCG (under investigation)");
-	}
-#endif
 	TH_LOG("seed %#" PRIx64, rng);
 	probe_install();
 	before = shm_info(self->fd);
