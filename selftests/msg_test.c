@@ -2327,6 +2327,87 @@ TEST_F(msg, sec_blocked_receiver_loses_read_permission_eacces)
 }
 
 /*
+ * IPC_RMID of a queue holding many messages frees them after dropping the
+ * queue's lock and the registry's rwsem (as Linux's freeque()): msgget,
+ * which takes that rwsem, completes meanwhile.  A child calls msgget on
+ * another queue's key in a loop and records when each call returns; of the
+ * calls returning within the middle half of the RMID call, there must be
+ * some.  When the messages were freed under the rwsem, none could.
+ */
+#define RMID_MESSAGES	100000
+#define RMID_STAMPS	(1 << 20)
+
+struct rmid_shared {
+	int armed, stop, ready;
+	unsigned int n;
+	uint64_t stamp[RMID_STAMPS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+TEST_F_TIMEOUT(msg, sec_rmid_frees_messages_without_blocking_msgget, 300)
+{
+	int32_t key = test_key(5);
+	struct rmid_shared *sh;
+	uint64_t t0, t1, lo, hi;
+	unsigned int i, during = 0;
+	int id, probe;
+	pid_t pid;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(sh != MAP_FAILED);
+	probe = get_key(self, key, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
+	ASSERT_LE(0, probe);
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_LE((uint64_t)RMID_MESSAGES, self->lim.msgmnm);
+	for (i = 0; i < RMID_MESSAGES; i++)
+		ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, "", 0, AIXIPC_NOWAIT));
+
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		__atomic_store_n(&sh->ready, 1, __ATOMIC_SEQ_CST);
+		while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
+			if (t_msgget(self->fd, key, 0, 0) != probe)
+				_exit(KID_WRONG);
+			if (__atomic_load_n(&sh->armed, __ATOMIC_SEQ_CST) &&
+			    sh->n < RMID_STAMPS)
+				sh->stamp[sh->n++] = now_ns();
+		}
+		_exit(0);
+	}
+	while (!__atomic_load_n(&sh->ready, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	__atomic_store_n(&sh->armed, 1, __ATOMIC_SEQ_CST);
+	usleep(20000);	/* the prober is in its loop */
+	t0 = now_ns();
+	EXPECT_EQ(0, remove_queue(self, id));
+	t1 = now_ns();
+	usleep(20000);
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	EXPECT_EQ(0, reap(self, pid));
+	lo = t0 + (t1 - t0) / 4;
+	hi = t1 - (t1 - t0) / 4;
+	for (i = 0; i < sh->n; i++)
+		if (sh->stamp[i] > lo && sh->stamp[i] < hi)
+			during++;
+	TH_LOG("RMID of %d messages took %llu us; %u of %u msgget calls returned in its middle half",
+	       RMID_MESSAGES, (unsigned long long)(t1 - t0) / 1000, during,
+	       sh->n);
+	EXPECT_LT(0U, during);
+	EXPECT_EQ(0, remove_queue(self, probe));
+	munmap(sh, sizeof(*sh));
+}
+
+/*
  * The per-user cap on message memory (module parameter msg_user_bytes,
  * read from sysfs; without it, its documented default, a sixteenth of
  * RAM, bounds the attempt).
