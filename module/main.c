@@ -382,6 +382,7 @@ static void __exit aixipc_exit(void)
 	aixipc_undo_exit();
 	rcu_barrier();	/* objects freed by call_rcu() */
 	aixipc_ns_exit(&aixipc_init_ns);
+	aixipc_msg_exit();
 }
 
 module_init(aixipc_init);

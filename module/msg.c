@@ -37,8 +37,9 @@
  * EAGAIN under IPC_NOWAIT, as for a full queue; CAP_SYS_RESOURCE exempts a
  * sender from its user's cap (it may also raise qbytes), not from the
  * host's.  The accounts have their own lock (aixipc_msg_users_lock, for
- * adding and removing them; readers use RCU) and atomic counters, so they
- * are charged under any queue's lock and released under none.
+ * adding them; readers use RCU; they last until unload) and atomic
+ * counters, so they are charged under any queue's lock and released under
+ * none.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -115,14 +116,17 @@ struct aixipc_msg_receiver {
 	struct aixipc_msg *msg;	/* handed over when status is 0 */
 };
 
-/* A user's message memory: see the top of this file. */
+/*
+ * A user's message memory: see the top of this file.  Made at the first
+ * send by its effective uid and kept until the module is unloaded, so a
+ * send or a free never makes or frees one in steady state.  There is one
+ * per uid that has sent, as Linux's user_struct, about 100 bytes each.
+ */
 struct aixipc_msg_user {
 	struct hlist_node node;	/* [aixipc_msg_users_lock]; RCU readers */
 	kuid_t uid;		/* constant */
-	refcount_t ref;		/* one per charged message, one per msgsnd */
 	atomic64_t bytes;	/* charged by its messages */
 	wait_queue_head_t wait;	/* senders refused by msg_user_bytes */
-	struct rcu_head rcu;
 };
 
 /* Why a message was not admitted. */
@@ -137,7 +141,7 @@ struct aixipc_msg_sender {
 	struct list_head list;
 	struct task_struct *task;
 	struct aixipc_msg *msg;	/* queued or handed over by a waker */
-	struct aixipc_msg_user *user;	/* the account to charge */
+	struct aixipc_msg_user *user;	/* the account to charge (kept) */
 	u64 cost;		/* what the message is charged */
 	int status;		/* WAITING, RECHECK, 0, -EIDRM, ... */
 	s8 exempt;		/* CAP_SYS_RESOURCE: 1, 0, or -1 not asked yet */
@@ -230,9 +234,9 @@ fault:
 }
 
 /*
- * Message memory accounts, one per effective uid that has messages or a
- * send in progress, in a hash table: added under aixipc_msg_users_lock,
- * looked up under RCU, freed (after RCU) by the last put.
+ * Message memory accounts, one per effective uid that has sent, in a hash
+ * table: added under aixipc_msg_users_lock, looked up under RCU, freed by
+ * aixipc_msg_exit().
  */
 #define AIXIPC_MSG_USER_BITS 8
 static DEFINE_HASHTABLE(aixipc_msg_users, AIXIPC_MSG_USER_BITS);
@@ -240,31 +244,24 @@ static DEFINE_SPINLOCK(aixipc_msg_users_lock);
 static atomic64_t aixipc_msg_host_bytes = ATOMIC64_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(aixipc_msg_host_wait);	/* msg_total_bytes */
 
-/*
- * The live account of @uid, or NULL.  Called under rcu_read_lock() or
- * aixipc_msg_users_lock.  An account whose last reference is being put is
- * skipped: it is about to leave the table.
- */
-static struct aixipc_msg_user *aixipc_msg_user_find(kuid_t uid, bool get)
+/* The account of @uid, or NULL.  Called under rcu_read_lock(). */
+static struct aixipc_msg_user *aixipc_msg_user_find(kuid_t uid)
 {
 	struct aixipc_msg_user *u;
 
-	hash_for_each_possible_rcu(aixipc_msg_users, u, node, __kuid_val(uid)) {
-		if (!uid_eq(u->uid, uid))
-			continue;
-		if (get ? refcount_inc_not_zero(&u->ref) : refcount_read(&u->ref))
+	hash_for_each_possible_rcu(aixipc_msg_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
 			return u;
-	}
 	return NULL;
 }
 
-/* The account of @uid with a reference, made if need be; may sleep. */
+/* The account of @uid, made if need be; may sleep. */
 static struct aixipc_msg_user *aixipc_msg_user_get(kuid_t uid)
 {
 	struct aixipc_msg_user *u, *new;
 
 	rcu_read_lock();
-	u = aixipc_msg_user_find(uid, true);
+	u = aixipc_msg_user_find(uid);
 	rcu_read_unlock();
 	if (u)
 		return u;
@@ -273,13 +270,12 @@ static struct aixipc_msg_user *aixipc_msg_user_get(kuid_t uid)
 	if (!new)
 		return NULL;
 	new->uid = uid;
-	refcount_set(&new->ref, 1);
 	atomic64_set(&new->bytes, 0);
 	init_waitqueue_head(&new->wait);
 
 	spin_lock(&aixipc_msg_users_lock);
 	rcu_read_lock();
-	u = aixipc_msg_user_find(uid, true);
+	u = aixipc_msg_user_find(uid);
 	rcu_read_unlock();
 	if (!u) {
 		hash_add_rcu(aixipc_msg_users, &new->node, __kuid_val(uid));
@@ -291,12 +287,23 @@ static struct aixipc_msg_user *aixipc_msg_user_get(kuid_t uid)
 	return u;
 }
 
-static void aixipc_msg_user_put(struct aixipc_msg_user *u)
+/**
+ * aixipc_msg_exit - free the message memory accounts
+ *
+ * At module unload, when no queue (hence no message and no sender) is
+ * left: every account is idle.
+ */
+void aixipc_msg_exit(void)
 {
-	if (refcount_dec_and_lock(&u->ref, &aixipc_msg_users_lock)) {
-		hash_del_rcu(&u->node);
-		spin_unlock(&aixipc_msg_users_lock);
-		kfree_rcu(u, rcu);
+	struct aixipc_msg_user *u;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	WARN_ON(atomic64_read(&aixipc_msg_host_bytes));
+	hash_for_each_safe(aixipc_msg_users, bkt, tmp, u, node) {
+		WARN_ON(atomic64_read(&u->bytes));
+		hash_del(&u->node);
+		kfree(u);
 	}
 }
 
@@ -349,8 +356,7 @@ static bool aixipc_msg_exempt(struct aixipc_msq *q, struct aixipc_msg_sender *s)
 
 /*
  * Charge @s's message to its user and to the host, or refuse it with
- * nothing charged.  On success the message holds a reference on the
- * account until aixipc_msg_release().  q->obj.lock held (for @s).
+ * nothing charged.  q->obj.lock held (for @s).
  */
 static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_msq *q,
 						 struct aixipc_msg_sender *s)
@@ -375,14 +381,14 @@ static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_msq *q,
 		}
 	} while (!atomic64_try_cmpxchg(&aixipc_msg_host_bytes, &old,
 				       old + s->cost));
-	refcount_inc(&u->ref);
 	return AIXIPC_ADMITTED;
 }
 
 /*
  * Free a message that was admitted, releasing its charge from the account
- * of its sender's effective uid (which the message keeps alive), whoever
- * calls this.  No lock held; may be called for a list of them.
+ * of its sender's effective uid, whoever calls this.  Takes no lock and
+ * does not sleep; called with no lock held but in aixipc_msq_destroy()'s
+ * fallback.
  */
 static void aixipc_msg_release(struct aixipc_msg *msg)
 {
@@ -390,14 +396,12 @@ static void aixipc_msg_release(struct aixipc_msg *msg)
 	struct aixipc_msg_user *u;
 
 	rcu_read_lock();
-	u = aixipc_msg_user_find(msg->euid, false);
+	u = aixipc_msg_user_find(msg->euid);
 	rcu_read_unlock();
 	atomic64_sub(cost, &aixipc_msg_host_bytes);
 	if (!WARN_ON_ONCE(!u))
 		atomic64_sub(cost, &u->bytes);
 	aixipc_msg_wake_refused(u);
-	if (u)
-		aixipc_msg_user_put(u);
 	aixipc_msg_free(msg);
 }
 
@@ -725,7 +729,7 @@ static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
 }
 
-/* Join the wait queue of each cap that refused @s.  q->obj.lock held. */
+/* Join the wait queue of each cap that refused @s; by @s's own task. */
 static void aixipc_msg_snd_join(struct aixipc_msg_sender *s)
 {
 	if (s->user_refused && !s->on_user_wait) {
@@ -897,7 +901,6 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 out:
 	if (err)
 		aixipc_msg_free(msg);	/* never admitted: charged nothing */
-	aixipc_msg_user_put(s.user);
 	return err;
 }
 
