@@ -9,6 +9,7 @@
  * ioctl handler takes what it needs (see ids.h and the facility files).
  */
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -57,6 +58,29 @@ AIXIPC_LIMIT_PARAM(shmmax, "largest shared memory segment in bytes (64 GiB)");
 AIXIPC_LIMIT_PARAM(shmmin, "smallest shared memory segment in bytes (1)");
 AIXIPC_LIMIT_PARAM(shmmni, "shared memory ids (1048576)");
 AIXIPC_LIMIT_PARAM(shmall, "pages in all segments together (1 TiB worth)");
+
+/*
+ * Caps on message memory that AIX does not have: its per-queue limits
+ * alone let one user pin msgmni * msgmnb bytes of kernel memory.  Not in
+ * struct aixipc_limits (an ABI); 0 at load picks the default, and the
+ * value in force is what the parameter then reads.
+ */
+u64 aixipc_msg_total_bytes;
+u64 aixipc_msg_user_bytes;
+module_param_named(msg_total_bytes, aixipc_msg_total_bytes, ullong, 0444);
+MODULE_PARM_DESC(msg_total_bytes,
+		 "message memory of all users together, bytes (0: a quarter of RAM)");
+module_param_named(msg_user_bytes, aixipc_msg_user_bytes, ullong, 0444);
+MODULE_PARM_DESC(msg_user_bytes,
+		 "message memory per effective uid, bytes; CAP_SYS_RESOURCE is exempt (0: a quarter of msg_total_bytes)");
+
+static void aixipc_msg_caps_init(void)
+{
+	if (!aixipc_msg_total_bytes)
+		aixipc_msg_total_bytes = ((u64)totalram_pages() << PAGE_SHIFT) / 4;
+	if (!aixipc_msg_user_bytes)
+		aixipc_msg_user_bytes = aixipc_msg_total_bytes / 4;
+}
 
 struct aixipc_ns aixipc_init_ns;
 
@@ -332,6 +356,7 @@ static int __init aixipc_init(void)
 		pr_err("limits out of range\n");
 		return err;
 	}
+	aixipc_msg_caps_init();
 	err = aixipc_ns_init(&aixipc_init_ns, aixipc_kinds);
 	if (err)
 		return err;
@@ -357,6 +382,7 @@ static void __exit aixipc_exit(void)
 	aixipc_undo_exit();
 	rcu_barrier();	/* objects freed by call_rcu() */
 	aixipc_ns_exit(&aixipc_init_ns);
+	aixipc_msg_exit();
 }
 
 module_init(aixipc_init);

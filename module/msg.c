@@ -5,8 +5,8 @@
  * Locking: everything in struct aixipc_msq (the message list, the counters,
  * both waiter lists and every field of a queued waiter) is guarded by
  * q->obj.lock.  Messages are built and copied from user space before that
- * lock is taken and copied out after it is dropped; a message in flight
- * belongs to exactly one task and is on no list.
+ * lock is taken and copied out, or freed, after it is dropped; a message in
+ * flight belongs to exactly one task and is on no list.
  *
  * Waiting follows Linux's ipc/msg.c: a blocked receiver or sender puts a
  * waiter on its stack onto a FIFO list and sleeps.  Whoever makes progress
@@ -14,16 +14,44 @@
  * message to a receiver, queues a blocked sender's message), records the
  * result in the waiter, takes it off the list and wakes the task after
  * unlocking.  The woken task only reads its result, under the lock.  A
- * sleeper holds a reference on the queue, so it can always relock it, even
- * after IPC_RMID (which fails every waiter with EIDRM).
+ * sleeper holds a reference on the queue, so it relocks the same queue
+ * (never the id again), even after IPC_RMID, which fails every waiter on
+ * the lists with EIDRM; a waiter that was off the lists when the queue was
+ * removed sees obj.deleted after relocking.
+ *
+ * Permissions are checked by the caller itself, under the lock, and a
+ * waker never admits a sleeper on a check older than the last change of
+ * the queue's owner or mode: IPC_SET that changes them takes every sleeper
+ * off the lists (AIXIPC_RECHECK) to check again, as Linux's IPC_SET wakes
+ * its sleepers to re-check.
+ *
+ * Memory: a queue holds at most qbytes of text and msgmnm messages, on
+ * every path that adds to it (a send, a blocked sender let in, a message
+ * put back after a failed copy-out).  Besides, every message admitted is
+ * charged, at its kernel allocation size (header and pieces, rounded as
+ * kmalloc rounds them), to its sender's effective uid (struct
+ * aixipc_msg_user) and to the host (aixipc_msg_host_bytes), against the
+ * msg_user_bytes and msg_total_bytes module parameters.  The charge is
+ * released when the message is freed, whoever frees it: a receiver, IPC_RMID
+ * or a dropped put-back.  A send refused by a cap waits, or fails with
+ * EAGAIN under IPC_NOWAIT, as for a full queue; CAP_SYS_RESOURCE exempts a
+ * sender from its user's cap (it may also raise qbytes), not from the
+ * host's.  The accounts have their own lock (aixipc_msg_users_lock, for
+ * adding them; readers use RCU; they last until unload) and atomic
+ * counters, so they are charged under any queue's lock and released under
+ * none.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/rculist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include "aixipc.h"
 #include "msg.h"
@@ -72,8 +100,9 @@ struct aixipc_msq {
 	time64_t rtime;
 };
 
-/* Result of a waiter that is still waiting. */
-#define AIXIPC_WAITING 1
+/* Results of a waiter that has no final result yet. */
+#define AIXIPC_WAITING	1	/* on its list, asleep */
+#define AIXIPC_RECHECK	2	/* taken off its list by IPC_SET: check again */
 
 struct aixipc_msg_receiver {
 	struct list_head list;
@@ -83,15 +112,45 @@ struct aixipc_msg_receiver {
 	u32 flags;
 	size_t size;		/* room in the receive buffer */
 	struct pid *pid;	/* the receiver's tgid (alive while it waits) */
-	int status;		/* AIXIPC_WAITING, 0, -E2BIG, -EIDRM */
+	int status;		/* WAITING, RECHECK, 0, -E2BIG, -EIDRM, ... */
 	struct aixipc_msg *msg;	/* handed over when status is 0 */
+};
+
+/*
+ * A user's message memory: see the top of this file.  Made at the first
+ * send by its effective uid and kept until the module is unloaded, so a
+ * send or a free never makes or frees one in steady state.  There is one
+ * per uid that has sent, as Linux's user_struct, about 100 bytes each.
+ */
+struct aixipc_msg_user {
+	struct hlist_node node;	/* [aixipc_msg_users_lock]; RCU readers */
+	kuid_t uid;		/* constant */
+	atomic64_t bytes;	/* charged by its messages */
+	wait_queue_head_t wait;	/* senders refused by msg_user_bytes */
+};
+
+/* Why a message was not admitted. */
+enum aixipc_msg_refusal {
+	AIXIPC_ADMITTED,
+	AIXIPC_QUEUE_FULL,	/* qbytes or msgmnm */
+	AIXIPC_USER_FULL,	/* msg_user_bytes */
+	AIXIPC_HOST_FULL,	/* msg_total_bytes */
 };
 
 struct aixipc_msg_sender {
 	struct list_head list;
 	struct task_struct *task;
 	struct aixipc_msg *msg;	/* queued or handed over by a waker */
-	int status;		/* AIXIPC_WAITING, 0, -EIDRM */
+	struct aixipc_msg_user *user;	/* the account to charge (kept) */
+	u64 cost;		/* what the message is charged */
+	int status;		/* WAITING, RECHECK, 0, -EIDRM, ... */
+	s8 exempt;		/* CAP_SYS_RESOURCE: 1, 0, or -1 not asked yet */
+	bool user_refused;	/* refused by a cap: sleeps on its wait queue */
+	bool host_refused;
+	bool on_user_wait;	/* [owner only] on user->wait, host wait */
+	bool on_host_wait;
+	wait_queue_entry_t user_wait;
+	wait_queue_entry_t host_wait;
 };
 
 static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
@@ -175,6 +234,190 @@ fault:
 }
 
 /*
+ * Message memory accounts, one per effective uid that has sent, in a hash
+ * table: added under aixipc_msg_users_lock, looked up under RCU, freed by
+ * aixipc_msg_exit().
+ */
+#define AIXIPC_MSG_USER_BITS 8
+static DEFINE_HASHTABLE(aixipc_msg_users, AIXIPC_MSG_USER_BITS);
+static DEFINE_SPINLOCK(aixipc_msg_users_lock);
+static atomic64_t aixipc_msg_host_bytes = ATOMIC64_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(aixipc_msg_host_wait);	/* msg_total_bytes */
+
+/* The account of @uid, or NULL.  Called under rcu_read_lock(). */
+static struct aixipc_msg_user *aixipc_msg_user_find(kuid_t uid)
+{
+	struct aixipc_msg_user *u;
+
+	hash_for_each_possible_rcu(aixipc_msg_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/* The account of @uid, made if need be; may sleep. */
+static struct aixipc_msg_user *aixipc_msg_user_get(kuid_t uid)
+{
+	struct aixipc_msg_user *u, *new;
+
+	rcu_read_lock();
+	u = aixipc_msg_user_find(uid);
+	rcu_read_unlock();
+	if (u)
+		return u;
+
+	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	new->uid = uid;
+	atomic64_set(&new->bytes, 0);
+	init_waitqueue_head(&new->wait);
+
+	spin_lock(&aixipc_msg_users_lock);
+	rcu_read_lock();
+	u = aixipc_msg_user_find(uid);
+	rcu_read_unlock();
+	if (!u) {
+		hash_add_rcu(aixipc_msg_users, &new->node, __kuid_val(uid));
+		u = new;
+		new = NULL;
+	}
+	spin_unlock(&aixipc_msg_users_lock);
+	kfree(new);
+	return u;
+}
+
+/**
+ * aixipc_msg_exit - free the message memory accounts
+ *
+ * At module unload, when no queue (hence no message and no sender) is
+ * left: every account is idle.
+ */
+void aixipc_msg_exit(void)
+{
+	struct aixipc_msg_user *u;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	WARN_ON(atomic64_read(&aixipc_msg_host_bytes));
+	hash_for_each_safe(aixipc_msg_users, bkt, tmp, u, node) {
+		WARN_ON(atomic64_read(&u->bytes));
+		hash_del(&u->node);
+		kfree(u);
+	}
+}
+
+/*
+ * What a message with @len bytes of text is charged: the kmalloc size of
+ * each piece aixipc_msg_alloc() makes, header included, so a zero-length
+ * message costs its header.
+ */
+static u64 aixipc_msg_cost(size_t len)
+{
+	size_t n = min(len, AIXIPC_MSG_DATALEN);
+	size_t rest = len - n;
+	u64 cost = kmalloc_size_roundup(sizeof(struct aixipc_msg) + n);
+
+	cost += (u64)(rest / AIXIPC_SEG_DATALEN) *
+		kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
+				     AIXIPC_SEG_DATALEN);
+	if (rest % AIXIPC_SEG_DATALEN)
+		cost += kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
+					     rest % AIXIPC_SEG_DATALEN);
+	return cost;
+}
+
+/*
+ * Wake senders refused by a cap after memory was released.  The full
+ * barrier orders the release before the look at the wait queues; it pairs
+ * with set_current_state() in aixipc_msg_snd_sleep(), which a refused
+ * sender calls after joining a wait queue and before trying again.
+ */
+static void aixipc_msg_wake_refused(struct aixipc_msg_user *u)
+{
+	/* Release before looking: pairs with set_current_state(). */
+	smp_mb__after_atomic();
+	/* Lockless look: safe after the barrier above. */
+	if (u && waitqueue_active(&u->wait))
+		wake_up(&u->wait);
+	/* Likewise. */
+	if (waitqueue_active(&aixipc_msg_host_wait))
+		wake_up(&aixipc_msg_host_wait);
+}
+
+/* CAP_SYS_RESOURCE, asked at most once per send and only of the sender. */
+static bool aixipc_msg_exempt(struct aixipc_msq *q, struct aixipc_msg_sender *s)
+{
+	if (s->exempt < 0 && s->task == current)
+		s->exempt = ns_capable_noaudit(q->obj.ids->ns->user_ns,
+					       CAP_SYS_RESOURCE);
+	return s->exempt > 0;
+}
+
+/*
+ * Charge @s's message to its user and to the host, or refuse it with
+ * nothing charged.  q->obj.lock held (for @s).
+ */
+static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_msq *q,
+						 struct aixipc_msg_sender *s)
+{
+	struct aixipc_msg_user *u = s->user;
+	s64 old;
+
+	lockdep_assert_held(&q->obj.lock);
+	old = atomic64_read(&u->bytes);
+	do {
+		if ((u64)old + s->cost > aixipc_msg_user_bytes &&
+		    !aixipc_msg_exempt(q, s))
+			return AIXIPC_USER_FULL;
+	} while (!atomic64_try_cmpxchg(&u->bytes, &old, old + s->cost));
+
+	old = atomic64_read(&aixipc_msg_host_bytes);
+	do {
+		if ((u64)old + s->cost > aixipc_msg_total_bytes) {
+			atomic64_sub(s->cost, &u->bytes);
+			aixipc_msg_wake_refused(u);
+			return AIXIPC_HOST_FULL;
+		}
+	} while (!atomic64_try_cmpxchg(&aixipc_msg_host_bytes, &old,
+				       old + s->cost));
+	return AIXIPC_ADMITTED;
+}
+
+/*
+ * Free a message that was admitted, releasing its charge from the account
+ * of its sender's effective uid, whoever calls this.  Takes no lock and
+ * does not sleep; called with no lock held but in aixipc_msq_destroy()'s
+ * fallback.
+ */
+static void aixipc_msg_release(struct aixipc_msg *msg)
+{
+	u64 cost = aixipc_msg_cost(msg->len);
+	struct aixipc_msg_user *u;
+
+	rcu_read_lock();
+	u = aixipc_msg_user_find(msg->euid);
+	rcu_read_unlock();
+	atomic64_sub(cost, &aixipc_msg_host_bytes);
+	if (!WARN_ON_ONCE(!u))
+		atomic64_sub(cost, &u->bytes);
+	aixipc_msg_wake_refused(u);
+	aixipc_msg_free(msg);
+}
+
+/* Release every message on @list (spliced off a queue); may sleep. */
+static void aixipc_msg_release_list(struct list_head *list)
+{
+	struct aixipc_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, list, list) {
+		list_del(&msg->list);
+		aixipc_msg_release(msg);
+		cond_resched();
+	}
+}
+
+/*
  * MSG_COPY: give @copy (allocated with room for @copy->len bytes) the
  * header and as much text of @msg as fits.  No sleeping: q->obj.lock held.
  */
@@ -252,11 +495,15 @@ static int aixipc_msg_store(const struct aixipc_msg *msg, u64 msgp,
 	return 0;
 }
 
-/* Put @msg on the queue in arrival order and charge it.  q->obj.lock held. */
+/*
+ * Put @msg on the queue in arrival order and count it.  q->obj.lock held;
+ * the caller has checked that it fits (aixipc_msg_fits()).
+ */
 static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 {
 	struct aixipc_msg *pos;
 
+	lockdep_assert_held(&q->obj.lock);
 	/* New messages go last; only a failed receive puts one back earlier. */
 	list_for_each_entry_reverse(pos, &q->messages, list)
 		if (pos->seqno < msg->seqno)
@@ -266,9 +513,11 @@ static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 	q->qnum++;
 }
 
+/* Would @msg fit on the queue within qbytes and msgmnm?  Locked. */
 static bool aixipc_msg_fits(const struct aixipc_msq *q,
 			    const struct aixipc_msg *msg)
 {
+	lockdep_assert_held(&q->obj.lock);
 	return q->cbytes + msg->len <= q->qbytes &&
 	       q->qnum + 1 <= aixipc_limits.msgmnm;
 }
@@ -285,38 +534,42 @@ static bool aixipc_msg_has_room(const struct aixipc_msg_receiver *r,
 	return msg->len <= r->size || (r->flags & AIXIPC_MSG_NOERROR);
 }
 
+/*
+ * The first blocked receiver that wants @msg and has room for it, which
+ * takes it directly (it then takes no room on the queue), or NULL.
+ * q->obj.lock held.
+ */
+static struct aixipc_msg_receiver *aixipc_msg_taker(struct aixipc_msq *q,
+						    const struct aixipc_msg *msg)
+{
+	struct aixipc_msg_receiver *r;
+
+	lockdep_assert_held(&q->obj.lock);
+	list_for_each_entry(r, &q->receivers, list)
+		if (aixipc_msg_wants(r, msg) && aixipc_msg_has_room(r, msg))
+			return r;
+	return NULL;
+}
+
 /**
- * aixipc_msg_deliver - admit a message
+ * aixipc_msg_deliver - hand over or queue an admitted message
  * @q: the queue, locked
  * @msg: the message
- * @force: queue it even if the queue is full (a message put back)
+ * @taker: from aixipc_msg_taker(), or NULL to queue @msg (which must fit)
  * @wake: tasks to wake after unlocking
  *
- * The first blocked receiver that wants @msg and has room for it takes it
- * directly (it takes no room on the queue); otherwise it is queued if it
- * fits.  Once it is delivered either way, blocked receivers ahead of the
- * taker that want it but whose buffer is too small fail with E2BIG, as on
- * Linux.  A message that is not admitted disturbs nobody.
- *
- * Return: true when delivered.
+ * Once @msg is delivered either way, blocked receivers ahead of the taker
+ * that want it but whose buffer is too small fail with E2BIG, as on Linux.
  */
-static bool aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
-			       bool force, struct aixipc_wake *wake)
+static void aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
+			       struct aixipc_msg_receiver *taker,
+			       struct aixipc_wake *wake)
 {
-	struct aixipc_msg_receiver *r, *tmp, *taker = NULL;
+	struct aixipc_msg_receiver *r, *tmp;
 
-	list_for_each_entry(r, &q->receivers, list) {
-		if (aixipc_msg_wants(r, msg) && aixipc_msg_has_room(r, msg)) {
-			taker = r;
-			break;
-		}
-	}
-	if (!taker) {
-		if (!force && !aixipc_msg_fits(q, msg))
-			return false;
+	lockdep_assert_held(&q->obj.lock);
+	if (!taker)
 		aixipc_msg_enqueue(q, msg);
-	}
-
 	list_for_each_entry_safe(r, tmp, &q->receivers, list) {
 		if (r == taker)
 			break;
@@ -334,61 +587,113 @@ static bool aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
 		q->rtime = ktime_get_real_seconds();
 		aixipc_wake_add(wake, taker->task);
 	}
-	return true;
 }
 
 /*
- * Admit a new message (see aixipc_msg_deliver()) and record the send.
- * Return: false when it does not fit.  q->obj.lock held.
+ * Admit @s's message if a receiver takes it or it fits, and its charge is
+ * within the caps; record the send.  A message that is not admitted
+ * disturbs nobody and is charged nothing.  q->obj.lock held.
  */
-static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
-				   struct aixipc_wake *wake)
+static enum aixipc_msg_refusal aixipc_msg_send_locked(struct aixipc_msq *q,
+						      struct aixipc_msg_sender *s,
+						      struct aixipc_wake *wake)
 {
-	msg->seqno = q->next_seqno;
-	if (!aixipc_msg_deliver(q, msg, false, wake))
-		return false;
-	q->next_seqno++;
+	struct aixipc_msg *msg = s->msg;
+	struct aixipc_msg_receiver *taker;
+	enum aixipc_msg_refusal res;
+
+	lockdep_assert_held(&q->obj.lock);
+	taker = aixipc_msg_taker(q, msg);
+	if (!taker && !aixipc_msg_fits(q, msg))
+		return AIXIPC_QUEUE_FULL;
+	res = aixipc_msg_charge(q, s);
+	if (res != AIXIPC_ADMITTED)
+		return res;
+	msg->seqno = q->next_seqno++;
 	msg->stime = ktime_get_real_seconds();
 	aixipc_set_pid(&q->lspid, msg->pid);
 	q->stime = msg->stime;
-	return true;
+	aixipc_msg_deliver(q, msg, taker, wake);
+	return AIXIPC_ADMITTED;
 }
 
 /*
- * Room or a receiver may have appeared: complete blocked senders, in FIFO
- * order among those that can now proceed.  q->obj.lock held.
+ * Room, a receiver or message memory may have appeared: complete blocked
+ * senders, in FIFO order among those that can now proceed.  A sender newly
+ * refused by a cap is woken to sleep on that cap's wait queue as well.
+ * q->obj.lock held.
  */
 static void aixipc_msg_admit_senders(struct aixipc_msq *q,
 				     struct aixipc_wake *wake)
 {
 	struct aixipc_msg_sender *s, *tmp;
+	enum aixipc_msg_refusal res;
+	bool newly;
 
+	lockdep_assert_held(&q->obj.lock);
 	list_for_each_entry_safe(s, tmp, &q->senders, list) {
-		if (!aixipc_msg_send_locked(q, s->msg, wake))
+		res = aixipc_msg_send_locked(q, s, wake);
+		if (res == AIXIPC_ADMITTED) {
+			list_del(&s->list);
+			s->status = 0;
+			if (s->task != current)
+				aixipc_wake_add(wake, s->task);
 			continue;
+		}
+		newly = (res == AIXIPC_USER_FULL && !s->user_refused) ||
+			(res == AIXIPC_HOST_FULL && !s->host_refused);
+		if (res == AIXIPC_USER_FULL)
+			s->user_refused = true;
+		if (res == AIXIPC_HOST_FULL)
+			s->host_refused = true;
+		if (newly && s->task != current)
+			aixipc_wake_add(wake, s->task);
+	}
+}
+
+/*
+ * IPC_SET changed the owner or the mode: take every sleeper off its list
+ * to check its permission again before it may send or receive.
+ * q->obj.lock held.
+ */
+static void aixipc_msg_recheck_waiters(struct aixipc_msq *q,
+				       struct aixipc_wake *wake)
+{
+	struct aixipc_msg_receiver *r, *rtmp;
+	struct aixipc_msg_sender *s, *stmp;
+
+	lockdep_assert_held(&q->obj.lock);
+	list_for_each_entry_safe(r, rtmp, &q->receivers, list) {
+		list_del(&r->list);
+		r->status = AIXIPC_RECHECK;
+		aixipc_wake_add(wake, r->task);
+	}
+	list_for_each_entry_safe(s, stmp, &q->senders, list) {
 		list_del(&s->list);
-		s->status = 0;
+		s->status = AIXIPC_RECHECK;
 		aixipc_wake_add(wake, s->task);
 	}
 }
 
-/* The first message a receiver qualifies for, or NULL.  q->obj.lock held. */
 /* MSG_COPY: the message at position @index (0 = first).  Locked. */
 static struct aixipc_msg *aixipc_msg_nth(struct aixipc_msq *q, s64 index)
 {
 	struct aixipc_msg *msg;
 
+	lockdep_assert_held(&q->obj.lock);
 	list_for_each_entry(msg, &q->messages, list)
 		if (index-- == 0)
 			return msg;
 	return NULL;
 }
 
+/* The first message a receiver qualifies for, or NULL.  q->obj.lock held. */
 static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 					  enum aixipc_msg_search mode, s64 bound)
 {
 	struct aixipc_msg *msg, *best = NULL;
 
+	lockdep_assert_held(&q->obj.lock);
 	list_for_each_entry(msg, &q->messages, list) {
 		if (!aixipc_msg_type_matches(mode, bound, msg->mtype))
 			continue;
@@ -408,6 +713,7 @@ static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
 			       struct pid *pid, struct aixipc_wake *wake)
 {
+	lockdep_assert_held(&q->obj.lock);
 	list_del(&msg->list);
 	q->cbytes -= msg->len;
 	q->qnum--;
@@ -423,21 +729,110 @@ static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
 }
 
+/* Join the wait queue of each cap that refused @s; by @s's own task. */
+static void aixipc_msg_snd_join(struct aixipc_msg_sender *s)
+{
+	if (s->user_refused && !s->on_user_wait) {
+		init_waitqueue_entry(&s->user_wait, current);
+		add_wait_queue(&s->user->wait, &s->user_wait);
+		s->on_user_wait = true;
+	}
+	if (s->host_refused && !s->on_host_wait) {
+		init_waitqueue_entry(&s->host_wait, current);
+		add_wait_queue(&aixipc_msg_host_wait, &s->host_wait);
+		s->on_host_wait = true;
+	}
+}
+
+/* Leave the cap wait queues; no lock held. */
+static void aixipc_msg_snd_leave(struct aixipc_msg_sender *s)
+{
+	if (s->on_user_wait)
+		remove_wait_queue(&s->user->wait, &s->user_wait);
+	if (s->on_host_wait)
+		remove_wait_queue(&aixipc_msg_host_wait, &s->host_wait);
+}
+
+/**
+ * aixipc_msg_snd_sleep - block a sender whose message was refused
+ * @q: the queue, locked, on which the caller holds a reference
+ * @s: the sender
+ * @res: why the message was refused
+ * @wake: tasks to wake once the lock is dropped
+ *
+ * Queues @s and sleeps until a waker admits the message, IPC_RMID fails
+ * it, IPC_SET sends it back to check its permission, or a signal.  A
+ * sender refused by a cap also sleeps on that cap's wait queue and, when
+ * woken from it, tries the queue's blocked senders itself, first come
+ * first served; it tries once more after joining and before sleeping, so
+ * memory released meanwhile is not missed.
+ *
+ * Drops and retakes q->obj.lock around each sleep.  That is safe: the
+ * caller's reference keeps @q (the same queue, never looked up again)
+ * while the lock is dropped, and nobody but this task takes @s off the
+ * list without setting a result, so a woken @s still WAITING is still
+ * queued; IPC_RMID sets -EIDRM on everything it finds queued.
+ * Return: with q->obj.lock held: 0 (sent), AIXIPC_RECHECK, -EIDRM or
+ * -ERESTARTNOHAND.
+ */
+static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
+				struct aixipc_msg_sender *s,
+				enum aixipc_msg_refusal res,
+				struct aixipc_wake *wake)
+{
+	lockdep_assert_held(&q->obj.lock);
+	if (res == AIXIPC_USER_FULL)
+		s->user_refused = true;
+	if (res == AIXIPC_HOST_FULL)
+		s->host_refused = true;
+	/* Wakers admit @s without asking the capability: ask it now. */
+	aixipc_msg_exempt(q, s);
+	s->status = AIXIPC_WAITING;
+	list_add_tail(&s->list, &q->senders);
+	while (s->status == AIXIPC_WAITING) {
+		if (signal_pending(current)) {
+			list_del(&s->list);
+			s->status = -ERESTARTNOHAND;
+			break;
+		}
+		aixipc_msg_snd_join(s);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (s->on_user_wait || s->on_host_wait) {
+			aixipc_msg_admit_senders(q, wake);
+			if (s->status != AIXIPC_WAITING) {
+				__set_current_state(TASK_RUNNING);
+				break;
+			}
+		}
+		spin_unlock(&q->obj.lock);
+		aixipc_wake_all(wake);
+		schedule();
+		spin_lock(&q->obj.lock);
+	}
+	return s->status;
+}
+
 /**
  * aixipc_msgsnd - AIXIPC_IOC_MSGSND
  * @ns: the namespace
  * @req: the request
  *
- * Takes and releases q->obj.lock; may sleep while the queue is full.
+ * Builds the message with no lock held, then takes q->obj.lock, checks the
+ * caller's write permission and admits the message or sleeps (see
+ * aixipc_msg_snd_sleep()); after IPC_SET sent it back, it checks the
+ * permission and whether the queue was removed again, on the same queue.
+ * Releases the lock before returning.
  * Return: 0, -EINVAL, -EFAULT, -ENOMEM, -EACCES, -EAGAIN, -EIDRM or
  * -ERESTARTNOHAND (EINTR when a handler runs).
  */
 int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 {
 	struct aixipc_msg_sender s;
+	enum aixipc_msg_refusal res;
 	struct aixipc_wake wake;
 	struct aixipc_msg *msg;
 	struct aixipc_msq *q;
+	bool held = false;
 	s64 mtype;
 	int err;
 
@@ -460,94 +855,109 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	msg->egid = current_egid();
 	msg->pid = get_pid(task_tgid(current));
 
-	q = aixipc_msq_lock(ns, req->id);
-	if (IS_ERR(q)) {
-		aixipc_msg_free(msg);
-		return PTR_ERR(q);
-	}
-	aixipc_wake_init(&wake);
-	err = aixipc_check_perm(&q->obj, 2);
-	if (err)
-		goto unlock_free;
-
-	if (aixipc_msg_send_locked(q, msg, &wake)) {
-		spin_unlock(&q->obj.lock);
-		aixipc_wake_all(&wake);
-		return 0;
-	}
-	if (req->flags & AIXIPC_NOWAIT) {
-		err = -EAGAIN;
-		goto unlock_free;
-	}
-
+	memset(&s, 0, sizeof(s));
 	s.task = current;
 	s.msg = msg;
-	s.status = AIXIPC_WAITING;
-	list_add_tail(&s.list, &q->senders);
-	aixipc_obj_get(&q->obj);
-	/* A message that is not admitted wakes nobody: nothing to wake yet. */
-	while (s.status == AIXIPC_WAITING) {
-		if (signal_pending(current)) {
-			list_del(&s.list);
-			s.status = -ERESTARTNOHAND;
+	s.cost = aixipc_msg_cost(req->size);
+	s.exempt = -1;
+	s.user = aixipc_msg_user_get(msg->euid);
+	if (!s.user) {
+		aixipc_msg_free(msg);
+		return -ENOMEM;
+	}
+
+	q = aixipc_msq_lock(ns, req->id);
+	if (IS_ERR(q)) {
+		err = PTR_ERR(q);
+		goto out;
+	}
+	aixipc_wake_init(&wake);
+	for (;;) {
+		err = aixipc_check_perm(&q->obj, 2);
+		if (err)
 			break;
+		res = aixipc_msg_send_locked(q, &s, &wake);
+		if (res == AIXIPC_ADMITTED)
+			break;
+		err = -EAGAIN;
+		if (req->flags & AIXIPC_NOWAIT)
+			break;
+		if (!held) {
+			aixipc_obj_get(&q->obj);
+			held = true;
 		}
-		__set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&q->obj.lock);
-		schedule();
-		spin_lock(&q->obj.lock);
+		err = aixipc_msg_snd_sleep(q, &s, res, &wake);
+		if (err != AIXIPC_RECHECK)
+			break;
+		err = -EIDRM;
+		if (q->obj.deleted)
+			break;
 	}
 	spin_unlock(&q->obj.lock);
-	aixipc_obj_put(&q->obj);
-	if (s.status)
-		aixipc_msg_free(msg);
-	return s.status;
-
-unlock_free:
-	spin_unlock(&q->obj.lock);
+	aixipc_msg_snd_leave(&s);
 	aixipc_wake_all(&wake);
-	aixipc_msg_free(msg);
+	if (held)
+		aixipc_obj_put(&q->obj);
+out:
+	if (err)
+		aixipc_msg_free(msg);	/* never admitted: charged nothing */
 	return err;
 }
 
 /*
- * A receive failed to copy the text out: put the message back where it
- * was, or give it to a receiver that has come since.  It was admitted once,
- * so it is requeued even if the queue has filled up meanwhile.  Takes
- * q->obj.lock; the caller holds a reference on the queue.
+ * A receive failed to copy the text out: offer the message again, without
+ * waiting, as a new send would be (its charge stays as it is).  A receiver
+ * waiting for it takes it; else it goes back in its place if the queue's
+ * limits allow; else it is freed and lost, as Linux always does.
+ *
+ * Takes q->obj.lock after the copy-out: the caller's reference keeps @q
+ * (the same queue; the id is not looked up again), and a queue removed
+ * meanwhile is seen by its deleted flag, the message then freed.
  */
 static void aixipc_msg_putback(struct aixipc_msq *q, struct aixipc_msg *msg)
 {
+	struct aixipc_msg_receiver *taker;
 	struct aixipc_wake wake;
 
 	aixipc_wake_init(&wake);
 	spin_lock(&q->obj.lock);
-	if (q->obj.deleted) {
-		spin_unlock(&q->obj.lock);
-		aixipc_msg_free(msg);
-		return;
-	}
-	aixipc_msg_deliver(q, msg, true, &wake);
+	if (q->obj.deleted)
+		goto drop;
+	taker = aixipc_msg_taker(q, msg);
+	if (!taker && !aixipc_msg_fits(q, msg))
+		goto drop;
+	aixipc_msg_deliver(q, msg, taker, &wake);
 	spin_unlock(&q->obj.lock);
 	aixipc_wake_all(&wake);
+	return;
+drop:
+	spin_unlock(&q->obj.lock);
+	aixipc_msg_release(msg);
 }
 
-/*
- * Block receiver @r until a sender hands it a message, IPC_RMID or a
- * signal.  Called with q->obj.lock held; returns with it released.
- * Return: 0 with r->msg set and a reference on the queue kept for a
- * putback, or -EIDRM/-E2BIG/-ERESTARTNOHAND with no reference kept.
+/**
+ * aixipc_msg_wait - block a receiver until a message is handed to it
+ * @q: the queue, locked, on which the caller holds a reference
+ * @r: the receiver
+ *
+ * Queues @r and sleeps until a sender hands it a message, IPC_RMID,
+ * IPC_SET (to check its permission again) or a signal.  Drops and retakes
+ * q->obj.lock around each sleep and to wake senders it let in: safe for
+ * the reasons given at aixipc_msg_snd_sleep() (the caller's reference, the
+ * same queue, results set by whoever takes @r off the list).
+ * Return: with q->obj.lock held: 0 with r->msg set, AIXIPC_RECHECK,
+ * -EIDRM, -E2BIG or -ERESTARTNOHAND.
  */
 static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 {
 	struct aixipc_wake wake;
 
+	lockdep_assert_held(&q->obj.lock);
 	aixipc_wake_init(&wake);
 	r->task = current;
 	r->status = AIXIPC_WAITING;
 	r->msg = NULL;
 	list_add_tail(&r->list, &q->receivers);
-	aixipc_obj_get(&q->obj);
 	/* A blocked sender may hold just what this receiver wants. */
 	aixipc_msg_admit_senders(q, &wake);
 	if (wake.n) {
@@ -566,16 +976,14 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 		schedule();
 		spin_lock(&q->obj.lock);
 	}
-	spin_unlock(&q->obj.lock);
-	if (r->status)
-		aixipc_obj_put(&q->obj);
 	return r->status;
 }
 
 /*
  * MSG_COPY (Linux): copy the message at position req->msgtyp without taking
  * it; never waits.  The copy is allocated before the queue is locked,
- * filled under the lock and copied out after it.
+ * filled under the lock and copied out after it; it is never charged.  The
+ * lock is taken once.
  */
 static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 {
@@ -626,9 +1034,12 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
  * @ns: the namespace
  * @req: the request; the out fields are filled on success
  *
- * Takes and releases q->obj.lock; may sleep until a message arrives.  The
- * text is copied out with no lock held; if that faults, the message goes
- * back on the queue in its place and the call fails with EFAULT.
+ * Takes q->obj.lock and a reference on the queue, kept to the end: the
+ * lock is dropped to sleep (aixipc_msg_wait()) and to copy the text out,
+ * and retaken on the same queue for a put-back, never by id.  After
+ * IPC_SET sent a sleeping receiver back, it checks its read permission and
+ * whether the queue was removed again.  If the copy-out faults, the
+ * message is put back (aixipc_msg_putback()) and the call fails with EFAULT.
  * With AIXIPC_MSG_COPY, see aixipc_msgrcv_copy().
  * Return: 0, -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM, -EFAULT,
  * -ENOMEM (MSG_COPY) or -ERESTARTNOHAND.
@@ -659,32 +1070,36 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	q = aixipc_msq_lock(ns, req->id);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
-	err = aixipc_check_perm(&q->obj, 4);
-	if (err) {
-		spin_unlock(&q->obj.lock);
-		return err;
-	}
-
-	msg = aixipc_msg_find(q, r.mode, r.bound);
-	if (!msg && (r.flags & AIXIPC_NOWAIT)) {
-		spin_unlock(&q->obj.lock);
-		return -ENOMSG;
-	}
-	if (!msg) {
-		err = aixipc_msg_wait(q, &r);
+	aixipc_obj_get(&q->obj);
+	for (;;) {
+		err = aixipc_check_perm(&q->obj, 4);
 		if (err)
-			return err;
-		msg = r.msg;
-	} else {
-		if (!aixipc_msg_has_room(&r, msg)) {
+			goto unlock;
+		msg = aixipc_msg_find(q, r.mode, r.bound);
+		if (msg) {
+			err = -E2BIG;	/* the message stays queued */
+			if (!aixipc_msg_has_room(&r, msg))
+				goto unlock;
+			aixipc_wake_init(&wake);
+			aixipc_msg_dequeue(q, msg, r.pid, &wake);
 			spin_unlock(&q->obj.lock);
-			return -E2BIG;	/* the message stays queued */
+			aixipc_wake_all(&wake);
+			break;
 		}
-		aixipc_wake_init(&wake);
-		aixipc_msg_dequeue(q, msg, r.pid, &wake);
-		aixipc_obj_get(&q->obj);	/* for a putback */
-		spin_unlock(&q->obj.lock);
-		aixipc_wake_all(&wake);
+		err = -ENOMSG;
+		if (r.flags & AIXIPC_NOWAIT)
+			goto unlock;
+		err = aixipc_msg_wait(q, &r);
+		if (!err) {
+			msg = r.msg;
+			spin_unlock(&q->obj.lock);
+			break;
+		}
+		if (err != AIXIPC_RECHECK)
+			goto unlock;
+		err = -EIDRM;
+		if (q->obj.deleted)
+			goto unlock;
 	}
 
 	len = min_t(size_t, msg->len, r.size);
@@ -702,13 +1117,19 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	req->uid = from_kuid_munged(uns, msg->euid);
 	req->gid = from_kgid_munged(uns, msg->egid);
 	req->pid = pid_vnr(msg->pid);
-	aixipc_msg_free(msg);
+	aixipc_msg_release(msg);
 	return 0;
+
+unlock:
+	spin_unlock(&q->obj.lock);
+	aixipc_obj_put(&q->obj);
+	return err;
 }
 
 /* Fill a status block; q->obj.lock held. */
 static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 {
+	lockdep_assert_held(&q->obj.lock);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&q->obj, &ds->perm);
 	ds->cbytes = q->cbytes;
@@ -731,6 +1152,8 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
  * @req: the request
  *
  * STAT takes q->obj.lock; SET and RMID take the registry's rwsem too.
+ * SET that changes the owner or the mode sends every sleeper back to check
+ * its permission.  RMID frees the messages after both locks are dropped.
  */
 int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 {
@@ -738,6 +1161,10 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 	struct aixipc_wake wake;
 	struct aixipc_obj *obj;
 	struct aixipc_msq *q;
+	unsigned int mode;
+	LIST_HEAD(dead);
+	kuid_t uid;
+	kgid_t gid;
 	int err;
 
 	switch (req->cmd) {
@@ -758,6 +1185,9 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
 		q = to_msq(obj);
+		uid = obj->uid;
+		gid = obj->gid;
+		mode = obj->mode;
 		if (req->ds.qbytes > aixipc_limits.msgmnb &&
 		    !capable(CAP_SYS_RESOURCE)) {
 			err = -EPERM;
@@ -767,6 +1197,9 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		aixipc_wake_init(&wake);
 		if (!err) {
 			q->qbytes = req->ds.qbytes;
+			if (!uid_eq(uid, obj->uid) || !gid_eq(gid, obj->gid) ||
+			    mode != obj->mode)
+				aixipc_msg_recheck_waiters(q, &wake);
 			/* A larger queue may let blocked senders in. */
 			aixipc_msg_admit_senders(q, &wake);
 		}
@@ -778,7 +1211,18 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		obj = aixipc_lock_for_change(ids, req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		return aixipc_rmid(obj);
+		/*
+		 * Take the messages off under the lock and free them after
+		 * aixipc_rmid() has dropped the lock and the rwsem, as Linux's
+		 * freeque(): a full queue is half a million of them.
+		 */
+		q = to_msq(obj);
+		list_splice_init(&q->messages, &dead);
+		q->cbytes = 0;
+		q->qnum = 0;
+		err = aixipc_rmid(obj);
+		aixipc_msg_release_list(&dead);
+		return err;
 	}
 	return -EINVAL;
 }
@@ -800,14 +1244,20 @@ static struct aixipc_obj *aixipc_msq_alloc(struct aixipc_ids *ids,
 	return &q->obj;
 }
 
-/* IPC_RMID: fail every waiter with EIDRM, free the queue's messages. */
+/*
+ * IPC_RMID: fail every waiter with EIDRM.  aixipc_msgctl() has taken the
+ * messages off already, to free them unlocked; any left (another caller of
+ * aixipc_rmid()) are released here.  obj->lock held.
+ */
 static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
 	struct aixipc_msq *q = to_msq(obj);
 	struct aixipc_msg_receiver *r, *rtmp;
 	struct aixipc_msg_sender *s, *stmp;
 	struct aixipc_msg *msg, *mtmp;
+	LIST_HEAD(dead);
 
+	lockdep_assert_held(&obj->lock);
 	list_for_each_entry_safe(r, rtmp, &q->receivers, list) {
 		list_del(&r->list);
 		r->status = -EIDRM;
@@ -818,9 +1268,12 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 		s->status = -EIDRM;
 		aixipc_wake_add(wake, s->task);
 	}
-	list_for_each_entry_safe(msg, mtmp, &q->messages, list) {
-		list_del(&msg->list);
-		aixipc_msg_free(msg);
+	if (WARN_ON_ONCE(!list_empty(&q->messages))) {
+		list_splice_init(&q->messages, &dead);
+		list_for_each_entry_safe(msg, mtmp, &dead, list) {
+			list_del(&msg->list);
+			aixipc_msg_release(msg);
+		}
 	}
 	q->cbytes = 0;
 	q->qnum = 0;
@@ -832,6 +1285,7 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 static int aixipc_msq_reopen(struct aixipc_obj *obj,
 			     const struct aixipc_get *req)
 {
+	lockdep_assert_held(&obj->lock);
 	return req->size ? -EINVAL : 0;
 }
 
@@ -840,13 +1294,16 @@ static void aixipc_msq_free(struct aixipc_obj *obj)
 	kfree(to_msq(obj));
 }
 
+/* A listing entry; obj->lock held. */
 static void aixipc_msq_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
 	aixipc_msq_fill_ds(to_msq(obj), &e->msg);
 }
 
+/* Totals for AIXIPC_IOC_INFO; obj->lock held. */
 static void aixipc_msq_info(struct aixipc_obj *obj, struct aixipc_info *info)
 {
+	lockdep_assert_held(&obj->lock);
 	info->count += to_msq(obj)->qnum;
 	info->bytes += to_msq(obj)->cbytes;
 }

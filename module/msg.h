@@ -14,6 +14,16 @@
 
 extern const struct aixipc_kind_ops aixipc_msg_ops;
 
+/*
+ * Caps on message memory, in bytes of kernel allocation (text and
+ * headers): per effective uid, and for the host.  Module parameters, set
+ * at load (main.c) and read-only after.
+ */
+extern u64 aixipc_msg_user_bytes;
+extern u64 aixipc_msg_total_bytes;
+
+void aixipc_msg_exit(void);
+
 int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req);
 int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req);
 int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req);

@@ -2189,6 +2189,379 @@ TEST_F(msg, sig_kill_of_blocked_sender_leaves_nothing_behind)
 }
 
 /* ====================================================================== */
+/* Limits and permissions on every path (security review regressions)     */
+
+/*
+ * A receiver blocked with a buffer it cannot store into (msgp NULL) is
+ * handed each new message directly, then faults.  The message may go back
+ * on the queue only within the queue's limits; a message that does not
+ * fit is lost (as on Linux) and the receiver still gets EFAULT.  Without
+ * that, twelve 1 MiB sends pushed a 4 MiB queue to 12 MiB.
+ */
+TEST_F_TIMEOUT(msg, sec_fault_putback_of_handed_message_keeps_queue_limits, 120)
+{
+	uint64_t len = self->lim.msgmax < (1U << 20) ? self->lim.msgmax
+						     : (1U << 20);
+	struct aixipc_msqid_ds ds;
+	struct aixipc_msgrcv r;
+	uint64_t most = 0;
+	char *text, *in;
+	int i, id;
+
+	ASSERT_LT(0ULL, len);
+	text = malloc(len);
+	in = malloc(len);
+	ASSERT_TRUE(text != NULL && in != NULL);
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_qbytes(self->fd, id, 4 * len));
+	for (i = 1; i <= 12; i++) {
+		pid_t pid = spawn(self);
+
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			_exit(kid_code(t_msgrcv_raw(self->fd, id, i, NULL, len,
+						    0, NULL)));
+		ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
+		fill_pattern(text, len, i);
+		/* Handed to the waiting receiver: no room needed. */
+		EXPECT_EQ(0, t_msgsnd(self->fd, id, i, text, len,
+				      AIXIPC_NOWAIT));
+		EXPECT_EQ(EFAULT, reap(self, pid)) TH_LOG("round %d", i);
+		ds = qstat(self->fd, id);
+		EXPECT_GE(4 * len, ds.cbytes)
+			TH_LOG("round %d: %llu bytes queued on a %llu-byte queue",
+			       i, (unsigned long long)ds.cbytes,
+			       (unsigned long long)ds.qbytes);
+		EXPECT_GE(self->lim.msgmnm, ds.qnum);
+		EXPECT_GE(4ULL, ds.qnum) TH_LOG("round %d", i);
+		if (ds.cbytes > most)
+			most = ds.cbytes;
+	}
+	TH_LOG("most bytes queued: %llu of %llu", (unsigned long long)most,
+	       (unsigned long long)(4 * len));
+	/* The four that fitted went back whole; the rest were dropped. */
+	ds = qstat(self->fd, id);
+	EXPECT_EQ(4ULL, ds.qnum);
+	for (i = 1; i <= 4; i++) {
+		EXPECT_EQ((long)len, t_msgrcv(self->fd, id, i, in, len,
+					      AIXIPC_NOWAIT, &r));
+		EXPECT_EQ(-1, check_pattern(in, len, i)) TH_LOG("type %d", i);
+	}
+	for (i = 5; i <= 12; i++)
+		EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, i, in, len,
+					    AIXIPC_NOWAIT, &r));
+	EXPECT_EQ(0, remove_queue(self, id));
+	free(text);
+	free(in);
+}
+
+/*
+ * A sender blocked on a full queue must still have write permission when
+ * it is let in: IPC_SET taking it away fails the sender with EACCES (as
+ * Linux, which re-checks on every wake-up) and its message never arrives.
+ */
+TEST_F(msg, sec_blocked_sender_loses_write_permission_eacces)
+{
+	struct aixipc_msqid_ds ds;
+	char buf[100];
+	pid_t pid;
+	int id;
+
+	id = new_queue(self, 0622);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));	/* full */
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (become_nobody())
+			_exit(KID_BROKEN);
+		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 10, 0)));
+	}
+	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
+	ds = qstat(self->fd, id);
+	ds.perm.mode = 0600;
+	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
+	/* Make room: the sender must not take it. */
+	ASSERT_EQ(100, t_msgrcv(self->fd, id, 1, buf, sizeof(buf),
+				AIXIPC_NOWAIT, NULL));
+	EXPECT_EQ(EACCES, reap(self, pid));
+	ds = qstat(self->fd, id);
+	EXPECT_EQ(0ULL, ds.qnum);
+	EXPECT_EQ(0U, ds.status);
+	EXPECT_EQ(0, remove_queue(self, id));
+}
+
+/* The same for a blocked receiver and read permission (Linux's too). */
+TEST_F(msg, sec_blocked_receiver_loses_read_permission_eacces)
+{
+	struct aixipc_msqid_ds ds;
+	char buf[16] = "secret";
+	pid_t pid;
+	int id;
+
+	id = new_queue(self, 0644);
+	ASSERT_LE(0, id);
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char in[16];
+
+		if (become_nobody())
+			_exit(KID_BROKEN);
+		_exit(kid_code(t_msgrcv(self->fd, id, 0, in, sizeof(in), 0,
+					NULL)));
+	}
+	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
+	ds = qstat(self->fd, id);
+	ds.perm.mode = 0600;
+	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
+	EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 7, AIXIPC_NOWAIT));
+	EXPECT_EQ(EACCES, reap(self, pid));
+	ds = qstat(self->fd, id);
+	EXPECT_EQ(1ULL, ds.qnum);	/* the message was not taken */
+	EXPECT_EQ(0U, ds.status);
+	EXPECT_EQ(0, remove_queue(self, id));
+}
+
+/*
+ * IPC_RMID of a queue holding many messages frees them after dropping the
+ * queue's lock and the registry's rwsem (as Linux's freeque()): msgget,
+ * which takes that rwsem, completes meanwhile.  A child calls msgget on
+ * another queue's key in a loop and records when each call returns; of the
+ * calls returning within the middle half of the RMID call, there must be
+ * some.  When the messages were freed under the rwsem, none could.
+ */
+#define RMID_MESSAGES	100000
+#define RMID_STAMPS	(1 << 20)
+
+struct rmid_shared {
+	int armed, stop, ready;
+	unsigned int n;
+	uint64_t stamp[RMID_STAMPS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+TEST_F_TIMEOUT(msg, sec_rmid_frees_messages_without_blocking_msgget, 300)
+{
+	int32_t key = test_key(5);
+	struct rmid_shared *sh;
+	uint64_t t0, t1, lo, hi;
+	unsigned int i, during = 0;
+	int id, probe;
+	pid_t pid;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(sh != MAP_FAILED);
+	probe = get_key(self, key, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
+	ASSERT_LE(0, probe);
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_LE((uint64_t)RMID_MESSAGES, self->lim.msgmnm);
+	for (i = 0; i < RMID_MESSAGES; i++)
+		ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, "", 0, AIXIPC_NOWAIT));
+
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		__atomic_store_n(&sh->ready, 1, __ATOMIC_SEQ_CST);
+		while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
+			if (t_msgget(self->fd, key, 0, 0) != probe)
+				_exit(KID_WRONG);
+			if (__atomic_load_n(&sh->armed, __ATOMIC_SEQ_CST) &&
+			    sh->n < RMID_STAMPS)
+				sh->stamp[sh->n++] = now_ns();
+		}
+		_exit(0);
+	}
+	while (!__atomic_load_n(&sh->ready, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	__atomic_store_n(&sh->armed, 1, __ATOMIC_SEQ_CST);
+	usleep(20000);	/* the prober is in its loop */
+	t0 = now_ns();
+	EXPECT_EQ(0, remove_queue(self, id));
+	t1 = now_ns();
+	usleep(20000);
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	EXPECT_EQ(0, reap(self, pid));
+	lo = t0 + (t1 - t0) / 4;
+	hi = t1 - (t1 - t0) / 4;
+	for (i = 0; i < sh->n; i++)
+		if (sh->stamp[i] > lo && sh->stamp[i] < hi)
+			during++;
+	TH_LOG("RMID of %d messages took %llu us; %u of %u msgget calls returned in its middle half",
+	       RMID_MESSAGES, (unsigned long long)(t1 - t0) / 1000, during,
+	       sh->n);
+	EXPECT_LT(0U, during);
+	EXPECT_EQ(0, remove_queue(self, probe));
+	munmap(sh, sizeof(*sh));
+}
+
+/*
+ * The per-user cap on message memory (module parameter msg_user_bytes,
+ * read from sysfs; without it, its documented default, a sixteenth of
+ * RAM, bounds the attempt).
+ */
+static uint64_t user_cap_bound(void)
+{
+	FILE *f = fopen("/sys/module/aixipc/parameters/msg_user_bytes", "r");
+	unsigned long long v = 0;
+	long pages = sysconf(_SC_PHYS_PAGES);
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	if (!v && pages > 0)
+		v = (unsigned long long)pages * (unsigned long long)PAGE / 16;
+	return v;
+}
+
+struct cap_shared {
+	int queues[4096];
+	int nqueues;
+	int stage;		/* 1: filled, blocking on the cap */
+	uint64_t big_sent, zero_sent;
+	int big_err, zero_err;
+	uint64_t zero_qnum;	/* qnum of the queue when zero-length stopped */
+	char why[160];
+};
+
+#define CAP_FAIL(code, ...) do {					\
+	snprintf(sh->why, sizeof(sh->why), __VA_ARGS__);		\
+	return (code);							\
+} while (0)
+
+/* As uid 65534: fill queues until the cap, then zero-length messages. */
+static int cap_filler(int fd, struct cap_shared *sh, uint64_t chunk,
+		      uint64_t cap)
+{
+	uint64_t nbig = cap / chunk + 3, zmax = 2 * (chunk / 32 + 64);
+	char *text = calloc(1, chunk);
+	struct aixipc_msqid_ds ds;
+	uint64_t i;
+	int id, err = 0;
+
+	if (!text || become_nobody())
+		return KID_BROKEN;
+	/* Big messages, one per fresh queue: only the cap can refuse one. */
+	for (i = 0; i < nbig && sh->nqueues < 4096; i++) {
+		id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+		if (id < 0)
+			CAP_FAIL(KID_BROKEN, "msgget: %s", strerror(-id));
+		t_track(AIXIPC_MSG, id);
+		sh->queues[sh->nqueues++] = id;
+		err = t_msgsnd(fd, id, 1, text, chunk, AIXIPC_NOWAIT);
+		if (err)
+			break;
+		sh->big_sent += chunk;
+	}
+	sh->big_err = err;
+	if (err != -EAGAIN)
+		CAP_FAIL(KID_WRONG, "%llu bytes in %d queues sent, then %s",
+			 (unsigned long long)sh->big_sent, sh->nqueues,
+			 err ? strerror(-err) : "no refusal");
+	/* Zero-length messages on the (empty) last queue: headers count. */
+	for (i = 0; i < zmax; i++) {
+		err = t_msgsnd(fd, id, 2, text, 0, AIXIPC_NOWAIT);
+		if (err)
+			break;
+		sh->zero_sent++;
+	}
+	sh->zero_err = err;
+	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds) == 0)
+		sh->zero_qnum = ds.qnum;
+	if (err != -EAGAIN)
+		CAP_FAIL(KID_WRONG, "%llu zero-length messages sent, then %s",
+			 (unsigned long long)sh->zero_sent,
+			 err ? strerror(-err) : "no refusal");
+	/* At the cap, a send without IPC_NOWAIT waits for memory. */
+	id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	if (id < 0)
+		CAP_FAIL(KID_BROKEN, "msgget: %s", strerror(-id));
+	t_track(AIXIPC_MSG, id);
+	sh->queues[sh->nqueues++] = id;
+	__atomic_store_n(&sh->stage, 1, __ATOMIC_SEQ_CST);
+	err = t_msgsnd(fd, id, 3, text, chunk, 0);
+	free(text);
+	if (err)
+		CAP_FAIL(kid_code(err), "blocking send at the cap: %s",
+			 strerror(-err));
+	return 0;
+}
+
+/*
+ * Message memory is capped per user (text plus each message's kernel
+ * header): an unprivileged user filling queue after queue is stopped by
+ * the cap (EAGAIN with IPC_NOWAIT, as a full queue), zero-length messages
+ * included; without IPC_NOWAIT it waits, and memory released when another
+ * user (root here) receives one of its messages lets it go on.
+ */
+TEST_F_TIMEOUT(msg, sec_per_user_cap_stops_unprivileged_user, 300)
+{
+	uint64_t chunk = self->lim.msgmax < self->lim.msgmnb ?
+			 self->lim.msgmax : self->lim.msgmnb;
+	uint64_t cap = user_cap_bound();
+	struct cap_shared *sh;
+	char *in;
+	pid_t pid;
+	int i, code;
+
+	ASSERT_LT(1024ULL, chunk);
+	ASSERT_LT(0ULL, cap);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(sh != MAP_FAILED);
+	memset(sh, 0, sizeof(*sh));
+	in = malloc(chunk);
+	ASSERT_TRUE(in != NULL);
+	TH_LOG("user cap %llu bytes, messages of %llu",
+	       (unsigned long long)cap, (unsigned long long)chunk);
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(cap_filler(self->fd, sh, chunk, cap));
+	for (i = 0; i < 600000 && !__atomic_load_n(&sh->stage, __ATOMIC_SEQ_CST);
+	     i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			pid = 0;
+			break;
+		}
+		usleep(1000);
+	}
+	TH_LOG("%llu bytes sent in %d queues (%s), then %llu zero-length (%s, qnum %llu)",
+	       (unsigned long long)sh->big_sent, sh->nqueues,
+	       strerror(-sh->big_err), (unsigned long long)sh->zero_sent,
+	       strerror(-sh->zero_err), (unsigned long long)sh->zero_qnum);
+	ASSERT_NE(0, pid) TH_LOG("filler: %s", sh->why);
+	ASSERT_EQ(1, sh->stage);
+	EXPECT_GE(cap, sh->big_sent);
+	/* Stopped by the cap, not by the queue's message count. */
+	EXPECT_GT(self->lim.msgmnm, sh->zero_qnum);
+	/* The filler now waits for memory; root frees one of its messages. */
+	ASSERT_EQ(0, wait_sleeping_in(pid, "aixipc_msg"));
+	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, sh->queues[0], 1, in, chunk,
+				       AIXIPC_NOWAIT, NULL));
+	code = reap(self, pid);
+	EXPECT_EQ(0, code) TH_LOG("filler: %s", sh->why);
+	for (i = 0; i < sh->nqueues; i++)
+		EXPECT_EQ(0, remove_queue(self, sh->queues[i]));
+	free(in);
+	munmap(sh, sizeof(*sh));
+}
+
+/* ====================================================================== */
 /* Concurrency                                                            */
 
 /*
