@@ -142,7 +142,7 @@ struct aixipc_sem_undo *aixipc_undo_find(struct aixipc_undo_list *ulp,
 {
 	struct aixipc_sem_undo *un;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_undo_find without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "no RCU read lock");
 	spin_lock(&ulp->lock);
 	un = aixipc_undo_lookup(ulp, set);
 	spin_unlock(&ulp->lock);
