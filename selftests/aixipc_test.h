@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,10 +17,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/aixipc.h>
+#include <linux/userfaultfd.h>
 
 static inline int aixipc_open(void)
 {
@@ -29,6 +32,90 @@ static inline int aixipc_open(void)
 static inline int aixipc_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/*
+ * A page of memory whose first touch stalls until the test fills it
+ * (userfaultfd, root in the test VMs): how the tests hold a user copy, and
+ * whatever the kernel does around it, open while they change IPC state.
+ */
+struct t_uffd {
+	int fd;
+	void *page;
+	size_t len;		/* one page */
+};
+
+/* Make the page and register it.  Return: 0, or -errno with nothing kept. */
+static inline int t_uffd_open(struct t_uffd *u)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	int err;
+
+	u->len = (size_t)sysconf(_SC_PAGESIZE);
+	u->fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (u->fd < 0)
+		return -errno;
+	u->page = mmap(NULL, u->len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (u->page == MAP_FAILED) {
+		err = -errno;
+		close(u->fd);
+		return err;
+	}
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)u->page;
+	reg.range.len = u->len;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(u->fd, UFFDIO_API, &api) || ioctl(u->fd, UFFDIO_REGISTER, &reg)) {
+		err = -errno;
+		munmap(u->page, u->len);
+		close(u->fd);
+		return err;
+	}
+	return 0;
+}
+
+/* Wait up to 30 s for the page's first touch.  Return: 0 or -1. */
+static inline int t_uffd_wait_fault(struct t_uffd *u)
+{
+	struct pollfd pfd = { .fd = u->fd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, 30000) != 1 ||
+	    read(u->fd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return -1;
+	return 0;
+}
+
+/*
+ * Fill the page with @len bytes of @src, zeros after them, which lets the
+ * stalled touch go on.  Return: 0 or -errno.
+ */
+static inline int t_uffd_fill(struct t_uffd *u, const void *src, size_t len)
+{
+	struct uffdio_copy copy;
+	void *buf = calloc(1, u->len);
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, src, len < u->len ? len : u->len);
+	memset(&copy, 0, sizeof(copy));
+	copy.dst = (uintptr_t)u->page;
+	copy.src = (uintptr_t)buf;
+	copy.len = u->len;
+	if (ioctl(u->fd, UFFDIO_COPY, &copy))
+		err = -errno;
+	free(buf);
+	return err;
+}
+
+static inline void t_uffd_close(struct t_uffd *u)
+{
+	munmap(u->page, u->len);
+	close(u->fd);
 }
 
 /*

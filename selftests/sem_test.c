@@ -38,8 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/userfaultfd.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -2926,12 +2924,12 @@ TEST_F(sem, ctl_getall_setall_bad_pointer_efault)
 }
 
 /*
- * A user copy held open with userfaultfd: the first touch of the page
- * blocks the copying call until the handler thread has run @fn (which may
- * change IPC state meanwhile) and filled the page with @fill.
+ * A user copy held open: the first touch of st->uffd.page blocks the
+ * copying call until the handler thread has run @fn (which may change IPC
+ * state meanwhile) and filled the page with @fill.
  */
 struct stall {
-	int uffd;
+	struct t_uffd uffd;
 	void *page;
 	pthread_t thread;
 	void (*fn)(struct stall *st);
@@ -2944,54 +2942,32 @@ struct stall {
 static void *stall_handler(void *arg)
 {
 	struct stall *st = arg;
-	struct pollfd pfd = { .fd = st->uffd, .events = POLLIN };
-	struct uffd_msg msg;
-	struct uffdio_copy copy;
-	static char src[PAGE] __attribute__((aligned(PAGE)));
 
-	if (poll(&pfd, 1, 30000) != 1 ||
-	    read(st->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-	    msg.event != UFFD_EVENT_PAGEFAULT)
+	if (t_uffd_wait_fault(&st->uffd))
 		return NULL;
 	st->fn(st);
 	st->ran = 1;
-	memset(src, 0, sizeof(src));
-	memcpy(src, st->fill, st->fill_len);
-	memset(&copy, 0, sizeof(copy));
-	copy.dst = (uintptr_t)st->page;
-	copy.src = (uintptr_t)src;
-	copy.len = PAGE;
-	ioctl(st->uffd, UFFDIO_COPY, &copy);
+	t_uffd_fill(&st->uffd, st->fill, st->fill_len);
 	return NULL;
 }
 
 static int stall_start(struct stall *st)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg;
+	int err = t_uffd_open(&st->uffd);
 
 	st->ran = 0;
-	st->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (st->uffd < 0 || ioctl(st->uffd, UFFDIO_API, &api))
+	if (err) {
+		errno = -err;
 		return -1;
-	st->page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (st->page == MAP_FAILED)
-		return -1;
-	memset(&reg, 0, sizeof(reg));
-	reg.range.start = (uintptr_t)st->page;
-	reg.range.len = PAGE;
-	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
-	if (ioctl(st->uffd, UFFDIO_REGISTER, &reg))
-		return -1;
+	}
+	st->page = st->uffd.page;
 	return pthread_create(&st->thread, NULL, stall_handler, st) ? -1 : 0;
 }
 
 static void stall_end(struct stall *st)
 {
 	pthread_join(st->thread, NULL);
-	munmap(st->page, PAGE);
-	close(st->uffd);
+	t_uffd_close(&st->uffd);
 }
 
 /* What the SETALL stall does: remove set X and recycle its id. */

@@ -3448,8 +3448,7 @@ struct stall {
 	int fd;			/* /dev/aixipc */
 	int id;
 	int file;		/* the segment's shmem file */
-	int uffd;
-	char *src;		/* the page the writer copies from */
+	struct t_uffd uffd;	/* its page is what the writer copies from */
 	uint64_t holder_size;	/* what the holder's SHM_SIZE asks for */
 	pthread_t writer, holder;
 	long write_res;
@@ -3533,7 +3532,6 @@ static int stall_open(struct stall *st, int fd, int id, const void *p,
 	memset(st, 0, sizeof(*st));
 	st->fd = fd;
 	st->id = id;
-	st->uffd = -1;
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
 		 (unsigned long)(uintptr_t)p, (unsigned long)(uintptr_t)p + len);
 	st->file = open(path, O_RDWR | O_CLOEXEC);
@@ -3544,7 +3542,7 @@ static void *stall_writer(void *arg)
 {
 	struct stall *st = arg;
 
-	st->write_res = pwrite(st->file, st->src, 1, 0);
+	st->write_res = pwrite(st->file, st->uffd.page, 1, 0);
 	return NULL;
 }
 
@@ -3565,32 +3563,11 @@ static void *stall_holder(void *arg)
  */
 static int stall_start(struct stall *st, uint64_t holder_size)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg;
-	struct uffd_msg msg;
-	struct pollfd pfd;
-
 	st->holder_size = holder_size;
-	st->uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (st->uffd < 0 || ioctl(st->uffd, UFFDIO_API, &api))
+	if (t_uffd_open(&st->uffd))
 		return -1;
-	st->src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (st->src == MAP_FAILED)
-		return -1;
-	memset(&reg, 0, sizeof(reg));
-	reg.range.start = (uintptr_t)st->src;
-	reg.range.len = PAGE;
-	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
-	if (ioctl(st->uffd, UFFDIO_REGISTER, &reg))
-		return -1;
-	if (pthread_create(&st->writer, NULL, stall_writer, st))
-		return -1;
-	pfd.fd = st->uffd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 30000) != 1 ||
-	    read(st->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-	    msg.event != UFFD_EVENT_PAGEFAULT)
+	if (pthread_create(&st->writer, NULL, stall_writer, st) ||
+	    t_uffd_wait_fault(&st->uffd))
 		return -1;
 	/* The writer holds the inode lock now. */
 	if (pthread_create(&st->holder, NULL, stall_holder, st))
@@ -3603,18 +3580,12 @@ static int stall_start(struct stall *st, uint64_t holder_size)
 /* Fill the page: the writer, then the holder finish.  Joins both. */
 static void stall_end(struct stall *st)
 {
-	struct uffdio_zeropage z;
-
-	memset(&z, 0, sizeof(z));
-	z.range.start = (uintptr_t)st->src;
-	z.range.len = PAGE;
-	if (ioctl(st->uffd, UFFDIO_ZEROPAGE, &z))
-		perror("UFFDIO_ZEROPAGE");
+	if (t_uffd_fill(&st->uffd, "", 0))
+		perror("UFFDIO_COPY");
 	pthread_join(st->writer, NULL);
 	pthread_join(st->holder, NULL);
-	close(st->uffd);
+	t_uffd_close(&st->uffd);
 	close(st->file);
-	munmap(st->src, PAGE);
 }
 
 /* A shmctl made by a thread of its own, which may sleep. */
