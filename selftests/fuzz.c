@@ -3132,6 +3132,7 @@ struct md_vma {
 	int seg, off;		/* the segment, and its page at start */
 	int prot;		/* PS_NONE, PS_R, PS_RW */
 	bool rdonly;		/* can never be made writable */
+	int att;		/* which attach made it (pieces share it) */
 };
 
 struct md_out {			/* a whole attachment outside the arena */
@@ -3160,6 +3161,7 @@ struct md {
 	struct md_seg s[MD_SEGS];
 	int ns;
 	int gc_pieces[MD_SEGS];	/* copies held by a live fork child */
+	int atts;		/* attaches made: the next md_vma.att */
 	pid_t me;
 	int step;
 	const char *op;
@@ -3260,7 +3262,7 @@ static void md_cut(struct md *m, int a, int b)
 
 static void md_add(struct md *m, int a, int n, int j, int prot, bool rdonly)
 {
-	struct md_vma v = { a, n, j, 0, prot, rdonly };
+	struct md_vma v = { a, n, j, 0, prot, rdonly, ++m->atts };
 
 	md_cut(m, a, a + n);
 	m->v[m->nv++] = v;
@@ -3716,13 +3718,17 @@ static void md_shmdt(struct md *m)
 	addr = (uintptr_t)md_at(m, p) + (r >= 85 ? 1 + rnd(w, g_pg - 1) : 0);
 	i = md_vma_at(m, p);
 	if (r < 85 && i >= 0 && m->v[i].start == p && m->v[i].off == 0) {
-		int span;
+		int span, att = m->v[i].att;
 
+		/*
+		 * The pieces of that one attach (as Linux, by its file): not
+		 * another attach of the segment that happens to line up.
+		 */
 		ok = true;
 		j = m->v[i].seg;
 		span = (int)(m->s[j].map_max / g_pg);
 		for (i = 0; i < m->nv; i++)
-			if (m->v[i].seg == j && m->v[i].start >= p &&
+			if (m->v[i].att == att && m->v[i].start >= p &&
 			    m->v[i].start < p + span &&
 			    m->v[i].off == m->v[i].start - p) {
 				cut[ncut++] = i;
