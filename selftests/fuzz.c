@@ -2285,9 +2285,13 @@ static void gen_shmctl(struct wk *w)
 		c.cmd = AIXIPC_SHM_SIZE;
 		c.value = pick_resize(w);
 		bad = c.value < g_limits.shmmin || c.value > g_limits.shmmax;
-		/* The size is checked before the id. */
+		/*
+		 * The size is checked before the id.  Growing a locked
+		 * segment locks the new size: EPERM/ENOMEM as SHM_LOCK.
+		 */
 		allow = bad ? EM(EINVAL) :
-			EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC);
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC) |
+			EM(ENOMEM);
 	} else if (r < 70) {
 		c.cmd = AIXIPC_SHM_LOCK;
 		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOMEM);
@@ -3818,9 +3822,18 @@ static void md_resize(struct md *m)
 	size = r < 40 ? g_pg * (1 + rnd(w, MD_SEGPG)) :
 	       r < 80 ? 1 + rnd(w, MD_SEGPG * g_pg) :
 	       old > 2 && old < MD_SEGPG * g_pg - 2 ? old + rnd(w, 5) - 2 : old;
-	rc = shm_ctl(w, m->s[j].id, AIXIPC_SHM_SIZE, &size, NULL, EM(ENOSPC));
+	rc = shm_ctl(w, m->s[j].id, AIXIPC_SHM_SIZE, &size, NULL,
+		     EM(ENOSPC) | (m->s[j].locked ? EM(ENOMEM) : 0));
 	if (rc == -ENOSPC && md_npages(size) > md_npages(old))
 		return;		/* others used shmall up */
+	/*
+	 * Growing a locked segment locks the new size: unprivileged, the
+	 * uid's locked total (other processes' locks count too) must fit
+	 * RLIMIT_MEMLOCK.
+	 */
+	if (rc == -ENOMEM && m->s[j].locked && g_unpriv &&
+	    md_npages(size) > md_npages(old))
+		return;
 	if (rc) {
 		md_fail(m, "SHM_SIZE of segment %d from %llu to %llu: %s", j,
 			(unsigned long long)old, (unsigned long long)size,
