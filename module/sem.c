@@ -603,7 +603,10 @@ static int aixipc_sem_relock_put(struct aixipc_sem_set *set)
 {
 	int err = aixipc_sem_lock_global(set);
 
-	/* Live and locked, the registry's reference remains: not the last. */
+	/*
+	 * Locked and live, the registry's reference remains, so this is not
+	 * the last put; removed, it may be (the set is freed after RCU).
+	 */
 	aixipc_obj_put(&set->obj);
 	return err;
 }
