@@ -164,7 +164,7 @@ static int aixipc_ioc_semctl(struct file *file, struct aixipc_ns *ns, void *arg)
 
 static int aixipc_ioc_shmat(struct file *file, struct aixipc_ns *ns, void *arg)
 {
-	return aixipc_shmat(file, ns, arg);
+	return aixipc_shmat(ns, arg);
 }
 
 static int aixipc_ioc_shmdt(struct file *file, struct aixipc_ns *ns, void *arg)

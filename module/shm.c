@@ -465,7 +465,6 @@ static void aixipc_shm_release(struct aixipc_shm *seg)
 
 /**
  * aixipc_shmat - AIXIPC_IOC_SHMAT
- * @dev: the caller's open /dev/aixipc (unused: the attach has its own file)
  * @ns: the namespace
  * @req: the request; addr and size are set on success
  *
@@ -480,8 +479,7 @@ static void aixipc_shm_release(struct aixipc_shm *seg)
  * A given address is used exactly: an overlap with an existing mapping is
  * EINVAL, unless SHM_REMAP asks to replace it.
  */
-int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
-		 struct aixipc_shmat *req)
+int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req)
 {
 	bool rdonly = req->flags & AIXIPC_SHM_RDONLY;
 	unsigned long prot = PROT_READ, mflags = MAP_SHARED, ret;

@@ -17,8 +17,7 @@ struct file;
 
 extern const struct aixipc_kind_ops aixipc_shm_ops;
 
-int aixipc_shmat(struct file *dev, struct aixipc_ns *ns,
-		 struct aixipc_shmat *req);
+int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req);
 int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req);
 int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req);
 int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma);
