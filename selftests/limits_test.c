@@ -1110,6 +1110,8 @@ TEST_F_TIMEOUT(limits, msg_host_cap_bounds_all_uids_together, 300)
 		if (!err) {
 			sent += size == chunk;
 			least += msg_cost_min(size);
+			if (sent > cap / chunk + 2)
+				break;	/* past the cap: do not fill memory */
 			continue;
 		}
 		if (err != -EAGAIN || !size)
@@ -1375,8 +1377,10 @@ static void ids_hold(struct __test_metadata *_metadata,
 
 			if (t_become_user(i & 1 ? NOBODY2 : NOBODY))
 				_exit(KID_BROKEN);
+			/* Past the limit: stop, it did not. */
 			while ((id = make_one(self->fd, kind)) >= 0)
-				made[i]++;
+				if (++made[i] > (int64_t)max)
+					_exit(KID_WRONG);
 			_exit(kid_code(id));
 		}
 	}
@@ -1466,18 +1470,20 @@ static int remove_seg(int fd, int id)
 	return err;
 }
 
-/*
- * Fill shmall with segments as uids 65534 and 65533, two processes each,
- * at once: big segments first, then one page at a time.  They cost
- * nothing until touched (VM_NORESERVE), so the 1 TiB default is cheap.
- * Return: 0, all filled exactly.
- */
 struct shm_fill {
 	uint64_t pages;		/* made by this process */
-	int err;
+	int err;		/* what stopped it (-ENOSPC expected) */
 };
 
-static int shm_fill_child(int fd, uid_t uid, uint64_t big, struct shm_fill *f)
+/*
+ * In a child, as @uid: make segments, @big bytes first, then 4 times
+ * smaller whenever refused, down to one page, until a one-page segment is
+ * refused.  They cost nothing until touched (VM_NORESERVE), so the 1 TiB
+ * default is cheap.  Return: 0, or a kid_code().
+ */
+
+static int shm_fill_child(int fd, uid_t uid, uint64_t big, uint64_t shmall,
+			  struct shm_fill *f)
 {
 	uint64_t size = big;
 	int id;
@@ -1488,6 +1494,9 @@ static int shm_fill_child(int fd, uid_t uid, uint64_t big, struct shm_fill *f)
 		id = new_seg(fd, size, 0600);
 		if (id >= 0) {
 			f->pages += (size + PAGE - 1) / PAGE;
+			/* Far more than shmall: stop, the limit did not. */
+			if (f->pages > shmall)
+				return KID_WRONG;
 			continue;
 		}
 		if (id != -ENOSPC) {
@@ -1565,7 +1574,7 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(shm_fill_child(self->fd, i & 1 ? NOBODY2 : NOBODY,
-					     big, &f[i]));
+					     big, shmall, &f[i]));
 	}
 	for (i = 0; i < SENDERS; i++) {
 		EXPECT_EQ(0, reap(self, pid[i]));
