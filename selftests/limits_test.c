@@ -1932,7 +1932,7 @@ static int ns_child(int fd, const struct aixipc_limits *lim,
 			return KID_BROKEN;
 		if (res->userns < 0)
 			return 0;
-		if (setresuid(0, 0, 0))
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 			return KID_BROKEN;
 	}
 	res->qbytes = set_qbytes(fd, ids->q, lim->msgmnb + 1);
@@ -1989,7 +1989,15 @@ static bool ns_attack(struct __test_metadata *_metadata,
 	close(go[0]);
 	EXPECT_LT(0, pid);
 	if (userns && pid > 0 && read(hs[0], &c, 1) == 1 && res->userns > 0) {
+		/* Its own ids map to root: it owns the objects it made. */
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		f = fopen(path, "w");
+		EXPECT_NE(NULL, f);
+		if (f) {
+			fprintf(f, "0 %d 1\n", NOBODY);
+			EXPECT_EQ(0, fclose(f));
+		}
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
 		f = fopen(path, "w");
 		EXPECT_NE(NULL, f);
 		if (f) {
