@@ -379,7 +379,7 @@ struct fill_result {
  * queue at once until each has been refused 20 times: the queue ends
  * full, never past qbytes, holding exactly what they were told was sent.
  */
-TEST_F(limits, qbytes_send_by_several_uids_and_processes)
+TEST_F_TIMEOUT(limits, qbytes_send_by_several_uids_and_processes, 120)
 {
 	const uint64_t qbytes = 64 * 1024;
 	struct fill_result *res = shared(SENDERS * sizeof(*res));
@@ -444,7 +444,7 @@ TEST_F(limits, qbytes_send_by_several_uids_and_processes)
  * receive that makes it, each only if its message fits: after every
  * receive the queue is within qbytes, and all get in in the end.
  */
-TEST_F(limits, qbytes_blocked_senders_let_in_only_within_qbytes)
+TEST_F_TIMEOUT(limits, qbytes_blocked_senders_let_in_only_within_qbytes, 120)
 {
 	const uint64_t qbytes = 8192, big = 4096, small = 3000;
 	struct aixipc_msqid_ds ds;
@@ -598,7 +598,7 @@ static int finish_stalled_rcv(FIXTURE_DATA(limits) *self, pid_t pid, int go)
  * its copy-out faults: the message cannot go back, it is dropped, and
  * the queue stays within qbytes.
  */
-TEST_F(limits, qbytes_putback_after_the_room_was_taken_drops_the_message)
+TEST_F_TIMEOUT(limits, qbytes_putback_after_the_room_was_taken_drops_the_message, 120)
 {
 	const uint64_t len = 2048;
 	struct aixipc_msqid_ds ds;
@@ -641,7 +641,7 @@ TEST_F(limits, qbytes_putback_after_the_room_was_taken_drops_the_message)
  * included, on any path: a send, a blocked sender when room appears (only
  * once it fits under the new qbytes), a stalled receive's put-back.
  */
-TEST_F(limits, qbytes_lowered_below_use_by_ipc_set_holds_on_every_path)
+TEST_F_TIMEOUT(limits, qbytes_lowered_below_use_by_ipc_set_holds_on_every_path, 120)
 {
 	const uint64_t len = 1024;
 	struct aixipc_msqid_ds ds;
@@ -704,7 +704,7 @@ TEST_F(limits, qbytes_lowered_below_use_by_ipc_set_holds_on_every_path)
  * queue's counters as they were, and the kernel's unreclaimable slab
  * memory grows by no more than a few copies' worth.
  */
-TEST_F(limits, msg_copy_adds_nothing_and_keeps_no_memory)
+TEST_F_TIMEOUT(limits, msg_copy_adds_nothing_and_keeps_no_memory, 120)
 {
 	uint64_t len = self->lim.msgmax < (1U << 20) ? self->lim.msgmax
 						     : (1U << 20);
@@ -1659,7 +1659,7 @@ static int touch_in_child(void *p, size_t len)
  * shrinking (a long attachment faults past the new end; the memory
  * follows the size).  Measured by /proc/meminfo Shmem.
  */
-TEST_F(limits, segment_memory_bounded_by_size_through_fork_remap_and_size)
+TEST_F_TIMEOUT(limits, segment_memory_bounded_by_size_through_fork_remap_and_size, 120)
 {
 	const uint64_t n = 256;	/* pages */
 	int64_t sh0, sh1, sh2, tol = (int64_t)(n * PAGE / 8);
@@ -2029,7 +2029,7 @@ static bool ns_attack(struct __test_metadata *_metadata,
 	return true;
 }
 
-TEST_F(limits, ipc_namespace_shares_the_registry_and_every_limit)
+TEST_F_TIMEOUT(limits, ipc_namespace_shares_the_registry_and_every_limit, 120)
 {
 	struct ns_res *res = shared(sizeof(*res));
 
@@ -2038,7 +2038,7 @@ TEST_F(limits, ipc_namespace_shares_the_registry_and_every_limit)
 	munmap(res, sizeof(*res));
 }
 
-TEST_F(limits, user_namespace_root_is_held_to_every_limit)
+TEST_F_TIMEOUT(limits, user_namespace_root_is_held_to_every_limit, 120)
 {
 	struct ns_res *res = shared(sizeof(*res));
 	int err;
