@@ -1815,7 +1815,7 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
  * child) keeps its lock charged to its uid until the last detach; then
  * the uid can lock as much again.
  */
-TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 60)
+TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 120)
 {
 	int a, b, hs[2];
 	pid_t holder;
