@@ -20,13 +20,21 @@
  *   segment memory  fork, remap_file_pages, mremap, SHM_SIZE
  *   RLIMIT_MEMLOCK  SHM_LOCK and SHM_SIZE by several processes of one
  *                 uid, by two uids, a removed locked segment still
- *                 attached, a user namespace's root
+ *                 attached
+ *   namespaces    a new IPC namespace (one registry, the same limits);
+ *                 the root of a user namespace (no capability counts)
  *
  * Each asserts that the limit holds and, where kernel memory is at stake,
  * that the kernel's memory use (/proc/meminfo SUnreclaim for messages,
  * Shmem for segments) grows by no more than the limit allows and comes
- * back when the objects go.  The bounds are the limit plus a tolerance
- * that is a fraction of it, never a fixed number.
+ * back when the objects go.  The bounds are the limit, scaled for
+ * messages by the slab one message takes on the running kernel (allocator
+ * debugging doubles it), plus a tolerance that is a fraction of it, never
+ * a fixed number.
+ *
+ * Not bounded by any limit, so not asserted here: messages held by
+ * blocked senders and MSG_COPY's copy (documented as not charged), and
+ * undo entries, which semume counts by non-zero adjustment, not by entry.
  *
  * Limits are read from the handshake and /sys/module/aixipc/parameters.
  * Those too large to reach cheaply with the defaults (the id limits, a
