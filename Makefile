@@ -51,7 +51,7 @@ LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
 LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo aixipc-bench)
 
-TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test tools_test
+TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test tools_test limits_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
 DEBUG_TESTS := fault_test

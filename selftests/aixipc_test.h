@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -32,6 +33,18 @@ static inline int aixipc_open(void)
 static inline int aixipc_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/*
+ * Become uid and gid @id, with no supplementary groups (and, for a uid
+ * other than 0, no capabilities).  Return: 0 or -errno.
+ */
+static inline int t_become_user(uid_t id)
+{
+	if (setgroups(0, NULL) || setresgid(id, id, id) ||
+	    setresuid(id, id, id))
+		return -errno;
+	return 0;
 }
 
 /*
