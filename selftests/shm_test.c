@@ -3962,4 +3962,50 @@ TEST_F(shm, size_of_a_segment_locked_by_another_user_charges_the_caller)
 	EXPECT_EQ(0, remove_seg(self, b));
 }
 
+/*
+ * madvise(MADV_REMOVE) punches a hole through the attach file's
+ * fallocate: the page reads back zero in every attachment and leaves the
+ * segment's rss, its neighbours keep their data; a read-only attachment
+ * may not punch (EACCES: its attach file is not writable).
+ */
+TEST_F(shm, madv_remove_punches_a_hole_every_attachment_sees)
+{
+	char *p, *q, *r;
+	int id;
+
+	id = new_seg(self, 4 * PAGE, 0600);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	q = attach(self->fd, id, 0);
+	r = attach(self->fd, id, RDONLY);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, q);
+	ASSERT_NE(NULL, r);
+	memset(p, 0xa5, 4 * PAGE);
+	EXPECT_EQ(4ULL, sstat(self->fd, id).rss);
+
+	ASSERT_EQ(0, madvise(p + PAGE, PAGE, MADV_REMOVE))
+		TH_LOG("MADV_REMOVE: %s", strerror(errno));
+	/* Before any read: reading the hole through a shared mapping
+	 * gives it a new, zeroed page again.
+	 */
+	EXPECT_EQ(3ULL, sstat(self->fd, id).rss);
+
+	errno = 0;
+	EXPECT_EQ(-1, madvise(r + 2 * PAGE, PAGE, MADV_REMOVE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(3ULL, sstat(self->fd, id).rss);
+
+	EXPECT_EQ(0, q[PAGE]);
+	EXPECT_EQ(0, r[2 * PAGE - 1]);
+	EXPECT_EQ((char)0xa5, q[PAGE - 1]);
+	EXPECT_EQ((char)0xa5, q[2 * PAGE]);
+	EXPECT_EQ((char)0xa5, r[2 * PAGE]);
+
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+	EXPECT_EQ(0, t_shmdt(self->fd, q, NULL));
+	EXPECT_EQ(0, t_shmdt(self->fd, r, NULL));
+	EXPECT_EQ(0, remove_seg(self, id));
+}
+
 TEST_HARNESS_MAIN
