@@ -131,9 +131,11 @@ $(BUILD)/selftests-debug/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_tes
 
 # The fuzzer runs long: optimised, without sanitizers (the kernel is the
 # subject; the debug kernel has its own).
-$(FUZZ): $(TOP)/selftests/fuzz.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
+FUZZ_SRCS := $(TOP)/selftests/fuzz.c $(TOP)/selftests/fuzz/kcov.c $(TOP)/selftests/fuzz/corpus.c
+FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard $(TOP)/selftests/fuzz/*.h) $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
+$(FUZZ): $(FUZZ_DEPS)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $< -lpthread
+	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
 
 $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
