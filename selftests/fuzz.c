@@ -178,6 +178,7 @@ struct shared {
 	uint64_t gchild_kills, pieces_ops, shm_swept;
 	/* guided mode */
 	uint64_t stalls, recycled, view_ops;
+	int exec_pc;		/* the executor's op, for a timeout's report */
 	/* children SIGKILLed by a scenario: orphaned, they die of it */
 	pid_t killed[256];
 	unsigned int killed_pos;
@@ -4767,7 +4768,7 @@ static void summary(void)
 #define KC_SUB		3
 #define NSTALL		2
 #define NVIEW		8
-#define EXEC_SECS	30	/* an executor's time bound */
+#define EXEC_SECS	15	/* an executor's time bound */
 
 static struct kcov g_kc[NKCOV];
 static bool g_kcov;		/* coverage available */
@@ -4806,6 +4807,8 @@ static struct stall g_st[NSTALL];
 static struct view g_views[NVIEW];
 static int g_nview;
 
+static int create_obj(struct wk *w, unsigned int kind, uint64_t size);
+
 /* Live-looking pool id of @kind (the program's objects), or pick_id's. */
 static int live_id(struct wk *w, unsigned int kind)
 {
@@ -4819,6 +4822,18 @@ static int live_id(struct wk *w, unsigned int kind)
 	}
 	if (n && chance(w, 90))
 		return cand[rnd(w, (uint64_t)n)];
+	/* None: make one (as a resource constructor would), mostly. */
+	if (!n && chance(w, 85)) {
+		uint64_t size = kind == AIXIPC_SEM ?
+			(chance(w, 85) ? 1 + rnd(w, 16) : 1 + rnd(w, g_limits.semmsl)) :
+			kind == AIXIPC_SHM ? 1 + rnd(w, 4 * g_pg) : 0;
+		int id = create_obj(w, kind, size);
+
+		if (id >= 0) {
+			pool_add(w, kind, id);
+			return id;
+		}
+	}
 	return pick_id(w, kind);
 }
 
@@ -5138,7 +5153,7 @@ static int rmid_kind(struct wk *w, unsigned int kind, int id)
  */
 static void prim_recycle(struct wk *w, unsigned int arg)
 {
-	unsigned int kind;
+	unsigned int kind = AIXIPC_MSG;
 	uint64_t old = 1, size;
 	int id = -1, i, n, slot;
 
@@ -5639,6 +5654,9 @@ static void prim_sub(struct wk *w, unsigned int arg)
 		w->nkids = 0;
 		for (i = 0; i < NSTALL; i++)
 			g_st[i].active = false;	/* their threads stayed behind */
+		struct itimerval it = { { 0, 50000 }, { 0, 50000 } };
+
+		setitimer(ITIMER_REAL, &it, NULL);	/* not inherited */
 		if (g_kcov && g_kc_main == KC_MAIN) {
 			kcov_enable(&g_kc[KC_SUB]);
 			g_kc_main = KC_SUB;
@@ -5693,6 +5711,7 @@ static void exec_prog(const struct prog *p)
 	for (g_pc = 0; g_pc < p->n && !w.failed && !stopping();) {
 		const struct op *o = &p->ops[g_pc++];
 
+		STORE(sh->exec_pc, g_pc - 1);
 		run_op(&w, o);
 		w.ops++;
 		ADD(sh->ops, 1);
@@ -5897,6 +5916,7 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 	memset(sh->iso, 0xff, sizeof(sh->iso));
 	for (i = 0; g_kcov && i < NKCOV; i++)
 		kcov_reset(&g_kc[i]);
+	STORE(sh->exec_pc, -1);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
@@ -5920,8 +5940,10 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 			break;
 		if (now() - t0 > EXEC_SECS) {
 			g_timeouts++;
-			out("# executor %d still running after %d s: killed\n",
-			    (int)pid, EXEC_SECS);
+			i = LOAD(sh->exec_pc);
+			out("# executor %d still running after %d s, in op %d (%s): killed\n",
+			    (int)pid, EXEC_SECS, i,
+			    i >= 0 && i < p->n ? g_pnames[p->ops[i].prim] : "?");
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 				;
@@ -6026,6 +6048,32 @@ static void triage_one(const struct prog *p, void *arg)
 	/* Without KCOV every program stays; with it, those that add. */
 	if (fresh || !g_kcov)
 		cm_add(p);
+}
+
+/*
+ * A failure's signature: its message without the worker header and with
+ * digits dropped.  Returns true the first time one is seen.
+ */
+static bool new_signature(const char *msg)
+{
+	static char sigs[32][96];
+	static int nsigs;
+	const char *m = strstr(msg, "] ");
+	char sig[96];
+	size_t o = 0;
+	int i;
+
+	m = m ? m + 2 : msg;
+	for (; *m && o + 1 < sizeof(sig); m++)
+		if (*m < '0' || *m > '9')
+			sig[o++] = *m;
+	sig[o] = 0;
+	for (i = 0; i < nsigs; i++)
+		if (!strcmp(sigs[i], sig))
+			return false;
+	if (nsigs < 32)
+		strlcpy0(sigs[nsigs++], sig, sizeof(sigs[0]));
+	return true;
 }
 
 static void guided_progress(double t0, double t)
@@ -6138,7 +6186,7 @@ static int guided_main(struct wk *pw, const char *reproduce)
 			break;
 		if (t >= next_progress) {
 			guided_progress(t0, t);
-			next_progress += 10;
+			next_progress = t + 10;
 		}
 		if (!g_cm.n || mrnd(100) < 15)
 			random_prog(&p);
@@ -6154,6 +6202,11 @@ static int guided_main(struct wk *pw, const char *reproduce)
 			strlcpy0(msg, sh->failmsg, sizeof(msg));
 			if (!firstfail[0])
 				strlcpy0(firstfail, msg, sizeof(firstfail));
+			if (!new_signature(msg)) {	/* found before */
+				STORE(sh->fail, 0);
+				STORE(sh->stop, 0);
+				continue;
+			}
 			out("# FOUND after %.0f s (%" PRIu64 " execs): %s\n", now() - t0,
 			    g_execs, msg);
 			minimise(pw, &p);
