@@ -137,6 +137,32 @@ $(FUZZ): $(FUZZ_DEPS)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
 
+# make fuzz: coverage-guided fuzzing on the debug kernel, in VMs
+# (selftests/fuzz-vm) for FUZZ_SECS (default 600), from FUZZ_CORPUS (default
+# build/fuzz-out/corpus; the programs found are saved back into it),
+# FUZZ_SEED optional.  Crashes: build/fuzz-out/crashes/.
+# make soak: the fuzzer and chaos_test in turns on the debug kernel for
+# SOAK_SECS (default 3600), then a kmemleak scan (selftests/soak).
+FUZZ_SECS ?= 600
+FUZZ_SEED ?=
+FUZZ_CORPUS ?= $(BUILD)/fuzz-out/corpus
+SOAK_SECS ?= 3600
+.PHONY: fuzz soak
+fuzz: $(FUZZ)
+	@selftests/install-deps --if-missing
+	@kdir=$$(selftests/debug-kernel | tail -n1) && \
+	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
+	selftests/fuzz-vm --kernel $$kdir/bzImage --secs $(FUZZ_SECS) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) --corpus $(FUZZ_CORPUS)
+
+soak: $(FUZZ) $(BUILD)/selftests/chaos_test
+	@selftests/install-deps --if-missing
+	@kdir=$$(selftests/debug-kernel | tail -n1) && \
+	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
+	mkdir -p $(BUILD)/soak && \
+	selftests/vm-run --kernel $$kdir/bzImage --share $(BUILD)/soak \
+		--timeout $$(($(SOAK_SECS) + 1800)) -- $(TOP)/selftests/soak $(SOAK_SECS) $(BUILD)/soak
+
 $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread

@@ -5740,6 +5740,7 @@ static struct cover *g_cov;
 static struct rng g_mr;			/* the manager's own stream */
 static uint64_t g_execs, g_new_inputs, g_timeouts, g_failures;
 static bool g_keep_going, g_corpus_ro;
+static const char *g_distill;	/* keep only what adds coverage, there */
 static char g_curpath[4096];
 
 /* Copy a string, truncated to fit. */
@@ -6176,6 +6177,19 @@ static int guided_main(struct wk *pw, const char *reproduce)
 		    g_cov->nedges);
 	}
 
+	if (g_distill) {
+		size_t k;
+		int saved = 0;
+
+		mkdir(g_distill, 0755);
+		for (k = 0; k < g_cm.n; k++)
+			saved += corpus_save(&g_cm.p[k], g_distill) == 1;
+		out("# distilled %d of %d programs into %s (%" PRIu64 " edges)\n",
+		    saved, loaded, g_distill, g_cov->nedges);
+		out("%s 1 fuzz distill\n", g_kcov && !LOAD(sh->fail) ? "ok" : "not ok");
+		return g_kcov && !LOAD(sh->fail) ? 0 : 1;
+	}
+
 	while (!LOAD(sh->fail) || g_keep_going) {
 		struct prog p;
 		bool failed;
@@ -6304,6 +6318,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--corpus")) {
 			g_corpus = argv[++a];
 			guided = true;
+		} else if (!strcmp(argv[a], "--distill")) {
+			g_distill = argv[++a];
 		} else if (!strcmp(argv[a], "--out")) {
 			g_outdir = argv[++a];
 		} else if (!strcmp(argv[a], "--reproduce")) {
