@@ -57,6 +57,7 @@ TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS))
 DEBUG_TESTS := fault_test
 DEBUG_TEST_BINS := $(addprefix $(BUILD)/selftests-debug/,$(DEBUG_TESTS) $(addsuffix -m32,$(DEBUG_TESTS)))
 FUZZ := $(BUILD)/fuzz/fuzz
+FUZZ32 := $(BUILD)/fuzz/fuzz-m32
 
 # The differential conformance suite (selftests/conform/run): the classic
 # API only, not linked with libaixipc, run natively and with LD_PRELOAD of
@@ -115,7 +116,7 @@ $(KSELFTEST)/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h
 
-selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(CONFORM_BINS)
+selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(FUZZ32) $(CONFORM_BINS)
 
 $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
@@ -137,6 +138,11 @@ $(FUZZ): $(FUZZ_DEPS)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
 
+# The 32-bit executor: the guided fuzzer runs programs marked m32 with it.
+$(FUZZ32): $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -m32 -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
+
 # make fuzz: coverage-guided fuzzing on the debug kernel, in VMs
 # (selftests/fuzz-vm) for FUZZ_SECS (default 600), from FUZZ_CORPUS (default
 # build/fuzz-out/corpus; the programs found are saved back into it),
@@ -148,14 +154,14 @@ FUZZ_SEED ?=
 FUZZ_CORPUS ?= $(BUILD)/fuzz-out/corpus
 SOAK_SECS ?= 3600
 .PHONY: fuzz soak
-fuzz: $(FUZZ)
+fuzz: $(FUZZ) $(FUZZ32)
 	@selftests/install-deps --if-missing
 	@kdir=$$(selftests/debug-kernel | tail -n1) && \
 	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
 	selftests/fuzz-vm --kernel $$kdir/bzImage --secs $(FUZZ_SECS) \
 		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) --corpus $(FUZZ_CORPUS)
 
-soak: $(FUZZ) $(BUILD)/selftests/chaos_test
+soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
 	@selftests/install-deps --if-missing
 	@kdir=$$(selftests/debug-kernel | tail -n1) && \
 	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \

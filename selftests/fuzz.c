@@ -254,9 +254,23 @@ static uint64_t rng_next(struct rng *r)
 	return res;
 }
 
+/* The high half of a 64x64-bit product (the same on 32-bit builds). */
+static uint64_t mulhi64(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+
+	return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+#endif
+}
+
 static uint64_t rng_below(struct rng *r, uint64_t n)
 {
-	return n ? (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64) : 0;
+	return n ? mulhi64(rng_next(r), n) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1982,7 +1996,7 @@ static void att_drop(struct wk *w, int i)
 			}
 			for (q = p; q < np && att_state(a, q) != PS_GONE; q++)
 				;
-			if (munmap((void *)(a->addr + p * g_pg), (q - p) * g_pg))
+			if (munmap((void *)(uintptr_t)(a->addr + p * g_pg), (q - p) * g_pg))
 				fz_fail(w, "munmap of our own pieces: %s",
 					strerror(errno));
 		}
@@ -2998,7 +3012,7 @@ static void scen_shm_pieces(struct wk *w)
 		return;
 	for (q = p + 1; q < np && a->pst[q] != PS_GONE && chance(w, 60); q++)
 		;
-	at = (char *)(a->addr + p * g_pg);
+	at = (char *)(uintptr_t)(a->addr + p * g_pg);
 	len = (q - p) * g_pg;
 	ADD(sh->pieces_ops, 1);
 	r = (unsigned int)rnd(w, 100);
@@ -4776,6 +4790,7 @@ static int g_kc_main = -1;	/* the buffer of this executor's main thread */
 static const char *g_corpus;	/* directory, or NULL */
 static const char *g_outdir;	/* current program, crashes; or NULL */
 static char g_self32[4096];	/* the 32-bit executor, if built */
+static int g_msgfd = -1;	/* a 32-bit executor's failure text */
 
 /* A copying call held in its user copy by a userfaultfd page. */
 enum { ST_SETALL, ST_GETALL, ST_SEMOP, ST_MSGSND, ST_MSGRCV, ST_LIST, N_ST };
@@ -4837,19 +4852,40 @@ static int live_id(struct wk *w, unsigned int kind)
 	return pick_id(w, kind);
 }
 
-/* Run @fn with the effective ids of root for a moment (uid primitive). */
+/*
+ * Credentials of the calling thread only: glibc's setresuid() changes
+ * every thread, by signalling each and waiting, and a thread stalled in a
+ * kernel copy from a userfaultfd page never takes the signal.
+ */
+static long thread_setresuid(uid_t r, uid_t e, uid_t s)
+{
+#ifdef SYS_setresuid32
+	return syscall(SYS_setresuid32, r, e, s);
+#else
+	return syscall(SYS_setresuid, r, e, s);
+#endif
+}
+
+static long thread_setresgid(gid_t r, gid_t e, gid_t s)
+{
+#ifdef SYS_setresgid32
+	return syscall(SYS_setresgid32, r, e, s);
+#else
+	return syscall(SYS_setresgid, r, e, s);
+#endif
+}
+
+/* Root's effective uid for a moment (after the uid primitive). */
 static uid_t g_euid;
 
 static void as_root(bool on)
 {
+	long rc;
+
 	if (!g_euid)
 		return;
-	if (on) {
-		if (setresuid((uid_t)-1, 0, (uid_t)-1))
-			return;
-	} else if (setresuid((uid_t)-1, g_euid, (uid_t)-1)) {
-		return;
-	}
+	rc = thread_setresuid((uid_t)-1, on ? 0 : g_euid, (uid_t)-1);
+	(void)rc;
 }
 
 static int uffd_region(struct stall *s)
@@ -5293,7 +5329,7 @@ static void rdonly_check(struct wk *w, const struct view *v, const char *after)
 	int sig;
 
 	for (p = 0; p < np && p < 4; p++) {
-		char *at = (char *)(v->addr + p * g_pg);
+		char *at = (char *)(uintptr_t)(v->addr + p * g_pg);
 
 		if (!mprotect(at, g_pg, PROT_READ | PROT_WRITE)) {
 			fz_fail(w, "a SHM_RDONLY view of segment %d became writable after %s: mprotect(PROT_WRITE) of page %llu at %p succeeded",
@@ -5323,7 +5359,7 @@ static void child_touch(const struct view *v, struct wk *w)
 	unsigned char val = 'c';
 
 	for (p = 0; p < np && p < 8; p++) {
-		volatile unsigned char *at = (volatile unsigned char *)(v->addr + p * g_pg);
+		volatile unsigned char *at = (volatile unsigned char *)(uintptr_t)(v->addr + p * g_pg);
 
 		if (probe(w, at, false, &val))
 			continue;
@@ -5418,7 +5454,7 @@ static void prim_view(struct wk *w, unsigned int arg)
 		uint64_t first = rnd(w, np), n = 1 + rnd(w, np - first);
 
 		what = "remap_file_pages";
-		if (remap_file_pages((void *)(v->addr + first * g_pg), n * g_pg, 0,
+		if (remap_file_pages((void *)(uintptr_t)(v->addr + first * g_pg), n * g_pg, 0,
 				     chance(w, 50) ? first : rnd(w, np + 2), 0)) {
 			/*
 			 * It may have unmapped the old range first (a removed
@@ -5441,7 +5477,7 @@ static void prim_view(struct wk *w, unsigned int arg)
 
 		what = "touches";
 		for (p = 0; p < np && p < 8; p++) {
-			volatile unsigned char *at = (volatile unsigned char *)(v->addr + p * g_pg);
+			volatile unsigned char *at = (volatile unsigned char *)(uintptr_t)(v->addr + p * g_pg);
 
 			if (probe(w, at, false, &val))
 				continue;
@@ -5458,7 +5494,7 @@ static void prim_view(struct wk *w, unsigned int arg)
 			view_forget(i);
 			return;
 		}
-		munmap((void *)(v->addr + (np - k) * g_pg), k * g_pg);
+		munmap((void *)(uintptr_t)(v->addr + (np - k) * g_pg), k * g_pg);
 		v->len -= k * g_pg;
 	} else {
 		struct aixipc_shmdt d;
@@ -5548,9 +5584,9 @@ static void prim_uid(struct wk *w, unsigned int arg)
 	(void)arg;
 	if (getuid() != 0)
 		return;			/* started unprivileged: stay so */
-	if (setresuid((uid_t)-1, 0, (uid_t)-1) ||
-	    setresgid((gid_t)-1, (gid_t)u, (gid_t)-1) ||
-	    setresuid((uid_t)-1, u, (uid_t)-1))
+	if (thread_setresuid((uid_t)-1, 0, (uid_t)-1) ||
+	    thread_setresgid((gid_t)-1, (gid_t)u, (gid_t)-1) ||
+	    thread_setresuid((uid_t)-1, u, (uid_t)-1))
 		return;
 	g_euid = u;
 	g_unpriv = u != 0;
@@ -5724,7 +5760,44 @@ static void exec_prog(const struct prog *p)
 	att_drop_all(&w);
 	if (g_kc_main >= 0)
 		kcov_disable(&g_kc[g_kc_main]);
-	_exit(w.failed ? 1 : 0);
+	/* A 32-bit executor's failure text goes back through a pipe. */
+	if (g_msgfd >= 0 && LOAD(sh->fail)) {
+		ssize_t n = write(g_msgfd, sh->failmsg, strnlen(sh->failmsg, FAILMSG));
+
+		(void)n;
+	}
+	_exit(w.failed || LOAD(sh->fail) ? 1 : 0);
+}
+
+/*
+ * fuzz-m32 --exec FILE: the executor of one program for the 64-bit
+ * manager (programs marked m32): 32-bit callers, compat ioctls.  The
+ * manager's KCOV buffers come inherited, their fds in
+ * AIXIPC_FUZZ_KCOV_FDS; the failure text goes to AIXIPC_FUZZ_MSG_FD.
+ */
+static int exec_main(const char *file)
+{
+	const char *fds = getenv("AIXIPC_FUZZ_KCOV_FDS");
+	const char *mfd = getenv("AIXIPC_FUZZ_MSG_FD");
+	static struct prog p;
+	int i = 0;
+
+	prims_init();
+	if (prog_read(&p, file)) {
+		out("# fuzz --exec: cannot read %s\n", file);
+		return 2;
+	}
+	while (fds && *fds && i < NKCOV) {
+		char *end;
+
+		g_kc[i].fd = (int)strtol(fds, &end, 10);
+		g_kc[i++].area = NULL;
+		fds = *end == ',' ? end + 1 : end;
+	}
+	g_kcov = i == NKCOV;
+	g_msgfd = mfd ? atoi(mfd) : -1;
+	exec_prog(&p);
+	return 2;
 }
 
 /* ------------------------------------------------------------------ */
@@ -5906,8 +5979,10 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 {
 	uint64_t fresh = 0, pn = 0;
 	double t0 = now();
+	const char *path = NULL;
+	int st = 0, i, msgp[2] = { -1, -1 };
+	bool m32;
 	pid_t pid;
-	int st = 0, i;
 
 	*failed = false;
 	if (g_curpath[0])
@@ -5918,20 +5993,36 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 	for (i = 0; g_kcov && i < NKCOV; i++)
 		kcov_reset(&g_kc[i]);
 	STORE(sh->exec_pc, -1);
+	m32 = p->m32 && g_self32[0];
+	if (m32) {
+		path = g_curpath[0] ? g_curpath : "/tmp/aixipc-fuzz-m32.prog";
+		if ((!g_curpath[0] && prog_write(p, path)) || pipe(msgp))
+			m32 = false;
+		else
+			fcntl(msgp[0], F_SETFD, FD_CLOEXEC);
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
 		return 0;
 	if (pid == 0) {
-		if (p->m32 && g_self32[0]) {
-			char *argv[] = { g_self32, "--exec", g_curpath, NULL };
+		if (m32) {
+			char *argv[] = { g_self32, "--exec", (char *)path, NULL };
+			char fds[64], mfd[16];
 
-			setenv("AIXIPC_FUZZ_KCOV_FDS", "", 0);
+			snprintf(fds, sizeof(fds), "%d,%d,%d,%d", g_kc[0].fd,
+				 g_kc[1].fd, g_kc[2].fd, g_kc[3].fd);
+			snprintf(mfd, sizeof(mfd), "%d", msgp[1]);
+			if (g_kcov)
+				setenv("AIXIPC_FUZZ_KCOV_FDS", fds, 1);
+			setenv("AIXIPC_FUZZ_MSG_FD", mfd, 1);
 			execv(g_self32, argv);
 			_exit(2);
 		}
 		exec_prog(p);
 	}
+	if (m32)
+		close(msgp[1]);
 	setpgid(pid, pid);
 	for (;;) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
@@ -5955,6 +6046,18 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 	}
 	reap_all(pid);
 	g_execs++;
+	if (m32) {
+		char msg[FAILMSG];
+		ssize_t n = read(msgp[0], msg, sizeof(msg) - 1);
+
+		close(msgp[0]);
+		if (n > 0 && !LOAD(sh->fail)) {
+			msg[n] = 0;
+			fz_fail(NULL, "32-bit executor: %s", msg);
+		} else if (WIFEXITED(st) && WEXITSTATUS(st) == 1 && !LOAD(sh->fail)) {
+			fz_fail(NULL, "32-bit executor reported a failure");
+		}
+	}
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
 		fz_fail(NULL, "executor died of signal %d (%s)", WTERMSIG(st),
 			strsignal(WTERMSIG(st)));
@@ -6086,6 +6189,27 @@ static void guided_progress(double t0, double t)
 	    g_new_inputs, g_cov ? g_cov->nedges : 0, g_cov ? g_cov->npcs : 0,
 	    LOAD(sh->stalls), LOAD(sh->recycled), LOAD(sh->view_ops),
 	    g_timeouts, g_failures);
+}
+
+/* fuzz-m32 beside this (64-bit) binary: programs marked m32 run there. */
+static void find_self32(void)
+{
+	char self[4096];
+	ssize_t n;
+	char *slash;
+
+	if (sizeof(void *) != 8 || getenv("AIXIPC_FUZZ_NO_M32"))
+		return;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 16);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	strcpy(slash + 1, "fuzz-m32");
+	if (!access(self, X_OK))
+		strlcpy0(g_self32, self, sizeof(g_self32));
 }
 
 static int guided_main(struct wk *pw, const char *reproduce)
@@ -6284,7 +6408,7 @@ int main(int argc, char **argv)
 	struct aixipc_version v;
 	struct wk pw;
 	bool have_seed = false, timed_out = false, guided = false;
-	const char *reproduce = NULL;
+	const char *reproduce = NULL, *exec_file = NULL;
 	double t0, t, deadline, next_progress, next_sweep;
 	unsigned int i;
 	int a;
@@ -6317,6 +6441,9 @@ int main(int argc, char **argv)
 			g_max_ops = num_arg(argv[++a]);
 		} else if (!strcmp(argv[a], "--corpus")) {
 			g_corpus = argv[++a];
+			guided = true;
+		} else if (!strcmp(argv[a], "--exec")) {
+			exec_file = argv[++a];
 			guided = true;
 		} else if (!strcmp(argv[a], "--distill")) {
 			g_distill = argv[++a];
@@ -6401,9 +6528,12 @@ int main(int argc, char **argv)
 	if (guided) {
 		int rc;
 
+		g_euid = geteuid();
+		if (exec_file)
+			return exec_main(exec_file);
 		if (!g_outdir)
 			g_outdir = g_corpus;
-		g_euid = geteuid();
+		find_self32();
 		rc = guided_main(&pw, reproduce);
 		return rc;
 	}

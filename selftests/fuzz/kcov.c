@@ -54,10 +54,12 @@ void kcov_reset(struct kcov *k)
 	__atomic_store_n(&k->area[0], 0, __ATOMIC_RELAXED);
 }
 
+/*
+ * No reset here: a buffer may be enabled several times in one program
+ * (each stall, each fork child); the manager empties it before a run.
+ */
 int kcov_enable(struct kcov *k)
 {
-	if (k->area)
-		kcov_reset(k);
 	return ioctl(k->fd, KCOV_ENABLE_, KCOV_TRACE_PC_) ? -errno : 0;
 }
 
