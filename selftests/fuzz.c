@@ -55,6 +55,45 @@
  * Extending: a new ioctl is one entry in iocs[] plus its generator; a new
  * kind of object is one entry in kinds[] (for the final cleanup).
  *
+ * Coverage-guided mode (--corpus DIR or --kcov; the code is at the end):
+ *  - a program is a list of ops (selftests/fuzz/corpus.h): a primitive's
+ *    name, the 64-bit seed its PRNG restarts from, a small argument.  The
+ *    primitives are the generators and scenarios above plus sequence
+ *    primitives: stall (a copying call -- SETALL, GETALL, semop, msgsnd,
+ *    msgrcv, list -- started in a helper thread whose buffer ends in a
+ *    userfaultfd page, so it sleeps in its copy while the next ops run),
+ *    release (lets it go on with fuzzed contents; the program's end
+ *    releases the rest), recycle (removes an object, often one a stalled
+ *    call uses, and creates objects of another size until its id comes
+ *    back: the slot allocator reuses the lowest slot, the 11-bit sequence
+ *    wraps), view (mprotect, mremap, remap_file_pages, madvise, fork with
+ *    exec or SIGKILL, touches, munmap, shmdt on attachments), lockresize
+ *    (SHM_SIZE of a SHM_LOCKed segment), sub (the next ops in a child
+ *    that is SIGKILLed at a random point), signal (SIGALRM at a random
+ *    point), uid (the thread acts as root, 65534 or 1000); programs marked
+ *    m32 run in fuzz-m32 (32-bit callers);
+ *  - the manager runs each program in a fresh executor process after
+ *    removing every object (replay starts from the same state; ids differ
+ *    as the sequence moves on), with a KCOV buffer enabled on each of its
+ *    threads (selftests/fuzz/kcov.c: the debug kernel instruments only
+ *    the module); edges are hashes of consecutive PCs; a program that
+ *    reaches an edge never seen joins the corpus (saved as DIR/<hash>.prog);
+ *    new programs are random (15%) or mutations of corpus programs (new
+ *    seeds, inserted, deleted, duplicated, swapped ops, splices);
+ *  - oracles: everything above, plus the registry empty and uncharged after
+ *    every program, and the read-only one: nothing derived from a
+ *    SHM_RDONLY attach may become writable (mprotect(PROT_WRITE) fails
+ *    EACCES, writes fault, in the process and in fork children);
+ *  - crashes: before each run the program is written and fsynced to
+ *    OUT/current.prog.cur, so after a kernel panic (the VMs boot with
+ *    panic_on_warn) the host finds it (selftests/fuzz-vm keeps it as
+ *    crashes/kernel-N.prog; --reproduce replays it in a fresh VM).  An
+ *    oracle failure is minimised in place (ops dropped one at a time while
+ *    it still fails) and saved as OUT/crashes/<hash>.prog;
+ *  - without KCOV (stock kernels) the mode still runs: the corpus is
+ *    replayed, then random and mutated programs, and the first lines say
+ *    coverage is off.  Seedable: the manager's choices derive from --seed.
+ *
  * Output is TAP (1..1, progress comments, ok/not ok); exit status 0 or 1.
  */
 #define _GNU_SOURCE
@@ -6380,13 +6419,24 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: fuzz [--seed N] [--duration SECS] [--procs N] [--threads N] [--replay] [--ops N]\n"
+		"       fuzz [--seed N] [--duration SECS] --corpus DIR | --kcov [--out DIR] [--keep-going]\n"
+		"       fuzz --reproduce FILE [--minimise] | --corpus DIR --distill DIR2\n"
 		"  --seed N       PRNG seed (default: random, printed first)\n"
 		"  --duration S   run time in seconds (default 120)\n"
 		"  --procs N      worker processes (default 4, max %d)\n"
 		"  --threads N    threads per worker process (default 4, max %d)\n"
 		"  --replay       print every call; no timing-driven SIGSTOP/SIGKILL\n"
 		"  --ops N        stop each thread after N operations\n"
-		"--procs 1 --threads 1 is fully deterministic on a fresh module.\n",
+		"--procs 1 --threads 1 is fully deterministic on a fresh module.\n"
+		"Coverage-guided mode (KCOV; without it, corpus replay and random programs):\n"
+		"  --corpus DIR   load the corpus from DIR, save new programs there\n"
+		"  --kcov         guided mode without a corpus directory\n"
+		"  --out DIR      current program and crashes/ (default: the corpus)\n"
+		"  --keep-going   go on after a failure (each kind minimised and saved once)\n"
+		"  --reproduce F  run program F once, printing every call\n"
+		"  --minimise     with --reproduce: shrink a failing program, save it\n"
+		"  --distill DIR  keep the corpus programs that add coverage, in DIR\n"
+		"  --exec F       (fuzz-m32) execute program F for the manager\n",
 		MAX_PROCS, MAX_THREADS);
 	exit(2);
 }
