@@ -6512,8 +6512,11 @@ int main(int argc, char **argv)
 	if (!have_seed && getrandom(&g_seed, sizeof(g_seed), 0) != sizeof(g_seed))
 		g_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	out("# fuzz seed=%" PRIu64 "\n", g_seed);
-	out("1..1\n");
+	/* An executor for the manager (--exec) prints only what it finds. */
+	if (!exec_file) {
+		out("# fuzz seed=%" PRIu64 "\n", g_seed);
+		out("1..1\n");
+	}
 
 	{
 		FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
@@ -6550,11 +6553,13 @@ int main(int argc, char **argv)
 	g_cap = (g_limits.msgmax < (64U << 20) ? g_limits.msgmax : (64U << 20)) +
 		(64U << 10);
 	g_cap = (g_cap + g_pg - 1) / g_pg * g_pg;
-	out("# duration=%us procs=%u threads=%u chaos=%s%s abi=%u msgmax=%llu msgmnb=%llu msgmnm=%llu\n",
-	    g_duration, g_procs, g_threads, g_chaos ? "on" : "off",
-	    g_det ? " deterministic" : "", v.abi_version,
-	    (unsigned long long)g_limits.msgmax, (unsigned long long)g_limits.msgmnb,
-	    (unsigned long long)g_limits.msgmnm);
+	if (!exec_file)
+		out("# duration=%us procs=%u threads=%u chaos=%s%s abi=%u msgmax=%llu msgmnb=%llu msgmnm=%llu\n",
+		    g_duration, g_procs, g_threads, g_chaos ? "on" : "off",
+		    g_det ? " deterministic" : "", v.abi_version,
+		    (unsigned long long)g_limits.msgmax,
+		    (unsigned long long)g_limits.msgmnb,
+		    (unsigned long long)g_limits.msgmnm);
 
 	/* Process-wide pages, inherited by every worker. */
 	/*
