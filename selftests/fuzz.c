@@ -6079,6 +6079,13 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 				;
 			st = 0;
+			if (g_outdir) {	/* for a look: slow, or stuck? */
+				char tp[4200];
+
+				snprintf(tp, sizeof(tp), "%s/timeouts", g_outdir);
+				mkdir(tp, 0755);
+				corpus_save(p, tp);
+			}
 			break;
 		}
 		nanosleep(&ts, NULL);
