@@ -6046,7 +6046,8 @@ static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
 		return 0;
 	if (pid == 0) {
 		if (m32) {
-			char *argv[] = { g_self32, "--exec", (char *)path, NULL };
+			char *argv[] = { g_self32, "--exec", (char *)path,
+					 g_replay ? "--replay" : NULL, NULL };
 			char fds[64], mfd[16];
 
 			snprintf(fds, sizeof(fds), "%d,%d,%d,%d", g_kc[0].fd,
