@@ -5233,8 +5233,9 @@ static void prim_recycle(struct wk *w, unsigned int arg)
 	int id = -1, i, n, slot;
 
 	(void)arg;
+	/* A call asleep with an id in hand: its object is the one to race. */
 	for (i = 0; i < NSTALL; i++)
-		if (g_st[i].active && chance(w, 60)) {
+		if (g_st[i].active && chance(w, 85)) {
 			id = g_st[i].id;
 			kind = (unsigned int)g_st[i].kind;
 			break;
@@ -5272,11 +5273,13 @@ static void prim_recycle(struct wk *w, unsigned int arg)
 			return;
 		old = ds.segsz;
 	}
-	switch (rnd(w, 3)) {
-	case 0:		/* smaller */
+	/* Smaller most often: a stale size on a smaller object overflows. */
+	switch (rnd(w, 4)) {
+	case 0:
+	case 1:
 		size = old > 1 ? 1 + rnd(w, old - 1) : 1;
 		break;
-	case 1:
+	case 2:
 		size = old;
 		break;
 	default:
