@@ -6285,6 +6285,9 @@ static int guided_main(struct wk *pw, const char *reproduce)
 	else
 		out("# KCOV: not available (%s): programs run without coverage guidance%s\n",
 		    strerror(-err), g_corpus ? "; the corpus is replayed, random and mutated programs follow" : "");
+	out("# guided: programs from seed %" PRIu64 "%s%s; a failing one is printed%s\n",
+	    g_seed, g_corpus ? " and corpus " : "", g_corpus ? g_corpus : "",
+	    g_outdir ? ", the one running at a crash is in the out directory's current.prog.cur" : "");
 	if (g_outdir) {
 		mkdir(g_outdir, 0755);
 		snprintf(g_curpath, sizeof(g_curpath), "%s/current.prog.cur", g_outdir);
