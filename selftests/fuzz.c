@@ -4956,6 +4956,8 @@ static int uffd_region(struct stall *s)
 	return 0;
 }
 
+static void setall_values(struct wk *w, unsigned char *p, size_t len);
+
 static void *stall_main(void *arg)
 {
 	struct stall *s = arg;
@@ -5082,9 +5084,12 @@ static void prim_stall(struct wk *w, unsigned int arg)
 	/* Mostly the whole buffer stalls; else its head is copied first. */
 	lead = chance(w, 70) ? 0 : rnd(w, s->len < 64 ? s->len : 64);
 	s->buf = (uintptr_t)s->mem + g_pg - lead;
-	fill_random(w, s->mem + g_pg - lead, lead);
-	if (s->call == ST_SEMOP && lead)
+	if (s->call == ST_SEMOP)
 		memset(s->mem + g_pg - lead, 0, lead);	/* sem 0, op 0 */
+	else if (s->call == ST_SETALL)
+		setall_values(w, (unsigned char *)s->mem + g_pg - lead, lead);
+	else
+		fill_random(w, s->mem + g_pg - lead, lead);
 	s->tw = *w;
 	s->tw.clean = true;
 	s->tw.allow = 0;
@@ -5117,6 +5122,26 @@ static void prim_stall(struct wk *w, unsigned int arg)
 		out("# stall: %s on id %d held in its copy\n", stnames[s->call], s->id);
 }
 
+/*
+ * SETALL values: valid as a whole most of the time (one bad value fails
+ * the whole call before it does anything), else one out of range.
+ */
+static void setall_values(struct wk *w, unsigned char *p, size_t len)
+{
+	size_t i, n = len / 2;
+
+	for (i = 0; i < n; i++) {
+		uint16_t v = (uint16_t)rnd(w, 4);
+
+		memcpy(p + 2 * i, &v, 2);
+	}
+	if (n && chance(w, 10)) {
+		uint16_t v = (uint16_t)(g_limits.semvmx + 1);
+
+		memcpy(p + 2 * rnd(w, n), &v, 2);
+	}
+}
+
 /* release: let the oldest stalled copy go on, with fuzzed contents. */
 static void stall_release(struct wk *w, struct stall *s)
 {
@@ -5129,12 +5154,7 @@ static void stall_release(struct wk *w, struct stall *s)
 	memset(page, 0, g_pg);
 	switch (s->call) {
 	case ST_SETALL:
-		for (i = 0; i + 1 < g_pg; i += 2) {
-			uint16_t v = chance(w, 97) ? (uint16_t)rnd(w, 4) :
-				     (uint16_t)(g_limits.semvmx + 1);
-
-			memcpy(page + i, &v, 2);
-		}
+		setall_values(w, page, g_pg);
 		break;
 	case ST_SEMOP:
 		for (i = 0; i + sizeof(struct aixipc_sembuf) <= g_pg;
