@@ -217,6 +217,8 @@ struct shared {
 	uint64_t gchild_kills, pieces_ops, shm_swept;
 	/* guided mode */
 	uint64_t stalls, recycled, view_ops;
+	uint64_t stalled[8];	/* by call (stnames) */
+	uint64_t recycled_stalled;	/* ids of stalled calls brought back */
 	int exec_pc;		/* the executor's op, for a timeout's report */
 	/* children SIGKILLed by a scenario: orphaned, they die of it */
 	pid_t killed[256];
@@ -5118,6 +5120,7 @@ static void prim_stall(struct wk *w, unsigned int arg)
 		}
 	}
 	ADD(sh->stalls, 1);
+	ADD(sh->stalled[s->call], 1);
 	if (g_replay)
 		out("# stall: %s on id %d held in its copy\n", stnames[s->call], s->id);
 }
@@ -5318,6 +5321,11 @@ static void prim_recycle(struct wk *w, unsigned int arg)
 		if (nid == id) {
 			pool_add(w, kind, nid);
 			ADD(sh->recycled, 1);
+			for (i = 0; i < NSTALL; i++)
+				if (g_st[i].active && g_st[i].id == id) {
+					ADD(sh->recycled_stalled, 1);
+					break;
+				}
 			if (g_replay)
 				out("# recycle: id %d back after %d creations, size %llu -> %llu\n",
 				    id, n + 1, (unsigned long long)old,
@@ -6260,6 +6268,13 @@ static void guided_progress(double t0, double t)
 	    g_new_inputs, g_cov ? g_cov->nedges : 0, g_cov ? g_cov->npcs : 0,
 	    LOAD(sh->stalls), LOAD(sh->recycled), LOAD(sh->view_ops),
 	    g_timeouts, g_failures);
+	out("# guided: stalled SETALL=%" PRIu64 " GETALL=%" PRIu64 " semop=%" PRIu64
+	    " msgsnd=%" PRIu64 " msgrcv=%" PRIu64 " list=%" PRIu64
+	    "; ids of stalled calls recycled=%" PRIu64 "\n",
+	    LOAD(sh->stalled[ST_SETALL]), LOAD(sh->stalled[ST_GETALL]),
+	    LOAD(sh->stalled[ST_SEMOP]), LOAD(sh->stalled[ST_MSGSND]),
+	    LOAD(sh->stalled[ST_MSGRCV]), LOAD(sh->stalled[ST_LIST]),
+	    LOAD(sh->recycled_stalled));
 }
 
 /* fuzz-m32 beside this (64-bit) binary: programs marked m32 run there. */
