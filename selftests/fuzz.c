@@ -5948,6 +5948,28 @@ static void random_op(struct op *o)
 	}
 }
 
+static int prim_index(void (*fn)(struct wk *, unsigned int))
+{
+	int i;
+
+	for (i = 0; i < NXPRIMS; i++)
+		if (xprims[i].fn == fn)
+			return NIOCS + NSCENS + i;
+	return 0;
+}
+
+/*
+ * An op to put at @i.  After a stall, often a recycle: a call asleep in
+ * its copy with an id in hand is there to be raced by changes to that
+ * object (recycle picks it), which random ops rarely do.
+ */
+static void op_at(struct prog *p, int i)
+{
+	random_op(&p->ops[i]);
+	if (i > 0 && p->ops[i - 1].prim == prim_index(prim_stall) && mrnd(100) < 40)
+		p->ops[i].prim = (uint16_t)prim_index(prim_recycle);
+}
+
 static void random_prog(struct prog *p)
 {
 	int i;
@@ -5955,7 +5977,7 @@ static void random_prog(struct prog *p)
 	memset(p, 0, sizeof(*p));
 	p->n = 1 + (int)mrnd(12);
 	for (i = 0; i < p->n; i++)
-		random_op(&p->ops[i]);
+		op_at(p, i);
 	p->m32 = g_self32[0] && mrnd(100) < 20;
 }
 
@@ -5975,8 +5997,8 @@ static void mutate(struct prog *p)
 				i = (int)mrnd((uint64_t)p->n + 1);
 				memmove(&p->ops[i + 1], &p->ops[i],
 					(size_t)(p->n - i) * sizeof(p->ops[0]));
-				random_op(&p->ops[i]);
 				p->n++;
+				op_at(p, i);
 			}
 			break;
 		case 3:		/* delete */
