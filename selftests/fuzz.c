@@ -4959,6 +4959,7 @@ static int uffd_region(struct stall *s)
 }
 
 static void setall_values(struct wk *w, unsigned char *p, size_t len);
+static void semop_ops(struct wk *w, unsigned char *p, size_t len);
 
 static void *stall_main(void *arg)
 {
@@ -5085,9 +5086,11 @@ static void prim_stall(struct wk *w, unsigned int arg)
 		return;
 	/* Mostly the whole buffer stalls; else its head is copied first. */
 	lead = chance(w, 70) ? 0 : rnd(w, s->len < 64 ? s->len : 64);
+	if (s->call == ST_SEMOP)	/* whole operations, all NOWAIT */
+		lead -= lead % sizeof(struct aixipc_sembuf);
 	s->buf = (uintptr_t)s->mem + g_pg - lead;
 	if (s->call == ST_SEMOP)
-		memset(s->mem + g_pg - lead, 0, lead);	/* sem 0, op 0 */
+		semop_ops(w, (unsigned char *)s->mem + g_pg - lead, lead);
 	else if (s->call == ST_SETALL)
 		setall_values(w, (unsigned char *)s->mem + g_pg - lead, lead);
 	else
@@ -5145,12 +5148,32 @@ static void setall_values(struct wk *w, unsigned char *p, size_t len)
 	}
 }
 
+/*
+ * Operations for a stalled semop: every one NOWAIT, or the helper could
+ * sleep for good after its release (it takes no signal: see prim_stall).
+ */
+static void semop_ops(struct wk *w, unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + sizeof(struct aixipc_sembuf) <= len;
+	     i += sizeof(struct aixipc_sembuf)) {
+		struct aixipc_sembuf b = {
+			.sem_num = (uint16_t)rnd(w, 4),
+			.sem_op = (int16_t)(rnd(w, 3) - 1),
+			.sem_flg = (int16_t)(AIXIPC_SEM_NOWAIT |
+					     (chance(w, 30) ? AIXIPC_SEM_UNDO : 0)),
+		};
+
+		memcpy(p + i, &b, sizeof(b));
+	}
+}
+
 /* release: let the oldest stalled copy go on, with fuzzed contents. */
 static void stall_release(struct wk *w, struct stall *s)
 {
 	unsigned char page[65536];
 	struct uffdio_copy copy;
-	uint64_t i;
 
 	if (g_pg > sizeof(page))
 		return;
@@ -5160,17 +5183,7 @@ static void stall_release(struct wk *w, struct stall *s)
 		setall_values(w, page, g_pg);
 		break;
 	case ST_SEMOP:
-		for (i = 0; i + sizeof(struct aixipc_sembuf) <= g_pg;
-		     i += sizeof(struct aixipc_sembuf)) {
-			struct aixipc_sembuf b = {
-				.sem_num = (uint16_t)rnd(w, 4),
-				.sem_op = (int16_t)(rnd(w, 3) - 1),
-				.sem_flg = (int16_t)(AIXIPC_SEM_NOWAIT |
-						     (chance(w, 30) ? AIXIPC_SEM_UNDO : 0)),
-			};
-
-			memcpy(page + i, &b, sizeof(b));
-		}
+		semop_ops(w, page, g_pg);
 		break;
 	case ST_MSGSND: {
 		int64_t t = 1 + (int64_t)rnd(w, 4);
