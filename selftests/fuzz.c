@@ -6251,11 +6251,21 @@ static void minimise(struct wk *pw, struct prog *p)
 	STORE(sh->stop, 0);
 }
 
+static double g_t0;		/* the guided run's start */
+static int g_triage_skipped;
+
 static void triage_one(const struct prog *p, void *arg)
 {
 	struct wk *pw = arg;
 	bool failed;
-	uint64_t fresh = run_prog(pw, p, &failed, NULL);
+	uint64_t fresh;
+
+	/* The duration bounds the replay of a big corpus too. */
+	if (now() - g_t0 >= g_duration || (LOAD(sh->fail) && !g_keep_going)) {
+		g_triage_skipped++;
+		return;
+	}
+	fresh = run_prog(pw, p, &failed, NULL);
 
 	if (failed) {
 		out("# corpus program fails on its own: %s\n", sh->failmsg);
@@ -6338,7 +6348,7 @@ static void find_self32(void)
 
 static int guided_main(struct wk *pw, const char *reproduce)
 {
-	double t0 = now(), t, next_progress = t0 + 10;
+	double t0 = g_t0 = now(), t, next_progress = t0 + 10;
 	char firstfail[512] = "";
 	int i, err = 0, loaded = 0;
 
@@ -6422,8 +6432,8 @@ static int guided_main(struct wk *pw, const char *reproduce)
 				unlink(probe_path);
 			}
 		}
-		out("# corpus %s: %d programs loaded, %zu kept%s; edges=%" PRIu64 "\n",
-		    g_corpus, loaded, g_cm.n,
+		out("# corpus %s: %d programs loaded (%d not run: out of time), %zu kept%s; edges=%" PRIu64 "\n",
+		    g_corpus, loaded, g_triage_skipped, g_cm.n,
 		    g_corpus_ro ? " (read-only: new programs are not saved)" : "",
 		    g_cov->nedges);
 	}
