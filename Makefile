@@ -57,6 +57,7 @@ TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS))
 DEBUG_TESTS := fault_test
 DEBUG_TEST_BINS := $(addprefix $(BUILD)/selftests-debug/,$(DEBUG_TESTS) $(addsuffix -m32,$(DEBUG_TESTS)))
 FUZZ := $(BUILD)/fuzz/fuzz
+FUZZ32 := $(BUILD)/fuzz/fuzz-m32
 
 # The differential conformance suite (selftests/conform/run): the classic
 # API only, not linked with libaixipc, run natively and with LD_PRELOAD of
@@ -115,7 +116,7 @@ $(KSELFTEST)/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h
 
-selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(CONFORM_BINS)
+selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(FUZZ32) $(CONFORM_BINS)
 
 $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
@@ -131,9 +132,42 @@ $(BUILD)/selftests-debug/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_tes
 
 # The fuzzer runs long: optimised, without sanitizers (the kernel is the
 # subject; the debug kernel has its own).
-$(FUZZ): $(TOP)/selftests/fuzz.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
+FUZZ_SRCS := $(TOP)/selftests/fuzz.c $(TOP)/selftests/fuzz/kcov.c $(TOP)/selftests/fuzz/corpus.c
+FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard $(TOP)/selftests/fuzz/*.h) $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
+$(FUZZ): $(FUZZ_DEPS)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $< -lpthread
+	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
+
+# The 32-bit executor: the guided fuzzer runs programs marked m32 with it.
+$(FUZZ32): $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -m32 -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
+
+# make fuzz: coverage-guided fuzzing on the debug kernel, in VMs
+# (selftests/fuzz-vm) for FUZZ_SECS (default 600), from FUZZ_CORPUS (default
+# build/fuzz-out/corpus; the programs found are saved back into it),
+# FUZZ_SEED optional.  Crashes: build/fuzz-out/crashes/.
+# make soak: the fuzzer and chaos_test in turns on the debug kernel for
+# SOAK_SECS (default 3600), then a kmemleak scan (selftests/soak).
+FUZZ_SECS ?= 600
+FUZZ_SEED ?=
+FUZZ_CORPUS ?= $(BUILD)/fuzz-out/corpus
+SOAK_SECS ?= 3600
+.PHONY: fuzz soak
+fuzz: $(FUZZ) $(FUZZ32)
+	@selftests/install-deps --if-missing
+	@kdir=$$(selftests/debug-kernel | tail -n1) && \
+	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
+	selftests/fuzz-vm --kernel $$kdir/bzImage --secs $(FUZZ_SECS) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) --corpus $(FUZZ_CORPUS)
+
+soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
+	@selftests/install-deps --if-missing
+	@kdir=$$(selftests/debug-kernel | tail -n1) && \
+	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
+	mkdir -p $(BUILD)/soak && \
+	selftests/vm-run --kernel $$kdir/bzImage --share $(BUILD)/soak \
+		--timeout $$(($(SOAK_SECS) + 1800)) -- $(TOP)/selftests/soak $(SOAK_SECS) $(BUILD)/soak
 
 $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)

@@ -55,6 +55,45 @@
  * Extending: a new ioctl is one entry in iocs[] plus its generator; a new
  * kind of object is one entry in kinds[] (for the final cleanup).
  *
+ * Coverage-guided mode (--corpus DIR or --kcov; the code is at the end):
+ *  - a program is a list of ops (selftests/fuzz/corpus.h): a primitive's
+ *    name, the 64-bit seed its PRNG restarts from, a small argument.  The
+ *    primitives are the generators and scenarios above plus sequence
+ *    primitives: stall (a copying call -- SETALL, GETALL, semop, msgsnd,
+ *    msgrcv, list -- started in a helper thread whose buffer ends in a
+ *    userfaultfd page, so it sleeps in its copy while the next ops run),
+ *    release (lets it go on with fuzzed contents; the program's end
+ *    releases the rest), recycle (removes an object, often one a stalled
+ *    call uses, and creates objects of another size until its id comes
+ *    back: the slot allocator reuses the lowest slot, the 11-bit sequence
+ *    wraps), view (mprotect, mremap, remap_file_pages, madvise, fork with
+ *    exec or SIGKILL, touches, munmap, shmdt on attachments), lockresize
+ *    (SHM_SIZE of a SHM_LOCKed segment), sub (the next ops in a child
+ *    that is SIGKILLed at a random point), signal (SIGALRM at a random
+ *    point), uid (the thread acts as root, 65534 or 1000); programs marked
+ *    m32 run in fuzz-m32 (32-bit callers);
+ *  - the manager runs each program in a fresh executor process after
+ *    removing every object (replay starts from the same state; ids differ
+ *    as the sequence moves on), with a KCOV buffer enabled on each of its
+ *    threads (selftests/fuzz/kcov.c: the debug kernel instruments only
+ *    the module); edges are hashes of consecutive PCs; a program that
+ *    reaches an edge never seen joins the corpus (saved as DIR/<hash>.prog);
+ *    new programs are random (15%) or mutations of corpus programs (new
+ *    seeds, inserted, deleted, duplicated, swapped ops, splices);
+ *  - oracles: everything above, plus the registry empty and uncharged after
+ *    every program, and the read-only one: nothing derived from a
+ *    SHM_RDONLY attach may become writable (mprotect(PROT_WRITE) fails
+ *    EACCES, writes fault, in the process and in fork children);
+ *  - crashes: before each run the program is written and fsynced to
+ *    OUT/current.prog.cur, so after a kernel panic (the VMs boot with
+ *    panic_on_warn) the host finds it (selftests/fuzz-vm keeps it as
+ *    crashes/kernel-N.prog; --reproduce replays it in a fresh VM).  An
+ *    oracle failure is minimised in place (ops dropped one at a time while
+ *    it still fails) and saved as OUT/crashes/<hash>.prog;
+ *  - without KCOV (stock kernels) the mode still runs: the corpus is
+ *    replayed, then random and mutated programs, and the first lines say
+ *    coverage is off.  Seedable: the manager's choices derive from --seed.
+ *
  * Output is TAP (1..1, progress comments, ok/not ok); exit status 0 or 1.
  */
 #define _GNU_SOURCE
@@ -77,6 +116,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -84,6 +124,8 @@
 #include <unistd.h>
 
 #include "aixipc_test.h"
+#include "fuzz/corpus.h"
+#include "fuzz/kcov.h"
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
@@ -173,6 +215,11 @@ struct shared {
 	/* shared memory */
 	uint64_t touch_ok, touch_bus, touch_segv, models, model_steps;
 	uint64_t gchild_kills, pieces_ops, shm_swept;
+	/* guided mode */
+	uint64_t stalls, recycled, view_ops;
+	uint64_t stalled[8];	/* by call (stnames) */
+	uint64_t recycled_stalled;	/* ids of stalled calls brought back */
+	int exec_pc;		/* the executor's op, for a timeout's report */
 	/* children SIGKILLed by a scenario: orphaned, they die of it */
 	pid_t killed[256];
 	unsigned int killed_pos;
@@ -248,9 +295,23 @@ static uint64_t rng_next(struct rng *r)
 	return res;
 }
 
+/* The high half of a 64x64-bit product (the same on 32-bit builds). */
+static uint64_t mulhi64(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+
+	return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+#endif
+}
+
 static uint64_t rng_below(struct rng *r, uint64_t n)
 {
-	return n ? (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64) : 0;
+	return n ? mulhi64(rng_next(r), n) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1976,7 +2037,7 @@ static void att_drop(struct wk *w, int i)
 			}
 			for (q = p; q < np && att_state(a, q) != PS_GONE; q++)
 				;
-			if (munmap((void *)(a->addr + p * g_pg), (q - p) * g_pg))
+			if (munmap((void *)(uintptr_t)(a->addr + p * g_pg), (q - p) * g_pg))
 				fz_fail(w, "munmap of our own pieces: %s",
 					strerror(errno));
 		}
@@ -2992,7 +3053,7 @@ static void scen_shm_pieces(struct wk *w)
 		return;
 	for (q = p + 1; q < np && a->pst[q] != PS_GONE && chance(w, 60); q++)
 		;
-	at = (char *)(a->addr + p * g_pg);
+	at = (char *)(uintptr_t)(a->addr + p * g_pg);
 	len = (q - p) * g_pg;
 	ADD(sh->pieces_ops, 1);
 	r = (unsigned int)rnd(w, 100);
@@ -4742,17 +4803,1738 @@ static void summary(void)
 	    sh->sweeps, sh->swept, n_respawn, n_kills, n_stops);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Coverage-guided mode (--corpus DIR, --kcov, --reproduce FILE).
+ *
+ * A program (selftests/fuzz/corpus.h) is a list of ops; executing an op
+ * re-seeds the thread's PRNG from the op's seed and runs one primitive:
+ * a generator above (the ioctl vocabulary), a scenario, or one of the
+ * sequence primitives below (stalled copies, id recycling, operations on
+ * attachments, fork/exec/SIGKILL, signals, uid changes).  The manager
+ * (the main process) runs each program in a fresh executor process from
+ * an empty registry, with KCOV enabled on every executor thread; a
+ * program that reaches an edge never seen joins the corpus.  New programs
+ * are mutations of corpus programs, or random ones.
+ */
+
+#define NKCOV		4	/* executor main thread, 2 stall threads, sub */
+#define KC_MAIN		0
+#define KC_SUB		3
+#define NSTALL		2
+#define NVIEW		8
+#define EXEC_SECS	30	/* an executor's time bound (2048 shmgets take 15 s on TCG) */
+
+static struct kcov g_kc[NKCOV];
+static bool g_kcov;		/* coverage available */
+static int g_kc_main = -1;	/* the buffer of this executor's main thread */
+static const char *g_corpus;	/* directory, or NULL */
+static const char *g_outdir;	/* current program, crashes; or NULL */
+static char g_self32[4096];	/* the 32-bit executor, if built */
+static int g_msgfd = -1;	/* a 32-bit executor's failure text */
+
+/* A copying call held in its user copy by a userfaultfd page. */
+enum { ST_SETALL, ST_GETALL, ST_SEMOP, ST_MSGSND, ST_MSGRCV, ST_LIST, N_ST };
+static const char *const stnames[] = {
+	"SETALL", "GETALL", "semop", "msgsnd", "msgrcv", "list",
+};
+
+struct stall {
+	bool active;
+	int call, id, kind, kc;
+	pthread_t th;
+	int ufd;
+	char *mem;		/* page 0 plain, page 1 registered, page 2 guard */
+	uintptr_t buf;		/* the call's buffer: ends up in page 1 */
+	uint64_t len;		/* bytes the call copies */
+	struct wk tw;		/* the helper's clean copy of the worker */
+	volatile int done;
+	int rc;
+};
+
+struct view {			/* an attachment under mm operations */
+	uintptr_t addr;
+	uint64_t len;
+	int id;
+	bool rdonly;
+};
+
+static struct stall g_st[NSTALL];
+static struct view g_views[NVIEW];
+static int g_nview;
+
+static int create_obj(struct wk *w, unsigned int kind, uint64_t size);
+
+/* Live-looking pool id of @kind (the program's objects), or pick_id's. */
+static int live_id(struct wk *w, unsigned int kind)
+{
+	int i, n = 0, cand[POOL_N];
+
+	for (i = 0; i < POOL_N; i++) {
+		int id = LOAD(sh->pool[kind][i]);
+
+		if (id >= 0 && !is_iso(id))
+			cand[n++] = id;
+	}
+	if (n && chance(w, 90))
+		return cand[rnd(w, (uint64_t)n)];
+	/* None: make one (as a resource constructor would), mostly. */
+	if (!n && chance(w, 85)) {
+		uint64_t size = kind == AIXIPC_SEM ?
+			(chance(w, 85) ? 1 + rnd(w, 16) : 1 + rnd(w, g_limits.semmsl)) :
+			kind == AIXIPC_SHM ? 1 + rnd(w, 4 * g_pg) : 0;
+		int id = create_obj(w, kind, size);
+
+		if (id >= 0) {
+			pool_add(w, kind, id);
+			return id;
+		}
+	}
+	return pick_id(w, kind);
+}
+
+/*
+ * Credentials of the calling thread only: glibc's setresuid() changes
+ * every thread, by signalling each and waiting, and a thread stalled in a
+ * kernel copy from a userfaultfd page never takes the signal.
+ */
+static long thread_setresuid(uid_t r, uid_t e, uid_t s)
+{
+#ifdef SYS_setresuid32
+	return syscall(SYS_setresuid32, r, e, s);
+#else
+	return syscall(SYS_setresuid, r, e, s);
+#endif
+}
+
+static long thread_setresgid(gid_t r, gid_t e, gid_t s)
+{
+#ifdef SYS_setresgid32
+	return syscall(SYS_setresgid32, r, e, s);
+#else
+	return syscall(SYS_setresgid, r, e, s);
+#endif
+}
+
+/* Root's effective uid for a moment (after the uid primitive). */
+static uid_t g_euid;
+
+static void as_root(bool on)
+{
+	long rc;
+
+	if (!g_euid)
+		return;
+	rc = thread_setresuid((uid_t)-1, on ? 0 : g_euid, (uid_t)-1);
+	(void)rc;
+}
+
+static int uffd_region(struct stall *s)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+
+	as_root(true);
+	s->ufd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	as_root(false);
+	if (s->ufd < 0)
+		return -1;
+	s->mem = mmap(NULL, 3 * g_pg, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->mem == MAP_FAILED) {
+		close(s->ufd);
+		return -1;
+	}
+	mprotect(s->mem + 2 * g_pg, g_pg, PROT_NONE);
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)s->mem + g_pg;
+	reg.range.len = g_pg;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(s->ufd, UFFDIO_API, &api) || ioctl(s->ufd, UFFDIO_REGISTER, &reg)) {
+		munmap(s->mem, 3 * g_pg);
+		close(s->ufd);
+		return -1;
+	}
+	return 0;
+}
+
+static void setall_values(struct wk *w, unsigned char *p, size_t len);
+static void semop_ops(struct wk *w, unsigned char *p, size_t len);
+
+static void *stall_main(void *arg)
+{
+	struct stall *s = arg;
+	struct wk *w = &s->tw;
+	int rc = 0;
+
+	if (s->kc >= 0)
+		kcov_enable(&g_kc[s->kc]);
+	switch (s->call) {
+	case ST_SETALL:
+	case ST_GETALL: {
+		struct aixipc_semctl c;
+
+		memset(&c, 0, sizeof(c));
+		c.id = s->id;
+		c.cmd = s->call == ST_SETALL ? AIXIPC_SETALL : AIXIPC_GETALL;
+		c.array = s->buf;
+		rc = fz_call(w, IOC_SEMCTL, &c);
+		break;
+	}
+	case ST_SEMOP: {
+		struct aixipc_semop o;
+
+		memset(&o, 0, sizeof(o));
+		o.id = s->id;
+		o.sops = s->buf;
+		o.nsops = s->len / sizeof(struct aixipc_sembuf);
+		rc = fz_call(w, IOC_SEMOP, &o);
+		break;
+	}
+	case ST_MSGSND: {
+		struct aixipc_msgsnd m;
+
+		memset(&m, 0, sizeof(m));
+		m.id = s->id;
+		m.flags = AIXIPC_NOWAIT;
+		m.msgp = s->buf;
+		m.size = s->len - 8;
+		m.type_size = 8;
+		rc = fz_call(w, IOC_MSGSND, &m);
+		break;
+	}
+	case ST_MSGRCV: {
+		struct aixipc_msgrcv m;
+
+		memset(&m, 0, sizeof(m));
+		m.id = s->id;
+		m.flags = AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR;
+		m.msgp = s->buf;
+		m.size = s->len - 8;
+		m.type_size = 8;
+		rc = fz_call(w, IOC_MSGRCV, &m);
+		break;
+	}
+	default: {
+		struct aixipc_list l;
+
+		memset(&l, 0, sizeof(l));
+		l.kind = (uint32_t)s->kind;
+		l.entries = s->buf;
+		l.entry_size = sizeof(struct aixipc_list_entry);
+		l.count = (uint32_t)(s->len / l.entry_size);
+		rc = fz_call(w, IOC_LIST, &l);
+		break;
+	}
+	}
+	if (s->kc >= 0)
+		kcov_disable(&g_kc[s->kc]);
+	s->rc = rc;
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void stall_finish(struct stall *s)
+{
+	pthread_join(s->th, NULL);
+	munmap(s->mem, 3 * g_pg);
+	close(s->ufd);
+	s->active = false;
+}
+
+/*
+ * stall: start a copying call in a helper thread with its buffer on a
+ * page that faults into userfaultfd; the ops after it run while the call
+ * sleeps in its copy, until a release (or the program's end).
+ */
+static void prim_stall(struct wk *w, unsigned int arg)
+{
+	struct stall *s = NULL;
+	sigset_t all, old;
+	uint64_t lead;
+	int i, waited;
+
+	(void)arg;
+	for (i = 0; i < NSTALL; i++)
+		if (!g_st[i].active) {
+			s = &g_st[i];
+			break;
+		}
+	if (!s)
+		return;
+	memset(s, 0, sizeof(*s));
+	s->kc = g_kcov && g_kc_main == KC_MAIN ? 1 + i : -1;
+	s->call = (int)rnd(w, N_ST);
+	s->kind = s->call <= ST_SEMOP ? AIXIPC_SEM : s->call <= ST_MSGRCV ?
+		  AIXIPC_MSG : (int)rnd(w, AIXIPC_NR_KINDS);
+	s->id = live_id(w, (unsigned int)s->kind);
+	switch (s->call) {
+	case ST_SETALL:
+	case ST_GETALL:
+		s->len = 2 * (chance(w, 80) ? 1 + rnd(w, 64) : g_limits.semmsl);
+		break;
+	case ST_SEMOP:
+		s->len = sizeof(struct aixipc_sembuf) * (1 + rnd(w, 4));
+		break;
+	case ST_LIST:
+		s->len = sizeof(struct aixipc_list_entry) * (1 + rnd(w, 8));
+		break;
+	default:
+		s->len = 8 + rnd(w, 3000);
+	}
+	if (uffd_region(s))
+		return;
+	/* Mostly the whole buffer stalls; else its head is copied first. */
+	lead = chance(w, 70) ? 0 : rnd(w, s->len < 64 ? s->len : 64);
+	if (s->call == ST_SEMOP)	/* whole operations, all NOWAIT */
+		lead -= lead % sizeof(struct aixipc_sembuf);
+	s->buf = (uintptr_t)s->mem + g_pg - lead;
+	if (s->call == ST_SEMOP)
+		semop_ops(w, (unsigned char *)s->mem + g_pg - lead, lead);
+	else if (s->call == ST_SETALL)
+		setall_values(w, (unsigned char *)s->mem + g_pg - lead, lead);
+	else
+		fill_random(w, s->mem + g_pg - lead, lead);
+	s->tw = *w;
+	s->tw.clean = true;
+	s->tw.allow = 0;
+	/* The helper keeps out of signals: they would end its copy. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&s->th, NULL, stall_main, s)) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		munmap(s->mem, 3 * g_pg);
+		close(s->ufd);
+		return;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	s->active = true;
+	/* Until it faults, or finishes without a copy into the page. */
+	for (waited = 0; waited < 5000; waited += 10) {
+		struct pollfd pfd = { .fd = s->ufd, .events = POLLIN };
+		struct uffd_msg msg;
+
+		if (poll(&pfd, 1, 10) == 1 &&
+		    read(s->ufd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
+			break;
+		if (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE)) {
+			stall_finish(s);
+			return;
+		}
+	}
+	ADD(sh->stalls, 1);
+	ADD(sh->stalled[s->call], 1);
+	if (g_replay)
+		out("# stall: %s on id %d held in its copy\n", stnames[s->call], s->id);
+}
+
+/*
+ * SETALL values: valid as a whole most of the time (one bad value fails
+ * the whole call before it does anything), else one out of range.
+ */
+static void setall_values(struct wk *w, unsigned char *p, size_t len)
+{
+	size_t i, n = len / 2;
+
+	for (i = 0; i < n; i++) {
+		uint16_t v = (uint16_t)rnd(w, 4);
+
+		memcpy(p + 2 * i, &v, 2);
+	}
+	if (n && chance(w, 10)) {
+		uint16_t v = (uint16_t)(g_limits.semvmx + 1);
+
+		memcpy(p + 2 * rnd(w, n), &v, 2);
+	}
+}
+
+/*
+ * Operations for a stalled semop: every one NOWAIT, or the helper could
+ * sleep for good after its release (it takes no signal: see prim_stall).
+ */
+static void semop_ops(struct wk *w, unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + sizeof(struct aixipc_sembuf) <= len;
+	     i += sizeof(struct aixipc_sembuf)) {
+		struct aixipc_sembuf b = {
+			.sem_num = (uint16_t)rnd(w, 4),
+			.sem_op = (int16_t)(rnd(w, 3) - 1),
+			.sem_flg = (int16_t)(AIXIPC_SEM_NOWAIT |
+					     (chance(w, 30) ? AIXIPC_SEM_UNDO : 0)),
+		};
+
+		memcpy(p + i, &b, sizeof(b));
+	}
+}
+
+/* release: let the oldest stalled copy go on, with fuzzed contents. */
+static void stall_release(struct wk *w, struct stall *s)
+{
+	unsigned char page[65536];
+	struct uffdio_copy copy;
+
+	if (g_pg > sizeof(page))
+		return;
+	memset(page, 0, g_pg);
+	switch (s->call) {
+	case ST_SETALL:
+		setall_values(w, page, g_pg);
+		break;
+	case ST_SEMOP:
+		semop_ops(w, page, g_pg);
+		break;
+	case ST_MSGSND: {
+		int64_t t = 1 + (int64_t)rnd(w, 4);
+
+		fill_pattern(w, page, g_pg);
+		/* the type word falls in the page unless the head had it */
+		if ((uintptr_t)s->mem + g_pg - s->buf == 0)
+			memcpy(page, &t, 8);
+		break;
+	}
+	default:
+		if (chance(w, 30))
+			fill_random(w, page, g_pg);
+	}
+	memset(&copy, 0, sizeof(copy));
+	copy.dst = (uintptr_t)s->mem + g_pg;
+	copy.src = (uintptr_t)page;
+	copy.len = g_pg;
+	ioctl(s->ufd, UFFDIO_COPY, &copy);	/* EEXIST if it never faulted */
+	stall_finish(s);
+}
+
+static void prim_release(struct wk *w, unsigned int arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < NSTALL; i++)
+		if (g_st[i].active) {
+			stall_release(w, &g_st[i]);
+			return;
+		}
+}
+
+static void release_all(struct wk *w)
+{
+	int i;
+
+	for (i = 0; i < NSTALL; i++)
+		if (g_st[i].active)
+			stall_release(w, &g_st[i]);
+}
+
+/* Create a private object of @kind and @size; its id or -errno. */
+static int create_obj(struct wk *w, unsigned int kind, uint64_t size)
+{
+	struct aixipc_get g;
+	bool clean = w->clean;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = kind;
+	g.key = AIXIPC_KEY_PRIVATE;
+	g.flags = AIXIPC_CREAT;
+	g.mode = 0666;
+	g.size = size;
+	w->clean = true;
+	w->allow = EM(ENOSPC) | EM(ENOMEM) | EM(EINVAL);
+	rc = fz_call(w, IOC_GET, &g);
+	w->clean = clean;
+	return rc ? rc : g.id;
+}
+
+static int rmid_kind(struct wk *w, unsigned int kind, int id)
+{
+#ifdef AIXIPC_IOC_SEMCTL
+	if (kind == AIXIPC_SEM)
+		return rmid_sem(w, id);
+#endif
+	return kind == AIXIPC_SHM ? rmid_shm(w, id) : rmid_msg(w, id);
+}
+
+/*
+ * recycle: remove an object (often one a stalled call is using) and
+ * create objects until its id comes back, with another size: the slot
+ * allocator hands out the lowest free slot and the 11-bit sequence wraps
+ * after 2048 creations.  Objects that land in lower slots (holes) stay.
+ */
+static void prim_recycle(struct wk *w, unsigned int arg)
+{
+	unsigned int kind = AIXIPC_MSG;
+	uint64_t old = 1, size;
+	int id = -1, i, n, slot;
+
+	(void)arg;
+	/* A call asleep with an id in hand: its object is the one to race. */
+	for (i = 0; i < NSTALL; i++)
+		if (g_st[i].active && chance(w, 85)) {
+			id = g_st[i].id;
+			kind = (unsigned int)g_st[i].kind;
+			break;
+		}
+	if (id < 0) {
+		unsigned int r = (unsigned int)rnd(w, 100);
+
+		/* Segments are slow to make (a shmem file each): fewer. */
+		kind = r < 50 ? AIXIPC_SEM : r < 62 ? AIXIPC_SHM : AIXIPC_MSG;
+		id = live_id(w, kind);
+	}
+	if (id < 0)
+		return;
+#ifdef AIXIPC_IOC_SEMCTL
+	if (kind == AIXIPC_SEM) {
+		struct aixipc_semctl c;
+		bool clean = w->clean;
+
+		memset(&c, 0, sizeof(c));
+		c.id = id;
+		c.cmd = AIXIPC_IPC_STAT;
+		w->clean = true;
+		if (fz_call(w, IOC_SEMCTL, &c)) {
+			w->clean = clean;
+			return;
+		}
+		w->clean = clean;
+		old = c.ds.nsems;
+	}
+#endif
+	if (kind == AIXIPC_SHM) {
+		struct aixipc_shmid_ds ds;
+
+		if (shm_stat(w, id, &ds))
+			return;
+		old = ds.segsz;
+	}
+	/* Smaller most often: a stale size on a smaller object overflows. */
+	switch (rnd(w, 4)) {
+	case 0:
+	case 1:
+		size = old > 1 ? 1 + rnd(w, old - 1) : 1;
+		break;
+	case 2:
+		size = old;
+		break;
+	default:
+		size = old + 1 + rnd(w, kind == AIXIPC_SHM ? 4 * g_pg : 8);
+	}
+	/* 2048 creations of a big object take minutes under KASAN and TCG. */
+	if (kind == AIXIPC_SEM && size > 64)
+		size = 1 + rnd(w, 64);
+	if (kind == AIXIPC_SHM && size > 16 * g_pg)
+		size = 1 + rnd(w, 16 * g_pg);
+	if (rmid_kind(w, kind, id))
+		return;
+	slot = id & (int)(MAX_SLOTS - 1);
+	for (n = 0; n < 2048 + 256; n++) {
+		int nid = create_obj(w, kind, size);
+
+		if (nid < 0)
+			break;
+		if (nid == id) {
+			pool_add(w, kind, nid);
+			ADD(sh->recycled, 1);
+			for (i = 0; i < NSTALL; i++)
+				if (g_st[i].active && g_st[i].id == id) {
+					ADD(sh->recycled_stalled, 1);
+					break;
+				}
+			if (g_replay)
+				out("# recycle: id %d back after %d creations, size %llu -> %llu\n",
+				    id, n + 1, (unsigned long long)old,
+				    (unsigned long long)size);
+			return;
+		}
+		if ((nid & (int)(MAX_SLOTS - 1)) < slot) {
+			pool_add(w, kind, nid);	/* a hole below: keep it */
+			continue;
+		}
+		rmid_kind(w, kind, nid);
+		if ((nid & (int)(MAX_SLOTS - 1)) != slot)
+			break;			/* the slot is taken */
+	}
+}
+
+/* Forget view @i (its memory stays as it is). */
+static void view_forget(int i)
+{
+	g_views[i] = g_views[--g_nview];
+}
+
+/* A view to work on: one of ours, an attachment of ours, or a new one. */
+static int view_pick(struct wk *w)
+{
+	uint64_t addr = 0, size;
+	bool rdonly;
+	int i, id;
+
+	if (g_nview && chance(w, 60))
+		return (int)rnd(w, (uint64_t)g_nview);
+	if (g_nview >= NVIEW)
+		return (int)rnd(w, (uint64_t)g_nview);
+	for (i = 0; i < w->natt; i++) {
+		struct att *a = &w->atts[i];
+
+		/* Whole attachments only: their pieces are not tracked here. */
+		if (att_mapped(a) == a->len && chance(w, 70)) {
+			struct view *v = &g_views[g_nview++];
+
+			v->addr = a->addr;
+			v->len = a->len;
+			v->id = a->id;
+			v->rdonly = a->rdonly;
+			att_forget(w, i);
+			return g_nview - 1;
+		}
+	}
+	id = any_segment(w);
+	if (id < 0)
+		return -1;
+	rdonly = chance(w, 50);
+	if (shm_attach(w, id, rdonly ? AIXIPC_SHM_RDONLY : 0, &addr, &size,
+		       EM(EINVAL) | EM(EIDRM) | EM(EACCES) | EM(ENOMEM)))
+		return -1;
+	g_views[g_nview].addr = (uintptr_t)addr;
+	g_views[g_nview].len = size;
+	g_views[g_nview].id = id;
+	g_views[g_nview].rdonly = rdonly;
+	return g_nview++;
+}
+
+/*
+ * The read-only oracle: nothing derived from a SHM_RDONLY attach may
+ * become writable.  mprotect(PROT_WRITE) fails with EACCES (ENOMEM where
+ * a page is no longer mapped) and a write faults.
+ */
+static void rdonly_check(struct wk *w, const struct view *v, const char *after)
+{
+	uint64_t np = v->len / g_pg, p;
+	unsigned char val = 'W';
+	int sig;
+
+	for (p = 0; p < np && p < 4; p++) {
+		char *at = (char *)(uintptr_t)(v->addr + p * g_pg);
+
+		if (!mprotect(at, g_pg, PROT_READ | PROT_WRITE)) {
+			fz_fail(w, "a SHM_RDONLY view of segment %d became writable after %s: mprotect(PROT_WRITE) of page %llu at %p succeeded",
+				v->id, after, (unsigned long long)p, (void *)at);
+			return;
+		}
+		if (errno != EACCES && errno != ENOMEM) {
+			fz_fail(w, "mprotect(PROT_WRITE) of a SHM_RDONLY view (segment %d, after %s): %s, not EACCES",
+				v->id, after, strerror(errno));
+			return;
+		}
+		if (errno == ENOMEM)
+			continue;
+		sig = probe(w, (volatile unsigned char *)at, true, &val);
+		if (!sig) {
+			fz_fail(w, "a write through a SHM_RDONLY view of segment %d landed (page %llu at %p, after %s)",
+				v->id, (unsigned long long)p, (void *)at, after);
+			return;
+		}
+	}
+}
+
+/* A child's touches of view @v: exit 3 if a read-only page took a write. */
+static void child_touch(const struct view *v, struct wk *w)
+{
+	uint64_t np = v->len / g_pg, p;
+	unsigned char val = 'c';
+
+	for (p = 0; p < np && p < 8; p++) {
+		volatile unsigned char *at = (volatile unsigned char *)(uintptr_t)(v->addr + p * g_pg);
+
+		if (probe(w, at, false, &val))
+			continue;
+		if (!probe(w, at, true, &val) && v->rdonly)
+			_exit(3);
+	}
+}
+
+static void view_fork(struct wk *w, struct view *v)
+{
+	unsigned int how = (unsigned int)rnd(w, 100);
+	long delay = (long)rnd(w, 20000);
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		if (g_kcov && g_kc_main == KC_MAIN)
+			kcov_enable(&g_kc[KC_SUB]);
+		child_touch(v, w);
+		if (how < 30) {
+			char *const argv[] = { "true", NULL };
+
+			execv("/bin/true", argv);
+		}
+		_exit(0);
+	}
+	ADD(sh->forks, 1);
+	if (how >= 70) {
+		struct timespec ts = { 0, delay * 1000 };
+
+		nanosleep(&ts, NULL);
+		kill_child(pid);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+		fz_fail(w, "a write through a SHM_RDONLY view of segment %d landed in a fork child",
+			v->id);
+	else if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		fz_fail(w, "fork child with attachments died of signal %d (%s)",
+			WTERMSIG(st), strsignal(WTERMSIG(st)));
+}
+
+/*
+ * view: mm operations on an attachment: mprotect, mremap,
+ * remap_file_pages, madvise, fork (+exec or SIGKILL), touches, munmap,
+ * shmdt; the read-only oracle after each.
+ */
+static void prim_view(struct wk *w, unsigned int arg)
+{
+	static const int advs[] = {
+		MADV_DONTFORK, MADV_DOFORK, MADV_DONTNEED, MADV_REMOVE,
+		MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_WILLNEED,
+	};
+	unsigned int r = (unsigned int)rnd(w, 100);
+	const char *what;
+	struct view *v;
+	uint64_t np;
+	int i = view_pick(w);
+
+	(void)arg;
+	if (i < 0)
+		return;
+	v = &g_views[i];
+	np = v->len / g_pg;
+	ADD(sh->view_ops, 1);
+	if (r < 14) {
+		static const int prots[] = {
+			PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE,
+		};
+		int prot = prots[rnd(w, 3)];
+
+		what = "mprotect";
+		if (!mprotect((void *)v->addr, v->len, prot) && v->rdonly &&
+		    (prot & PROT_WRITE))
+			fz_fail(w, "mprotect(PROT_WRITE) of a SHM_RDONLY attachment of segment %d succeeded",
+				v->id);
+	} else if (r < 28) {
+		uint64_t nl = chance(w, 40) ? g_pg * (1 + rnd(w, np)) :
+			      v->len + g_pg * (1 + rnd(w, 4));
+		void *p = mremap((void *)v->addr, v->len, nl, MREMAP_MAYMOVE);
+
+		what = "mremap";
+		if (p != MAP_FAILED) {
+			v->addr = (uintptr_t)p;
+			v->len = nl;
+		}
+	} else if (r < 44) {
+		uint64_t first = rnd(w, np), n = 1 + rnd(w, np - first);
+
+		what = "remap_file_pages";
+		if (remap_file_pages((void *)(uintptr_t)(v->addr + first * g_pg), n * g_pg, 0,
+				     chance(w, 50) ? first : rnd(w, np + 2), 0)) {
+			/*
+			 * It may have unmapped the old range first (a removed
+			 * segment's last attach): let it go.
+			 */
+			munmap((void *)v->addr, v->len);
+			view_forget(i);
+			return;
+		}
+	} else if (r < 54) {
+		what = "madvise";
+		madvise((void *)v->addr, v->len,
+			advs[rnd(w, sizeof(advs) / sizeof(advs[0]))]);
+	} else if (r < 68) {
+		what = "fork";
+		view_fork(w, v);
+	} else if (r < 80) {
+		uint64_t p;
+		unsigned char val = 't';
+
+		what = "touches";
+		for (p = 0; p < np && p < 8; p++) {
+			volatile unsigned char *at = (volatile unsigned char *)(uintptr_t)(v->addr + p * g_pg);
+
+			if (probe(w, at, false, &val))
+				continue;
+			if (!probe(w, at, true, &val) && v->rdonly)
+				fz_fail(w, "a write through a SHM_RDONLY attachment of segment %d landed",
+					v->id);
+		}
+	} else if (r < 90) {
+		uint64_t k = rnd(w, np + 1);
+
+		what = "munmap";
+		if (!k || k >= np) {
+			munmap((void *)v->addr, v->len);
+			view_forget(i);
+			return;
+		}
+		munmap((void *)(uintptr_t)(v->addr + (np - k) * g_pg), k * g_pg);
+		v->len -= k * g_pg;
+	} else {
+		struct aixipc_shmdt d;
+		bool clean = w->clean;
+
+		memset(&d, 0, sizeof(d));
+		d.addr = v->addr;
+		w->clean = true;
+		w->allow = EM(EINVAL);
+		if (!fz_call(w, IOC_SHMDT, &d)) {
+			w->clean = clean;
+			view_forget(i);
+			return;
+		}
+		w->clean = clean;
+		what = "a refused shmdt";
+	}
+	if (v->rdonly && !w->failed)
+		rdonly_check(w, v, what);
+}
+
+static void views_drop(void)
+{
+	while (g_nview) {
+		munmap((void *)g_views[0].addr, g_views[0].len);
+		view_forget(0);
+	}
+}
+
+/*
+ * lockresize: SHM_LOCK a segment, perhaps touch an attachment, SHM_SIZE
+ * it (grow or shrink) while locked, perhaps unlock.
+ */
+static void prim_lockresize(struct wk *w, unsigned int arg)
+{
+	unsigned int lk = EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOMEM);
+	uint64_t value;
+	int id;
+
+	(void)arg;
+	id = chance(w, 70) ? live_id(w, AIXIPC_SHM) : any_segment(w);
+	if (id < 0)
+		return;
+	shm_ctl(w, id, AIXIPC_SHM_LOCK, NULL, NULL, lk);
+	if (chance(w, 50))
+		att_new(w);
+	value = pick_resize(w);
+	shm_ctl(w, id, AIXIPC_SHM_SIZE, &value, NULL,
+		value < g_limits.shmmin || value > g_limits.shmmax ? EM(EINVAL) :
+		EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC) | EM(ENOMEM));
+	if (chance(w, 40))
+		scen_shm_touch(w);
+	if (chance(w, 30))
+		shm_ctl(w, id, AIXIPC_SHM_UNLOCK, NULL, NULL,
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM));
+}
+
+/* signal: SIGALRM to this thread after a random short delay (EINTR). */
+static void prim_signal(struct wk *w, unsigned int arg)
+{
+	struct sigevent sev;
+	struct itimerspec its;
+	static __thread timer_t timer;
+	static __thread bool have;
+
+	(void)arg;
+	if (!have) {
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = SIGALRM;
+		sev.sigev_notify_thread_id = gettid();
+		if (timer_create(CLOCK_MONOTONIC, &sev, &timer))
+			return;
+		have = true;
+	}
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = 1000 + (long)rnd(w, 5000000);
+	timer_settime(timer, 0, &its, NULL);
+}
+
+/* uid: act as root, nobody or a plain user (effective ids only). */
+static void prim_uid(struct wk *w, unsigned int arg)
+{
+	static const uid_t ids[] = { 0, DROP_ID, 1000 };
+	uid_t u = ids[rnd(w, 3)];
+
+	(void)arg;
+	if (getuid() != 0)
+		return;			/* started unprivileged: stay so */
+	if (thread_setresuid((uid_t)-1, 0, (uid_t)-1) ||
+	    thread_setresgid((gid_t)-1, (gid_t)u, (gid_t)-1) ||
+	    thread_setresuid((uid_t)-1, u, (uid_t)-1))
+		return;
+	g_euid = u;
+	g_unpriv = u != 0;
+	ADD(sh->drops, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* The primitive table: generators, scenarios, sequence primitives. */
+
+struct xprim {
+	const char *name;
+	unsigned int weight;
+	void (*fn)(struct wk *w, unsigned int arg);
+};
+
+static void prim_sub(struct wk *w, unsigned int arg);
+
+static const struct xprim xprims[] = {
+	{ "stall", 10, prim_stall },
+	{ "release", 8, prim_release },
+	{ "recycle", 6, prim_recycle },
+	{ "view", 14, prim_view },
+	{ "lockresize", 4, prim_lockresize },
+	{ "sub", 3, prim_sub },
+	{ "signal", 3, prim_signal },
+	{ "uid", 3, prim_uid },
+};
+#define NXPRIMS ((int)(sizeof(xprims) / sizeof(xprims[0])))
+#define NPRIMS (NIOCS + NSCENS + NXPRIMS)
+
+static const char *g_pnames[NIOCS + MAX_SCEN + NXPRIMS];
+static char g_scen_names[MAX_SCEN][32];
+
+static void prims_init(void)
+{
+	int i;
+
+	for (i = 0; i < NIOCS; i++)
+		g_pnames[i] = iocs[i].name;
+	for (i = 0; i < NSCENS; i++) {
+		snprintf(g_scen_names[i], sizeof(g_scen_names[i]), "scen-%s",
+			 scens[i].name);
+		g_pnames[NIOCS + i] = g_scen_names[i];
+	}
+	for (i = 0; i < NXPRIMS; i++)
+		g_pnames[NIOCS + NSCENS + i] = xprims[i].name;
+	prog_names = g_pnames;
+	prog_nnames = NPRIMS;
+}
+
+static void run_op(struct wk *w, const struct op *o)
+{
+	int k = o->prim;
+
+	rng_seed(&w->r, o->seed);
+	if (g_replay)
+		out("# op %s %#" PRIx64 " %u\n", g_pnames[k], o->seed, o->arg);
+	if (k < NIOCS) {
+		iocs[k].gen(w);
+		return;
+	}
+	k -= NIOCS;
+	if (k < NSCENS) {
+		if (!w->in_child || (scens[k].run != scen_fork &&
+				     scens[k].run != scen_shm_forkkill &&
+				     scens[k].run != scen_shm_model)) {
+			ADD(sh->scen_stats[k], 1);
+			scens[k].run(w);
+		}
+		return;
+	}
+	xprims[k - NSCENS].fn(w, o->arg);
+}
+
+static const struct prog *g_prog;	/* the executor's program */
+static int g_pc;			/* and its next op */
+
+/*
+ * sub: fork; the child runs the next @arg ops and exits, unless it is
+ * SIGKILLed first at a random point (mid-call, mid-stall, with
+ * attachments and undo entries); the parent goes on after those ops.
+ */
+static void prim_sub(struct wk *w, unsigned int arg)
+{
+	int n = arg ? (int)arg : 1, end = g_pc + n, st, i;
+	long delay = (long)rnd(w, 30000);
+	bool kill_it = chance(w, 50);
+	pid_t pid;
+
+	if (end > g_prog->n)
+		end = g_prog->n;
+	if (w->in_child) {
+		g_pc = end;
+		return;
+	}
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		w->in_child = true;
+		w->nkids = 0;
+		for (i = 0; i < NSTALL; i++)
+			g_st[i].active = false;	/* their threads stayed behind */
+		struct itimerval it = { { 0, 50000 }, { 0, 50000 } };
+
+		setitimer(ITIMER_REAL, &it, NULL);	/* not inherited */
+		if (g_kcov && g_kc_main == KC_MAIN) {
+			kcov_enable(&g_kc[KC_SUB]);
+			g_kc_main = KC_SUB;
+		}
+		for (; g_pc < end && !w->failed && !stopping(); g_pc++)
+			run_op(w, &g_prog->ops[g_pc]);
+		_exit(w->failed ? 1 : 0);
+	}
+	ADD(sh->forks, 1);
+	g_pc = end;
+	if (kill_it) {
+		struct timespec ts = { 0, delay * 1000 };
+
+		nanosleep(&ts, NULL);
+		kill_child(pid);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		fz_fail(w, "sub child died of signal %d (%s)", WTERMSIG(st),
+			strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) && !LOAD(sh->fail))
+		fz_fail(w, "sub child exited with status %d", WEXITSTATUS(st));
+}
+
+/* The executor: one program from a clean registry, in its own process. */
+static void exec_prog(const struct prog *p)
+{
+	struct itimerval it = { { 0, 50000 }, { 0, 50000 } };
+	struct sigaction sa;
+	struct wk w;
+	sigset_t set;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = alarm_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = orphan_handler;
+	sigaction(SIGUSR2, &sa, NULL);
+	install_fault_handler();
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	/* Blocking calls end in EINTR: nothing waits for ever. */
+	setitimer(ITIMER_REAL, &it, NULL);
+	wk_init(&w, g_devfd, 0, 0, 0);
+	g_prog = p;
+	if (g_kcov && !kcov_enable(&g_kc[KC_MAIN]))
+		g_kc_main = KC_MAIN;
+	for (g_pc = 0; g_pc < p->n && !w.failed && !stopping();) {
+		const struct op *o = &p->ops[g_pc++];
+
+		STORE(sh->exec_pc, g_pc - 1);
+		run_op(&w, o);
+		w.ops++;
+		ADD(sh->ops, 1);
+		if (w.nkids)
+			reap_kids(&w, false);
+	}
+	release_all(&w);
+	views_drop();
+	reap_kids(&w, true);
+	att_drop_all(&w);
+	if (g_kc_main >= 0)
+		kcov_disable(&g_kc[g_kc_main]);
+	/* A 32-bit executor's failure text goes back through a pipe. */
+	if (g_msgfd >= 0 && LOAD(sh->fail)) {
+		ssize_t n = write(g_msgfd, sh->failmsg, strnlen(sh->failmsg, FAILMSG));
+
+		(void)n;
+	}
+	_exit(w.failed || LOAD(sh->fail) ? 1 : 0);
+}
+
+/*
+ * fuzz-m32 --exec FILE: the executor of one program for the 64-bit
+ * manager (programs marked m32): 32-bit callers, compat ioctls.  The
+ * manager's KCOV buffers come inherited, their fds in
+ * AIXIPC_FUZZ_KCOV_FDS; the failure text goes to AIXIPC_FUZZ_MSG_FD.
+ */
+static int exec_main(const char *file)
+{
+	const char *fds = getenv("AIXIPC_FUZZ_KCOV_FDS");
+	const char *mfd = getenv("AIXIPC_FUZZ_MSG_FD");
+	static struct prog p;
+	int i = 0;
+
+	prims_init();
+	if (prog_read(&p, file)) {
+		out("# fuzz --exec: cannot read %s\n", file);
+		return 2;
+	}
+	while (fds && *fds && i < NKCOV) {
+		char *end;
+
+		g_kc[i].fd = (int)strtol(fds, &end, 10);
+		g_kc[i++].area = NULL;
+		fds = *end == ',' ? end + 1 : end;
+	}
+	g_kcov = i == NKCOV;
+	g_msgfd = mfd ? atoi(mfd) : -1;
+	exec_prog(&p);
+	return 2;
+}
+
+/* ------------------------------------------------------------------ */
+/* The manager: corpus, mutation, coverage, crashes. */
+
+struct corpus_mem {
+	struct prog *p;
+	size_t n, cap;
+};
+
+static struct corpus_mem g_cm;
+static struct cover *g_cov;
+static struct rng g_mr;			/* the manager's own stream */
+static uint64_t g_execs, g_new_inputs, g_timeouts, g_failures;
+static bool g_keep_going, g_corpus_ro;
+static const char *g_distill;	/* keep only what adds coverage, there */
+static char g_curpath[4096];
+
+/* Copy a string, truncated to fit. */
+static void strlcpy0(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = 0;
+}
+
+static uint64_t mrnd(uint64_t n)
+{
+	return rng_below(&g_mr, n);
+}
+
+static void cm_add(const struct prog *p)
+{
+	if (g_cm.n == g_cm.cap) {
+		size_t cap = g_cm.cap ? 2 * g_cm.cap : 256;
+		struct prog *np = realloc(g_cm.p, cap * sizeof(*np));
+
+		if (!np)
+			return;
+		g_cm.p = np;
+		g_cm.cap = cap;
+	}
+	g_cm.p[g_cm.n++] = *p;
+}
+
+static void random_op(struct op *o)
+{
+	unsigned int r = (unsigned int)mrnd(100), total = 0, x;
+	int i;
+
+	o->seed = rng_next(&g_mr);
+	o->arg = 0;
+	if (r < 50) {
+		for (i = 0; i < NIOCS; i++)
+			total += iocs[i].weight;
+		x = (unsigned int)mrnd(total);
+		for (i = 0; x >= iocs[i].weight; i++)
+			x -= iocs[i].weight;
+		o->prim = (uint16_t)i;
+	} else if (r < 60) {
+		for (i = 0; i < NSCENS; i++)
+			total += scens[i].weight;
+		x = (unsigned int)mrnd(total);
+		for (i = 0; x >= scens[i].weight; i++)
+			x -= scens[i].weight;
+		o->prim = (uint16_t)(NIOCS + i);
+	} else {
+		for (i = 0; i < NXPRIMS; i++)
+			total += xprims[i].weight;
+		x = (unsigned int)mrnd(total);
+		for (i = 0; x >= xprims[i].weight; i++)
+			x -= xprims[i].weight;
+		o->prim = (uint16_t)(NIOCS + NSCENS + i);
+		if (xprims[i].fn == prim_sub)
+			o->arg = (uint16_t)(1 + mrnd(4));
+	}
+}
+
+static int prim_index(void (*fn)(struct wk *, unsigned int))
+{
+	int i;
+
+	for (i = 0; i < NXPRIMS; i++)
+		if (xprims[i].fn == fn)
+			return NIOCS + NSCENS + i;
+	return 0;
+}
+
+/*
+ * An op to put at @i.  After a stall, often a recycle: a call asleep in
+ * its copy with an id in hand is there to be raced by changes to that
+ * object (recycle picks it), which random ops rarely do.
+ */
+static void op_at(struct prog *p, int i)
+{
+	random_op(&p->ops[i]);
+	if (i > 0 && p->ops[i - 1].prim == prim_index(prim_stall) && mrnd(100) < 40)
+		p->ops[i].prim = (uint16_t)prim_index(prim_recycle);
+}
+
+static void random_prog(struct prog *p)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->n = 1 + (int)mrnd(12);
+	for (i = 0; i < p->n; i++)
+		op_at(p, i);
+	p->m32 = g_self32[0] && mrnd(100) < 20;
+}
+
+static void mutate(struct prog *p)
+{
+	int k = 1 + (int)mrnd(3), i, j;
+
+	while (k--) {
+		switch (mrnd(8)) {
+		case 0:
+		case 1:		/* a new seed: the same primitive, other choices */
+			if (p->n)
+				p->ops[mrnd((uint64_t)p->n)].seed = rng_next(&g_mr);
+			break;
+		case 2:		/* insert */
+			if (p->n < PROG_MAX) {
+				i = (int)mrnd((uint64_t)p->n + 1);
+				memmove(&p->ops[i + 1], &p->ops[i],
+					(size_t)(p->n - i) * sizeof(p->ops[0]));
+				p->n++;
+				op_at(p, i);
+			}
+			break;
+		case 3:		/* delete */
+			if (p->n > 1) {
+				i = (int)mrnd((uint64_t)p->n);
+				memmove(&p->ops[i], &p->ops[i + 1],
+					(size_t)(p->n - i - 1) * sizeof(p->ops[0]));
+				p->n--;
+			}
+			break;
+		case 4:		/* splice: our head, another's tail */
+			if (g_cm.n) {
+				const struct prog *q = &g_cm.p[mrnd(g_cm.n)];
+
+				i = (int)mrnd((uint64_t)p->n + 1);
+				j = (int)mrnd((uint64_t)q->n);
+				for (; j < q->n && i < PROG_MAX; i++, j++)
+					p->ops[i] = q->ops[j];
+				p->n = i;
+			}
+			break;
+		case 5:		/* duplicate */
+			if (p->n && p->n < PROG_MAX) {
+				i = (int)mrnd((uint64_t)p->n);
+				j = (int)mrnd((uint64_t)p->n + 1);
+				struct op o = p->ops[i];
+
+				memmove(&p->ops[j + 1], &p->ops[j],
+					(size_t)(p->n - j) * sizeof(p->ops[0]));
+				p->ops[j] = o;
+				p->n++;
+			}
+			break;
+		case 6:		/* swap neighbours */
+			if (p->n > 1) {
+				struct op o;
+
+				i = (int)mrnd((uint64_t)p->n - 1);
+				o = p->ops[i];
+				p->ops[i] = p->ops[i + 1];
+				p->ops[i + 1] = o;
+			}
+			break;
+		default:
+			if (p->n)
+				p->ops[mrnd((uint64_t)p->n)].arg = (uint16_t)(1 + mrnd(4));
+			if (g_self32[0] && mrnd(100) < 20)
+				p->m32 = !p->m32;
+		}
+	}
+	if (!p->n)
+		random_op(&p->ops[p->n++]);
+}
+
+/* Kill and reap whatever an executor left behind (its process group). */
+static void reap_all(pid_t pgid)
+{
+	int st;
+
+	kill(-pgid, SIGKILL);
+	while (waitpid(-1, &st, 0) > 0 || errno == EINTR)
+		;
+}
+
+/*
+ * Run @p in a fresh executor.  Returns the edges never seen before (0
+ * without KCOV); *failed says the executor reported a failure.
+ */
+static uint64_t run_prog(struct wk *pw, const struct prog *p, bool *failed,
+			 uint64_t *pcs_new)
+{
+	uint64_t fresh = 0, pn = 0;
+	double t0 = now();
+	const char *path = NULL;
+	int st = 0, i, msgp[2] = { -1, -1 };
+	bool m32;
+	pid_t pid;
+
+	*failed = false;
+	if (g_curpath[0])
+		prog_write(p, g_curpath);
+	memset(sh->pool, 0xff, sizeof(sh->pool));
+	memset(sh->stale, 0xff, sizeof(sh->stale));
+	memset(sh->iso, 0xff, sizeof(sh->iso));
+	for (i = 0; g_kcov && i < NKCOV; i++)
+		kcov_reset(&g_kc[i]);
+	STORE(sh->exec_pc, -1);
+	m32 = p->m32 && g_self32[0];
+	if (m32) {
+		path = g_curpath[0] ? g_curpath : "/tmp/aixipc-fuzz-m32.prog";
+		if ((!g_curpath[0] && prog_write(p, path)) || pipe(msgp))
+			m32 = false;
+		else
+			fcntl(msgp[0], F_SETFD, FD_CLOEXEC);
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		if (m32) {
+			char *argv[] = { g_self32, "--exec", (char *)path,
+					 g_replay ? "--replay" : NULL, NULL };
+			char fds[64], mfd[16];
+
+			snprintf(fds, sizeof(fds), "%d,%d,%d,%d", g_kc[0].fd,
+				 g_kc[1].fd, g_kc[2].fd, g_kc[3].fd);
+			snprintf(mfd, sizeof(mfd), "%d", msgp[1]);
+			if (g_kcov)
+				setenv("AIXIPC_FUZZ_KCOV_FDS", fds, 1);
+			setenv("AIXIPC_FUZZ_MSG_FD", mfd, 1);
+			execv(g_self32, argv);
+			_exit(2);
+		}
+		exec_prog(p);
+	}
+	if (m32)
+		close(msgp[1]);
+	setpgid(pid, pid);
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+		if (r == pid)
+			break;
+		if (now() - t0 > EXEC_SECS) {
+			g_timeouts++;
+			i = LOAD(sh->exec_pc);
+			out("# executor %d still running after %d s, in op %d (%s): killed\n",
+			    (int)pid, EXEC_SECS, i,
+			    i >= 0 && i < p->n ? g_pnames[p->ops[i].prim] : "?");
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			st = 0;
+			if (g_outdir) {	/* for a look: slow, or stuck? */
+				char tp[4200];
+
+				snprintf(tp, sizeof(tp), "%s/timeouts", g_outdir);
+				mkdir(tp, 0755);
+				corpus_save(p, tp);
+			}
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	reap_all(pid);
+	g_execs++;
+	if (m32) {
+		char msg[FAILMSG];
+		ssize_t n = read(msgp[0], msg, sizeof(msg) - 1);
+
+		close(msgp[0]);
+		if (n > 0 && !LOAD(sh->fail)) {
+			msg[n] = 0;
+			fz_fail(NULL, "32-bit executor: %s", msg);
+		} else if (WIFEXITED(st) && WEXITSTATUS(st) == 1 && !LOAD(sh->fail)) {
+			fz_fail(NULL, "32-bit executor reported a failure");
+		}
+	}
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		fz_fail(NULL, "executor died of signal %d (%s)", WTERMSIG(st),
+			strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) > 1)
+		fz_fail(NULL, "executor exited with status %d", WEXITSTATUS(st));
+	/* The registry must come back empty and uncharged (cleanup checks). */
+	if (!LOAD(sh->fail))
+		cleanup(pw);
+	*failed = LOAD(sh->fail) != 0;
+	for (i = 0; g_kcov && i < NKCOV; i++) {
+		uint64_t pnew = 0;
+
+		fresh += kcov_collect(&g_kc[i], g_cov, true, &pnew);
+		pn += pnew;
+	}
+	if (pcs_new)
+		*pcs_new = pn;
+	return fresh;
+}
+
+static void save_crash(const struct prog *p, const char *why)
+{
+	char dir[4096], path[4200], txt[PROG_MAX * 64 + 64];
+	uint64_t h = prog_hash(p);
+	FILE *f;
+
+	prog_format(p, txt, sizeof(txt));
+	out("# failing program (%016" PRIx64 "):\n", h);
+	{
+		char *line = txt, *nl;
+
+		while ((nl = strchr(line, '\n'))) {
+			*nl = 0;
+			out("#   %s\n", line);
+			line = nl + 1;
+		}
+	}
+	if (!g_outdir)
+		return;
+	snprintf(dir, sizeof(dir), "%s/crashes", g_outdir);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/%016" PRIx64 ".prog", dir, h);
+	prog_write(p, path);
+	snprintf(path, sizeof(path), "%s/%016" PRIx64 ".txt", dir, h);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s\n", why);
+		fclose(f);
+	}
+}
+
+/*
+ * Minimise a failing program in place: drop ops one at a time while it
+ * still fails (any failure; the text of the first is kept).
+ */
+static void minimise(struct wk *pw, struct prog *p)
+{
+	int i, tries = 0;
+	bool failed;
+
+	for (i = p->n - 1; i >= 0 && p->n > 1 && tries < 64; i--, tries++) {
+		struct prog q = *p;
+
+		memmove(&q.ops[i], &q.ops[i + 1],
+			(size_t)(q.n - i - 1) * sizeof(q.ops[0]));
+		q.n--;
+		STORE(sh->fail, 0);
+		STORE(sh->stop, 0);
+		run_prog(pw, &q, &failed, NULL);
+		if (failed)
+			*p = q;
+	}
+	STORE(sh->fail, 0);
+	STORE(sh->stop, 0);
+}
+
+static double g_t0;		/* the guided run's start */
+static int g_triage_skipped;
+
+static void triage_one(const struct prog *p, void *arg)
+{
+	struct wk *pw = arg;
+	bool failed;
+	uint64_t fresh;
+
+	/* The duration bounds the replay of a big corpus too. */
+	if (now() - g_t0 >= g_duration || (LOAD(sh->fail) && !g_keep_going)) {
+		g_triage_skipped++;
+		return;
+	}
+	fresh = run_prog(pw, p, &failed, NULL);
+
+	if (failed) {
+		out("# corpus program fails on its own: %s\n", sh->failmsg);
+		save_crash(p, sh->failmsg);
+		if (!g_keep_going)
+			return;
+		STORE(sh->fail, 0);
+		STORE(sh->stop, 0);
+		return;
+	}
+	/* Without KCOV every program stays; with it, those that add. */
+	if (fresh || !g_kcov)
+		cm_add(p);
+}
+
+/*
+ * A failure's signature: its message without the worker header and with
+ * digits dropped.  Returns true the first time one is seen.
+ */
+static bool new_signature(const char *msg)
+{
+	static char sigs[32][96];
+	static int nsigs;
+	const char *m = strstr(msg, "] ");
+	char sig[96];
+	size_t o = 0;
+	int i;
+
+	m = m ? m + 2 : msg;
+	for (; *m && o + 1 < sizeof(sig); m++)
+		if (*m < '0' || *m > '9')
+			sig[o++] = *m;
+	sig[o] = 0;
+	for (i = 0; i < nsigs; i++)
+		if (!strcmp(sigs[i], sig))
+			return false;
+	if (nsigs < 32)
+		strlcpy0(sigs[nsigs++], sig, sizeof(sigs[0]));
+	return true;
+}
+
+static void guided_progress(double t0, double t)
+{
+	out("# guided: execs=%" PRIu64 " per second=%.1f elapsed=%.0fs corpus=%zu new=%" PRIu64
+	    " edges=%" PRIu64 " pcs=%" PRIu64 " stalls=%" PRIu64 " recycled=%" PRIu64
+	    " view-ops=%" PRIu64 " timeouts=%" PRIu64 " failures=%" PRIu64 "\n",
+	    g_execs, t > t0 ? (double)g_execs / (t - t0) : 0.0, t - t0, g_cm.n,
+	    g_new_inputs, g_cov ? g_cov->nedges : 0, g_cov ? g_cov->npcs : 0,
+	    LOAD(sh->stalls), LOAD(sh->recycled), LOAD(sh->view_ops),
+	    g_timeouts, g_failures);
+	out("# guided: stalled SETALL=%" PRIu64 " GETALL=%" PRIu64 " semop=%" PRIu64
+	    " msgsnd=%" PRIu64 " msgrcv=%" PRIu64 " list=%" PRIu64
+	    "; ids of stalled calls recycled=%" PRIu64 "\n",
+	    LOAD(sh->stalled[ST_SETALL]), LOAD(sh->stalled[ST_GETALL]),
+	    LOAD(sh->stalled[ST_SEMOP]), LOAD(sh->stalled[ST_MSGSND]),
+	    LOAD(sh->stalled[ST_MSGRCV]), LOAD(sh->stalled[ST_LIST]),
+	    LOAD(sh->recycled_stalled));
+}
+
+/* fuzz-m32 beside this (64-bit) binary: programs marked m32 run there. */
+static void find_self32(void)
+{
+	char self[4096];
+	ssize_t n;
+	char *slash;
+
+	if (sizeof(void *) != 8 || getenv("AIXIPC_FUZZ_NO_M32"))
+		return;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 16);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	strcpy(slash + 1, "fuzz-m32");
+	if (!access(self, X_OK))
+		strlcpy0(g_self32, self, sizeof(g_self32));
+}
+
+static int guided_main(struct wk *pw, const char *reproduce)
+{
+	double t0 = g_t0 = now(), t, next_progress = t0 + 10;
+	char firstfail[512] = "";
+	int i, err = 0, loaded = 0;
+
+	prims_init();
+	rng_seed(&g_mr, derive(g_seed, 7, 7, 7));
+	g_cov = calloc(1, sizeof(*g_cov));
+	if (!g_cov)
+		return 2;
+	for (i = 0; i < NKCOV; i++) {
+		err = kcov_open(&g_kc[i]);
+		if (err)
+			break;
+	}
+	g_kcov = !err;
+	if (g_kcov)
+		out("# KCOV: on (%d trace buffers of %u PCs)\n", NKCOV, KCOV_WORDS);
+	else
+		out("# KCOV: not available (%s): programs run without coverage guidance%s\n",
+		    strerror(-err), g_corpus ? "; the corpus is replayed, random and mutated programs follow" : "");
+	out("# guided: programs from seed %" PRIu64 "%s%s; a failing one is printed%s\n",
+	    g_seed, g_corpus ? " and corpus " : "", g_corpus ? g_corpus : "",
+	    g_outdir ? ", the one running at a crash is in the out directory's current.prog.cur" : "");
+	if (g_outdir) {
+		mkdir(g_outdir, 0755);
+		snprintf(g_curpath, sizeof(g_curpath), "%s/current.prog.cur", g_outdir);
+		if (prog_write(&(struct prog){ 0 }, g_curpath)) {
+			out("# %s: not writable: no current-program file, no saved crashes\n",
+			    g_outdir);
+			g_curpath[0] = 0;
+			g_outdir = NULL;
+		}
+	}
+
+	if (reproduce) {
+		struct prog p;
+		bool failed;
+		uint64_t fresh;
+
+		if (prog_read(&p, reproduce)) {
+			out("not ok 1 fuzz: cannot read program %s\n", reproduce);
+			return 1;
+		}
+		g_replay = true;
+		fresh = run_prog(pw, &p, &failed, NULL);
+		out("# reproduce %s: %d ops, %s, %" PRIu64 " edges\n", reproduce, p.n,
+		    failed ? "FAILS" : "passes", fresh);
+		if (failed) {
+			char msg[512];
+
+			strlcpy0(msg, sh->failmsg, sizeof(msg));
+			if (g_keep_going) {	/* --minimise */
+				g_replay = false;
+				minimise(pw, &p);
+				save_crash(&p, msg);
+			}
+			out("not ok 1 fuzz reproduce %s: %s\n", reproduce, msg);
+			return 1;
+		}
+		out("ok 1 fuzz reproduce %s\n", reproduce);
+		return 0;
+	}
+
+	if (g_corpus) {
+		loaded = corpus_load(g_corpus, triage_one, pw);
+		if (loaded < 0) {
+			if (mkdir(g_corpus, 0755) && errno != EEXIST)
+				g_corpus_ro = true;
+			loaded = 0;
+		}
+		/* Can new programs be saved there? */
+		if (!g_corpus_ro) {
+			char probe_path[4200];
+			int fd;
+
+			snprintf(probe_path, sizeof(probe_path), "%s/.writable", g_corpus);
+			fd = open(probe_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd < 0)
+				g_corpus_ro = true;
+			else {
+				close(fd);
+				unlink(probe_path);
+			}
+		}
+		out("# corpus %s: %d programs loaded (%d not run: out of time), %zu kept%s; edges=%" PRIu64 "\n",
+		    g_corpus, loaded, g_triage_skipped, g_cm.n,
+		    g_corpus_ro ? " (read-only: new programs are not saved)" : "",
+		    g_cov->nedges);
+	}
+
+	if (g_distill) {
+		size_t k;
+		int saved = 0;
+
+		mkdir(g_distill, 0755);
+		for (k = 0; k < g_cm.n; k++)
+			saved += corpus_save(&g_cm.p[k], g_distill) == 1;
+		out("# distilled %d of %d programs into %s (%" PRIu64 " edges)\n",
+		    saved, loaded, g_distill, g_cov->nedges);
+		out("%s 1 fuzz distill\n", g_kcov && !LOAD(sh->fail) ? "ok" : "not ok");
+		return g_kcov && !LOAD(sh->fail) ? 0 : 1;
+	}
+
+	while (!LOAD(sh->fail) || g_keep_going) {
+		struct prog p;
+		bool failed;
+		uint64_t fresh, pn = 0;
+
+		t = now();
+		if (t - t0 >= g_duration)
+			break;
+		if (t >= next_progress) {
+			guided_progress(t0, t);
+			next_progress = t + 10;
+		}
+		if (!g_cm.n || mrnd(100) < 15)
+			random_prog(&p);
+		else {
+			p = g_cm.p[mrnd(g_cm.n)];
+			mutate(&p);
+		}
+		fresh = run_prog(pw, &p, &failed, &pn);
+		if (failed) {
+			char msg[FAILMSG];
+
+			g_failures++;
+			strlcpy0(msg, sh->failmsg, sizeof(msg));
+			if (!firstfail[0])
+				strlcpy0(firstfail, msg, sizeof(firstfail));
+			if (!new_signature(msg)) {	/* found before */
+				STORE(sh->fail, 0);
+				STORE(sh->stop, 0);
+				continue;
+			}
+			out("# FOUND after %.0f s (%" PRIu64 " execs): %s\n", now() - t0,
+			    g_execs, msg);
+			minimise(pw, &p);
+			save_crash(&p, msg);
+			if (!g_keep_going) {
+				STORE(sh->fail, 1);
+				strlcpy0(sh->failmsg, msg, sizeof(sh->failmsg));
+				break;
+			}
+			continue;
+		}
+		if (fresh && g_kcov) {
+			g_new_inputs++;
+			cm_add(&p);
+			if (g_corpus && !g_corpus_ro && corpus_save(&p, g_corpus) < 0)
+				g_corpus_ro = true;
+		}
+	}
+	t = now();
+	guided_progress(t0, t);
+	summary();
+	if (firstfail[0] || LOAD(sh->fail)) {
+		out("not ok 1 fuzz seed=%" PRIu64 " execs=%" PRIu64 " guided: %s\n",
+		    g_seed, g_execs, firstfail[0] ? firstfail : sh->failmsg);
+		return 1;
+	}
+	out("ok 1 fuzz seed=%" PRIu64 " execs=%" PRIu64 " guided%s edges=%" PRIu64 " corpus=%zu\n",
+	    g_seed, g_execs, g_kcov ? "" : " (no KCOV)", g_cov->nedges, g_cm.n);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: fuzz [--seed N] [--duration SECS] [--procs N] [--threads N] [--replay] [--ops N]\n"
+		"       fuzz [--seed N] [--duration SECS] --corpus DIR | --kcov [--out DIR] [--keep-going]\n"
+		"       fuzz --reproduce FILE [--minimise] | --corpus DIR --distill DIR2\n"
 		"  --seed N       PRNG seed (default: random, printed first)\n"
 		"  --duration S   run time in seconds (default 120)\n"
 		"  --procs N      worker processes (default 4, max %d)\n"
 		"  --threads N    threads per worker process (default 4, max %d)\n"
 		"  --replay       print every call; no timing-driven SIGSTOP/SIGKILL\n"
 		"  --ops N        stop each thread after N operations\n"
-		"--procs 1 --threads 1 is fully deterministic on a fresh module.\n",
+		"--procs 1 --threads 1 is fully deterministic on a fresh module.\n"
+		"Coverage-guided mode (KCOV; without it, corpus replay and random programs):\n"
+		"  --corpus DIR   load the corpus from DIR, save new programs there\n"
+		"  --kcov         guided mode without a corpus directory\n"
+		"  --out DIR      current program and crashes/ (default: the corpus)\n"
+		"  --keep-going   go on after a failure (each kind minimised and saved once)\n"
+		"  --reproduce F  run program F once, printing every call\n"
+		"  --minimise     with --reproduce: shrink a failing program, save it\n"
+		"  --distill DIR  keep the corpus programs that add coverage, in DIR\n"
+		"  --exec F       (fuzz-m32) execute program F for the manager\n",
 		MAX_PROCS, MAX_THREADS);
 	exit(2);
 }
@@ -4773,7 +6555,8 @@ int main(int argc, char **argv)
 {
 	struct aixipc_version v;
 	struct wk pw;
-	bool have_seed = false, timed_out = false;
+	bool have_seed = false, timed_out = false, guided = false;
+	const char *reproduce = NULL, *exec_file = NULL;
 	double t0, t, deadline, next_progress, next_sweep;
 	unsigned int i;
 	int a;
@@ -4781,6 +6564,14 @@ int main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--replay")) {
 			g_replay = true;
+			continue;
+		}
+		if (!strcmp(argv[a], "--kcov")) {
+			guided = true;
+			continue;
+		}
+		if (!strcmp(argv[a], "--keep-going") || !strcmp(argv[a], "--minimise")) {
+			g_keep_going = true;
 			continue;
 		}
 		if (a + 1 >= argc)
@@ -4796,6 +6587,19 @@ int main(int argc, char **argv)
 			g_threads = (unsigned int)num_arg(argv[++a]);
 		} else if (!strcmp(argv[a], "--ops")) {
 			g_max_ops = num_arg(argv[++a]);
+		} else if (!strcmp(argv[a], "--corpus")) {
+			g_corpus = argv[++a];
+			guided = true;
+		} else if (!strcmp(argv[a], "--exec")) {
+			exec_file = argv[++a];
+			guided = true;
+		} else if (!strcmp(argv[a], "--distill")) {
+			g_distill = argv[++a];
+		} else if (!strcmp(argv[a], "--out")) {
+			g_outdir = argv[++a];
+		} else if (!strcmp(argv[a], "--reproduce")) {
+			reproduce = argv[++a];
+			guided = true;
 		} else {
 			usage();
 		}
@@ -4806,8 +6610,11 @@ int main(int argc, char **argv)
 	if (!have_seed && getrandom(&g_seed, sizeof(g_seed), 0) != sizeof(g_seed))
 		g_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	out("# fuzz seed=%" PRIu64 "\n", g_seed);
-	out("1..1\n");
+	/* An executor for the manager (--exec) prints only what it finds. */
+	if (!exec_file) {
+		out("# fuzz seed=%" PRIu64 "\n", g_seed);
+		out("1..1\n");
+	}
 
 	{
 		FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
@@ -4844,11 +6651,13 @@ int main(int argc, char **argv)
 	g_cap = (g_limits.msgmax < (64U << 20) ? g_limits.msgmax : (64U << 20)) +
 		(64U << 10);
 	g_cap = (g_cap + g_pg - 1) / g_pg * g_pg;
-	out("# duration=%us procs=%u threads=%u chaos=%s%s abi=%u msgmax=%llu msgmnb=%llu msgmnm=%llu\n",
-	    g_duration, g_procs, g_threads, g_chaos ? "on" : "off",
-	    g_det ? " deterministic" : "", v.abi_version,
-	    (unsigned long long)g_limits.msgmax, (unsigned long long)g_limits.msgmnb,
-	    (unsigned long long)g_limits.msgmnm);
+	if (!exec_file)
+		out("# duration=%us procs=%u threads=%u chaos=%s%s abi=%u msgmax=%llu msgmnb=%llu msgmnm=%llu\n",
+		    g_duration, g_procs, g_threads, g_chaos ? "on" : "off",
+		    g_det ? " deterministic" : "", v.abi_version,
+		    (unsigned long long)g_limits.msgmax,
+		    (unsigned long long)g_limits.msgmnb,
+		    (unsigned long long)g_limits.msgmnm);
 
 	/* Process-wide pages, inherited by every worker. */
 	/*
@@ -4868,6 +6677,19 @@ int main(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	wk_init(&pw, g_devfd, -1, 0, 0);
 	pw.clean = true;
+
+	if (guided) {
+		int rc;
+
+		g_euid = geteuid();
+		if (exec_file)
+			return exec_main(exec_file);
+		if (!g_outdir)
+			g_outdir = g_corpus;
+		find_self32();
+		rc = guided_main(&pw, reproduce);
+		return rc;
+	}
 
 	t0 = now();
 	deadline = t0 + g_duration;
