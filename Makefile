@@ -69,9 +69,12 @@ CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONF
 CONFORM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -isystem $(KSELFTEST) -I$(TOP)/tools/include
 CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
 
-# The debug tier's kernel tree (selftests/debug-kernel prints it).
+# The debug tier's kernel tree (selftests/debug-kernel prints it) and the
+# directory under build/ its modules go to: debug for the 6.1 debug kernel,
+# debug-6.12 for the 6.12 one.
 DEBUG_KDIR ?=
-kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
+DEBUG_BUILD ?= debug
+kdir_for = $(if $(filter debug debug-%,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
 
 .PHONY: all module modules-all debug-modules selftests tools check check-stock \
 	check-debug demo shell bench deps help clean
@@ -94,12 +97,14 @@ $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
 		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
 	$(MAKE) -C $(call kdir_for,$*) M=$(BUILD)/$* W=1 modules
 
-# The module (and, where the kernel has KUnit, its test module) for the
-# debug kernel: make debug-modules DEBUG_KDIR=<tree>.
+# The module (and, where the kernel has KUnit, its test module) for a
+# debug kernel: make debug-modules DEBUG_KDIR=<tree> [DEBUG_BUILD=debug-6.12].
 debug-modules:
 	@test -n "$(DEBUG_KDIR)" || { echo "DEBUG_KDIR is not set" >&2; exit 1; }
-	@rm -f $(BUILD)/debug/aixipc.ko
-	@$(MAKE) --no-print-directory $(BUILD)/debug/aixipc.ko
+	@case "$(DEBUG_BUILD)" in debug | debug-*) ;; \
+	*) echo "DEBUG_BUILD must be debug or debug-<name>" >&2; exit 1 ;; esac
+	@rm -f $(BUILD)/$(DEBUG_BUILD)/aixipc.ko
+	@$(MAKE) --no-print-directory $(BUILD)/$(DEBUG_BUILD)/aixipc.ko
 
 modules-all:
 	@for k in $(TEST_KERNELS); do \
