@@ -3,8 +3,12 @@
 #   make            module for KDIR, selftests, tools
 #   make check      everything, then the suites in a VM per test kernel:
 #                   Debian's 6.1 and 6.12, and a debug kernel (KUnit, KASAN,
-#                   lockdep, kmemleak, failslab) built once and cached
-#   make check-stock / check-debug   one tier only
+#                   lockdep, kmemleak, failslab) built once from Debian's 6.1
+#                   source and cached
+#   make check-stock  Debian's kernels only
+#   make check-debug  the debug tier on that kernel and on a second one
+#                   built from Debian's 6.12 source (not in make check,
+#                   which would take over an hour on a fresh machine)
 #   make demo       a short end-to-end demonstration in a VM
 #   make shell      an interactive VM shell with the module loaded
 #   make bench      aixipc against Linux's SysV IPC in a VM: table and CSV
@@ -70,9 +74,12 @@ CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONF
 CONFORM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -isystem $(KSELFTEST) -I$(TOP)/tools/include
 CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
 
-# The debug tier's kernel tree (selftests/debug-kernel prints it).
+# The debug tier's kernel tree (selftests/debug-kernel prints it) and the
+# directory under build/ its modules go to: debug for the 6.1 debug kernel,
+# debug-6.12 for the 6.12 one.
 DEBUG_KDIR ?=
-kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
+DEBUG_BUILD ?= debug
+kdir_for = $(if $(filter debug debug-%,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
 
 .PHONY: all module modules-all debug-modules selftests tools check check-stock \
 	check-debug demo shell bench deps help clean
@@ -80,7 +87,7 @@ kdir_for = $(if $(filter debug,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$
 all: module selftests tools
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,/^#$$/{/^#$$/!p}' Makefile
 
 module: $(BUILD)/$(KVER)/aixipc.ko
 	@ln -sf build/$(KVER)/aixipc.ko aixipc.ko
@@ -95,12 +102,14 @@ $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
 		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
 	$(MAKE) -C $(call kdir_for,$*) M=$(BUILD)/$* W=1 modules
 
-# The module (and, where the kernel has KUnit, its test module) for the
-# debug kernel: make debug-modules DEBUG_KDIR=<tree>.
+# The module (and, where the kernel has KUnit, its test module) for a
+# debug kernel: make debug-modules DEBUG_KDIR=<tree> [DEBUG_BUILD=debug-6.12].
 debug-modules:
 	@test -n "$(DEBUG_KDIR)" || { echo "DEBUG_KDIR is not set" >&2; exit 1; }
-	@rm -f $(BUILD)/debug/aixipc.ko
-	@$(MAKE) --no-print-directory $(BUILD)/debug/aixipc.ko
+	@case "$(DEBUG_BUILD)" in debug | debug-*) ;; \
+	*) echo "DEBUG_BUILD must be debug or debug-<name>" >&2; exit 1 ;; esac
+	@rm -f $(BUILD)/$(DEBUG_BUILD)/aixipc.ko
+	@$(MAKE) --no-print-directory $(BUILD)/$(DEBUG_BUILD)/aixipc.ko
 
 modules-all:
 	@for k in $(TEST_KERNELS); do \
@@ -260,7 +269,7 @@ deps:
 # the kernel versions are read after the install.
 check: TIERS = $(TEST_KERNELS) debug
 check-stock: TIERS = $(TEST_KERNELS)
-check-debug: TIERS = debug
+check-debug: TIERS = debug debug-6.12
 check check-stock check-debug:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all selftests tools
