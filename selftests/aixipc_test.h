@@ -436,6 +436,16 @@ static inline int t_rmid_kind(int fd, int kind, int id)
 	return t_shm_rmid(fd, id);
 }
 
+/* IPC_RMID of a tracked object, which is untracked once it is gone. */
+static inline int t_rmid_tracked(int fd, int kind, int id)
+{
+	int err = t_rmid_kind(fd, kind, id);
+
+	if (!err)
+		t_untrack(kind, id);
+	return err;
+}
+
 /* Remove every tracked object.  Return: how many were removed. */
 static inline int t_remove_tracked(int fd)
 {

@@ -403,11 +403,7 @@ static int new_queue_as(uid_t uid, int fd, uint32_t mode)
 
 static int remove_queue(int fd, int id)
 {
-	int err = t_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_MSG, id);
 }
 
 /* ====================================================================== */
@@ -1293,11 +1289,7 @@ static int getval(int fd, int id, unsigned int n)
 
 static int remove_set(int fd, int id)
 {
-	int err = t_semrmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SEM, id);
 }
 
 /* Make @n adjustments (+1 SEM_UNDO on semaphores 0..n-1): 0 or -errno. */
@@ -1550,11 +1542,7 @@ static int new_seg(int fd, uint64_t size, uint32_t mode)
 
 static int remove_seg(int fd, int id)
 {
-	int err = t_shm_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SHM, id);
 }
 
 struct shm_fill {
