@@ -3032,7 +3032,8 @@ static void scen_shm_touch(struct wk *w)
 /*
  * Split, trim or try to move one of our attachments (its tracked pages):
  * mprotect, munmap, mremap growing (EFAULT), moving with DONTUNMAP
- * (EINVAL), shrinking in place.
+ * (EINVAL), shrinking in place.  syscall() is variadic: its lengths are
+ * passed as size_t, since a uint64_t takes two argument slots on i386.
  */
 static void scen_shm_pieces(struct wk *w)
 {
@@ -3092,20 +3093,20 @@ static void scen_shm_pieces(struct wk *w)
 		for (k = p; k < q; k++)
 			a->pst[k] = PS_GONE;
 	} else if (r < 70) {
-		rc = syscall(SYS_mremap, at, len, len + g_pg,
+		rc = syscall(SYS_mremap, at, (size_t)len, (size_t)(len + g_pg),
 			     chance(w, 50) ? MREMAP_MAYMOVE : 0, 0);
 		if (rc != -1 || errno != EFAULT)
 			fz_fail(w, "mremap growing an attachment: %ld (%s), not EFAULT",
 				rc, rc == -1 ? strerror(errno) : "success");
 	} else if (r < 80) {
-		rc = syscall(SYS_mremap, at, len, len,
+		rc = syscall(SYS_mremap, at, (size_t)len, (size_t)len,
 			     MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
 		if (rc != -1 || errno != EINVAL)
 			fz_fail(w, "mremap(MREMAP_DONTUNMAP) of an attachment: %ld (%s), not EINVAL",
 				rc, rc == -1 ? strerror(errno) : "success");
 	} else if (q - p >= 2) {
 		k = 1 + rnd(w, q - p - 1);
-		rc = syscall(SYS_mremap, at, len, k * g_pg, 0, 0);
+		rc = syscall(SYS_mremap, at, (size_t)len, (size_t)(k * g_pg), 0, 0);
 		if (rc != (long)(uintptr_t)at) {
 			fz_fail(w, "mremap shrinking an attachment in place: %ld (%s)",
 				rc, rc == -1 ? strerror(errno) : "moved");
