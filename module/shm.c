@@ -541,42 +541,38 @@ out:
 	return err;
 }
 
-/* What aixipc_shm_scan() finds of an attachment. */
-struct aixipc_shm_span {
-	unsigned long last_start, last_stop;	/* its last piece */
-	u64 bytes;				/* in all its pieces */
-	bool foreign;	/* other mappings lie between its pieces */
+/*
+ * The last run of an attachment that aixipc_shm_scan() finds: adjacent
+ * pieces with no gap between them, so nothing else can be mapped inside.
+ */
+struct aixipc_shm_run {
+	unsigned long start, stop;
 };
 
 /*
- * Find the pieces, at or after @base and before @end, of the attachment
- * that starts at @base: VMAs of ours on its attach file @file whose file
- * offset equals their distance from @base.  Takes mmap_lock for reading.
- * Return: false when there is no piece.
+ * Find the last run of pieces, at or after @base and before @end, of the
+ * attachment that starts at @base: VMAs of ours on its attach file @file
+ * whose file offset equals their distance from @base.  Takes mmap_lock
+ * for reading.  Return: false when there is no piece.
  */
 static bool aixipc_shm_scan(struct mm_struct *mm, struct file *file,
 			    unsigned long base, unsigned long end,
-			    struct aixipc_shm_span *span)
+			    struct aixipc_shm_run *run)
 {
 	struct vm_area_struct *vma;
-	bool found = false, other = false;
+	bool found = false;
 
-	span->bytes = 0;
-	span->foreign = false;
 	mmap_read_lock(mm);
 	for (vma = find_vma(mm, base); vma && vma->vm_start < end;
 	     vma = find_vma(mm, vma->vm_end)) {
-		if (vma->vm_ops == &aixipc_shm_vm_ops &&
-		    vma->vm_file == file &&
-		    vma->vm_pgoff == (vma->vm_start - base) >> PAGE_SHIFT) {
-			span->last_start = vma->vm_start;
-			span->last_stop = vma->vm_end;
-			span->bytes += vma->vm_end - vma->vm_start;
-			span->foreign |= other;
-			found = true;
-		} else {
-			other = true;	/* foreign if a piece follows */
-		}
+		if (vma->vm_ops != &aixipc_shm_vm_ops ||
+		    vma->vm_file != file ||
+		    vma->vm_pgoff != (vma->vm_start - base) >> PAGE_SHIFT)
+			continue;
+		if (!found || vma->vm_start != run->stop)
+			run->start = vma->vm_start;
+		run->stop = vma->vm_end;
+		found = true;
 	}
 	mmap_read_unlock(mm);
 	return found;
@@ -588,15 +584,17 @@ static bool aixipc_shm_scan(struct mm_struct *mm, struct file *file,
  * @req: the request; size is set to the bytes unmapped
  *
  * The attachment may have been split into pieces (mprotect, munmap); all
- * of them go.  Normally with one vm_munmap() over them, which either
- * succeeds or changes nothing.  If the caller mapped something else in a
- * hole between pieces, they go one by one, the last first: should one
- * fail (ENOMEM), the piece at addr is still there and a retry finishes the
- * job.  The pieces are found under mmap_lock and unmapped with
- * vm_munmap(), which takes it again: a thread of the caller that remaps
- * the same addresses in between races shmdt as it would race munmap.
- * The attachment is known by its attach file, of which a reference is
- * kept between the scans, so the pointer stays unique.
+ * of them go, and nothing else.  The pieces are found under mmap_lock and
+ * unmapped with vm_munmap(), which takes it again (the kernel exports no
+ * way to do both under one hold, as Linux's shmdt does).  So only runs of
+ * adjacent pieces are unmapped, one vm_munmap() each, never a range with
+ * a hole: another thread's mmap() may put a mapping in a hole between the
+ * scan and the unmap, and it must survive.  The last run goes first:
+ * should one fail (ENOMEM), the piece at addr is still there and a retry
+ * finishes the job.  A thread of the caller that itself unmaps and remaps
+ * the pieces meanwhile races shmdt as it would race munmap.  The
+ * attachment is known by its attach file, of which a reference is kept
+ * between the scans, so the pointer stays unique.
  *
  * Return: 0, -EINVAL when addr is not where an attachment starts, or what
  * vm_munmap() returns.
@@ -605,8 +603,8 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long base = req->addr, end;
-	struct aixipc_shm_span span;
 	struct vm_area_struct *vma;
+	struct aixipc_shm_run run;
 	struct aixipc_shm *seg;
 	struct file *file;
 	u64 done = 0;
@@ -632,19 +630,12 @@ int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req)
 	if (end < base)
 		end = ULONG_MAX;
 
-	while (aixipc_shm_scan(mm, file, base, end, &span)) {
-		if (!span.foreign) {
-			err = vm_munmap(base, span.last_stop - base);
-			if (!err)
-				done += span.bytes;
-			break;
-		}
-		err = vm_munmap(span.last_start,
-				span.last_stop - span.last_start);
+	while (aixipc_shm_scan(mm, file, base, end, &run)) {
+		err = vm_munmap(run.start, run.stop - run.start);
 		if (err)
 			break;
-		done += span.last_stop - span.last_start;
-		end = span.last_start;
+		done += run.stop - run.start;
+		end = run.start;
 	}
 	fput(file);
 	req->size = done;

@@ -4008,4 +4008,119 @@ TEST_F(shm, madv_remove_punches_a_hole_every_attachment_sees)
 	EXPECT_EQ(0, remove_seg(self, id));
 }
 
+/*
+ * shmdt unmaps its attachment's pieces and nothing else.  A module cannot
+ * find and unmap them under one hold of mmap_lock (Linux's shmdt does),
+ * so another thread's mmap() may land in the hole between two pieces
+ * while shmdt runs: that mapping must survive.  Each round attaches three
+ * pages at the same place and unmaps the middle one; a second thread maps
+ * that hole (MAP_FIXED_NOREPLACE) while the first detaches, and checks
+ * its page is still mapped a moment later.  The segment once had a long
+ * attachment and many small mappings lie above, so shmdt's scan, which
+ * goes as far as the longest attachment, lasts longer than a time slice:
+ * with both threads on one CPU, the scheduler switches to the second
+ * thread at the first point where shmdt may sleep after its scan, when
+ * it is about to unmap.
+ */
+#define HOLE_PAD	2048	/* pages of one-page mappings above */
+
+struct hole_race {
+	char *hole;
+	_Atomic int round;	/* odd: a round is on, the hole may be mapped */
+	_Atomic int acked;	/* the last round the mapper saw end */
+	_Atomic int stop;
+	_Atomic unsigned long mapped;	/* hole mappings made during shmdt */
+	_Atomic unsigned long lost;	/* of them, unmapped under the mapper */
+};
+
+static void *hole_mapper(void *arg)
+{
+	struct hole_race *h = arg;
+	int round;
+	char *p;
+
+	while (!h->stop) {
+		round = h->round;
+		if (!(round & 1)) {
+			h->acked = round;
+			sched_yield();
+			continue;
+		}
+		p = mmap(h->hole, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			 -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		if (p != h->hole) {	/* a kernel without NOREPLACE */
+			munmap(p, PAGE);
+			continue;
+		}
+		h->mapped++;
+		sched_yield();
+		/* msync: ENOMEM when the page is no longer mapped. */
+		if (msync(p, PAGE, MS_ASYNC) && errno == ENOMEM) {
+			h->lost++;
+			continue;
+		}
+		munmap(p, PAGE);
+	}
+	return NULL;
+}
+
+TEST_F(shm, shmdt_leaves_a_mapping_made_in_a_hole_meanwhile)
+{
+	size_t span = (3 + HOLE_PAD) * PAGE;
+	struct hole_race h = { 0 };
+	struct timespec t0, t;
+	pthread_t mapper;
+	uint64_t size;
+	cpu_set_t cpu;
+	char *base;
+	void *p;
+	int id, i, rounds = 0;
+
+	id = new_seg(self, (3 + HOLE_PAD) * PAGE, 0600);
+	ASSERT_LE(0, id);
+	/* The longest attachment sets how far shmdt's scan goes. */
+	ASSERT_EQ(0, t_shmat(self->fd, id, NULL, 0, &p, NULL));
+	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
+	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, 3 * PAGE));
+	/* Three free pages, then HOLE_PAD separate one-page mappings. */
+	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, base);
+	for (i = 3; i < 3 + HOLE_PAD; i += 2)
+		ASSERT_EQ(0, mprotect(base + (size_t)i * PAGE, PAGE, PROT_NONE));
+	h.hole = base + PAGE;
+	CPU_ZERO(&cpu);
+	CPU_SET(sched_getcpu(), &cpu);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu), &cpu));
+	ASSERT_EQ(0, pthread_create(&mapper, NULL, hole_mapper, &h));
+	/* Freed last: the thread's creation could have taken them. */
+	ASSERT_EQ(0, munmap(base, 3 * PAGE));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		ASSERT_EQ(0, t_shmat(self->fd, id, base, 0, &p, NULL));
+		ASSERT_EQ(0, munmap(base + PAGE, PAGE));
+		h.round++;		/* on */
+		size = 0;
+		EXPECT_EQ(0, t_shmdt(self->fd, base, &size));
+		EXPECT_EQ(2ULL * PAGE, size);
+		h.round++;		/* off: wait until the hole is free */
+		while (h.acked != h.round)
+			sched_yield();
+		munmap(base, 3 * PAGE);	/* a page lost under the mapper */
+		rounds++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (!h.lost && t.tv_sec - t0.tv_sec < 5 && _metadata->passed);
+	h.stop = 1;
+	pthread_join(mapper, NULL);
+	TH_LOG("%d detaches; the hole mapped %lu times meanwhile, %lu of them lost",
+	       rounds, (unsigned long)h.mapped, (unsigned long)h.lost);
+	EXPECT_EQ(0UL, (unsigned long)h.lost);
+	munmap(base, span);
+	EXPECT_EQ(0, remove_seg(self, id));
+	if (!h.mapped)
+		SKIP(return, "the other thread never mapped the hole during a shmdt: the race was not tried");
+}
+
 TEST_HARNESS_MAIN
