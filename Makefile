@@ -176,7 +176,8 @@ soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
 	$(MAKE) --no-print-directory DEBUG_KDIR=$$kdir/src debug-modules && \
 	mkdir -p $(BUILD)/soak && \
 	selftests/vm-run --kernel $$kdir/bzImage --share $(BUILD)/soak \
-		--timeout $$(($(SOAK_SECS) + 1800)) -- $(TOP)/selftests/soak $(SOAK_SECS) $(BUILD)/soak
+		--timeout $$(($(SOAK_SECS) + 1800)) -- $(TOP)/selftests/soak $(SOAK_SECS) $(BUILD)/soak && \
+	selftests/coverage $(BUILD)/debug $(BUILD)/soak/gcov
 
 $(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(@D)
