@@ -1603,4 +1603,44 @@ TEST_F(lifecycle, shm_size_limits_shmmin_shmmax_einval)
 }
 
 
+
+/*
+ * Every limit that the id encoding, the UAPI's types or AIX's own bounds
+ * cannot carry refuses the load (EINVAL) and leaves no module behind;
+ * the largest value each can carry loads.
+ */
+TEST_F(lifecycle, limits_out_of_range_refuse_the_load)
+{
+	static const char *const refused[] = {
+		"msgmni=1048577", "semmni=1048577", "shmmni=1048577",
+		"msgmax=2147483648", "msgmnb=2147483648",
+		"msgmnm=0", "msgmnm=2147483648",
+		"semmsl=0", "semmsl=65536", "semopm=0", "semopm=65536",
+		"semvmx=32768", "semaem=32768",
+		"shmmin=0", "shmmin=8192 shmmax=4096",
+	};
+	static const char *const accepted =
+		"msgmni=1048576 semmni=1048576 shmmni=1048576 msgmax=2147483647 msgmnb=2147483647 msgmnm=2147483647 semmsl=65535 semopm=65535 semvmx=32767 semaem=32767 shmmin=4096 shmmax=4096";
+	unsigned int i;
+
+	if (_metadata->skip)
+		return;
+	ASSERT_EQ(0, unload());
+	ASSERT_LE(0, wait_node(false));
+	self->limits_changed = true;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		EXPECT_EQ(-EINVAL, load_with(refused[i]))
+			TH_LOG("loading with %s", refused[i]);
+		EXPECT_FALSE(module_loaded()) TH_LOG("after %s", refused[i]);
+		if (module_loaded())
+			ASSERT_EQ(0, unload());
+	}
+	EXPECT_EQ(0, load_with(accepted));
+	if (module_loaded())
+		ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load());
+	ASSERT_LE(0, wait_node(true));
+	self->limits_changed = false;
+}
+
 TEST_HARNESS_MAIN
