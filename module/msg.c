@@ -27,19 +27,23 @@
  *
  * Memory: a queue holds at most qbytes of text and msgmnm messages, on
  * every path that adds to it (a send, a blocked sender let in, a message
- * put back after a failed copy-out).  Besides, every message admitted is
- * charged, at its kernel allocation size (header and pieces, rounded as
- * kmalloc rounds them), to its sender's effective uid (struct
- * aixipc_msg_user) and to the host (aixipc_msg_host_bytes), against the
- * msg_user_bytes and msg_total_bytes module parameters.  The charge is
- * released when the message is freed, whoever frees it: a receiver, IPC_RMID
- * or a dropped put-back.  A send refused by a cap waits, or fails with
- * EAGAIN under IPC_NOWAIT, as for a full queue; CAP_SYS_RESOURCE exempts a
- * sender from its user's cap (it may also raise qbytes), not from the
- * host's.  The accounts have their own lock (aixipc_msg_users_lock, for
- * adding them; readers use RCU; they last until unload) and atomic
- * counters, so they are charged under any queue's lock and released under
- * none.
+ * put back after a failed copy-out).  Besides, every message is charged,
+ * at its kernel allocation size (header and pieces, rounded as kmalloc
+ * rounds them), to its sender's effective uid (struct aixipc_msg_user) and
+ * to the host (aixipc_msg_host_bytes), against the msg_user_bytes and
+ * msg_total_bytes module parameters, before it is built: a message held
+ * by a sender blocked for room counts as much as a queued one.  A sender
+ * refused by a cap waits for memory on that cap's wait queue, with no
+ * queue lock held and nothing built, or fails with EAGAIN under
+ * IPC_NOWAIT, as for a full queue; CAP_SYS_RESOURCE exempts a sender from
+ * its user's cap (it may also raise qbytes), not from the host's.  The
+ * charge is released when the message is freed, whoever frees it: a
+ * receiver, IPC_RMID, a dropped put-back or a sender that failed, which
+ * releases the charge of a message it never built by its cost.  The
+ * accounts have their own lock (aixipc_msg_users_lock, for adding them;
+ * readers use RCU; they last until unload) and atomic counters, so they
+ * are charged and released under no lock.  MSG_COPY's temporary copy is
+ * not charged (see aixipc_msgrcv_copy()).
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -129,10 +133,9 @@ struct aixipc_msg_user {
 	wait_queue_head_t wait;	/* senders refused by msg_user_bytes */
 };
 
-/* Why a message was not admitted. */
+/* The result of charging a message (aixipc_msg_charge()). */
 enum aixipc_msg_refusal {
-	AIXIPC_ADMITTED,
-	AIXIPC_QUEUE_FULL,	/* qbytes or msgmnm */
+	AIXIPC_CHARGED,
 	AIXIPC_USER_FULL,	/* msg_user_bytes */
 	AIXIPC_HOST_FULL,	/* msg_total_bytes */
 };
@@ -140,17 +143,8 @@ enum aixipc_msg_refusal {
 struct aixipc_msg_sender {
 	struct list_head list;
 	struct task_struct *task;
-	struct aixipc_msg *msg;	/* queued or handed over by a waker */
-	struct aixipc_msg_user *user;	/* the account to charge (kept) */
-	u64 cost;		/* what the message is charged */
+	struct aixipc_msg *msg;	/* built and charged; queued or handed over */
 	int status;		/* WAITING, RECHECK, 0, -EIDRM, ... */
-	s8 exempt;		/* CAP_SYS_RESOURCE: 1, 0, or -1 not asked yet */
-	bool user_refused;	/* refused by a cap: sleeps on its wait queue */
-	bool host_refused;
-	bool on_user_wait;	/* [owner only] on user->wait, host wait */
-	bool on_host_wait;
-	wait_queue_entry_t user_wait;
-	wait_queue_entry_t host_wait;
 };
 
 static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
@@ -330,12 +324,12 @@ static u64 aixipc_msg_cost(size_t len)
 /*
  * Wake senders refused by a cap after memory was released.  The full
  * barrier orders the release before the look at the wait queues; it pairs
- * with set_current_state() in aixipc_msg_snd_sleep(), which a refused
- * sender calls after joining a wait queue and before trying again.
+ * with the one in prepare_to_wait() in aixipc_msg_charge_wait(), which a
+ * refused sender calls to join a wait queue before it tries again.
  */
 static void aixipc_msg_wake_refused(struct aixipc_msg_user *u)
 {
-	/* Release before looking: pairs with set_current_state(). */
+	/* Release before looking: pairs with prepare_to_wait(). */
 	smp_mb__after_atomic();
 	/* Lockless look: safe after the barrier above. */
 	if (u && waitqueue_active(&u->wait))
@@ -345,63 +339,148 @@ static void aixipc_msg_wake_refused(struct aixipc_msg_user *u)
 		wake_up(&aixipc_msg_host_wait);
 }
 
-/* CAP_SYS_RESOURCE, asked at most once per send and only of the sender. */
-static bool aixipc_msg_exempt(struct aixipc_msq *q, struct aixipc_msg_sender *s)
+/*
+ * A queue was removed: wake every sender waiting for message memory, so
+ * one waiting to send to that queue sees it removed (EIDRM) now rather
+ * than when memory is released.  Others try to charge again and sleep.
+ * Unconditional wake_up()s: their lock orders the caller's setting of
+ * obj.deleted before the look of a waiter that joins later.  Takes the
+ * wait queues' locks only; no other lock needed.
+ */
+static void aixipc_msg_wake_all_refused(void)
 {
-	if (s->exempt < 0 && s->task == current)
-		s->exempt = ns_capable_noaudit(q->obj.ids->ns->user_ns,
-					       CAP_SYS_RESOURCE);
-	return s->exempt > 0;
+	struct aixipc_msg_user *u;
+	unsigned int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(aixipc_msg_users, bkt, u, node)
+		wake_up(&u->wait);
+	rcu_read_unlock();
+	wake_up(&aixipc_msg_host_wait);
 }
 
 /*
- * Charge @s's message to its user and to the host, or refuse it with
- * nothing charged.  q->obj.lock held (for @s).
+ * Charge @cost to @u and to the host, or refuse it with nothing charged.
+ * By the sender itself, with no lock held: CAP_SYS_RESOURCE (asked at most
+ * once per send, through @exempt: 1, 0 or -1 not asked yet) exempts it
+ * from @u's cap, not from the host's.
  */
-static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_msq *q,
-						 struct aixipc_msg_sender *s)
+static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_ns *ns,
+						 struct aixipc_msg_user *u,
+						 u64 cost, s8 *exempt)
 {
-	struct aixipc_msg_user *u = s->user;
 	s64 old;
 
-	lockdep_assert_held(&q->obj.lock);
 	old = atomic64_read(&u->bytes);
 	do {
-		if ((u64)old + s->cost > aixipc_msg_user_bytes &&
-		    !aixipc_msg_exempt(q, s))
-			return AIXIPC_USER_FULL;
-	} while (!atomic64_try_cmpxchg(&u->bytes, &old, old + s->cost));
+		if ((u64)old + cost > aixipc_msg_user_bytes) {
+			if (*exempt < 0)
+				*exempt = ns_capable_noaudit(ns->user_ns,
+							     CAP_SYS_RESOURCE);
+			if (!*exempt)
+				return AIXIPC_USER_FULL;
+		}
+	} while (!atomic64_try_cmpxchg(&u->bytes, &old, old + cost));
 
 	old = atomic64_read(&aixipc_msg_host_bytes);
 	do {
-		if ((u64)old + s->cost > aixipc_msg_total_bytes) {
-			atomic64_sub(s->cost, &u->bytes);
+		if ((u64)old + cost > aixipc_msg_total_bytes) {
+			atomic64_sub(cost, &u->bytes);
 			aixipc_msg_wake_refused(u);
 			return AIXIPC_HOST_FULL;
 		}
 	} while (!atomic64_try_cmpxchg(&aixipc_msg_host_bytes, &old,
-				       old + s->cost));
-	return AIXIPC_ADMITTED;
+				       old + cost));
+	return AIXIPC_CHARGED;
 }
 
 /*
- * Free a message that was admitted, releasing its charge from the account
+ * Release @cost charged to @u and to the host, and wake the senders
+ * waiting for memory.  Takes no lock and does not sleep.
+ */
+static void aixipc_msg_uncharge(struct aixipc_msg_user *u, u64 cost)
+{
+	atomic64_sub(cost, &aixipc_msg_host_bytes);
+	if (!WARN_ON_ONCE(!u))
+		atomic64_sub(cost, &u->bytes);
+	aixipc_msg_wake_refused(u);
+}
+
+/**
+ * aixipc_msg_charge_wait - charge a message before it is built
+ * @q: the queue it is for, on which the caller holds a reference, unlocked
+ * @u: the account of the sender's effective uid
+ * @cost: what the message will be charged (aixipc_msg_cost())
+ * @nowait: fail rather than wait
+ *
+ * Charges @cost (aixipc_msg_charge()) or, refused by a cap, sleeps on that
+ * cap's wait queue until memory is released and tries again.  It tries
+ * once more after joining the wait queue and before sleeping, so memory
+ * released in between is not missed (aixipc_msg_wake_refused() has the
+ * matching barrier).  Sleeps with no lock held.  Gives up when @q is
+ * removed meanwhile (aixipc_msg_wake_all_refused() wakes it to see so).
+ * Return: 0 (charged), -EAGAIN (@nowait), -EIDRM or -ERESTARTNOHAND, the
+ * last three with nothing charged.
+ */
+static int aixipc_msg_charge_wait(struct aixipc_msq *q,
+				  struct aixipc_msg_user *u, u64 cost,
+				  bool nowait)
+{
+	wait_queue_head_t *wq = NULL, *refused;
+	struct aixipc_ns *ns = q->obj.ids->ns;
+	enum aixipc_msg_refusal res;
+	DEFINE_WAIT(wait);
+	s8 exempt = -1;
+	int err;
+
+	for (;;) {
+		res = aixipc_msg_charge(ns, u, cost, &exempt);
+		err = 0;
+		if (res == AIXIPC_CHARGED)
+			break;
+		err = -EAGAIN;
+		if (nowait)
+			break;
+		refused = res == AIXIPC_USER_FULL ? &u->wait :
+						    &aixipc_msg_host_wait;
+		if (refused != wq) {
+			/* Join first, then try again before sleeping. */
+			if (wq)
+				finish_wait(wq, &wait);
+			wq = refused;
+			prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+			continue;
+		}
+		/* Set under the lock; the wait queue's lock orders the look. */
+		err = -EIDRM;
+		if (READ_ONCE(q->obj.deleted))
+			break;
+		err = -ERESTARTNOHAND;
+		if (signal_pending(current))
+			break;
+		schedule();
+		/* A wakeup took @wait off @wq: join again, then try. */
+		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+	}
+	if (wq)
+		finish_wait(wq, &wait);
+	return err;
+}
+
+/*
+ * Free a message that was charged, releasing its charge from the account
  * of its sender's effective uid, whoever calls this.  Takes no lock and
  * does not sleep; called with no lock held but in aixipc_msq_destroy()'s
  * fallback.
  */
 static void aixipc_msg_release(struct aixipc_msg *msg)
 {
-	u64 cost = aixipc_msg_cost(msg->len);
 	struct aixipc_msg_user *u;
 
 	rcu_read_lock();
 	u = aixipc_msg_user_find(msg->euid);
 	rcu_read_unlock();
-	atomic64_sub(cost, &aixipc_msg_host_bytes);
-	if (!WARN_ON_ONCE(!u))
-		atomic64_sub(cost, &u->bytes);
-	aixipc_msg_wake_refused(u);
+	aixipc_msg_uncharge(u, aixipc_msg_cost(msg->len));
 	aixipc_msg_free(msg);
 }
 
@@ -590,64 +669,45 @@ static void aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
 }
 
 /*
- * Admit @s's message if a receiver takes it or it fits, and its charge is
- * within the caps; record the send.  A message that is not admitted
- * disturbs nobody and is charged nothing.  q->obj.lock held.
+ * Admit @msg (built and charged) if a receiver takes it or it fits on the
+ * queue; record the send.  A message that is not admitted disturbs
+ * nobody.  q->obj.lock held.
+ * Return: whether @msg was admitted.
  */
-static enum aixipc_msg_refusal aixipc_msg_send_locked(struct aixipc_msq *q,
-						      struct aixipc_msg_sender *s,
-						      struct aixipc_wake *wake)
+static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
+				   struct aixipc_wake *wake)
 {
-	struct aixipc_msg *msg = s->msg;
 	struct aixipc_msg_receiver *taker;
-	enum aixipc_msg_refusal res;
 
 	lockdep_assert_held(&q->obj.lock);
 	taker = aixipc_msg_taker(q, msg);
 	if (!taker && !aixipc_msg_fits(q, msg))
-		return AIXIPC_QUEUE_FULL;
-	res = aixipc_msg_charge(q, s);
-	if (res != AIXIPC_ADMITTED)
-		return res;
+		return false;
 	msg->seqno = q->next_seqno++;
 	msg->stime = ktime_get_real_seconds();
 	aixipc_set_pid(&q->lspid, msg->pid);
 	q->stime = msg->stime;
 	aixipc_msg_deliver(q, msg, taker, wake);
-	return AIXIPC_ADMITTED;
+	return true;
 }
 
 /*
- * Room, a receiver or message memory may have appeared: complete blocked
- * senders, in FIFO order among those that can now proceed.  A sender newly
- * refused by a cap is woken to sleep on that cap's wait queue as well.
- * q->obj.lock held.
+ * Room or a receiver may have appeared: complete blocked senders, in FIFO
+ * order among those that can now proceed.  Their messages are charged
+ * already.  q->obj.lock held; never called by a sender on the list.
  */
 static void aixipc_msg_admit_senders(struct aixipc_msq *q,
 				     struct aixipc_wake *wake)
 {
 	struct aixipc_msg_sender *s, *tmp;
-	enum aixipc_msg_refusal res;
-	bool newly;
 
 	lockdep_assert_held(&q->obj.lock);
 	list_for_each_entry_safe(s, tmp, &q->senders, list) {
-		res = aixipc_msg_send_locked(q, s, wake);
-		if (res == AIXIPC_ADMITTED) {
-			list_del(&s->list);
-			s->status = 0;
-			if (s->task != current)
-				aixipc_wake_add(wake, s->task);
+		if (!aixipc_msg_send_locked(q, s->msg, wake))
 			continue;
-		}
-		newly = (res == AIXIPC_USER_FULL && !s->user_refused) ||
-			(res == AIXIPC_HOST_FULL && !s->host_refused);
-		if (res == AIXIPC_USER_FULL)
-			s->user_refused = true;
-		if (res == AIXIPC_HOST_FULL)
-			s->host_refused = true;
-		if (newly && s->task != current)
-			aixipc_wake_add(wake, s->task);
+		list_del(&s->list);
+		s->status = 0;
+		aixipc_wake_add(wake, s->task);
 	}
 }
 
@@ -729,43 +789,13 @@ static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
 }
 
-/* Join the wait queue of each cap that refused @s; by @s's own task. */
-static void aixipc_msg_snd_join(struct aixipc_msg_sender *s)
-{
-	if (s->user_refused && !s->on_user_wait) {
-		init_waitqueue_entry(&s->user_wait, current);
-		add_wait_queue(&s->user->wait, &s->user_wait);
-		s->on_user_wait = true;
-	}
-	if (s->host_refused && !s->on_host_wait) {
-		init_waitqueue_entry(&s->host_wait, current);
-		add_wait_queue(&aixipc_msg_host_wait, &s->host_wait);
-		s->on_host_wait = true;
-	}
-}
-
-/* Leave the cap wait queues; no lock held. */
-static void aixipc_msg_snd_leave(struct aixipc_msg_sender *s)
-{
-	if (s->on_user_wait)
-		remove_wait_queue(&s->user->wait, &s->user_wait);
-	if (s->on_host_wait)
-		remove_wait_queue(&aixipc_msg_host_wait, &s->host_wait);
-}
-
 /**
- * aixipc_msg_snd_sleep - block a sender whose message was refused
+ * aixipc_msg_snd_sleep - block a sender whose message found no room
  * @q: the queue, locked, on which the caller holds a reference
- * @s: the sender
- * @res: why the message was refused
- * @wake: tasks to wake once the lock is dropped
+ * @s: the sender, its message built and charged
  *
  * Queues @s and sleeps until a waker admits the message, IPC_RMID fails
- * it, IPC_SET sends it back to check its permission, or a signal.  A
- * sender refused by a cap also sleeps on that cap's wait queue and, when
- * woken from it, tries the queue's blocked senders itself, first come
- * first served; it tries once more after joining and before sleeping, so
- * memory released meanwhile is not missed.
+ * it, IPC_SET sends it back to check its permission, or a signal.
  *
  * Drops and retakes q->obj.lock around each sleep.  That is safe: the
  * caller's reference keeps @q (the same queue, never looked up again)
@@ -776,17 +806,10 @@ static void aixipc_msg_snd_leave(struct aixipc_msg_sender *s)
  * -ERESTARTNOHAND.
  */
 static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
-				struct aixipc_msg_sender *s,
-				enum aixipc_msg_refusal res,
-				struct aixipc_wake *wake)
+				struct aixipc_msg_sender *s)
 {
 	lockdep_assert_held(&q->obj.lock);
-	if (res == AIXIPC_USER_FULL)
-		s->user_refused = true;
-	if (res == AIXIPC_HOST_FULL)
-		s->host_refused = true;
-	/* Wakers admit @s without asking the capability: ask it now. */
-	aixipc_msg_exempt(q, s);
+	s->task = current;
 	s->status = AIXIPC_WAITING;
 	list_add_tail(&s->list, &q->senders);
 	while (s->status == AIXIPC_WAITING) {
@@ -795,17 +818,8 @@ static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
 			s->status = -ERESTARTNOHAND;
 			break;
 		}
-		aixipc_msg_snd_join(s);
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (s->on_user_wait || s->on_host_wait) {
-			aixipc_msg_admit_senders(q, wake);
-			if (s->status != AIXIPC_WAITING) {
-				__set_current_state(TASK_RUNNING);
-				break;
-			}
-		}
+		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&q->obj.lock);
-		aixipc_wake_all(wake);
 		schedule();
 		spin_lock(&q->obj.lock);
 	}
@@ -817,23 +831,31 @@ static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
  * @ns: the namespace
  * @req: the request
  *
- * Builds the message with no lock held, then takes q->obj.lock, checks the
- * caller's write permission and admits the message or sleeps (see
- * aixipc_msg_snd_sleep()); after IPC_SET sent it back, it checks the
- * permission and whether the queue was removed again, on the same queue.
- * Releases the lock before returning.
+ * Looks the queue up once, checks the caller's write permission and takes
+ * a reference on it; then, with no lock held, charges the message
+ * (waiting for memory if a cap refuses it: aixipc_msg_charge_wait()) and
+ * builds it.  It then takes q->obj.lock on the same queue, fails with
+ * EIDRM if it was removed meanwhile, checks the permission again and
+ * admits the message or sleeps for room (see aixipc_msg_snd_sleep());
+ * after IPC_SET sent it back, it checks the permission and whether the
+ * queue was removed again, on the same queue.  Every failure after the
+ * charge releases it: a message built and not admitted is released with
+ * it, a charge for one never built by its cost.  Releases the lock before
+ * returning.
  * Return: 0, -EINVAL, -EFAULT, -ENOMEM, -EACCES, -EAGAIN, -EIDRM or
  * -ERESTARTNOHAND (EINTR when a handler runs).
  */
 int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 {
+	bool nowait = req->flags & AIXIPC_NOWAIT;
 	struct aixipc_msg_sender s;
-	enum aixipc_msg_refusal res;
+	struct aixipc_msg_user *u;
 	struct aixipc_wake wake;
 	struct aixipc_msg *msg;
 	struct aixipc_msq *q;
-	bool held = false;
+	kuid_t euid;
 	s64 mtype;
+	u64 cost;
 	int err;
 
 	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 || req->__reserved ||
@@ -846,61 +868,60 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	if (!aixipc_msg_type_valid(mtype))
 		return -EINVAL;
 
+	q = aixipc_msq_lock(ns, req->id);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	err = aixipc_check_perm(&q->obj, 2);
+	if (err) {
+		spin_unlock(&q->obj.lock);
+		return err;
+	}
+	aixipc_obj_get(&q->obj);
+	spin_unlock(&q->obj.lock);
+
+	/* Charged before it is built: see the top of this file. */
+	euid = current_euid();
+	cost = aixipc_msg_cost(req->size);
+	u = aixipc_msg_user_get(euid);
+	err = u ? aixipc_msg_charge_wait(q, u, cost, nowait) : -ENOMEM;
+	if (err)
+		goto put;
 	msg = aixipc_msg_load(u64_to_user_ptr(req->msgp + req->type_size),
 			      req->size);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
+	if (IS_ERR(msg)) {
+		err = PTR_ERR(msg);
+		aixipc_msg_uncharge(u, cost);
+		goto put;
+	}
 	msg->mtype = mtype;
-	msg->euid = current_euid();
+	msg->euid = euid;	/* aixipc_msg_release() finds @u by it */
 	msg->egid = current_egid();
 	msg->pid = get_pid(task_tgid(current));
-
-	memset(&s, 0, sizeof(s));
-	s.task = current;
 	s.msg = msg;
-	s.cost = aixipc_msg_cost(req->size);
-	s.exempt = -1;
-	s.user = aixipc_msg_user_get(msg->euid);
-	if (!s.user) {
-		aixipc_msg_free(msg);
-		return -ENOMEM;
-	}
 
-	q = aixipc_msq_lock(ns, req->id);
-	if (IS_ERR(q)) {
-		err = PTR_ERR(q);
-		goto out;
-	}
 	aixipc_wake_init(&wake);
-	for (;;) {
+	spin_lock(&q->obj.lock);
+	err = -EIDRM;
+	while (!q->obj.deleted) {
 		err = aixipc_check_perm(&q->obj, 2);
 		if (err)
 			break;
-		res = aixipc_msg_send_locked(q, &s, &wake);
-		if (res == AIXIPC_ADMITTED)
+		if (aixipc_msg_send_locked(q, msg, &wake))
 			break;
 		err = -EAGAIN;
-		if (req->flags & AIXIPC_NOWAIT)
+		if (nowait)
 			break;
-		if (!held) {
-			aixipc_obj_get(&q->obj);
-			held = true;
-		}
-		err = aixipc_msg_snd_sleep(q, &s, res, &wake);
+		err = aixipc_msg_snd_sleep(q, &s);
 		if (err != AIXIPC_RECHECK)
 			break;
 		err = -EIDRM;
-		if (q->obj.deleted)
-			break;
 	}
 	spin_unlock(&q->obj.lock);
-	aixipc_msg_snd_leave(&s);
 	aixipc_wake_all(&wake);
-	if (held)
-		aixipc_obj_put(&q->obj);
-out:
 	if (err)
-		aixipc_msg_free(msg);	/* never admitted: charged nothing */
+		aixipc_msg_release(msg);	/* built, never admitted */
+put:
+	aixipc_obj_put(&q->obj);
 	return err;
 }
 
@@ -982,8 +1003,10 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 /*
  * MSG_COPY (Linux): copy the message at position req->msgtyp without taking
  * it; never waits.  The copy is allocated before the queue is locked,
- * filled under the lock and copied out after it; it is never charged.  The
- * lock is taken once.
+ * filled under the lock and copied out after it; it is never charged: it
+ * is the reader's, freed before the call returns, which never waits in
+ * this module, so a task holds at most one (msgmax), and it is accounted
+ * to the reader's memory cgroup.  The lock is taken once.
  */
 static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 {
@@ -1153,7 +1176,8 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
  *
  * STAT takes q->obj.lock; SET and RMID take the registry's rwsem too.
  * SET that changes the owner or the mode sends every sleeper back to check
- * its permission.  RMID frees the messages after both locks are dropped.
+ * its permission.  RMID frees the messages after both locks are dropped
+ * and wakes the senders waiting for message memory, to see it removed.
  */
 int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 {
@@ -1222,6 +1246,9 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		q->qnum = 0;
 		err = aixipc_rmid(obj);
 		aixipc_msg_release_list(&dead);
+		/* Senders waiting for memory to send to it: EIDRM now. */
+		if (!err)
+			aixipc_msg_wake_all_refused();
 		return err;
 	}
 	return -EINVAL;

@@ -9,8 +9,10 @@
  *                 its copy-out faulted; IPC_SET lowering it below use;
  *                 MSG_COPY (which must add nothing)
  *   msgmnm        send; blocked senders let in; put-back
- *   msg_user_bytes  several processes of one uid, two uids; a blocked
- *                 sender let in by room on its queue
+ *   msg_user_bytes  several processes of one uid, two uids; messages
+ *                 held by senders blocked for room (charged when built:
+ *                 many such senders, one let in by room, one killed, one
+ *                 whose queue is removed)
  *   msg_total_bytes  every uid together, root included
  *   semume        a blocked semop completed by another process on the
  *                 sleeper's behalf; fork (a child has its own count)
@@ -32,20 +34,24 @@
  * debugging doubles it), plus a tolerance that is a fraction of it, never
  * a fixed number.
  *
- * Not bounded by any limit, so not asserted here: messages held by
- * blocked senders and MSG_COPY's copy (documented as not charged), and
- * undo entries, which semume counts by non-zero adjustment, not by entry.
+ * Not bounded by any limit, so not asserted here: MSG_COPY's copy
+ * (documented as not charged: it lives for one call that never waits),
+ * and undo entries, which semume counts by non-zero adjustment, not by
+ * entry.
  *
  * Limits are read from the handshake and /sys/module/aixipc/parameters.
  * Those too large to reach cheaply with the defaults (the id limits, a
  * million each; msgmnm, half a million messages) are tested when the
  * module is loaded with small values and skipped, saying so, otherwise:
  *
- *   selftests/vm-run --module-args "msgmni=256 semmni=64 shmmni=512 msgmnm=64" \
+ *   selftests/vm-run --module-args "msgmni=256 semmni=64 shmmni=512 msgmnm=64 \
+ *       msg_user_bytes=16777216 msg_total_bytes=67108864" \
  *       -- $PWD/build/selftests/limits_test
  *
  * (id limits that still leave room for the tests that make many objects,
- * which skip, saying so, when there is not).
+ * which skip, saying so, when there is not; message memory caps small
+ * enough to pass twice with a few dozen blocked senders, with the host's
+ * at least three users' caps, as the cap tests need).
  *
  * Run as root with the module loaded.
  */
@@ -1078,18 +1084,65 @@ TEST_F_TIMEOUT(limits, msg_user_cap_per_uid_shared_by_its_processes, 300)
 	munmap(c, CAP_PROCS * sizeof(*c));
 }
 
+/* Fill @uid's cap with @chunk-byte messages, a queue each, in a child. */
+static int cap_fill_as(FIXTURE_DATA(limits) *self, struct cap_fill *c,
+		       uid_t uid, uint64_t chunk)
+{
+	pid_t fill;
+
+	memset(c, 0, sizeof(*c));
+	c->uid = uid;
+	c->chunk = chunk;
+	c->tries = self->user_cap / chunk + 2;
+	fill = spawn(self);
+	if (fill < 0)
+		return -1;
+	if (fill == 0)
+		_exit(cap_fill_child(self->fd, c));
+	return reap(self, fill);
+}
+
+/* A child that sends @len bytes at @buf to @q as NOBODY and waits. */
+static pid_t blocked_sender(FIXTURE_DATA(limits) *self, int q,
+			    const char *buf, uint64_t len)
+{
+	pid_t pid = spawn(self);
+
+	if (pid == 0) {
+		if (t_become_user(NOBODY))
+			_exit(KID_BROKEN);
+		_exit(kid_code(t_msgsnd(self->fd, q, 2, buf, len, 0)));
+	}
+	return pid;
+}
+
+/* As NOBODY, send @len bytes to a queue of its own, IPC_NOWAIT: 0/-errno. */
+static long probe_send(int fd, const char *buf, uint64_t len)
+{
+	return AS_USER(NOBODY, ({
+		int id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+		int e = id < 0 ? id : t_msgsnd(fd, id, 1, buf, len,
+					       AIXIPC_NOWAIT);
+
+		if (id >= 0)
+			t_rmid(fd, id);
+		e;
+	}));
+}
+
 /*
- * A sender blocked on a full queue is not charged; when room appears on
- * its queue while its uid is at its cap, it must not be let in: it waits
- * for its uid's memory, and gets in once some of it is freed.
+ * A message is charged when it is built: a sender blocked on a full
+ * queue holds its message charged to its uid, so filling the uid's cap
+ * elsewhere gets one message less; when room appears on its queue, it
+ * gets in with nothing more to charge, the uid being at its cap.
  */
-TEST_F_TIMEOUT(limits, msg_user_cap_holds_when_a_blocked_sender_is_let_in, 300)
+TEST_F_TIMEOUT(limits, msg_user_cap_counts_a_blocked_sender_before_it_is_let_in, 300)
 {
 	uint64_t cap = self->user_cap, chunk;
 	struct cap_fill *c = shared(sizeof(*c));
 	struct aixipc_msqid_ds ds;
 	char *buf;
-	pid_t snd, fill;
+	pid_t snd;
 	int q;
 
 	ASSERT_NE(NULL, c);
@@ -1109,44 +1162,210 @@ TEST_F_TIMEOUT(limits, msg_user_cap_holds_when_a_blocked_sender_is_let_in, 300)
 	ASSERT_LE(0, q);
 	ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk, AIXIPC_NOWAIT));
-	snd = spawn(self);
+	snd = blocked_sender(self, q, buf, chunk);
 	ASSERT_LE(0, snd);
-	if (snd == 0) {
-		if (t_become_user(NOBODY))
-			_exit(KID_BROKEN);
-		_exit(kid_code(t_msgsnd(self->fd, q, 2, buf, chunk, 0)));
-	}
 	ASSERT_EQ(0, wait_status(self->fd, q, AIXIPC_MSG_WWAIT));
-	/* nobody fills its cap elsewhere. */
-	c->uid = NOBODY;
-	c->chunk = chunk;
-	c->tries = cap / chunk + 2;
-	fill = spawn(self);
-	ASSERT_LE(0, fill);
-	if (fill == 0)
-		_exit(cap_fill_child(self->fd, c));
-	ASSERT_EQ(0, reap(self, fill));
+	/* nobody fills its cap elsewhere: the blocked message counts. */
+	ASSERT_EQ(0, cap_fill_as(self, c, NOBODY, chunk));
 	ASSERT_EQ(-EAGAIN, c->err);
-	/* Room on q, by root's receive: not for a uid at its cap. */
-	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, q, 1, buf, chunk,
-					AIXIPC_NOWAIT, NULL));
-	ds = qstat(self->fd, q);
-	EXPECT_EQ(0ULL, ds.qnum);
-	EXPECT_EQ(AIXIPC_MSG_WWAIT, ds.status & AIXIPC_MSG_WWAIT);
-	EXPECT_EQ(0, wait_sleeping_in(snd, "aixipc_msg"));
+	TH_LOG("%llu messages of %llu bytes besides the blocked one, cap %llu",
+	       (unsigned long long)c->sent, (unsigned long long)chunk,
+	       (unsigned long long)cap);
+	EXPECT_GE(cap, (c->sent + 1) * msg_cost_min(chunk));
+	EXPECT_LT(cap, (c->sent + 2) * msg_cost_max(chunk));
 	EXPECT_TRUE(alive(snd));
-	/* One of nobody's messages goes: the sender gets in. */
-	ASSERT_LT(0, c->nq);
-	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, c->queues[0], 1, buf, chunk,
+	/* Room on q, by root's receive: the sender, charged, gets in. */
+	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, q, 1, buf, chunk,
 					AIXIPC_NOWAIT, NULL));
 	EXPECT_EQ(0, reap(self, snd));
 	ds = qstat(self->fd, q);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(chunk, ds.cbytes);
+	EXPECT_EQ(0U, ds.status & AIXIPC_MSG_WWAIT);
+	/* Still at the cap: its message is queued, charged. */
+	EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
 	cap_cleanup(self, c, 1);
 	EXPECT_EQ(0, remove_queue(self->fd, q));
+	EXPECT_EQ(0, probe_send(self->fd, buf, chunk));
 	free(buf);
 	munmap(c, sizeof(*c));
+}
+
+/*
+ * A sender blocked for room gives its message's charge back when it is
+ * killed, and when its queue is removed (EIDRM): the uid, at its cap with
+ * the blocked message counted, can then send that much again.
+ */
+TEST_F_TIMEOUT(limits, msg_user_cap_given_back_by_killed_or_removed_blocked_sender, 300)
+{
+	uint64_t cap = self->user_cap, chunk;
+	struct cap_fill *c = shared(sizeof(*c));
+	char *buf;
+	pid_t snd;
+	int q, round;
+
+	ASSERT_NE(NULL, c);
+	if (!cap)
+		SKIP(return, "no msg_user_bytes parameter: module without per-user caps");
+	if (meminfo("MemAvailable") < (int64_t)(3 * cap))
+		SKIP(return, "msg_user_bytes %llu: not enough memory here to fill it",
+		     (unsigned long long)cap);
+	chunk = cap_chunk(self, cap);
+	if (ids_free(self->fd, AIXIPC_MSG, self->lim.msgmni) < cap / chunk + 4)
+		SKIP(return, "msgmni %llu: too few queue ids for a message per queue",
+		     (unsigned long long)self->lim.msgmni);
+	buf = calloc(1, chunk);
+	ASSERT_NE(NULL, buf);
+	for (round = 0; round < 2; round++) {
+		/* Root fills q; nobody's sender waits for room on it. */
+		q = new_queue_as(0, self->fd, 0666);
+		ASSERT_LE(0, q);
+		ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
+		ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk,
+				      AIXIPC_NOWAIT));
+		snd = blocked_sender(self, q, buf, chunk);
+		ASSERT_LE(0, snd);
+		ASSERT_EQ(0, wait_status(self->fd, q, AIXIPC_MSG_WWAIT));
+		ASSERT_EQ(0, cap_fill_as(self, c, NOBODY, chunk));
+		ASSERT_EQ(-EAGAIN, c->err);
+		EXPECT_GE(cap, (c->sent + 1) * msg_cost_min(chunk));
+		/* At the cap, the blocked message counted. */
+		EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
+		if (round == 0) {
+			ASSERT_EQ(0, kill(snd, SIGKILL));
+			EXPECT_EQ(1000 + SIGKILL, reap(self, snd));
+		} else {
+			EXPECT_EQ(0, remove_queue(self->fd, q));
+			EXPECT_EQ(EIDRM, reap(self, snd));
+		}
+		/* Its charge is back: the same send fits. */
+		EXPECT_EQ(0, probe_send(self->fd, buf, chunk))
+			TH_LOG("round %d (%s)", round,
+			       round ? "queue removed" : "sender killed");
+		cap_cleanup(self, c, 1);
+		if (round == 0)
+			EXPECT_EQ(0, remove_queue(self->fd, q));
+	}
+	free(buf);
+	munmap(c, sizeof(*c));
+}
+
+/* Senders of one uid that block for room, each with a large message. */
+#define BLOCKED_MAX	48
+
+struct blocked_shared {
+	int go;			/* children 0 .. go-1 may send */
+	long msg[];		/* type word, then the text */
+};
+
+/*
+ * Many processes of one uid each send a large message to a queue kept
+ * full, far more than its cap in all: only as many as the cap allows get
+ * to hold one while they wait for room (their messages are charged when
+ * built); the rest wait for memory before building theirs.  The kernel's
+ * slab grows by no more than the cap; raising qbytes lets exactly the
+ * holders in; removing the queue fails the rest (EIDRM, the memory
+ * waiters included) and gives everything back.
+ */
+TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600)
+{
+	uint64_t cap = self->user_cap, chunk, ratio, held;
+	struct aixipc_msqid_ds ds;
+	struct blocked_shared *sh;
+	int64_t slab0, slab1, slab2, bound;
+	pid_t pid[BLOCKED_MAX];
+	int q, i, n, code;
+	char *buf;
+
+	if (!cap)
+		SKIP(return, "no msg_user_bytes parameter: module without per-user caps");
+	chunk = self->lim.msgmax < self->lim.msgmnb ? self->lim.msgmax
+						     : self->lim.msgmnb;
+	if (chunk > cap / 4)
+		chunk = cap / 4;
+	ASSERT_LT(0ULL, chunk);
+	/* Twice the cap in all, so not holding it shows. */
+	n = (int)(2 * (cap / chunk) + 2);
+	if (n > BLOCKED_MAX || n + 2 > MAX_KIDS - self->nkids)
+		SKIP(return, "msg_user_bytes %llu: %d senders of %llu bytes would be needed to pass it twice (at most %d here); load with a smaller msg_user_bytes",
+		     (unsigned long long)cap, n, (unsigned long long)chunk,
+		     BLOCKED_MAX);
+	if (meminfo("MemAvailable") < (int64_t)(4 * cap + 2 * chunk))
+		SKIP(return, "msg_user_bytes %llu: not enough memory here to pass it twice",
+		     (unsigned long long)cap);
+	if (ids_free(self->fd, AIXIPC_MSG, self->lim.msgmni) < 3)
+		SKIP(return, "msgmni %llu: no queue ids free",
+		     (unsigned long long)self->lim.msgmni);
+	buf = calloc(1, chunk);
+	sh = shared(sizeof(*sh) + sizeof(long) + chunk);
+	ASSERT_TRUE(buf && sh);
+	sh->msg[0] = 2;
+	ratio = slab_per_charge(self->fd, chunk, 4);
+	ASSERT_LT(0ULL, ratio);
+	/* Root's message fills q. */
+	q = new_queue_as(0, self->fd, 0666);
+	ASSERT_LE(0, q);
+	ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
+	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk, AIXIPC_NOWAIT));
+	/* The senders, forked first so that only their messages are measured. */
+	for (i = 0; i < n; i++) {
+		pid[i] = spawn(self);
+		ASSERT_LE(0, pid[i]);
+		if (pid[i] == 0) {
+			if (t_become_user(NOBODY))
+				_exit(KID_BROKEN);
+			while (__atomic_load_n(&sh->go, __ATOMIC_SEQ_CST) <= i)
+				usleep(1000);
+			_exit(kid_code(t_msgsnd_raw(self->fd, q, sh->msg, chunk,
+						    0)));
+		}
+	}
+	slab0 = slab_now();
+	/* One at a time, each asleep (for room or for memory) before the next. */
+	for (i = 0; i < n; i++) {
+		__atomic_store_n(&sh->go, i + 1, __ATOMIC_SEQ_CST);
+		ASSERT_EQ(0, wait_sleeping_in(pid[i], "aixipc_msg"))
+			TH_LOG("sender %d did not block", i);
+	}
+	slab1 = slab_now();
+	bound = (int64_t)(cap / 1024 * ratio * 9 / 8);
+	TH_LOG("%d senders of %llu bytes blocked, cap %llu: SUnreclaim %+lld KiB (bound %lld KiB, slab per charged byte %.2f)",
+	       n, (unsigned long long)chunk, (unsigned long long)cap,
+	       (long long)(slab1 - slab0) / 1024, (long long)bound / 1024,
+	       ratio / 1024.0);
+	EXPECT_GT(bound, slab1 - slab0);
+	/* The uid is at its cap with nothing queued. */
+	EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
+	/* Room for all: the holders get in, the others still wait. */
+	ASSERT_EQ(0, set_qbytes(self->fd, q, (uint64_t)(n + 1) * chunk));
+	ds = qstat(self->fd, q);
+	held = ds.qnum - 1;
+	TH_LOG("%llu held a message, the cap allows %llu to %llu",
+	       (unsigned long long)held,
+	       (unsigned long long)(cap / msg_cost_max(chunk)),
+	       (unsigned long long)(cap / msg_cost_min(chunk)));
+	EXPECT_LT(0ULL, held);
+	EXPECT_GE(cap, held * msg_cost_min(chunk));
+	EXPECT_LT(cap, (held + 1) * msg_cost_max(chunk));
+	/* The first ones, in order, are the holders; the rest still wait. */
+	for (i = 0; i < n && (uint64_t)i < held; i++)
+		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("sender %d", i);
+	for (; i < n; i++)
+		EXPECT_TRUE(alive(pid[i])) TH_LOG("sender %d", i);
+	EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
+	/* Removed: every one still waiting fails with EIDRM. */
+	EXPECT_EQ(0, remove_queue(self->fd, q));
+	for (i = (int)held; i < n; i++) {
+		code = reap(self, pid[i]);
+		EXPECT_EQ(EIDRM, code) TH_LOG("sender %d", i);
+	}
+	slab2 = slab_now();
+	TH_LOG("SUnreclaim %+lld KiB after removal",
+	       (long long)(slab2 - slab0) / 1024);
+	EXPECT_GT((int64_t)(cap / 8), slab2 - slab0);
+	EXPECT_EQ(0, probe_send(self->fd, buf, chunk));
+	free(buf);
+	munmap(sh, sizeof(*sh) + sizeof(long) + chunk);
 }
 
 /*
