@@ -430,17 +430,6 @@ void aixipc_make_private(struct aixipc_obj *obj)
 	obj->key = AIXIPC_KEY_PRIVATE;
 }
 
-/* True when no object of any kind exists. */
-bool aixipc_ns_empty(struct aixipc_ns *ns)
-{
-	int i;
-
-	for (i = 0; i < AIXIPC_NR_KINDS; i++)
-		if (READ_ONCE(ns->ids[i].in_use))
-			return false;
-	return true;
-}
-
 #define AIXIPC_LIST_BATCH 32
 
 /**

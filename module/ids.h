@@ -179,7 +179,6 @@ struct aixipc_ns {
 
 int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops);
 void aixipc_ns_exit(struct aixipc_ns *ns);
-bool aixipc_ns_empty(struct aixipc_ns *ns);
 
 int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req);
 struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id);

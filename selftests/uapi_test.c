@@ -368,4 +368,32 @@ TEST_F(dev, list_nonzero_flags_einval)
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
 }
 
+/*
+ * The hot calls (get, semop, msgsnd, msgrcv) have a fast path for the
+ * struct the module knows; a longer struct takes the general one, with
+ * the same rules: a zero tail works, a non-zero tail is EINVAL.
+ */
+TEST_F(dev, get_with_a_longer_struct_takes_the_general_path)
+{
+	struct {
+		struct aixipc_get g;
+		uint8_t tail[16];
+	} big;
+	int32_t key = 0x5b000000 | (getpid() & 0xffffff);
+
+	memset(&big, 0, sizeof(big));
+	big.g.kind = AIXIPC_MSG;
+	big.g.key = key;
+	big.g.flags = AIXIPC_CREAT;
+	big.g.mode = 0600;
+	ASSERT_EQ(0, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_GET, sizeof(big)), &big));
+	ASSERT_LE(0, big.g.id);
+	EXPECT_EQ(big.g.id, t_msgget(self->fd, key, 0, 0));
+	big.tail[15] = 1;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_GET, sizeof(big)), &big));
+	EXPECT_EQ(0, t_rmid(self->fd, big.g.id));
+}
+
 TEST_HARNESS_MAIN
