@@ -779,6 +779,9 @@ TEST_F(msg, snd_unmapped_text_fails_efault_and_queues_nothing)
 	/* Text starting in the good page and running into the bad one. */
 	memcpy(p + 100, &one, sizeof(long));
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p + 100, PAGE, 0));
+	/* The text's first piece (the header's page) copied, the next not. */
+	memcpy(p, &one, sizeof(long));
+	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p, PAGE, 0));
 	/* Only the last byte of the text is bad. */
 	memcpy(p + PAGE - 40, &one, sizeof(long));
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p + PAGE - 40,
@@ -1192,6 +1195,9 @@ TEST_F(msg, rcv_copy_rules_einval_e2big_eacces_and_metadata)
 					      NULL)));
 	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
+	/* A removed queue: EINVAL, as for any id that names nothing. */
+	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
+				    AIXIPC_MSG_COPY | AIXIPC_NOWAIT, NULL));
 }
 
 TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)

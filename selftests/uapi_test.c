@@ -396,4 +396,39 @@ TEST_F(dev, get_with_a_longer_struct_takes_the_general_path)
 	EXPECT_EQ(0, t_rmid(self->fd, big.g.id));
 }
 
+/*
+ * A listing whose array runs into an unmapped page fails with EFAULT at
+ * the first entry that does not fit, and changes nothing.
+ */
+TEST_F(dev, list_into_an_array_that_runs_into_unmapped_memory_efault)
+{
+	const size_t esz = sizeof(struct aixipc_list_entry);
+	int32_t key = 0x5c000000 | (getpid() & 0xffffff);
+	struct aixipc_list l;
+	char *mem;
+	int a, b;
+
+	a = t_msgget(self->fd, key, AIXIPC_CREAT, 0600);
+	b = t_msgget(self->fd, key + 1, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	mem = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, munmap(mem + 4096, 4096));
+	memset(&l, 0, sizeof(l));
+	l.kind = AIXIPC_MSG;
+	l.entries = (uintptr_t)(mem + 4096 - esz);	/* room for one */
+	l.count = 64;
+	l.entry_size = esz;
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
+	l.entries = (uintptr_t)(mem + 4096);		/* room for none */
+	EXPECT_EQ(-EFAULT, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
+	EXPECT_EQ(a, t_msgget(self->fd, key, 0, 0));
+	EXPECT_EQ(b, t_msgget(self->fd, key + 1, 0, 0));
+	EXPECT_EQ(0, t_rmid(self->fd, a));
+	EXPECT_EQ(0, t_rmid(self->fd, b));
+	munmap(mem, 4096);
+}
+
 TEST_HARNESS_MAIN
