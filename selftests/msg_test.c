@@ -917,6 +917,47 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 }
 
 /*
+ * A receiver that waits for a type only a blocked sender holds takes that
+ * sender's message directly: the queue stays full and unchanged.
+ */
+TEST_F(msg, receiver_takes_the_message_only_a_blocked_sender_holds)
+{
+	struct aixipc_msqid_ds ds;
+	struct aixipc_msgrcv r;
+	char buf[128];
+	pid_t pid;
+	int id;
+
+	id = new_queue(self, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	fill_pattern(buf, 100, 1);
+	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
+	pid = spawn(self);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char m[50];
+
+		fill_pattern(m, sizeof(m), 2);
+		_exit(kid_code(t_msgsnd(self->fd, id, 2, m, sizeof(m), 0)));
+	}
+	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
+
+	ASSERT_EQ(50, t_msgrcv(self->fd, id, 2, buf, sizeof(buf), 0, &r));
+	EXPECT_EQ(2, r.mtype);
+	EXPECT_EQ(pid, r.pid);
+	EXPECT_EQ(-1, check_pattern(buf, 50, 2));
+	EXPECT_EQ(0, reap(self, pid));
+	ds = qstat(self->fd, id);
+	EXPECT_EQ(1ULL, ds.qnum);
+	EXPECT_EQ(100ULL, ds.cbytes);
+	EXPECT_EQ(0U, ds.status & (AIXIPC_MSG_WWAIT | AIXIPC_MSG_RWAIT));
+	EXPECT_EQ(pid, ds.lspid);
+	EXPECT_EQ(getpid(), ds.lrpid);
+	EXPECT_EQ(0, remove_queue(self, id));
+}
+
+/*
  * lspid, lrpid and msgxrcv's sender pid answer in the reader's pid
  * namespace (as Linux's msgctl): a sender in a child namespace is seen by
  * its pid here and reads itself as 1; a process it cannot see reads as 0.
