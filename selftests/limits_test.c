@@ -997,6 +997,30 @@ static uint64_t cap_chunk(FIXTURE_DATA(limits) *self, uint64_t cap)
 	return chunk;
 }
 
+/*
+ * Can one uid fill its message cap here, a chunk-sized message per queue,
+ * with @spare queue ids more?  Sets *@chunk; else says why not in @why.
+ */
+static bool cap_fillable(FIXTURE_DATA(limits) *self, uint64_t spare,
+			 uint64_t *chunk, char *why, size_t n)
+{
+	uint64_t cap = self->user_cap;
+
+	*chunk = cap ? cap_chunk(self, cap) : 0;
+	if (!cap)
+		snprintf(why, n, "no msg_user_bytes parameter: module without per-user caps");
+	else if (meminfo("MemAvailable") < (int64_t)(3 * cap))
+		snprintf(why, n, "msg_user_bytes %llu: not enough memory here to fill it",
+			 (unsigned long long)cap);
+	else if (ids_free(self->fd, AIXIPC_MSG, self->lim.msgmni) <
+		 cap / *chunk + spare)
+		snprintf(why, n, "msgmni %llu: too few queue ids for a message per queue",
+			 (unsigned long long)self->lim.msgmni);
+	else
+		return true;
+	return false;
+}
+
 static void cap_cleanup(FIXTURE_DATA(limits) *self, struct cap_fill *c,
 			int n)
 {
@@ -1141,20 +1165,13 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_a_blocked_sender_before_it_is_let_in,
 	uint64_t cap = self->user_cap, chunk;
 	struct cap_fill *c = shared(sizeof(*c));
 	struct aixipc_msqid_ds ds;
-	char *buf;
+	char *buf, why[120];
 	pid_t snd;
 	int q;
 
 	ASSERT_NE(NULL, c);
-	if (!cap)
-		SKIP(return, "no msg_user_bytes parameter: module without per-user caps");
-	if (meminfo("MemAvailable") < (int64_t)(3 * cap))
-		SKIP(return, "msg_user_bytes %llu: not enough memory here to fill it",
-		     (unsigned long long)cap);
-	chunk = cap_chunk(self, cap);
-	if (ids_free(self->fd, AIXIPC_MSG, self->lim.msgmni) < cap / chunk + 3)
-		SKIP(return, "msgmni %llu: too few queue ids for a message per queue",
-		     (unsigned long long)self->lim.msgmni);
+	if (!cap_fillable(self, 3, &chunk, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	buf = calloc(1, chunk);
 	ASSERT_NE(NULL, buf);
 	/* Root's message fills q; nobody's sender waits for room. */
@@ -1200,20 +1217,13 @@ TEST_F_TIMEOUT(limits, msg_user_cap_given_back_by_killed_or_removed_blocked_send
 {
 	uint64_t cap = self->user_cap, chunk;
 	struct cap_fill *c = shared(sizeof(*c));
-	char *buf;
+	char *buf, why[120];
 	pid_t snd;
 	int q, round;
 
 	ASSERT_NE(NULL, c);
-	if (!cap)
-		SKIP(return, "no msg_user_bytes parameter: module without per-user caps");
-	if (meminfo("MemAvailable") < (int64_t)(3 * cap))
-		SKIP(return, "msg_user_bytes %llu: not enough memory here to fill it",
-		     (unsigned long long)cap);
-	chunk = cap_chunk(self, cap);
-	if (ids_free(self->fd, AIXIPC_MSG, self->lim.msgmni) < cap / chunk + 4)
-		SKIP(return, "msgmni %llu: too few queue ids for a message per queue",
-		     (unsigned long long)self->lim.msgmni);
+	if (!cap_fillable(self, 4, &chunk, why, sizeof(why)))
+		SKIP(return, "%s", why);
 	buf = calloc(1, chunk);
 	ASSERT_NE(NULL, buf);
 	for (round = 0; round < 2; round++) {

@@ -875,6 +875,30 @@ TEST_F(msg, snd_nowait_on_full_queue_fails_eagain)
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
+/*
+ * Fill @id (qbytes 100) with a 100-byte message of type 1, then have a
+ * child send 50 bytes of pattern 2 as type 2 and wait until it blocks.
+ * Return: the child, or -1.
+ */
+static pid_t fill_and_block_a_sender(FIXTURE_DATA(msg) *self, int id)
+{
+	char buf[100];
+	pid_t pid;
+
+	fill_pattern(buf, sizeof(buf), 1);
+	if (set_qbytes(self->fd, id, 100) ||
+	    t_msgsnd(self->fd, id, 1, buf, sizeof(buf), 0))
+		return -1;
+	pid = spawn(self);
+	if (pid == 0) {
+		fill_pattern(buf, 50, 2);
+		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 50, 0)));
+	}
+	if (pid < 0 || wait_snd_blocked(self->fd, id, pid))
+		return -1;
+	return pid;
+}
+
 TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 {
 	struct aixipc_msqid_ds ds;
@@ -885,19 +909,8 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
-	fill_pattern(buf, 100, 1);
-	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
-
-	pid = spawn(self);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char m[50];
-
-		fill_pattern(m, sizeof(m), 2);
-		_exit(kid_code(t_msgsnd(self->fd, id, 2, m, sizeof(m), 0)));
-	}
-	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
+	pid = fill_and_block_a_sender(self, id);
+	ASSERT_LT(0, pid);
 	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
 
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
@@ -930,18 +943,8 @@ TEST_F(msg, receiver_takes_the_message_only_a_blocked_sender_holds)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
-	fill_pattern(buf, 100, 1);
-	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
-	pid = spawn(self);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char m[50];
-
-		fill_pattern(m, sizeof(m), 2);
-		_exit(kid_code(t_msgsnd(self->fd, id, 2, m, sizeof(m), 0)));
-	}
-	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
+	pid = fill_and_block_a_sender(self, id);
+	ASSERT_LT(0, pid);
 
 	ASSERT_EQ(50, t_msgrcv(self->fd, id, 2, buf, sizeof(buf), 0, &r));
 	EXPECT_EQ(2, r.mtype);
