@@ -26,7 +26,7 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 
 # Full version of the newest installed kernel of a series (6.1, 6.12).
-kver = $(shell ls -1 /lib/modules 2>/dev/null | grep -E '^$(subst .,\.,$(1))\.' | sort -V | tail -n1)
+kver = $(shell $(TOP)/selftests/kernel-version $(1))
 
 TEST_KERNELS := 6.1 6.12
 
@@ -113,7 +113,8 @@ debug-modules:
 
 modules-all:
 	@for k in $(TEST_KERNELS); do \
-		v=$$(ls -1 /lib/modules | grep -E "^$${k//./\\.}\." | sort -V | tail -n1); \
+		v=$$($(TOP)/selftests/kernel-version $$k) || \
+			{ echo "no $$k kernel in /lib/modules (make deps)" >&2; exit 1; }; \
 		$(MAKE) --no-print-directory $(BUILD)/$$v/aixipc.ko || exit; \
 	done
 
