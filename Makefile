@@ -52,9 +52,24 @@ TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
 LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 # syscall() interposition is for the shared library only (see syscall.c).
 LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
-LIB_HDRS := $(wildcard $(TOP)/tools/lib/*.h) $(TOP)/tools/include/aixipc.h $(TOP)/uapi/linux/aixipc.h
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo aixipc-bench)
 
+# Userspace is built for two word sizes (ABIs): 64-bit, and 32-bit for the
+# kernel's compat ioctl path.  Each rule below is written once, as a
+# template, and made for both; what differs between them is in these
+# variables: the compiler, the suffix of a program's name (NAME-m32), and
+# the directory of the shim and the tools.
+ABIS := 64 32
+CC_64 = $(CC)
+CC_32 = $(CC) -m32
+SFX_64 :=
+SFX_32 := -m32
+TOOLDIR_64 := $(BUILD)/tools
+TOOLDIR_32 := $(BUILD)/tools-m32
+
+# What every selftest program includes: the shared header and the tests'
+# header-only helpers.
+TEST_HDRS := $(TOP)/selftests/aixipc_test.h $(wildcard $(TOP)/selftests/lib/*.h)
 TESTS := uapi_test msg_test sem_test shm_test chaos_test lifecycle_test tools_test limits_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
@@ -128,30 +143,29 @@ $(KSELFTEST)/kselftest_harness.h:
 
 selftests: $(TEST_BINS) $(DEBUG_TEST_BINS) $(FUZZ) $(FUZZ32) $(CONFORM_BINS)
 
-$(BUILD)/selftests/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
-
-$(BUILD)/selftests-debug/%: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
-
-$(BUILD)/selftests-debug/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
-	@mkdir -p $(@D)
-	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
+# A selftest program of one ABI ($(2)) in build/$(1)/: selftests, or
+# selftests-debug for the tests only the debug tier runs.
+define selftest_rule
+$(BUILD)/$(1)/%$(SFX_$(2)): $(TOP)/selftests/%.c $(TEST_HDRS) $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $$(@D)
+	$$(CC_$(2)) $$(TEST_CFLAGS) -o $$@ $$< -lpthread
+endef
+$(foreach d,selftests selftests-debug,$(foreach a,$(ABIS),$(eval $(call selftest_rule,$(d),$(a)))))
 
 # The fuzzer runs long: optimised, without sanitizers (the kernel is the
 # subject; the debug kernel has its own).
 FUZZ_SRCS := $(TOP)/selftests/fuzz.c $(TOP)/selftests/fuzz/kcov.c $(TOP)/selftests/fuzz/corpus.c
 FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard $(TOP)/selftests/fuzz/*.h) $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
 $(FUZZ): $(FUZZ_DEPS)
-	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
-
 # The 32-bit executor: the guided fuzzer runs programs marked m32 with it.
 $(FUZZ32): $(FUZZ_DEPS)
-	@mkdir -p $(@D)
-	$(CC) -m32 -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests -o $@ $(FUZZ_SRCS) -lpthread
+FUZZ_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/selftests
+define fuzz_rule
+$(BUILD)/fuzz/fuzz$(SFX_$(1)): $(wildcard $(TOP)/selftests/lib/*.h)
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(FUZZ_CFLAGS) -o $$@ $$(FUZZ_SRCS) -lpthread
+endef
+$(foreach a,$(ABIS),$(eval $(call fuzz_rule,$(a))))
 
 # make fuzz: coverage-guided fuzzing on the debug kernel, in VMs
 # (selftests/fuzz-vm) for FUZZ_SECS (default 600), from FUZZ_CORPUS (default
@@ -180,83 +194,75 @@ soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
 		--timeout $$(($(SOAK_SECS) + 1800)) -- $(TOP)/selftests/soak $(SOAK_SECS) $(BUILD)/soak && \
 	selftests/coverage $(BUILD)/debug $(BUILD)/soak/gcov
 
-$(BUILD)/selftests/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h
-	@mkdir -p $(@D)
-	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< -lpthread
+# The differential conformance programs (selftests/conform/run), and
+# conform_aix linked with the archive of its ABI.
+define conform_rules
+$(BUILD)/conform/%$(SFX_$(1)): $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(CONFORM_CFLAGS) -o $$@ $$<
 
-# The differential conformance programs (selftests/conform/run).
-
-$(BUILD)/conform/%: $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(CONFORM_CFLAGS) -o $@ $<
-
-$(BUILD)/conform/%-m32: $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
-	@mkdir -p $(@D)
-	$(CC) -m32 $(CONFORM_CFLAGS) -o $@ $<
-
-$(BUILD)/conform/conform_aix-linked: $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(BUILD)/tools/libaixipc.a
-	@mkdir -p $(@D)
-	$(CC) $(CONFORM_CFLAGS) -DCONFORM_LINKED -o $@ $< $(BUILD)/tools/libaixipc.a
-
-$(BUILD)/conform/conform_aix-linked-m32: $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(BUILD)/tools-m32/libaixipc.a
-	@mkdir -p $(@D)
-	$(CC) -m32 $(CONFORM_CFLAGS) -DCONFORM_LINKED -o $@ $< $(BUILD)/tools-m32/libaixipc.a
-
-# The shim for 32-bit programs (syscall.c compiles to nothing on i386).
-$(BUILD)/tools-m32/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
-	@mkdir -p $(@D)
-	$(CC) -m32 $(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-soname,libaixipc.so.1 -o $@ $(LIB_SRCS)
-
-$(BUILD)/tools-m32/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
-	@mkdir -p $(BUILD)/tools-m32/obj
-	@rm -f $@ $(BUILD)/tools-m32/obj/*.o
-	for f in $(LIB_A_SRCS); do \
-		$(CC) -m32 $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools-m32/obj/$$(basename $${f%.c}).o || exit; \
-	done
-	@# (Test use only: the internal symbols are not localized here, as
-	@# objcopy would break i386's PIC thunks in a relocatable object.)
-	ar rcs $@ $(BUILD)/tools-m32/obj/*.o
+$(BUILD)/conform/conform_aix-linked$(SFX_$(1)): $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(TOOLDIR_$(1))/libaixipc.a
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(CONFORM_CFLAGS) -DCONFORM_LINKED -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a
+endef
+$(foreach a,$(ABIS),$(eval $(call conform_rules,$(a))))
 
 tools: $(TOOLS)
 
-# tools_test runs the tools of its own word size: build/tools/ for the
-# 64-bit test, build/tools-m32/ for the 32-bit one.
-TOOLS_M32 := $(addprefix $(BUILD)/tools-m32/,aixipc-ipcs aixipc-ipcrm)
-$(BUILD)/selftests/tools_test: $(BUILD)/tools/aixipc-ipcs $(BUILD)/tools/aixipc-ipcrm
-$(BUILD)/selftests/tools_test-m32: $(TOOLS_M32)
+# The shim of one ABI, built incrementally: each source of tools/lib is
+# compiled on its own, into obj/ for the archive and into pic/ for the
+# shared library, with its header dependencies in a .d file next to the
+# object (-MMD -MP), so a changed source or header rebuilds only the
+# objects that use it and the libraries made of them.  The 32-bit shared
+# library is the shim for 32-bit programs (syscall.c compiles to nothing on
+# i386); its archive is for the tests only (see ARCHIVE_32).  tools_test
+# runs the tools of its own word size.
+LIB_OBJ_NAMES := $(notdir $(LIB_SRCS:.c=.o))
+LIB_A_OBJ_NAMES := $(notdir $(LIB_A_SRCS:.c=.o))
+define tools_rules
+$(TOOLDIR_$(1))/obj/%.o: $(TOP)/tools/lib/%.c
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
-$(BUILD)/tools-m32/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
-	@mkdir -p $(@D)
-	$(CC) -m32 $(TOOLS_CFLAGS) -o $@ $<
+$(TOOLDIR_$(1))/pic/%.o: $(TOP)/tools/lib/%.c
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
-$(BUILD)/tools-m32/aixipc-ipcrm: $(TOP)/tools/ipcrm/ipcrm.c $(TOP)/uapi/linux/aixipc.h
-	@mkdir -p $(@D)
-	$(CC) -m32 $(TOOLS_CFLAGS) -o $@ $<
+$(TOOLDIR_$(1))/libaixipc.so: $(addprefix $(TOOLDIR_$(1))/pic/,$(LIB_OBJ_NAMES))
+	$$(CC_$(1)) -shared -Wl,-soname,libaixipc.so.1 -o $$@ $$^
 
-$(BUILD)/tools/libaixipc.so: $(LIB_SRCS) $(LIB_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-soname,libaixipc.so.1 -o $@ $(LIB_SRCS)
+$(TOOLDIR_$(1))/libaixipc.a: $(addprefix $(TOOLDIR_$(1))/obj/,$(LIB_A_OBJ_NAMES))
+	$$(ARCHIVE_$(1))
 
-$(BUILD)/tools/libaixipc.a: $(LIB_SRCS) $(LIB_HDRS)
-	@mkdir -p $(BUILD)/tools/obj
-	@rm -f $@
-	@rm -f $(BUILD)/tools/obj/*.o
-	for f in $(LIB_A_SRCS); do \
-		$(CC) $(TOOLS_CFLAGS) -fvisibility=hidden -c $$f -o $(BUILD)/tools/obj/$$(basename $${f%.c}).o || exit; \
-	done
-	@# One object with the library's internal (hidden) symbols made local,
-	@# so a program linking the archive sees only the classic calls.
-	$(CC) -r -nostdlib -o $(BUILD)/tools/libaixipc.o $(BUILD)/tools/obj/*.o
-	objcopy --localize-hidden $(BUILD)/tools/libaixipc.o
-	ar rcs $@ $(BUILD)/tools/libaixipc.o
+$(BUILD)/selftests/tools_test$(SFX_$(1)): $(TOOLDIR_$(1))/aixipc-ipcs $(TOOLDIR_$(1))/aixipc-ipcrm
 
-$(BUILD)/tools/aixipc-ipcs: $(TOP)/tools/ipcs/ipcs.c $(TOP)/uapi/linux/aixipc.h
-	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+-include $(wildcard $(TOOLDIR_$(1))/obj/*.d $(TOOLDIR_$(1))/pic/*.d)
+endef
 
-$(BUILD)/tools/aixipc-ipcrm: $(TOP)/tools/ipcrm/ipcrm.c $(TOP)/uapi/linux/aixipc.h
-	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+# The 64-bit archive: one object with the library's internal (hidden)
+# symbols made local, so a program linking it sees only the classic calls.
+define ARCHIVE_64
+$(CC_64) -r -nostdlib -o $(@D)/libaixipc.o $^
+objcopy --localize-hidden $(@D)/libaixipc.o
+@rm -f $@
+ar rcs $@ $(@D)/libaixipc.o
+endef
+# The 32-bit one, for the tests only: its internal symbols are not
+# localized, as objcopy would break i386's PIC thunks in a relocatable
+# object.
+define ARCHIVE_32
+@rm -f $@
+ar rcs $@ $^
+endef
+$(foreach a,$(ABIS),$(eval $(call tools_rules,$(a))))
+
+# aixipc-ipcs and aixipc-ipcrm of one ABI ($(1)), from tools/$(2)/$(2).c.
+define tool_rule
+$(TOOLDIR_$(1))/aixipc-$(2): $(TOP)/tools/$(2)/$(2).c $(TOP)/uapi/linux/aixipc.h
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(TOOLS_CFLAGS) -o $$@ $$<
+endef
+$(foreach a,$(ABIS),$(foreach t,ipcs ipcrm,$(eval $(call tool_rule,$(a),$(t)))))
 
 $(BUILD)/tools/aixipc-demo: $(TOP)/tools/demo/demo.c $(BUILD)/tools/libaixipc.a
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
