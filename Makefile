@@ -220,11 +220,11 @@ tools: $(TOOLS)
 LIB_OBJ_NAMES := $(notdir $(LIB_SRCS:.c=.o))
 LIB_A_OBJ_NAMES := $(notdir $(LIB_A_SRCS:.c=.o))
 define tools_rules
-$(TOOLDIR_$(1))/obj/%.o: $(TOP)/tools/lib/%.c
+$(TOOLDIR_$(1))/obj/%.o: $(TOP)/tools/lib/%.c $(TOOLDIR_$(1))/obj/%.d
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
-$(TOOLDIR_$(1))/pic/%.o: $(TOP)/tools/lib/%.c
+$(TOOLDIR_$(1))/pic/%.o: $(TOP)/tools/lib/%.c $(TOOLDIR_$(1))/pic/%.d
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
@@ -236,6 +236,9 @@ $(TOOLDIR_$(1))/libaixipc.a: $(addprefix $(TOOLDIR_$(1))/obj/,$(LIB_A_OBJ_NAMES)
 
 $(BUILD)/selftests/tools_test$(SFX_$(1)): $(TOOLDIR_$(1))/aixipc-ipcs $(TOOLDIR_$(1))/aixipc-ipcrm
 
+# An object without its .d (a tree an older Makefile built) is rebuilt.
+$(TOOLDIR_$(1))/obj/%.d $(TOOLDIR_$(1))/pic/%.d: ;
+.PRECIOUS: $(TOOLDIR_$(1))/obj/%.d $(TOOLDIR_$(1))/pic/%.d
 -include $(wildcard $(TOOLDIR_$(1))/obj/*.d $(TOOLDIR_$(1))/pic/*.d)
 endef
 
