@@ -109,14 +109,15 @@ static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj)
 }
 
 /**
- * aixipc_check_perm - may the caller access @obj?
- * @obj: the object, with its lock held
- * @acc: 3-bit rwx mask (4 read, 2 write or alter)
+ * __aixipc_check_perm - may the caller access @obj?
+ * @obj: the object, under a lock that excludes IPC_SET: obj->lock, or for
+ *	 semop's fast path its semaphore's lock (sem.h)
+ * @acc: AIXIPC_PERM_READ, _WRITE (or _ALTER), _READ_WRITE
  *
  * Return: 0 or -EACCES.  CAP_IPC_OWNER in the registry's user namespace
  * overrides the mode bits, as for SysV.
  */
-int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
+int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 {
 	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj), acc))
 		return 0;
@@ -125,11 +126,22 @@ int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 	return -EACCES;
 }
 
-/* May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN. */
+/* aixipc_check_perm - __aixipc_check_perm() with obj->lock held. */
+int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
+{
+	aixipc_assert_locked(obj);
+	return __aixipc_check_perm(obj, acc);
+}
+
+/*
+ * May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN.
+ * obj->lock held (the owner is [lock]).
+ */
 int aixipc_check_owner(const struct aixipc_obj *obj)
 {
 	kuid_t euid = current_euid();
 
+	aixipc_assert_locked(obj);
 	if (uid_eq(euid, obj->uid) || uid_eq(euid, obj->cuid))
 		return 0;
 	if (ns_capable(obj->ids->ns->user_ns, CAP_SYS_ADMIN))
@@ -150,6 +162,7 @@ int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in)
 	kuid_t uid = make_kuid(uns, in->uid);
 	kgid_t gid = make_kgid(uns, in->gid);
 
+	aixipc_assert_change(obj);
 	if (in->__reserved || (in->mode & ~0777U))
 		return -EINVAL;
 	if (!uid_valid(uid) || !gid_valid(gid))
@@ -166,6 +179,7 @@ void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out)
 {
 	struct user_namespace *uns = current_user_ns();
 
+	aixipc_assert_locked(obj);
 	out->key = obj->key;
 	out->uid = from_kuid_munged(uns, obj->uid);
 	out->gid = from_kgid_munged(uns, obj->gid);
@@ -186,6 +200,7 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 	struct aixipc_obj *obj;
 	int slot, err;
 
+	aixipc_assert_ids_write(ids);
 	if (ids->in_use >= ids->ops->max_ids())
 		return -ENOSPC;
 
@@ -301,6 +316,7 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
 {
 	struct aixipc_obj *obj;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_obtain_rcu() without RCU");
 	if (id < 0)
 		return ERR_PTR(-EINVAL);
 	obj = idr_find(&ids->idr, aixipc_id_slot(id));
@@ -380,6 +396,7 @@ struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id)
 /* Release what aixipc_lock_for_change() took. */
 void aixipc_change_done(struct aixipc_obj *obj)
 {
+	aixipc_assert_change(obj);
 	spin_unlock(&obj->lock);
 	up_write(&obj->ids->rwsem);
 }
@@ -400,6 +417,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
 	struct aixipc_ids *ids = obj->ids;
 	struct aixipc_wake wake;
 
+	aixipc_assert_change(obj);
 	aixipc_wake_init(&wake);
 	WRITE_ONCE(obj->deleted, true);	/* read locklessly by sem.c */
 	idr_remove(&ids->idr, aixipc_id_slot(obj->id));
@@ -424,6 +442,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
  */
 void aixipc_make_private(struct aixipc_obj *obj)
 {
+	aixipc_assert_change(obj);
 	if (obj->key == AIXIPC_KEY_PRIVATE)
 		return;
 	rhashtable_remove_fast(&obj->ids->keys, &obj->khash, aixipc_key_params);

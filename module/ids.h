@@ -22,6 +22,7 @@
 #include <linux/bits.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
+#include <linux/lockdep.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
@@ -56,6 +57,16 @@ static inline unsigned int aixipc_seq_next(unsigned int seq)
 	return (seq + 1) & AIXIPC_SEQ_MASK;
 }
 
+/*
+ * Access masks for aixipc_check_perm(), one rwx triplet as ipc/ uses
+ * S_IRUGO and S_IWUGO: read (STAT, receive, GETVAL...), write or alter
+ * (send, semop that changes a value, SETVAL...), both (a writable attach).
+ */
+#define AIXIPC_PERM_READ	04U
+#define AIXIPC_PERM_WRITE	02U
+#define AIXIPC_PERM_ALTER	AIXIPC_PERM_WRITE
+#define AIXIPC_PERM_READ_WRITE	(AIXIPC_PERM_READ | AIXIPC_PERM_WRITE)
+
 /* Whose permission bits apply to a caller, as SysV decides it. */
 enum aixipc_class { AIXIPC_OWNER, AIXIPC_GROUP, AIXIPC_OTHER };
 
@@ -63,7 +74,7 @@ enum aixipc_class { AIXIPC_OWNER, AIXIPC_GROUP, AIXIPC_OTHER };
  * aixipc_perm_granted - do the mode bits of one class grant an access?
  * @mode: the object's nine permission bits
  * @class: the caller's class (owner/creator, group/creator group, other)
- * @acc: requested access as a 3-bit rwx mask (4 read, 2 write/alter)
+ * @acc: requested access, AIXIPC_PERM_* (a 3-bit rwx mask)
  */
 static inline bool aixipc_perm_granted(unsigned int mode,
 				       enum aixipc_class class,
@@ -187,12 +198,29 @@ struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id);
 void aixipc_change_done(struct aixipc_obj *obj);
 int aixipc_rmid(struct aixipc_obj *obj);
 void aixipc_make_private(struct aixipc_obj *obj);
+int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
 int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
 int aixipc_check_owner(const struct aixipc_obj *obj);
 int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in);
 void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out);
 int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req);
 int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req);
+
+/*
+ * The locking rules as checks (lockdep; nothing without CONFIG_LOCKDEP), as
+ * Linux's ipc_assert_locked_object(): a function whose comment says a lock
+ * is held asserts it.
+ */
+/* @obj's own lock (obj.lock) is held. */
+#define aixipc_assert_locked(obj)	lockdep_assert_held(&(obj)->lock)
+/* The registry's rwsem is held for writing (changes to the set of objects). */
+#define aixipc_assert_ids_write(ids)	lockdep_assert_held_write(&(ids)->rwsem)
+/* What aixipc_lock_for_change() returns with: the rwsem for writing and obj.lock. */
+#define aixipc_assert_change(obj)			\
+	do {						\
+		aixipc_assert_ids_write((obj)->ids);	\
+		aixipc_assert_locked(obj);		\
+	} while (0)
 
 static inline void aixipc_obj_get(struct aixipc_obj *obj)
 {

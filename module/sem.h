@@ -26,6 +26,7 @@
 #include <linux/cache.h>
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/aixipc.h>
@@ -61,6 +62,28 @@ struct aixipc_sem_undo {
 	struct rcu_head rcu;
 	s16 adj[];			/* per semaphore: undone at exit */
 };
+
+/* The set-wide lock is held in global mode (aixipc_sem_global_enter()). */
+#define aixipc_sem_assert_global(set)				\
+	do {							\
+		aixipc_assert_locked(&(set)->obj);		\
+		lockdep_assert((set)->use_global_lock > 0);	\
+	} while (0)
+
+/* Semaphore @sem's state is locked: its own lock, or the set-wide lock. */
+#define aixipc_sem_assert_locked(set, sem)				\
+	lockdep_assert(lockdep_is_held(&(sem)->lock) ||			\
+		       lockdep_is_held(&(set)->obj.lock))
+
+/* Lock number @locknum (a semaphore's, or AIXIPC_SEM_LOCK_GLOBAL) is held. */
+#define AIXIPC_SEM_LOCK_GLOBAL (-1)
+#define aixipc_sem_assert_held(set, locknum)				\
+	do {								\
+		if ((locknum) == AIXIPC_SEM_LOCK_GLOBAL)		\
+			aixipc_sem_assert_global(set);			\
+		else							\
+			lockdep_assert_held(&(set)->sems[locknum].lock); \
+	} while (0)
 
 /* The sem_flg bits this module knows. */
 #define AIXIPC_SEM_FLAGS (AIXIPC_SEM_NOWAIT | AIXIPC_SEM_UNDO | \

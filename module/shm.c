@@ -123,7 +123,7 @@ static void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages)
 /* A mapping of @seg appeared (attach, fork, split).  obj.lock held. */
 static void aixipc_shm_attached(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	seg->nattch++;
 	aixipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->atime = ktime_get_real_seconds();
@@ -132,7 +132,7 @@ static void aixipc_shm_attached(struct aixipc_shm *seg)
 /* Record a detach by the current process.  obj.lock held. */
 static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	seg->nattch--;
 	if (record) {
 		aixipc_set_pid(&seg->lpid, task_tgid(current));
@@ -280,7 +280,7 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (seg->obj.deleted || (seg->dest && !seg->nattch))
 		err = -EIDRM;
 	else
-		err = aixipc_check_perm(&seg->obj, write ? 06 : 04);
+		err = aixipc_check_perm(&seg->obj, write ? AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
 	if (!err && (vma->vm_pgoff > size || pages > size - vma->vm_pgoff))
 		err = -EINVAL;
 	if (err) {
@@ -403,7 +403,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], (int)vma->vm_pgoff);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	err = aixipc_check_perm(obj, write ? 06 : 04);
+	err = aixipc_check_perm(obj, write ? AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
 	if (err) {
 		spin_unlock(&obj->lock);
 		return err;
@@ -430,7 +430,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
  */
 static int aixipc_shm_hold(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	aixipc_obj_get(&seg->obj);
 	spin_unlock(&seg->obj.lock);
 	if (mutex_lock_killable(&seg->mutex)) {
@@ -499,7 +499,7 @@ int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req)
 	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], req->id);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	err = aixipc_check_perm(obj, rdonly ? 04 : 06);
+	err = aixipc_check_perm(obj, rdonly ? AIXIPC_PERM_READ : AIXIPC_PERM_READ_WRITE);
 	seg = to_shm(obj);
 	if (err) {
 		spin_unlock(&obj->lock);
@@ -648,7 +648,7 @@ static void aixipc_shm_fill_ds(struct aixipc_shm *seg,
 {
 	struct inode *inode = file_inode(seg->file);
 
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&seg->obj, &ds->perm);
 	ds->segsz = seg->segsz;
@@ -745,7 +745,7 @@ static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
 /* The segment no longer counts as locked.  obj.lock held. */
 static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	if (!seg->locked)
 		return;
 	aixipc_shm_lock_uncharge(seg->lock_uid, seg->lock_pages);
@@ -766,7 +766,7 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
 	kuid_t uid = current_euid();
 	int err;
 
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	if (!seg->locked || pages == seg->lock_pages)
 		return 0;
 	if (pages < seg->lock_pages) {
@@ -892,7 +892,7 @@ static void aixipc_shm_make_evictable(struct address_space *mapping)
 static int aixipc_shm_may_lock(const struct aixipc_obj *obj, bool lock,
 			       bool cap, unsigned long limit)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	if (cap)
 		return 0;
 	if (aixipc_check_owner(obj) || (lock && !limit))
@@ -970,8 +970,7 @@ static int aixipc_shm_rmid(struct aixipc_obj *obj)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
-	lockdep_assert_held_write(&obj->ids->rwsem);
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_change(obj);
 	if (!seg->nattch)
 		return aixipc_rmid(obj);
 	/* Freed at the last detach; until then it is found only by id. */
@@ -1002,7 +1001,7 @@ int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
 		obj = aixipc_lock_id(ids, req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		err = aixipc_check_perm(obj, 04);
+		err = aixipc_check_perm(obj, AIXIPC_PERM_READ);
 		if (!err && req->cmd == AIXIPC_IPC_STAT)
 			aixipc_shm_fill_ds(to_shm(obj), &req->ds);
 		else if (!err)
@@ -1054,7 +1053,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	struct file *file;
 	char name[16];
 
-	lockdep_assert_held_write(&ids->rwsem);
+	aixipc_assert_ids_write(ids);
 	if (!aixipc_shm_size_ok(req->size, aixipc_limits.shmmin,
 				aixipc_limits.shmmax))
 		return ERR_PTR(-EINVAL);
@@ -1085,19 +1084,20 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 static int aixipc_shm_reopen(struct aixipc_obj *obj,
 			     const struct aixipc_get *req)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	return req->size > to_shm(obj)->segsz ? -EINVAL : 0;
 }
 
 /*
  * Removal: no attachment is left (IPC_RMID waits for the last detach), so
  * only the shmall and lock charges go now; the pages go with the file.
+ * obj->lock held.
  */
 static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
 	seg->charged = 0;
 	aixipc_shm_unlock_locked(seg);
@@ -1116,17 +1116,19 @@ static void aixipc_shm_free(struct aixipc_obj *obj)
 	kfree(seg);
 }
 
+/* A listing entry; obj->lock held. */
 static void aixipc_shm_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
 	aixipc_shm_fill_ds(to_shm(obj), &e->shm);
 }
 
+/* Totals for AIXIPC_IOC_INFO; obj->lock held. */
 static void aixipc_shm_info(struct aixipc_obj *obj, struct aixipc_info *info)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 	struct inode *inode = file_inode(seg->file);
 
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	info->count += aixipc_shm_pages(seg->segsz);
 	info->rss += READ_ONCE(inode->i_mapping->nrpages);
 	info->swapped += READ_ONCE(SHMEM_I(inode)->swapped);
