@@ -326,16 +326,13 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
 }
 
 /*
- * Find @id and lock it.  Return: the object with obj->lock held,
- * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
- * reused by a newer object), ERR_PTR(-EIDRM) when it is being removed.
+ * Lock @obj, found under RCU (or an ERR_PTR, returned as is), and leave
+ * the RCU section.  Return: the object with obj->lock held, or
+ * ERR_PTR(-EIDRM) when it is being removed.
  */
-static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
+static struct aixipc_obj *aixipc_lock_found(struct aixipc_obj *obj)
 {
-	struct aixipc_obj *obj;
-
-	rcu_read_lock();
-	obj = aixipc_obtain_rcu(ids, id);
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_lock_found() without RCU");
 	if (IS_ERR(obj)) {
 		rcu_read_unlock();
 		return obj;
@@ -351,6 +348,34 @@ static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
 	return obj;
 }
 
+/*
+ * Find @id and lock it.  Return: the object with obj->lock held,
+ * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
+ * reused by a newer object), ERR_PTR(-EIDRM) when it is being removed.
+ */
+static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
+{
+	rcu_read_lock();
+	return aixipc_lock_found(aixipc_obtain_rcu(ids, id));
+}
+
+/*
+ * Find the object in slot @index and lock it.  Return: as
+ * aixipc_find_lock(); ERR_PTR(-EINVAL) for a negative index or a slot with
+ * no object.
+ */
+static struct aixipc_obj *aixipc_find_lock_index(struct aixipc_ids *ids,
+						 int index)
+{
+	struct aixipc_obj *obj;
+
+	if (index < 0)
+		return ERR_PTR(-EINVAL);
+	rcu_read_lock();
+	obj = idr_find(&ids->idr, index);
+	return aixipc_lock_found(obj ? obj : ERR_PTR(-EINVAL));
+}
+
 /**
  * aixipc_lock_id - look up an id for an operation
  * @ids: the facility
@@ -361,6 +386,40 @@ static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
 struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id)
 {
 	return aixipc_find_lock(ids, id);
+}
+
+/**
+ * aixipc_lock_stat - look up the object of a *_ctl status command
+ * @ids: the facility
+ * @cmd: AIXIPC_IPC_STAT (@id is an id), AIXIPC_STAT_INDEX or
+ *	 AIXIPC_STAT_INDEX_ANY (@id is a slot)
+ * @id: in: the id or slot; out: the object's id
+ *
+ * The object is found once and its id read under its lock; AIXIPC_IPC_STAT
+ * and AIXIPC_STAT_INDEX need read permission, as Linux's IPC_STAT and
+ * *_STAT; AIXIPC_STAT_INDEX_ANY needs none, as *_STAT_ANY.
+ * Return: the object, locked (obj->lock), or an ERR_PTR (-EINVAL, -EIDRM,
+ * -EACCES) with nothing held.
+ */
+struct aixipc_obj *aixipc_lock_stat(struct aixipc_ids *ids, u32 cmd, s32 *id)
+{
+	struct aixipc_obj *obj;
+	int err = 0;
+
+	if (cmd == AIXIPC_IPC_STAT)
+		obj = aixipc_find_lock(ids, *id);
+	else
+		obj = aixipc_find_lock_index(ids, *id);
+	if (IS_ERR(obj))
+		return obj;
+	if (cmd != AIXIPC_STAT_INDEX_ANY)
+		err = aixipc_check_perm(obj, AIXIPC_PERM_READ);
+	if (err) {
+		spin_unlock(&obj->lock);
+		return ERR_PTR(err);
+	}
+	*id = obj->id;
+	return obj;
 }
 
 /**

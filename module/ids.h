@@ -194,6 +194,7 @@ void aixipc_ns_exit(struct aixipc_ns *ns);
 int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req);
 struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id);
 struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id);
+struct aixipc_obj *aixipc_lock_stat(struct aixipc_ids *ids, u32 cmd, s32 *id);
 struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id);
 void aixipc_change_done(struct aixipc_obj *obj);
 int aixipc_rmid(struct aixipc_obj *obj);

@@ -1175,11 +1175,11 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 }
 
 /**
- * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID
+ * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID, STAT_INDEX(_ANY)
  * @ns: the namespace
  * @req: the request
  *
- * STAT takes q->obj.lock; SET and RMID take the registry's rwsem too.
+ * The STATs take q->obj.lock (aixipc_lock_stat()); SET and RMID take the registry's rwsem too.
  * SET that changes the owner or the mode sends every sleeper back to check
  * its permission.  RMID frees the messages after both locks are dropped
  * and wakes the senders waiting for message memory, to see it removed.
@@ -1198,14 +1198,14 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 
 	switch (req->cmd) {
 	case AIXIPC_IPC_STAT:
-		q = aixipc_msq_lock(ns, req->id);
-		if (IS_ERR(q))
-			return PTR_ERR(q);
-		err = aixipc_check_perm(&q->obj, AIXIPC_PERM_READ);
-		if (!err)
-			aixipc_msq_fill_ds(q, &req->ds);
-		spin_unlock(&q->obj.lock);
-		return err;
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(ids, req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		aixipc_msq_fill_ds(to_msq(obj), &req->ds);
+		spin_unlock(&obj->lock);
+		return 0;
 
 	case AIXIPC_IPC_SET:
 		if (req->ds.__reserved)

@@ -822,6 +822,16 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			return PTR_ERR(obj);
 		return aixipc_rmid(obj);
 	case AIXIPC_IPC_STAT:
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(&ns->ids[AIXIPC_SEM], req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		set = to_set(obj);
+		aixipc_sem_global_enter(set);
+		aixipc_sem_fill_ds(set, &req->ds);
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return 0;
 	case AIXIPC_GETVAL:
 	case AIXIPC_SETVAL:
 	case AIXIPC_GETPID:
@@ -840,10 +850,6 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 				 AIXIPC_PERM_ALTER : AIXIPC_PERM_READ);
 	if (err)
 		goto unlock;
-	if (req->cmd == AIXIPC_IPC_STAT) {
-		aixipc_sem_fill_ds(set, &req->ds);
-		goto unlock;
-	}
 	if (req->semnum >= set->nsems) {
 		err = -EINVAL;
 		goto unlock;

@@ -986,7 +986,7 @@ static int aixipc_shm_rmid(struct aixipc_obj *obj)
  * @ns: the namespace
  * @req: the request
  *
- * STAT and GETLBA take obj.lock; SET, RMID and PAGESIZE the registry's
+ * The STATs and GETLBA take obj.lock; SET, RMID and PAGESIZE the registry's
  * rwsem too; SIZE, LOCK and UNLOCK also sleep under seg->mutex.
  */
 int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
@@ -997,14 +997,21 @@ int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
 
 	switch (req->cmd) {
 	case AIXIPC_IPC_STAT:
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(ids, req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		aixipc_shm_fill_ds(to_shm(obj), &req->ds);
+		spin_unlock(&obj->lock);
+		return 0;
+
 	case AIXIPC_SHM_GETLBA:
 		obj = aixipc_lock_id(ids, req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
 		err = aixipc_check_perm(obj, AIXIPC_PERM_READ);
-		if (!err && req->cmd == AIXIPC_IPC_STAT)
-			aixipc_shm_fill_ds(to_shm(obj), &req->ds);
-		else if (!err)
+		if (!err)
 			req->value = PAGE_SIZE;
 		spin_unlock(&obj->lock);
 		return err;
