@@ -316,7 +316,7 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
 {
 	struct aixipc_obj *obj;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_obtain_rcu() without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (id < 0)
 		return ERR_PTR(-EINVAL);
 	obj = idr_find(&ids->idr, aixipc_id_slot(id));
@@ -332,7 +332,7 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
  */
 static struct aixipc_obj *aixipc_lock_found(struct aixipc_obj *obj)
 {
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_lock_found() without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (IS_ERR(obj)) {
 		rcu_read_unlock();
 		return obj;

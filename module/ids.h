@@ -217,11 +217,11 @@ int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req);
 /* The registry's rwsem is held for writing (changes to the set of objects). */
 #define aixipc_assert_ids_write(ids)	lockdep_assert_held_write(&(ids)->rwsem)
 /* What aixipc_lock_for_change() returns with: the rwsem for writing and obj.lock. */
-#define aixipc_assert_change(obj)			\
-	do {						\
-		aixipc_assert_ids_write((obj)->ids);	\
-		aixipc_assert_locked(obj);		\
-	} while (0)
+static inline void aixipc_assert_change(struct aixipc_obj *obj)
+{
+	aixipc_assert_ids_write(obj->ids);
+	aixipc_assert_locked(obj);
+}
 
 static inline void aixipc_obj_get(struct aixipc_obj *obj)
 {

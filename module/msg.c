@@ -243,7 +243,7 @@ static struct aixipc_msg_user *aixipc_msg_user_find(kuid_t uid)
 {
 	struct aixipc_msg_user *u;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_msg_user_find() without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	hash_for_each_possible_rcu(aixipc_msg_users, u, node, __kuid_val(uid))
 		if (uid_eq(u->uid, uid))
 			return u;

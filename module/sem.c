@@ -113,7 +113,7 @@ static int aixipc_sem_lock(struct aixipc_sem_set *set, int semnum)
 {
 	struct aixipc_sem *sem;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "aixipc_sem_lock() without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (semnum < 0) {
 		spin_lock(&set->obj.lock);
 		aixipc_sem_global_enter(set);
@@ -682,6 +682,59 @@ static void aixipc_sem_fill_ds(struct aixipc_sem_set *set,
 }
 
 /*
+ * GETALL's and SETALL's opening: lock the set @id names, check @acc, and
+ * allocate room for its values with the set held (a reference) but
+ * unlocked.  The id is resolved here only; the caller locks this same set
+ * again with aixipc_sem_relock_check().
+ * Return: the set, held and unlocked, with *@vals for its nsems values, or
+ * an ERR_PTR (-EINVAL, -EIDRM, -EACCES, -ENOMEM) with nothing held.
+ */
+static struct aixipc_sem_set *aixipc_sem_hold_values(struct aixipc_ns *ns,
+						     int id, unsigned int acc,
+						     u16 **vals)
+{
+	struct aixipc_sem_set *set;
+	int err;
+
+	set = aixipc_sem_lock_id(ns, id);
+	if (IS_ERR(set))
+		return set;
+	err = aixipc_check_perm(&set->obj, acc);
+	if (err) {
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return ERR_PTR(err);
+	}
+	aixipc_sem_hold(set);
+	/* nsems is constant for the set's life. */
+	*vals = kvmalloc_array(set->nsems, sizeof(**vals),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!*vals) {
+		aixipc_obj_put(&set->obj);
+		return ERR_PTR(-ENOMEM);
+	}
+	return set;
+}
+
+/*
+ * After aixipc_sem_hold_values(): lock the same set again, drop the
+ * reference and check @acc again (IPC_SET may have changed the mode while
+ * we slept).  Return: 0 locked in global mode, or -EIDRM or -EACCES with
+ * nothing held.
+ */
+static int aixipc_sem_relock_check(struct aixipc_sem_set *set,
+				   unsigned int acc)
+{
+	int err = aixipc_sem_relock_put(set);
+
+	if (err)
+		return err;
+	err = aixipc_check_perm(&set->obj, acc);
+	if (err)
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+	return err;
+}
+
+/*
  * GETALL: allocate with the set held but unlocked, read the values under
  * the lock of the same set, copy them out with no lock held.
  */
@@ -692,32 +745,18 @@ static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	u16 *vals;
 	int err;
 
-	set = aixipc_sem_lock_id(ns, req->id);
+	set = aixipc_sem_hold_values(ns, req->id, AIXIPC_PERM_READ, &vals);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	err = aixipc_check_perm(&set->obj, AIXIPC_PERM_READ);
-	if (err) {
-		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-		return err;
-	}
-	nsems = set->nsems;	/* constant for the set's life */
-	aixipc_sem_hold(set);
-	vals = kvmalloc_array(nsems, sizeof(*vals),
-			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals) {
-		aixipc_obj_put(&set->obj);
-		return -ENOMEM;
-	}
-	err = aixipc_sem_relock_put(set);
+	nsems = set->nsems;
+	err = aixipc_sem_relock_check(set, AIXIPC_PERM_READ);
 	if (err)
 		goto out;
-	/* IPC_SET may have changed the mode while we slept. */
-	err = aixipc_check_perm(&set->obj, AIXIPC_PERM_READ);
-	for (i = 0; !err && i < nsems; i++)
+	for (i = 0; i < nsems; i++)
 		vals[i] = set->sems[i].val;
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-	if (!err && copy_to_user(u64_to_user_ptr(req->array), vals,
-				 array_size(nsems, sizeof(*vals))))
+	if (copy_to_user(u64_to_user_ptr(req->array), vals,
+			 array_size(nsems, sizeof(*vals))))
 		err = -EFAULT;
 out:
 	kvfree(vals);
@@ -736,22 +775,10 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	u16 *vals;
 	int err;
 
-	set = aixipc_sem_lock_id(ns, req->id);
+	set = aixipc_sem_hold_values(ns, req->id, AIXIPC_PERM_ALTER, &vals);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	err = aixipc_check_perm(&set->obj, AIXIPC_PERM_ALTER);
-	if (err) {
-		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-		return err;
-	}
-	nsems = set->nsems;	/* constant for the set's life */
-	aixipc_sem_hold(set);
-
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals) {
-		aixipc_obj_put(&set->obj);
-		return -ENOMEM;
-	}
+	nsems = set->nsems;
 	if (copy_from_user(vals, u64_to_user_ptr(req->array),
 			   array_size(nsems, sizeof(*vals)))) {
 		err = -EFAULT;
@@ -763,21 +790,17 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			goto put;
 		}
 	}
-	err = aixipc_sem_relock_put(set);
+	err = aixipc_sem_relock_check(set, AIXIPC_PERM_ALTER);
 	if (err)
 		goto out;
 	aixipc_wake_init(&wake);
-	/* IPC_SET may have changed the mode while we slept. */
-	err = aixipc_check_perm(&set->obj, AIXIPC_PERM_ALTER);
-	if (!err) {
-		for (i = 0; i < nsems; i++) {
-			set->sems[i].val = vals[i];
-			aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
-		}
-		aixipc_undo_clear(set, -1);
-		set->obj.ctime = ktime_get_real_seconds();
-		aixipc_sem_update_all(set, &wake);
+	for (i = 0; i < nsems; i++) {
+		set->sems[i].val = vals[i];
+		aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
 	}
+	aixipc_undo_clear(set, -1);
+	set->obj.ctime = ktime_get_real_seconds();
+	aixipc_sem_update_all(set, &wake);
 	aixipc_sem_unlock_global(set, &wake);
 	goto out;
 put:

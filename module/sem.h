@@ -64,26 +64,32 @@ struct aixipc_sem_undo {
 };
 
 /* The set-wide lock is held in global mode (aixipc_sem_global_enter()). */
-#define aixipc_sem_assert_global(set)				\
-	do {							\
-		aixipc_assert_locked(&(set)->obj);		\
-		lockdep_assert((set)->use_global_lock > 0);	\
-	} while (0)
+static inline void aixipc_sem_assert_global(struct aixipc_sem_set *set)
+{
+	aixipc_assert_locked(&set->obj);
+	lockdep_assert(set->use_global_lock > 0);
+}
 
 /* Semaphore @sem's state is locked: its own lock, or the set-wide lock. */
-#define aixipc_sem_assert_locked(set, sem)				\
-	lockdep_assert(lockdep_is_held(&(sem)->lock) ||			\
-		       lockdep_is_held(&(set)->obj.lock))
+static inline void aixipc_sem_assert_locked(struct aixipc_sem_set *set,
+					    struct aixipc_sem *sem)
+{
+	lockdep_assert(lockdep_is_held(&sem->lock) ||
+		       lockdep_is_held(&set->obj.lock));
+}
 
-/* Lock number @locknum (a semaphore's, or AIXIPC_SEM_LOCK_GLOBAL) is held. */
+/* A lock number: a semaphore's, or this one for the set-wide lock. */
 #define AIXIPC_SEM_LOCK_GLOBAL (-1)
-#define aixipc_sem_assert_held(set, locknum)				\
-	do {								\
-		if ((locknum) == AIXIPC_SEM_LOCK_GLOBAL)		\
-			aixipc_sem_assert_global(set);			\
-		else							\
-			lockdep_assert_held(&(set)->sems[locknum].lock); \
-	} while (0)
+
+/* Lock number @locknum is held (the set-wide one in global mode). */
+static inline void aixipc_sem_assert_held(struct aixipc_sem_set *set,
+					  int locknum)
+{
+	if (locknum == AIXIPC_SEM_LOCK_GLOBAL)
+		aixipc_sem_assert_global(set);
+	else
+		lockdep_assert_held(&set->sems[locknum].lock);
+}
 
 /* The sem_flg bits this module knows. */
 #define AIXIPC_SEM_FLAGS (AIXIPC_SEM_NOWAIT | AIXIPC_SEM_UNDO | \

@@ -280,7 +280,8 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (seg->obj.deleted || (seg->dest && !seg->nattch))
 		err = -EIDRM;
 	else
-		err = aixipc_check_perm(&seg->obj, write ? AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
+		err = aixipc_check_perm(&seg->obj, write ?
+					AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
 	if (!err && (vma->vm_pgoff > size || pages > size - vma->vm_pgoff))
 		err = -EINVAL;
 	if (err) {

@@ -230,7 +230,7 @@ struct aixipc_msqid_ds {
 /* AIXIPC_IOC_MSGCTL */
 struct aixipc_msgctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_STAT, _SET, _RMID, _STAT_INDEX(_ANY) */
+	__u32 cmd;		/* AIXIPC_IPC_STAT, _SET, _RMID, _STAT_INDEX* */
 	struct aixipc_msqid_ds ds;	/* out for STAT, in for SET */
 };
 
@@ -262,8 +262,7 @@ struct aixipc_semid_ds {
 /* AIXIPC_IOC_SEMCTL */
 struct aixipc_semctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_GETVAL .. AIXIPC_GETZCNT,
-				 * AIXIPC_STAT_INDEX(_ANY) */
+	__u32 cmd;		/* AIXIPC_IPC_*, _STAT_INDEX*, _GETVAL .. _GETZCNT */
 	__u32 semnum;		/* GETVAL, SETVAL, GETPID, GETNCNT, GETZCNT */
 	__s32 val;		/* SETVAL: in; GETVAL, GETPID, GET*CNT: out */
 	__u64 array;		/* GETALL, SETALL: user pointer to __u16[nsems] */
@@ -312,8 +311,7 @@ struct aixipc_shmdt {
 /* AIXIPC_IOC_SHMCTL */
 struct aixipc_shmctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_SHM_SIZE .. _GETLBA,
-				 * AIXIPC_STAT_INDEX(_ANY) */
+	__u32 cmd;		/* AIXIPC_IPC_*, _STAT_INDEX*, _SHM_SIZE .. _GETLBA */
 	__u64 value;		/* see the AIXIPC_SHM_* commands */
 	struct aixipc_shmid_ds ds;	/* IPC_STAT: out; IPC_SET: in */
 };
