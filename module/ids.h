@@ -3,11 +3,13 @@
  * The shared object registry: one per IPC namespace and facility.
  *
  * Locking:
- *  - aixipc_ids.rwsem (sleeping) serialises changes to the set of objects:
- *    creation, removal, the key hash and the in_use/seq counters.  Key
- *    lookups (get) hold it too.
- *  - The idr is read under RCU: operations by id find the object with
- *    idr_find() under rcu_read_lock(), then take aixipc_obj.lock and re-check
+ *  - aixipc_ids.rwsem (sleeping, only ever taken for writing) serialises
+ *    changes to the set of objects: creation, removal, the key hash and the
+ *    in_use/seq counters.  Key lookups (get) hold it too, and so do IPC_SET
+ *    and the other owner-only commands (aixipc_lock_for_change()).
+ *  - The idr is read under RCU: operations by id (or by slot, the
+ *    STAT_INDEX commands) find the object with idr_find() under
+ *    rcu_read_lock(), then take aixipc_obj.lock and re-check
  *    aixipc_obj.deleted, which IPC_RMID sets under that lock.
  *  - aixipc_obj.lock (spinlock) guards the object's permissions, times and all
  *    of the facility's state (queues, waiters).  Order: rwsem, then obj.lock.
@@ -15,6 +17,8 @@
  *    one per sleeper, in-flight operation or (shared memory) mapping; the
  *    last put frees the object after an RCU grace period, so lockless idr
  *    readers never see freed memory.
+ * A function whose comment says a lock is held asserts it (lockdep):
+ * aixipc_assert_locked(), aixipc_assert_ids_write(), aixipc_assert_change().
  */
 #ifndef _AIXIPC_IDS_H
 #define _AIXIPC_IDS_H

@@ -18,6 +18,10 @@
  *  - A semaphore's value, pid and pending lists are guarded by its own lock
  *    or by the set-wide lock in global mode; the set's pending lists,
  *    undo list, complex_count and use_global_lock by the set-wide lock.
+ *  - The set's permissions are the registry's ([obj.lock]); IPC_SET changes
+ *    them in global mode, so a fast-path semop checks them under its
+ *    semaphore's lock (__aixipc_check_perm()).
+ * The rules are asserted: aixipc_sem_assert_global(), _locked(), _held().
  */
 #ifndef _AIXIPC_SEM_H
 #define _AIXIPC_SEM_H
