@@ -1331,6 +1331,7 @@ static void aixipc_msq_free(struct aixipc_obj *obj)
 /* A listing entry; obj->lock held. */
 static void aixipc_msq_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_msq_fill_ds(to_msq(obj), &e->msg);
 }
 

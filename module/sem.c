@@ -971,6 +971,7 @@ static void aixipc_sem_free(struct aixipc_obj *obj)
 /* A listing entry; obj->lock held. */
 static void aixipc_sem_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_sem_fill_ds(to_set(obj), &e->sem);
 }
 

@@ -270,6 +270,7 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long pages = vma_pages(vma), size;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (!write && (vma->vm_flags & VM_WRITE))
@@ -395,6 +396,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	struct file *file;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff > INT_MAX)
 		return -EINVAL;
 	/* MAP_SHARED of a device opened without write access. */
@@ -1127,6 +1129,7 @@ static void aixipc_shm_free(struct aixipc_obj *obj)
 /* A listing entry; obj->lock held. */
 static void aixipc_shm_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_shm_fill_ds(to_shm(obj), &e->shm);
 }
 
