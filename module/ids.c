@@ -109,14 +109,15 @@ static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj)
 }
 
 /**
- * aixipc_check_perm - may the caller access @obj?
- * @obj: the object, with its lock held
- * @acc: 3-bit rwx mask (4 read, 2 write or alter)
+ * __aixipc_check_perm - may the caller access @obj?
+ * @obj: the object, under a lock that excludes IPC_SET: obj->lock, or for
+ *	 semop's fast path its semaphore's lock (sem.h)
+ * @acc: AIXIPC_PERM_READ, _WRITE (or _ALTER), _READ_WRITE
  *
  * Return: 0 or -EACCES.  CAP_IPC_OWNER in the registry's user namespace
  * overrides the mode bits, as for SysV.
  */
-int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
+int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 {
 	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj), acc))
 		return 0;
@@ -125,11 +126,22 @@ int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 	return -EACCES;
 }
 
-/* May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN. */
+/* aixipc_check_perm - __aixipc_check_perm() with obj->lock held. */
+int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
+{
+	aixipc_assert_locked(obj);
+	return __aixipc_check_perm(obj, acc);
+}
+
+/*
+ * May the caller change or remove @obj?  Owner, creator or CAP_SYS_ADMIN.
+ * obj->lock held (the owner is [lock]).
+ */
 int aixipc_check_owner(const struct aixipc_obj *obj)
 {
 	kuid_t euid = current_euid();
 
+	aixipc_assert_locked(obj);
 	if (uid_eq(euid, obj->uid) || uid_eq(euid, obj->cuid))
 		return 0;
 	if (ns_capable(obj->ids->ns->user_ns, CAP_SYS_ADMIN))
@@ -150,6 +162,7 @@ int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in)
 	kuid_t uid = make_kuid(uns, in->uid);
 	kgid_t gid = make_kgid(uns, in->gid);
 
+	aixipc_assert_change(obj);
 	if (in->__reserved || (in->mode & ~0777U))
 		return -EINVAL;
 	if (!uid_valid(uid) || !gid_valid(gid))
@@ -166,6 +179,7 @@ void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out)
 {
 	struct user_namespace *uns = current_user_ns();
 
+	aixipc_assert_locked(obj);
 	out->key = obj->key;
 	out->uid = from_kuid_munged(uns, obj->uid);
 	out->gid = from_kgid_munged(uns, obj->gid);
@@ -186,6 +200,7 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 	struct aixipc_obj *obj;
 	int slot, err;
 
+	aixipc_assert_ids_write(ids);
 	if (ids->in_use >= ids->ops->max_ids())
 		return -ENOSPC;
 
@@ -301,6 +316,7 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
 {
 	struct aixipc_obj *obj;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (id < 0)
 		return ERR_PTR(-EINVAL);
 	obj = idr_find(&ids->idr, aixipc_id_slot(id));
@@ -310,16 +326,13 @@ struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id)
 }
 
 /*
- * Find @id and lock it.  Return: the object with obj->lock held,
- * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
- * reused by a newer object), ERR_PTR(-EIDRM) when it is being removed.
+ * Lock @obj, found under RCU (or an ERR_PTR, returned as is), and leave
+ * the RCU section.  Return: the object with obj->lock held, or
+ * ERR_PTR(-EIDRM) when it is being removed.
  */
-static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
+static struct aixipc_obj *aixipc_lock_found(struct aixipc_obj *obj)
 {
-	struct aixipc_obj *obj;
-
-	rcu_read_lock();
-	obj = aixipc_obtain_rcu(ids, id);
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (IS_ERR(obj)) {
 		rcu_read_unlock();
 		return obj;
@@ -335,6 +348,34 @@ static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
 	return obj;
 }
 
+/*
+ * Find @id and lock it.  Return: the object with obj->lock held,
+ * ERR_PTR(-EINVAL) for an id that names nothing (never used, removed, or
+ * reused by a newer object), ERR_PTR(-EIDRM) when it is being removed.
+ */
+static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
+{
+	rcu_read_lock();
+	return aixipc_lock_found(aixipc_obtain_rcu(ids, id));
+}
+
+/*
+ * Find the object in slot @index and lock it.  Return: as
+ * aixipc_find_lock(); ERR_PTR(-EINVAL) for a negative index or a slot with
+ * no object.
+ */
+static struct aixipc_obj *aixipc_find_lock_index(struct aixipc_ids *ids,
+						 int index)
+{
+	struct aixipc_obj *obj;
+
+	if (index < 0)
+		return ERR_PTR(-EINVAL);
+	rcu_read_lock();
+	obj = idr_find(&ids->idr, index);
+	return aixipc_lock_found(obj ? obj : ERR_PTR(-EINVAL));
+}
+
 /**
  * aixipc_lock_id - look up an id for an operation
  * @ids: the facility
@@ -345,6 +386,40 @@ static struct aixipc_obj *aixipc_find_lock(struct aixipc_ids *ids, int id)
 struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id)
 {
 	return aixipc_find_lock(ids, id);
+}
+
+/**
+ * aixipc_lock_stat - look up the object of a *_ctl status command
+ * @ids: the facility
+ * @cmd: AIXIPC_IPC_STAT (@id is an id), AIXIPC_STAT_INDEX or
+ *	 AIXIPC_STAT_INDEX_ANY (@id is a slot)
+ * @id: in: the id or slot; out: the object's id
+ *
+ * The object is found once and its id read under its lock; AIXIPC_IPC_STAT
+ * and AIXIPC_STAT_INDEX need read permission, as Linux's IPC_STAT and
+ * *_STAT; AIXIPC_STAT_INDEX_ANY needs none, as *_STAT_ANY.
+ * Return: the object, locked (obj->lock), or an ERR_PTR (-EINVAL, -EIDRM,
+ * -EACCES) with nothing held.
+ */
+struct aixipc_obj *aixipc_lock_stat(struct aixipc_ids *ids, u32 cmd, s32 *id)
+{
+	struct aixipc_obj *obj;
+	int err = 0;
+
+	if (cmd == AIXIPC_IPC_STAT)
+		obj = aixipc_find_lock(ids, *id);
+	else
+		obj = aixipc_find_lock_index(ids, *id);
+	if (IS_ERR(obj))
+		return obj;
+	if (cmd != AIXIPC_STAT_INDEX_ANY)
+		err = aixipc_check_perm(obj, AIXIPC_PERM_READ);
+	if (err) {
+		spin_unlock(&obj->lock);
+		return ERR_PTR(err);
+	}
+	*id = obj->id;
+	return obj;
 }
 
 /**
@@ -380,6 +455,7 @@ struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id)
 /* Release what aixipc_lock_for_change() took. */
 void aixipc_change_done(struct aixipc_obj *obj)
 {
+	aixipc_assert_change(obj);
 	spin_unlock(&obj->lock);
 	up_write(&obj->ids->rwsem);
 }
@@ -400,6 +476,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
 	struct aixipc_ids *ids = obj->ids;
 	struct aixipc_wake wake;
 
+	aixipc_assert_change(obj);
 	aixipc_wake_init(&wake);
 	WRITE_ONCE(obj->deleted, true);	/* read locklessly by sem.c */
 	idr_remove(&ids->idr, aixipc_id_slot(obj->id));
@@ -424,6 +501,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
  */
 void aixipc_make_private(struct aixipc_obj *obj)
 {
+	aixipc_assert_change(obj);
 	if (obj->key == AIXIPC_KEY_PRIVATE)
 		return;
 	rhashtable_remove_fast(&obj->ids->keys, &obj->khash, aixipc_key_params);

@@ -3,11 +3,13 @@
  * The shared object registry: one per IPC namespace and facility.
  *
  * Locking:
- *  - aixipc_ids.rwsem (sleeping) serialises changes to the set of objects:
- *    creation, removal, the key hash and the in_use/seq counters.  Key
- *    lookups (get) hold it too.
- *  - The idr is read under RCU: operations by id find the object with
- *    idr_find() under rcu_read_lock(), then take aixipc_obj.lock and re-check
+ *  - aixipc_ids.rwsem (sleeping, only ever taken for writing) serialises
+ *    changes to the set of objects: creation, removal, the key hash and the
+ *    in_use/seq counters.  Key lookups (get) hold it too, and so do IPC_SET
+ *    and the other owner-only commands (aixipc_lock_for_change()).
+ *  - The idr is read under RCU: operations by id (or by slot, the
+ *    STAT_INDEX commands) find the object with idr_find() under
+ *    rcu_read_lock(), then take aixipc_obj.lock and re-check
  *    aixipc_obj.deleted, which IPC_RMID sets under that lock.
  *  - aixipc_obj.lock (spinlock) guards the object's permissions, times and all
  *    of the facility's state (queues, waiters).  Order: rwsem, then obj.lock.
@@ -15,6 +17,8 @@
  *    one per sleeper, in-flight operation or (shared memory) mapping; the
  *    last put frees the object after an RCU grace period, so lockless idr
  *    readers never see freed memory.
+ * A function whose comment says a lock is held asserts it (lockdep):
+ * aixipc_assert_locked(), aixipc_assert_ids_write(), aixipc_assert_change().
  */
 #ifndef _AIXIPC_IDS_H
 #define _AIXIPC_IDS_H
@@ -22,6 +26,7 @@
 #include <linux/bits.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
+#include <linux/lockdep.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
@@ -56,6 +61,16 @@ static inline unsigned int aixipc_seq_next(unsigned int seq)
 	return (seq + 1) & AIXIPC_SEQ_MASK;
 }
 
+/*
+ * Access masks for aixipc_check_perm(), one rwx triplet as ipc/ uses
+ * S_IRUGO and S_IWUGO: read (STAT, receive, GETVAL...), write or alter
+ * (send, semop that changes a value, SETVAL...), both (a writable attach).
+ */
+#define AIXIPC_PERM_READ	04U
+#define AIXIPC_PERM_WRITE	02U
+#define AIXIPC_PERM_ALTER	AIXIPC_PERM_WRITE
+#define AIXIPC_PERM_READ_WRITE	(AIXIPC_PERM_READ | AIXIPC_PERM_WRITE)
+
 /* Whose permission bits apply to a caller, as SysV decides it. */
 enum aixipc_class { AIXIPC_OWNER, AIXIPC_GROUP, AIXIPC_OTHER };
 
@@ -63,7 +78,7 @@ enum aixipc_class { AIXIPC_OWNER, AIXIPC_GROUP, AIXIPC_OTHER };
  * aixipc_perm_granted - do the mode bits of one class grant an access?
  * @mode: the object's nine permission bits
  * @class: the caller's class (owner/creator, group/creator group, other)
- * @acc: requested access as a 3-bit rwx mask (4 read, 2 write/alter)
+ * @acc: requested access, AIXIPC_PERM_* (a 3-bit rwx mask)
  */
 static inline bool aixipc_perm_granted(unsigned int mode,
 				       enum aixipc_class class,
@@ -183,16 +198,34 @@ void aixipc_ns_exit(struct aixipc_ns *ns);
 int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req);
 struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id);
 struct aixipc_obj *aixipc_lock_id(struct aixipc_ids *ids, int id);
+struct aixipc_obj *aixipc_lock_stat(struct aixipc_ids *ids, u32 cmd, s32 *id);
 struct aixipc_obj *aixipc_lock_for_change(struct aixipc_ids *ids, int id);
 void aixipc_change_done(struct aixipc_obj *obj);
 int aixipc_rmid(struct aixipc_obj *obj);
 void aixipc_make_private(struct aixipc_obj *obj);
+int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
 int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
 int aixipc_check_owner(const struct aixipc_obj *obj);
 int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in);
 void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out);
 int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req);
 int aixipc_info(struct aixipc_ns *ns, struct aixipc_info *req);
+
+/*
+ * The locking rules as checks (lockdep; nothing without CONFIG_LOCKDEP), as
+ * Linux's ipc_assert_locked_object(): a function whose comment says a lock
+ * is held asserts it.
+ */
+/* @obj's own lock (obj.lock) is held. */
+#define aixipc_assert_locked(obj)	lockdep_assert_held(&(obj)->lock)
+/* The registry's rwsem is held for writing (changes to the set of objects). */
+#define aixipc_assert_ids_write(ids)	lockdep_assert_held_write(&(ids)->rwsem)
+/* What aixipc_lock_for_change() returns with: the rwsem for writing and obj.lock. */
+static inline void aixipc_assert_change(struct aixipc_obj *obj)
+{
+	aixipc_assert_ids_write(obj->ids);
+	aixipc_assert_locked(obj);
+}
 
 static inline void aixipc_obj_get(struct aixipc_obj *obj)
 {

@@ -117,7 +117,8 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 		return -EINVAL;
 	v->abi_version = AIXIPC_ABI_VERSION;
 	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
-		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM;
+		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
+		      AIXIPC_FEATURE_STAT_INDEX;
 	v->limits = aixipc_limits;
 	return 0;
 }

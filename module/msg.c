@@ -243,6 +243,7 @@ static struct aixipc_msg_user *aixipc_msg_user_find(kuid_t uid)
 {
 	struct aixipc_msg_user *u;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	hash_for_each_possible_rcu(aixipc_msg_users, u, node, __kuid_val(uid))
 		if (uid_eq(u->uid, uid))
 			return u;
@@ -498,15 +499,17 @@ static void aixipc_msg_release_list(struct list_head *list)
 
 /*
  * MSG_COPY: give @copy (allocated with room for @copy->len bytes) the
- * header and as much text of @msg as fits.  No sleeping: q->obj.lock held.
+ * header and as much text of @msg, queued on @q, as fits.  No sleeping:
+ * q->obj.lock held.
  */
-static void aixipc_msg_duplicate(struct aixipc_msg *copy,
+static void aixipc_msg_duplicate(struct aixipc_msq *q, struct aixipc_msg *copy,
 				 const struct aixipc_msg *msg)
 {
 	size_t len = min(copy->len, msg->len), off = 0, n;
 	const struct aixipc_msgseg *from = msg->next;
 	struct aixipc_msgseg *to = copy->next;
 
+	aixipc_assert_locked(&q->obj);
 	copy->mtype = msg->mtype;
 	copy->stime = msg->stime;
 	copy->euid = msg->euid;
@@ -582,7 +585,7 @@ static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 {
 	struct aixipc_msg *pos;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	/* New messages go last; only a failed receive puts one back earlier. */
 	list_for_each_entry_reverse(pos, &q->messages, list)
 		if (pos->seqno < msg->seqno)
@@ -596,7 +599,7 @@ static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 static bool aixipc_msg_fits(const struct aixipc_msq *q,
 			    const struct aixipc_msg *msg)
 {
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	return q->cbytes + msg->len <= q->qbytes &&
 	       q->qnum + 1 <= aixipc_limits.msgmnm;
 }
@@ -623,7 +626,7 @@ static struct aixipc_msg_receiver *aixipc_msg_taker(struct aixipc_msq *q,
 {
 	struct aixipc_msg_receiver *r;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_for_each_entry(r, &q->receivers, list)
 		if (aixipc_msg_wants(r, msg) && aixipc_msg_has_room(r, msg))
 			return r;
@@ -646,7 +649,7 @@ static void aixipc_msg_deliver(struct aixipc_msq *q, struct aixipc_msg *msg,
 {
 	struct aixipc_msg_receiver *r, *tmp;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	if (!taker)
 		aixipc_msg_enqueue(q, msg);
 	list_for_each_entry_safe(r, tmp, &q->receivers, list) {
@@ -679,7 +682,7 @@ static bool aixipc_msg_send_locked(struct aixipc_msq *q, struct aixipc_msg *msg,
 {
 	struct aixipc_msg_receiver *taker;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	taker = aixipc_msg_taker(q, msg);
 	if (!taker && !aixipc_msg_fits(q, msg))
 		return false;
@@ -701,7 +704,7 @@ static void aixipc_msg_admit_senders(struct aixipc_msq *q,
 {
 	struct aixipc_msg_sender *s, *tmp;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_for_each_entry_safe(s, tmp, &q->senders, list) {
 		if (!aixipc_msg_send_locked(q, s->msg, wake))
 			continue;
@@ -722,7 +725,7 @@ static void aixipc_msg_recheck_waiters(struct aixipc_msq *q,
 	struct aixipc_msg_receiver *r, *rtmp;
 	struct aixipc_msg_sender *s, *stmp;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_for_each_entry_safe(r, rtmp, &q->receivers, list) {
 		list_del(&r->list);
 		r->status = AIXIPC_RECHECK;
@@ -740,7 +743,7 @@ static struct aixipc_msg *aixipc_msg_nth(struct aixipc_msq *q, s64 index)
 {
 	struct aixipc_msg *msg;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_for_each_entry(msg, &q->messages, list)
 		if (index-- == 0)
 			return msg;
@@ -753,7 +756,7 @@ static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 {
 	struct aixipc_msg *msg, *best = NULL;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_for_each_entry(msg, &q->messages, list) {
 		if (!aixipc_msg_type_matches(mode, bound, msg->mtype))
 			continue;
@@ -773,7 +776,7 @@ static struct aixipc_msg *aixipc_msg_find(struct aixipc_msq *q,
 static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
 			       struct pid *pid, struct aixipc_wake *wake)
 {
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	list_del(&msg->list);
 	q->cbytes -= msg->len;
 	q->qnum--;
@@ -787,6 +790,30 @@ static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 	struct aixipc_obj *obj = aixipc_lock_id(&ns->ids[AIXIPC_MSG], id);
 
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
+}
+
+/*
+ * The sleep of a blocked sender or receiver: @link on one of @q's lists,
+ * @status AIXIPC_WAITING.  Sleeps until whoever takes @link off its list
+ * sets @status, or a signal (then it takes itself off: -ERESTARTNOHAND).
+ * Drops and retakes q->obj.lock around each sleep; returns with it held.
+ */
+static int aixipc_msg_sleep(struct aixipc_msq *q, struct list_head *link,
+			    int *status)
+{
+	aixipc_assert_locked(&q->obj);
+	while (*status == AIXIPC_WAITING) {
+		if (signal_pending(current)) {
+			list_del(link);
+			*status = -ERESTARTNOHAND;
+			break;
+		}
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&q->obj.lock);
+		schedule();
+		spin_lock(&q->obj.lock);
+	}
+	return *status;
 }
 
 /**
@@ -808,22 +835,11 @@ static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
 				struct aixipc_msg_sender *s)
 {
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	s->task = current;
 	s->status = AIXIPC_WAITING;
 	list_add_tail(&s->list, &q->senders);
-	while (s->status == AIXIPC_WAITING) {
-		if (signal_pending(current)) {
-			list_del(&s->list);
-			s->status = -ERESTARTNOHAND;
-			break;
-		}
-		__set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&q->obj.lock);
-		schedule();
-		spin_lock(&q->obj.lock);
-	}
-	return s->status;
+	return aixipc_msg_sleep(q, &s->list, &s->status);
 }
 
 /**
@@ -871,7 +887,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	q = aixipc_msq_lock(ns, req->id);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
-	err = aixipc_check_perm(&q->obj, 2);
+	err = aixipc_check_perm(&q->obj, AIXIPC_PERM_WRITE);
 	if (err) {
 		spin_unlock(&q->obj.lock);
 		return err;
@@ -903,7 +919,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	spin_lock(&q->obj.lock);
 	err = -EIDRM;
 	while (!q->obj.deleted) {
-		err = aixipc_check_perm(&q->obj, 2);
+		err = aixipc_check_perm(&q->obj, AIXIPC_PERM_WRITE);
 		if (err)
 			break;
 		if (aixipc_msg_send_locked(q, msg, &wake))
@@ -973,7 +989,7 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 {
 	struct aixipc_wake wake;
 
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	aixipc_wake_init(&wake);
 	r->task = current;
 	r->status = AIXIPC_WAITING;
@@ -986,18 +1002,7 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
 		aixipc_wake_all(&wake);
 		spin_lock(&q->obj.lock);
 	}
-	while (r->status == AIXIPC_WAITING) {
-		if (signal_pending(current)) {
-			list_del(&r->list);
-			r->status = -ERESTARTNOHAND;
-			break;
-		}
-		__set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&q->obj.lock);
-		schedule();
-		spin_lock(&q->obj.lock);
-	}
-	return r->status;
+	return aixipc_msg_sleep(q, &r->list, &r->status);
 }
 
 /*
@@ -1026,7 +1031,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 		aixipc_msg_free(copy);
 		return PTR_ERR(q);
 	}
-	err = aixipc_check_perm(&q->obj, 4);
+	err = aixipc_check_perm(&q->obj, AIXIPC_PERM_READ);
 	msg = err ? NULL : aixipc_msg_nth(q, req->msgtyp);
 	if (!err && !msg)
 		err = -ENOMSG;
@@ -1034,7 +1039,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 		 !(req->flags & AIXIPC_MSG_NOERROR))
 		err = -E2BIG;
 	if (!err)
-		aixipc_msg_duplicate(copy, msg);
+		aixipc_msg_duplicate(q, copy, msg);
 	spin_unlock(&q->obj.lock);
 
 	if (!err && aixipc_msg_store(copy, req->msgp, req->type_size, copy->len))
@@ -1095,7 +1100,7 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 		return PTR_ERR(q);
 	aixipc_obj_get(&q->obj);
 	for (;;) {
-		err = aixipc_check_perm(&q->obj, 4);
+		err = aixipc_check_perm(&q->obj, AIXIPC_PERM_READ);
 		if (err)
 			goto unlock;
 		msg = aixipc_msg_find(q, r.mode, r.bound);
@@ -1152,7 +1157,7 @@ unlock:
 /* Fill a status block; q->obj.lock held. */
 static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 {
-	lockdep_assert_held(&q->obj.lock);
+	aixipc_assert_locked(&q->obj);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&q->obj, &ds->perm);
 	ds->cbytes = q->cbytes;
@@ -1170,11 +1175,11 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 }
 
 /**
- * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID
+ * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID, STAT_INDEX(_ANY)
  * @ns: the namespace
  * @req: the request
  *
- * STAT takes q->obj.lock; SET and RMID take the registry's rwsem too.
+ * The STATs take q->obj.lock (aixipc_lock_stat()); SET and RMID take the registry's rwsem too.
  * SET that changes the owner or the mode sends every sleeper back to check
  * its permission.  RMID frees the messages after both locks are dropped
  * and wakes the senders waiting for message memory, to see it removed.
@@ -1193,14 +1198,14 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 
 	switch (req->cmd) {
 	case AIXIPC_IPC_STAT:
-		q = aixipc_msq_lock(ns, req->id);
-		if (IS_ERR(q))
-			return PTR_ERR(q);
-		err = aixipc_check_perm(&q->obj, 4);
-		if (!err)
-			aixipc_msq_fill_ds(q, &req->ds);
-		spin_unlock(&q->obj.lock);
-		return err;
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(ids, req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		aixipc_msq_fill_ds(to_msq(obj), &req->ds);
+		spin_unlock(&obj->lock);
+		return 0;
 
 	case AIXIPC_IPC_SET:
 		if (req->ds.__reserved)
@@ -1254,11 +1259,13 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 	return -EINVAL;
 }
 
+/* Called with ids->rwsem held for writing. */
 static struct aixipc_obj *aixipc_msq_alloc(struct aixipc_ids *ids,
 					   const struct aixipc_get *req)
 {
 	struct aixipc_msq *q;
 
+	aixipc_assert_ids_write(ids);
 	if (req->size)
 		return ERR_PTR(-EINVAL);
 	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
@@ -1284,7 +1291,7 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 	struct aixipc_msg *msg, *mtmp;
 	LIST_HEAD(dead);
 
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	list_for_each_entry_safe(r, rtmp, &q->receivers, list) {
 		list_del(&r->list);
 		r->status = -EIDRM;
@@ -1312,7 +1319,7 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 static int aixipc_msq_reopen(struct aixipc_obj *obj,
 			     const struct aixipc_get *req)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	return req->size ? -EINVAL : 0;
 }
 
@@ -1324,13 +1331,14 @@ static void aixipc_msq_free(struct aixipc_obj *obj)
 /* A listing entry; obj->lock held. */
 static void aixipc_msq_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_msq_fill_ds(to_msq(obj), &e->msg);
 }
 
 /* Totals for AIXIPC_IOC_INFO; obj->lock held. */
 static void aixipc_msq_info(struct aixipc_obj *obj, struct aixipc_info *info)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	info->count += to_msq(obj)->qnum;
 	info->bytes += to_msq(obj)->cbytes;
 }

@@ -37,8 +37,7 @@
 /* Calls that stay in global mode after the last complex one (as Linux). */
 #define AIXIPC_SEM_GLOBAL_HYSTERESIS 10
 
-/* A lock number meaning "the set-wide lock". */
-#define AIXIPC_SEM_LOCK_GLOBAL (-1)
+/* AIXIPC_SEM_LOCK_GLOBAL (sem.h), a lock number: "the set-wide lock". */
 
 #define AIXIPC_WAITING 1
 
@@ -80,7 +79,7 @@ static void aixipc_sem_global_enter(struct aixipc_sem_set *set)
 {
 	unsigned int i;
 
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_assert_locked(&set->obj);
 	if (set->use_global_lock > 0) {
 		set->use_global_lock = AIXIPC_SEM_GLOBAL_HYSTERESIS;
 		return;
@@ -95,7 +94,7 @@ static void aixipc_sem_global_enter(struct aixipc_sem_set *set)
 /* Count down towards leaving global mode; set->obj.lock held. */
 static void aixipc_sem_global_tryleave(struct aixipc_sem_set *set)
 {
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_assert_locked(&set->obj);
 	if (set->complex_count || set->obj.deleted)
 		return;
 	if (set->use_global_lock == 1)
@@ -114,6 +113,7 @@ static int aixipc_sem_lock(struct aixipc_sem_set *set, int semnum)
 {
 	struct aixipc_sem *sem;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
 	if (semnum < 0) {
 		spin_lock(&set->obj.lock);
 		aixipc_sem_global_enter(set);
@@ -136,8 +136,10 @@ static int aixipc_sem_lock(struct aixipc_sem_set *set, int semnum)
 	return AIXIPC_SEM_LOCK_GLOBAL;
 }
 
+/* Release what aixipc_sem_lock() returned @locknum for. */
 static void aixipc_sem_unlock(struct aixipc_sem_set *set, int locknum)
 {
+	aixipc_sem_assert_held(set, locknum);
 	if (locknum == AIXIPC_SEM_LOCK_GLOBAL) {
 		aixipc_sem_global_tryleave(set);
 		spin_unlock(&set->obj.lock);
@@ -161,6 +163,19 @@ static void aixipc_sem_stamp(struct aixipc_sem_set *set,
 }
 
 /*
+ * The lock guarding waiter @q's list is held: the set-wide lock in global
+ * mode for a complex waiter, else its semaphore's lock or global mode.
+ */
+static void aixipc_sem_assert_waiter(struct aixipc_sem_set *set,
+				     const struct aixipc_sem_queue *q)
+{
+	if (q->complex)
+		aixipc_sem_assert_global(set);
+	else
+		aixipc_sem_assert_locked(set, &set->sems[q->sops[0].sem_num]);
+}
+
+/*
  * Retry waiter @q; the lock guarding its list held.  Return: as
  * aixipc_sem_eval(); whatever was applied is stamped.
  */
@@ -171,6 +186,7 @@ static int aixipc_sem_retry(struct aixipc_sem_set *set,
 	unsigned int start = q->pos;
 	int res;
 
+	aixipc_sem_assert_waiter(set, q);
 	aixipc_sem_limits(&lim);
 	res = aixipc_sem_eval(set->sems, q->sops, q->nsops, q->order, &q->pos,
 			      &q->stop, q->adj, q->nonzero, &lim);
@@ -179,11 +195,15 @@ static int aixipc_sem_retry(struct aixipc_sem_set *set,
 	return res;
 }
 
-/* Waiter @q is done with result @res: take it off its list, wake it. */
+/*
+ * Waiter @q is done with result @res: take it off its list, wake it.  The
+ * lock guarding its list held.
+ */
 static void aixipc_sem_complete(struct aixipc_sem_set *set,
 				struct aixipc_sem_queue *q, int res,
 				struct aixipc_wake *wake)
 {
+	aixipc_sem_assert_waiter(set, q);
 	list_del(&q->list);
 	if (q->complex)
 		set->complex_count--;
@@ -204,6 +224,7 @@ static bool aixipc_sem_update_one(struct aixipc_sem_set *set,
 	bool changed, any = false, again;
 	int res;
 
+	aixipc_sem_assert_locked(set, sem);
 	do {
 		again = false;
 		if (sem->val == 0) {
@@ -244,7 +265,7 @@ void aixipc_sem_update_all(struct aixipc_sem_set *set, struct aixipc_wake *wake)
 	unsigned int i;
 	int res;
 
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_sem_assert_global(set);
 	do {
 		again = false;
 		list_for_each_entry_safe(q, tmp, &set->pending_alter, list) {
@@ -323,6 +344,7 @@ static int aixipc_sem_sleep(struct aixipc_sem_set *set,
 	int semnum = q->complex ? -1 : q->sops[0].sem_num;
 	int timed_out = 0;
 
+	aixipc_sem_assert_held(set, *locknum);
 	for (;;) {
 		if (q->status != AIXIPC_WAITING)
 			return q->status;
@@ -473,7 +495,9 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 		aixipc_obj_put(&set->obj);	/* live: the registry's remains */
 
 	/* A found undo must still be this set's (not dropped by IPC_RMID). */
-	err = aixipc_check_perm(&set->obj, alter ? 2 : 4);
+	aixipc_sem_assert_held(set, locknum);
+	err = __aixipc_check_perm(&set->obj, alter ? AIXIPC_PERM_ALTER :
+							AIXIPC_PERM_READ);
 	if (!err && undo && READ_ONCE(undo->set) != set)
 		err = -EIDRM;
 	if (err) {
@@ -589,7 +613,7 @@ int aixipc_sem_lock_global(struct aixipc_sem_set *set)
  */
 static void aixipc_sem_hold(struct aixipc_sem_set *set)
 {
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_sem_assert_global(set);
 	aixipc_obj_get(&set->obj);
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 }
@@ -611,10 +635,14 @@ static int aixipc_sem_relock_put(struct aixipc_sem_set *set)
 	return err;
 }
 
-/* Unlock what aixipc_sem_lock_id_global() locked, then wake @wake. */
+/*
+ * Unlock what aixipc_sem_lock_id() or aixipc_sem_lock_global() locked
+ * (global mode), then wake @wake.
+ */
 void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
 			      struct aixipc_wake *wake)
 {
+	aixipc_sem_assert_global(set);
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 	aixipc_wake_all(wake);
 }
@@ -628,7 +656,7 @@ static int aixipc_sem_count(struct aixipc_sem_set *set, unsigned int semnum,
 	struct aixipc_sem_queue *q;
 	int n = 0;
 
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_sem_assert_global(set);
 	list_for_each_entry(q, l, list)
 		n++;
 	/* Complex waiters count where they are blocked. */
@@ -641,14 +669,69 @@ static int aixipc_sem_count(struct aixipc_sem_set *set, unsigned int semnum,
 	return n;
 }
 
+/* Fill a status block; set->obj.lock held. */
 static void aixipc_sem_fill_ds(struct aixipc_sem_set *set,
 			       struct aixipc_semid_ds *ds)
 {
+	aixipc_assert_locked(&set->obj);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&set->obj, &ds->perm);
 	ds->nsems = set->nsems;
 	ds->otime = READ_ONCE(set->otime);
 	ds->ctime = set->obj.ctime;
+}
+
+/*
+ * GETALL's and SETALL's opening: lock the set @id names, check @acc, and
+ * allocate room for its values with the set held (a reference) but
+ * unlocked.  The id is resolved here only; the caller locks this same set
+ * again with aixipc_sem_relock_check().
+ * Return: the set, held and unlocked, with *@vals for its nsems values, or
+ * an ERR_PTR (-EINVAL, -EIDRM, -EACCES, -ENOMEM) with nothing held.
+ */
+static struct aixipc_sem_set *aixipc_sem_hold_values(struct aixipc_ns *ns,
+						     int id, unsigned int acc,
+						     u16 **vals)
+{
+	struct aixipc_sem_set *set;
+	int err;
+
+	set = aixipc_sem_lock_id(ns, id);
+	if (IS_ERR(set))
+		return set;
+	err = aixipc_check_perm(&set->obj, acc);
+	if (err) {
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return ERR_PTR(err);
+	}
+	aixipc_sem_hold(set);
+	/* nsems is constant for the set's life. */
+	*vals = kvmalloc_array(set->nsems, sizeof(**vals),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!*vals) {
+		aixipc_obj_put(&set->obj);
+		return ERR_PTR(-ENOMEM);
+	}
+	return set;
+}
+
+/*
+ * After aixipc_sem_hold_values(): lock the same set again, drop the
+ * reference and check @acc again (IPC_SET may have changed the mode while
+ * we slept).  Return: 0 locked in global mode, or -EIDRM or -EACCES with
+ * nothing held.
+ */
+static int aixipc_sem_relock_check(struct aixipc_sem_set *set,
+				   unsigned int acc)
+{
+	int err = aixipc_sem_relock_put(set);
+
+	if (err)
+		return err;
+	err = aixipc_check_perm(&set->obj, acc);
+	if (err)
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+	return err;
 }
 
 /*
@@ -662,32 +745,18 @@ static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	u16 *vals;
 	int err;
 
-	set = aixipc_sem_lock_id(ns, req->id);
+	set = aixipc_sem_hold_values(ns, req->id, AIXIPC_PERM_READ, &vals);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	err = aixipc_check_perm(&set->obj, 4);
-	if (err) {
-		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-		return err;
-	}
-	nsems = set->nsems;	/* constant for the set's life */
-	aixipc_sem_hold(set);
-	vals = kvmalloc_array(nsems, sizeof(*vals),
-			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals) {
-		aixipc_obj_put(&set->obj);
-		return -ENOMEM;
-	}
-	err = aixipc_sem_relock_put(set);
+	nsems = set->nsems;
+	err = aixipc_sem_relock_check(set, AIXIPC_PERM_READ);
 	if (err)
 		goto out;
-	/* IPC_SET may have changed the mode while we slept. */
-	err = aixipc_check_perm(&set->obj, 4);
-	for (i = 0; !err && i < nsems; i++)
+	for (i = 0; i < nsems; i++)
 		vals[i] = set->sems[i].val;
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-	if (!err && copy_to_user(u64_to_user_ptr(req->array), vals,
-				 array_size(nsems, sizeof(*vals))))
+	if (copy_to_user(u64_to_user_ptr(req->array), vals,
+			 array_size(nsems, sizeof(*vals))))
 		err = -EFAULT;
 out:
 	kvfree(vals);
@@ -706,22 +775,10 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	u16 *vals;
 	int err;
 
-	set = aixipc_sem_lock_id(ns, req->id);
+	set = aixipc_sem_hold_values(ns, req->id, AIXIPC_PERM_ALTER, &vals);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
-	err = aixipc_check_perm(&set->obj, 2);
-	if (err) {
-		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
-		return err;
-	}
-	nsems = set->nsems;	/* constant for the set's life */
-	aixipc_sem_hold(set);
-
-	vals = kvmalloc_array(nsems, sizeof(*vals), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vals) {
-		aixipc_obj_put(&set->obj);
-		return -ENOMEM;
-	}
+	nsems = set->nsems;
 	if (copy_from_user(vals, u64_to_user_ptr(req->array),
 			   array_size(nsems, sizeof(*vals)))) {
 		err = -EFAULT;
@@ -733,21 +790,17 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			goto put;
 		}
 	}
-	err = aixipc_sem_relock_put(set);
+	err = aixipc_sem_relock_check(set, AIXIPC_PERM_ALTER);
 	if (err)
 		goto out;
 	aixipc_wake_init(&wake);
-	/* IPC_SET may have changed the mode while we slept. */
-	err = aixipc_check_perm(&set->obj, 2);
-	if (!err) {
-		for (i = 0; i < nsems; i++) {
-			set->sems[i].val = vals[i];
-			aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
-		}
-		aixipc_undo_clear(set, -1);
-		set->obj.ctime = ktime_get_real_seconds();
-		aixipc_sem_update_all(set, &wake);
+	for (i = 0; i < nsems; i++) {
+		set->sems[i].val = vals[i];
+		aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
 	}
+	aixipc_undo_clear(set, -1);
+	set->obj.ctime = ktime_get_real_seconds();
+	aixipc_sem_update_all(set, &wake);
 	aixipc_sem_unlock_global(set, &wake);
 	goto out;
 put:
@@ -792,6 +845,16 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			return PTR_ERR(obj);
 		return aixipc_rmid(obj);
 	case AIXIPC_IPC_STAT:
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(&ns->ids[AIXIPC_SEM], req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		set = to_set(obj);
+		aixipc_sem_global_enter(set);
+		aixipc_sem_fill_ds(set, &req->ds);
+		aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
+		return 0;
 	case AIXIPC_GETVAL:
 	case AIXIPC_SETVAL:
 	case AIXIPC_GETPID:
@@ -806,13 +869,10 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	if (IS_ERR(set))
 		return PTR_ERR(set);
 	aixipc_wake_init(&wake);
-	err = aixipc_check_perm(&set->obj, req->cmd == AIXIPC_SETVAL ? 2 : 4);
+	err = aixipc_check_perm(&set->obj, req->cmd == AIXIPC_SETVAL ?
+				 AIXIPC_PERM_ALTER : AIXIPC_PERM_READ);
 	if (err)
 		goto unlock;
-	if (req->cmd == AIXIPC_IPC_STAT) {
-		aixipc_sem_fill_ds(set, &req->ds);
-		goto unlock;
-	}
 	if (req->semnum >= set->nsems) {
 		err = -EINVAL;
 		goto unlock;
@@ -847,12 +907,14 @@ unlock:
 	return err;
 }
 
+/* Called with ids->rwsem held for writing. */
 static struct aixipc_obj *aixipc_sem_alloc(struct aixipc_ids *ids,
 					   const struct aixipc_get *req)
 {
 	struct aixipc_sem_set *set;
 	unsigned int i;
 
+	aixipc_assert_ids_write(ids);
 	if (!req->size || req->size > aixipc_limits.semmsl)
 		return ERR_PTR(-EINVAL);
 	set = kvzalloc(struct_size(set, sems, req->size), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
@@ -870,19 +932,24 @@ static struct aixipc_obj *aixipc_sem_alloc(struct aixipc_ids *ids,
 	return &set->obj;
 }
 
-/* An existing set opened asking for more semaphores than it has.  Locked. */
+/* An existing set opened asking for more semaphores than it has; obj->lock held. */
 static int aixipc_sem_reopen(struct aixipc_obj *obj, const struct aixipc_get *req)
 {
+	aixipc_assert_locked(obj);
 	return req->size > to_set(obj)->nsems ? -EINVAL : 0;
 }
 
-/* IPC_RMID: fail every waiter with EIDRM and drop every adjustment. */
+/*
+ * IPC_RMID: fail every waiter with EIDRM and drop every adjustment.
+ * obj->lock held.
+ */
 static void aixipc_sem_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
 	struct aixipc_sem_set *set = to_set(obj);
 	struct aixipc_sem_queue *q, *tmp;
 	unsigned int i;
 
+	aixipc_assert_locked(obj);
 	aixipc_sem_global_enter(set);
 	list_for_each_entry_safe(q, tmp, &set->pending_alter, list)
 		aixipc_sem_complete(set, q, -EIDRM, wake);
@@ -901,13 +968,17 @@ static void aixipc_sem_free(struct aixipc_obj *obj)
 	kvfree(to_set(obj));
 }
 
+/* A listing entry; obj->lock held. */
 static void aixipc_sem_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_sem_fill_ds(to_set(obj), &e->sem);
 }
 
+/* Totals for AIXIPC_IOC_INFO; obj->lock held. */
 static void aixipc_sem_info(struct aixipc_obj *obj, struct aixipc_info *info)
 {
+	aixipc_assert_locked(obj);
 	info->count += to_set(obj)->nsems;
 }
 

@@ -18,6 +18,10 @@
  *  - A semaphore's value, pid and pending lists are guarded by its own lock
  *    or by the set-wide lock in global mode; the set's pending lists,
  *    undo list, complex_count and use_global_lock by the set-wide lock.
+ *  - The set's permissions are the registry's ([obj.lock]); IPC_SET changes
+ *    them in global mode, so a fast-path semop checks them under its
+ *    semaphore's lock (__aixipc_check_perm()).
+ * The rules are asserted: aixipc_sem_assert_global(), _locked(), _held().
  */
 #ifndef _AIXIPC_SEM_H
 #define _AIXIPC_SEM_H
@@ -26,6 +30,7 @@
 #include <linux/cache.h>
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/aixipc.h>
@@ -61,6 +66,34 @@ struct aixipc_sem_undo {
 	struct rcu_head rcu;
 	s16 adj[];			/* per semaphore: undone at exit */
 };
+
+/* The set-wide lock is held in global mode (aixipc_sem_global_enter()). */
+static inline void aixipc_sem_assert_global(struct aixipc_sem_set *set)
+{
+	aixipc_assert_locked(&set->obj);
+	lockdep_assert(set->use_global_lock > 0);
+}
+
+/* Semaphore @sem's state is locked: its own lock, or the set-wide lock. */
+static inline void aixipc_sem_assert_locked(struct aixipc_sem_set *set,
+					    struct aixipc_sem *sem)
+{
+	lockdep_assert(lockdep_is_held(&sem->lock) ||
+		       lockdep_is_held(&set->obj.lock));
+}
+
+/* A lock number: a semaphore's, or this one for the set-wide lock. */
+#define AIXIPC_SEM_LOCK_GLOBAL (-1)
+
+/* Lock number @locknum is held (the set-wide one in global mode). */
+static inline void aixipc_sem_assert_held(struct aixipc_sem_set *set,
+					  int locknum)
+{
+	if (locknum == AIXIPC_SEM_LOCK_GLOBAL)
+		aixipc_sem_assert_global(set);
+	else
+		lockdep_assert_held(&set->sems[locknum].lock);
+}
 
 /* The sem_flg bits this module knows. */
 #define AIXIPC_SEM_FLAGS (AIXIPC_SEM_NOWAIT | AIXIPC_SEM_UNDO | \

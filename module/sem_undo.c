@@ -201,6 +201,7 @@ static void aixipc_undo_zero(struct aixipc_sem_undo *un, unsigned int from,
 {
 	unsigned int i;
 
+	aixipc_assert_locked(&un->set->obj);
 	for (i = from; i < to; i++) {
 		if (un->adj[i]) {
 			un->adj[i] = 0;
@@ -218,7 +219,7 @@ void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum)
 {
 	struct aixipc_sem_undo *un;
 
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_sem_assert_global(set);
 	list_for_each_entry(un, &set->undos, list_set) {
 		if (semnum < 0)
 			aixipc_undo_zero(un, 0, set->nsems);
@@ -235,7 +236,7 @@ void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 {
 	struct aixipc_sem_undo *un, *tmp;
 
-	lockdep_assert_held(&set->obj.lock);
+	aixipc_sem_assert_global(set);
 	list_for_each_entry_safe(un, tmp, &set->undos, list_set) {
 		struct aixipc_undo_list *ulp = un->ulp;
 

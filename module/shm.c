@@ -123,7 +123,7 @@ static void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages)
 /* A mapping of @seg appeared (attach, fork, split).  obj.lock held. */
 static void aixipc_shm_attached(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	seg->nattch++;
 	aixipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->atime = ktime_get_real_seconds();
@@ -132,7 +132,7 @@ static void aixipc_shm_attached(struct aixipc_shm *seg)
 /* Record a detach by the current process.  obj.lock held. */
 static void aixipc_shm_detached(struct aixipc_shm *seg, bool record)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	seg->nattch--;
 	if (record) {
 		aixipc_set_pid(&seg->lpid, task_tgid(current));
@@ -270,6 +270,7 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long pages = vma_pages(vma), size;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (!write && (vma->vm_flags & VM_WRITE))
@@ -280,7 +281,8 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (seg->obj.deleted || (seg->dest && !seg->nattch))
 		err = -EIDRM;
 	else
-		err = aixipc_check_perm(&seg->obj, write ? 06 : 04);
+		err = aixipc_check_perm(&seg->obj, write ?
+					AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
 	if (!err && (vma->vm_pgoff > size || pages > size - vma->vm_pgoff))
 		err = -EINVAL;
 	if (err) {
@@ -394,6 +396,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	struct file *file;
 	int err;
 
+	mmap_assert_write_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff > INT_MAX)
 		return -EINVAL;
 	/* MAP_SHARED of a device opened without write access. */
@@ -403,7 +406,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], (int)vma->vm_pgoff);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	err = aixipc_check_perm(obj, write ? 06 : 04);
+	err = aixipc_check_perm(obj, write ? AIXIPC_PERM_READ_WRITE : AIXIPC_PERM_READ);
 	if (err) {
 		spin_unlock(&obj->lock);
 		return err;
@@ -430,7 +433,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
  */
 static int aixipc_shm_hold(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	aixipc_obj_get(&seg->obj);
 	spin_unlock(&seg->obj.lock);
 	if (mutex_lock_killable(&seg->mutex)) {
@@ -499,7 +502,7 @@ int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req)
 	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], req->id);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	err = aixipc_check_perm(obj, rdonly ? 04 : 06);
+	err = aixipc_check_perm(obj, rdonly ? AIXIPC_PERM_READ : AIXIPC_PERM_READ_WRITE);
 	seg = to_shm(obj);
 	if (err) {
 		spin_unlock(&obj->lock);
@@ -648,7 +651,7 @@ static void aixipc_shm_fill_ds(struct aixipc_shm *seg,
 {
 	struct inode *inode = file_inode(seg->file);
 
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	memset(ds, 0, sizeof(*ds));
 	aixipc_fill_perm(&seg->obj, &ds->perm);
 	ds->segsz = seg->segsz;
@@ -745,7 +748,7 @@ static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
 /* The segment no longer counts as locked.  obj.lock held. */
 static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
 {
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	if (!seg->locked)
 		return;
 	aixipc_shm_lock_uncharge(seg->lock_uid, seg->lock_pages);
@@ -766,7 +769,7 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
 	kuid_t uid = current_euid();
 	int err;
 
-	lockdep_assert_held(&seg->obj.lock);
+	aixipc_assert_locked(&seg->obj);
 	if (!seg->locked || pages == seg->lock_pages)
 		return 0;
 	if (pages < seg->lock_pages) {
@@ -892,7 +895,7 @@ static void aixipc_shm_make_evictable(struct address_space *mapping)
 static int aixipc_shm_may_lock(const struct aixipc_obj *obj, bool lock,
 			       bool cap, unsigned long limit)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	if (cap)
 		return 0;
 	if (aixipc_check_owner(obj) || (lock && !limit))
@@ -970,8 +973,7 @@ static int aixipc_shm_rmid(struct aixipc_obj *obj)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
-	lockdep_assert_held_write(&obj->ids->rwsem);
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_change(obj);
 	if (!seg->nattch)
 		return aixipc_rmid(obj);
 	/* Freed at the last detach; until then it is found only by id. */
@@ -987,7 +989,7 @@ static int aixipc_shm_rmid(struct aixipc_obj *obj)
  * @ns: the namespace
  * @req: the request
  *
- * STAT and GETLBA take obj.lock; SET, RMID and PAGESIZE the registry's
+ * The STATs and GETLBA take obj.lock; SET, RMID and PAGESIZE the registry's
  * rwsem too; SIZE, LOCK and UNLOCK also sleep under seg->mutex.
  */
 int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
@@ -998,14 +1000,21 @@ int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
 
 	switch (req->cmd) {
 	case AIXIPC_IPC_STAT:
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
+		obj = aixipc_lock_stat(ids, req->cmd, &req->id);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+		aixipc_shm_fill_ds(to_shm(obj), &req->ds);
+		spin_unlock(&obj->lock);
+		return 0;
+
 	case AIXIPC_SHM_GETLBA:
 		obj = aixipc_lock_id(ids, req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		err = aixipc_check_perm(obj, 04);
-		if (!err && req->cmd == AIXIPC_IPC_STAT)
-			aixipc_shm_fill_ds(to_shm(obj), &req->ds);
-		else if (!err)
+		err = aixipc_check_perm(obj, AIXIPC_PERM_READ);
+		if (!err)
 			req->value = PAGE_SIZE;
 		spin_unlock(&obj->lock);
 		return err;
@@ -1054,7 +1063,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	struct file *file;
 	char name[16];
 
-	lockdep_assert_held_write(&ids->rwsem);
+	aixipc_assert_ids_write(ids);
 	if (!aixipc_shm_size_ok(req->size, aixipc_limits.shmmin,
 				aixipc_limits.shmmax))
 		return ERR_PTR(-EINVAL);
@@ -1085,19 +1094,20 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 static int aixipc_shm_reopen(struct aixipc_obj *obj,
 			     const struct aixipc_get *req)
 {
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	return req->size > to_shm(obj)->segsz ? -EINVAL : 0;
 }
 
 /*
  * Removal: no attachment is left (IPC_RMID waits for the last detach), so
  * only the shmall and lock charges go now; the pages go with the file.
+ * obj->lock held.
  */
 static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
 	seg->charged = 0;
 	aixipc_shm_unlock_locked(seg);
@@ -1116,17 +1126,20 @@ static void aixipc_shm_free(struct aixipc_obj *obj)
 	kfree(seg);
 }
 
+/* A listing entry; obj->lock held. */
 static void aixipc_shm_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
+	aixipc_assert_locked(obj);
 	aixipc_shm_fill_ds(to_shm(obj), &e->shm);
 }
 
+/* Totals for AIXIPC_IOC_INFO; obj->lock held. */
 static void aixipc_shm_info(struct aixipc_obj *obj, struct aixipc_info *info)
 {
 	struct aixipc_shm *seg = to_shm(obj);
 	struct inode *inode = file_inode(seg->file);
 
-	lockdep_assert_held(&obj->lock);
+	aixipc_assert_locked(obj);
 	info->count += aixipc_shm_pages(seg->segsz);
 	info->rss += READ_ONCE(inode->i_mapping->nrpages);
 	info->swapped += READ_ONCE(SHMEM_I(inode)->swapped);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -429,6 +430,219 @@ TEST_F(dev, list_into_an_array_that_runs_into_unmapped_memory_efault)
 	EXPECT_EQ(0, t_rmid(self->fd, a));
 	EXPECT_EQ(0, t_rmid(self->fd, b));
 	munmap(mem, 4096);
+}
+
+/*
+ * AIXIPC_STAT_INDEX and AIXIPC_STAT_INDEX_ANY, in each facility's *_ctl:
+ * the id field is a slot in, the object's id out.
+ */
+FIXTURE(stat_index) {
+	int fd;
+	int id;		/* an object of the variant's kind, mode 0600 */
+	int index;	/* its slot, found with AIXIPC_STAT_INDEX_ANY */
+};
+
+FIXTURE_VARIANT(stat_index) {
+	uint32_t kind;
+	uint64_t size;	/* what the get asks for */
+};
+
+FIXTURE_VARIANT_ADD(stat_index, msg) { .kind = AIXIPC_MSG, .size = 0 };
+FIXTURE_VARIANT_ADD(stat_index, sem) { .kind = AIXIPC_SEM, .size = 2 };
+FIXTURE_VARIANT_ADD(stat_index, shm) { .kind = AIXIPC_SHM, .size = 4096 };
+
+/*
+ * One status command of @kind's *_ctl on @id (an index for the STAT_INDEX
+ * commands).  Return: 0 or -errno; on success *out_id is the struct's id
+ * field as the call left it and *perm the object's credentials.
+ */
+static int kind_stat(int fd, uint32_t kind, uint32_t cmd, int id, int *out_id,
+		     struct aixipc_ipc_perm *perm)
+{
+	union {
+		struct aixipc_msgctl m;
+		struct aixipc_semctl s;
+		struct aixipc_shmctl h;
+	} c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	switch (kind) {
+	case AIXIPC_MSG:
+		c.m.id = id;
+		c.m.cmd = cmd;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_MSGCTL, &c.m);
+		*out_id = c.m.id;
+		*perm = c.m.ds.perm;
+		break;
+	case AIXIPC_SEM:
+		c.s.id = id;
+		c.s.cmd = cmd;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c.s);
+		*out_id = c.s.id;
+		*perm = c.s.ds.perm;
+		break;
+	default:
+		c.h.id = id;
+		c.h.cmd = cmd;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_SHMCTL, &c.h);
+		*out_id = c.h.id;
+		*perm = c.h.ds.perm;
+		break;
+	}
+	return err;
+}
+
+/* kind_stat() returning the id the call reported, or -errno. */
+static int stat_id(int fd, uint32_t kind, uint32_t cmd, int index)
+{
+	struct aixipc_ipc_perm perm;
+	int id, err;
+
+	err = kind_stat(fd, kind, cmd, index, &id, &perm);
+	return err ? err : id;
+}
+
+/* stat_id() in a child running as uid/gid 65534, no capabilities. */
+static int stat_id_as_nobody(int fd, uint32_t kind, uint32_t cmd, int index)
+{
+	int pfd[2], v = INT_MIN, status;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return INT_MIN;
+	pid = fork();
+	if (pid == 0) {
+		v = t_become_user(65534) ? INT_MIN : stat_id(fd, kind, cmd, index);
+		_exit(write(pfd[1], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (pid < 0 || read(pfd[0], &v, sizeof(v)) != sizeof(v))
+		v = INT_MIN;
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return v;
+}
+
+FIXTURE_SETUP(stat_index)
+{
+	struct aixipc_get g = {
+		.kind = variant->kind, .key = AIXIPC_KEY_PRIVATE, .mode = 0600,
+		.size = variant->size,
+	};
+	struct aixipc_info info;
+	int i;
+
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_GET, &g));
+	self->id = g.id;
+	ASSERT_EQ(0, t_info(self->fd, variant->kind, &info));
+	ASSERT_LE(0, info.max_slot);
+	/* Exactly one slot answers with the new object's id. */
+	self->index = -1;
+	for (i = 0; i <= info.max_slot; i++) {
+		if (stat_id(self->fd, variant->kind, AIXIPC_STAT_INDEX_ANY,
+			    i) != self->id)
+			continue;
+		ASSERT_EQ(-1, self->index) TH_LOG("slots %d and %d", self->index, i);
+		self->index = i;
+	}
+	ASSERT_LE(0, self->index) TH_LOG("id %d in no slot", self->id);
+}
+
+FIXTURE_TEARDOWN(stat_index)
+{
+	if (self->id >= 0)
+		t_rmid_kind(self->fd, variant->kind, self->id);
+	close(self->fd);
+}
+
+TEST_F(dev, handshake_reports_stat_index)
+{
+	struct aixipc_version v = { 0 };
+
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	EXPECT_TRUE(v.features & AIXIPC_FEATURE_STAT_INDEX);
+}
+
+TEST_F(stat_index, both_commands_return_the_id_and_status_of_the_slot)
+{
+	static const uint32_t cmds[] = { AIXIPC_STAT_INDEX, AIXIPC_STAT_INDEX_ANY };
+	struct aixipc_ipc_perm perm, byid;
+	unsigned int i;
+	int id;
+
+	ASSERT_EQ(0, kind_stat(self->fd, variant->kind, AIXIPC_IPC_STAT,
+			       self->id, &id, &byid));
+	EXPECT_EQ(self->id, id);
+	for (i = 0; i < 2; i++) {
+		id = -1;
+		memset(&perm, 0xff, sizeof(perm));
+		ASSERT_EQ(0, kind_stat(self->fd, variant->kind, cmds[i],
+				       self->index, &id, &perm));
+		EXPECT_EQ(self->id, id) TH_LOG("cmd %u", cmds[i]);
+		EXPECT_EQ(0600U, perm.mode);
+		EXPECT_EQ(AIXIPC_KEY_PRIVATE, perm.key);
+		EXPECT_EQ(0, memcmp(&perm, &byid, sizeof(perm)));
+	}
+}
+
+TEST_F(stat_index, negative_or_out_of_range_index_einval)
+{
+	static const int bad[] = { -1, INT_MIN, 1 << 20, INT_MAX };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind,
+					   AIXIPC_STAT_INDEX, bad[i]))
+			TH_LOG("index %d", bad[i]);
+		EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind,
+					   AIXIPC_STAT_INDEX_ANY, bad[i]))
+			TH_LOG("index %d", bad[i]);
+	}
+}
+
+TEST_F(stat_index, index_at_the_id_limit_einval)
+{
+	struct aixipc_version v = { 0 };
+	uint64_t max;
+
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	max = variant->kind == AIXIPC_MSG ? v.limits.msgmni :
+	      variant->kind == AIXIPC_SEM ? v.limits.semmni : v.limits.shmmni;
+	ASSERT_GT(max, (uint64_t)self->index);
+	if (max > INT_MAX)
+		SKIP(return, "limit %llu beyond an index", (unsigned long long)max);
+	EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind, AIXIPC_STAT_INDEX,
+				   (int)max));
+	EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind,
+				   AIXIPC_STAT_INDEX_ANY, (int)max));
+}
+
+TEST_F(stat_index, slot_of_a_removed_object_einval)
+{
+	ASSERT_EQ(0, t_rmid_kind(self->fd, variant->kind, self->id));
+	self->id = -1;
+	EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind, AIXIPC_STAT_INDEX,
+				   self->index));
+	EXPECT_EQ(-EINVAL, stat_id(self->fd, variant->kind,
+				   AIXIPC_STAT_INDEX_ANY, self->index));
+}
+
+TEST_F(stat_index, read_permission_needed_by_stat_index_not_by_any)
+{
+	EXPECT_EQ(-EACCES, stat_id_as_nobody(self->fd, variant->kind,
+					     AIXIPC_STAT_INDEX, self->index));
+	EXPECT_EQ(self->id, stat_id_as_nobody(self->fd, variant->kind,
+					      AIXIPC_STAT_INDEX_ANY,
+					      self->index));
+	/* IPC_STAT of the same object by its id is refused the same way. */
+	EXPECT_EQ(-EACCES, stat_id_as_nobody(self->fd, variant->kind,
+					     AIXIPC_IPC_STAT, self->id));
+	EXPECT_EQ(self->id, stat_id(self->fd, variant->kind, AIXIPC_STAT_INDEX,
+				    self->index));
 }
 
 TEST_HARNESS_MAIN

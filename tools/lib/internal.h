@@ -49,18 +49,9 @@ static inline int strip_ipc64(int cmd)
 #endif
 }
 
-/* Ids are seq << 20 | slot; Linux's *_STAT commands take the slot. */
-#define AIXIPC_SLOTS	(1 << 20)
-
-static inline int aixipc_slot(int id)
-{
-	return id & (AIXIPC_SLOTS - 1);
-}
-
-/* For Linux's IPC_INFO, *_INFO and *_STAT(_ANY) commands (info.c). */
+/* For Linux's IPC_INFO and *_INFO commands (info.c). */
 int aixipc_get_limits(struct aixipc_limits *l);
 int aixipc_totals(uint32_t kind, struct aixipc_info *info);
-int aixipc_entry_at(uint32_t kind, int index, struct aixipc_list_entry *e);
 int aixipc_clamp_int(uint64_t v);
 
 #endif /* AIXIPC_LIB_INTERNAL_H */

@@ -194,24 +194,20 @@ static int msg_info(int cmd, struct msginfo *buf)
 
 /*
  * MSG_STAT and MSG_STAT_ANY: the queue in slot @index; returns its id.
- * MSG_STAT needs read permission, which the module's IPC_STAT checks.
+ * The module finds it and checks MSG_STAT's read permission.
  */
 static int msg_stat(int index, int cmd, struct msqid_ds *buf)
 {
-	struct aixipc_list_entry e;
-	struct aixipc_msgctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct aixipc_msgctl c = {
+		.id = index,
+		.cmd = cmd == MSG_STAT ? AIXIPC_STAT_INDEX : AIXIPC_STAT_INDEX_ANY,
+	};
 	struct msqid_ds ds;
 
-	if (aixipc_entry_at(AIXIPC_MSG, index, &e))
+	if (aixipc_call(AIXIPC_IOC_MSGCTL, &c))
 		return -1;
-	c.id = e.id;
-	if (cmd == MSG_STAT) {
-		if (aixipc_call(AIXIPC_IOC_MSGCTL, &c))
-			return -1;
-		e.msg = c.ds;
-	}
-	ds_to_glibc(&e.msg, &ds);
-	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+	ds_to_glibc(&c.ds, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : c.id;
 }
 
 AIXIPC_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)

@@ -135,23 +135,22 @@ static int sem_info(int cmd, struct seminfo *buf)
 	return t.max_slot < 0 ? 0 : (int)t.max_slot;
 }
 
-/* SEM_STAT, SEM_STAT_ANY: the set in slot @index; returns its id. */
+/*
+ * SEM_STAT, SEM_STAT_ANY: the set in slot @index; returns its id.  The
+ * module finds it and checks SEM_STAT's read permission.
+ */
 static int sem_stat(int index, int cmd, struct semid_ds *buf)
 {
-	struct aixipc_list_entry e;
-	struct aixipc_semctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct aixipc_semctl c = {
+		.id = index,
+		.cmd = cmd == SEM_STAT ? AIXIPC_STAT_INDEX : AIXIPC_STAT_INDEX_ANY,
+	};
 	struct semid_ds ds;
 
-	if (aixipc_entry_at(AIXIPC_SEM, index, &e))
+	if (aixipc_call(AIXIPC_IOC_SEMCTL, &c))
 		return -1;
-	c.id = e.id;
-	if (cmd == SEM_STAT) {
-		if (aixipc_call(AIXIPC_IOC_SEMCTL, &c))
-			return -1;
-		e.sem = c.ds;
-	}
-	ds_to_glibc(&e.sem, &ds);
-	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+	ds_to_glibc(&c.ds, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : c.id;
 }
 
 /* semctl(id, num, cmd) or semctl(id, num, cmd, union semun). */

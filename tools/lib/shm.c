@@ -300,23 +300,22 @@ static int shm_info(int cmd, void *buf)
 	return t.max_slot < 0 ? 0 : (int)t.max_slot;
 }
 
-/* SHM_STAT, SHM_STAT_ANY: the segment in slot @index; returns its id. */
+/*
+ * SHM_STAT, SHM_STAT_ANY: the segment in slot @index; returns its id.  The
+ * module finds it and checks SHM_STAT's read permission.
+ */
 static int shm_stat(int index, int cmd, struct shmid_ds *buf)
 {
-	struct aixipc_list_entry e;
-	struct aixipc_shmctl c = { .cmd = AIXIPC_IPC_STAT };
+	struct aixipc_shmctl c = {
+		.id = index,
+		.cmd = cmd == SHM_STAT ? AIXIPC_STAT_INDEX : AIXIPC_STAT_INDEX_ANY,
+	};
 	struct shmid_ds ds;
 
-	if (aixipc_entry_at(AIXIPC_SHM, index, &e))
+	if (aixipc_call(AIXIPC_IOC_SHMCTL, &c))
 		return -1;
-	c.id = e.id;
-	if (cmd == SHM_STAT) {
-		if (aixipc_call(AIXIPC_IOC_SHMCTL, &c))
-			return -1;
-		e.shm = c.ds;
-	}
-	ds_to_glibc(&e.shm, &ds);
-	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : e.id;
+	ds_to_glibc(&c.ds, &ds);
+	return aixipc_copy_out(buf, &ds, sizeof(ds)) ? -1 : c.id;
 }
 
 AIXIPC_EXPORT int shmctl(int shmid, int cmd, struct shmid_ds *buf)

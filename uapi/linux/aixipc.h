@@ -40,6 +40,7 @@
 #define AIXIPC_FEATURE_LIST	0x2ULL	/* AIXIPC_IOC_LIST */
 #define AIXIPC_FEATURE_SEM	0x4ULL	/* semaphores, SEM_UNDO, SEM_ORDER */
 #define AIXIPC_FEATURE_SHM	0x8ULL	/* shared memory, AIXIPC_IOC_INFO */
+#define AIXIPC_FEATURE_STAT_INDEX 0x10ULL /* AIXIPC_STAT_INDEX(_ANY) */
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -64,6 +65,16 @@
 #define AIXIPC_IPC_RMID		0
 #define AIXIPC_IPC_SET		1
 #define AIXIPC_IPC_STAT		2
+/*
+ * Linux's MSG_STAT, SEM_STAT, SHM_STAT and their _ANY forms: the *_ctl's
+ * id is an index (a slot, 0 .. the max_slot of AIXIPC_IOC_INFO), not an
+ * id.  They fill ds like AIXIPC_IPC_STAT and write the object's id back
+ * into the struct's id field; the ioctl returns 0.  AIXIPC_STAT_INDEX
+ * needs read permission (EACCES), AIXIPC_STAT_INDEX_ANY none.  A negative
+ * index or one with no object is EINVAL, as on Linux.
+ */
+#define AIXIPC_STAT_INDEX	30
+#define AIXIPC_STAT_INDEX_ANY	31
 
 /* Semaphore-only semctl commands. */
 #define AIXIPC_GETVAL		10
@@ -219,7 +230,7 @@ struct aixipc_msqid_ds {
 /* AIXIPC_IOC_MSGCTL */
 struct aixipc_msgctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_STAT, _SET, _RMID */
+	__u32 cmd;		/* AIXIPC_IPC_STAT, _SET, _RMID, _STAT_INDEX* */
 	struct aixipc_msqid_ds ds;	/* out for STAT, in for SET */
 };
 
@@ -251,7 +262,7 @@ struct aixipc_semid_ds {
 /* AIXIPC_IOC_SEMCTL */
 struct aixipc_semctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_GETVAL .. AIXIPC_GETZCNT */
+	__u32 cmd;		/* AIXIPC_IPC_*, _STAT_INDEX*, _GETVAL .. _GETZCNT */
 	__u32 semnum;		/* GETVAL, SETVAL, GETPID, GETNCNT, GETZCNT */
 	__s32 val;		/* SETVAL: in; GETVAL, GETPID, GET*CNT: out */
 	__u64 array;		/* GETALL, SETALL: user pointer to __u16[nsems] */
@@ -300,7 +311,7 @@ struct aixipc_shmdt {
 /* AIXIPC_IOC_SHMCTL */
 struct aixipc_shmctl {
 	__s32 id;
-	__u32 cmd;		/* AIXIPC_IPC_*, AIXIPC_SHM_SIZE .. _GETLBA */
+	__u32 cmd;		/* AIXIPC_IPC_*, _STAT_INDEX*, _SHM_SIZE .. _GETLBA */
 	__u64 value;		/* see the AIXIPC_SHM_* commands */
 	struct aixipc_shmid_ds ds;	/* IPC_STAT: out; IPC_SET: in */
 };
