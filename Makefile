@@ -141,7 +141,7 @@ $(BUILD)/selftests-debug/%-m32: $(TOP)/selftests/%.c $(TOP)/selftests/aixipc_tes
 
 # The fuzzer runs long: optimised, without sanitizers (the kernel is the
 # subject; the debug kernel has its own).
-FUZZ_SRCS := $(TOP)/selftests/fuzz.c $(TOP)/selftests/fuzz/kcov.c $(TOP)/selftests/fuzz/corpus.c
+FUZZ_SRCS := $(wildcard $(TOP)/selftests/fuzz/*.c)
 FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard $(TOP)/selftests/fuzz/*.h) $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
 $(FUZZ): $(FUZZ_DEPS)
 	@mkdir -p $(@D)
