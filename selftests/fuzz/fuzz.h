@@ -351,10 +351,10 @@ uint32_t pick_type_size(struct wk *w);
 /* msg.c */
 uint32_t pick_wait_flags(struct wk *w, uint32_t extra_ok);
 int do_msgsnd(struct wk *w, int id, int64_t mtype, uint64_t size,
-		     uint32_t flags, uint32_t ts, bool anybuf);
+	      uint32_t flags, uint32_t ts, bool anybuf);
 int do_msgrcv(struct wk *w, int id, int64_t msgtyp, uint64_t size,
-		     uint32_t flags, uint32_t ts, bool anybuf,
-		     struct aixipc_msgrcv *out);
+	      uint32_t flags, uint32_t ts, bool anybuf,
+	      struct aixipc_msgrcv *out);
 uint64_t pick_rcv_size(struct wk *w);
 int msg_stat(struct wk *w, int id, struct aixipc_msqid_ds *ds);
 int msg_set(struct wk *w, int id, const struct aixipc_msqid_ds *ds);
@@ -363,24 +363,24 @@ int rmid_msg(struct wk *w, int id);
 /* shm.c */
 uint64_t pick_shm_size(struct wk *w);
 bool shm_ds_sane(struct wk *w, const struct aixipc_shmid_ds *ds,
-			const char *what);
+		 const char *what);
 void install_fault_handler(void);
 int probe(struct wk *w, volatile unsigned char *p, bool write,
-		 unsigned char *val);
+	  unsigned char *val);
 const char *signame(int sig);
 uint64_t pg_align(uint64_t x);
 int prot_of(unsigned int ps);
 int shm_ctl(struct wk *w, int id, uint32_t cmd, uint64_t *value,
-		   struct aixipc_shmid_ds *ds, unsigned int allow);
+	    struct aixipc_shmid_ds *ds, unsigned int allow);
 int shm_stat(struct wk *w, int id, struct aixipc_shmid_ds *ds);
 int rmid_shm(struct wk *w, int id);
 int shm_attach(struct wk *w, int id, uint32_t flags, uint64_t *addr,
-		      uint64_t *size, unsigned int allow);
+	       uint64_t *size, unsigned int allow);
 int shm_detach(struct wk *w, uint64_t addr, uint64_t *size);
 unsigned int att_state(const struct att *a, uint64_t page);
 uint64_t att_mapped(const struct att *a);
 void att_add(struct wk *w, int id, uint64_t addr, uint64_t len,
-		    bool rdonly);
+	     bool rdonly);
 void att_forget(struct wk *w, int i);
 void att_drop(struct wk *w, int i);
 void att_drop_all(struct wk *w);
@@ -391,7 +391,7 @@ uintptr_t own_mapped(struct wk *w, void *stack);
 /* sweep.c */
 long list_all(struct wk *w, uint32_t kind, uint32_t batch);
 void sweep(struct wk *w, size_t max_objs, uint64_t max_bytes,
-		  uint64_t max_msgs);
+	   uint64_t max_msgs);
 
 /* scen.c */
 int iso_take(int id);

@@ -52,10 +52,19 @@
  * Each shared memory call is checked against the errno set the contract
  * gives for that command (wk.allow), not the common set.
  *
- * Extending: a new ioctl is one entry in iocs[] plus its generator; a new
- * kind of object is one entry in kinds[] (for the final cleanup).
+ * Extending: a new ioctl is one entry in iocs[] plus its generator, both in
+ * iocs.c (its first comment says how); a new kind of object is one entry
+ * in kinds[] (parent.c, for the final cleanup).
  *
- * Coverage-guided mode (--corpus DIR or --kcov; the code is at the end):
+ * Files (selftests/fuzz/): fuzz.h the shared declarations; rng.c the PRNG;
+ * output.c output and failures; call.c one checked ioctl (fz_call); iocs.c
+ * the ioctl table and its generators; ids.c, msgbuf.c, msg.c, shm.c what
+ * the generators pick and call; sweep.c listing and sweeping; scen.c,
+ * scen_shm.c scenarios; shm_model.c the shared memory model; worker.c and
+ * parent.c the processes; prims.c, exec.c, manager.c the coverage-guided
+ * mode, with kcov.c and corpus.c; main.c this comment and the options.
+ *
+ * Coverage-guided mode (--corpus DIR or --kcov; prims.c, exec.c, manager.c):
  *  - a program is a list of ops (selftests/fuzz/corpus.h): a primitive's
  *    name, the 64-bit seed its PRNG restarts from, a small argument.  The
  *    primitives are the generators and scenarios above plus sequence

@@ -39,7 +39,7 @@ static void build_msg(struct wk *w, uint64_t addr, uint32_t ts, int64_t mtype,
 }
 
 int do_msgsnd(struct wk *w, int id, int64_t mtype, uint64_t size,
-		     uint32_t flags, uint32_t ts, bool anybuf)
+	      uint32_t flags, uint32_t ts, bool anybuf)
 {
 	struct aixipc_msgsnd s;
 	uint64_t need = ts + (size < g_cap ? size : g_cap);
@@ -105,8 +105,8 @@ static bool selector_ok(int64_t msgtyp, uint32_t flags, int64_t mtype)
  * for a valid buffer, the text was checked.
  */
 int do_msgrcv(struct wk *w, int id, int64_t msgtyp, uint64_t size,
-		     uint32_t flags, uint32_t ts, bool anybuf,
-		     struct aixipc_msgrcv *out)
+	      uint32_t flags, uint32_t ts, bool anybuf,
+	      struct aixipc_msgrcv *out)
 {
 	struct aixipc_msgrcv m;
 	uint64_t need = ts + (size < g_cap ? size : g_cap);

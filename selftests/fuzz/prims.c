@@ -7,13 +7,14 @@
  *
  * A program (selftests/fuzz/corpus.h) is a list of ops; executing an op
  * re-seeds the thread's PRNG from the op's seed and runs one primitive:
- * a generator above (the ioctl vocabulary), a scenario, or one of the
- * sequence primitives below (stalled copies, id recycling, operations on
- * attachments, fork/exec/SIGKILL, signals, uid changes).  The manager
- * (the main process) runs each program in a fresh executor process from
- * an empty registry, with KCOV enabled on every executor thread; a
- * program that reaches an edge never seen joins the corpus.  New programs
- * are mutations of corpus programs, or random ones.
+ * a generator (iocs.c: the ioctl vocabulary), a scenario (scen.c), or
+ * one of the sequence primitives below (stalled copies, id recycling,
+ * operations on attachments, fork/exec/SIGKILL, signals, uid changes).
+ * The manager (manager.c, in the main process) runs each program in a
+ * fresh executor process (exec.c) from an empty registry, with KCOV
+ * enabled on every executor thread; a program that reaches an edge never
+ * seen joins the corpus.  New programs are mutations of corpus programs,
+ * or random ones.
  */
 
 struct kcov g_kc[NKCOV];

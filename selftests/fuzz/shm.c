@@ -41,7 +41,7 @@ uint64_t pick_shm_size(struct wk *w)
 #define NATTCH_SANE	(1ULL << 24)
 
 bool shm_ds_sane(struct wk *w, const struct aixipc_shmid_ds *ds,
-			const char *what)
+		 const char *what)
 {
 	const char *why = NULL;
 
@@ -120,7 +120,7 @@ void install_fault_handler(void)
  * signal the access raised, whose si_addr must be @p.
  */
 int probe(struct wk *w, volatile unsigned char *p, bool write,
-		 unsigned char *val)
+	  unsigned char *val)
 {
 	sigjmp_buf env;
 
@@ -162,7 +162,7 @@ int prot_of(unsigned int ps)
 
 /* A clean shmctl with the contract's errnos for @cmd (@allow). */
 int shm_ctl(struct wk *w, int id, uint32_t cmd, uint64_t *value,
-		   struct aixipc_shmid_ds *ds, unsigned int allow)
+	    struct aixipc_shmid_ds *ds, unsigned int allow)
 {
 	struct aixipc_shmctl c;
 	bool clean = w->clean;
@@ -202,7 +202,7 @@ int rmid_shm(struct wk *w, int id)
 
 /* A clean shmat; 0 or -errno, the mapping in *addr and *size. */
 int shm_attach(struct wk *w, int id, uint32_t flags, uint64_t *addr,
-		      uint64_t *size, unsigned int allow)
+	       uint64_t *size, unsigned int allow)
 {
 	struct aixipc_shmat a;
 	bool clean = w->clean;
@@ -257,7 +257,7 @@ uint64_t att_mapped(const struct att *a)
 }
 
 void att_add(struct wk *w, int id, uint64_t addr, uint64_t len,
-		    bool rdonly)
+	     bool rdonly)
 {
 	struct att *a = &w->atts[w->natt++];
 	uint64_t p;

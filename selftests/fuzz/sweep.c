@@ -89,7 +89,7 @@ static void sweep_shm(struct wk *w, size_t max_objs, uint64_t max_rss,
 
 /* Remove queues while there are too many, or too much queued; segments too. */
 void sweep(struct wk *w, size_t max_objs, uint64_t max_bytes,
-		  uint64_t max_msgs)
+	   uint64_t max_msgs)
 {
 	uint64_t bytes = 0, msgs = 0;
 	long n, i;
