@@ -284,3 +284,19 @@ int fz_call(struct wk *w, int idx, void *arg)
 	return rc == 0 ? 0 : -e;
 }
 
+/*
+ * A call the fuzzer makes for itself: the command word and the pointer as
+ * they are, the errnos in @allow (M() bits; 0: the common set).  0 or
+ * -errno, as fz_call.
+ */
+int fz_call_clean(struct wk *w, int idx, void *arg, unsigned int allow)
+{
+	bool clean = w->clean;
+	int rc;
+
+	w->clean = true;
+	w->allow = allow;
+	rc = fz_call(w, idx, arg);
+	w->clean = clean;
+	return rc;
+}

@@ -49,12 +49,7 @@ static void run_op(struct wk *w, const struct op *o)
 	}
 	k -= NIOCS;
 	if (k < n_scens) {
-		if (!w->in_child || (scens[k].run != scen_fork &&
-				     scens[k].run != scen_shm_forkkill &&
-				     scens[k].run != scen_shm_model)) {
-			ADD(sh->scen_stats[k], 1);
-			scens[k].run(w);
-		}
+		run_scen(w, k);
 		return;
 	}
 	xprims[k - n_scens].fn(w, o->arg);

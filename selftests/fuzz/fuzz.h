@@ -325,6 +325,7 @@ bool known_nr(unsigned int nr);
 bool vfs_type(unsigned int t);
 void hexdump(char *dst, size_t room, const void *p, size_t n);
 int fz_call(struct wk *w, int idx, void *arg);
+int fz_call_clean(struct wk *w, int idx, void *arg, unsigned int allow);
 
 /* iocs.c */
 int rmid_sem(struct wk *w, int id);
@@ -337,6 +338,8 @@ void pool_forget(unsigned int kind, int id);
 void pool_add(struct wk *w, unsigned int kind, int id);
 uint32_t pick_kind(struct wk *w);
 int32_t pick_key(struct wk *w);
+int new_private(struct wk *w, uint32_t kind, uint32_t mode, uint64_t size,
+		unsigned int allow);
 
 /* msgbuf.c */
 uint64_t pick_buf(struct wk *w, uint64_t need);
@@ -400,7 +403,7 @@ void reap_kids(struct wk *w, bool all);
 void drop_privileges(void);
 void alarm_handler(int sig);
 void orphan_handler(int sig);
-void scen_fork(struct wk *w);
+void run_scen(struct wk *w, int i);
 void one_op(struct wk *w, bool scenarios);
 
 /* scen_shm.c */

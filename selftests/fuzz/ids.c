@@ -120,3 +120,22 @@ int32_t pick_key(struct wk *w)
 	return k;
 }
 
+/*
+ * Create a private object (a clean call, the errnos in @allow besides the
+ * common set's success); its id or -errno.
+ */
+int new_private(struct wk *w, uint32_t kind, uint32_t mode, uint64_t size,
+		unsigned int allow)
+{
+	struct aixipc_get g;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = kind;
+	g.key = AIXIPC_KEY_PRIVATE;
+	g.flags = AIXIPC_CREAT;
+	g.mode = mode;
+	g.size = size;
+	rc = fz_call_clean(w, IOC_GET, &g, allow);
+	return rc ? rc : g.id;
+}

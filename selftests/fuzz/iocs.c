@@ -187,6 +187,27 @@ static uint32_t pick_ugid(struct wk *w, uint32_t keep)
 	}
 }
 
+/*
+ * IPC_SET's fields (msgctl, shmctl): the reserved words, owner and mode,
+ * mostly kept or sane.  Whether they make IPC_SET fail with EINVAL.
+ */
+static bool pick_set_perm(struct wk *w, struct aixipc_ipc_perm *perm,
+			  uint32_t *reserved)
+{
+	unsigned int r;
+
+	perm->__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+	*reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+	perm->uid = pick_ugid(w, perm->uid);
+	perm->gid = pick_ugid(w, perm->gid);
+	r = (unsigned int)rnd(w, 100);
+	perm->mode = r < 25 ? perm->mode : r < 50 ? 0600 :
+		     r < 70 ? 0666 : r < 95 ? (uint32_t)rnd(w, 01000) :
+		     (uint32_t)r64(w) | 01000;
+	return perm->__reserved || *reserved || (perm->mode & ~0777U) ||
+	       perm->uid == UINT32_MAX || perm->gid == UINT32_MAX;
+}
+
 static void gen_msgctl(struct wk *w)
 {
 	struct aixipc_msgctl c;
@@ -204,14 +225,7 @@ static void gen_msgctl(struct wk *w)
 		c.cmd = AIXIPC_IPC_SET;
 		if (chance(w, 70) && msg_stat(w, c.id, &ds) == 0)
 			c.ds = ds;
-		c.ds.perm.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
-		c.ds.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
-		c.ds.perm.uid = pick_ugid(w, c.ds.perm.uid);
-		c.ds.perm.gid = pick_ugid(w, c.ds.perm.gid);
-		r = (unsigned int)rnd(w, 100);
-		c.ds.perm.mode = r < 25 ? c.ds.perm.mode : r < 50 ? 0600 :
-				 r < 70 ? 0666 : r < 95 ? (uint32_t)rnd(w, 01000) :
-				 (uint32_t)r64(w) | 01000;
+		bad = pick_set_perm(w, &c.ds.perm, &c.ds.__reserved);
 		r = (unsigned int)rnd(w, 100);
 		if (r < 40)
 			;	/* keep (or garbage, without a stat) */
@@ -227,9 +241,6 @@ static void gen_msgctl(struct wk *w)
 			c.ds.qbytes = chance(w, 50) ? UINT64_MAX : 1ULL << 40;
 		else
 			c.ds.qbytes = rnd(w, 2 * mnb);
-		bad = c.ds.perm.__reserved || c.ds.__reserved ||
-		      (c.ds.perm.mode & ~0777U) || c.ds.perm.uid == UINT32_MAX ||
-		      c.ds.perm.gid == UINT32_MAX;
 	} else if (r < 85) {
 		c.cmd = AIXIPC_IPC_RMID;
 	} else {
@@ -266,15 +277,12 @@ static void gen_msgctl(struct wk *w)
 int rmid_sem(struct wk *w, int id)
 {
 	struct aixipc_semctl c;
-	bool clean = w->clean;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.id = id;
 	c.cmd = AIXIPC_IPC_RMID;
-	w->clean = true;
-	rc = fz_call(w, IOC_SEMCTL, &c);
-	w->clean = clean;
+	rc = fz_call_clean(w, IOC_SEMCTL, &c, 0);
 	if (!rc)
 		pool_forget(AIXIPC_SEM, id);
 	return rc;
@@ -577,17 +585,7 @@ static void gen_shmctl(struct wk *w)
 		c.cmd = AIXIPC_IPC_SET;
 		if (chance(w, 70) && shm_stat(w, c.id, &ds) == 0)
 			c.ds = ds;
-		c.ds.perm.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
-		c.ds.__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
-		c.ds.perm.uid = pick_ugid(w, c.ds.perm.uid);
-		c.ds.perm.gid = pick_ugid(w, c.ds.perm.gid);
-		r = (unsigned int)rnd(w, 100);
-		c.ds.perm.mode = r < 25 ? c.ds.perm.mode : r < 50 ? 0600 :
-				 r < 70 ? 0666 : r < 95 ? (uint32_t)rnd(w, 01000) :
-				 (uint32_t)r64(w) | 01000;
-		bad = c.ds.perm.__reserved || c.ds.__reserved ||
-		      (c.ds.perm.mode & ~0777U) || c.ds.perm.uid == UINT32_MAX ||
-		      c.ds.perm.gid == UINT32_MAX;
+		bad = pick_set_perm(w, &c.ds.perm, &c.ds.__reserved);
 		/* ds.__reserved is refused before the id is looked at. */
 		allow = c.ds.__reserved ? EM(EINVAL) :
 			EM(EINVAL) | EM(EIDRM) | EM(EPERM);

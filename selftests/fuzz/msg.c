@@ -200,51 +200,40 @@ uint64_t pick_rcv_size(struct wk *w)
 	return 1ULL << (32 + rnd(w, 31));
 }
 
-int msg_stat(struct wk *w, int id, struct aixipc_msqid_ds *ds)
+/* A clean msgctl: @ds is read for IPC_SET, written by IPC_STAT. */
+static int msg_ctl(struct wk *w, int id, uint32_t cmd,
+		   struct aixipc_msqid_ds *ds)
 {
 	struct aixipc_msgctl c;
-	bool clean = w->clean;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.id = id;
-	c.cmd = AIXIPC_IPC_STAT;
-	w->clean = true;
-	rc = fz_call(w, IOC_MSGCTL, &c);
-	w->clean = clean;
-	if (!rc)
+	c.cmd = cmd;
+	if (cmd == AIXIPC_IPC_SET)
+		c.ds = *ds;
+	rc = fz_call_clean(w, IOC_MSGCTL, &c, 0);
+	if (!rc && cmd == AIXIPC_IPC_STAT)
 		*ds = c.ds;
 	return rc;
 }
 
+int msg_stat(struct wk *w, int id, struct aixipc_msqid_ds *ds)
+{
+	return msg_ctl(w, id, AIXIPC_IPC_STAT, ds);
+}
+
 int msg_set(struct wk *w, int id, const struct aixipc_msqid_ds *ds)
 {
-	struct aixipc_msgctl c;
-	bool clean = w->clean;
-	int rc;
+	struct aixipc_msqid_ds in = *ds;
 
-	memset(&c, 0, sizeof(c));
-	c.id = id;
-	c.cmd = AIXIPC_IPC_SET;
-	c.ds = *ds;
-	w->clean = true;
-	rc = fz_call(w, IOC_MSGCTL, &c);
-	w->clean = clean;
-	return rc;
+	return msg_ctl(w, id, AIXIPC_IPC_SET, &in);
 }
 
 int rmid_msg(struct wk *w, int id)
 {
-	struct aixipc_msgctl c;
-	bool clean = w->clean;
-	int rc;
+	int rc = msg_ctl(w, id, AIXIPC_IPC_RMID, NULL);
 
-	memset(&c, 0, sizeof(c));
-	c.id = id;
-	c.cmd = AIXIPC_IPC_RMID;
-	w->clean = true;
-	rc = fz_call(w, IOC_MSGCTL, &c);
-	w->clean = clean;
 	if (!rc)
 		pool_forget(AIXIPC_MSG, id);
 	return rc;

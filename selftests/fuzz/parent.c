@@ -189,6 +189,21 @@ void progress(double t0, double t)
 	    n_kills, n_stops, LOAD(sh->forks));
 }
 
+/* "@title name=count ..." for @n counters. */
+static void stats_line(const char *title, const char *const *names,
+		       const uint64_t *counts, int n)
+{
+	char line[1024];
+	size_t o;
+	int j;
+
+	o = (size_t)snprintf(line, sizeof(line), "%s", title);
+	for (j = 0; j < n && o < sizeof(line); j++)
+		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,
+				      names[j], counts[j]);
+	out("%s\n", line);
+}
+
 void summary(void)
 {
 	int i, j;
@@ -205,21 +220,9 @@ void summary(void)
 						      errnames[j], sh->ioc_stats[row][j]);
 		out("%s\n", line);
 	}
-	o = (size_t)snprintf(line, sizeof(line), "# envelope:");
-	for (j = 0; j < N_ENV && o < sizeof(line); j++)
-		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,
-				      envnames[j], sh->env_stats[j]);
-	out("%s\n", line);
-	o = (size_t)snprintf(line, sizeof(line), "# argument pointer:");
-	for (j = 0; j < N_PTR && o < sizeof(line); j++)
-		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,
-				      ptrnames[j], sh->ptr_stats[j]);
-	out("%s\n", line);
-	o = (size_t)snprintf(line, sizeof(line), "# message/list buffer:");
-	for (j = 0; j < N_PTR && o < sizeof(line); j++)
-		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,
-				      ptrnames[j], sh->buf_stats[j]);
-	out("%s\n", line);
+	stats_line("# envelope:", envnames, sh->env_stats, N_ENV);
+	stats_line("# argument pointer:", ptrnames, sh->ptr_stats, N_PTR);
+	stats_line("# message/list buffer:", ptrnames, sh->buf_stats, N_PTR);
 	o = (size_t)snprintf(line, sizeof(line), "# scenarios:");
 	for (j = 0; j < n_scens && o < sizeof(line); j++)
 		o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%" PRIu64,

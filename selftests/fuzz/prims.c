@@ -407,21 +407,8 @@ void release_all(struct wk *w)
 /* Create a private object of @kind and @size; its id or -errno. */
 static int create_obj(struct wk *w, unsigned int kind, uint64_t size)
 {
-	struct aixipc_get g;
-	bool clean = w->clean;
-	int rc;
-
-	memset(&g, 0, sizeof(g));
-	g.kind = kind;
-	g.key = AIXIPC_KEY_PRIVATE;
-	g.flags = AIXIPC_CREAT;
-	g.mode = 0666;
-	g.size = size;
-	w->clean = true;
-	w->allow = EM(ENOSPC) | EM(ENOMEM) | EM(EINVAL);
-	rc = fz_call(w, IOC_GET, &g);
-	w->clean = clean;
-	return rc ? rc : g.id;
+	return new_private(w, kind, 0666, size,
+			   EM(ENOSPC) | EM(ENOMEM) | EM(EINVAL));
 }
 
 static int rmid_kind(struct wk *w, unsigned int kind, int id)
@@ -465,17 +452,12 @@ void prim_recycle(struct wk *w, unsigned int arg)
 #ifdef AIXIPC_IOC_SEMCTL
 	if (kind == AIXIPC_SEM) {
 		struct aixipc_semctl c;
-		bool clean = w->clean;
 
 		memset(&c, 0, sizeof(c));
 		c.id = id;
 		c.cmd = AIXIPC_IPC_STAT;
-		w->clean = true;
-		if (fz_call(w, IOC_SEMCTL, &c)) {
-			w->clean = clean;
+		if (fz_call_clean(w, IOC_SEMCTL, &c, 0))
 			return;
-		}
-		w->clean = clean;
 		old = c.ds.nsems;
 	}
 #endif
@@ -762,18 +744,13 @@ void prim_view(struct wk *w, unsigned int arg)
 		v->len -= k * g_pg;
 	} else {
 		struct aixipc_shmdt d;
-		bool clean = w->clean;
 
 		memset(&d, 0, sizeof(d));
 		d.addr = v->addr;
-		w->clean = true;
-		w->allow = EM(EINVAL);
-		if (!fz_call(w, IOC_SHMDT, &d)) {
-			w->clean = clean;
+		if (!fz_call_clean(w, IOC_SHMDT, &d, EM(EINVAL))) {
 			view_forget(i);
 			return;
 		}
-		w->clean = clean;
 		what = "a refused shmdt";
 	}
 	if (v->rdonly && !w->failed)

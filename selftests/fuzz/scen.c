@@ -24,19 +24,7 @@ void iso_drop(int slot)
 
 static int new_private_queue(struct wk *w, uint32_t mode)
 {
-	struct aixipc_get g;
-	bool clean = w->clean;
-	int rc;
-
-	memset(&g, 0, sizeof(g));
-	g.kind = AIXIPC_MSG;
-	g.key = AIXIPC_KEY_PRIVATE;
-	g.flags = AIXIPC_CREAT;
-	g.mode = mode;
-	w->clean = true;
-	rc = fz_call(w, IOC_GET, &g);
-	w->clean = clean;
-	return rc ? rc : g.id;
+	return new_private(w, AIXIPC_MSG, mode, 0, 0);
 }
 
 /* Random bytes to a random command word. */
@@ -149,7 +137,7 @@ void orphan_handler(int sig)
 }
 
 /* Fork in the middle: the child does a few ops and _exits. */
-void scen_fork(struct wk *w)
+static void scen_fork(struct wk *w)
 {
 	uint64_t cseed = r64(w);
 	pid_t pid;
@@ -405,6 +393,17 @@ const struct scen_desc scens[] = {
 const int n_scens = (int)(sizeof(scens) / sizeof(scens[0]));
 _Static_assert(sizeof(scens) / sizeof(scens[0]) <= MAX_SCEN, "raise MAX_SCEN");
 
+/* Run scenario @i; in a fork child, not fork, shm-forkkill or shm-model. */
+void run_scen(struct wk *w, int i)
+{
+	if (!w->in_child || (scens[i].run != scen_fork &&
+			     scens[i].run != scen_shm_forkkill &&
+			     scens[i].run != scen_shm_model)) {
+		ADD(sh->scen_stats[i], 1);
+		scens[i].run(w);
+	}
+}
+
 void one_op(struct wk *w, bool scenarios)
 {
 	unsigned int total = 0, r;
@@ -416,12 +415,7 @@ void one_op(struct wk *w, bool scenarios)
 		r = (unsigned int)rnd(w, total);
 		for (i = 0; r >= scens[i].weight; i++)
 			r -= scens[i].weight;
-		if (!w->in_child || (scens[i].run != scen_fork &&
-				     scens[i].run != scen_shm_forkkill &&
-				     scens[i].run != scen_shm_model)) {
-			ADD(sh->scen_stats[i], 1);
-			scens[i].run(w);
-		}
+		run_scen(w, i);
 		return;
 	}
 	for (i = 0; i < NIOCS; i++)

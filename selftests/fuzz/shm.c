@@ -165,7 +165,6 @@ int shm_ctl(struct wk *w, int id, uint32_t cmd, uint64_t *value,
 	    struct aixipc_shmid_ds *ds, unsigned int allow)
 {
 	struct aixipc_shmctl c;
-	bool clean = w->clean;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -173,10 +172,7 @@ int shm_ctl(struct wk *w, int id, uint32_t cmd, uint64_t *value,
 	c.cmd = cmd;
 	if (value)
 		c.value = *value;
-	w->clean = true;
-	w->allow = allow;
-	rc = fz_call(w, IOC_SHMCTL, &c);
-	w->clean = clean;
+	rc = fz_call_clean(w, IOC_SHMCTL, &c, allow);
 	if (!rc && value)
 		*value = c.value;
 	if (!rc && ds)
@@ -205,17 +201,13 @@ int shm_attach(struct wk *w, int id, uint32_t flags, uint64_t *addr,
 	       uint64_t *size, unsigned int allow)
 {
 	struct aixipc_shmat a;
-	bool clean = w->clean;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
 	a.id = id;
 	a.flags = flags;
 	a.addr = *addr;
-	w->clean = true;
-	w->allow = allow;
-	rc = fz_call(w, IOC_SHMAT, &a);
-	w->clean = clean;
+	rc = fz_call_clean(w, IOC_SHMAT, &a, allow);
 	if (!rc) {
 		*addr = a.addr;
 		*size = a.size;
@@ -227,15 +219,11 @@ int shm_attach(struct wk *w, int id, uint32_t flags, uint64_t *addr,
 int shm_detach(struct wk *w, uint64_t addr, uint64_t *size)
 {
 	struct aixipc_shmdt d;
-	bool clean = w->clean;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.addr = addr;
-	w->clean = true;
-	w->allow = EM(EINVAL);
-	rc = fz_call(w, IOC_SHMDT, &d);
-	w->clean = clean;
+	rc = fz_call_clean(w, IOC_SHMDT, &d, EM(EINVAL));
 	*size = rc ? 0 : d.size;
 	return rc;
 }
@@ -322,27 +310,20 @@ void att_drop_all(struct wk *w)
 /* A segment to attach: a pool one, or a new small private one. */
 int any_segment(struct wk *w)
 {
-	struct aixipc_get g;
-	bool clean = w->clean;
-	int id, rc;
+	uint32_t mode;
+	uint64_t size;
+	int id;
 
 	id = pick_id(w, AIXIPC_SHM);
 	if (id >= 0 && chance(w, 80))
 		return id;
-	memset(&g, 0, sizeof(g));
-	g.kind = AIXIPC_SHM;
-	g.key = AIXIPC_KEY_PRIVATE;
-	g.flags = AIXIPC_CREAT;
-	g.mode = chance(w, 80) ? 0666 : 0644;
-	g.size = chance(w, 50) ? g_pg * (1 + rnd(w, 8)) : 1 + rnd(w, 8 * g_pg);
-	w->clean = true;
-	w->allow = EM(ENOSPC) | EM(ENOMEM);
-	rc = fz_call(w, IOC_GET, &g);
-	w->clean = clean;
-	if (rc)
+	mode = chance(w, 80) ? 0666 : 0644;
+	size = chance(w, 50) ? g_pg * (1 + rnd(w, 8)) : 1 + rnd(w, 8 * g_pg);
+	id = new_private(w, AIXIPC_SHM, mode, size, EM(ENOSPC) | EM(ENOMEM));
+	if (id < 0)
 		return -1;
-	pool_add(w, AIXIPC_SHM, g.id);
-	return g.id;
+	pool_add(w, AIXIPC_SHM, id);
+	return id;
 }
 
 /* Attach a segment where the kernel likes; into our table. */

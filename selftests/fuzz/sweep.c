@@ -13,14 +13,11 @@ long list_all(struct wk *w, uint32_t kind, uint32_t batch)
 	l.kind = kind;
 	for (;;) {
 		uint32_t i;
-		bool clean = w->clean;
 
 		l.entries = (uintptr_t)w->region;
 		l.count = batch;
 		l.entry_size = sizeof(struct aixipc_list_entry);
-		w->clean = true;
-		rc = fz_call(w, IOC_LIST, &l);
-		w->clean = clean;
+		rc = fz_call_clean(w, IOC_LIST, &l, 0);
 		if (rc)
 			return rc;
 		if (!l.count || ++rounds > 100000)
