@@ -154,7 +154,7 @@ $(foreach d,selftests selftests-debug,$(foreach a,$(ABIS),$(eval $(call selftest
 
 # The fuzzer runs long: optimised, without sanitizers (the kernel is the
 # subject; the debug kernel has its own).
-FUZZ_SRCS := $(TOP)/selftests/fuzz.c $(TOP)/selftests/fuzz/kcov.c $(TOP)/selftests/fuzz/corpus.c
+FUZZ_SRCS := $(wildcard $(TOP)/selftests/fuzz/*.c)
 FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard $(TOP)/selftests/fuzz/*.h) $(TOP)/selftests/aixipc_test.h $(TOP)/uapi/linux/aixipc.h
 $(FUZZ): $(FUZZ_DEPS)
 # The 32-bit executor: the guided fuzzer runs programs marked m32 with it.

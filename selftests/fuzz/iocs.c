@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz: the ioctl table, iocs[] at the end of this file, and its
+ * generators, one per ioctl.
+ *
+ * Adding an ioctl: write its generator here (gen_NAME: build the argument
+ * struct from the PRNG, make the call with fz_call(w, IOC_NAME, &arg), check
+ * what a success returns), add its index IOC_NAME to the enum in fuzz.h
+ * (before N_IOCS; raise MAX_IOCS past 16 ioctls) and its entry in iocs[]
+ * below: name, command, struct size, weight, generator, and the errnos it
+ * may give beyond the common set.  Nothing else needs to know: the
+ * concurrent mode picks generators by weight from iocs[], the guided mode
+ * names them after it, the statistics have a row for each.
+ */
+#include "fuzz.h"
+
+/* Generators: one per ioctl. */
+
+static void gen_version(struct wk *w)
+{
+	struct aixipc_version v;
+
+	fill_random(w, &v, sizeof(v));	/* out fields must be ignored */
+	v.flags = chance(w, 90) ? 0 : (uint32_t)r64(w) | 1;
+	if (fz_call(w, IOC_VERSION, &v) == 0 && w->env_ok) {
+		if (v.flags)
+			fz_fail(w, "version accepted flags");
+		else if (v.abi_version != AIXIPC_ABI_VERSION ||
+			 !(v.features & AIXIPC_FEATURE_MSG) ||
+			 memcmp(&v.limits, &g_limits, sizeof(g_limits)))
+			fz_fail(w, "version answer changed: abi %u features %#llx",
+				v.abi_version, (unsigned long long)v.features);
+	}
+}
+
+static void gen_get(struct wk *w)
+{
+	static const uint32_t modes[] = { 0600, 0666, 0644, 0660, 0622, 0400, 0200, 0 };
+	struct aixipc_get g;
+	unsigned int r;
+	bool bad, shm_bad;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = pick_kind(w);
+	g.key = pick_key(w);
+	r = (unsigned int)rnd(w, 100);
+	g.flags = r < 55 ? AIXIPC_CREAT : r < 75 ? 0 : r < 90 ?
+		  AIXIPC_CREAT | AIXIPC_EXCL : r < 95 ? AIXIPC_EXCL :
+		  (uint32_t)r64(w);
+	r = (unsigned int)rnd(w, 100);
+	g.mode = r < 60 ? modes[rnd(w, 8)] : r < 92 ? (uint32_t)rnd(w, 01000) :
+		 (uint32_t)r64(w) | 01000;
+	if (g.kind == AIXIPC_SEM && chance(w, 90))
+		g.size = chance(w, 90) ? 1 + rnd(w, 8) : rnd(w, 70000);
+	else if (g.kind == AIXIPC_SHM)
+		g.size = g.key != AIXIPC_KEY_PRIVATE && chance(w, 40) ? 0 :
+			 pick_shm_size(w);
+	else if (chance(w, 6))
+		g.size = chance(w, 50) ? 1 + rnd(w, 4096) : r64(w);
+	if (chance(w, 3))
+		g.__reserved = (uint32_t)r64(w) | 1;
+	g.id = (int32_t)r64(w);
+	bad = g.__reserved || (g.flags & ~(AIXIPC_CREAT | AIXIPC_EXCL)) ||
+	      (g.mode & ~0777U) || g.kind >= AIXIPC_NR_KINDS;
+	/* A new segment must have a size within shmmin..shmmax. */
+	shm_bad = g.kind == AIXIPC_SHM && g.key == AIXIPC_KEY_PRIVATE &&
+		  (g.size < g_limits.shmmin || g.size > g_limits.shmmax);
+	if (g.kind == AIXIPC_SHM)
+		w->allow = EM(EINVAL) | EM(EEXIST) | EM(ENOENT) | EM(EACCES) |
+			   EM(ENOSPC) | EM(ENOMEM);
+	if (fz_call(w, IOC_GET, &g) == 0 && w->env_ok) {
+		if (bad || shm_bad)
+			fz_fail(w, "get accepted kind %u flags %#x mode %#o reserved %#x size %llu",
+				g.kind, g.flags, g.mode, g.__reserved,
+				(unsigned long long)g.size);
+		else if (g.id < 0)
+			fz_fail(w, "get returned id %d", g.id);
+		else
+			pool_add(w, g.kind, g.id);
+	}
+}
+
+static void gen_list(struct wk *w)
+{
+	struct aixipc_list l;
+	uint64_t cnt_in, room;
+	unsigned int r;
+	uint32_t i;
+	int bk;
+
+	memset(&l, 0, sizeof(l));
+	l.kind = pick_kind(w);
+	l.flags = chance(w, 95) ? 0 : (uint32_t)r64(w) | 1;
+	r = (unsigned int)rnd(w, 100);
+	l.cursor = r < 40 ? 0 : r < 65 ? rnd(w, 64) : r < 75 ? MAX_SLOTS :
+		   r < 80 ? MAX_SLOTS + 1 : r < 90 ? rnd(w, MAX_SLOTS) : r64(w);
+	r = (unsigned int)rnd(w, 100);
+	l.count = r < 30 ? 1 + (uint32_t)rnd(w, 8) : r < 45 ? 0 :
+		  r < 75 ? (uint32_t)rnd(w, 256) : r < 85 ? UINT32_MAX :
+		  (uint32_t)rnd(w, 64);
+	r = (unsigned int)rnd(w, 100);
+	l.entry_size = r < 60 ? sizeof(struct aixipc_list_entry) :
+		       r < 70 ? (uint32_t)rnd(w, sizeof(struct aixipc_list_entry)) :
+		       r < 90 ? sizeof(struct aixipc_list_entry) + (uint32_t)rnd(w, 300) :
+		       (uint32_t)r64(w);
+	l.entries = pick_buf(w, (uint64_t)l.count * l.entry_size);
+	/* Valid buffers: never let the module write past the region. */
+	room = region_room(w, l.entries);
+	if (w->bufkind == P_NORMAL && l.entry_size &&
+	    (uint64_t)l.count * l.entry_size > room)
+		l.count = room / l.entry_size ? (uint32_t)(room / l.entry_size) : 1;
+	cnt_in = l.count;
+	bk = w->bufkind;
+	if (fz_call(w, IOC_LIST, &l) != 0 || !w->env_ok)
+		return;
+	if (l.flags || l.entry_size < sizeof(struct aixipc_list_entry) ||
+	    l.kind >= AIXIPC_NR_KINDS) {
+		fz_fail(w, "list accepted kind %u flags %#x entry_size %u",
+			l.kind, l.flags, l.entry_size);
+		return;
+	}
+	if (l.count > cnt_in || l.cursor > MAX_SLOTS) {
+		fz_fail(w, "list answered count %u of %" PRIu64 " cursor %llu",
+			l.count, cnt_in, (unsigned long long)l.cursor);
+		return;
+	}
+	if (bk != P_NORMAL)
+		return;
+	for (i = 0; i < l.count; i++) {
+		const char *e = (const char *)(uintptr_t)l.entries +
+				(size_t)i * l.entry_size;
+		struct aixipc_list_entry ent;
+		size_t j;
+
+		memcpy(&ent, e, sizeof(ent));
+		if (ent.kind != l.kind || ent.id < 0) {
+			fz_fail(w, "list entry %u: kind %u id %d", i, ent.kind, ent.id);
+			return;
+		}
+		for (j = sizeof(ent); j < l.entry_size; j++)
+			if (e[j]) {
+				fz_fail(w, "list entry %u: tail byte %zu not zero", i, j);
+				return;
+			}
+		if (ent.kind == AIXIPC_MSG && ent.msg.perm.mode & ~0777U) {
+			fz_fail(w, "list entry %u: mode %#o", i, ent.msg.perm.mode);
+			return;
+		}
+		if (ent.kind == AIXIPC_SHM && !shm_ds_sane(w, &ent.shm, "list entry"))
+			return;
+		/* Others' objects too: exercises permissions across users. */
+		if ((ent.msg.perm.key & 0xff000000) != ISO_TYPE_BASE && chance(w, 10))
+			pool_add(w, ent.kind, ent.id);
+	}
+	ADD(sh->checks, 1);
+}
+
+static void gen_msgsnd(struct wk *w)
+{
+	do_msgsnd(w, pick_id(w, AIXIPC_MSG), pick_mtype(w), pick_size(w),
+		  pick_wait_flags(w, 0), pick_type_size(w), true);
+}
+
+static void gen_msgrcv(struct wk *w)
+{
+	do_msgrcv(w, pick_id(w, AIXIPC_MSG), pick_msgtyp(w), pick_rcv_size(w),
+		  pick_wait_flags(w, AIXIPC_MSG_NOERROR | AIXIPC_MSG_EXCEPT),
+		  pick_type_size(w), true, NULL);
+}
+
+static uint32_t pick_ugid(struct wk *w, uint32_t keep)
+{
+	switch (rnd(w, 8)) {
+	case 0:
+	case 1:
+	case 2:
+		return keep;
+	case 3:
+		return 0;
+	case 4:
+	case 5:
+		return DROP_ID;
+	case 6:
+		return UINT32_MAX;	/* does not map: EINVAL */
+	default:
+		return (uint32_t)r64(w);
+	}
+}
+
+/*
+ * IPC_SET's fields (msgctl, shmctl): the reserved words, owner and mode,
+ * mostly kept or sane.  Whether they make IPC_SET fail with EINVAL.
+ */
+static bool pick_set_perm(struct wk *w, struct aixipc_ipc_perm *perm,
+			  uint32_t *reserved)
+{
+	unsigned int r;
+
+	perm->__reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+	*reserved = chance(w, 97) ? 0 : (uint32_t)r64(w) | 1;
+	perm->uid = pick_ugid(w, perm->uid);
+	perm->gid = pick_ugid(w, perm->gid);
+	r = (unsigned int)rnd(w, 100);
+	perm->mode = r < 25 ? perm->mode : r < 50 ? 0600 :
+		     r < 70 ? 0666 : r < 95 ? (uint32_t)rnd(w, 01000) :
+		     (uint32_t)r64(w) | 01000;
+	return perm->__reserved || *reserved || (perm->mode & ~0777U) ||
+	       perm->uid == UINT32_MAX || perm->gid == UINT32_MAX;
+}
+
+static void gen_msgctl(struct wk *w)
+{
+	struct aixipc_msgctl c;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	bool bad = false;
+
+	fill_random(w, &c, sizeof(c));
+	c.id = pick_id(w, AIXIPC_MSG);
+	if (r < 40) {
+		c.cmd = AIXIPC_IPC_STAT;
+	} else if (r < 65) {
+		struct aixipc_msqid_ds ds;
+		uint64_t mnb = g_limits.msgmnb;
+
+		c.cmd = AIXIPC_IPC_SET;
+		if (chance(w, 70) && msg_stat(w, c.id, &ds) == 0)
+			c.ds = ds;
+		bad = pick_set_perm(w, &c.ds.perm, &c.ds.__reserved);
+		r = (unsigned int)rnd(w, 100);
+		if (r < 40)
+			;	/* keep (or garbage, without a stat) */
+		else if (r < 55)
+			c.ds.qbytes = 1 + rnd(w, 8192);
+		else if (r < 60)
+			c.ds.qbytes = 0;
+		else if (r < 72)
+			c.ds.qbytes = mnb;
+		else if (r < 87)
+			c.ds.qbytes = mnb + 1 + rnd(w, mnb);	/* raise */
+		else if (r < 90)
+			c.ds.qbytes = chance(w, 50) ? UINT64_MAX : 1ULL << 40;
+		else
+			c.ds.qbytes = rnd(w, 2 * mnb);
+	} else if (r < 85) {
+		c.cmd = AIXIPC_IPC_RMID;
+	} else {
+		c.cmd = chance(w, 50) ? 3 + (uint32_t)rnd(w, 16) : (uint32_t)r64(w);
+		if (c.cmd <= AIXIPC_IPC_STAT)
+			c.cmd = 0xdead;
+		bad = true;
+	}
+	if (fz_call(w, IOC_MSGCTL, &c) != 0 || !w->env_ok)
+		return;
+	if (bad) {
+		fz_fail(w, "msgctl accepted cmd %u (mode %#o uid %u gid %u reserved %#x/%#x)",
+			c.cmd, c.ds.perm.mode, c.ds.perm.uid, c.ds.perm.gid,
+			c.ds.perm.__reserved, c.ds.__reserved);
+		return;
+	}
+	if (c.cmd == AIXIPC_IPC_RMID) {
+		pool_forget(AIXIPC_MSG, c.id);
+	} else if (c.cmd == AIXIPC_IPC_STAT) {
+		if (c.ds.perm.mode & ~0777U || c.ds.perm.__reserved ||
+		    c.ds.__reserved || c.ds.status & ~3U)
+			fz_fail(w, "msgctl stat: mode %#o reserved %#x/%#x status %#x",
+				c.ds.perm.mode, c.ds.perm.__reserved,
+				c.ds.__reserved, c.ds.status);
+		else
+			ADD(sh->checks, 1);
+	}
+}
+
+#ifdef AIXIPC_IOC_SEMOP
+/* ------------------------------------------------------------------ */
+/* Semaphores. */
+
+int rmid_sem(struct wk *w, int id)
+{
+	struct aixipc_semctl c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.cmd = AIXIPC_IPC_RMID;
+	rc = fz_call_clean(w, IOC_SEMCTL, &c, 0);
+	if (!rc)
+		pool_forget(AIXIPC_SEM, id);
+	return rc;
+}
+
+static void gen_semop(struct wk *w)
+{
+	static const int16_t ops[] = { -1, 1, 0, -2, 2, -32768, 32767, -3, 3 };
+	struct aixipc_semop o;
+	uint64_t n, i, room;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	bool undo = chance(w, 30), wait = chance(w, 8);
+
+	memset(&o, 0, sizeof(o));
+	o.id = pick_id(w, AIXIPC_SEM);
+	n = r < 80 ? 1 + rnd(w, 4) : r < 85 ? 0 : r < 92 ? rnd(w, g_limits.semopm + 2) :
+	    r < 96 ? g_limits.semopm + 1 : r64(w);
+	o.nsops = n;
+	o.sops = pick_buf(w, n * sizeof(struct aixipc_sembuf));
+	room = region_room(w, o.sops);
+	for (i = 0; i < n && (i + 1) * sizeof(struct aixipc_sembuf) <= room; i++) {
+		struct aixipc_sembuf b;
+
+		b.sem_num = chance(w, 90) ? (uint16_t)rnd(w, 9) : (uint16_t)r64(w);
+		b.sem_op = chance(w, 85) ? ops[rnd(w, 5)] : ops[rnd(w, 9)];
+		b.sem_flg = (int16_t)((wait ? 0 : AIXIPC_SEM_NOWAIT) |
+				      (undo ? AIXIPC_SEM_UNDO : 0) |
+				      (chance(w, 20) ? AIXIPC_SEM_ORDER : 0) |
+				      (chance(w, 3) ? (int)r64(w) : 0));
+		memcpy(w->region + (o.sops - (uintptr_t)w->region) + i * sizeof(b),
+		       &b, sizeof(b));
+	}
+	if (chance(w, 20)) {
+		o.flags = AIXIPC_SEMOP_TIMED;
+		r = (unsigned int)rnd(w, 100);
+		o.timeout_sec = r < 90 ? 0 : r < 95 ? -1 : (int64_t)r64(w);
+		o.timeout_nsec = r < 90 ? (int64_t)rnd(w, 20000000) :
+				 chance(w, 50) ? 1000000000 : -1;
+	} else if (chance(w, 3)) {
+		o.flags = (uint32_t)r64(w);
+		o.timeout_nsec = (int64_t)rnd(w, 3);
+	}
+	if (wait)
+		ADD(sh->blocking, 1);
+	fz_call(w, IOC_SEMOP, &o);
+}
+
+static void gen_semctl(struct wk *w)
+{
+	static const uint32_t cmds[] = {
+		AIXIPC_IPC_STAT, AIXIPC_IPC_SET, AIXIPC_IPC_RMID, AIXIPC_GETVAL,
+		AIXIPC_SETVAL, AIXIPC_GETALL, AIXIPC_SETALL, AIXIPC_GETPID,
+		AIXIPC_GETNCNT, AIXIPC_GETZCNT,
+	};
+	struct aixipc_semctl c;
+	uint64_t need = 2 * (g_limits.semmsl + 1);
+
+	fill_random(w, &c, sizeof(c));
+	c.id = pick_id(w, AIXIPC_SEM);
+	c.cmd = chance(w, 95) ? cmds[rnd(w, 10)] : (uint32_t)r64(w);
+	if (c.cmd == AIXIPC_IPC_RMID && chance(w, 50))
+		c.cmd = AIXIPC_GETVAL;
+	c.semnum = chance(w, 90) ? (uint32_t)rnd(w, 9) : (uint32_t)r64(w);
+	c.val = chance(w, 85) ? (int32_t)rnd(w, 5) : chance(w, 50) ? -1 :
+		(int32_t)(g_limits.semvmx + rnd(w, 2));
+	/* GETALL writes nsems words: keep valid arrays inside the region. */
+	c.array = pick_buf(w, need);
+	if (w->bufkind == P_NORMAL) {
+		uint64_t room = region_room(w, c.array), i;
+
+		if (room < need)
+			c.array = (uintptr_t)w->region;
+		for (i = 0; i < 16; i++) {
+			uint16_t v = (uint16_t)rnd(w, 4);
+
+			memcpy(w->region + (c.array - (uintptr_t)w->region) + 2 * i,
+			       &v, 2);
+		}
+	}
+	if (c.cmd == AIXIPC_IPC_SET) {
+		c.ds.perm.__reserved = chance(w, 97) ? 0 : 1;
+		c.ds.perm.uid = pick_ugid(w, 0);
+		c.ds.perm.gid = pick_ugid(w, 0);
+		c.ds.perm.mode = chance(w, 90) ? (uint32_t)rnd(w, 01000) : 01777;
+	}
+	if (fz_call(w, IOC_SEMCTL, &c) == 0 && w->env_ok &&
+	    c.cmd == AIXIPC_IPC_RMID)
+		pool_forget(AIXIPC_SEM, c.id);
+}
+#endif
+static void gen_shmat(struct wk *w)
+{
+	const uint32_t known = AIXIPC_SHM_RDONLY | AIXIPC_SHM_RND |
+			       AIXIPC_SHM_REMAP;
+	struct aixipc_shmat a;
+	unsigned int r, allow = EM(EINVAL) | EM(EACCES) | EM(EIDRM) |
+				EM(ENOMEM);
+	uint64_t want = 0, where;
+	bool never = false;	/* it may not succeed */
+	int rc;
+
+	if (w->natt >= ATT_MAX)
+		att_drop(w, (int)rnd(w, w->natt));
+	fill_random(w, &a, sizeof(a));	/* out fields must be ignored */
+	a.id = pick_id(w, AIXIPC_SHM);
+	r = (unsigned int)rnd(w, 100);
+	a.flags = r < 62 ? 0 : r < 76 ? AIXIPC_SHM_RDONLY : r < 85 ?
+		  AIXIPC_SHM_RND : r < 90 ? AIXIPC_SHM_RND | AIXIPC_SHM_RDONLY :
+		  r < 95 ? AIXIPC_SHM_REMAP | (uint32_t)rnd(w, 2) :
+		  (uint32_t)r64(w) | 0x8;
+	if (a.flags & ~known) {
+		/* Unknown bits: EINVAL whatever else is asked. */
+		a.addr = chance(w, 50) ? 0 : r64(w);
+		allow = EM(EINVAL);
+	} else if (a.flags & AIXIPC_SHM_REMAP) {
+		/*
+		 * Replacing needs one thread: here only the forms that must
+		 * fail before mapping anything (no address; unaligned).
+		 */
+		a.flags &= ~AIXIPC_SHM_RND;
+		a.addr = chance(w, 50) ? 0 :
+			 own_mapped(w, &a) + 1 + rnd(w, g_pg - 1);
+		allow = EM(EINVAL);
+	} else {
+		bool rnd_flag = a.flags & AIXIPC_SHM_RND;
+
+		r = (unsigned int)rnd(w, 100);
+		if (r < 48) {
+			a.addr = 0;
+		} else if (r < 62) {		/* over our own memory */
+			a.addr = own_mapped(w, &a);
+			if (w->natt && chance(w, 30)) {
+				struct att *o = &w->atts[rnd(w, w->natt)];
+
+				if (o->pst[0] != PS_GONE)
+					a.addr = o->addr;
+			}
+			if (rnd_flag && chance(w, 50))
+				a.addr += 1 + rnd(w, g_pg - 1);
+			never = true;
+		} else if (r < 70) {		/* unaligned */
+			a.addr = (chance(w, 50) ? own_mapped(w, &a) :
+				  0x100000000000ULL + rnd(w, 1ULL << 32) * g_pg) +
+				 1 + rnd(w, g_pg - 1);
+			if (!rnd_flag)
+				allow = EM(EINVAL);
+		} else if (r < 74) {
+			/*
+			 * The lowest pages: what rounds to 0, and (for an
+			 * unprivileged caller) what lies below mmap_min_addr.
+			 * The fuzzer's bad pointers count on the low 128 KiB
+			 * staying unmapped: nothing may succeed there.
+			 */
+			if (rnd_flag && chance(w, 60)) {
+				a.addr = 1 + rnd(w, g_pg - 1);
+				allow = EM(EINVAL);	/* rounds to 0 */
+			} else if (g_unpriv && g_min_addr > g_pg) {
+				a.addr = g_pg * (1 + rnd(w, g_min_addr / g_pg - 1));
+				if (rnd_flag)
+					a.addr += rnd(w, g_pg);
+				never = true;
+			} else {
+				a.addr = 0;
+			}
+		} else if (r < 85) {		/* most likely free */
+			a.addr = 0x100000000000ULL + rnd(w, 0x500000000000ULL / g_pg) * g_pg;
+		} else if (r < 93) {		/* kernel, non-canonical, wrapping */
+			static const uint64_t bad[] = {
+				0xffff888000000000ULL, 0xffffffff81000000ULL,
+				0x0000800000000000ULL, 0x8000000000000000ULL,
+				0xfffffffffffff000ULL,
+			};
+
+			a.addr = bad[rnd(w, sizeof(bad) / sizeof(bad[0]))];
+			never = true;
+		} else {
+			/*
+			 * At or past the top of user space (TASK_SIZE): never
+			 * fits.  (The page below must stay unmapped too: the
+			 * fuzzer's bad pointers count on it.)
+			 */
+			a.addr = 0x7ffffffff000ULL + rnd(w, 16) * g_pg;
+			never = true;
+		}
+		if (a.addr && !(allow == EM(EINVAL)))
+			want = rnd_flag ? a.addr & ~(uint64_t)(g_pg - 1) : a.addr;
+		/* mmap_min_addr: only CAP_SYS_RAWIO may map below it. */
+		if (want && want < g_min_addr && g_unpriv)
+			allow |= EM(EPERM);
+	}
+	where = a.addr;
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMAT, &a);
+	if (rc || !w->env_ok)
+		return;
+	if (allow == EM(EINVAL) || never) {
+		fz_fail(w, "shmat accepted flags %#x address %#llx (segment %d): mapped %llu bytes at %#llx",
+			a.flags, (unsigned long long)where, a.id,
+			(unsigned long long)a.size, (unsigned long long)a.addr);
+		return;
+	}
+	if (!a.addr || a.addr % g_pg || !a.size || a.size % g_pg ||
+	    a.size > pg_align(g_limits.shmmax) || (want && a.addr != want)) {
+		fz_fail(w, "shmat(flags %#x, address %#llx) answered address %#llx size %llu",
+			a.flags, (unsigned long long)where,
+			(unsigned long long)a.addr, (unsigned long long)a.size);
+		return;
+	}
+	att_add(w, a.id, a.addr, a.size, a.flags & AIXIPC_SHM_RDONLY);
+}
+
+static void gen_shmdt(struct wk *w)
+{
+	struct aixipc_shmdt d;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	uint64_t want = 0;
+	int i = -1, rc;
+
+	fill_random(w, &d, sizeof(d));	/* size is out only */
+	if (r < 45 && w->natt && w->atts[r % w->natt].pst[0] != PS_GONE) {
+		i = (int)(r % w->natt);
+		d.addr = w->atts[i].addr;
+		want = att_mapped(&w->atts[i]);
+	} else if (r < 60 && w->natt) {
+		/* Inside one of ours, on a page still its own: not a start. */
+		struct att *a = &w->atts[rnd(w, w->natt)];
+		uint64_t np = a->len / g_pg, p = np > 1 ? 1 + rnd(w, np - 1) : 0;
+
+		if (p && att_state(a, p) != PS_GONE && chance(w, 60))
+			d.addr = a->addr + p * g_pg;
+		else
+			d.addr = a->addr + 1 + rnd(w, g_pg - 1);
+	} else if (r < 85) {
+		d.addr = own_mapped(w, &d);
+	} else {
+		static const uint64_t odd[] = {
+			0, 1, 0xfff, 0xffff888000000000ULL, 0x0000800000000000ULL,
+			0xfffffffffffff000ULL, UINT64_MAX,
+		};
+
+		d.addr = chance(w, 50) ? odd[rnd(w, sizeof(odd) / sizeof(odd[0]))] :
+			 r64(w) | 1;
+	}
+	w->allow = EM(EINVAL);
+	rc = fz_call(w, IOC_SHMDT, &d);
+	if (!w->env_ok)
+		return;
+	if (i < 0) {
+		if (rc != -EINVAL)
+			fz_fail(w, "shmdt of %#llx, not where an attachment starts: %s",
+				(unsigned long long)d.addr,
+				rc ? strerror(-rc) : "success");
+		return;
+	}
+	if (rc || d.size != want) {
+		fz_fail(w, "shmdt of our attachment at %#llx (%llu bytes still mapped): %s, %llu bytes unmapped",
+			(unsigned long long)d.addr, (unsigned long long)want,
+			rc ? strerror(-rc) : "ok", (unsigned long long)d.size);
+		return;
+	}
+	att_forget(w, i);
+}
+
+uint64_t pick_resize(struct wk *w)
+{
+	unsigned int r = (unsigned int)rnd(w, 100);
+
+	if (r < 40)
+		return 1 + rnd(w, 4 * g_pg);
+	if (r < 65)
+		return g_pg * (1 + rnd(w, 32)) + rnd(w, 3) - 1;
+	if (r < 82)
+		return 1 + rnd(w, 16 << 20);
+	if (r < 86)
+		return g_limits.shmmax;
+	if (r < 88)
+		return g_limits.shmmax + 1;
+	if (r < 91)
+		return 0;
+	if (r < 93)
+		return g_limits.shmmin - 1;
+	return chance(w, 50) ? UINT64_MAX : 1ULL << 63;
+}
+
+static void gen_shmctl(struct wk *w)
+{
+	struct aixipc_shmctl c;
+	unsigned int r = (unsigned int)rnd(w, 100), allow;
+	bool bad = false;
+	int rc;
+
+	fill_random(w, &c, sizeof(c));
+	c.id = pick_id(w, AIXIPC_SHM);
+	if (r < 28) {
+		c.cmd = AIXIPC_IPC_STAT;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EACCES);
+	} else if (r < 38) {
+		struct aixipc_shmid_ds ds;
+
+		c.cmd = AIXIPC_IPC_SET;
+		if (chance(w, 70) && shm_stat(w, c.id, &ds) == 0)
+			c.ds = ds;
+		bad = pick_set_perm(w, &c.ds.perm, &c.ds.__reserved);
+		/* ds.__reserved is refused before the id is looked at. */
+		allow = c.ds.__reserved ? EM(EINVAL) :
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 44) {
+		c.cmd = AIXIPC_IPC_RMID;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 62) {
+		c.cmd = AIXIPC_SHM_SIZE;
+		c.value = pick_resize(w);
+		bad = c.value < g_limits.shmmin || c.value > g_limits.shmmax;
+		/*
+		 * The size is checked before the id.  Growing a locked
+		 * segment locks the new size: EPERM/ENOMEM as SHM_LOCK.
+		 */
+		allow = bad ? EM(EINVAL) :
+			EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC) |
+			EM(ENOMEM);
+	} else if (r < 70) {
+		c.cmd = AIXIPC_SHM_LOCK;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOMEM);
+	} else if (r < 77) {
+		c.cmd = AIXIPC_SHM_UNLOCK;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 83) {
+		c.cmd = AIXIPC_SHM_PAGESIZE;
+		c.value = chance(w, 70) ? g_pg : chance(w, 50) ? 2 << 20 :
+			  r64(w);
+		bad = c.value != g_pg;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
+	} else if (r < 92) {
+		c.cmd = AIXIPC_SHM_GETLBA;
+		allow = EM(EINVAL) | EM(EIDRM) | EM(EACCES);
+	} else {
+		static const uint32_t odd[] = { 3, 4, 10, 13, 19, 25, 0xdead };
+
+		c.cmd = chance(w, 70) ? odd[rnd(w, sizeof(odd) / sizeof(odd[0]))] :
+			(uint32_t)r64(w) | 0x100;
+		bad = true;
+		allow = EM(EINVAL);
+	}
+	w->allow = allow;
+	rc = fz_call(w, IOC_SHMCTL, &c);
+	if (rc || !w->env_ok)
+		return;
+	if (bad) {
+		fz_fail(w, "shmctl accepted cmd %u value %llu (mode %#o uid %u gid %u reserved %#x/%#x)",
+			c.cmd, (unsigned long long)c.value, c.ds.perm.mode,
+			c.ds.perm.uid, c.ds.perm.gid, c.ds.perm.__reserved,
+			c.ds.__reserved);
+		return;
+	}
+	switch (c.cmd) {
+	case AIXIPC_IPC_RMID:
+		pool_forget(AIXIPC_SHM, c.id);
+		break;
+	case AIXIPC_IPC_STAT:
+		if (shm_ds_sane(w, &c.ds, "shmctl stat"))
+			ADD(sh->checks, 1);
+		break;
+	case AIXIPC_SHM_GETLBA:
+		if (c.value != g_pg)
+			fz_fail(w, "SHM_GETLBA answered %llu, not the page size",
+				(unsigned long long)c.value);
+		break;
+	}
+}
+
+static void gen_info(struct wk *w)
+{
+	struct aixipc_info in;
+	uint64_t ids;
+	bool bad;
+	int rc;
+
+	fill_random(w, &in, sizeof(in));	/* out fields must be ignored */
+	in.kind = chance(w, 92) ? (uint32_t)rnd(w, AIXIPC_NR_KINDS) :
+		  chance(w, 50) ? AIXIPC_NR_KINDS : (uint32_t)r64(w);
+	in.flags = chance(w, 95) ? 0 : (uint32_t)r64(w) | 1;
+	bad = in.kind >= AIXIPC_NR_KINDS || in.flags;
+	w->allow = EM(EINVAL);
+	rc = fz_call(w, IOC_INFO, &in);
+	if (!w->env_ok)
+		return;
+	if (rc) {
+		if (!bad)
+			fz_fail(w, "info of kind %u failed: %s", in.kind,
+				strerror(-rc));
+		return;
+	}
+	if (bad) {
+		fz_fail(w, "info accepted kind %u flags %#x", in.kind, in.flags);
+		return;
+	}
+	ids = in.kind == AIXIPC_MSG ? g_limits.msgmni :
+	      in.kind == AIXIPC_SEM ? g_limits.semmni : g_limits.shmmni;
+	if (in.in_use > ids || (in.in_use == 0) != (in.max_slot == -1) ||
+	    in.max_slot < -1 || in.max_slot >= (int64_t)MAX_SLOTS ||
+	    (int64_t)in.in_use > in.max_slot + 1 ||
+	    (in.kind == AIXIPC_MSG && !in.count && in.bytes) ||
+	    (in.kind != AIXIPC_MSG && in.bytes) ||
+	    (in.kind != AIXIPC_SHM && (in.rss || in.swapped)) ||
+	    (in.kind == AIXIPC_SEM && (in.count < in.in_use ||
+				       in.count > in.in_use * g_limits.semmsl)) ||
+	    (in.kind == AIXIPC_SHM && (in.count < in.in_use ||
+				       in.count > g_limits.shmall ||
+				       (!in.in_use && (in.rss || in.swapped)))))
+		fz_fail(w, "info of kind %u: in_use %llu max_slot %lld count %llu bytes %llu rss %llu swapped %llu",
+			in.kind, (unsigned long long)in.in_use,
+			(long long)in.max_slot, (unsigned long long)in.count,
+			(unsigned long long)in.bytes, (unsigned long long)in.rss,
+			(unsigned long long)in.swapped);
+	else
+		ADD(sh->checks, 1);
+}
+
+const struct ioc_desc iocs[N_IOCS] = {
+	[IOC_VERSION] = { "version", AIXIPC_IOC_VERSION,
+			  sizeof(struct aixipc_version), 2, gen_version },
+	[IOC_GET] = { "get", AIXIPC_IOC_GET, sizeof(struct aixipc_get), 14,
+		      gen_get },
+	[IOC_LIST] = { "list", AIXIPC_IOC_LIST, sizeof(struct aixipc_list), 4,
+		       gen_list },
+	[IOC_MSGSND] = { "msgsnd", AIXIPC_IOC_MSGSND,
+			 sizeof(struct aixipc_msgsnd), 30, gen_msgsnd },
+	[IOC_MSGRCV] = { "msgrcv", AIXIPC_IOC_MSGRCV,
+			 sizeof(struct aixipc_msgrcv), 30, gen_msgrcv },
+	[IOC_MSGCTL] = { "msgctl", AIXIPC_IOC_MSGCTL,
+			 sizeof(struct aixipc_msgctl), 10, gen_msgctl },
+#ifdef AIXIPC_IOC_SEMOP
+	[IOC_SEMOP] = { "semop", AIXIPC_IOC_SEMOP, sizeof(struct aixipc_semop),
+			14, gen_semop, (1U << 15) | (1U << 16) },
+	[IOC_SEMCTL] = { "semctl", AIXIPC_IOC_SEMCTL,
+			 sizeof(struct aixipc_semctl), 8, gen_semctl,
+			 (1U << 15) | (1U << 16) },
+#endif
+	[IOC_INFO] = { "info", AIXIPC_IOC_INFO, sizeof(struct aixipc_info), 3,
+		       gen_info },
+	[IOC_SHMAT] = { "shmat", AIXIPC_IOC_SHMAT, sizeof(struct aixipc_shmat),
+			8, gen_shmat },
+	[IOC_SHMDT] = { "shmdt", AIXIPC_IOC_SHMDT, sizeof(struct aixipc_shmdt),
+			5, gen_shmdt },
+	[IOC_SHMCTL] = { "shmctl", AIXIPC_IOC_SHMCTL,
+			 sizeof(struct aixipc_shmctl), 9, gen_shmctl },
+};
