@@ -208,6 +208,29 @@ static bool pick_set_perm(struct wk *w, struct aixipc_ipc_perm *perm,
 	       perm->uid == UINT32_MAX || perm->gid == UINT32_MAX;
 }
 
+/*
+ * Usually an id's IPC_STAT; sometimes the status by index (STAT_INDEX,
+ * without a permission check STAT_INDEX_ANY), @id then an index: small,
+ * where objects are, or negative or beyond every slot.
+ */
+static uint32_t pick_stat(struct wk *w, int32_t *id)
+{
+	unsigned int r = (unsigned int)rnd(w, 100);
+
+	if (r < 70)
+		return AIXIPC_IPC_STAT;
+	*id = r < 92 ? (int32_t)rnd(w, 64) : chance(w, 50) ? -1 - (int32_t)rnd(w, 4) :
+	      (int32_t)(r64(w) >> 33);
+	return chance(w, 50) ? AIXIPC_STAT_INDEX : AIXIPC_STAT_INDEX_ANY;
+}
+
+/* An unknown *_ctl command: never one the UAPI defines. */
+static bool known_ctl_cmd(uint32_t cmd)
+{
+	return cmd <= AIXIPC_IPC_STAT || cmd == AIXIPC_STAT_INDEX ||
+	       cmd == AIXIPC_STAT_INDEX_ANY;
+}
+
 static void gen_msgctl(struct wk *w)
 {
 	struct aixipc_msgctl c;
@@ -217,7 +240,7 @@ static void gen_msgctl(struct wk *w)
 	fill_random(w, &c, sizeof(c));
 	c.id = pick_id(w, AIXIPC_MSG);
 	if (r < 40) {
-		c.cmd = AIXIPC_IPC_STAT;
+		c.cmd = pick_stat(w, &c.id);
 	} else if (r < 65) {
 		struct aixipc_msqid_ds ds;
 		uint64_t mnb = g_limits.msgmnb;
@@ -245,7 +268,7 @@ static void gen_msgctl(struct wk *w)
 		c.cmd = AIXIPC_IPC_RMID;
 	} else {
 		c.cmd = chance(w, 50) ? 3 + (uint32_t)rnd(w, 16) : (uint32_t)r64(w);
-		if (c.cmd <= AIXIPC_IPC_STAT)
+		if (known_ctl_cmd(c.cmd))
 			c.cmd = 0xdead;
 		bad = true;
 	}
@@ -259,7 +282,7 @@ static void gen_msgctl(struct wk *w)
 	}
 	if (c.cmd == AIXIPC_IPC_RMID) {
 		pool_forget(AIXIPC_MSG, c.id);
-	} else if (c.cmd == AIXIPC_IPC_STAT) {
+	} else if (c.cmd != AIXIPC_IPC_SET) {
 		if (c.ds.perm.mode & ~0777U || c.ds.perm.__reserved ||
 		    c.ds.__reserved || c.ds.status & ~3U)
 			fz_fail(w, "msgctl stat: mode %#o reserved %#x/%#x status %#x",
@@ -345,6 +368,8 @@ static void gen_semctl(struct wk *w)
 	c.cmd = chance(w, 95) ? cmds[rnd(w, 10)] : (uint32_t)r64(w);
 	if (c.cmd == AIXIPC_IPC_RMID && chance(w, 50))
 		c.cmd = AIXIPC_GETVAL;
+	else if (c.cmd == AIXIPC_IPC_STAT)
+		c.cmd = pick_stat(w, &c.id);
 	c.semnum = chance(w, 90) ? (uint32_t)rnd(w, 9) : (uint32_t)r64(w);
 	c.val = chance(w, 85) ? (int32_t)rnd(w, 5) : chance(w, 50) ? -1 :
 		(int32_t)(g_limits.semvmx + rnd(w, 2));
@@ -577,7 +602,7 @@ static void gen_shmctl(struct wk *w)
 	fill_random(w, &c, sizeof(c));
 	c.id = pick_id(w, AIXIPC_SHM);
 	if (r < 28) {
-		c.cmd = AIXIPC_IPC_STAT;
+		c.cmd = pick_stat(w, &c.id);
 		allow = EM(EINVAL) | EM(EIDRM) | EM(EACCES);
 	} else if (r < 38) {
 		struct aixipc_shmid_ds ds;
@@ -642,6 +667,8 @@ static void gen_shmctl(struct wk *w)
 		pool_forget(AIXIPC_SHM, c.id);
 		break;
 	case AIXIPC_IPC_STAT:
+	case AIXIPC_STAT_INDEX:
+	case AIXIPC_STAT_INDEX_ANY:
 		if (shm_ds_sane(w, &c.ds, "shmctl stat"))
 			ADD(sh->checks, 1);
 		break;
