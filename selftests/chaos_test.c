@@ -76,11 +76,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-/* The module's id layout: seq << 20 | slot (module/ids.h). */
-#define SLOT_BITS	20
-#define MAX_SLOTS	(1U << SLOT_BITS)
-#define SLOT(id)	((unsigned int)(id) & (MAX_SLOTS - 1))
-
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
 
@@ -121,27 +116,6 @@ static uint32_t sum32(const unsigned char *p, size_t len)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	memset(&ds, 0xa5, sizeof(ds));
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
-	return ds;
-}
-
-static int set_qbytes(int fd, int id, uint64_t qbytes)
-{
-	struct aixipc_msqid_ds ds;
-	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
-
-	if (err)
-		return err;
-	ds.qbytes = qbytes;
-	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
-}
-
 static int new_queue(int fd, uint64_t qbytes)
 {
 	int id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
@@ -149,7 +123,7 @@ static int new_queue(int fd, uint64_t qbytes)
 	if (id < 0)
 		return id;
 	t_track(AIXIPC_MSG, id);
-	if (qbytes && set_qbytes(fd, id, qbytes)) {
+	if (qbytes && t_set_qbytes(fd, id, qbytes)) {
 		t_rmid(fd, id);
 		t_untrack(AIXIPC_MSG, id);
 		return -EIO;
@@ -166,65 +140,20 @@ static int remove_queue(int fd, int id)
 	return err;
 }
 
-/* Does @pid sleep in the module (its wchan names an aixipc_ function)? */
-static bool sleeping_in_module(pid_t pid)
-{
-	char path[64], buf[64];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return !strncmp(buf, "aixipc_", 7);
-}
-
-/* Objects of @kind the listing shows, or -errno. */
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
-}
-
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, the children to kill.         */
-
-#define MAX_KIDS 64
 
 FIXTURE(chaos) {
 	int fd;
 	struct aixipc_limits lim;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;		/* indexed by child number */
 };
 
 FIXTURE_SETUP(chaos)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_MSG);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_LIST);
@@ -233,15 +162,7 @@ FIXTURE_SETUP(chaos)
 
 FIXTURE_TEARDOWN(chaos)
 {
-	int i;
-
-	for (i = 0; i < MAX_KIDS; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-			self->kids[i] = 0;
-		}
-	}
+	t_kill_kids(&self->kids);
 	if (self->fd >= 0) {
 		t_remove_tracked(self->fd);
 		close(self->fd);
@@ -260,7 +181,7 @@ static pid_t spawn(FIXTURE_DATA(chaos) *self, int slot,
 	if (pid == 0)
 		_exit(fn(self->fd, slot, arg));
 	if (pid > 0)
-		self->kids[slot] = pid;
+		self->kids.pid[slot] = pid;
 	return pid;
 }
 
@@ -270,13 +191,13 @@ static pid_t spawn(FIXTURE_DATA(chaos) *self, int slot,
  */
 static int kill_kid(FIXTURE_DATA(chaos) *self, int slot)
 {
-	pid_t pid = self->kids[slot];
+	pid_t pid = self->kids.pid[slot];
 	int status;
 
 	if (pid <= 0)
 		return 0;
 	kill(pid, SIGKILL);
-	self->kids[slot] = 0;
+	self->kids.pid[slot] = 0;
 	if (waitpid(pid, &status, 0) != pid)
 		return 1000;
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -529,7 +450,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	int i, q;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = count_objects(self->fd, AIXIPC_MSG);
+	before = t_count_objects(self->fd, AIXIPC_MSG);
 	ASSERT_LE(0, before);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -549,7 +470,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		int role = kill_role(victim);
 
 		usleep((useconds_t)(xorshift(&rng) % 15000));
-		if (sleeping_in_module(self->kids[victim])) {
+		if (t_sleeping_in_module(self->kids.pid[victim])) {
 			if (role == 0)
 				blocked_rcv++;
 			else if (role == 1)
@@ -592,7 +513,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	/* Everyone is gone: no waiter left, counts match the contents. */
 	for (q = 0; q < KILL_NQ; q++) {
 		int id = sh->qid[q];
-		struct aixipc_msqid_ds ds = qstat(self->fd, id);
+		struct aixipc_msqid_ds ds = t_qstat(self->fd, id);
 		uint64_t n = 0, bytes = 0;
 		struct kill_msg m;
 		struct aixipc_msgrcv r;
@@ -614,7 +535,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		EXPECT_EQ(-ENOMSG, len);
 		EXPECT_EQ(ds.qnum, n);
 		EXPECT_EQ(ds.cbytes, bytes);
-		ds = qstat(self->fd, id);
+		ds = t_qstat(self->fd, id);
 		EXPECT_EQ(0ULL, ds.qnum);
 		EXPECT_EQ(0ULL, ds.cbytes);
 		EXPECT_EQ(0U, ds.status);
@@ -622,7 +543,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, "x", 1, AIXIPC_NOWAIT));
 		EXPECT_EQ(0, remove_queue(self->fd, id));
 	}
-	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_MSG));
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_MSG));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -982,7 +903,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 	int i, s;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = count_objects(self->fd, AIXIPC_SEM);
+	before = t_count_objects(self->fd, AIXIPC_SEM);
 	ASSERT_LE(0, before);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1002,7 +923,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 		int role = sem_role(victim);
 
 		usleep((useconds_t)(xorshift(&rng) % 15000));
-		if (sleeping_in_module(self->kids[victim]))
+		if (t_sleeping_in_module(self->kids.pid[victim]))
 			blocked[role]++;
 		else
 			busy++;
@@ -1082,7 +1003,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 		EXPECT_EQ(0, t_semop(self->fd, id, all, 3));
 		EXPECT_EQ(0, remove_set(self->fd, id));
 	}
-	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_SEM));
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_SEM));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -1334,8 +1255,8 @@ TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
 		if (in_call && want == in_call + 1)
 			landed++;	/* killed mid-call, message complete */
 		c.sh->next = want;
-		ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
-		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+		ASSERT_EQ(0ULL, t_qstat(self->fd, c.id).qnum);
+		ASSERT_EQ(0U, t_qstat(self->fd, c.id).status);
 	}
 	TH_LOG("%u rounds, %" PRIu64 " messages: %u kills inside msgsnd, after which the message was queued %u times and absent %u times",
 	       round, total, inside, landed, inside - landed);
@@ -1362,7 +1283,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 	t0 = now();
 	for (round = 0; round < COPY_ROUNDS &&
 	     (round < COPY_MIN_ROUNDS || now() - t0 < COPY_SECONDS); round++) {
-		struct aixipc_msqid_ds ds = qstat(self->fd, c.id);
+		struct aixipc_msqid_ds ds = t_qstat(self->fd, c.id);
 		uint64_t in_call, acked, first;
 		long mtype = 1;
 		const char *why;
@@ -1415,10 +1336,10 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 				ASSERT_LE(0, n);
 				ASSERT_EQ(s, copy_verify(&c, n, &why));
 			}
-			ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
+			ASSERT_EQ(0ULL, t_qstat(self->fd, c.id).qnum);
 			head = seq;
 		}
-		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+		ASSERT_EQ(0U, t_qstat(self->fd, c.id).status);
 	}
 	TH_LOG("%u rounds: %u kills inside msgrcv, %u took a message with them",
 	       round, inside, consumed);
@@ -1669,10 +1590,10 @@ static int shmr_worker(int fd, int me, void *arg)
 /* Reap child @slot, which must end by itself: its exit status, or 1000 + signal. */
 static int reap_kid(FIXTURE_DATA(chaos) *self, int slot)
 {
-	pid_t pid = self->kids[slot];
+	pid_t pid = self->kids.pid[slot];
 	int status;
 
-	self->kids[slot] = 0;
+	self->kids.pid[slot] = 0;
 	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
 		return 2000;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
@@ -1817,7 +1738,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 	probe_install();
 	before = shm_info(self->fd);
 	ASSERT_NE(UINT64_MAX, before.in_use);
-	listed = count_objects(self->fd, AIXIPC_SHM);
+	listed = t_count_objects(self->fd, AIXIPC_SHM);
 	ASSERT_LE(0, listed);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1882,7 +1803,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		ASSERT_EQ(-EINVAL, err)
 			TH_LOG("round %u: removed, nobody attached, yet still there: nattch %llu status %#x",
 			       round, (unsigned long long)ds.nattch, ds.status);
-		ASSERT_EQ(listed, count_objects(self->fd, AIXIPC_SHM));
+		ASSERT_EQ(listed, t_count_objects(self->fd, AIXIPC_SHM));
 	}
 	TH_LOG("%u rounds in %.1f s: %" PRIu64 " attaches (%" PRIu64 " after IPC_RMID), %" PRIu64 " refused once gone; %" PRIu64 " splits, %" PRIu64 " fork children (%" PRIu64 " killed); DEST seen %u times, gone at once %u times",
 	       round, now() - t0, sh->attaches, sh->after_rmid, sh->gone_seen,
@@ -1897,7 +1818,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 	after = shm_info(self->fd);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
-	EXPECT_EQ(listed, count_objects(self->fd, AIXIPC_SHM));
+	EXPECT_EQ(listed, t_count_objects(self->fd, AIXIPC_SHM));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -2459,18 +2380,19 @@ static const struct list_kind list_kinds[] = {
 /*
  * Walk all objects of @k in batches of LIST_BATCH.  @want is how many
  * there are in all; every id tracked must be seen once.  Returns the
- * walk's duration in seconds (the checks are ASSERTs).
+ * walk's duration in seconds (the checks are ASSERTs).  @seen is a scratch
+ * set of ids.
  */
 static double list_walk(struct __test_metadata *_metadata, int fd,
 			const struct list_kind *k, struct aixipc_list_entry *ents,
-			unsigned char *seen, long want, long ours)
+			struct t_idset *seen, long want, long ours)
 {
 	struct aixipc_list l;
 	long total = 0, mine = 0, calls = 0;
 	uint64_t last = 0;
 	double t;
 
-	memset(seen, 0, MAX_SLOTS);
+	t_idset_drain(seen, NULL, NULL);
 	memset(&l, 0, sizeof(l));
 	l.kind = k->kind;
 	l.entries = (uintptr_t)ents;
@@ -2505,9 +2427,8 @@ static double list_walk(struct __test_metadata *_metadata, int fd,
 			ASSERT_EQ(k->kind, ents[i].kind);
 			ASSERT_LE(0, id);
 			if (t_is_tracked(k->kind, id)) {
-				ASSERT_EQ(0, seen[SLOT(id)])
+				ASSERT_EQ(1, t_idset_add(seen, k->kind, id))
 					TH_LOG("id %d listed twice", id);
-				seen[SLOT(id)] = 1;
 				mine++;
 			}
 		}
@@ -2525,16 +2446,15 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 	static const long steps[] = { 1000, 10000, LIST_N };
 	const struct list_kind *k;
 	struct aixipc_list_entry *ents;
-	unsigned char *seen;
+	struct t_idset seen;
 	unsigned int s;
 
 	ents = calloc(LIST_BATCH, sizeof(*ents));
-	seen = malloc(MAX_SLOTS);
 	ASSERT_NE(NULL, ents);
-	ASSERT_NE(NULL, seen);
+	ASSERT_EQ(0, t_idset_init(&seen, false));
 	for (k = list_kinds; k < list_kinds + sizeof(list_kinds) /
 	     sizeof(list_kinds[0]); k++) {
-		long before = count_objects(self->fd, k->kind), made = 0;
+		long before = t_count_objects(self->fd, k->kind), made = 0;
 		int *ids = malloc(LIST_N * sizeof(int));
 		double tc = 0, t;
 
@@ -2550,7 +2470,7 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 					       strerror(-ids[made]));
 			}
 			tc += now() - t;
-			t = list_walk(_metadata, self->fd, k, ents, seen,
+			t = list_walk(_metadata, self->fd, k, ents, &seen,
 				      before + made, made);
 			TH_LOG("%s: %6ld objects: walk %8.1f ms in %ld calls (%.2f us per object); %ld created so far in %.1f s",
 			       k->name, before + made, t * 1e3,
@@ -2562,11 +2482,11 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 			ASSERT_EQ(0, k->destroy(self->fd, ids[made - 1]));
 		TH_LOG("%s: removed %d in %.1f s", k->name, LIST_N, now() - t);
 		/* Nothing of ours listed any more. */
-		t = list_walk(_metadata, self->fd, k, ents, seen, before, 0);
+		t = list_walk(_metadata, self->fd, k, ents, &seen, before, 0);
 		free(ids);
 	}
 	free(ents);
-	free(seen);
+	t_idset_free(&seen);
 }
 
 TEST_HARNESS_MAIN

@@ -196,8 +196,7 @@ struct fenv {
 	struct sem_report *rep;		/* written by child processes */
 	int witness;			/* a second set, or -1 */
 	int relfd;			/* children wait for its EOF, or -1 */
-	pid_t kids[4];			/* children alive, to kill on failure */
-	int nkids;
+	struct t_kids kids;		/* children alive, to kill on failure */
 	int child_status;		/* of the child that made the call */
 	pid_t child;			/* and its pid */
 	/* Taken before each attempt. */
@@ -252,37 +251,6 @@ static long read_refcnt(void)
 	return strtol(buf, NULL, 10);
 }
 
-/* Objects of @kind the listing ioctl shows, or -errno. */
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
-}
-
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	memset(&ds, 0xa5, sizeof(ds));
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
-	return ds;
-}
-
 static int new_queue(int fd, int32_t key, uint32_t flags)
 {
 	int id = t_msgget(fd, key, flags, 0600);
@@ -301,10 +269,8 @@ static int remove_queue(int fd, int id)
 	return err;
 }
 
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5f000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5f, salt)
 
 /* Anonymous memory with every page present and written. */
 static void *touched(size_t size)
@@ -404,10 +370,10 @@ static void check_created(struct __test_metadata *_metadata, struct fenv *e,
 	int id = e->req.get.id;
 
 	t_track(AIXIPC_MSG, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
-	ds = qstat(e->fd, id);
+	ds = t_qstat(e->fd, id);
 	ASSERT_EQ(key, ds.perm.key);
 	ASSERT_EQ(0600U, ds.perm.mode);
 	ASSERT_EQ(0ULL, ds.qnum);
@@ -415,7 +381,7 @@ static void check_created(struct __test_metadata *_metadata, struct fenv *e,
 	/* It works. */
 	ASSERT_EQ(0, t_msgsnd(e->fd, id, 1, "x", 1, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, remove_queue(e->fd, id));
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_MSG));
 }
 
 static void check_get_private(struct __test_metadata *_metadata,
@@ -430,7 +396,7 @@ static void check_get_private(struct __test_metadata *_metadata,
 	/* Nothing half-created: creation works, the slot is reusable. */
 	id = new_queue(e->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_MSG));
 	ASSERT_EQ(0, remove_queue(e->fd, id));
 }
 
@@ -499,7 +465,7 @@ static void check_get_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_MSG));
 }
 
 /* ---- msgsnd --------------------------------------------------------- */
@@ -514,7 +480,7 @@ static int setup_queue_and_buffers(struct fenv *e)
 
 static int prep_msgsnd(struct fenv *e)
 {
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	msgsnd_request(e);
 	return e->ds.qnum == 0 ? 0 : -EEXIST;
 }
@@ -522,7 +488,7 @@ static int prep_msgsnd(struct fenv *e)
 static void check_msgsnd(struct __test_metadata *_metadata, struct fenv *e,
 			 int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	ASSERT_EQ(0U, ds.status);
 	if (!ret) {
@@ -530,7 +496,7 @@ static void check_msgsnd(struct __test_metadata *_metadata, struct fenv *e,
 		ASSERT_EQ((uint64_t)e->len, ds.cbytes);
 		ASSERT_EQ(getpid(), ds.lspid);
 		expect_message_back(_metadata, e);
-		ds = qstat(e->fd, e->qid);
+		ds = t_qstat(e->fd, e->qid);
 		ASSERT_EQ(0ULL, ds.qnum);
 		ASSERT_EQ(0ULL, ds.cbytes);
 		return;
@@ -553,7 +519,7 @@ static int prep_msgrcv(struct fenv *e)
 	if (err)
 		return err;
 	memset(e->rbuf, 0, e->bufsize);
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	msgrcv_request(e);
 	return e->ds.qnum == 1 ? 0 : -EEXIST;
 }
@@ -561,7 +527,7 @@ static int prep_msgrcv(struct fenv *e)
 static void check_msgrcv(struct __test_metadata *_metadata, struct fenv *e,
 			 int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	(void)ret;
 
@@ -657,7 +623,7 @@ static void check_stat(struct __test_metadata *_metadata, struct fenv *e,
 
 static int prep_set(struct fenv *e)
 {
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	e->cmd = AIXIPC_IOC_MSGCTL;
 	memset(&e->req, 0, sizeof(e->req));
 	e->req.ctl.id = e->qid;
@@ -670,7 +636,7 @@ static int prep_set(struct fenv *e)
 static void check_set(struct __test_metadata *_metadata, struct fenv *e,
 		      int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	(void)ret;
 
@@ -713,7 +679,7 @@ static void check_rmid(struct __test_metadata *_metadata, struct fenv *e,
 	(void)ret;
 
 	t_untrack(AIXIPC_MSG, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, t_msgctl(e->fd, e->qid, AIXIPC_IPC_STAT, &ds));
@@ -865,47 +831,13 @@ static void semctl_request(struct fenv *e, uint32_t cmd, uint16_t *array)
 	e->req.sctl.array = (uintptr_t)array;
 }
 
-static pid_t fork_kid(struct fenv *e)
-{
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		e->kids[e->nkids++] = pid;
-	return pid;
-}
-
-/* Reap child @pid: its exit status, or 1000 + signal. */
-static int reap_kid(struct fenv *e, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < e->nkids; i++)
-		if (e->kids[i] == pid)
-			e->kids[i] = 0;
-	return WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 1000 + WTERMSIG(status);
-}
-
 static void kill_kids(struct fenv *e)
 {
-	int i;
-
 	if (e->relfd >= 0) {
 		close(e->relfd);
 		e->relfd = -1;
 	}
-	for (i = 0; i < e->nkids; i++) {
-		if (e->kids[i] > 0) {
-			kill(e->kids[i], SIGKILL);
-			waitpid(e->kids[i], NULL, 0);
-		}
-	}
-	e->nkids = 0;
+	t_kill_kids(&e->kids);
 }
 
 /* A child reports why it fails, then exits with @code. */
@@ -947,7 +879,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 	int id = e->req.get.id;
 
 	t_track(AIXIPC_SEM, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
 	ds = sstat(e->fd, id);
@@ -966,7 +898,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 			  AIXIPC_GETVAL, 0));
 	ASSERT_EQ(0, remove_set(e->fd, id));
 	e->qid = -1;
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SEM));
 }
 
 static void check_semget_private(struct __test_metadata *_metadata,
@@ -981,7 +913,7 @@ static void check_semget_private(struct __test_metadata *_metadata,
 	/* Nothing half-created: creation works. */
 	id = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SEM));
 	ASSERT_EQ(0, remove_set(e->fd, id));
 }
 
@@ -1043,7 +975,7 @@ static void check_semget_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SEM));
 	ASSERT_EQ(e->nsems, sstat(e->fd, e->qid).nsems);
 }
 
@@ -1168,7 +1100,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 	int last = (int)e->nsems - 1;
 	pid_t pid;
 
-	pid = fork_kid(e);
+	pid = t_spawn(&e->kids);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
@@ -1203,9 +1135,8 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 				 v0 - 2);
 		_exit(0);
 	}
-	e->child_status = reap_kid(e, pid);
+	e->child_status = t_reap(&e->kids, pid);
 	e->child = pid;
-	e->nkids = 0;
 	/* A child that failed before the call reported "injected, 0". */
 	*left = e->rep->left;
 	return e->rep->ret;
@@ -1384,7 +1315,7 @@ static int prep_rmid_undo(struct fenv *e)
 	}
 	e->relfd = rel[1];
 	for (i = 0; i < RMID_KIDS && !err; i++) {
-		pid_t pid = fork_kid(e);
+		pid_t pid = t_spawn(&e->kids);
 
 		if (pid < 0) {
 			err = -errno;
@@ -1424,16 +1355,16 @@ static void check_rmid_undo(struct __test_metadata *_metadata,
 
 	(void)ret;
 	t_untrack(AIXIPC_SEM, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0));
 	close(e->relfd);
 	e->relfd = -1;
-	for (i = 0; i < e->nkids; i++)
-		ASSERT_EQ(0, reap_kid(e, e->kids[i]))
-			TH_LOG("child %d: %s", i, e->rep->why);
-	e->nkids = 0;
+	for (i = 0; i < T_MAX_KIDS; i++)
+		if (e->kids.pid[i] > 0)
+			ASSERT_EQ(0, t_reap(&e->kids, e->kids.pid[i]))
+				TH_LOG("child %d: %s", i, e->rep->why);
 	ASSERT_EQ(RMID_KIDS, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0))
 		TH_LOG("the children's exits did not restore the witness set");
 	ASSERT_EQ(0, sctl(e->fd, e->witness, 0, AIXIPC_GETNCNT, 0));
@@ -1652,7 +1583,7 @@ static void check_shm_created(struct __test_metadata *_metadata,
 	uint64_t got;
 
 	t_track(AIXIPC_SHM, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
 	ASSERT_EQ(e->info.count + pg_align(e->seglen) / pgsz(),
@@ -1677,7 +1608,7 @@ static void check_shm_created(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, shm_remove(e->fd, id));
 	e->qid = -1;
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SHM));
 }
 
 static void check_shmget_private(struct __test_metadata *_metadata,
@@ -1751,7 +1682,7 @@ static void check_shmget_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SHM));
 	ASSERT_EQ(e->seglen, shmstat(e->fd, e->qid).segsz);
 	shm_expect_quota(_metadata, e);
 }
@@ -1927,7 +1858,7 @@ static void check_shmdt(struct __test_metadata *_metadata, struct fenv *e,
 			e->qid = -1;
 			if (e->refcnt >= 0)
 				ASSERT_EQ(e->refcnt - 2, read_refcnt());
-			ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SHM));
+			ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SHM));
 		} else {
 			ASSERT_EQ(0ULL, shmstat(e->fd, e->qid).nattch);
 			/* One attach file pins the module, however many pieces. */
@@ -2131,7 +2062,7 @@ static void check_shm_rmid(struct __test_metadata *_metadata, struct fenv *e,
 {
 	(void)ret;
 	t_untrack(AIXIPC_SHM, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, t_shmctl(e->fd, e->qid, AIXIPC_IPC_STAT, NULL, NULL));
@@ -2322,7 +2253,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 			       n);
 		ASSERT_EQ(0, c->prepare(e))
 			TH_LOG("%s: cannot prepare attempt %u", c->path, n);
-		e->objects = count_objects(e->fd, c->kind);
+		e->objects = t_count_objects(e->fd, c->kind);
 		ASSERT_LE(0, e->objects);
 		e->refcnt = read_refcnt();
 
@@ -2345,7 +2276,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 					TH_LOG("%s at point %u: %s, not ENOMEM",
 					       c->path, n, strerror(-ret));
 			/* Nothing created, nothing pinned. */
-			ASSERT_EQ(e->objects, count_objects(e->fd, c->kind))
+			ASSERT_EQ(e->objects, t_count_objects(e->fd, c->kind))
 				TH_LOG("%s at point %u: object count changed",
 				       c->path, n);
 			if (c->kind == AIXIPC_SHM && e->refcnt >= 0 &&

@@ -512,30 +512,8 @@ static const struct obj_kind obj_kinds[] = {
 };
 #define NKINDS (sizeof(obj_kinds) / sizeof(obj_kinds[0]))
 
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x6c000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
-
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x6c, salt)
 
 static uint64_t module_features(void)
 {
@@ -551,33 +529,8 @@ static uint64_t module_features(void)
 	return v.features;
 }
 
-/* Poll until @pid sleeps in the module (its wchan names aixipc_*). */
-static int wait_sleeping_in_module(pid_t pid)
-{
-	char path[64], buf[64];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		FILE *f = fopen(path, "r");
-		size_t n;
-
-		if (!f)
-			return -1;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (!strncmp(buf, "aixipc_", 7))
-			return 0;
-		usleep(1000);
-	}
-	return -1;
-}
-
 /* ---------------------------------------------------------------------- */
 /* The fixture.                                                           */
-
-#define MAX_KIDS 8
 
 FIXTURE(lifecycle) {
 	int fd;				/* closed before any unload */
@@ -585,8 +538,7 @@ FIXTURE(lifecycle) {
 	int nids;
 	int shm_ids[8];			/* segments to remove at teardown */
 	int nshm;
-	pid_t kids[MAX_KIDS];
-	int nkids;
+	struct t_kids kids;
 	bool limits_changed;		/* loaded with test limits: restore */
 };
 
@@ -611,12 +563,7 @@ FIXTURE_TEARDOWN(lifecycle)
 {
 	int i, err, fd;
 
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
+	t_kill_kids(&self->kids);
 	if (self->fd >= 0)
 		close(self->fd);
 	if (!module_loaded() && ko_path[0]) {
@@ -662,41 +609,6 @@ static void remember(FIXTURE_DATA(lifecycle) *self, unsigned int kind, int id)
 		self->shm_ids[self->nshm++] = id;
 	else
 		self->ids[self->nids++] = id;
-}
-
-static pid_t spawn(FIXTURE_DATA(lifecycle) *self)
-{
-	pid_t pid;
-	int i;
-
-	/* A reaped child's entry is reused. */
-	for (i = 0; i < self->nkids && self->kids[i] > 0; i++)
-		;
-	if (i >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0) {
-		self->kids[i] = pid;
-		if (i == self->nkids)
-			self->nkids++;
-	}
-	return pid;
-}
-
-static int reap(FIXTURE_DATA(lifecycle) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
 }
 
 /* Unload (which must work: nothing pins the module), check, reload. */
@@ -759,7 +671,7 @@ TEST_F(lifecycle, unload_refused_while_an_object_exists_device_closed)
 			       k->name);
 		ASSERT_EQ(0, k->destroy(self->fd, id));
 		forget(self, id);
-		ASSERT_EQ(0, count_objects(self->fd, k->kind));
+		ASSERT_EQ(0, t_count_objects(self->fd, k->kind));
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 		unload_and_reload(_metadata);
@@ -789,7 +701,7 @@ TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 
 	/* So does a child that inherited it. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		pause();
@@ -800,7 +712,7 @@ TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 	ASSERT_EQ(1, module_refcnt());
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	status = reap(self, pid);
+	status = t_reap(&self->kids, pid);
 	ASSERT_EQ(1000 + SIGKILL, status);
 
 	/* Last reference gone: it unloads. */
@@ -838,26 +750,26 @@ TEST_F(lifecycle, unload_right_after_rmid_woke_blocked_processes)
 	}
 	ASSERT_EQ(0, t_msgsnd(self->fd, b, 1, big, sizeof(big), AIXIPC_NOWAIT));
 
-	rcv = spawn(self);
+	rcv = t_spawn(&self->kids);
 	ASSERT_LE(0, rcv);
 	if (rcv == 0) {
 		char buf[16];
 
 		_exit(-t_msgrcv(self->fd, a, 0, buf, sizeof(buf), 0, NULL));
 	}
-	snd = spawn(self);
+	snd = t_spawn(&self->kids);
 	ASSERT_LE(0, snd);
 	if (snd == 0)
 		_exit(-t_msgsnd(self->fd, b, 2, big, sizeof(big), 0));
-	ASSERT_EQ(0, wait_sleeping_in_module(rcv));
-	ASSERT_EQ(0, wait_sleeping_in_module(snd));
+	ASSERT_EQ(0, t_wait_sleeping_in(rcv, "aixipc_"));
+	ASSERT_EQ(0, t_wait_sleeping_in(snd, "aixipc_"));
 
 	ASSERT_EQ(0, t_rmid(self->fd, a));
 	forget(self, a);
 	ASSERT_EQ(0, t_rmid(self->fd, b));
 	forget(self, b);
-	ASSERT_EQ(EIDRM, reap(self, rcv));
-	ASSERT_EQ(EIDRM, reap(self, snd));
+	ASSERT_EQ(EIDRM, t_reap(&self->kids, rcv));
+	ASSERT_EQ(EIDRM, t_reap(&self->kids, snd));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 	unload_and_reload(_metadata);
@@ -890,7 +802,7 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 	ASSERT_EQ(0, pipe(rel));
 	ASSERT_EQ(0, pipe(ready));
 
-	a = spawn(self);
+	a = t_spawn(&self->kids);
 	ASSERT_LE(0, a);
 	if (a == 0) {
 		close(rel[1]);
@@ -910,13 +822,13 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 	ASSERT_EQ(0, getval(self->fd, id, 0));
 	ASSERT_EQ(2, getval(self->fd, id, 1));
 
-	b = spawn(self);
+	b = t_spawn(&self->kids);
 	ASSERT_LE(0, b);
 	if (b == 0) {
 		close(rel[1]);
 		_exit(undo_ops(self->fd, id, 0, 3) ? 1 : 0);
 	}
-	ASSERT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_reap(&self->kids, b));
 	ASSERT_EQ(0, getval(self->fd, id, 0));
 	ASSERT_EQ(2, getval(self->fd, id, 1))
 		TH_LOG("B's exit did not undo its +3");
@@ -944,7 +856,7 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 
 	/* A exits with adjustments for a set that is gone. */
 	close(rel[1]);
-	ASSERT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_reap(&self->kids, a));
 	unload_and_reload(_metadata);
 }
 
@@ -962,7 +874,7 @@ static pid_t straggler_start(FIXTURE_DATA(lifecycle) *self, int id, int *relw)
 
 	if (pipe(rel) || pipe(ready))
 		return -1;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
 		int next, fd, err;
 
@@ -1003,7 +915,7 @@ static int straggler_release(FIXTURE_DATA(lifecycle) *self, pid_t pid,
 
 	close(*relw);
 	*relw = -1;
-	return ok ? reap(self, pid) : -1;
+	return ok ? t_reap(&self->kids, pid) : -1;
 }
 
 TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
@@ -1058,7 +970,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
 		/* Reloaded with the same parameters. */
 		ASSERT_EQ(0, memcmp(&v0.limits, &v.limits, sizeof(v.limits)));
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_MSG));
 
 		q[0] = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT,
 				0600);
@@ -1070,7 +982,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 			self->ids[self->nids++] = q[j];
 		}
 		ASSERT_EQ(q[2], t_msgget(self->fd, key, 0, 0));
-		ASSERT_EQ(3, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(3, t_count_objects(self->fd, AIXIPC_MSG));
 		ASSERT_EQ(4, module_refcnt());	/* the file and 3 queues */
 		for (j = 0; j < 3; j++) {
 			ASSERT_EQ(0, t_msgsnd(self->fd, q[j], j + 1, out,
@@ -1093,13 +1005,13 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		}
 		self->nids = 0;
 		ASSERT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_MSG));
 
 		if (sem) {
 			int sid;
 			pid_t pid;
 
-			ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
+			ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SEM));
 			sid = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2,
 				       AIXIPC_CREAT);
 			ASSERT_LE(0, sid);
@@ -1123,11 +1035,11 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 				straggler = 0;
 			}
 			/* A child that exits in this instance. */
-			pid = spawn(self);
+			pid = t_spawn(&self->kids);
 			ASSERT_LE(0, pid);
 			if (pid == 0)
 				_exit(undo_ops(self->fd, sid, -1, 3) ? 1 : 0);
-			ASSERT_EQ(0, reap(self, pid));
+			ASSERT_EQ(0, t_reap(&self->kids, pid));
 			ASSERT_EQ(1, getval(self->fd, sid, 0));
 			ASSERT_EQ(0, getval(self->fd, sid, 1));
 			/* This instance's straggler: outlives the set. */
@@ -1149,7 +1061,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		ASSERT_EQ(0, straggler_release(self, straggler, &relw, -1));
 		self->fd = aixipc_open();
 		ASSERT_LE(0, self->fd);
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SEM));
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 		ASSERT_EQ(0, module_refcnt());
@@ -1249,7 +1161,7 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(rel));
 	for (i = 0; i < 2; i++) {
-		kid[i] = spawn(self);
+		kid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, kid[i]);
 		if (kid[i] == 0) {
 			uint64_t len;
@@ -1292,7 +1204,7 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 
 	/* One detaches with munmap: the other attachment holds on. */
 	close(rel[1]);
-	ASSERT_EQ(0, reap(self, kid[0]));
+	ASSERT_EQ(0, t_reap(&self->kids, kid[0]));
 	ASSERT_EQ(2, module_refcnt());
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 	self->fd = aixipc_open();
@@ -1305,14 +1217,14 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 
 	/* The other dies attached: its exit is the last detach. */
 	ASSERT_EQ(0, kill(kid[1], SIGKILL));
-	ASSERT_EQ(1000 + SIGKILL, reap(self, kid[1]));
+	ASSERT_EQ(1000 + SIGKILL, t_reap(&self->kids, kid[1]));
 	forget(self, id);
 	ASSERT_EQ(0, module_refcnt())
 		TH_LOG("the last attachment is gone, yet the module is pinned");
 	unload_and_reload(_metadata);
 	self->fd = aixipc_open();
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SHM));
+	ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SHM));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 }

@@ -77,7 +77,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534	/* uid and gid of the unprivileged children */
 #define PAGE		4096UL
 #define MIB		(1024UL * 1024)
 #define KIB_SLACK	1024L	/* kB of slack on system-wide counters */
@@ -122,15 +121,6 @@ static void __attribute__((constructor)) exec_helper(void)
 /* ---------------------------------------------------------------------- */
 /* Children and privileges.                                               */
 
-/* Drop to uid/gid 65534 with no supplementary groups and no capabilities. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	return 0;
-}
-
 /* RLIMIT_MEMLOCK, soft and hard, to @bytes (raising it needs root). */
 static int set_memlock(unsigned long bytes)
 {
@@ -139,53 +129,9 @@ static int set_memlock(unsigned long bytes)
 	return setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
-/* Exit status a child reports for a result that is 0 or -errno. */
-#define KID_BROKEN	250	/* the child could not set itself up */
-#define KID_WRONG	251	/* succeeded, but with wrong data */
-#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
-
-static int kid_code(long r)
-{
-	if (r == 0)
-		return 0;
-	if (r < 0 && r > -KID_BROKEN)
-		return (int)-r;
-	return KID_UNEXPECTED;
-}
-
-/*
- * IN_CHILD(prep, expr): in a forked child run prep (an int: nonzero means
- * it failed), then evaluate expr (an int or long: 0, an id, a value or
- * -errno) and yield its value in the caller; NOBODY_FAILED when the child
- * could not be run or prepared.  AS_NOBODY(expr) runs expr as uid 65534.
- */
-#define NOBODY_FAILED	LONG_MIN
-#define IN_CHILD(prep, expr) ({						\
-	long __v = NOBODY_FAILED;					\
-	int __pfd[2];							\
-	if (pipe(__pfd) == 0) {						\
-		pid_t __p = fork();					\
-		if (__p == 0) {						\
-			long __r = (prep) ? NOBODY_FAILED : (long)(expr); \
-			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
-				_exit(1);				\
-			_exit(0);					\
-		}							\
-		close(__pfd[1]);					\
-		if (__p > 0) {						\
-			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
-			    sizeof(__v))				\
-				__v = NOBODY_FAILED;			\
-			waitpid(__p, NULL, 0);				\
-		}							\
-		close(__pfd[0]);					\
-	}								\
-	__v;								\
-})
-#define AS_NOBODY(expr)	IN_CHILD(become_nobody(), expr)
 /* As uid 65534 with RLIMIT_MEMLOCK @lim bytes. */
 #define AS_NOBODY_MEMLOCK(lim, expr)					\
-	IN_CHILD(set_memlock(lim) || become_nobody(), expr)
+	T_IN_CHILD(set_memlock(lim) || t_become_nobody(), expr)
 
 /* Two pipes: the child says it is ready, the parent tells it to go on. */
 struct handshake {
@@ -633,25 +579,17 @@ find_entry(const struct aixipc_list_entry *e, int n, int id)
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, and the children to reap.     */
 
-#define MAX_KIDS 64
-
 FIXTURE(shm) {
 	int fd;
 	struct aixipc_limits lim;
-	int nkids;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;
 };
 
 FIXTURE_SETUP(shm)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_SHM);
 	self->lim = v.limits;
@@ -665,52 +603,12 @@ FIXTURE_SETUP(shm)
 
 FIXTURE_TEARDOWN(shm)
 {
-	int i;
-
 	/* Children first: their attachments must not outlive the test. */
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
+	t_kill_kids(&self->kids);
 	if (self->fd >= 0) {
 		t_remove_tracked(self->fd);
 		close(self->fd);
 	}
-}
-
-/* fork() and remember the child for the teardown; the child gets 0. */
-static pid_t spawn(FIXTURE_DATA(shm) *self)
-{
-	pid_t pid;
-
-	if (self->nkids >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/*
- * Wait for a child: its exit code (a kid_code() or 0), or 1000 + signal
- * if it was killed.
- */
-static int reap(FIXTURE_DATA(shm) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
 }
 
 /* A new IPC_PRIVATE segment, removed by the teardown if the test does not. */
@@ -733,11 +631,8 @@ static int remove_seg(FIXTURE_DATA(shm) *self, int id)
 	return err;
 }
 
-/* A public key nobody else uses: derived from our pid and a salt. */
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5c000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5c, salt)
 
 static int get_key(FIXTURE_DATA(shm) *self, int32_t key, uint64_t size,
 		   uint32_t flags, uint32_t mode)
@@ -990,17 +885,20 @@ TEST_F(shm, stale_and_bad_ids_fail_einval)
 {
 	struct aixipc_shmid_ds ds;
 	int old, new, bad[] = { -1, INT_MIN, INT_MAX };
+	long slot;
 	unsigned int i;
 	void *p;
 
 	old = new_seg(self, PAGE, 0600);
 	ASSERT_LE(0, old);
+	slot = t_list_index(self->fd, AIXIPC_SHM, old);
+	ASSERT_LE(0, slot);
 	ds = sstat(self->fd, old);
 	ASSERT_EQ(0, remove_seg(self, old));
 	new = new_seg(self, PAGE, 0600);
 	ASSERT_LE(0, new);
 	ASSERT_NE(old, new);
-	EXPECT_EQ(old & 0xfffff, new & 0xfffff)
+	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_SHM, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
 	EXPECT_EQ(-EINVAL, t_shmat(self->fd, old, NULL, 0, &p, NULL));
 	EXPECT_EQ(-EINVAL, t_shmat(self->fd, old, NULL, RDONLY, &p, NULL));
@@ -1573,7 +1471,7 @@ TEST_F(shm, fork_child_inherits_attachment_writes_parent_sees)
 	ASSERT_NE(NULL, p);
 	memset(p, 0, 4 * PAGE);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		fill_pattern(p, 4 * PAGE, 9);
@@ -1584,7 +1482,7 @@ TEST_F(shm, fork_child_inherits_attachment_writes_parent_sees)
 	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(pid, sstat(self->fd, id).lpid);
 	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
@@ -1675,13 +1573,13 @@ TEST_F_TIMEOUT(shm, data_thirty_two_processes_attach_write_check_detach, 120)
 	id = new_seg(self, NPROC32 * REGION, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < NPROC32; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(region_kid(self->fd, id, i, b));
 	}
 	for (i = 0; i < NPROC32; i++) {
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("child %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("child %d", i);
 		EXPECT_EQ(0, b->bad[i]) TH_LOG("child %d", i);
 	}
 	EXPECT_EQ(NPROC32, b->written);
@@ -1715,7 +1613,7 @@ TEST_F(shm, nattch_counts_fork_children_until_they_exit)
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(hs_kid_ready_wait(&h[i]) ? KID_BROKEN : 0);
@@ -1732,7 +1630,7 @@ TEST_F(shm, nattch_counts_fork_children_until_they_exit)
 	before = time(NULL);
 	for (i = 2; i >= 0; i--) {
 		hs_parent_go(&h[i]);
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 		ds = sstat(self->fd, id);
 		EXPECT_EQ((uint64_t)i + 1, ds.nattch);
 		/* An exit is a detach by the exiting process. */
@@ -1803,7 +1701,7 @@ TEST_F(shm, nattch_counts_pieces_after_mprotect_split)
 	EXPECT_EQ(0, probe_write(p + 3 * PAGE, 1));
 	/* A fork copies every piece. */
 	EXPECT_EQ((uint64_t)maps_pieces(p) * 2,
-		  (uint64_t)IN_CHILD(0, (long)nattch(self->fd, id)));
+		  (uint64_t)T_IN_CHILD(0, (long)nattch(self->fd, id)));
 	EXPECT_EQ((uint64_t)maps_pieces(p), nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0ULL, nattch(self->fd, id));
@@ -1823,7 +1721,7 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	/* The new image says hello while the process still lives. */
 	ASSERT_EQ(0, hs_init(&h));
 	ASSERT_EQ(0, hs_init(&x));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *p = attach(self->fd, id, 0);
@@ -1852,11 +1750,11 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	ASSERT_EQ(1, write(x.go[1], &c, 1));
 	close(x.go[1]);
 	close(x.ready[0]);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 
 	/* And with /bin/true. */
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		if (!attach(self->fd, id, RDONLY) || hs_kid_ready_wait(&h))
@@ -1867,7 +1765,7 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	hs_parent_go(&h);
-	err = reap(self, pid);
+	err = t_reap(&self->kids, pid);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, remove_seg(self, id));
@@ -1885,7 +1783,7 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	ASSERT_LE(0, id);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char *p = attach(self->fd, id, 0);
@@ -1904,7 +1802,7 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	EXPECT_EQ(4ULL, sstat(self->fd, id).rss);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, kill(pid[i], SIGKILL));
-		EXPECT_EQ(1000 + SIGKILL, reap(self, pid[i]));
+		EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid[i]));
 		/* Right after the reap: the exit has unmapped everything. */
 		EXPECT_EQ((uint64_t)(3 - i) * 2, nattch(self->fd, id));
 		EXPECT_EQ(pid[i], sstat(self->fd, id).lpid);
@@ -1981,7 +1879,7 @@ TEST_F_TIMEOUT(shm, process_shared_mutex_and_semaphore_count_exactly, 240)
 	ASSERT_EQ(0, sem_init(&l->sem, 1, 1));
 	for (i = 0; i < LOCKERS; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(locker_kid(self->fd, id, &h[i]));
@@ -1994,7 +1892,7 @@ TEST_F_TIMEOUT(shm, process_shared_mutex_and_semaphore_count_exactly, 240)
 	for (i = 0; i < LOCKERS; i++)
 		hs_parent_go(&h[i]);
 	for (i = 0; i < LOCKERS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("locker %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("locker %d", i);
 	}
 	EXPECT_EQ(0, l->failures);
 	EXPECT_EQ((long)LOCKERS * LOCK_ROUNDS, l->mutex_count);
@@ -2060,7 +1958,7 @@ TEST_F(shm, ctl_stat_tracks_attach_and_detach_times_and_pids)
 	ASSERT_LE(0, id);
 	before = time(NULL);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *q = attach(self->fd, id, 0);
@@ -2081,7 +1979,7 @@ TEST_F(shm, ctl_stat_tracks_attach_and_detach_times_and_pids)
 	EXPECT_EQ(0, ds.dtime);
 	EXPECT_EQ(1ULL, ds.rss);
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	after = time(NULL);
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.nattch);
@@ -2400,7 +2298,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	ASSERT_LE(0, id);
 	for (i = 0; i < RMID_KIDS; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char *q = attach(self->fd, id, 0);
@@ -2462,7 +2360,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	/* They leave one by one; it lingers until the last. */
 	for (i = 0; i < RMID_KIDS; i++) {
 		hs_parent_go(&h[i]);
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("child %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("child %d", i);
 		if (i == RMID_KIDS - 1)
 			break;
 		ds = sstat(self->fd, id);
@@ -2657,10 +2555,10 @@ TEST_F(shm, lock_and_unlock_set_and_clear_locked_status)
 	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_UNLOCK, 0));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* CAP_IPC_LOCK: no memlock limit applies, even a zero one. */
-	EXPECT_EQ(0, IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, id).status);
-	EXPECT_EQ(0, IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_UNLOCK, 0)));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* A locked segment can be removed. */
@@ -2882,23 +2780,6 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	EXPECT_EQ(in0.rss, in.rss);
 }
 
-/* The highest slot a full listing of @kind shows, -1 if none; or -errno. */
-static long listed_max_slot(int fd, uint32_t kind)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	long max = -1;
-	int i, n = list_walk(fd, kind, e, LIST_MAX);
-
-	if (n < 0)
-		return n;
-	if (n > LIST_MAX)
-		return -E2BIG;
-	for (i = 0; i < n; i++)
-		if ((e[i].id & 0xfffff) > max)
-			max = e[i].id & 0xfffff;
-	return max;
-}
-
 TEST_F(shm, info_max_slot_is_the_highest_slot_in_use)
 {
 	int ids[3], i;
@@ -2906,20 +2787,21 @@ TEST_F(shm, info_max_slot_is_the_highest_slot_in_use)
 	for (i = 0; i < 3; i++) {
 		ids[i] = new_seg(self, PAGE, 0600);
 		ASSERT_LE(0, ids[i]);
-		EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SHM),
+		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
 			  info_of(self->fd, AIXIPC_SHM).max_slot);
-		EXPECT_LE(ids[i] & 0xfffff,
+		ASSERT_LE(0, t_list_index(self->fd, AIXIPC_SHM, ids[i]));
+		EXPECT_LE(t_list_index(self->fd, AIXIPC_SHM, ids[i]),
 			  info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	for (i = 2; i >= 0; i--) {
 		EXPECT_EQ(0, remove_seg(self, ids[i]));
-		EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SHM),
+		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
 			  info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	/* For the other kinds too. */
-	EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_MSG),
+	EXPECT_EQ(t_list_index(self->fd, AIXIPC_MSG, -1),
 		  info_of(self->fd, AIXIPC_MSG).max_slot);
-	EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SEM),
+	EXPECT_EQ(t_list_index(self->fd, AIXIPC_SEM, -1),
 		  info_of(self->fd, AIXIPC_SEM).max_slot);
 }
 
@@ -3396,7 +3278,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		/* Moved into the cgroup while it waits; then it touches. */
@@ -3410,7 +3292,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	snprintf(buf, sizeof(buf), "%d", pid);
 	ASSERT_EQ(0, write_str(path, buf));
 	hs_parent_go(&h);
-	ASSERT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	v = memcg_shmem_wait(cg, eight - slack, eight + slack);
 	EXPECT_LE(eight - slack, v);
 	EXPECT_GE(eight + slack, v);
@@ -3702,10 +3584,10 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
 
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (set_memlock(MIB) || become_nobody() ||
+		if (set_memlock(MIB) || t_become_nobody() ||
 		    hs_kid_ready_wait(&h))
 			_exit(KID_BROKEN);
 		_exit(kid_code(shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0)));
@@ -3719,7 +3601,7 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	ASSERT_EQ(0, shm_setds(self->fd, id, &ds));
 	stall_end(&st);
 	EXPECT_EQ(0, st.holder_res);
-	EXPECT_EQ(EPERM, reap(self, pid));
+	EXPECT_EQ(EPERM, t_reap(&self->kids, pid));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -3768,9 +3650,9 @@ TEST_F(shm, rdonly_attach_cannot_become_writable_by_remap_file_pages)
 	EXPECT_EQ(0, AS_NOBODY(rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						   true)));
 	/* Root may write, but a read-only attachment stays read-only. */
-	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+	EXPECT_EQ(0, T_IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						     false)));
-	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+	EXPECT_EQ(0, T_IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						     true)));
 	EXPECT_EQ(-1, first_not(w, 2 * PAGE, 'r'));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
