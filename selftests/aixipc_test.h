@@ -278,6 +278,84 @@ static inline int32_t t_test_key(uint8_t base, int salt)
 			 (uint32_t)(salt & 15));
 }
 
+/* Two pipes: the child says it is ready, the parent tells it to go on. */
+struct handshake {
+	int ready[2];
+	int go[2];
+};
+
+static inline int hs_init(struct handshake *h)
+{
+	if (pipe(h->ready))
+		return -1;
+	if (pipe(h->go)) {
+		close(h->ready[0]);
+		close(h->ready[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* In the child: report ready, wait for go (or the parent's end). */
+static inline int hs_kid_ready_wait(struct handshake *h)
+{
+	char c = 'r';
+
+	close(h->ready[0]);
+	close(h->go[1]);
+	if (write(h->ready[1], &c, 1) != 1)
+		return -1;
+	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
+}
+
+static inline int hs_parent_wait_ready(struct handshake *h)
+{
+	char c;
+
+	close(h->ready[1]);
+	close(h->go[0]);
+	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
+}
+
+static inline void hs_parent_close(struct handshake *h)
+{
+	close(h->go[1]);
+	close(h->ready[0]);
+}
+
+static inline void hs_parent_go(struct handshake *h)
+{
+	char c = 'g';
+
+	if (write(h->go[1], &c, 1) != 1)
+		perror("write");
+	close(h->go[1]);
+	close(h->ready[0]);
+}
+
+/*
+ * For a test that runs its program again: with @env set to "R,W" the new
+ * image says it is running by writing a byte to W, waits for a byte (or
+ * EOF) on R and exits.  Call it from a constructor, before the harness
+ * sees argv.
+ */
+static inline void t_exec_helper(const char *env)
+{
+	const char *s = getenv(env);
+	int rfd, wfd;
+	char c = 'x';
+
+	if (!s)
+		return;
+	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
+		_exit(250);
+	if (write(wfd, &c, 1) != 1)
+		_exit(250);
+	if (read(rfd, &c, 1) < 0)
+		_exit(250);
+	_exit(0);
+}
+
 /*
  * A page of memory whose first touch stalls until the test fills it
  * (userfaultfd, root in the test VMs): how the tests hold a user copy, and
@@ -618,6 +696,67 @@ static inline int t_info(int fd, uint32_t kind, struct aixipc_info *info)
 	return err;
 }
 
+/* One AIXIPC_IOC_LIST call of up to @count entries of @esz bytes at @e. */
+static inline int t_list_call(int fd, struct aixipc_list *l, uint32_t kind,
+			      void *e, uint32_t count, uint32_t esz)
+{
+	l->kind = kind;
+	l->entries = (uintptr_t)e;
+	l->count = count;
+	l->entry_size = esz;
+	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
+}
+
+/*
+ * Walk all objects of @kind, @batch (1 to 4) at a time; store up to @max
+ * entries in @out.  Returns the number of entries seen, or -errno.
+ */
+static inline int t_list_walk(int fd, uint32_t kind,
+			      struct aixipc_list_entry *out, int max,
+			      uint32_t batch)
+{
+	struct aixipc_list_entry e[4];
+	struct aixipc_list l;
+	int n = 0, calls = 0;
+	uint32_t i;
+
+	if (batch < 1 || batch > 4)
+		return -EINVAL;
+	memset(&l, 0, sizeof(l));
+	for (;;) {
+		int err = t_list_call(fd, &l, kind, e, batch, sizeof(e[0]));
+
+		if (err)
+			return err;
+		if (l.count > batch)
+			return -E2BIG;
+		if (l.count == 0)
+			return n;
+		for (i = 0; i < l.count; i++, n++)
+			if (n < max)
+				out[n] = e[i];
+		if (++calls > 100000)
+			return -ELOOP;	/* the cursor does not advance */
+	}
+}
+
+/* The one entry for @id in a walk's result (NULL if missing or twice). */
+static inline const struct aixipc_list_entry *
+t_find_entry(const struct aixipc_list_entry *e, int n, int id)
+{
+	const struct aixipc_list_entry *found = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].id != id)
+			continue;
+		if (found)
+			return NULL;	/* listed twice */
+		found = &e[i];
+	}
+	return found;
+}
+
 /* Objects of @kind the listing shows, or -errno. */
 static inline long t_count_objects(int fd, unsigned int kind)
 {
@@ -766,7 +905,7 @@ static inline int t_idset_add(struct t_idset *set, int kind, int id)
 		}
 		if (!free_at)
 			return -1;
-		/* Claim the first free slot; if another process took it, look again. */
+		/* Claim the first free slot; if another process won, look again. */
 		want = __atomic_load_n(free_at, __ATOMIC_SEQ_CST);
 		if ((want == 0 || want == T_IDSET_GONE) &&
 		    __atomic_compare_exchange_n(free_at, &want, key, false,
@@ -847,8 +986,8 @@ static void __attribute__((constructor)) t_tracked_init(void)
 static inline void t_track(int kind, int id)
 {
 	if (t_idset_add(&t_tracked, kind, id) < 0)
-		fprintf(stderr, "# aixipc_test.h: tracker full, id %d not kept\n",
-			id);
+		fprintf(stderr,
+			"# aixipc_test.h: tracker full, id %d not kept\n", id);
 }
 
 static inline void t_untrack(int kind, int id)
@@ -859,6 +998,58 @@ static inline void t_untrack(int kind, int id)
 static inline bool t_is_tracked(int kind, int id)
 {
 	return t_idset_has(&t_tracked, kind, id);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Semaphores.                                                            */
+
+/* semget of @nsems semaphores: returns the id, or -errno. */
+static inline int t_semget(int fd, int32_t key, uint64_t nsems,
+			   uint32_t flags, uint32_t mode)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = mode,
+		.size = nsems,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+/* semop with every field of the request under the caller's control. */
+static inline int t_semop_req(int fd, int id, const void *sops,
+			      uint64_t nsops, uint32_t flags, int64_t sec,
+			      int64_t nsec)
+{
+	struct aixipc_semop s = {
+		.id = id, .flags = flags, .sops = (uintptr_t)sops,
+		.nsops = nsops, .timeout_sec = sec, .timeout_nsec = nsec,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
+}
+
+static inline int t_semop(int fd, int id, const void *sops,
+			  uint64_t nsops)
+{
+	return t_semop_req(fd, id, sops, nsops, 0, 0, 0);
+}
+
+static inline int t_semtimedop(int fd, int id, const void *sops,
+			       uint64_t nsops, int64_t sec, int64_t nsec)
+{
+	return t_semop_req(fd, id, sops, nsops, AIXIPC_SEMOP_TIMED, sec, nsec);
+}
+
+/* One operation. */
+static inline int t_semop1(int fd, int id, unsigned int num, int op, int flg)
+{
+	struct aixipc_sembuf s = {
+		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
+		.sem_flg = (int16_t)flg,
+	};
+
+	return t_semop(fd, id, &s, 1);
 }
 
 /* IPC_RMID of a semaphore set. */

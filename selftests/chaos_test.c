@@ -604,27 +604,6 @@ static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int t_semget(int fd, uint64_t nsems)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
-		.flags = AIXIPC_CREAT, .mode = 0600, .size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
 /* GETVAL, GETNCNT, GETZCNT: the value; RMID, SETALL (array): 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 		uint16_t *array)
@@ -642,7 +621,7 @@ static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 {
 	uint16_t vals[SEM_NSEMS];
-	int id = t_semget(fd, nsems);
+	int id = t_semget(fd, AIXIPC_KEY_PRIVATE, nsems, AIXIPC_CREAT, 0600);
 
 	if (id < 0)
 		return id;

@@ -700,37 +700,6 @@ struct sem_report {
 static int injected_ioctl(int nth, struct fenv *e, unsigned int n,
 			  long *left);
 
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
-}
-
 /* GETVAL, GETPID, GETNCNT, GETZCNT: the value; SETVAL, RMID: 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
 {
@@ -765,7 +734,7 @@ static struct aixipc_semid_ds sstat(int fd, int id)
 
 static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
 {
-	int id = t_semget(fd, key, nsems, flags);
+	int id = t_semget(fd, key, nsems, flags, 0600);
 
 	if (id >= 0)
 		t_track(AIXIPC_SEM, id);
@@ -892,7 +861,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 	ASSERT_TRUE(sem_values_are(e, e->vals2))
 		TH_LOG("a new set's values are not all zero");
 	/* It works, up to its last semaphore. */
-	ASSERT_EQ(0, op1(e->fd, id, (unsigned int)e->nsems - 1, 2,
+	ASSERT_EQ(0, t_semop1(e->fd, id, (unsigned int)e->nsems - 1, 2,
 			 AIXIPC_SEM_NOWAIT));
 	ASSERT_EQ(2, sctl(e->fd, id, (unsigned int)e->nsems - 1,
 			  AIXIPC_GETVAL, 0));
@@ -925,7 +894,7 @@ static int setup_sem(struct fenv *e)
 static int setup_sem_key(struct fenv *e)
 {
 	e->key = test_key(2);
-	if (t_semget(e->fd, e->key, 0, 0) != -ENOENT)
+	if (t_semget(e->fd, e->key, 0, 0, 0600) != -ENOENT)
 		return -EEXIST;
 	return sem_buffers(e);
 }
@@ -941,18 +910,18 @@ static void check_semget_key(struct __test_metadata *_metadata,
 	int id;
 
 	if (!ret) {
-		ASSERT_EQ(e->req.get.id, t_semget(e->fd, e->key, 0, 0));
+		ASSERT_EQ(e->req.get.id, t_semget(e->fd, e->key, 0, 0, 0600));
 		check_set_created(_metadata, e, e->key);
-		ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+		ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 		return;
 	}
 	/* The key was not taken, and can be. */
-	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 	id = new_set(e->fd, e->key, e->nsems, AIXIPC_CREAT | AIXIPC_EXCL);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(id, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(id, t_semget(e->fd, e->key, 0, 0, 0600));
 	ASSERT_EQ(0, remove_set(e->fd, id));
-	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 }
 
 static int setup_sem_existing_key(struct fenv *e)
@@ -1108,7 +1077,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 
 		if (nth < 0)
 			kid_fail(e, 2, "open %s: %s", FAIL_NTH, strerror(errno));
-		if (warm && op1(e->fd, e->witness, 0, -1,
+		if (warm && t_semop1(e->fd, e->witness, 0, -1,
 				AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT))
 			kid_fail(e, 3, "SEM_UNDO on the witness set failed");
 		ret = injected_ioctl(nth, e, n, &e->rep->left);
@@ -1124,7 +1093,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
 				 sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0),
 				 v0, vl);
-		ret = op1(e->fd, e->qid, 0, -2,
+		ret = t_semop1(e->fd, e->qid, 0, -2,
 			  AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 		if (ret)
 			kid_fail(e, 5, "a later SEM_UNDO call failed: %s",
@@ -1275,20 +1244,22 @@ static void rmid_kid(struct fenv *e, int me, int rel, int ready)
 	char c = 'r';
 	int err;
 
-	err = op1(e->fd, e->qid, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	err = t_semop1(e->fd, e->qid, 0, -1,
+		       AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 	if (err)
 		kid_fail(e, 2, "child %d: SEM_UNDO op: %s", me, strerror(-err));
 	if (write(ready, &c, 1) != 1)
 		kid_fail(e, 3, "child %d: write", me);
 	if (me == RMID_KIDS - 1) {
-		err = op1(e->fd, e->qid, 1, 0, AIXIPC_SEM_UNDO);
+		err = t_semop1(e->fd, e->qid, 1, 0, AIXIPC_SEM_UNDO);
 		if (err != -EIDRM)
 			kid_fail(e, 4, "child %d: blocked op ended with %s, not EIDRM",
 				 me, strerror(-err));
 	}
 	while (read(rel, &c, 1) > 0)
 		;
-	err = op1(e->fd, e->witness, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	err = t_semop1(e->fd, e->witness, 0, -1,
+		       AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 	if (err)
 		kid_fail(e, 5, "child %d: SEM_UNDO op on the witness set: %s",
 			 me, strerror(-err));
@@ -1858,7 +1829,8 @@ static void check_shmdt(struct __test_metadata *_metadata, struct fenv *e,
 			e->qid = -1;
 			if (e->refcnt >= 0)
 				ASSERT_EQ(e->refcnt - 2, read_refcnt());
-			ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SHM));
+			ASSERT_EQ(e->objects - 1, t_count_objects(e->fd,
+								  AIXIPC_SHM));
 		} else {
 			ASSERT_EQ(0ULL, shmstat(e->fd, e->qid).nattch);
 			/* One attach file pins the module, however many pieces. */

@@ -356,27 +356,6 @@ static int msg_check(int fd, int32_t key, int id)
 
 /* Semaphore sets. */
 
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
 /* GETVAL, GETPID: the value; SETVAL, RMID, GETALL, SETALL: 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val,
 		uint16_t *array)
@@ -415,7 +394,7 @@ static const uint16_t sem_persist[3] = { 7, 32767, 1 };
 static int sem_create(int fd, int32_t key)
 {
 	uint16_t vals[3];
-	int id = t_semget(fd, key, 3, AIXIPC_CREAT | AIXIPC_EXCL);
+	int id = t_semget(fd, key, 3, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 	int err;
 
 	if (id < 0)
@@ -434,7 +413,7 @@ static int sem_check(int fd, int32_t key, int id)
 	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
 	uint16_t vals[3];
 
-	if (t_semget(fd, key, 0, 0) != id)
+	if (t_semget(fd, key, 0, 0, 0600) != id)
 		return -ENOENT;
 	if (aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c) || c.ds.nsems != 3)
 		return -EIO;
@@ -795,7 +774,7 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 		SKIP(return, "the module has no semaphores");
 	self->fd = aixipc_open();
 	ASSERT_LE(0, self->fd);
-	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT);
+	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT, 0600);
 	ASSERT_LE(0, id);
 	self->ids[self->nids++] = id;
 	ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETVAL, 1, NULL));
@@ -1013,7 +992,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 
 			ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SEM));
 			sid = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2,
-				       AIXIPC_CREAT);
+				       AIXIPC_CREAT, 0600);
 			ASSERT_LE(0, sid);
 			self->ids[self->nids++] = sid;
 			ASSERT_EQ(0, sctl(self->fd, sid, 0, AIXIPC_SETVAL, 1,
@@ -1108,10 +1087,11 @@ TEST_F(lifecycle, id_limits_reached_exactly_enospc)
 	EXPECT_LE(0, q[3]);
 
 	for (i = 0; i < 2; i++) {
-		sets[i] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+		sets[i] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+				   0600);
 		EXPECT_LE(0, sets[i]);
 	}
-	sets[2] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+	sets[2] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
 	EXPECT_EQ(-ENOSPC, sets[2]);
 	/* Each facility has its own limit: queues are still full. */
 	EXPECT_EQ(-ENOSPC, t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600));

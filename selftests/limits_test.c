@@ -1339,38 +1339,13 @@ TEST_F_TIMEOUT(limits, msg_host_cap_bounds_all_uids_together, 300)
 /* ====================================================================== */
 /* semume: undo entries per process                                       */
 
-static int t_semget(int fd, uint64_t nsems, uint32_t mode)
+static int new_set(int fd, uint64_t nsems, uint32_t mode)
 {
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
-		.flags = AIXIPC_CREAT, .mode = mode, .size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+	int id = t_semget(fd, AIXIPC_KEY_PRIVATE, nsems, AIXIPC_CREAT, mode);
 
-	if (err)
-		return err;
-	t_track(AIXIPC_SEM, g.id);
-	return g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   uint64_t nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
+	if (id >= 0)
+		t_track(AIXIPC_SEM, id);
+	return id;
 }
 
 static int getval(int fd, int id, unsigned int n)
@@ -1425,7 +1400,7 @@ TEST_F_TIMEOUT(limits, semume_holds_for_a_sleeper_completed_by_another, 120)
 	if (self->lim.semume > 32766 || self->lim.semume >= self->lim.semmsl)
 		SKIP(return, "semume %llu: no set holds that many semaphores plus one",
 		     (unsigned long long)self->lim.semume);
-	id = t_semget(self->fd, ume + 1, 0666);
+	id = new_set(self->fd, ume + 1, 0666);
 	ASSERT_LE(0, id);
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
@@ -1435,13 +1410,14 @@ TEST_F_TIMEOUT(limits, semume_holds_for_a_sleeper_completed_by_another, 120)
 		if (undo_fill(self->fd, id, ume, (unsigned int)self->lim.semopm))
 			_exit(KID_BROKEN);
 		/* At semume: a new adjustment now is refused at once... */
-		if (op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
+		if (t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
 			_exit(KID_WRONG);
 		/* ...and when completed by another process. */
-		_exit(kid_code(op1(self->fd, id, ume, -1, AIXIPC_SEM_UNDO)));
+		_exit(kid_code(t_semop1(self->fd, id, ume, -1,
+					AIXIPC_SEM_UNDO)));
 	}
 	ASSERT_EQ(0, t_wait_sleeping_in(pid, "aixipc_sem"));
-	ASSERT_EQ(0, op1(self->fd, id, ume, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, ume, 1, 0));
 	r = t_reap(&self->kids, pid);
 	EXPECT_EQ(ENOSPC, r);
 	EXPECT_EQ(1, getval(self->fd, id, ume));
@@ -1464,7 +1440,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 	if (self->lim.semume > 32766 || self->lim.semume >= self->lim.semmsl)
 		SKIP(return, "semume %llu: no set holds that many semaphores plus one",
 		     (unsigned long long)self->lim.semume);
-	id = t_semget(self->fd, ume + 1, 0666);
+	id = new_set(self->fd, ume + 1, 0666);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, AS_USER(NOBODY, ({
 		int fail = 0, status = -1;
@@ -1472,7 +1448,8 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 
 		if (undo_fill(self->fd, id, ume, (unsigned int)self->lim.semopm))
 			fail = 1;
-		else if (op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
+		else if (t_semop1(self->fd, id, ume, 1,
+				  AIXIPC_SEM_UNDO) != -ENOSPC)
 			fail = 2;
 		kid = fail ? -1 : fork();
 		if (kid == 0) {
@@ -1480,7 +1457,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 			if (undo_fill(self->fd, id, ume,
 				      (unsigned int)self->lim.semopm))
 				_exit(3);
-			_exit(op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) ==
+			_exit(t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) ==
 			      -ENOSPC ? 0 : 4);
 		}
 		if (kid > 0 && (waitpid(kid, &status, 0) != kid ||
@@ -1491,7 +1468,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 		/* The child's exit undid its own, not the parent's. */
 		if (!fail && getval(self->fd, id, 0) != 1)
 			fail = 6;
-		if (!fail && op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) !=
+		if (!fail && t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) !=
 		    -ENOSPC)
 			fail = 7;
 		fail;

@@ -2696,64 +2696,6 @@ TEST_F_TIMEOUT(msg, conc_four_producers_four_consumers_lose_nothing, 600)
 /* ====================================================================== */
 /* AIXIPC_IOC_LIST                                                        */
 
-static int list_call(int fd, struct aixipc_list *l, void *entries,
-		     uint32_t count, uint32_t entry_size)
-{
-	l->kind = AIXIPC_MSG;
-	l->entries = (uintptr_t)entries;
-	l->count = count;
-	l->entry_size = entry_size;
-	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
-}
-
-/*
- * Walk all message queues, @batch at a time; store up to @max entries in
- * @out.  Returns the number of entries seen, or -errno.
- */
-static int list_walk(int fd, struct aixipc_list_entry *out, int max,
-		     uint32_t batch)
-{
-	struct aixipc_list_entry e[4];
-	struct aixipc_list l;
-	int n = 0, calls = 0;
-	uint32_t i;
-
-	if (batch > 4)
-		return -EINVAL;
-	memset(&l, 0, sizeof(l));
-	for (;;) {
-		int err = list_call(fd, &l, e, batch, sizeof(e[0]));
-
-		if (err)
-			return err;
-		if (l.count > batch)
-			return -E2BIG;
-		if (l.count == 0)
-			return n;
-		for (i = 0; i < l.count; i++, n++)
-			if (n < max)
-				out[n] = e[i];
-		if (++calls > 100000)
-			return -ELOOP;	/* the cursor does not advance */
-	}
-}
-
-static const struct aixipc_list_entry *
-find_entry(const struct aixipc_list_entry *e, int n, int id)
-{
-	const struct aixipc_list_entry *found = NULL;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (e[i].id != id)
-			continue;
-		if (found)
-			return NULL;	/* listed twice */
-		found = &e[i];
-	}
-	return found;
-}
-
 #define LIST_MAX 256
 
 TEST_F(msg, list_walk_in_small_batches_finds_every_queue)
@@ -2770,11 +2712,11 @@ TEST_F(msg, list_walk_in_small_batches_finds_every_queue)
 		for (j = 0; j < i; j++)
 			ASSERT_EQ(0, t_msgsnd(self->fd, id[i], 1, buf, 10, 0));
 	}
-	n = list_walk(self->fd, e, LIST_MAX, 2);
+	n = t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 2);
 	ASSERT_LE(3, n);
 	ASSERT_GE(LIST_MAX, n);
 	for (i = 0; i < 3; i++) {
-		const struct aixipc_list_entry *x = find_entry(e, n, id[i]);
+		const struct aixipc_list_entry *x = t_find_entry(e, n, id[i]);
 
 		ASSERT_TRUE(x != NULL) TH_LOG("queue %d missing or listed twice",
 					  id[i]);
@@ -2786,14 +2728,14 @@ TEST_F(msg, list_walk_in_small_batches_finds_every_queue)
 		EXPECT_EQ(self->lim.msgmnb, x->msg.qbytes);
 	}
 	/* Batches of one see the same set. */
-	EXPECT_EQ(n, list_walk(self->fd, e, LIST_MAX, 1));
+	EXPECT_EQ(n, t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 1));
 
 	/* A removed queue is no longer listed. */
 	ASSERT_EQ(0, remove_queue(self, id[1]));
-	n = list_walk(self->fd, e, LIST_MAX, 3);
-	EXPECT_TRUE(find_entry(e, n, id[1]) == NULL);
-	EXPECT_TRUE(find_entry(e, n, id[0]) != NULL);
-	EXPECT_TRUE(find_entry(e, n, id[2]) != NULL);
+	n = t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 3);
+	EXPECT_TRUE(t_find_entry(e, n, id[1]) == NULL);
+	EXPECT_TRUE(t_find_entry(e, n, id[0]) != NULL);
+	EXPECT_TRUE(t_find_entry(e, n, id[2]) != NULL);
 	EXPECT_EQ(0, remove_queue(self, id[0]));
 	EXPECT_EQ(0, remove_queue(self, id[2]));
 	free(e);
@@ -2808,13 +2750,16 @@ TEST_F(msg, list_rejects_short_entry_size_and_flags_einval)
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	memset(&l, 0, sizeof(l));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0]) - 1));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, 8));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, 0));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0]) - 1));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 8));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 0));
 	l.flags = 1;
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0])));
 	l.flags = 1U << 31;
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0])));
 	l.flags = 0;
 	l.kind = AIXIPC_NR_KINDS;
 	l.entries = (uintptr_t)e;
@@ -2823,7 +2768,7 @@ TEST_F(msg, list_rejects_short_entry_size_and_flags_einval)
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
 	/* The valid call works. */
 	memset(&l, 0, sizeof(l));
-	EXPECT_EQ(0, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, sizeof(e[0])));
 	EXPECT_LE(1U, l.count);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
@@ -2843,7 +2788,7 @@ TEST_F(msg, list_larger_entry_size_zero_fills_the_tail)
 	ASSERT_TRUE(buf != NULL);
 	memset(buf, 0xee, esz * 2);
 	memset(&l, 0, sizeof(l));
-	ASSERT_EQ(0, list_call(self->fd, &l, buf, 2, esz));
+	ASSERT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, buf, 2, esz));
 	ASSERT_LE(1U, l.count);
 	for (i = 0; i < l.count; i++) {
 		struct aixipc_list_entry e;
@@ -2864,7 +2809,7 @@ TEST_F(msg, list_larger_entry_size_zero_fills_the_tail)
 static int nobody_sees(int fd, int id)
 {
 	static struct aixipc_list_entry e[LIST_MAX];
-	int n = list_walk(fd, e, LIST_MAX, 4), i, seen = 0;
+	int n = t_list_walk(fd, AIXIPC_MSG, e, LIST_MAX, 4), i, seen = 0;
 
 	if (n < 0)
 		return n;

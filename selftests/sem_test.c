@@ -78,52 +78,6 @@ _Static_assert(AIXIPC_SEM_UNDO == SEM_UNDO, "SEM_UNDO");
 /* ---------------------------------------------------------------------- */
 /* ioctl wrappers: 0 (or an id, or a value) on success, -errno on failure. */
 
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags,
-		    uint32_t mode)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = mode,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-/* semop with every field of the request under the caller's control. */
-static int t_semop_req(int fd, int id, const void *sops, uint64_t nsops,
-		       uint32_t flags, int64_t sec, int64_t nsec)
-{
-	struct aixipc_semop s = {
-		.id = id, .flags = flags, .sops = (uintptr_t)sops,
-		.nsops = nsops, .timeout_sec = sec, .timeout_nsec = nsec,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int t_semop(int fd, int id, const void *sops, uint64_t nsops)
-{
-	return t_semop_req(fd, id, sops, nsops, 0, 0, 0);
-}
-
-static int t_semtimedop(int fd, int id, const void *sops, uint64_t nsops,
-			int64_t sec, int64_t nsec)
-{
-	return t_semop_req(fd, id, sops, nsops, AIXIPC_SEMOP_TIMED, sec, nsec);
-}
-
-/* One operation. */
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
-}
-
 static struct aixipc_sembuf sb(unsigned int num, int op, int flg)
 {
 	struct aixipc_sembuf s = {
@@ -221,28 +175,18 @@ static struct aixipc_semid_ds sstat(int fd, int id)
 }
 
 /*
- * The exec test runs this binary again with HELPER_ENV set to "R,W": the
- * new image says it is running by writing a byte to W, waits for a byte
- * (or EOF) on R and exits.  Checked before the harness sees argv.
+ * The exec test runs this binary again with HELPER_ENV set (see
+ * t_exec_helper()).
  */
 #define HELPER_ENV "AIXIPC_SEM_TEST_EXEC_HELPER"
 
 static void __attribute__((constructor)) exec_helper(void)
 {
-	const char *s = getenv(HELPER_ENV);
-	int rfd, wfd;
-	char c = 'x';
-
-	if (!s)
-		return;
-	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
-		_exit(250);
-	if (write(wfd, &c, 1) != 1)
-		_exit(250);
-	if (read(rfd, &c, 1) < 0)
-		_exit(250);
-	_exit(0);
+	t_exec_helper(HELPER_ENV);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Small helpers.                                                         */
 
 /* Poll GETNCNT (@zero false) or GETZCNT of semaphore @num until it is @n. */
 static int wait_count(int fd, int id, unsigned int num, bool zero, int n)
@@ -311,61 +255,6 @@ static int call_report(int fd, int id, struct aixipc_sembuf *s, unsigned int n,
 	for (i = 0; i < n && i < 32; i++)
 		r->flg[i] = s[i].sem_flg;
 	return kid_code(r->res[0]);
-}
-
-/* Two pipes: the child says it is ready, the parent tells it to go on. */
-struct handshake {
-	int ready[2];
-	int go[2];
-};
-
-static int hs_init(struct handshake *h)
-{
-	if (pipe(h->ready))
-		return -1;
-	if (pipe(h->go)) {
-		close(h->ready[0]);
-		close(h->ready[1]);
-		return -1;
-	}
-	return 0;
-}
-
-/* In the child: report ready, wait for go (or the parent's end). */
-static int hs_kid_ready_wait(struct handshake *h)
-{
-	char c = 'r';
-
-	close(h->ready[0]);
-	close(h->go[1]);
-	if (write(h->ready[1], &c, 1) != 1)
-		return -1;
-	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
-}
-
-static int hs_parent_wait_ready(struct handshake *h)
-{
-	char c;
-
-	close(h->ready[1]);
-	close(h->go[0]);
-	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
-}
-
-static void hs_parent_close(struct handshake *h)
-{
-	close(h->go[1]);
-	close(h->ready[0]);
-}
-
-static void hs_parent_go(struct handshake *h)
-{
-	char c = 'g';
-
-	if (write(h->go[1], &c, 1) != 1)
-		perror("write");
-	close(h->go[1]);
-	close(h->ready[0]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -474,9 +363,9 @@ TEST_F(sem, get_private_creates_sets_of_one_to_semmsl)
 				break;
 		EXPECT_EQ(sizes[i], j) TH_LOG("semaphore %u not 0", j);
 		/* The last semaphore is usable, the one after is not. */
-		EXPECT_EQ(0, op1(self->fd, id, sizes[i] - 1, 1, 0));
+		EXPECT_EQ(0, t_semop1(self->fd, id, sizes[i] - 1, 1, 0));
 		EXPECT_EQ(1, getval(self->fd, id, sizes[i] - 1));
-		EXPECT_EQ(-EFBIG, op1(self->fd, id, sizes[i], 1, 0));
+		EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, sizes[i], 1, 0));
 		EXPECT_EQ(0, remove_set(self, id));
 		free(vals);
 	}
@@ -583,8 +472,8 @@ TEST_F(sem, stale_id_after_rmid_fails_einval_even_when_slot_reused)
 	ASSERT_NE(old, new);
 	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_SEM, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
-	EXPECT_EQ(-EINVAL, op1(self->fd, old, 0, 1, 0));
-	EXPECT_EQ(-EINVAL, op1(self->fd, old, 0, 1, UNDO));
+	EXPECT_EQ(-EINVAL, t_semop1(self->fd, old, 0, 1, 0));
+	EXPECT_EQ(-EINVAL, t_semop1(self->fd, old, 0, 1, UNDO));
 	EXPECT_EQ(-EINVAL, getval(self->fd, old, 0));
 	EXPECT_EQ(-EINVAL, setval(self->fd, old, 0, 1));
 	EXPECT_EQ(-EINVAL, t_semarray(self->fd, old, AIXIPC_GETALL, vals));
@@ -632,9 +521,9 @@ TEST_F(sem, semop_sem_num_beyond_set_efbig_nothing_applied)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 3, 1, 0));
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 65535, 1, 0));
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 3, 0, NOWAIT));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 3, 1, 0));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 65535, 1, 0));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 3, 0, NOWAIT));
 	s[0] = sb(0, 1, 0);
 	s[1] = sb(2, 1, 0);
 	s[2] = sb(3, 1, 0);
@@ -646,7 +535,7 @@ TEST_F(sem, semop_sem_num_beyond_set_efbig_nothing_applied)
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 2));
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
-	EXPECT_EQ(0, op1(self->fd, id, 2, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 2, 1, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
@@ -664,7 +553,7 @@ TEST_F(sem, semop_rejects_unknown_flags_and_bad_ids_einval)
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < sizeof(bad_flg) / sizeof(bad_flg[0]); i++) {
-		EXPECT_EQ(-EINVAL, op1(self->fd, id, 0, 1, bad_flg[i]))
+		EXPECT_EQ(-EINVAL, t_semop1(self->fd, id, 0, 1, bad_flg[i]))
 			TH_LOG("sem_flg %#o", bad_flg[i]);
 		/* On a later entry too, and nothing of the call applies. */
 		s[0] = sb(0, 1, 0);
@@ -679,7 +568,7 @@ TEST_F(sem, semop_rejects_unknown_flags_and_bad_ids_einval)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(kid_code(op1(self->fd, id, 0, 1,
+		_exit(kid_code(t_semop1(self->fd, id, 0, 1,
 				   NOWAIT | UNDO | ORDER | SEMERR)));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
@@ -799,17 +688,17 @@ TEST_F(sem, semop_adds_subtracts_and_waits_for_zero)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0, op1(self->fd, id, 0, 0, 0));	/* 0: no wait */
-	EXPECT_EQ(0, op1(self->fd, id, 0, 5, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 0, 0));	/* 0: no wait */
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 5, 0));
 	EXPECT_EQ(5, getval(self->fd, id, 0));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, 0, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -6, NOWAIT));
-	EXPECT_EQ(0, op1(self->fd, id, 0, -2, 0));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, 0, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -6, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, -2, 0));
 	EXPECT_EQ(3, getval(self->fd, id, 0));
-	EXPECT_EQ(0, op1(self->fd, id, 0, -3, NOWAIT));
-	EXPECT_EQ(0, op1(self->fd, id, 0, 0, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -1, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -32768, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, -3, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 0, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -1, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -32768, NOWAIT));
 	/* Several operations, several semaphores, one call. */
 	s[0] = sb(0, 4, 0);
 	s[1] = sb(1, 0, 0);
@@ -863,11 +752,11 @@ TEST_F(sem, semop_above_semvmx_erange_nothing_applied)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 0));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 1, NOWAIT));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 1, NOWAIT));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 0));
 	s[0] = sb(1, 1, 0);
 	s[1] = sb(2, 5, 0);
@@ -903,7 +792,7 @@ TEST_F(sem, semop_blocked_waiter_fails_erange_when_retried)
 		_exit(kid_code(t_semop(self->fd, id, s, 2)));
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(ERANGE, t_reap(&self->kids, pid));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 1));
@@ -952,7 +841,7 @@ TEST_F(sem, semtimedop_that_can_proceed_succeeds)
 	if (pid == 0)
 		_exit(kid_code(t_semtimedop(self->fd, id, &s[1], 1, 3600, 0)));
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1033,7 +922,7 @@ static void check_interrupted(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
 	/* The interrupted waiter is gone: a +1 stays. */
-	EXPECT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1074,7 +963,7 @@ static void stop_continue_release(struct __test_metadata *_metadata,
 		usleep(5000);
 	}
 	TH_LOG("the call restarted after SIGCONT instead of failing EINTR");
-	op1(self->fd, id, num, 1, 0);
+	t_semop1(self->fd, id, num, 1, 0);
 }
 
 /*
@@ -1152,7 +1041,7 @@ TEST_F(sem, sig_kill_of_blocked_waiter_leaves_nothing_behind)
 		EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid[i]));
 	}
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
-	EXPECT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1283,7 +1172,7 @@ TEST_F(sem, ncnt_zcnt_exact_with_several_waiters)
 	EXPECT_EQ(0, zcnt(self->fd, id, 2));
 
 	/* The -1 (sem 0) waiter goes: 2 left on sem 0. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, pid[0]));
 	EXPECT_EQ(2, ncnt(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1305,7 +1194,7 @@ static int getpid_inside(void *arg)
 {
 	struct ns_ctx *c = arg;
 
-	if (op1(c->fd, c->id, 0, 1, 0) || sempid(c->fd, c->id, 0) != 1 ||
+	if (t_semop1(c->fd, c->id, 0, 1, 0) || sempid(c->fd, c->id, 0) != 1 ||
 	    sempid(c->fd, c->id, 1) != 0)
 		return KID_WRONG;
 	return 0;
@@ -1318,7 +1207,7 @@ TEST_F(sem, getpid_is_translated_into_the_readers_pid_namespace)
 
 	c.id = new_set(self, 2, 0600);
 	ASSERT_LE(0, c.id);
-	ASSERT_EQ(0, op1(self->fd, c.id, 1, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, c.id, 1, 1, 0));
 	EXPECT_EQ(0, t_in_new_pidns(getpid_inside, &c, &inner));
 	EXPECT_EQ(inner, sempid(self->fd, c.id, 0));
 	EXPECT_EQ(getpid(), sempid(self->fd, c.id, 1));
@@ -1333,15 +1222,15 @@ TEST_F(sem, getpid_is_the_last_process_to_operate)
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, sempid(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(getpid(), sempid(self->fd, id, 0));
 	EXPECT_EQ(0, sempid(self->fd, id, 1));
 	/* A zero-wait counts; a failed call does not. */
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int e1 = op1(self->fd, id, 1, 0, 0);
-		int e2 = op1(self->fd, id, 0, -5, NOWAIT);
+		int e1 = t_semop1(self->fd, id, 1, 0, 0);
+		int e2 = t_semop1(self->fd, id, 0, -5, NOWAIT);
 
 		_exit(e1 ? kid_code(e1) : e2 == -EAGAIN ? 0 : KID_WRONG);
 	}
@@ -1352,9 +1241,9 @@ TEST_F(sem, getpid_is_the_last_process_to_operate)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(kid_code(op1(self->fd, id, 2, -1, 0)));
+		_exit(kid_code(t_semop1(self->fd, id, 2, -1, 0)));
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 2, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 2, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 2, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(pid, sempid(self->fd, id, 2));
 	/* SETVAL stamps too. */
@@ -1377,18 +1266,18 @@ TEST_F(sem, otime_zero_before_semop_set_by_successful_semop_only)
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
 	EXPECT_EQ(0, setval(self->fd, id, 0, 1));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -2, NOWAIT));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -2, NOWAIT));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
 	t0 = time(NULL);
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	ds = sstat(self->fd, id);
 	EXPECT_LE(t0, ds.otime);
 	EXPECT_GE(time(NULL), ds.otime);
 	/* A zero-wait is an operation too. */
 	wait_clock_past(ds.otime);
 	t0 = time(NULL);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 0, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 0, 0));
 	EXPECT_LE(t0, sstat(self->fd, id).otime);
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1400,16 +1289,16 @@ TEST_F(sem, semop_needs_read_for_zero_waits_alter_for_changes)
 
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, 0)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, 0)));
 
 	ds = sstat(self->fd, id);
 	ds.perm.mode = 0604;	/* others: read only */
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, 0)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, -1, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, UNDO)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, 0)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, -1, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, UNDO)));
 	EXPECT_EQ(-EACCES, AS_NOBODY(({
 		struct aixipc_sembuf s[2] = { sb(0, 0, 0), sb(1, 1, 0) };
 		t_semop(self->fd, id, s, 2); })));
@@ -1417,16 +1306,16 @@ TEST_F(sem, semop_needs_read_for_zero_waits_alter_for_changes)
 
 	ds.perm.mode = 0602;	/* others: alter only */
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, 2, 0)));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, -1, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, 2, 0)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, -1, NOWAIT)));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 
 	/* The group bits count for the group. */
 	ds.perm.mode = 0060;
 	ds.perm.gid = NOBODY;
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 1, 1, 0)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 1, 1, 0)));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1468,7 +1357,7 @@ TEST_F(sem, wake_every_waiter_that_can_proceed_after_one_change)
 	}
 	pid[3] = start_waiter(_metadata, self, id, cplx, 2, 0, false, 4);
 	ASSERT_LT(0, pid[3]);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 4, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("waiter %d", i);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
@@ -1510,11 +1399,11 @@ TEST_F(sem, fair_small_decrement_not_starved_behind_earlier_large_one)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &small, 1, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(2, getval(self->fd, id, 0));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, a, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1533,7 +1422,7 @@ TEST_F(sem, fair_complex_waiter_not_starved_behind_earlier_one)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, small, 2, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(2, getval(self->fd, id, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
@@ -1554,11 +1443,11 @@ TEST_F(sem, fifo_first_blocked_waiter_wins)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &dec, 1, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, b, 0, false, 1));
 	EXPECT_EQ(a, sempid(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1577,12 +1466,12 @@ TEST_F(sem, fifo_among_complex_waiters)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, wb, 2, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, getval(self->fd, id, 2));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, b, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(1, getval(self->fd, id, 2));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1605,11 +1494,11 @@ TEST_F(sem, zero_waiters_woken_when_value_reaches_zero)
 	}
 	pid[3] = start_waiter(_metadata, self, id, zc, 2, 0, true, 4);
 	ASSERT_LT(0, pid[3]);
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, t_wait_sleeping_in(pid[i], "aixipc_"));
 	EXPECT_EQ(4, zcnt(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("waiter %d", i);
 	EXPECT_EQ(0, zcnt(self->fd, id, 0));
@@ -1634,7 +1523,7 @@ TEST_F(sem, zero_waiter_woken_when_served_decrement_reaches_zero)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &dec, 1, 0, false, 1);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));	/* 2: b takes it */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 2: b takes it */
 	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
@@ -1802,7 +1691,7 @@ TEST_F(sem, undo_not_inherited_by_fork_child)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int err = op1(self->fd, id, 0, 2, UNDO), status;
+		int err = t_semop1(self->fd, id, 0, 2, UNDO), status;
 		pid_t g;
 
 		if (err)
@@ -1833,7 +1722,7 @@ TEST_F(sem, undo_kept_across_exec_applied_when_new_image_exits)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int err = op1(self->fd, id, 0, 3, UNDO);
+		int err = t_semop1(self->fd, id, 0, 3, UNDO);
 
 		if (err)
 			_exit(kid_code(err));
@@ -1868,7 +1757,7 @@ static void *undo_thread(void *p)
 {
 	struct thread_arg *a = p;
 
-	a->err = op1(a->fd, a->id, 0, 2, UNDO);
+	a->err = t_semop1(a->fd, a->id, 0, 2, UNDO);
 	return NULL;
 }
 
@@ -1897,7 +1786,7 @@ TEST_F(sem, undo_shared_by_threads_applied_when_last_thread_exits)
 		if (getval(self->fd, id, 0) != 2)
 			_exit(KID_WRONG);
 		/* The main thread's -1 nets against the thread's +2. */
-		err = op1(self->fd, id, 0, -1, UNDO);
+		err = t_semop1(self->fd, id, 0, -1, UNDO);
 		if (err)
 			_exit(kid_code(err));
 		_exit(hs_kid_ready_wait(&h) ? KID_BROKEN : 0);
@@ -1982,16 +1871,16 @@ TEST_F(sem, undo_dropped_when_set_removed_before_exit)
 		if (other < 0)
 			_exit(KID_BROKEN);
 		t_track(AIXIPC_SEM, other);
-		err = op1(self->fd, other, 0, 1, UNDO);
+		err = t_semop1(self->fd, other, 0, 1, UNDO);
 		if (!err)
 			err = t_semrmid(self->fd, other);
 		if (!err)
 			t_untrack(AIXIPC_SEM, other);
 		if (!err)
-			err = op1(self->fd, other, 0, 1, UNDO) == -EINVAL ?
+			err = t_semop1(self->fd, other, 0, 1, UNDO) == -EINVAL ?
 			      0 : KID_WRONG;
 		if (!err)
-			err = op1(self->fd, id, 0, 2, UNDO);
+			err = t_semop1(self->fd, id, 0, 2, UNDO);
 		_exit(kid_code(err));
 	}
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
@@ -2044,14 +1933,14 @@ TEST_F(sem, undo_adjustment_beyond_semaem_erange)
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(2, 1, UNDO), sb(0, 1, UNDO) };
 
-		r->res[0] = op1(self->fd, id, 0, 16384, UNDO);
-		r->res[1] = op1(self->fd, id, 0, 1, UNDO);
+		r->res[0] = t_semop1(self->fd, id, 0, 16384, UNDO);
+		r->res[1] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[2] = t_semop(self->fd, id, s, 2);	/* atomic */
-		r->res[3] = op1(self->fd, id, 0, 1, 0);
-		r->res[4] = op1(self->fd, id, 1, -16385, UNDO);
-		r->res[5] = op1(self->fd, id, 1, -16384, UNDO);
-		r->res[6] = op1(self->fd, id, 1, -1, UNDO);
-		r->res[7] = op1(self->fd, id, 2, 16385, UNDO);
+		r->res[3] = t_semop1(self->fd, id, 0, 1, 0);
+		r->res[4] = t_semop1(self->fd, id, 1, -16385, UNDO);
+		r->res[5] = t_semop1(self->fd, id, 1, -16384, UNDO);
+		r->res[6] = t_semop1(self->fd, id, 1, -1, UNDO);
+		r->res[7] = t_semop1(self->fd, id, 2, 16385, UNDO);
 		r->res[8] = getval(self->fd, id, 0);
 		r->res[9] = getval(self->fd, id, 1);
 		r->res[10] = getval(self->fd, id, 2);
@@ -2092,8 +1981,8 @@ TEST_F(sem, undo_value_clamped_to_zero_and_semvmx_at_exit)
 	EXPECT_EQ(5, getval(self->fd, id, 0));
 	EXPECT_EQ(5, getval(self->fd, id, 1));
 	/* Others move the values where the adjustments no longer fit. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, -5, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 32762, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -5, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 32762, 0));
 	hs_parent_go(&h);
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));		/* not -5 */
@@ -2127,17 +2016,19 @@ TEST_F_TIMEOUT(sem, undo_entries_per_process_bounded_by_semume_enospc, 60)
 		for (i = 0; i < 1024; i++)
 			s[i] = sb(i, 1, UNDO);
 		r->res[0] = t_semop(self->fd, id, s, 1024);
-		r->res[1] = op1(self->fd, id, 1024, 1, UNDO);
-		r->res[2] = op1(self->fd, id, 1024, 1, 0);	/* no undo: fine */
-		r->res[3] = op1(self->fd, id, 0, 1, UNDO);	/* existing */
+		r->res[1] = t_semop1(self->fd, id, 1024, 1, UNDO);
+		/* no undo: fine */
+		r->res[2] = t_semop1(self->fd, id, 1024, 1, 0);
+		r->res[3] = t_semop1(self->fd, id, 0, 1, UNDO);	/* existing */
 		r->res[4] = t_semop(self->fd, id, o, 2);
 		r->flg[0] = o[0].sem_flg;
 		r->flg[1] = o[1].sem_flg;
-		r->res[5] = op1(self->fd, id, 0, -3, UNDO);	/* adj back to 0 */
-		r->res[6] = op1(self->fd, id, 1024, 1, UNDO);
-		r->res[7] = op1(self->fd, id, 0, 1, UNDO);
+		/* adj back to 0 */
+		r->res[5] = t_semop1(self->fd, id, 0, -3, UNDO);
+		r->res[6] = t_semop1(self->fd, id, 1024, 1, UNDO);
+		r->res[7] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[8] = setval(self->fd, id, 5, 7);		/* clears one */
-		r->res[9] = op1(self->fd, id, 0, 1, UNDO);
+		r->res[9] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[10] = getval(self->fd, id, 0);
 		r->res[11] = getval(self->fd, id, 1024);
 		_exit(0);
@@ -2300,9 +2191,9 @@ TEST_F(sem, order_waiting_entry_blocks_then_the_call_continues)
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
 	EXPECT_EQ(pid, sempid(self->fd, id, 0));
 	/* Waiting is on that entry alone: changing sem 0 frees nothing. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 1, 0));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, r->res[0]);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
@@ -2449,7 +2340,7 @@ TEST_F(sem, order_undo_after_a_wait_records_the_waited_entry)
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 3, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 3, 0));
 	ASSERT_EQ(0, wait_count(self->fd, id, 1, false, 0));
 	EXPECT_EQ(2, getval(self->fd, id, 1));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
@@ -2838,7 +2729,8 @@ static void recycle_id(struct stall *st)
 
 	if (t_semrmid(rc->fd, rc->old_id) == 0)
 		t_untrack(AIXIPC_SEM, rc->old_id);
-	rc->new_id = t_semget(rc->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+	rc->new_id = t_semget(rc->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+			      0600);
 	if (rc->new_id >= 0)
 		t_track(AIXIPC_SEM, rc->new_id);
 }
@@ -2883,7 +2775,8 @@ TEST_F_TIMEOUT(sem, ctl_setall_stalled_while_id_recycled_eidrm_new_set_untouched
 	x = new_set(self, 64, 0600);
 	ASSERT_LE(0, x);
 	for (i = 0; i < 2047; i++) {
-		int f = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+		int f = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+				 0600);
 
 		ASSERT_LE(0, f);
 		ASSERT_EQ(0, t_semrmid(self->fd, f));
@@ -3121,7 +3014,7 @@ TEST_F(sem, ctl_ctime_updated_by_setval_setall_and_ipc_set_only)
 	c0 = sstat(self->fd, id).ctime;
 	/* Neither semop nor the reads change it. */
 	wait_clock_past(c0);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	ASSERT_LE(0, getval(self->fd, id, 0));
 	ASSERT_EQ(0, t_semarray(self->fd, id, AIXIPC_GETALL, vals));
 	EXPECT_EQ(c0, sstat(self->fd, id).ctime);
@@ -3197,9 +3090,9 @@ static int conc_worker(int fd, int id, int me, int pairs)
 				err = t_semop(fd, id, s, 2);
 			}
 		} else {
-			err = op1(fd, id, a, sign, flg);
+			err = t_semop1(fd, id, a, sign, flg);
 			if (!err)
-				err = op1(fd, id, a, -sign, flg);
+				err = t_semop1(fd, id, a, -sign, flg);
 		}
 		if (err)
 			return kid_code(err);
@@ -3265,13 +3158,13 @@ TEST_F_TIMEOUT(sem, conc_semaphore_lock_protects_shared_counter, 300)
 			for (k = 0; k < LOCK_ITERS; k++) {
 				long v;
 
-				err = op1(self->fd, id, 0, -1, UNDO);
+				err = t_semop1(self->fd, id, 0, -1, UNDO);
 				if (err)
 					_exit(kid_code(err));
 				v = *counter;
 				sched_yield();
 				*counter = v + 1;
-				err = op1(self->fd, id, 0, 1, UNDO);
+				err = t_semop1(self->fd, id, 0, 1, UNDO);
 				if (err)
 					_exit(kid_code(err));
 			}
@@ -3311,7 +3204,7 @@ TEST_F_TIMEOUT(sem, conc_single_ops_on_different_semaphores_all_complete, 300)
 			int k, err = 0;
 
 			for (k = 0; k < FAST_OPS && !err; k++)
-				err = op1(self->fd, id, i % FAST_SEMS,
+				err = t_semop1(self->fd, id, i % FAST_SEMS,
 					  i < FAST_SEMS ? 1 : -1, 0);
 			_exit(kid_code(err));
 		}

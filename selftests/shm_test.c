@@ -95,27 +95,14 @@ static uint64_t page_align(uint64_t n)
 }
 
 /*
- * The exec test runs this binary again with HELPER_ENV set to "R,W": the
- * new image says it is running by writing a byte to W, waits for a byte
- * (or EOF) on R and exits.  Checked before the harness sees argv.
+ * The exec test runs this binary again with HELPER_ENV set (see
+ * t_exec_helper()).
  */
 #define HELPER_ENV "AIXIPC_SHM_TEST_EXEC_HELPER"
 
 static void __attribute__((constructor)) exec_helper(void)
 {
-	const char *s = getenv(HELPER_ENV);
-	int rfd, wfd;
-	char c = 'x';
-
-	if (!s)
-		return;
-	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
-		_exit(250);
-	if (write(wfd, &c, 1) != 1)
-		_exit(250);
-	if (read(rfd, &c, 1) < 0)
-		_exit(250);
-	_exit(0);
+	t_exec_helper(HELPER_ENV);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -132,56 +119,6 @@ static int set_memlock(unsigned long bytes)
 /* As uid 65534 with RLIMIT_MEMLOCK @lim bytes. */
 #define AS_NOBODY_MEMLOCK(lim, expr)					\
 	T_IN_CHILD(set_memlock(lim) || t_become_nobody(), expr)
-
-/* Two pipes: the child says it is ready, the parent tells it to go on. */
-struct handshake {
-	int ready[2];
-	int go[2];
-};
-
-static int hs_init(struct handshake *h)
-{
-	if (pipe(h->ready))
-		return -1;
-	if (pipe(h->go)) {
-		close(h->ready[0]);
-		close(h->ready[1]);
-		return -1;
-	}
-	return 0;
-}
-
-/* In the child: report ready, wait for go (or the parent's end). */
-static int hs_kid_ready_wait(struct handshake *h)
-{
-	char c = 'r';
-
-	close(h->ready[0]);
-	close(h->go[1]);
-	if (write(h->ready[1], &c, 1) != 1)
-		return -1;
-	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
-}
-
-/* In the parent: wait for the ready byte. */
-static int hs_parent_wait_ready(struct handshake *h)
-{
-	char c;
-
-	close(h->ready[1]);
-	close(h->go[0]);
-	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
-}
-
-static void hs_parent_go(struct handshake *h)
-{
-	char c = 'g';
-
-	if (write(h->go[1], &c, 1) != 1)
-		perror("write");
-	close(h->go[1]);
-	close(h->ready[0]);
-}
 
 /* Wait until the wall clock has moved past @t. */
 static void wait_clock_past(time_t t)
@@ -515,63 +452,6 @@ static struct aixipc_info info_of(int fd, uint32_t kind)
 	if (t_info(fd, kind, &i))
 		memset(&i, 0xff, sizeof(i));
 	return i;
-}
-
-static int list_call(int fd, struct aixipc_list *l, uint32_t kind, void *e,
-		     uint32_t count, uint32_t esz)
-{
-	l->kind = kind;
-	l->entries = (uintptr_t)e;
-	l->count = count;
-	l->entry_size = esz;
-	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
-}
-
-/*
- * Walk all objects of @kind, four at a time; store up to @max entries in
- * @out.  Returns the number of entries seen, or -errno.
- */
-static int list_walk(int fd, uint32_t kind, struct aixipc_list_entry *out,
-		     int max)
-{
-	struct aixipc_list_entry e[4];
-	struct aixipc_list l;
-	int n = 0, calls = 0;
-	uint32_t i;
-
-	memset(&l, 0, sizeof(l));
-	for (;;) {
-		int err = list_call(fd, &l, kind, e, 4, sizeof(e[0]));
-
-		if (err)
-			return err;
-		if (l.count > 4)
-			return -E2BIG;
-		if (l.count == 0)
-			return n;
-		for (i = 0; i < l.count; i++, n++)
-			if (n < max)
-				out[n] = e[i];
-		if (++calls > 100000)
-			return -ELOOP;	/* the cursor does not advance */
-	}
-}
-
-/* The one entry for @id in a walk's result (NULL if missing or twice). */
-static const struct aixipc_list_entry *
-find_entry(const struct aixipc_list_entry *e, int n, int id)
-{
-	const struct aixipc_list_entry *found = NULL;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (e[i].id != id)
-			continue;
-		if (found)
-			return NULL;	/* listed twice */
-		found = &e[i];
-	}
-	return found;
 }
 
 #define LIST_MAX 512
@@ -2339,9 +2219,9 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	EXPECT_EQ(key, sstat(self->fd, again).perm.key);
 	EXPECT_EQ(0, remove_seg(self, again));
 	/* Still listed, as removed. */
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
 	ASSERT_LE(1, n);
-	x = find_entry(e, n < LIST_MAX ? n : LIST_MAX, id);
+	x = t_find_entry(e, n < LIST_MAX ? n : LIST_MAX, id);
 	ASSERT_TRUE(x != NULL) TH_LOG("removed segment not listed once");
 	EXPECT_EQ((uint32_t)AIXIPC_SHM, x->kind);
 	EXPECT_EQ(AIXIPC_SHM_DEST, x->shm.status & AIXIPC_SHM_DEST);
@@ -2379,8 +2259,8 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	EXPECT_EQ(in0.count, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
 	EXPECT_EQ(in0.in_use, in.in_use);
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
-	EXPECT_TRUE(find_entry(e, n < LIST_MAX ? n : LIST_MAX, id) == NULL);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
+	EXPECT_TRUE(t_find_entry(e, n < LIST_MAX ? n : LIST_MAX, id) == NULL);
 	/* The memory goes back (freeing the file may be deferred a little). */
 	v = meminfo_wait("Shmem:", LONG_MIN, peak - (long)(pages * 4) + KIB_SLACK);
 	EXPECT_GE(peak - (long)(pages * 4) + KIB_SLACK, v)
@@ -2894,7 +2774,7 @@ TEST_F(shm, info_rejects_flags_and_bad_kind_einval)
 static int times_listed(int fd, int id)
 {
 	static struct aixipc_list_entry e[LIST_MAX];
-	int n = list_walk(fd, AIXIPC_SHM, e, LIST_MAX), i, seen = 0;
+	int n = t_list_walk(fd, AIXIPC_SHM, e, LIST_MAX, 4), i, seen = 0;
 
 	if (n < 0)
 		return n;
@@ -2925,10 +2805,10 @@ TEST_F(shm, list_shows_every_segment_with_its_status)
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0));
 	ds = sstat(self->fd, id);
 
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
 	ASSERT_LE(2, n);
 	ASSERT_GE(LIST_MAX, n);
-	x = find_entry(e, n, id);
+	x = t_find_entry(e, n, id);
 	ASSERT_TRUE(x != NULL) TH_LOG("segment %d missing or listed twice", id);
 	EXPECT_EQ((uint32_t)AIXIPC_SHM, x->kind);
 	EXPECT_EQ(key, x->shm.perm.key);
@@ -2941,7 +2821,7 @@ TEST_F(shm, list_shows_every_segment_with_its_status)
 	EXPECT_EQ(ds.atime, x->shm.atime);
 	EXPECT_EQ(ds.ctime, x->shm.ctime);
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, x->shm.status);
-	EXPECT_TRUE(find_entry(e, n, hidden) != NULL);
+	EXPECT_TRUE(t_find_entry(e, n, hidden) != NULL);
 	/* Like /proc/sysvipc: unreadable segments are listed too. */
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_shmctl(self->fd, hidden,
 					      AIXIPC_IPC_STAT, NULL, &ds)));
