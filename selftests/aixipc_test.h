@@ -50,6 +50,64 @@ static inline int t_become_user(uid_t id)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Data.                                                                  */
+
+/* @len bytes of a pattern that differs with @seed and with the page. */
+static inline void t_fill_pattern(void *buf, size_t len, unsigned int seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
+}
+
+/* Index of the first byte that differs from the pattern, or -1. */
+static inline long t_check_pattern(const void *buf, size_t len,
+				   unsigned int seed)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
+			return (long)i;
+	return -1;
+}
+
+/* A 32-bit checksum (FNV-1a over 64-bit words, then the tail bytes). */
+static inline uint32_t t_sum32(const unsigned char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* A small file's first line, without its newline.  Return: 0 or -errno. */
+static inline int t_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Children: unprivileged ones, their results, and the fixture's list.    */
 
 #define NOBODY		65534	/* uid and gid of the unprivileged children */

@@ -48,7 +48,7 @@
  * list_kinds[].
  *
  * Every object a test creates is recorded in a table shared by all the
- * processes of the run, indexed by slot, and removed by the fixture
+ * processes of the run, keyed by id, and removed by the fixture
  * teardown, or when the run exits if the harness killed the test.
  */
 #define _GNU_SOURCE
@@ -102,20 +102,6 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint32_t sum32(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 static int new_queue(int fd, uint64_t qbytes)
 {
 	int id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
@@ -133,11 +119,7 @@ static int new_queue(int fd, uint64_t qbytes)
 
 static int remove_queue(int fd, int id)
 {
-	int err = t_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_MSG, id);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -276,7 +258,7 @@ static size_t kill_build(struct kill_msg *m, long mtype, uint64_t *rng)
 	s = h.seed;
 	for (i = sizeof(h); i < len; i++)
 		m->text[i] = (unsigned char)xorshift(&s);
-	h.sum = sum32(m->text + sizeof(h), len - sizeof(h));
+	h.sum = t_sum32(m->text + sizeof(h), len - sizeof(h));
 	memcpy(m->text, &h, sizeof(h));
 	m->mtype = mtype;
 	return len;
@@ -295,7 +277,7 @@ static const char *kill_check(const struct kill_msg *m, long n,
 		return "bad magic";
 	if (h.len != (uint32_t)n)
 		return "length differs from the header's";
-	if (sum32(m->text + sizeof(h), h.len - sizeof(h)) != h.sum)
+	if (t_sum32(m->text + sizeof(h), h.len - sizeof(h)) != h.sum)
 		return "payload corrupted";
 	if (m->mtype != mtype)
 		return "type word differs from the reported type";
@@ -1350,11 +1332,7 @@ static int new_segment(int fd, int32_t key, uint64_t size)
 
 static int remove_segment(int fd, int id)
 {
-	int err = t_shm_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SHM, id);
 }
 
 /* A segment's status, or one that fails every comparison. */

@@ -96,22 +96,6 @@ static struct knob knobs[] = {
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 static int write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -144,7 +128,7 @@ static void __attribute__((constructor)) fault_init(void)
 	/* The values in force before this run, whatever a test does. */
 	for (i = 0; i < NKNOBS; i++) {
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i].name);
-		knobs[i].have = read_file(path, knobs[i].orig,
+		knobs[i].have = t_read_file(path, knobs[i].orig,
 					  sizeof(knobs[i].orig)) == 0;
 	}
 }
@@ -246,7 +230,7 @@ static long read_refcnt(void)
 {
 	char buf[32];
 
-	if (read_file(REFCNT, buf, sizeof(buf)))
+	if (t_read_file(REFCNT, buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 10);
 }
@@ -262,11 +246,7 @@ static int new_queue(int fd, int32_t key, uint32_t flags)
 
 static int remove_queue(int fd, int id)
 {
-	int err = t_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_MSG, id);
 }
 
 /* A public key nobody else uses. */

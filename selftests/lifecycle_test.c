@@ -82,22 +82,6 @@ static char ko_skip[256];		/* why, when there is none */
 static char ko_params[1024];		/* the parameters in force at start */
 static pid_t main_pid;
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 static bool module_loaded(void)
 {
 	return access(SYSMOD "/initstate", F_OK) == 0;
@@ -107,7 +91,7 @@ static long module_refcnt(void)
 {
 	char buf[32];
 
-	if (read_file(SYSMOD "/refcnt", buf, sizeof(buf)))
+	if (t_read_file(SYSMOD "/refcnt", buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 10);
 }
@@ -236,7 +220,7 @@ static void save_params(void)
 			continue;
 		snprintf(path, sizeof(path), SYSMOD "/parameters/%s",
 			 de->d_name);
-		if (read_file(path, val, sizeof(val)))
+		if (t_read_file(path, val, sizeof(val)))
 			continue;
 		n = snprintf(ko_params + off, sizeof(ko_params) - off, "%s%s=%s",
 			     off ? " " : "", de->d_name, val);
@@ -289,7 +273,7 @@ static int wait_node(bool present)
 
 			if (!present)
 				return ms;
-			if (read_file(MISCDEV, dev, sizeof(dev)) ||
+			if (t_read_file(MISCDEV, dev, sizeof(dev)) ||
 			    sscanf(dev, "%u:%u", &maj, &min) != 2)
 				return -1;
 			if (!S_ISCHR(st.st_mode) ||

@@ -49,27 +49,6 @@
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
 
-static void fill_pattern(void *buf, size_t len, unsigned int seed)
-{
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
-}
-
-/* Index of the first byte that differs from the pattern, or -1. */
-static long check_pattern(const void *buf, size_t len, unsigned int seed)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
-			return (long)i;
-	return -1;
-}
-
 /* Two pages: the first readable and writable, the second inaccessible. */
 static char *map_half_bad(void)
 {
@@ -558,7 +537,7 @@ TEST_F(msg, snd_msgmax_message_round_trips_byte_exact)
 	in = malloc(max + 1);
 	ASSERT_TRUE(out != NULL);
 	ASSERT_TRUE(in != NULL);
-	fill_pattern(out, max, 42);
+	t_fill_pattern(out, max, 42);
 	memset(in, 0, max + 1);
 
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 77, out, max, 0));
@@ -569,7 +548,7 @@ TEST_F(msg, snd_msgmax_message_round_trips_byte_exact)
 				      AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(max, r.length);
 	EXPECT_EQ(77, r.mtype);
-	EXPECT_EQ(-1, check_pattern(in, max, 42));
+	EXPECT_EQ(-1, t_check_pattern(in, max, 42));
 	EXPECT_EQ(0, in[max]);	/* nothing written past the message */
 	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
@@ -615,7 +594,7 @@ TEST_F(msg, snd_unmapped_text_fails_efault_and_queues_nothing)
 	ASSERT_LE(0, id);
 	p = map_half_bad();
 	ASSERT_TRUE(p != NULL);
-	fill_pattern(p, PAGE, 1);
+	t_fill_pattern(p, PAGE, 1);
 	/* The type word itself is unreadable, or only half readable. */
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p + PAGE, 10, 0));
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id,
@@ -734,13 +713,13 @@ static pid_t fill_and_block_a_sender(FIXTURE_DATA(msg) *self, int id)
 	char buf[100];
 	pid_t pid;
 
-	fill_pattern(buf, sizeof(buf), 1);
+	t_fill_pattern(buf, sizeof(buf), 1);
 	if (t_set_qbytes(self->fd, id, 100) ||
 	    t_msgsnd(self->fd, id, 1, buf, sizeof(buf), 0))
 		return -1;
 	pid = t_spawn(&self->kids);
 	if (pid == 0) {
-		fill_pattern(buf, 50, 2);
+		t_fill_pattern(buf, 50, 2);
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 50, 0)));
 	}
 	if (pid < 0 || wait_snd_blocked(self->fd, id, pid))
@@ -774,7 +753,7 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 			       AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(2, r.mtype);
 	EXPECT_EQ(pid, r.pid);
-	EXPECT_EQ(-1, check_pattern(buf, 50, 2));
+	EXPECT_EQ(-1, t_check_pattern(buf, 50, 2));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -798,7 +777,7 @@ TEST_F(msg, receiver_takes_the_message_only_a_blocked_sender_holds)
 	ASSERT_EQ(50, t_msgrcv(self->fd, id, 2, buf, sizeof(buf), 0, &r));
 	EXPECT_EQ(2, r.mtype);
 	EXPECT_EQ(pid, r.pid);
-	EXPECT_EQ(-1, check_pattern(buf, 50, 2));
+	EXPECT_EQ(-1, t_check_pattern(buf, 50, 2));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
@@ -1103,9 +1082,9 @@ TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	fill_pattern(buf, 100, 3);
+	t_fill_pattern(buf, 100, 3);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
-	fill_pattern(buf, 10, 4);
+	t_fill_pattern(buf, 10, 4);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 10, 0));
 	memset(buf, 0, sizeof(buf));
 
@@ -1121,9 +1100,9 @@ TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)
 	EXPECT_EQ(0, ds.lrpid);
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 0, buf, 100, AIXIPC_NOWAIT,
 				&r));
-	EXPECT_EQ(-1, check_pattern(buf, 100, 3));
+	EXPECT_EQ(-1, t_check_pattern(buf, 100, 3));
 	ASSERT_EQ(10, t_msgrcv(self->fd, id, 0, buf, 100, AIXIPC_NOWAIT, &r));
-	EXPECT_EQ(-1, check_pattern(buf, 10, 4));
+	EXPECT_EQ(-1, t_check_pattern(buf, 10, 4));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1137,7 +1116,7 @@ TEST_F(msg, rcv_noerror_truncates_and_consumes)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	fill_pattern(buf, 100, 5);
+	t_fill_pattern(buf, 100, 5);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, buf, 100, 0));
 	memset(buf, 0, sizeof(buf));
@@ -1146,7 +1125,7 @@ TEST_F(msg, rcv_noerror_truncates_and_consumes)
 			       AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR, &r));
 	EXPECT_EQ(10ULL, r.length);
 	EXPECT_EQ(1, r.mtype);
-	EXPECT_EQ(-1, check_pattern(buf, 10, 5));
+	EXPECT_EQ(-1, t_check_pattern(buf, 10, 5));
 	EXPECT_EQ(0, buf[10]);
 	/* Room for no text: takes the message, stores just the type. */
 	ASSERT_EQ(0, t_msgrcv_raw(self->fd, id, 0, &word, 0,
@@ -1274,7 +1253,7 @@ TEST_F(msg, rcv_fault_midway_through_long_message_keeps_it_whole)
 	ASSERT_TRUE(bad != NULL);
 	ASSERT_TRUE(out != NULL);
 	ASSERT_TRUE(in != NULL);
-	fill_pattern(out, len, 6);
+	t_fill_pattern(out, len, 6);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, out, len, 0));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, out, 1, 0));
 	/* The first page of the buffer is fine, the rest faults. */
@@ -1284,7 +1263,7 @@ TEST_F(msg, rcv_fault_midway_through_long_message_keeps_it_whole)
 	EXPECT_EQ((uint64_t)len + 1, t_qstat(self->fd, id).cbytes);
 	ASSERT_EQ((long)len, t_msgrcv(self->fd, id, 0, in, len, AIXIPC_NOWAIT,
 				      &r));
-	EXPECT_EQ(-1, check_pattern(in, len, 6));
+	EXPECT_EQ(-1, t_check_pattern(in, len, 6));
 	free(out);
 	free(in);
 	munmap(bad, 2 * PAGE);
@@ -1313,7 +1292,7 @@ TEST_F(msg, rcv_blocked_receiver_fault_requeues_handed_message)
 					    NULL)));
 	}
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-	fill_pattern(buf, sizeof(buf), 7);
+	t_fill_pattern(buf, sizeof(buf), 7);
 	/* Handed straight to the receiver, whose copy-out then faults. */
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 9, buf, sizeof(buf), 0));
 	EXPECT_EQ(EFAULT, t_reap(&self->kids, pid));
@@ -1322,7 +1301,7 @@ TEST_F(msg, rcv_blocked_receiver_fault_requeues_handed_message)
 	ASSERT_EQ(64, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 			       AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(9, r.mtype);
-	EXPECT_EQ(-1, check_pattern(buf, sizeof(buf), 7));
+	EXPECT_EQ(-1, t_check_pattern(buf, sizeof(buf), 7));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1482,7 +1461,7 @@ TEST_F(msg, rcv_blocked_receiver_gets_message_sent_later)
 
 		if (n < 0)
 			_exit(kid_code(n));
-		if (n != 32 || r.mtype != 4 || check_pattern(in, 32, 8) != -1)
+		if (n != 32 || r.mtype != 4 || t_check_pattern(in, 32, 8) != -1)
 			_exit(KID_WRONG);
 		_exit(0);
 	}
@@ -1491,7 +1470,7 @@ TEST_F(msg, rcv_blocked_receiver_gets_message_sent_later)
 	EXPECT_EQ(AIXIPC_MSG_RWAIT, ds.status);
 	/* Another type does not wake it; it stays queued. */
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 5, buf, 1, 0));
-	fill_pattern(buf, sizeof(buf), 8);
+	t_fill_pattern(buf, sizeof(buf), 8);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 4, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	ds = t_qstat(self->fd, id);
@@ -2122,7 +2101,7 @@ TEST_F_TIMEOUT(msg, sec_fault_putback_of_handed_message_keeps_queue_limits, 120)
 			_exit(kid_code(t_msgrcv_raw(self->fd, id, i, NULL, len,
 						    0, NULL)));
 		ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-		fill_pattern(text, len, i);
+		t_fill_pattern(text, len, i);
 		/* Handed to the waiting receiver: no room needed. */
 		EXPECT_EQ(0, t_msgsnd(self->fd, id, i, text, len,
 				      AIXIPC_NOWAIT));
@@ -2145,7 +2124,7 @@ TEST_F_TIMEOUT(msg, sec_fault_putback_of_handed_message_keeps_queue_limits, 120)
 	for (i = 1; i <= 4; i++) {
 		EXPECT_EQ((long)len, t_msgrcv(self->fd, id, i, in, len,
 					      AIXIPC_NOWAIT, &r));
-		EXPECT_EQ(-1, check_pattern(in, len, i)) TH_LOG("type %d", i);
+		EXPECT_EQ(-1, t_check_pattern(in, len, i)) TH_LOG("type %d", i);
 	}
 	for (i = 5; i <= 12; i++)
 		EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, i, in, len,
@@ -2514,20 +2493,6 @@ static uint64_t xorshift(uint64_t *s)
 	return *s = x;
 }
 
-static uint32_t conc_sum(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 {
 	struct conc_msg *m = malloc(sizeof(*m));
@@ -2551,7 +2516,7 @@ static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 			memcpy(m->payload + n, &w,
 			       h.len - n < 8 ? h.len - n : 8);
 		}
-		h.sum = conc_sum(m->payload, h.len);
+		h.sum = t_sum32(m->payload, h.len);
 		m->mtype = t + 1;
 		m->h = h;
 		err = t_msgsnd_raw(fd, id, m, sizeof(h) + h.len, 0);
@@ -2630,7 +2595,7 @@ static int conc_consumer(int fd, int id, int type, struct conc_shared *sh)
 		if (h.seq != next[h.producer])
 			CONC_FAIL("consumer %d: producer %u: seq %u, want %u",
 				  type, h.producer, h.seq, next[h.producer]);
-		if (conc_sum(m->payload, h.len) != h.sum)
+		if (t_sum32(m->payload, h.len) != h.sum)
 			CONC_FAIL("consumer %d: producer %u seq %u: bad sum",
 				  type, h.producer, h.seq);
 		next[h.producer]++;

@@ -237,27 +237,6 @@ static long first_not(const void *p, size_t len, unsigned char c)
 	return -1;
 }
 
-static void fill_pattern(void *buf, size_t len, unsigned int seed)
-{
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
-}
-
-/* Index of the first byte that differs from the pattern, or -1. */
-static long check_pattern(const void *buf, size_t len, unsigned int seed)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
-			return (long)i;
-	return -1;
-}
-
 /* A field of /proc/meminfo ("Shmem:"), in kB, or -1. */
 static long meminfo_kb(const char *field)
 {
@@ -873,13 +852,13 @@ TEST_F(shm, at_given_free_address_is_used_exactly)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 1);
+	t_fill_pattern(p, 2 * PAGE, 1);
 	want = free_range(2 * PAGE);
 	ASSERT_NE(NULL, want);
 	ASSERT_EQ(0, t_shmat(self->fd, id, want, 0, (void **)&q, &len));
 	EXPECT_EQ(want, q);
 	EXPECT_EQ(2 * PAGE, len);
-	EXPECT_EQ(-1, check_pattern(q, 2 * PAGE, 1));
+	EXPECT_EQ(-1, t_check_pattern(q, 2 * PAGE, 1));
 	q[5] = 'z';
 	EXPECT_EQ('z', p[5]);
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
@@ -1120,13 +1099,13 @@ TEST_F(shm, at_rdonly_writes_fault_and_mprotect_write_eacces)
 	ASSERT_LE(0, id);
 	w = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, w);
-	fill_pattern(w, 2 * PAGE, 3);
+	t_fill_pattern(w, 2 * PAGE, 3);
 	r = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, r);
-	EXPECT_EQ(-1, check_pattern(r, 2 * PAGE, 3));
+	EXPECT_EQ(-1, t_check_pattern(r, 2 * PAGE, 3));
 	EXPECT_EQ(SIGSEGV, probe_write(r, 'x'));
 	EXPECT_EQ(SIGSEGV, probe_write(r + 2 * PAGE - 1, 'x'));
-	EXPECT_EQ(-1, check_pattern(w, 2 * PAGE, 3));
+	EXPECT_EQ(-1, t_check_pattern(w, 2 * PAGE, 3));
 
 	errno = 0;
 	EXPECT_EQ(-1, mprotect(r, 2 * PAGE, PROT_READ | PROT_WRITE));
@@ -1157,7 +1136,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 3 * PAGE, 4);
+	t_fill_pattern(p, 3 * PAGE, 4);
 
 	/* Growing, in place or by moving: refused (VM_DONTEXPAND). */
 	errno = 0;
@@ -1181,7 +1160,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	ASSERT_EQ(0, maps_find(p, &m));
 	EXPECT_EQ((unsigned long)(uintptr_t)p, m.start);
 	EXPECT_EQ(3 * PAGE, m.end - m.start);
-	EXPECT_EQ(-1, check_pattern(p, 3 * PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, 3 * PAGE, 4));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(1, maps_pieces(p));
 	munmap(dst, 3 * PAGE);
@@ -1189,7 +1168,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	/* Shrinking in place is a partial munmap. */
 	EXPECT_EQ(p, mremap(p, 3 * PAGE, PAGE, 0));
 	EXPECT_EQ(SIGSEGV, probe_read(p + PAGE));
-	EXPECT_EQ(-1, check_pattern(p, PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, PAGE, 4));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, &out));
 	EXPECT_EQ(PAGE, out);
@@ -1197,7 +1176,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	/* The pages are the segment's: still there. */
 	p = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(-1, check_pattern(p, 3 * PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, 3 * PAGE, 4));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -1212,13 +1191,13 @@ TEST_F(shm, mmap_of_device_at_id_offset_attaches)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 3 * PAGE, 5);
+	t_fill_pattern(p, 3 * PAGE, 5);
 
 	q = mmap_id(self->fd, id, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, q) TH_LOG("mmap: %s", strerror(errno));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	EXPECT_EQ(getpid(), sstat(self->fd, id).lpid);
-	EXPECT_EQ(-1, check_pattern(q, 3 * PAGE, 5));
+	EXPECT_EQ(-1, t_check_pattern(q, 3 * PAGE, 5));
 	q[PAGE + 1] = 'm';
 	EXPECT_EQ('m', p[PAGE + 1]);
 	ASSERT_EQ(0, maps_find(q, &m));
@@ -1229,7 +1208,7 @@ TEST_F(shm, mmap_of_device_at_id_offset_attaches)
 	/* A shorter mapping covers the start of the segment. */
 	q = mmap_id(self->fd, id, PAGE, PROT_READ, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, q);
-	EXPECT_EQ(-1, check_pattern(q, PAGE, 5));
+	EXPECT_EQ(-1, t_check_pattern(q, PAGE, 5));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, munmap(q, PAGE));
 
@@ -1354,18 +1333,18 @@ TEST_F(shm, fork_child_inherits_attachment_writes_parent_sees)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		fill_pattern(p, 4 * PAGE, 9);
+		t_fill_pattern(p, 4 * PAGE, 9);
 		_exit(hs_kid_ready_wait(&h) ? KID_BROKEN : 0);
 	}
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	/* Seen while the child still has it attached. */
-	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
+	EXPECT_EQ(-1, t_check_pattern(p, 4 * PAGE, 9));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	hs_parent_go(&h);
 	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(pid, sstat(self->fd, id).lpid);
-	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
+	EXPECT_EQ(-1, t_check_pattern(p, 4 * PAGE, 9));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -1424,7 +1403,7 @@ static int region_kid(int fd, int id, int me, struct board *b)
 
 	if (!p)
 		return KID_BROKEN;
-	fill_pattern(p + me * REGION, REGION, 100 + me);
+	t_fill_pattern(p + me * REGION, REGION, 100 + me);
 	__atomic_add_fetch(&b->written, 1, __ATOMIC_SEQ_CST);
 	for (spins = 0; __atomic_load_n(&b->written, __ATOMIC_SEQ_CST) < NPROC32;
 	     spins++) {
@@ -1433,7 +1412,7 @@ static int region_kid(int fd, int id, int me, struct board *b)
 		usleep(1000);
 	}
 	for (i = 0; i < NPROC32; i++)
-		if (check_pattern(p + i * REGION, REGION, 100 + i) >= 0)
+		if (t_check_pattern(p + i * REGION, REGION, 100 + i) >= 0)
 			b->bad[me]++;
 	if (t_shmdt(fd, p, NULL))
 		return KID_BROKEN;
@@ -1468,7 +1447,7 @@ TEST_F_TIMEOUT(shm, data_thirty_two_processes_attach_write_check_detach, 120)
 	p = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < NPROC32; i++) {
-		EXPECT_EQ(-1, check_pattern(p + i * REGION, REGION, 100 + i))
+		EXPECT_EQ(-1, t_check_pattern(p + i * REGION, REGION, 100 + i))
 			TH_LOG("region %d", i);
 	}
 	EXPECT_EQ((uint64_t)NPROC32 * REGION / PAGE, sstat(self->fd, id).rss);
@@ -2287,7 +2266,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	in0 = info_of(self->fd, AIXIPC_SHM);
 	a = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, a);
-	fill_pattern(a, 4 * PAGE, 11);
+	t_fill_pattern(a, 4 * PAGE, 11);
 	old = sstat(self->fd, id);
 	wait_clock_past(old.ctime);
 
@@ -2302,7 +2281,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	EXPECT_EQ(-EINVAL, t_shmget(self->fd, key, PAGE + 101, 0, 0600));
 	EXPECT_EQ(id, t_shmget(self->fd, key, PAGE + 100, 0, 0600));
 	/* Inside the new size: the data; beyond its last page: SIGBUS. */
-	EXPECT_EQ(-1, check_pattern(a, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(a, PAGE + 100, 11));
 	EXPECT_EQ(0, probe_read(a + PAGE + 200));
 	EXPECT_EQ(SIGBUS, probe_read(a + 2 * PAGE));
 	EXPECT_EQ(SIGBUS, probe_read(a + 4 * PAGE - 1));
@@ -2313,7 +2292,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	/* A new attachment maps the new size; the old one keeps its length. */
 	ASSERT_EQ(0, t_shmat(self->fd, id, NULL, 0, (void **)&b, &len));
 	EXPECT_EQ(2 * PAGE, len);
-	EXPECT_EQ(-1, check_pattern(b, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(b, PAGE + 100, 11));
 	ASSERT_EQ(0, maps_find(a, &m));
 	EXPECT_EQ(4 * PAGE, m.end - m.start);
 
@@ -2325,7 +2304,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	ASSERT_EQ(0, probe_read(a + 4 * PAGE - 1));
 	EXPECT_EQ(-1, first_not(a + 2 * PAGE, 2 * PAGE, 0));
 	EXPECT_EQ(-1, first_not(a + PAGE + 100, PAGE - 100, 0));
-	EXPECT_EQ(-1, check_pattern(a, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(a, PAGE + 100, 11));
 	EXPECT_EQ(0, probe_write(a + 3 * PAGE, 'y'));
 	/* b still maps two pages, c all four. */
 	ASSERT_EQ(0, maps_find(b, &m));
@@ -3555,7 +3534,7 @@ TEST_F(shm, remap_file_pages_of_a_removed_segment_fails)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 11);
+	t_fill_pattern(p, 2 * PAGE, 11);
 	ASSERT_EQ(0, remove_seg(self, id));
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.nattch);
@@ -3580,7 +3559,7 @@ TEST_F(shm, remap_file_pages_piece_counts_in_nattch)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 12);
+	t_fill_pattern(p, 2 * PAGE, 12);
 	/* The segment's second page, now also at the first one's place. */
 	ASSERT_EQ(0, remap_file_pages(p, PAGE, 0, 1, 0));
 	EXPECT_EQ(0, memcmp(p, p + PAGE, PAGE));
@@ -3614,7 +3593,7 @@ TEST_F(shm, remap_file_pages_mapping_keeps_a_removed_segment_alive)
 	q = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	ASSERT_NE(NULL, q);
-	fill_pattern(p, 2 * PAGE, 13);
+	t_fill_pattern(p, 2 * PAGE, 13);
 	ASSERT_EQ(0, remap_file_pages(p, 2 * PAGE, 0, 0, 0));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	ASSERT_EQ(0, remove_seg(self, id));
@@ -3625,7 +3604,7 @@ TEST_F(shm, remap_file_pages_mapping_keeps_a_removed_segment_alive)
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.nattch);
 	EXPECT_EQ(AIXIPC_SHM_DEST, ds.status);
-	EXPECT_EQ(-1, check_pattern(p, 2 * PAGE, 13));
+	EXPECT_EQ(-1, t_check_pattern(p, 2 * PAGE, 13));
 	p[1] = 'a';
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	err = t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds);
