@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the aixipc selftests: thin wrappers that fill one UAPI
- * struct and make one ioctl, returning 0 or -errno.
+ * struct and make one ioctl, returning 0 or -errno; the children of a test
+ * (unprivileged ones, their results, the fixture's list to kill and reap);
+ * the device's setup; and the objects a program made, kept by id (never
+ * taken apart: the module's id layout is its own) and removed if a killed
+ * test left them.  One copy of each: a test program adds only what is its
+ * own.
  */
 #ifndef AIXIPC_TEST_H
 #define AIXIPC_TEST_H
@@ -874,8 +879,8 @@ static inline long t_list_index(int fd, unsigned int kind, int id)
  * A table of T_IDSET_CAP keys, (kind + 1) << 32 | id; 0 marks a slot never
  * used, T_IDSET_GONE one whose key was deleted (a lookup goes on past it).
  * Claims and deletions are atomic, so processes sharing the table's memory
- * may use it at once.  The capacity is four times the most objects a test
- * makes (chaos_test's 100000 of one kind), so chains stay short.
+ * may use it at once.  The capacity is over five times the most objects a
+ * test makes (chaos_test's 100000 of one kind), so chains stay short.
  */
 #define T_IDSET_CAP	(1U << 19)
 #define T_IDSET_GONE	UINT64_MAX
