@@ -820,6 +820,17 @@ t_find_entry(const struct aixipc_list_entry *e, int n, int id)
 	return found;
 }
 
+/* AIXIPC_IOC_INFO of one kind; all ones (failing every comparison) on error. */
+static inline struct aixipc_info t_info_of(int fd, uint32_t kind)
+{
+	struct aixipc_info i;
+
+	memset(&i, 0xa5, sizeof(i));
+	if (t_info(fd, kind, &i))
+		memset(&i, 0xff, sizeof(i));
+	return i;
+}
+
 /* Objects of @kind the listing shows, or -errno. */
 static inline long t_count_objects(int fd, unsigned int kind)
 {
@@ -1157,6 +1168,20 @@ static inline int t_rmid_one(void *fd, int kind, int id)
 static inline int t_remove_tracked(int fd)
 {
 	return t_idset_drain(&t_tracked, t_rmid_one, &fd);
+}
+
+/*
+ * A fixture's teardown: its children first (a blocked one must not outlive
+ * its test's objects, nor an attachment the test), then the objects the
+ * test left, then the device.
+ */
+static inline void t_teardown(int fd, struct t_kids *kids)
+{
+	t_kill_kids(kids);
+	if (fd >= 0) {
+		t_remove_tracked(fd);
+		close(fd);
+	}
 }
 
 /* At exit of the main process: clean up after tests that were killed. */

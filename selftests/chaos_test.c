@@ -144,11 +144,7 @@ FIXTURE_SETUP(chaos)
 
 FIXTURE_TEARDOWN(chaos)
 {
-	t_kill_kids(&self->kids);
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* Start @fn(@arg) in child number @slot; returns its pid. */
@@ -621,11 +617,7 @@ static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 
 static int remove_set(int fd, int id)
 {
-	int err = t_semrmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SEM, id);
 }
 
 static struct aixipc_sembuf sop(unsigned int num, int op, int flg)
@@ -1347,16 +1339,6 @@ static struct aixipc_shmid_ds sstat(int fd, int id, int *err)
 	return ds;
 }
 
-static struct aixipc_info shm_info(int fd)
-{
-	struct aixipc_info in;
-
-	memset(&in, 0xff, sizeof(in));
-	if (t_info(fd, AIXIPC_SHM, &in))
-		memset(&in, 0xff, sizeof(in));
-	return in;
-}
-
 __attribute__((format(printf, 3, 4)))
 static void shm_fail(int *failed, char *why, const char *fmt, ...)
 {
@@ -1693,7 +1675,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 
 	TH_LOG("seed %#" PRIx64, rng);
 	probe_install();
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
 	listed = t_count_objects(self->fd, AIXIPC_SHM);
 	ASSERT_LE(0, listed);
@@ -1772,7 +1754,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		shmr_last_detach(_metadata, self, &rng,
 				 (int32_t)(0x64000000 | ((uint32_t)getpid() & 0xffff) << 8 | i));
 
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	EXPECT_EQ(listed, t_count_objects(self->fd, AIXIPC_SHM));
@@ -1963,7 +1945,7 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 
 	TH_LOG("seed %#" PRIx64, rng);
 	probe_install();
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
 	shsize = sizeof(*sh) + SHMZ_PAGES * words * sizeof(uint32_t);
 	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
@@ -2098,7 +2080,7 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	ASSERT_EQ(0, remove_segment(self->fd, sh->id));
 	sstat(self->fd, sh->id, &err);
 	ASSERT_EQ(-EINVAL, err);
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	munmap(sh, shsize);
@@ -2236,7 +2218,7 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 	int i, err;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -2264,7 +2246,7 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 				max_seen = ds.nattch;
 			polls++;
 		}
-		in = shm_info(self->fd);
+		in = t_info_of(self->fd, AIXIPC_SHM);
 		ASSERT_LE(before.in_use + 1, in.in_use);
 		ASSERT_LE(before.count + SHMS_PAGES, in.count);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
@@ -2299,7 +2281,7 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 	ASSERT_EQ(0, remove_segment(self->fd, sh->id));
 	sstat(self->fd, sh->id, &err);
 	ASSERT_EQ(-EINVAL, err);
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	munmap(sh, sizeof(*sh));

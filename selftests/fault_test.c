@@ -723,11 +723,7 @@ static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
 
 static int remove_set(int fd, int id)
 {
-	int err = t_semrmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SEM, id);
 }
 
 /* A pattern of values the set accepts, different for each @seed. */
@@ -1348,11 +1344,7 @@ static int shm_new(int fd, int32_t key, uint64_t size, uint32_t flags)
 
 static int shm_remove(int fd, int id)
 {
-	int err = t_shm_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SHM, id);
 }
 
 static struct aixipc_shmid_ds shmstat(int fd, int id)

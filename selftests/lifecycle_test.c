@@ -1252,16 +1252,6 @@ static int rm_seg(FIXTURE_DATA(lifecycle) *self, int id)
 	return err;
 }
 
-static struct aixipc_info shm_info(int fd)
-{
-	struct aixipc_info in;
-
-	memset(&in, 0xff, sizeof(in));
-	if (t_info(fd, AIXIPC_SHM, &in))
-		memset(&in, 0xff, sizeof(in));
-	return in;
-}
-
 /*
  * Loaded with shmmni=3: the fourth segment fails with ENOSPC, exactly at
  * the limit, whether private or keyed, while lookups still work.  A
@@ -1297,7 +1287,7 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 				    0600));
 	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 0, 0, 0));
 	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 4096, AIXIPC_CREAT, 0600));
-	in = shm_info(self->fd);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(3ULL, in.in_use);
 	EXPECT_EQ(2LL, in.max_slot);
 	EXPECT_EQ(5ULL, in.count);
@@ -1307,10 +1297,10 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 	ASSERT_EQ(0, rm_seg(self, seg[0]));
 	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
 				    AIXIPC_CREAT, 0600));
-	EXPECT_EQ(3ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(3ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
 	ASSERT_EQ(len, got);
-	EXPECT_EQ(2ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(2ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	seg[3] = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
 	EXPECT_LE(0, seg[3]);
 	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
@@ -1320,7 +1310,7 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 	EXPECT_EQ(0, rm_seg(self, seg[2]));
 	if (seg[3] >= 0)
 		EXPECT_EQ(0, rm_seg(self, seg[3]));
-	EXPECT_EQ(0ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(0ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	restore_limits(_metadata, self);
 }
 
@@ -1354,7 +1344,7 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	b = new_seg(self, AIXIPC_KEY_PRIVATE, 3 * 4096);	/* exactly 8 */
 	ASSERT_LE(0, b);
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Growth past it fails and changes nothing; within a page is free. */
 	size = 6 * 4096;
@@ -1368,18 +1358,18 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	/* A shrink frees pages for a growth elsewhere. */
 	size = 4096;
 	EXPECT_EQ(0, t_shmctl(self->fd, b, AIXIPC_SHM_SIZE, &size, NULL));
-	EXPECT_EQ(6ULL, shm_info(self->fd).count);
+	EXPECT_EQ(6ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	size = 7 * 4096;
 	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
 	size = 7 * 4096 + 1;
 	EXPECT_EQ(-ENOSPC, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Removed but attached: still counted, still charged. */
 	ASSERT_EQ(0, t_shmat(self->fd, b, NULL, 0, &p, &len));
 	ASSERT_EQ(0, rm_seg(self, b));
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
 	c = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
 	EXPECT_LE(0, c);
@@ -1390,12 +1380,12 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	d = new_seg(self, AIXIPC_KEY_PRIVATE, 7 * 4096);
 	EXPECT_LE(0, d);
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	if (c >= 0)
 		EXPECT_EQ(0, rm_seg(self, c));
 	if (d >= 0)
 		EXPECT_EQ(0, rm_seg(self, d));
-	EXPECT_EQ(0ULL, shm_info(self->fd).count);
+	EXPECT_EQ(0ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	restore_limits(_metadata, self);
 }
 

@@ -243,11 +243,7 @@ FIXTURE_SETUP(limits)
 
 FIXTURE_TEARDOWN(limits)
 {
-	t_kill_kids(&self->kids);
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* Shared memory for results of children. */

@@ -116,12 +116,7 @@ FIXTURE_SETUP(msg)
 
 FIXTURE_TEARDOWN(msg)
 {
-	/* Children first: a blocked one must not outlive its queue's test. */
-	t_kill_kids(&self->kids);
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE queue, removed by the teardown if the test does not. */
@@ -136,11 +131,7 @@ static int new_queue(FIXTURE_DATA(msg) *self, uint32_t mode)
 
 static int remove_queue(FIXTURE_DATA(msg) *self, int id)
 {
-	int err = t_rmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_MSG, id);
 }
 
 /* A public key nobody else uses. */

@@ -285,12 +285,7 @@ FIXTURE_SETUP(sem)
 
 FIXTURE_TEARDOWN(sem)
 {
-	/* Children first: a blocked one must not outlive its set's test. */
-	t_kill_kids(&self->kids);
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE set, removed by the teardown if the test does not. */
@@ -306,11 +301,7 @@ static int new_set(FIXTURE_DATA(sem) *self, uint64_t nsems, uint32_t mode)
 
 static int remove_set(FIXTURE_DATA(sem) *self, int id)
 {
-	int err = t_semrmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_SEM, id);
 }
 
 /* A public key nobody else uses. */

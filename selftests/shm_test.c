@@ -423,16 +423,6 @@ static int mmap_id_err(int fd, int id, size_t len, int prot, int flags)
 	return 0;
 }
 
-static struct aixipc_info info_of(int fd, uint32_t kind)
-{
-	struct aixipc_info i;
-
-	memset(&i, 0xa5, sizeof(i));
-	if (t_info(fd, kind, &i))
-		memset(&i, 0xff, sizeof(i));
-	return i;
-}
-
 #define LIST_MAX 512
 
 /* ---------------------------------------------------------------------- */
@@ -462,12 +452,7 @@ FIXTURE_SETUP(shm)
 
 FIXTURE_TEARDOWN(shm)
 {
-	/* Children first: their attachments must not outlive the test. */
-	t_kill_kids(&self->kids);
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE segment, removed by the teardown if the test does not. */
@@ -483,11 +468,7 @@ static int new_seg(FIXTURE_DATA(shm) *self, uint64_t size, uint32_t mode)
 
 static int remove_seg(FIXTURE_DATA(shm) *self, int id)
 {
-	int err = t_shm_rmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_SHM, id);
 }
 
 /* A public key nobody else uses. */
@@ -701,7 +682,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	int32_t key = test_key(5);
 	int n = 0, small, id;
 
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_GT(self->lim.shmall, in.count);
 	left = self->lim.shmall - in.count;
 	/* Keep one page free. */
@@ -713,12 +694,12 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	if (left - 1 > 0) {
 		ASSERT_LE(0, new_seg(self, (left - 1) * PAGE, 0600));
 	}
-	EXPECT_EQ(self->lim.shmall - 1, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall - 1, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	EXPECT_EQ(-ENOSPC, new_seg(self, PAGE + 1, 0600));
 	small = new_seg(self, 1, 0600);		/* the last page */
 	ASSERT_LE(0, small);
-	EXPECT_EQ(self->lim.shmall, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall, t_info_of(self->fd, AIXIPC_SHM).count);
 	EXPECT_EQ(-ENOSPC, new_seg(self, 1, 0600));
 	EXPECT_EQ(-ENOSPC, get_key(self, key, 1, AIXIPC_CREAT, 0600));
 	EXPECT_EQ(-ENOENT, get_key(self, key, 0, 0, 0));
@@ -729,7 +710,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	EXPECT_EQ(-ENOSPC, shm_cmd(self->fd, small, AIXIPC_SHM_SIZE,
 				   self->lim.shmmax));
 	EXPECT_EQ(PAGE, sstat(self->fd, small).segsz);
-	EXPECT_EQ(self->lim.shmall, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Removing a segment gives its pages back. */
 	EXPECT_EQ(0, remove_seg(self, small));
@@ -737,7 +718,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	EXPECT_LE(0, id);
 	EXPECT_EQ(-ENOSPC, new_seg(self, 1, 0600));
 	t_remove_tracked(self->fd);
-	EXPECT_EQ(in.count, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in.count, t_info_of(self->fd, AIXIPC_SHM).count);
 }
 
 TEST_F(shm, stale_and_bad_ids_fail_einval)
@@ -1637,7 +1618,7 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	pid_t pid[4];
 	int i, id;
 
-	before = info_of(self->fd, AIXIPC_SHM);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	id = new_seg(self, 8 * PAGE, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < 4; i++) {
@@ -1673,8 +1654,8 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	EXPECT_EQ(0, remove_seg(self, id));
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, NULL));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
-	EXPECT_EQ(before.count, info_of(self->fd, AIXIPC_SHM).count);
-	EXPECT_EQ(before.in_use, info_of(self->fd, AIXIPC_SHM).in_use);
+	EXPECT_EQ(before.count, t_info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(before.in_use, t_info_of(self->fd, AIXIPC_SHM).in_use);
 }
 
 /* A process-shared mutex and POSIX semaphore inside a segment. */
@@ -2104,7 +2085,7 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	char *p;
 	int id;
 
-	before = info_of(self->fd, AIXIPC_SHM);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, 4 * MIB, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
@@ -2121,9 +2102,9 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, NULL));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
 	EXPECT_EQ(-ENOENT, t_shmget(self->fd, key, 0, 0, 0));
-	EXPECT_EQ(before.count, info_of(self->fd, AIXIPC_SHM).count);
-	EXPECT_EQ(before.rss, info_of(self->fd, AIXIPC_SHM).rss);
-	EXPECT_EQ(before.in_use, info_of(self->fd, AIXIPC_SHM).in_use);
+	EXPECT_EQ(before.count, t_info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(before.rss, t_info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(before.in_use, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	v = meminfo_wait("Shmem:", shmem0 - KIB_SLACK, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
@@ -2149,7 +2130,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	int i, n, id, again;
 	char *p;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, RMID_KIDS * RMID_TOUCH,
@@ -2212,7 +2193,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	EXPECT_EQ('c', p[2 * RMID_TOUCH + 7]);
 	EXPECT_EQ((uint64_t)RMID_KIDS + 1, nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count + pages, in.count);
 	EXPECT_EQ(in0.rss + pages, in.rss);
 
@@ -2227,14 +2208,14 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 		EXPECT_EQ(pages, ds.rss);
 		EXPECT_EQ(AIXIPC_SHM_DEST, ds.status & AIXIPC_SHM_DEST);
 		EXPECT_EQ(pid[i], ds.lpid);
-		in = info_of(self->fd, AIXIPC_SHM);
+		in = t_info_of(self->fd, AIXIPC_SHM);
 		EXPECT_EQ(in0.count + pages, in.count);
 		EXPECT_EQ(in0.rss + pages, in.rss);
 	}
 	t_untrack(AIXIPC_SHM, id);
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
 	EXPECT_EQ(in0.in_use, in.in_use);
@@ -2263,7 +2244,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 
 	id = get_key(self, key, 4 * PAGE, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 	ASSERT_LE(0, id);
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	a = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, a);
 	t_fill_pattern(a, 4 * PAGE, 11);
@@ -2276,7 +2257,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	EXPECT_EQ(PAGE + 100, ds.segsz);
 	EXPECT_LT(old.ctime, ds.ctime);
 	EXPECT_GE(2ULL, ds.rss);
-	EXPECT_EQ(in0.count - 2, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.count - 2, t_info_of(self->fd, AIXIPC_SHM).count);
 	/* A get of more than the new size fails, as for any segment. */
 	EXPECT_EQ(-EINVAL, t_shmget(self->fd, key, PAGE + 101, 0, 0600));
 	EXPECT_EQ(id, t_shmget(self->fd, key, PAGE + 100, 0, 0600));
@@ -2299,7 +2280,7 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	/* Grow back: what was cut reads zero, nothing stale. */
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, 4 * PAGE));
 	EXPECT_EQ(4 * PAGE, sstat(self->fd, id).segsz);
-	EXPECT_EQ(in0.count, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.count, t_info_of(self->fd, AIXIPC_SHM).count);
 	ASSERT_EQ(0, probe_read(a + 2 * PAGE));
 	ASSERT_EQ(0, probe_read(a + 4 * PAGE - 1));
 	EXPECT_EQ(-1, first_not(a + 2 * PAGE, 2 * PAGE, 0));
@@ -2339,7 +2320,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	char *p, *q;
 	int id;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, 4 * MIB, 0600);
@@ -2348,15 +2329,15 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	ASSERT_NE(NULL, p);
 	memset(p, 'o', 4 * MIB);
 	EXPECT_EQ(1024ULL, sstat(self->fd, id).rss);
-	EXPECT_EQ(in0.rss + 1024, info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(in0.rss + 1024, t_info_of(self->fd, AIXIPC_SHM).rss);
 	v = meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(shmem0 + 4096 - KIB_SLACK, v);
 
 	/* Shrink to 100 bytes: the pages beyond the first go. */
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, 100));
 	EXPECT_EQ(1ULL, sstat(self->fd, id).rss);
-	EXPECT_EQ(in0.rss + 1, info_of(self->fd, AIXIPC_SHM).rss);
-	EXPECT_EQ(in0.count + 1, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.rss + 1, t_info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(in0.count + 1, t_info_of(self->fd, AIXIPC_SHM).count);
 	v = meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
@@ -2597,14 +2578,14 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	int a, b, c;
 	char *p, *q;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	a = new_seg(self, 5000, 0600);		/* 2 pages */
 	b = new_seg(self, 1, 0600);		/* 1 page */
 	c = new_seg(self, 3 * MIB + 1, 0600);	/* 769 pages */
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
 	ASSERT_LE(0, c);
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.in_use + 3, in.in_use);
 	EXPECT_EQ(in0.count + 772, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
@@ -2618,13 +2599,13 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	ASSERT_NE(NULL, q);
 	p[0] = p[100 * PAGE] = p[768 * PAGE] = 1;
 	q[PAGE] = 1;
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.rss + 4, in.rss);
 	EXPECT_EQ(in0.count + 772, in.count);
 
 	/* SHM_SIZE moves both totals. */
 	ASSERT_EQ(0, shm_cmd(self->fd, c, AIXIPC_SHM_SIZE, PAGE));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count + 4, in.count);
 	EXPECT_EQ(in0.rss + 2, in.rss);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
@@ -2633,7 +2614,7 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	EXPECT_EQ(0, remove_seg(self, a));
 	EXPECT_EQ(0, remove_seg(self, b));
 	EXPECT_EQ(0, remove_seg(self, c));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.in_use, in.in_use);
 	EXPECT_EQ(in0.count, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
@@ -2647,21 +2628,21 @@ TEST_F(shm, info_max_slot_is_the_highest_slot_in_use)
 		ids[i] = new_seg(self, PAGE, 0600);
 		ASSERT_LE(0, ids[i]);
 		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
 		ASSERT_LE(0, t_list_index(self->fd, AIXIPC_SHM, ids[i]));
 		EXPECT_LE(t_list_index(self->fd, AIXIPC_SHM, ids[i]),
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	for (i = 2; i >= 0; i--) {
 		EXPECT_EQ(0, remove_seg(self, ids[i]));
 		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	/* For the other kinds too. */
 	EXPECT_EQ(t_list_index(self->fd, AIXIPC_MSG, -1),
-		  info_of(self->fd, AIXIPC_MSG).max_slot);
+		  t_info_of(self->fd, AIXIPC_MSG).max_slot);
 	EXPECT_EQ(t_list_index(self->fd, AIXIPC_SEM, -1),
-		  info_of(self->fd, AIXIPC_SEM).max_slot);
+		  t_info_of(self->fd, AIXIPC_SEM).max_slot);
 }
 
 /* semget and semctl(IPC_RMID) for the INFO test: id / 0, or -errno. */
@@ -2689,37 +2670,37 @@ TEST_F(shm, info_msg_and_sem_totals)
 	char buf[32] = "";
 	int q, s, s2;
 
-	m0 = info_of(self->fd, AIXIPC_MSG);
+	m0 = t_info_of(self->fd, AIXIPC_MSG);
 	q = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
 	ASSERT_LE(0, q);
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, 10, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 2, buf, 20, AIXIPC_NOWAIT));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.in_use + 1, in.in_use);
 	EXPECT_EQ(m0.count + 2, in.count);
 	EXPECT_EQ(m0.bytes + 30, in.bytes);
 	EXPECT_EQ(10, t_msgrcv(self->fd, q, 1, buf, sizeof(buf),
 			       AIXIPC_NOWAIT, NULL));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.count + 1, in.count);
 	EXPECT_EQ(m0.bytes + 20, in.bytes);
 	EXPECT_EQ(0, t_rmid(self->fd, q));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.in_use, in.in_use);
 	EXPECT_EQ(m0.count, in.count);
 	EXPECT_EQ(m0.bytes, in.bytes);
 
-	s0 = info_of(self->fd, AIXIPC_SEM);
+	s0 = t_info_of(self->fd, AIXIPC_SEM);
 	s = sem_new(self->fd, 7);
 	ASSERT_LE(0, s);
 	s2 = sem_new(self->fd, 1000);
 	ASSERT_LE(0, s2);
-	in = info_of(self->fd, AIXIPC_SEM);
+	in = t_info_of(self->fd, AIXIPC_SEM);
 	EXPECT_EQ(s0.in_use + 2, in.in_use);
 	EXPECT_EQ(s0.count + 1007, in.count);
 	EXPECT_EQ(0, sem_rmid(self->fd, s));
 	EXPECT_EQ(0, sem_rmid(self->fd, s2));
-	in = info_of(self->fd, AIXIPC_SEM);
+	in = t_info_of(self->fd, AIXIPC_SEM);
 	EXPECT_EQ(s0.in_use, in.in_use);
 	EXPECT_EQ(s0.count, in.count);
 }
@@ -3002,7 +2983,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	size = ((uint64_t)memtotal * 1024 * 2 + gib - 1) / gib * gib;
 	if (size < gib)
 		size = gib;
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, size, 0600);
@@ -3027,7 +3008,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 			break;
 	EXPECT_EQ(touched, i);
 	EXPECT_EQ(touched, sstat(self->fd, id).rss);
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.rss + touched, in.rss);
 	EXPECT_EQ(in0.count + size / PAGE, in.count);
 	/* Shmem grew by the pages touched: about 16 MiB, not more. */
