@@ -80,6 +80,17 @@ static inline long t_check_pattern(const void *buf, size_t len,
 	return -1;
 }
 
+/* The next number of a xorshift64 generator whose state is *@s (not 0). */
+static inline uint64_t t_xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
 /* A 32-bit checksum (FNV-1a over 64-bit words, then the tail bytes). */
 static inline uint32_t t_sum32(const unsigned char *p, size_t len)
 {
@@ -829,6 +840,23 @@ static inline struct aixipc_info t_info_of(int fd, uint32_t kind)
 	if (t_info(fd, kind, &i))
 		memset(&i, 0xff, sizeof(i));
 	return i;
+}
+
+/*
+ * How often @id appears in a full walk of @kind (of up to 512 objects),
+ * or -errno.
+ */
+static inline int t_times_listed(int fd, uint32_t kind, int id)
+{
+	static struct aixipc_list_entry e[512];
+	int n = t_list_walk(fd, kind, e, 512, 4), i, seen = 0;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && i < 512; i++)
+		if (e[i].id == id)
+			seen++;
+	return seen;
 }
 
 /* Objects of @kind the listing shows, or -errno. */

@@ -79,16 +79,6 @@
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
 
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static long ceil_div(long a, long b)
 {
 	return (a + b - 1) / b;
@@ -244,16 +234,17 @@ static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
 static size_t kill_build(struct kill_msg *m, long mtype, uint64_t *rng)
 {
 	struct kill_hdr h;
-	size_t len = sizeof(h) + xorshift(rng) % (KILL_MAXTEXT - sizeof(h) + 1);
+	size_t len = sizeof(h) +
+		     t_xorshift(rng) % (KILL_MAXTEXT - sizeof(h) + 1);
 	uint64_t s;
 	size_t i;
 
 	h.magic = KILL_MAGIC;
 	h.len = (uint32_t)len;
-	h.seed = (uint32_t)xorshift(rng) | 1;
+	h.seed = (uint32_t)t_xorshift(rng) | 1;
 	s = h.seed;
 	for (i = sizeof(h); i < len; i++)
-		m->text[i] = (unsigned char)xorshift(&s);
+		m->text[i] = (unsigned char)t_xorshift(&s);
 	h.sum = t_sum32(m->text + sizeof(h), len - sizeof(h));
 	memcpy(m->text, &h, sizeof(h));
 	m->mtype = mtype;
@@ -297,8 +288,8 @@ static int kill_receiver(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		int64_t type = 5 + (int64_t)(xorshift(&rng) % 2);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		int64_t type = 5 + (int64_t)(t_xorshift(&rng) % 2);
 		struct aixipc_msgrcv r;
 		const char *bad;
 		long n;
@@ -328,8 +319,9 @@ static int kill_sender(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		size_t len = kill_build(&m, 1 + (long)(xorshift(&rng) % 3), &rng);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		size_t len = kill_build(&m, 1 + (long)(t_xorshift(&rng) % 3),
+					 &rng);
 		int err = t_msgsnd_raw(fd, q, &m, len, 0);
 
 		if (err && kill_gone(err))
@@ -350,8 +342,8 @@ static int kill_nowait(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		unsigned int op = (unsigned int)(xorshift(&rng) % 4);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 4);
 		struct aixipc_msgrcv r;
 		const char *bad;
 		long n;
@@ -390,7 +382,7 @@ static int kill_nowait(int fd, int me, void *arg)
 			break;
 		}
 		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
-		usleep(500 + (useconds_t)(xorshift(&rng) % 2000));
+		usleep(500 + (useconds_t)(t_xorshift(&rng) % 2000));
 	}
 }
 
@@ -444,10 +436,10 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	t0 = now();
 	for (round = 0; round < KILL_ROUNDS &&
 	     (round < KILL_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
-		int victim = (int)(xorshift(&rng) % KILL_NKIDS);
+		int victim = (int)(t_xorshift(&rng) % KILL_NKIDS);
 		int role = kill_role(victim);
 
-		usleep((useconds_t)(xorshift(&rng) % 15000));
+		usleep((useconds_t)(t_xorshift(&rng) % 15000));
 		if (t_sleeping_in_module(self->kids.pid[victim])) {
 			if (role == 0)
 				blocked_rcv++;
@@ -461,10 +453,10 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		ASSERT_LT(0, spawn(self, victim, kill_roles[role], sh));
 
 		/* Now and then, pull a queue from under everyone. */
-		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
+		if (t_xorshift(&rng) % 16 == 0 || round % 16 == 8) {
 			int old;
 
-			q = (int)(xorshift(&rng) % KILL_NQ);
+			q = (int)(t_xorshift(&rng) % KILL_NQ);
 			old = sh->qid[q];
 			ASSERT_EQ(0, remove_queue(self->fd, old));
 			sh->qid[q] = new_queue(self->fd, KILL_QBYTES);
@@ -472,7 +464,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 			recreated++;
 		}
 		kill_check_stat(_metadata, self->fd,
-				sh->qid[xorshift(&rng) % KILL_NQ]);
+				sh->qid[t_xorshift(&rng) % KILL_NQ]);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	}
 	for (i = 0; i < KILL_NKIDS; i++)
@@ -700,7 +692,7 @@ static int sem_take_give(struct sem_shared *sh, int fd, int id,
 	}
 	__atomic_add_fetch(&sh->takes, 1, __ATOMIC_RELAXED);
 	sh->holding[me] = 1;
-	usleep((useconds_t)(xorshift(rng) % 3000));
+	usleep((useconds_t)(t_xorshift(rng) % 3000));
 	for (i = 0; i < n; i++)
 		give[i] = sop(take[i].sem_num, 1,
 			      AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
@@ -722,7 +714,7 @@ static int sem_locker(int fd, int me, void *arg)
 	uint64_t rng = 0x9e3779b97f4a7c15ULL * (me + 1) ^ (uint64_t)getpid();
 
 	for (;;) {
-		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
+		int id = sh->sid[t_xorshift(&rng) % SEM_NSETS];
 		unsigned int kind = me < SEM_NLOCK ? 0 : 1 + (unsigned int)me % 3;
 
 		if (sem_take_give(sh, fd, id, kind, false, &rng, "locker",
@@ -738,7 +730,8 @@ static int sem_zero_waiter(int fd, int me, void *arg)
 
 	for (;;) {
 		struct aixipc_sembuf w = sop(0, 0, 0);
-		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+		int err = t_semop(fd, sh->sid[t_xorshift(&rng) % SEM_NSETS],
+				  &w, 1);
 
 		if (err && !sem_gone(err)) {
 			sem_fail(sh, "zero waiter %d: %s", me, strerror(-err));
@@ -758,7 +751,8 @@ static int sem_token_waiter(int fd, int me, void *arg)
 
 	for (;;) {
 		struct aixipc_sembuf w = sop(3, -1, 0);
-		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+		int err = t_semop(fd, sh->sid[t_xorshift(&rng) % SEM_NSETS],
+				  &w, 1);
 
 		if (err && !sem_gone(err)) {
 			sem_fail(sh, "token waiter %d: %s", me, strerror(-err));
@@ -775,8 +769,8 @@ static int sem_nowait(int fd, int me, void *arg)
 	uint64_t rng = 0x369dea0f31a53f85ULL * (me + 1) ^ (uint64_t)getpid();
 
 	for (;;) {
-		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
-		unsigned int op = (unsigned int)(xorshift(&rng) % 6);
+		int id = sh->sid[t_xorshift(&rng) % SEM_NSETS];
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 6);
 		struct aixipc_sembuf s;
 		int err = 0, v;
 
@@ -810,7 +804,7 @@ static int sem_nowait(int fd, int me, void *arg)
 			return 1;
 		}
 		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
-		usleep(300 + (useconds_t)(xorshift(&rng) % 1500));
+		usleep(300 + (useconds_t)(t_xorshift(&rng) % 1500));
 	}
 }
 
@@ -872,10 +866,10 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 	t0 = now();
 	for (round = 0; round < KILL_ROUNDS &&
 	     (round < SEM_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
-		int victim = (int)(xorshift(&rng) % SEM_NKIDS);
+		int victim = (int)(t_xorshift(&rng) % SEM_NKIDS);
 		int role = sem_role(victim);
 
-		usleep((useconds_t)(xorshift(&rng) % 15000));
+		usleep((useconds_t)(t_xorshift(&rng) % 15000));
 		if (t_sleeping_in_module(self->kids.pid[victim]))
 			blocked[role]++;
 		else
@@ -888,10 +882,10 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 		ASSERT_LT(0, spawn(self, victim, sem_roles[role], sh));
 
 		/* Now and then, pull a set from under everyone. */
-		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
+		if (t_xorshift(&rng) % 16 == 0 || round % 16 == 8) {
 			int old;
 
-			s = (int)(xorshift(&rng) % SEM_NSETS);
+			s = (int)(t_xorshift(&rng) % SEM_NSETS);
 			old = sh->sid[s];
 			ASSERT_EQ(0, remove_set(self->fd, old));
 			sh->sid[s] = new_set(self->fd, SEM_NSEMS, sem_init);
@@ -899,7 +893,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 			recreated++;
 		}
 		sem_check_values(_metadata, self->fd,
-				 sh->sid[xorshift(&rng) % SEM_NSETS]);
+				 sh->sid[t_xorshift(&rng) % SEM_NSETS]);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	}
 	for (i = 0; i < SEM_NKIDS; i++)
@@ -1104,7 +1098,7 @@ static int copy_setup(FIXTURE_DATA(chaos) *self, struct copy_env *c)
 		return -ENOMEM;
 	memset(c->sh, 0, sizeof(*c->sh));
 	for (i = 0; i < c->len; i++)
-		c->ref[i] = (unsigned char)xorshift(&rng);
+		c->ref[i] = (unsigned char)t_xorshift(&rng);
 	memcpy(c->buf + sizeof(long), c->ref, c->len);
 	c->id = new_queue(self->fd, (uint64_t)c->len * COPY_FIT);
 	return c->id < 0 ? c->id : 0;
@@ -1177,7 +1171,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
 
 		c.sh->acked = first - 1;
 		ASSERT_LT(0, copy_start(self, &c, copy_sender));
-		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		usleep((useconds_t)(t_xorshift(&rng) % (3 * us)));
 		in_call = c.sh->in_call;
 		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
 		if (in_call)
@@ -1251,7 +1245,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 		}
 		c.sh->acked = head - 1;
 		ASSERT_LT(0, copy_start(self, &c, copy_receiver));
-		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		usleep((useconds_t)(t_xorshift(&rng) % (3 * us)));
 		in_call = c.sh->in_call;
 		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
 		acked = c.sh->acked;
@@ -1431,7 +1425,7 @@ static int shmr_worker(int fd, int me, void *arg)
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		volatile unsigned char *at[2];
 		uint64_t len[2], got = 0;
-		int n = 1 + (int)(xorshift(&rng) % 2), i, err;
+		int n = 1 + (int)(t_xorshift(&rng) % 2), i, err;
 		size_t off;
 
 		for (i = 0; i < n; i++) {
@@ -1459,7 +1453,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			for (off = 0; off < len[i]; off += pg)
 				at[i][off + (size_t)me + 1] = (unsigned char)me;
 		/* Three pieces: the middle page read-only. */
-		if (n && len[0] >= 3 * pg && xorshift(&rng) % 4 == 0) {
+		if (n && len[0] >= 3 * pg && t_xorshift(&rng) % 4 == 0) {
 			if (mprotect((void *)(at[0] + pg), pg, PROT_READ)) {
 				shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
 					 me, strerror(errno));
@@ -1468,8 +1462,8 @@ static int shmr_worker(int fd, int me, void *arg)
 			__atomic_add_fetch(&sh->splits, 1, __ATOMIC_RELAXED);
 		}
 		/* A child with copies of it all: it reads, exits or is killed. */
-		if (n && xorshift(&rng) % 5 == 0) {
-			bool kill_it = xorshift(&rng) % 2;
+		if (n && t_xorshift(&rng) % 5 == 0) {
+			bool kill_it = t_xorshift(&rng) % 2;
 			pid_t pid = fork();
 			int st;
 
@@ -1489,7 +1483,7 @@ static int shmr_worker(int fd, int me, void *arg)
 				return 1;
 			}
 			if (kill_it) {
-				usleep((useconds_t)(xorshift(&rng) % 2000));
+				usleep((useconds_t)(t_xorshift(&rng) % 2000));
 				kill(pid, SIGKILL);
 				__atomic_add_fetch(&sh->gkills, 1, __ATOMIC_RELAXED);
 			}
@@ -1504,7 +1498,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			__atomic_add_fetch(&sh->forks, 1, __ATOMIC_RELAXED);
 		}
 		for (i = n - 1; i >= 0; i--) {
-			if (xorshift(&rng) % 2) {
+			if (t_xorshift(&rng) % 2) {
 				err = t_shmdt(fd, (void *)at[i], &got);
 				if (err || got != len[i]) {
 					shm_fail(&sh->failed, sh->why,
@@ -1627,7 +1621,8 @@ static void shmr_last_detach(struct __test_metadata *_metadata,
 	ASSERT_EQ(len, got);
 
 	for (i = SHMR_HOLD - 1; i > 0; i--) {	/* a random order */
-		int j = (int)(xorshift(rng) % (uint64_t)(i + 1)), t = order[i];
+		int j = (int)(t_xorshift(rng) % (uint64_t)(i + 1));
+		int t = order[i];
 
 		order[i] = order[j];
 		order[j] = t;
@@ -1635,7 +1630,7 @@ static void shmr_last_detach(struct __test_metadata *_metadata,
 	for (i = 0; i < SHMR_HOLD; i++) {
 		int k = order[i];
 
-		if (xorshift(rng) % 2) {
+		if (t_xorshift(rng) % 2) {
 			ASSERT_EQ(0, kill_kid(self, k));
 		} else {
 			close(h.rel[k][1]);
@@ -1689,18 +1684,18 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 	     (round < SHMR_MIN_ROUNDS || now() - t0 < SHMR_SECONDS); round++) {
 		int32_t key = (int32_t)(0x63000000 | ((uint32_t)getpid() & 0xffff) << 8 |
 					(round & 0xff));
-		uint64_t size = pg * (1 + xorshift(&rng) % 4);
+		uint64_t size = pg * (1 + t_xorshift(&rng) % 4);
 		struct aixipc_shmid_ds ds;
 
-		if (xorshift(&rng) % 2)
-			size -= xorshift(&rng) % 100;
+		if (t_xorshift(&rng) % 2)
+			size -= t_xorshift(&rng) % 100;
 		sh->id = new_segment(self->fd, key, size);
 		ASSERT_LE(0, sh->id);
 		sh->removed = 0;
 		sh->stop = 0;
 		for (i = 0; i < SHMR_KIDS; i++)
 			ASSERT_LT(0, spawn(self, i, shmr_worker, sh));
-		usleep((useconds_t)(xorshift(&rng) % 20000));
+		usleep((useconds_t)(t_xorshift(&rng) % 20000));
 		ds = sstat(self->fd, sh->id, &err);
 		ASSERT_EQ(0, err);
 		ASSERT_GE((uint64_t)SHMR_NATTCH_MAX, ds.nattch);
@@ -1723,7 +1718,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		/* The key is free at once, whatever is still attached. */
 		ASSERT_EQ(-ENOENT, t_shmget(self->fd, key, 0, 0, 0));
 		for (i = 0; i < 5; i++) {
-			usleep((useconds_t)(xorshift(&rng) % 3000));
+			usleep((useconds_t)(t_xorshift(&rng) % 3000));
 			ds = sstat(self->fd, sh->id, &err);
 			if (err) {
 				ASSERT_EQ(-EINVAL, err);
@@ -1817,7 +1812,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 		bool scratch, write;
 		int sig;
 
-		if (!base || xorshift(&rng) % SHMZ_REATTACH == 0) {
+		if (!base || t_xorshift(&rng) % SHMZ_REATTACH == 0) {
 			if (base) {
 				err = t_shmdt(fd, base, &got);
 				if (err || got != len) {
@@ -1846,10 +1841,10 @@ static int shmz_toucher(int fd, int me, void *arg)
 			}
 			__atomic_add_fetch(&sh->reattaches, 1, __ATOMIC_RELAXED);
 		}
-		p = (uint32_t)(xorshift(&rng) % (len / pg));
-		k = (uint32_t)(xorshift(&rng) % words);
-		scratch = writer || xorshift(&rng) % 4 == 0;
-		write = writer && xorshift(&rng) % 2;
+		p = (uint32_t)(t_xorshift(&rng) % (len / pg));
+		k = (uint32_t)(t_xorshift(&rng) % words);
+		scratch = writer || t_xorshift(&rng) % 4 == 0;
+		write = writer && t_xorshift(&rng) % 2;
 		i = p * (uint32_t)words + k;
 		if (write)
 			v = shmz_tag(i, true) << 20 | (++counter & 0xfffff);
@@ -1969,12 +1964,12 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 		uint32_t s;
 
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
-		if (xorshift(&rng) % 3 == 0) {
+		if (t_xorshift(&rng) % 3 == 0) {
 			shmz_pass(sh, ctl, cur);
 			passes++;
 			continue;
 		}
-		size = pg * (1 + xorshift(&rng) % SHMZ_PAGES);
+		size = pg * (1 + t_xorshift(&rng) % SHMZ_PAGES);
 		s = __atomic_load_n(&sh->seq, __ATOMIC_RELAXED);
 		__atomic_store_n(&sh->seq, s + 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -2042,8 +2037,8 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	shmz_pass(sh, ctl, cur);
 	g = sh->gen;
 	/* An unaligned shrink zeroes the rest of its last page... */
-	tail = pg * (1 + xorshift(&rng) % (SHMZ_PAGES - 1)) +
-	       4 * (1 + xorshift(&rng) % (pg / 4 - 1));
+	tail = pg * (1 + t_xorshift(&rng) % (SHMZ_PAGES - 1)) +
+	       4 * (1 + t_xorshift(&rng) % (pg / 4 - 1));
 	ASSERT_EQ(0, t_shmctl(self->fd, sh->id, AIXIPC_SHM_SIZE, &tail, NULL));
 	for (k = tail % pg / 4; k < pg / 4; k++) {
 		ASSERT_EQ(0, probe32(ctl + tail / pg * pg / 4 + k, false, &v));
@@ -2119,7 +2114,7 @@ static int shms_worker(int fd, int me, void *arg)
 	uint64_t got;
 
 	for (;;) {
-		unsigned int op = (unsigned int)(xorshift(&rng) % 8);
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 8);
 		unsigned int pgno;
 
 		if (op <= 1 && n < SHMS_MAXATT) {
@@ -2138,7 +2133,7 @@ static int shms_worker(int fd, int me, void *arg)
 			n++;
 			__atomic_add_fetch(&sh->attaches, 1, __ATOMIC_RELAXED);
 		} else if (op <= 3 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
 			if (!a[i].page_gone[0]) {
 				err = t_shmdt(fd, a[i].at, &got);
 				if (err) {
@@ -2154,8 +2149,8 @@ static int shms_worker(int fd, int me, void *arg)
 			a[i] = a[--n];
 			__atomic_add_fetch(&sh->detaches, 1, __ATOMIC_RELAXED);
 		} else if (op == 4 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
-			pgno = (unsigned int)(xorshift(&rng) % SHMS_PAGES);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
+			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno] && !a[i].page_ro[pgno]) {
 				if (mprotect(a[i].at + pgno * pg, pg, PROT_READ)) {
 					shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
@@ -2166,8 +2161,8 @@ static int shms_worker(int fd, int me, void *arg)
 				__atomic_add_fetch(&sh->splits, 1, __ATOMIC_RELAXED);
 			}
 		} else if (op == 5 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
-			pgno = (unsigned int)(xorshift(&rng) % SHMS_PAGES);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
+			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno]) {
 				if (munmap(a[i].at + pgno * pg, pg)) {
 					shm_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
@@ -2190,7 +2185,7 @@ static int shms_worker(int fd, int me, void *arg)
 					for (pgno = 0; pgno < SHMS_PAGES; pgno++)
 						if (!a[i].page_gone[pgno])
 							sum += (unsigned char)a[i].at[pgno * pg];
-				usleep((useconds_t)(xorshift(&rng) % 3000));
+				usleep((useconds_t)(t_xorshift(&rng) % 3000));
 				_exit(sum == 0x7fffffff);
 			}
 			if (pid < 0 || waitpid(pid, &st, 0) != pid ||
@@ -2201,7 +2196,7 @@ static int shms_worker(int fd, int me, void *arg)
 			}
 			__atomic_add_fetch(&sh->forks, 1, __ATOMIC_RELAXED);
 		} else {
-			usleep((useconds_t)(xorshift(&rng) % 500));
+			usleep((useconds_t)(t_xorshift(&rng) % 500));
 		}
 	}
 }
@@ -2250,9 +2245,9 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 		ASSERT_LE(before.in_use + 1, in.in_use);
 		ASSERT_LE(before.count + SHMS_PAGES, in.count);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
-		usleep((useconds_t)(xorshift(&rng) % 5000));
-		if (xorshift(&rng) % 4 == 0) {
-			int victim = (int)(xorshift(&rng) % SHMS_KIDS);
+		usleep((useconds_t)(t_xorshift(&rng) % 5000));
+		if (t_xorshift(&rng) % 4 == 0) {
+			int victim = (int)(t_xorshift(&rng) % SHMS_KIDS);
 
 			ASSERT_EQ(0, kill_kid(self, victim))
 				TH_LOG("child %d ended by itself: %s", victim, sh->why);

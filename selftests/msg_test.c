@@ -2474,16 +2474,6 @@ struct conc_shared {
 	char why[CONC_PRODUCERS + CONC_TYPES][160];	/* failure reasons */
 };
 
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 {
 	struct conc_msg *m = malloc(sizeof(*m));
@@ -2497,12 +2487,12 @@ static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 	for (i = me; i < CONC_MESSAGES; i += CONC_PRODUCERS) {
 		size_t n;
 
-		t = (int)(xorshift(&rng) % CONC_TYPES);
+		t = (int)(t_xorshift(&rng) % CONC_TYPES);
 		h.producer = me;
 		h.seq = seq[t]++;
-		h.len = (uint32_t)(xorshift(&rng) % (CONC_MAX_PAYLOAD + 1));
+		h.len = (uint32_t)(t_xorshift(&rng) % (CONC_MAX_PAYLOAD + 1));
 		for (n = 0; n < h.len; n += 8) {
-			uint64_t w = xorshift(&rng);
+			uint64_t w = t_xorshift(&rng);
 
 			memcpy(m->payload + n, &w,
 			       h.len - n < 8 ? h.len - n : 8);
@@ -2761,20 +2751,6 @@ TEST_F(msg, list_larger_entry_size_zero_fills_the_tail)
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
-/* Count how often @id appears in a full walk, as uid 65534 (or -errno). */
-static int nobody_sees(int fd, int id)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	int n = t_list_walk(fd, AIXIPC_MSG, e, LIST_MAX, 4), i, seen = 0;
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && i < LIST_MAX; i++)
-		if (e[i].id == id)
-			seen++;
-	return seen;
-}
-
 /* Like /proc/sysvipc, the listing shows every queue, readable or not. */
 TEST_F(msg, list_shows_every_queue_even_unreadable_ones)
 {
@@ -2786,8 +2762,8 @@ TEST_F(msg, list_shows_every_queue_even_unreadable_ones)
 	ASSERT_LE(0, shown);
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgctl(self->fd, hidden,
 					      AIXIPC_IPC_STAT, NULL)));
-	EXPECT_EQ(1, AS_NOBODY(nobody_sees(self->fd, shown)));
-	EXPECT_EQ(1, AS_NOBODY(nobody_sees(self->fd, hidden)))
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_MSG, shown)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_MSG, hidden)))
 		TH_LOG("a 0600 root queue is not listed to uid %d", NOBODY);
 	EXPECT_EQ(0, remove_queue(self, hidden));
 	EXPECT_EQ(0, remove_queue(self, shown));

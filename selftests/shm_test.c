@@ -2730,20 +2730,6 @@ TEST_F(shm, info_rejects_flags_and_bad_kind_einval)
 	}
 }
 
-/* Count how often @id appears in a full walk of the segments. */
-static int times_listed(int fd, int id)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	int n = t_list_walk(fd, AIXIPC_SHM, e, LIST_MAX, 4), i, seen = 0;
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && i < LIST_MAX; i++)
-		if (e[i].id == id)
-			seen++;
-	return seen;
-}
-
 TEST_F(shm, list_shows_every_segment_with_its_status)
 {
 	static struct aixipc_list_entry e[LIST_MAX];
@@ -2785,14 +2771,14 @@ TEST_F(shm, list_shows_every_segment_with_its_status)
 	/* Like /proc/sysvipc: unreadable segments are listed too. */
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_shmctl(self->fd, hidden,
 					      AIXIPC_IPC_STAT, NULL, &ds)));
-	EXPECT_EQ(1, AS_NOBODY(times_listed(self->fd, hidden)));
-	EXPECT_EQ(1, AS_NOBODY(times_listed(self->fd, id)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_SHM, hidden)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_SHM, id)));
 	EXPECT_EQ(0, t_shmdt(self->fd, q, NULL));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, hidden));
-	EXPECT_EQ(0, times_listed(self->fd, hidden));
+	EXPECT_EQ(0, t_times_listed(self->fd, AIXIPC_SHM, hidden));
 	EXPECT_EQ(0, remove_seg(self, id));
-	EXPECT_EQ(0, times_listed(self->fd, id));
+	EXPECT_EQ(0, t_times_listed(self->fd, AIXIPC_SHM, id));
 }
 
 /* ====================================================================== */
