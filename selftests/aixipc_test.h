@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the aixipc selftests: thin wrappers that fill one UAPI
- * struct and make one ioctl, returning 0 or -errno.
+ * struct and make one ioctl, returning 0 or -errno; the children of a test
+ * (unprivileged ones, their results, the fixture's list to kill and reap);
+ * the device's setup; and the objects a program made, kept by id (never
+ * taken apart: the module's id layout is its own) and removed if a killed
+ * test left them.  One copy of each: a test program adds only what is its
+ * own.
  */
 #ifndef AIXIPC_TEST_H
 #define AIXIPC_TEST_H
@@ -11,8 +16,10 @@
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +52,382 @@ static inline int t_become_user(uid_t id)
 	    setresuid(id, id, id))
 		return -errno;
 	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Data.                                                                  */
+
+/* @len bytes of a pattern that differs with @seed and with the page. */
+static inline void t_fill_pattern(void *buf, size_t len, unsigned int seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
+}
+
+/* Index of the first byte that differs from the pattern, or -1. */
+static inline long t_check_pattern(const void *buf, size_t len,
+				   unsigned int seed)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
+			return (long)i;
+	return -1;
+}
+
+/* The next number of a xorshift64 generator whose state is *@s (not 0). */
+static inline uint64_t t_xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* A 32-bit checksum (FNV-1a over 64-bit words, then the tail bytes). */
+static inline uint32_t t_sum32(const unsigned char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* A small file's first line, without its newline.  Return: 0 or -errno. */
+static inline int t_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Children: unprivileged ones, their results, and the fixture's list.    */
+
+#define NOBODY		65534	/* uid and gid of the unprivileged children */
+
+/* Drop to uid/gid NOBODY, no supplementary groups or capabilities.  0/-1. */
+static inline int t_become_nobody(void)
+{
+	return t_become_user(NOBODY) ? -1 : 0;
+}
+
+/* Exit status a child reports for a result that is 0 or -errno. */
+#define KID_BROKEN	250	/* the child could not set itself up */
+#define KID_WRONG	251	/* succeeded, but with wrong data */
+#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
+
+static inline int kid_code(long r)
+{
+	if (r == 0)
+		return 0;
+	if (r < 0 && r > -KID_BROKEN)
+		return (int)-r;
+	return KID_UNEXPECTED;
+}
+
+/*
+ * T_IN_CHILD(prep, expr): in a forked child run prep (an int: nonzero means
+ * it failed), then evaluate expr (an int or long: 0, an id, a value or
+ * -errno) and yield its value in the caller; NOBODY_FAILED when the child
+ * could not be run or prepared.
+ */
+#define NOBODY_FAILED	LONG_MIN
+#define T_IN_CHILD(prep, expr) ({					\
+	long __v = NOBODY_FAILED;					\
+	int __pfd[2];							\
+	if (pipe(__pfd) == 0) {						\
+		pid_t __p = fork();					\
+		if (__p == 0) {						\
+			long __r = (prep) ? NOBODY_FAILED : (long)(expr); \
+			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
+				_exit(1);				\
+			_exit(0);					\
+		}							\
+		close(__pfd[1]);					\
+		if (__p > 0) {						\
+			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
+			    sizeof(__v))				\
+				__v = NOBODY_FAILED;			\
+			waitpid(__p, NULL, 0);				\
+		}							\
+		close(__pfd[0]);					\
+	}								\
+	__v;								\
+})
+/* expr as uid/gid NOBODY, or as @uid. */
+#define AS_NOBODY(expr)		T_IN_CHILD(t_become_nobody(), expr)
+#define AS_USER(uid, expr)	T_IN_CHILD(t_become_user(uid), expr)
+
+/*
+ * The children a test forked, killed and reaped by its fixture's teardown
+ * (a blocked one must not outlive its test's objects).
+ */
+#define T_MAX_KIDS	64
+
+struct t_kids {
+	pid_t pid[T_MAX_KIDS];	/* 0: free (never used, or reaped) */
+};
+
+/* fork() and remember the child; the child gets 0, -1 when full. */
+static inline pid_t t_spawn(struct t_kids *k)
+{
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < T_MAX_KIDS && k->pid[i] > 0; i++)
+		;
+	if (i == T_MAX_KIDS)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid > 0)
+		k->pid[i] = pid;
+	return pid;
+}
+
+static inline void t_forget_kid(struct t_kids *k, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < T_MAX_KIDS; i++)
+		if (k->pid[i] == pid)
+			k->pid[i] = 0;
+}
+
+/*
+ * Wait for a child: its exit code (a kid_code() or 0), 1000 + signal if it
+ * was killed, or -1 if it could not be waited for.
+ */
+static inline int t_reap(struct t_kids *k, pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	t_forget_kid(k, pid);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 1000 + WTERMSIG(status);
+}
+
+/* How many more children the list has room for. */
+static inline int t_kids_free(const struct t_kids *k)
+{
+	int i, n = 0;
+
+	for (i = 0; i < T_MAX_KIDS; i++)
+		n += k->pid[i] <= 0;
+	return n;
+}
+
+/* SIGKILL and reap every child still listed. */
+static inline void t_kill_kids(struct t_kids *k)
+{
+	int i;
+
+	for (i = 0; i < T_MAX_KIDS; i++) {
+		if (k->pid[i] > 0) {
+			kill(k->pid[i], SIGKILL);
+			waitpid(k->pid[i], NULL, 0);
+			k->pid[i] = 0;
+		}
+	}
+}
+
+/*
+ * Has @pid, a child, ended?  It is left to be reaped, so its status is
+ * not lost.
+ */
+static inline bool t_kid_ended(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si,
+		      WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+	       si.si_pid == pid;
+}
+
+/* @pid's wchan into @buf (@len bytes, at least 2).  Return: 0 or -1. */
+static inline int t_read_wchan(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return 0;
+}
+
+/* Does @pid sleep in a kernel function whose name starts with @fn? */
+static inline bool t_sleeping_in(pid_t pid, const char *fn)
+{
+	char buf[128];
+
+	return !t_read_wchan(pid, buf, sizeof(buf)) &&
+	       !strncmp(buf, fn, strlen(fn));
+}
+
+/* Does @pid sleep in the module (its wchan names an aixipc_ function)? */
+static inline bool t_sleeping_in_module(pid_t pid)
+{
+	return t_sleeping_in(pid, "aixipc_");
+}
+
+/*
+ * Poll until @pid sleeps in a kernel function whose name starts with @fn:
+ * a prefix, so the module may name its helpers freely.  Return: 0, or -1
+ * if it ended first (it is left to be reaped) or the hang guard ran out.
+ */
+static inline int t_wait_sleeping_in(pid_t pid, const char *fn)
+{
+	char buf[128];
+	int i;
+
+	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
+		if (t_read_wchan(pid, buf, sizeof(buf)))
+			return -1;
+		if (!strncmp(buf, fn, strlen(fn)))
+			return 0;
+		if (t_kid_ended(pid))
+			return -1;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fixtures.                                                              */
+
+/*
+ * In a FIXTURE_SETUP (or a test): open the device into @fd and ask it
+ * AIXIPC_IOC_VERSION into @v (a struct aixipc_version), asserting both.
+ */
+#define T_OPEN_VERSION(fd, v) do {					\
+	(fd) = aixipc_open();						\
+	ASSERT_LE(0, (fd))						\
+		TH_LOG("open %s: %s (module not loaded?)",		\
+		       AIXIPC_DEVICE, strerror(errno));			\
+	memset(&(v), 0, sizeof(v));					\
+	ASSERT_EQ(0, aixipc_ioctl((fd), AIXIPC_IOC_VERSION, &(v)));	\
+} while (0)
+
+/*
+ * A public key nobody else uses: @base (one per test program) in the top
+ * byte, then our pid and a salt.
+ */
+static inline int32_t t_test_key(uint8_t base, int salt)
+{
+	return (int32_t)((uint32_t)base << 24 | (uint32_t)getpid() << 4 |
+			 (uint32_t)(salt & 15));
+}
+
+/* Two pipes: the child says it is ready, the parent tells it to go on. */
+struct handshake {
+	int ready[2];
+	int go[2];
+};
+
+static inline int hs_init(struct handshake *h)
+{
+	if (pipe(h->ready))
+		return -1;
+	if (pipe(h->go)) {
+		close(h->ready[0]);
+		close(h->ready[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* In the child: report ready, wait for go (or the parent's end). */
+static inline int hs_kid_ready_wait(struct handshake *h)
+{
+	char c = 'r';
+
+	close(h->ready[0]);
+	close(h->go[1]);
+	if (write(h->ready[1], &c, 1) != 1)
+		return -1;
+	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
+}
+
+static inline int hs_parent_wait_ready(struct handshake *h)
+{
+	char c;
+
+	close(h->ready[1]);
+	close(h->go[0]);
+	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
+}
+
+static inline void hs_parent_close(struct handshake *h)
+{
+	close(h->go[1]);
+	close(h->ready[0]);
+}
+
+static inline void hs_parent_go(struct handshake *h)
+{
+	char c = 'g';
+
+	if (write(h->go[1], &c, 1) != 1)
+		perror("write");
+	close(h->go[1]);
+	close(h->ready[0]);
+}
+
+/*
+ * For a test that runs its program again: with @env set to "R,W" the new
+ * image says it is running by writing a byte to W, waits for a byte (or
+ * EOF) on R and exits.  Call it from a constructor, before the harness
+ * sees argv.
+ */
+static inline void t_exec_helper(const char *env)
+{
+	const char *s = getenv(env);
+	int rfd, wfd;
+	char c = 'x';
+
+	if (!s)
+		return;
+	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
+		_exit(250);
+	if (write(wfd, &c, 1) != 1)
+		_exit(250);
+	if (read(rfd, &c, 1) < 0)
+		_exit(250);
+	_exit(0);
 }
 
 /*
@@ -268,6 +651,29 @@ static inline int t_msgctl(int fd, int id, uint32_t cmd,
 	return err;
 }
 
+/* IPC_STAT of a queue; on failure all ones, which fails every comparison. */
+static inline struct aixipc_msqid_ds t_qstat(int fd, int id)
+{
+	struct aixipc_msqid_ds ds;
+
+	memset(&ds, 0xa5, sizeof(ds));
+	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
+		memset(&ds, 0xff, sizeof(ds));
+	return ds;
+}
+
+/* IPC_SET of a queue's qbytes, the rest as it is.  Return: 0 or -errno. */
+static inline int t_set_qbytes(int fd, int id, uint64_t qbytes)
+{
+	struct aixipc_msqid_ds ds;
+	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
+
+	if (err)
+		return err;
+	ds.qbytes = qbytes;
+	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
+}
+
 static inline int t_rmid(int fd, int id)
 {
 	return t_msgctl(fd, id, AIXIPC_IPC_RMID, NULL);
@@ -364,56 +770,388 @@ static inline int t_info(int fd, uint32_t kind, struct aixipc_info *info)
 	return err;
 }
 
+/* One AIXIPC_IOC_LIST call of up to @count entries of @esz bytes at @e. */
+static inline int t_list_call(int fd, struct aixipc_list *l, uint32_t kind,
+			      void *e, uint32_t count, uint32_t esz)
+{
+	l->kind = kind;
+	l->entries = (uintptr_t)e;
+	l->count = count;
+	l->entry_size = esz;
+	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
+}
+
+/*
+ * Walk all objects of @kind, @batch (1 to 4) at a time; store up to @max
+ * entries in @out.  Returns the number of entries seen, or -errno.
+ */
+static inline int t_list_walk(int fd, uint32_t kind,
+			      struct aixipc_list_entry *out, int max,
+			      uint32_t batch)
+{
+	struct aixipc_list_entry e[4];
+	struct aixipc_list l;
+	int n = 0, calls = 0;
+	uint32_t i;
+
+	if (batch < 1 || batch > 4)
+		return -EINVAL;
+	memset(&l, 0, sizeof(l));
+	for (;;) {
+		int err = t_list_call(fd, &l, kind, e, batch, sizeof(e[0]));
+
+		if (err)
+			return err;
+		if (l.count > batch)
+			return -E2BIG;
+		if (l.count == 0)
+			return n;
+		for (i = 0; i < l.count; i++, n++)
+			if (n < max)
+				out[n] = e[i];
+		if (++calls > 100000)
+			return -ELOOP;	/* the cursor does not advance */
+	}
+}
+
+/* The one entry for @id in a walk's result (NULL if missing or twice). */
+static inline const struct aixipc_list_entry *
+t_find_entry(const struct aixipc_list_entry *e, int n, int id)
+{
+	const struct aixipc_list_entry *found = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].id != id)
+			continue;
+		if (found)
+			return NULL;	/* listed twice */
+		found = &e[i];
+	}
+	return found;
+}
+
+/* AIXIPC_IOC_INFO of one kind; all ones (failing every comparison) on error. */
+static inline struct aixipc_info t_info_of(int fd, uint32_t kind)
+{
+	struct aixipc_info i;
+
+	memset(&i, 0xa5, sizeof(i));
+	if (t_info(fd, kind, &i))
+		memset(&i, 0xff, sizeof(i));
+	return i;
+}
+
+/*
+ * How often @id appears in a full walk of @kind (of up to 512 objects),
+ * or -errno.
+ */
+static inline int t_times_listed(int fd, uint32_t kind, int id)
+{
+	static struct aixipc_list_entry e[512];
+	int n = t_list_walk(fd, kind, e, 512, 4), i, seen = 0;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && i < 512; i++)
+		if (e[i].id == id)
+			seen++;
+	return seen;
+}
+
+/* Objects of @kind the listing shows, or -errno. */
+static inline long t_count_objects(int fd, unsigned int kind)
+{
+	static struct aixipc_list_entry ents[64];
+	struct aixipc_list l = {
+		.kind = kind, .entries = (uintptr_t)ents,
+		.entry_size = sizeof(ents[0]),
+	};
+	long n = 0;
+	int err;
+
+	do {
+		l.count = 64;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
+		if (err)
+			return err;
+		n += l.count;
+	} while (l.count);
+	return n;
+}
+
+/*
+ * Where the module keeps the objects of @kind: the index @id is listed at
+ * (-ENOENT if it is not), or with @id -1 the highest index listed (-1 if
+ * none); or -errno.  The index is the one the module reports, IOC_INFO's
+ * max_slot: a LIST of one entry leaves the cursor just past it.  Nothing
+ * here takes an id apart.
+ */
+static inline long t_list_index(int fd, unsigned int kind, int id)
+{
+	struct aixipc_list_entry e;
+	struct aixipc_list l = {
+		.kind = kind, .entries = (uintptr_t)&e,
+		.entry_size = sizeof(e),
+	};
+	long last = -1;
+	int err;
+
+	for (;;) {
+		l.count = 1;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
+		if (err)
+			return err;
+		if (!l.count)
+			return id == -1 ? last : -ENOENT;
+		last = (long)l.cursor - 1;
+		if (id != -1 && e.id == id)
+			return last;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sets of ids: an open-addressed table keyed by the whole (kind, id), so  */
+/* nothing here depends on how the module builds its ids.                 */
+
+/*
+ * A table of T_IDSET_CAP keys, (kind + 1) << 32 | id; 0 marks a slot never
+ * used, T_IDSET_GONE one whose key was deleted (a lookup goes on past it).
+ * Claims and deletions are atomic, so processes sharing the table's memory
+ * may use it at once.  The capacity is over five times the most objects a
+ * test makes (chaos_test's 100000 of one kind), so chains stay short.
+ */
+#define T_IDSET_CAP	(1U << 19)
+#define T_IDSET_GONE	UINT64_MAX
+
+struct t_idset {
+	uint64_t *keys;		/* T_IDSET_CAP of them */
+};
+
+static inline uint64_t t_idset_key(int kind, int id)
+{
+	return (uint64_t)(uint32_t)(kind + 1) << 32 | (uint32_t)id;
+}
+
+static inline uint32_t t_idset_hash(uint64_t key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (uint32_t)key & (T_IDSET_CAP - 1);
+}
+
+/* Map the table: MAP_SHARED to share it with forked children.  0 or -1. */
+static inline int t_idset_init(struct t_idset *set, bool shared)
+{
+	set->keys = mmap(NULL, T_IDSET_CAP * sizeof(uint64_t),
+			 PROT_READ | PROT_WRITE,
+			 (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
+			 -1, 0);
+	return set->keys == MAP_FAILED ? -1 : 0;
+}
+
+static inline void t_idset_free(struct t_idset *set)
+{
+	munmap(set->keys, T_IDSET_CAP * sizeof(uint64_t));
+}
+
+static inline uint64_t *t_idset_at(struct t_idset *set, uint32_t i)
+{
+	return &set->keys[i & (T_IDSET_CAP - 1)];
+}
+
+/* Is (@kind, @id) in the set? */
+static inline bool t_idset_has(struct t_idset *set, int kind, int id)
+{
+	uint64_t key = t_idset_key(kind, id);
+	uint32_t h = t_idset_hash(key), n;
+
+	for (n = 0; n < T_IDSET_CAP; n++) {
+		uint64_t k = __atomic_load_n(t_idset_at(set, h + n),
+					     __ATOMIC_SEQ_CST);
+
+		if (k == key)
+			return true;
+		if (!k)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Add (@kind, @id) unless it is there.  Return: 1 if added, 0 if it was
+ * there already, -1 if the table is full.
+ */
+static inline int t_idset_add(struct t_idset *set, int kind, int id)
+{
+	uint64_t key = t_idset_key(kind, id);
+	uint32_t h = t_idset_hash(key), n;
+
+	for (;;) {
+		uint64_t *free_at = NULL, want;
+
+		for (n = 0; n < T_IDSET_CAP; n++) {
+			uint64_t *at = t_idset_at(set, h + n);
+			uint64_t k = __atomic_load_n(at, __ATOMIC_SEQ_CST);
+
+			if (k == key)
+				return 0;
+			if (k == T_IDSET_GONE && !free_at)
+				free_at = at;
+			if (!k) {
+				if (!free_at)
+					free_at = at;
+				break;
+			}
+		}
+		if (!free_at)
+			return -1;
+		/* Claim the first free slot; if another process won, look again. */
+		want = __atomic_load_n(free_at, __ATOMIC_SEQ_CST);
+		if ((want == 0 || want == T_IDSET_GONE) &&
+		    __atomic_compare_exchange_n(free_at, &want, key, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return 1;
+	}
+}
+
+/* Delete (@kind, @id).  Return: whether it was there. */
+static inline bool t_idset_del(struct t_idset *set, int kind, int id)
+{
+	uint64_t key = t_idset_key(kind, id);
+	uint32_t h = t_idset_hash(key), n;
+	bool found = false;
+
+	for (n = 0; n < T_IDSET_CAP; n++) {
+		uint64_t *at = t_idset_at(set, h + n);
+		uint64_t k = __atomic_load_n(at, __ATOMIC_SEQ_CST);
+
+		if (!k)
+			break;
+		if (k == key && __atomic_compare_exchange_n(at, &k,
+							    T_IDSET_GONE,
+							    false,
+							    __ATOMIC_SEQ_CST,
+							    __ATOMIC_SEQ_CST))
+			found = true;	/* and any copy a race added */
+	}
+	return found;
+}
+
+/*
+ * Empty the set, calling @fn(@arg, kind, id) for each member; only when
+ * no other process changes it.  Return: the sum of @fn's results.
+ */
+static inline int t_idset_drain(struct t_idset *set,
+				int (*fn)(void *arg, int kind, int id),
+				void *arg)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < T_IDSET_CAP; i++) {
+		uint64_t k;
+
+		if (!__atomic_load_n(&set->keys[i], __ATOMIC_RELAXED))
+			continue;
+		k = __atomic_exchange_n(&set->keys[i], 0, __ATOMIC_SEQ_CST);
+		if (k && k != T_IDSET_GONE && fn)
+			n += fn(arg, (int)(k >> 32) - 1, (int)(uint32_t)k);
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Objects a test program made, removed at exit if a killed test left     */
 /* them.                                                                  */
 
-/* Ids are seq << 20 | slot (module/ids.h); a live object owns its slot. */
-#define T_SLOT_BITS	20
-#define T_SLOTS		(1U << T_SLOT_BITS)
-
 /*
- * [kind * T_SLOTS + slot] = id + 1 of the live object made there, 0 for
- * none.  Shared by every process of the program, so a forked test's
- * objects are known to the main process; pages are touched only where
- * objects were made.
+ * The live objects made by any process of the program: shared, so a
+ * forked test's objects are known to the main process; pages are touched
+ * only where objects were made.
  */
-static int *t_tracked;
+static struct t_idset t_tracked;
 static pid_t t_main_pid;
 
 static void __attribute__((constructor)) t_tracked_init(void)
 {
-	t_tracked = mmap(NULL, AIXIPC_NR_KINDS * T_SLOTS * sizeof(int),
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			 -1, 0);
-	if (t_tracked == MAP_FAILED) {
+	if (t_idset_init(&t_tracked, true)) {
 		perror("aixipc_test.h: mmap");
 		_exit(1);
 	}
 	t_main_pid = getpid();
 }
 
-static inline int *t_tracked_at(int kind, int id)
-{
-	return &t_tracked[kind * T_SLOTS + ((unsigned int)id & (T_SLOTS - 1))];
-}
-
+/* Tracking an id twice is harmless: it is recorded once. */
 static inline void t_track(int kind, int id)
 {
-	__atomic_store_n(t_tracked_at(kind, id), id + 1, __ATOMIC_SEQ_CST);
+	if (t_idset_add(&t_tracked, kind, id) < 0)
+		fprintf(stderr,
+			"# aixipc_test.h: tracker full, id %d not kept\n", id);
 }
 
 static inline void t_untrack(int kind, int id)
 {
-	int want = id + 1;
-
-	__atomic_compare_exchange_n(t_tracked_at(kind, id), &want, 0, false,
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	t_idset_del(&t_tracked, kind, id);
 }
 
 static inline bool t_is_tracked(int kind, int id)
 {
-	return __atomic_load_n(t_tracked_at(kind, id), __ATOMIC_SEQ_CST) == id + 1;
+	return t_idset_has(&t_tracked, kind, id);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Semaphores.                                                            */
+
+/* semget of @nsems semaphores: returns the id, or -errno. */
+static inline int t_semget(int fd, int32_t key, uint64_t nsems,
+			   uint32_t flags, uint32_t mode)
+{
+	struct aixipc_get g = {
+		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = mode,
+		.size = nsems,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+
+	return err ? err : g.id;
+}
+
+/* semop with every field of the request under the caller's control. */
+static inline int t_semop_req(int fd, int id, const void *sops,
+			      uint64_t nsops, uint32_t flags, int64_t sec,
+			      int64_t nsec)
+{
+	struct aixipc_semop s = {
+		.id = id, .flags = flags, .sops = (uintptr_t)sops,
+		.nsops = nsops, .timeout_sec = sec, .timeout_nsec = nsec,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
+}
+
+static inline int t_semop(int fd, int id, const void *sops,
+			  uint64_t nsops)
+{
+	return t_semop_req(fd, id, sops, nsops, 0, 0, 0);
+}
+
+static inline int t_semtimedop(int fd, int id, const void *sops,
+			       uint64_t nsops, int64_t sec, int64_t nsec)
+{
+	return t_semop_req(fd, id, sops, nsops, AIXIPC_SEMOP_TIMED, sec, nsec);
+}
+
+/* One operation. */
+static inline int t_semop1(int fd, int id, unsigned int num, int op, int flg)
+{
+	struct aixipc_sembuf s = {
+		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
+		.sem_flg = (int16_t)flg,
+	};
+
+	return t_semop(fd, id, &s, 1);
 }
 
 /* IPC_RMID of a semaphore set. */
@@ -446,22 +1184,32 @@ static inline int t_rmid_tracked(int fd, int kind, int id)
 	return err;
 }
 
-/* Remove every tracked object.  Return: how many were removed. */
+static inline int t_rmid_one(void *fd, int kind, int id)
+{
+	return t_rmid_kind(*(int *)fd, kind, id) == 0;
+}
+
+/*
+ * Remove every tracked object and empty the table (the children that
+ * made objects are gone by now).  Return: how many were removed.
+ */
 static inline int t_remove_tracked(int fd)
 {
-	unsigned int i;
-	int n = 0;
+	return t_idset_drain(&t_tracked, t_rmid_one, &fd);
+}
 
-	for (i = 0; i < AIXIPC_NR_KINDS * T_SLOTS; i++) {
-		int id;
-
-		if (!__atomic_load_n(&t_tracked[i], __ATOMIC_RELAXED))
-			continue;
-		id = __atomic_exchange_n(&t_tracked[i], 0, __ATOMIC_SEQ_CST) - 1;
-		if (id >= 0 && t_rmid_kind(fd, (int)(i / T_SLOTS), id) == 0)
-			n++;
+/*
+ * A fixture's teardown: its children first (a blocked one must not outlive
+ * its test's objects, nor an attachment the test), then the objects the
+ * test left, then the device.
+ */
+static inline void t_teardown(int fd, struct t_kids *kids)
+{
+	t_kill_kids(kids);
+	if (fd >= 0) {
+		t_remove_tracked(fd);
+		close(fd);
 	}
-	return n;
 }
 
 /* At exit of the main process: clean up after tests that were killed. */

@@ -48,7 +48,7 @@
  * list_kinds[].
  *
  * Every object a test creates is recorded in a table shared by all the
- * processes of the run, indexed by slot, and removed by the fixture
+ * processes of the run, keyed by id, and removed by the fixture
  * teardown, or when the run exits if the harness killed the test.
  */
 #define _GNU_SOURCE
@@ -76,23 +76,8 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-/* The module's id layout: seq << 20 | slot (module/ids.h). */
-#define SLOT_BITS	20
-#define MAX_SLOTS	(1U << SLOT_BITS)
-#define SLOT(id)	((unsigned int)(id) & (MAX_SLOTS - 1))
-
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
 
 static long ceil_div(long a, long b)
 {
@@ -107,41 +92,6 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint32_t sum32(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	memset(&ds, 0xa5, sizeof(ds));
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
-	return ds;
-}
-
-static int set_qbytes(int fd, int id, uint64_t qbytes)
-{
-	struct aixipc_msqid_ds ds;
-	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
-
-	if (err)
-		return err;
-	ds.qbytes = qbytes;
-	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
-}
-
 static int new_queue(int fd, uint64_t qbytes)
 {
 	int id = t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
@@ -149,7 +99,7 @@ static int new_queue(int fd, uint64_t qbytes)
 	if (id < 0)
 		return id;
 	t_track(AIXIPC_MSG, id);
-	if (qbytes && set_qbytes(fd, id, qbytes)) {
+	if (qbytes && t_set_qbytes(fd, id, qbytes)) {
 		t_rmid(fd, id);
 		t_untrack(AIXIPC_MSG, id);
 		return -EIO;
@@ -159,72 +109,23 @@ static int new_queue(int fd, uint64_t qbytes)
 
 static int remove_queue(int fd, int id)
 {
-	int err = t_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
-}
-
-/* Does @pid sleep in the module (its wchan names an aixipc_ function)? */
-static bool sleeping_in_module(pid_t pid)
-{
-	char path[64], buf[64];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return !strncmp(buf, "aixipc_", 7);
-}
-
-/* Objects of @kind the listing shows, or -errno. */
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
+	return t_rmid_tracked(fd, AIXIPC_MSG, id);
 }
 
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, the children to kill.         */
 
-#define MAX_KIDS 64
-
 FIXTURE(chaos) {
 	int fd;
 	struct aixipc_limits lim;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;		/* indexed by child number */
 };
 
 FIXTURE_SETUP(chaos)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_MSG);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_LIST);
@@ -233,19 +134,7 @@ FIXTURE_SETUP(chaos)
 
 FIXTURE_TEARDOWN(chaos)
 {
-	int i;
-
-	for (i = 0; i < MAX_KIDS; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-			self->kids[i] = 0;
-		}
-	}
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
 
 /* Start @fn(@arg) in child number @slot; returns its pid. */
@@ -260,7 +149,7 @@ static pid_t spawn(FIXTURE_DATA(chaos) *self, int slot,
 	if (pid == 0)
 		_exit(fn(self->fd, slot, arg));
 	if (pid > 0)
-		self->kids[slot] = pid;
+		self->kids.pid[slot] = pid;
 	return pid;
 }
 
@@ -270,13 +159,13 @@ static pid_t spawn(FIXTURE_DATA(chaos) *self, int slot,
  */
 static int kill_kid(FIXTURE_DATA(chaos) *self, int slot)
 {
-	pid_t pid = self->kids[slot];
+	pid_t pid = self->kids.pid[slot];
 	int status;
 
 	if (pid <= 0)
 		return 0;
 	kill(pid, SIGKILL);
-	self->kids[slot] = 0;
+	self->kids.pid[slot] = 0;
 	if (waitpid(pid, &status, 0) != pid)
 		return 1000;
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -345,17 +234,18 @@ static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
 static size_t kill_build(struct kill_msg *m, long mtype, uint64_t *rng)
 {
 	struct kill_hdr h;
-	size_t len = sizeof(h) + xorshift(rng) % (KILL_MAXTEXT - sizeof(h) + 1);
+	size_t len = sizeof(h) +
+		     t_xorshift(rng) % (KILL_MAXTEXT - sizeof(h) + 1);
 	uint64_t s;
 	size_t i;
 
 	h.magic = KILL_MAGIC;
 	h.len = (uint32_t)len;
-	h.seed = (uint32_t)xorshift(rng) | 1;
+	h.seed = (uint32_t)t_xorshift(rng) | 1;
 	s = h.seed;
 	for (i = sizeof(h); i < len; i++)
-		m->text[i] = (unsigned char)xorshift(&s);
-	h.sum = sum32(m->text + sizeof(h), len - sizeof(h));
+		m->text[i] = (unsigned char)t_xorshift(&s);
+	h.sum = t_sum32(m->text + sizeof(h), len - sizeof(h));
 	memcpy(m->text, &h, sizeof(h));
 	m->mtype = mtype;
 	return len;
@@ -374,7 +264,7 @@ static const char *kill_check(const struct kill_msg *m, long n,
 		return "bad magic";
 	if (h.len != (uint32_t)n)
 		return "length differs from the header's";
-	if (sum32(m->text + sizeof(h), h.len - sizeof(h)) != h.sum)
+	if (t_sum32(m->text + sizeof(h), h.len - sizeof(h)) != h.sum)
 		return "payload corrupted";
 	if (m->mtype != mtype)
 		return "type word differs from the reported type";
@@ -398,8 +288,8 @@ static int kill_receiver(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		int64_t type = 5 + (int64_t)(xorshift(&rng) % 2);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		int64_t type = 5 + (int64_t)(t_xorshift(&rng) % 2);
 		struct aixipc_msgrcv r;
 		const char *bad;
 		long n;
@@ -429,8 +319,9 @@ static int kill_sender(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		size_t len = kill_build(&m, 1 + (long)(xorshift(&rng) % 3), &rng);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		size_t len = kill_build(&m, 1 + (long)(t_xorshift(&rng) % 3),
+					 &rng);
 		int err = t_msgsnd_raw(fd, q, &m, len, 0);
 
 		if (err && kill_gone(err))
@@ -451,8 +342,8 @@ static int kill_nowait(int fd, int me, void *arg)
 	struct kill_msg m;
 
 	for (;;) {
-		int q = sh->qid[xorshift(&rng) % KILL_NQ];
-		unsigned int op = (unsigned int)(xorshift(&rng) % 4);
+		int q = sh->qid[t_xorshift(&rng) % KILL_NQ];
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 4);
 		struct aixipc_msgrcv r;
 		const char *bad;
 		long n;
@@ -491,7 +382,7 @@ static int kill_nowait(int fd, int me, void *arg)
 			break;
 		}
 		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
-		usleep(500 + (useconds_t)(xorshift(&rng) % 2000));
+		usleep(500 + (useconds_t)(t_xorshift(&rng) % 2000));
 	}
 }
 
@@ -529,7 +420,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	int i, q;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = count_objects(self->fd, AIXIPC_MSG);
+	before = t_count_objects(self->fd, AIXIPC_MSG);
 	ASSERT_LE(0, before);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -545,11 +436,11 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	t0 = now();
 	for (round = 0; round < KILL_ROUNDS &&
 	     (round < KILL_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
-		int victim = (int)(xorshift(&rng) % KILL_NKIDS);
+		int victim = (int)(t_xorshift(&rng) % KILL_NKIDS);
 		int role = kill_role(victim);
 
-		usleep((useconds_t)(xorshift(&rng) % 15000));
-		if (sleeping_in_module(self->kids[victim])) {
+		usleep((useconds_t)(t_xorshift(&rng) % 15000));
+		if (t_sleeping_in_module(self->kids.pid[victim])) {
 			if (role == 0)
 				blocked_rcv++;
 			else if (role == 1)
@@ -562,10 +453,10 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		ASSERT_LT(0, spawn(self, victim, kill_roles[role], sh));
 
 		/* Now and then, pull a queue from under everyone. */
-		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
+		if (t_xorshift(&rng) % 16 == 0 || round % 16 == 8) {
 			int old;
 
-			q = (int)(xorshift(&rng) % KILL_NQ);
+			q = (int)(t_xorshift(&rng) % KILL_NQ);
 			old = sh->qid[q];
 			ASSERT_EQ(0, remove_queue(self->fd, old));
 			sh->qid[q] = new_queue(self->fd, KILL_QBYTES);
@@ -573,7 +464,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 			recreated++;
 		}
 		kill_check_stat(_metadata, self->fd,
-				sh->qid[xorshift(&rng) % KILL_NQ]);
+				sh->qid[t_xorshift(&rng) % KILL_NQ]);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	}
 	for (i = 0; i < KILL_NKIDS; i++)
@@ -592,7 +483,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 	/* Everyone is gone: no waiter left, counts match the contents. */
 	for (q = 0; q < KILL_NQ; q++) {
 		int id = sh->qid[q];
-		struct aixipc_msqid_ds ds = qstat(self->fd, id);
+		struct aixipc_msqid_ds ds = t_qstat(self->fd, id);
 		uint64_t n = 0, bytes = 0;
 		struct kill_msg m;
 		struct aixipc_msgrcv r;
@@ -614,7 +505,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		EXPECT_EQ(-ENOMSG, len);
 		EXPECT_EQ(ds.qnum, n);
 		EXPECT_EQ(ds.cbytes, bytes);
-		ds = qstat(self->fd, id);
+		ds = t_qstat(self->fd, id);
 		EXPECT_EQ(0ULL, ds.qnum);
 		EXPECT_EQ(0ULL, ds.cbytes);
 		EXPECT_EQ(0U, ds.status);
@@ -622,7 +513,7 @@ TEST_F_TIMEOUT(chaos, kill_blocked_and_busy_processes_at_random, 300)
 		EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, "x", 1, AIXIPC_NOWAIT));
 		EXPECT_EQ(0, remove_queue(self->fd, id));
 	}
-	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_MSG));
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_MSG));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -683,27 +574,6 @@ static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int t_semget(int fd, uint64_t nsems)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
-		.flags = AIXIPC_CREAT, .mode = 0600, .size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
 /* GETVAL, GETNCNT, GETZCNT: the value; RMID, SETALL (array): 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 		uint16_t *array)
@@ -721,7 +591,7 @@ static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 {
 	uint16_t vals[SEM_NSEMS];
-	int id = t_semget(fd, nsems);
+	int id = t_semget(fd, AIXIPC_KEY_PRIVATE, nsems, AIXIPC_CREAT, 0600);
 
 	if (id < 0)
 		return id;
@@ -739,11 +609,7 @@ static int new_set(int fd, uint64_t nsems, const uint16_t *init)
 
 static int remove_set(int fd, int id)
 {
-	int err = t_semrmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SEM, id);
 }
 
 static struct aixipc_sembuf sop(unsigned int num, int op, int flg)
@@ -826,7 +692,7 @@ static int sem_take_give(struct sem_shared *sh, int fd, int id,
 	}
 	__atomic_add_fetch(&sh->takes, 1, __ATOMIC_RELAXED);
 	sh->holding[me] = 1;
-	usleep((useconds_t)(xorshift(rng) % 3000));
+	usleep((useconds_t)(t_xorshift(rng) % 3000));
 	for (i = 0; i < n; i++)
 		give[i] = sop(take[i].sem_num, 1,
 			      AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
@@ -848,7 +714,7 @@ static int sem_locker(int fd, int me, void *arg)
 	uint64_t rng = 0x9e3779b97f4a7c15ULL * (me + 1) ^ (uint64_t)getpid();
 
 	for (;;) {
-		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
+		int id = sh->sid[t_xorshift(&rng) % SEM_NSETS];
 		unsigned int kind = me < SEM_NLOCK ? 0 : 1 + (unsigned int)me % 3;
 
 		if (sem_take_give(sh, fd, id, kind, false, &rng, "locker",
@@ -864,7 +730,8 @@ static int sem_zero_waiter(int fd, int me, void *arg)
 
 	for (;;) {
 		struct aixipc_sembuf w = sop(0, 0, 0);
-		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+		int err = t_semop(fd, sh->sid[t_xorshift(&rng) % SEM_NSETS],
+				  &w, 1);
 
 		if (err && !sem_gone(err)) {
 			sem_fail(sh, "zero waiter %d: %s", me, strerror(-err));
@@ -884,7 +751,8 @@ static int sem_token_waiter(int fd, int me, void *arg)
 
 	for (;;) {
 		struct aixipc_sembuf w = sop(3, -1, 0);
-		int err = t_semop(fd, sh->sid[xorshift(&rng) % SEM_NSETS], &w, 1);
+		int err = t_semop(fd, sh->sid[t_xorshift(&rng) % SEM_NSETS],
+				  &w, 1);
 
 		if (err && !sem_gone(err)) {
 			sem_fail(sh, "token waiter %d: %s", me, strerror(-err));
@@ -901,8 +769,8 @@ static int sem_nowait(int fd, int me, void *arg)
 	uint64_t rng = 0x369dea0f31a53f85ULL * (me + 1) ^ (uint64_t)getpid();
 
 	for (;;) {
-		int id = sh->sid[xorshift(&rng) % SEM_NSETS];
-		unsigned int op = (unsigned int)(xorshift(&rng) % 6);
+		int id = sh->sid[t_xorshift(&rng) % SEM_NSETS];
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 6);
 		struct aixipc_sembuf s;
 		int err = 0, v;
 
@@ -936,7 +804,7 @@ static int sem_nowait(int fd, int me, void *arg)
 			return 1;
 		}
 		__atomic_add_fetch(&sh->nowait_ops, 1, __ATOMIC_RELAXED);
-		usleep(300 + (useconds_t)(xorshift(&rng) % 1500));
+		usleep(300 + (useconds_t)(t_xorshift(&rng) % 1500));
 	}
 }
 
@@ -982,7 +850,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 	int i, s;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = count_objects(self->fd, AIXIPC_SEM);
+	before = t_count_objects(self->fd, AIXIPC_SEM);
 	ASSERT_LE(0, before);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -998,11 +866,11 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 	t0 = now();
 	for (round = 0; round < KILL_ROUNDS &&
 	     (round < SEM_MIN_ROUNDS || now() - t0 < KILL_SECONDS); round++) {
-		int victim = (int)(xorshift(&rng) % SEM_NKIDS);
+		int victim = (int)(t_xorshift(&rng) % SEM_NKIDS);
 		int role = sem_role(victim);
 
-		usleep((useconds_t)(xorshift(&rng) % 15000));
-		if (sleeping_in_module(self->kids[victim]))
+		usleep((useconds_t)(t_xorshift(&rng) % 15000));
+		if (t_sleeping_in_module(self->kids.pid[victim]))
 			blocked[role]++;
 		else
 			busy++;
@@ -1014,10 +882,10 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 		ASSERT_LT(0, spawn(self, victim, sem_roles[role], sh));
 
 		/* Now and then, pull a set from under everyone. */
-		if (xorshift(&rng) % 16 == 0 || round % 16 == 8) {
+		if (t_xorshift(&rng) % 16 == 0 || round % 16 == 8) {
 			int old;
 
-			s = (int)(xorshift(&rng) % SEM_NSETS);
+			s = (int)(t_xorshift(&rng) % SEM_NSETS);
 			old = sh->sid[s];
 			ASSERT_EQ(0, remove_set(self->fd, old));
 			sh->sid[s] = new_set(self->fd, SEM_NSEMS, sem_init);
@@ -1025,7 +893,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 			recreated++;
 		}
 		sem_check_values(_metadata, self->fd,
-				 sh->sid[xorshift(&rng) % SEM_NSETS]);
+				 sh->sid[t_xorshift(&rng) % SEM_NSETS]);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	}
 	for (i = 0; i < SEM_NKIDS; i++)
@@ -1082,7 +950,7 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 		EXPECT_EQ(0, t_semop(self->fd, id, all, 3));
 		EXPECT_EQ(0, remove_set(self->fd, id));
 	}
-	EXPECT_EQ(before, count_objects(self->fd, AIXIPC_SEM));
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_SEM));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -1230,7 +1098,7 @@ static int copy_setup(FIXTURE_DATA(chaos) *self, struct copy_env *c)
 		return -ENOMEM;
 	memset(c->sh, 0, sizeof(*c->sh));
 	for (i = 0; i < c->len; i++)
-		c->ref[i] = (unsigned char)xorshift(&rng);
+		c->ref[i] = (unsigned char)t_xorshift(&rng);
 	memcpy(c->buf + sizeof(long), c->ref, c->len);
 	c->id = new_queue(self->fd, (uint64_t)c->len * COPY_FIT);
 	return c->id < 0 ? c->id : 0;
@@ -1303,7 +1171,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
 
 		c.sh->acked = first - 1;
 		ASSERT_LT(0, copy_start(self, &c, copy_sender));
-		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		usleep((useconds_t)(t_xorshift(&rng) % (3 * us)));
 		in_call = c.sh->in_call;
 		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
 		if (in_call)
@@ -1334,8 +1202,8 @@ TEST_F_TIMEOUT(chaos, copy_kill_sender_mid_4m_message_loses_nothing_acked, 300)
 		if (in_call && want == in_call + 1)
 			landed++;	/* killed mid-call, message complete */
 		c.sh->next = want;
-		ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
-		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+		ASSERT_EQ(0ULL, t_qstat(self->fd, c.id).qnum);
+		ASSERT_EQ(0U, t_qstat(self->fd, c.id).status);
 	}
 	TH_LOG("%u rounds, %" PRIu64 " messages: %u kills inside msgsnd, after which the message was queued %u times and absent %u times",
 	       round, total, inside, landed, inside - landed);
@@ -1362,7 +1230,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 	t0 = now();
 	for (round = 0; round < COPY_ROUNDS &&
 	     (round < COPY_MIN_ROUNDS || now() - t0 < COPY_SECONDS); round++) {
-		struct aixipc_msqid_ds ds = qstat(self->fd, c.id);
+		struct aixipc_msqid_ds ds = t_qstat(self->fd, c.id);
 		uint64_t in_call, acked, first;
 		long mtype = 1;
 		const char *why;
@@ -1377,7 +1245,7 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 		}
 		c.sh->acked = head - 1;
 		ASSERT_LT(0, copy_start(self, &c, copy_receiver));
-		usleep((useconds_t)(xorshift(&rng) % (3 * us)));
+		usleep((useconds_t)(t_xorshift(&rng) % (3 * us)));
 		in_call = c.sh->in_call;
 		ASSERT_EQ(0, kill_kid(self, 0)) TH_LOG("%s", c.sh->why);
 		acked = c.sh->acked;
@@ -1415,10 +1283,10 @@ TEST_F_TIMEOUT(chaos, copy_kill_receiver_mid_4m_message_loses_nothing_else, 300)
 				ASSERT_LE(0, n);
 				ASSERT_EQ(s, copy_verify(&c, n, &why));
 			}
-			ASSERT_EQ(0ULL, qstat(self->fd, c.id).qnum);
+			ASSERT_EQ(0ULL, t_qstat(self->fd, c.id).qnum);
 			head = seq;
 		}
-		ASSERT_EQ(0U, qstat(self->fd, c.id).status);
+		ASSERT_EQ(0U, t_qstat(self->fd, c.id).status);
 	}
 	TH_LOG("%u rounds: %u kills inside msgrcv, %u took a message with them",
 	       round, inside, consumed);
@@ -1450,11 +1318,7 @@ static int new_segment(int fd, int32_t key, uint64_t size)
 
 static int remove_segment(int fd, int id)
 {
-	int err = t_shm_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SHM, id);
 }
 
 /* A segment's status, or one that fails every comparison. */
@@ -1467,16 +1331,6 @@ static struct aixipc_shmid_ds sstat(int fd, int id, int *err)
 	if (*err)
 		memset(&ds, 0xff, sizeof(ds));
 	return ds;
-}
-
-static struct aixipc_info shm_info(int fd)
-{
-	struct aixipc_info in;
-
-	memset(&in, 0xff, sizeof(in));
-	if (t_info(fd, AIXIPC_SHM, &in))
-		memset(&in, 0xff, sizeof(in));
-	return in;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -1571,7 +1425,7 @@ static int shmr_worker(int fd, int me, void *arg)
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		volatile unsigned char *at[2];
 		uint64_t len[2], got = 0;
-		int n = 1 + (int)(xorshift(&rng) % 2), i, err;
+		int n = 1 + (int)(t_xorshift(&rng) % 2), i, err;
 		size_t off;
 
 		for (i = 0; i < n; i++) {
@@ -1599,7 +1453,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			for (off = 0; off < len[i]; off += pg)
 				at[i][off + (size_t)me + 1] = (unsigned char)me;
 		/* Three pieces: the middle page read-only. */
-		if (n && len[0] >= 3 * pg && xorshift(&rng) % 4 == 0) {
+		if (n && len[0] >= 3 * pg && t_xorshift(&rng) % 4 == 0) {
 			if (mprotect((void *)(at[0] + pg), pg, PROT_READ)) {
 				shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
 					 me, strerror(errno));
@@ -1608,8 +1462,8 @@ static int shmr_worker(int fd, int me, void *arg)
 			__atomic_add_fetch(&sh->splits, 1, __ATOMIC_RELAXED);
 		}
 		/* A child with copies of it all: it reads, exits or is killed. */
-		if (n && xorshift(&rng) % 5 == 0) {
-			bool kill_it = xorshift(&rng) % 2;
+		if (n && t_xorshift(&rng) % 5 == 0) {
+			bool kill_it = t_xorshift(&rng) % 2;
 			pid_t pid = fork();
 			int st;
 
@@ -1629,7 +1483,7 @@ static int shmr_worker(int fd, int me, void *arg)
 				return 1;
 			}
 			if (kill_it) {
-				usleep((useconds_t)(xorshift(&rng) % 2000));
+				usleep((useconds_t)(t_xorshift(&rng) % 2000));
 				kill(pid, SIGKILL);
 				__atomic_add_fetch(&sh->gkills, 1, __ATOMIC_RELAXED);
 			}
@@ -1644,7 +1498,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			__atomic_add_fetch(&sh->forks, 1, __ATOMIC_RELAXED);
 		}
 		for (i = n - 1; i >= 0; i--) {
-			if (xorshift(&rng) % 2) {
+			if (t_xorshift(&rng) % 2) {
 				err = t_shmdt(fd, (void *)at[i], &got);
 				if (err || got != len[i]) {
 					shm_fail(&sh->failed, sh->why,
@@ -1669,10 +1523,10 @@ static int shmr_worker(int fd, int me, void *arg)
 /* Reap child @slot, which must end by itself: its exit status, or 1000 + signal. */
 static int reap_kid(FIXTURE_DATA(chaos) *self, int slot)
 {
-	pid_t pid = self->kids[slot];
+	pid_t pid = self->kids.pid[slot];
 	int status;
 
-	self->kids[slot] = 0;
+	self->kids.pid[slot] = 0;
 	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
 		return 2000;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
@@ -1767,7 +1621,8 @@ static void shmr_last_detach(struct __test_metadata *_metadata,
 	ASSERT_EQ(len, got);
 
 	for (i = SHMR_HOLD - 1; i > 0; i--) {	/* a random order */
-		int j = (int)(xorshift(rng) % (uint64_t)(i + 1)), t = order[i];
+		int j = (int)(t_xorshift(rng) % (uint64_t)(i + 1));
+		int t = order[i];
 
 		order[i] = order[j];
 		order[j] = t;
@@ -1775,7 +1630,7 @@ static void shmr_last_detach(struct __test_metadata *_metadata,
 	for (i = 0; i < SHMR_HOLD; i++) {
 		int k = order[i];
 
-		if (xorshift(rng) % 2) {
+		if (t_xorshift(rng) % 2) {
 			ASSERT_EQ(0, kill_kid(self, k));
 		} else {
 			close(h.rel[k][1]);
@@ -1815,9 +1670,9 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 
 	TH_LOG("seed %#" PRIx64, rng);
 	probe_install();
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
-	listed = count_objects(self->fd, AIXIPC_SHM);
+	listed = t_count_objects(self->fd, AIXIPC_SHM);
 	ASSERT_LE(0, listed);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1829,18 +1684,18 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 	     (round < SHMR_MIN_ROUNDS || now() - t0 < SHMR_SECONDS); round++) {
 		int32_t key = (int32_t)(0x63000000 | ((uint32_t)getpid() & 0xffff) << 8 |
 					(round & 0xff));
-		uint64_t size = pg * (1 + xorshift(&rng) % 4);
+		uint64_t size = pg * (1 + t_xorshift(&rng) % 4);
 		struct aixipc_shmid_ds ds;
 
-		if (xorshift(&rng) % 2)
-			size -= xorshift(&rng) % 100;
+		if (t_xorshift(&rng) % 2)
+			size -= t_xorshift(&rng) % 100;
 		sh->id = new_segment(self->fd, key, size);
 		ASSERT_LE(0, sh->id);
 		sh->removed = 0;
 		sh->stop = 0;
 		for (i = 0; i < SHMR_KIDS; i++)
 			ASSERT_LT(0, spawn(self, i, shmr_worker, sh));
-		usleep((useconds_t)(xorshift(&rng) % 20000));
+		usleep((useconds_t)(t_xorshift(&rng) % 20000));
 		ds = sstat(self->fd, sh->id, &err);
 		ASSERT_EQ(0, err);
 		ASSERT_GE((uint64_t)SHMR_NATTCH_MAX, ds.nattch);
@@ -1863,7 +1718,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		/* The key is free at once, whatever is still attached. */
 		ASSERT_EQ(-ENOENT, t_shmget(self->fd, key, 0, 0, 0));
 		for (i = 0; i < 5; i++) {
-			usleep((useconds_t)(xorshift(&rng) % 3000));
+			usleep((useconds_t)(t_xorshift(&rng) % 3000));
 			ds = sstat(self->fd, sh->id, &err);
 			if (err) {
 				ASSERT_EQ(-EINVAL, err);
@@ -1882,7 +1737,7 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		ASSERT_EQ(-EINVAL, err)
 			TH_LOG("round %u: removed, nobody attached, yet still there: nattch %llu status %#x",
 			       round, (unsigned long long)ds.nattch, ds.status);
-		ASSERT_EQ(listed, count_objects(self->fd, AIXIPC_SHM));
+		ASSERT_EQ(listed, t_count_objects(self->fd, AIXIPC_SHM));
 	}
 	TH_LOG("%u rounds in %.1f s: %" PRIu64 " attaches (%" PRIu64 " after IPC_RMID), %" PRIu64 " refused once gone; %" PRIu64 " splits, %" PRIu64 " fork children (%" PRIu64 " killed); DEST seen %u times, gone at once %u times",
 	       round, now() - t0, sh->attaches, sh->after_rmid, sh->gone_seen,
@@ -1894,10 +1749,10 @@ TEST_F_TIMEOUT(chaos, shm_rmid_races_attach_detach_fork_freed_at_last_detach, 30
 		shmr_last_detach(_metadata, self, &rng,
 				 (int32_t)(0x64000000 | ((uint32_t)getpid() & 0xffff) << 8 | i));
 
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
-	EXPECT_EQ(listed, count_objects(self->fd, AIXIPC_SHM));
+	EXPECT_EQ(listed, t_count_objects(self->fd, AIXIPC_SHM));
 	munmap(sh, sizeof(*sh));
 }
 
@@ -1957,7 +1812,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 		bool scratch, write;
 		int sig;
 
-		if (!base || xorshift(&rng) % SHMZ_REATTACH == 0) {
+		if (!base || t_xorshift(&rng) % SHMZ_REATTACH == 0) {
 			if (base) {
 				err = t_shmdt(fd, base, &got);
 				if (err || got != len) {
@@ -1986,10 +1841,10 @@ static int shmz_toucher(int fd, int me, void *arg)
 			}
 			__atomic_add_fetch(&sh->reattaches, 1, __ATOMIC_RELAXED);
 		}
-		p = (uint32_t)(xorshift(&rng) % (len / pg));
-		k = (uint32_t)(xorshift(&rng) % words);
-		scratch = writer || xorshift(&rng) % 4 == 0;
-		write = writer && xorshift(&rng) % 2;
+		p = (uint32_t)(t_xorshift(&rng) % (len / pg));
+		k = (uint32_t)(t_xorshift(&rng) % words);
+		scratch = writer || t_xorshift(&rng) % 4 == 0;
+		write = writer && t_xorshift(&rng) % 2;
 		i = p * (uint32_t)words + k;
 		if (write)
 			v = shmz_tag(i, true) << 20 | (++counter & 0xfffff);
@@ -2085,7 +1940,7 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 
 	TH_LOG("seed %#" PRIx64, rng);
 	probe_install();
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
 	shsize = sizeof(*sh) + SHMZ_PAGES * words * sizeof(uint32_t);
 	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
@@ -2109,12 +1964,12 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 		uint32_t s;
 
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
-		if (xorshift(&rng) % 3 == 0) {
+		if (t_xorshift(&rng) % 3 == 0) {
 			shmz_pass(sh, ctl, cur);
 			passes++;
 			continue;
 		}
-		size = pg * (1 + xorshift(&rng) % SHMZ_PAGES);
+		size = pg * (1 + t_xorshift(&rng) % SHMZ_PAGES);
 		s = __atomic_load_n(&sh->seq, __ATOMIC_RELAXED);
 		__atomic_store_n(&sh->seq, s + 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -2182,8 +2037,8 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	shmz_pass(sh, ctl, cur);
 	g = sh->gen;
 	/* An unaligned shrink zeroes the rest of its last page... */
-	tail = pg * (1 + xorshift(&rng) % (SHMZ_PAGES - 1)) +
-	       4 * (1 + xorshift(&rng) % (pg / 4 - 1));
+	tail = pg * (1 + t_xorshift(&rng) % (SHMZ_PAGES - 1)) +
+	       4 * (1 + t_xorshift(&rng) % (pg / 4 - 1));
 	ASSERT_EQ(0, t_shmctl(self->fd, sh->id, AIXIPC_SHM_SIZE, &tail, NULL));
 	for (k = tail % pg / 4; k < pg / 4; k++) {
 		ASSERT_EQ(0, probe32(ctl + tail / pg * pg / 4 + k, false, &v));
@@ -2220,7 +2075,7 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	ASSERT_EQ(0, remove_segment(self->fd, sh->id));
 	sstat(self->fd, sh->id, &err);
 	ASSERT_EQ(-EINVAL, err);
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	munmap(sh, shsize);
@@ -2259,7 +2114,7 @@ static int shms_worker(int fd, int me, void *arg)
 	uint64_t got;
 
 	for (;;) {
-		unsigned int op = (unsigned int)(xorshift(&rng) % 8);
+		unsigned int op = (unsigned int)(t_xorshift(&rng) % 8);
 		unsigned int pgno;
 
 		if (op <= 1 && n < SHMS_MAXATT) {
@@ -2278,7 +2133,7 @@ static int shms_worker(int fd, int me, void *arg)
 			n++;
 			__atomic_add_fetch(&sh->attaches, 1, __ATOMIC_RELAXED);
 		} else if (op <= 3 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
 			if (!a[i].page_gone[0]) {
 				err = t_shmdt(fd, a[i].at, &got);
 				if (err) {
@@ -2294,8 +2149,8 @@ static int shms_worker(int fd, int me, void *arg)
 			a[i] = a[--n];
 			__atomic_add_fetch(&sh->detaches, 1, __ATOMIC_RELAXED);
 		} else if (op == 4 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
-			pgno = (unsigned int)(xorshift(&rng) % SHMS_PAGES);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
+			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno] && !a[i].page_ro[pgno]) {
 				if (mprotect(a[i].at + pgno * pg, pg, PROT_READ)) {
 					shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
@@ -2306,8 +2161,8 @@ static int shms_worker(int fd, int me, void *arg)
 				__atomic_add_fetch(&sh->splits, 1, __ATOMIC_RELAXED);
 			}
 		} else if (op == 5 && n) {
-			i = (int)(xorshift(&rng) % (uint64_t)n);
-			pgno = (unsigned int)(xorshift(&rng) % SHMS_PAGES);
+			i = (int)(t_xorshift(&rng) % (uint64_t)n);
+			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno]) {
 				if (munmap(a[i].at + pgno * pg, pg)) {
 					shm_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
@@ -2330,7 +2185,7 @@ static int shms_worker(int fd, int me, void *arg)
 					for (pgno = 0; pgno < SHMS_PAGES; pgno++)
 						if (!a[i].page_gone[pgno])
 							sum += (unsigned char)a[i].at[pgno * pg];
-				usleep((useconds_t)(xorshift(&rng) % 3000));
+				usleep((useconds_t)(t_xorshift(&rng) % 3000));
 				_exit(sum == 0x7fffffff);
 			}
 			if (pid < 0 || waitpid(pid, &st, 0) != pid ||
@@ -2341,7 +2196,7 @@ static int shms_worker(int fd, int me, void *arg)
 			}
 			__atomic_add_fetch(&sh->forks, 1, __ATOMIC_RELAXED);
 		} else {
-			usleep((useconds_t)(xorshift(&rng) % 500));
+			usleep((useconds_t)(t_xorshift(&rng) % 500));
 		}
 	}
 }
@@ -2358,7 +2213,7 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 	int i, err;
 
 	TH_LOG("seed %#" PRIx64, rng);
-	before = shm_info(self->fd);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_NE(UINT64_MAX, before.in_use);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -2386,13 +2241,13 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 				max_seen = ds.nattch;
 			polls++;
 		}
-		in = shm_info(self->fd);
+		in = t_info_of(self->fd, AIXIPC_SHM);
 		ASSERT_LE(before.in_use + 1, in.in_use);
 		ASSERT_LE(before.count + SHMS_PAGES, in.count);
 		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
-		usleep((useconds_t)(xorshift(&rng) % 5000));
-		if (xorshift(&rng) % 4 == 0) {
-			int victim = (int)(xorshift(&rng) % SHMS_KIDS);
+		usleep((useconds_t)(t_xorshift(&rng) % 5000));
+		if (t_xorshift(&rng) % 4 == 0) {
+			int victim = (int)(t_xorshift(&rng) % SHMS_KIDS);
 
 			ASSERT_EQ(0, kill_kid(self, victim))
 				TH_LOG("child %d ended by itself: %s", victim, sh->why);
@@ -2421,7 +2276,7 @@ TEST_F_TIMEOUT(chaos, shm_stat_while_many_attach_detach_and_die_nattch_sane, 300
 	ASSERT_EQ(0, remove_segment(self->fd, sh->id));
 	sstat(self->fd, sh->id, &err);
 	ASSERT_EQ(-EINVAL, err);
-	after = shm_info(self->fd);
+	after = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	munmap(sh, sizeof(*sh));
@@ -2459,18 +2314,19 @@ static const struct list_kind list_kinds[] = {
 /*
  * Walk all objects of @k in batches of LIST_BATCH.  @want is how many
  * there are in all; every id tracked must be seen once.  Returns the
- * walk's duration in seconds (the checks are ASSERTs).
+ * walk's duration in seconds (the checks are ASSERTs).  @seen is a scratch
+ * set of ids.
  */
 static double list_walk(struct __test_metadata *_metadata, int fd,
 			const struct list_kind *k, struct aixipc_list_entry *ents,
-			unsigned char *seen, long want, long ours)
+			struct t_idset *seen, long want, long ours)
 {
 	struct aixipc_list l;
 	long total = 0, mine = 0, calls = 0;
 	uint64_t last = 0;
 	double t;
 
-	memset(seen, 0, MAX_SLOTS);
+	t_idset_drain(seen, NULL, NULL);
 	memset(&l, 0, sizeof(l));
 	l.kind = k->kind;
 	l.entries = (uintptr_t)ents;
@@ -2505,9 +2361,8 @@ static double list_walk(struct __test_metadata *_metadata, int fd,
 			ASSERT_EQ(k->kind, ents[i].kind);
 			ASSERT_LE(0, id);
 			if (t_is_tracked(k->kind, id)) {
-				ASSERT_EQ(0, seen[SLOT(id)])
+				ASSERT_EQ(1, t_idset_add(seen, k->kind, id))
 					TH_LOG("id %d listed twice", id);
-				seen[SLOT(id)] = 1;
 				mine++;
 			}
 		}
@@ -2525,16 +2380,15 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 	static const long steps[] = { 1000, 10000, LIST_N };
 	const struct list_kind *k;
 	struct aixipc_list_entry *ents;
-	unsigned char *seen;
+	struct t_idset seen;
 	unsigned int s;
 
 	ents = calloc(LIST_BATCH, sizeof(*ents));
-	seen = malloc(MAX_SLOTS);
 	ASSERT_NE(NULL, ents);
-	ASSERT_NE(NULL, seen);
+	ASSERT_EQ(0, t_idset_init(&seen, false));
 	for (k = list_kinds; k < list_kinds + sizeof(list_kinds) /
 	     sizeof(list_kinds[0]); k++) {
-		long before = count_objects(self->fd, k->kind), made = 0;
+		long before = t_count_objects(self->fd, k->kind), made = 0;
 		int *ids = malloc(LIST_N * sizeof(int));
 		double tc = 0, t;
 
@@ -2550,7 +2404,7 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 					       strerror(-ids[made]));
 			}
 			tc += now() - t;
-			t = list_walk(_metadata, self->fd, k, ents, seen,
+			t = list_walk(_metadata, self->fd, k, ents, &seen,
 				      before + made, made);
 			TH_LOG("%s: %6ld objects: walk %8.1f ms in %ld calls (%.2f us per object); %ld created so far in %.1f s",
 			       k->name, before + made, t * 1e3,
@@ -2562,11 +2416,11 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 			ASSERT_EQ(0, k->destroy(self->fd, ids[made - 1]));
 		TH_LOG("%s: removed %d in %.1f s", k->name, LIST_N, now() - t);
 		/* Nothing of ours listed any more. */
-		t = list_walk(_metadata, self->fd, k, ents, seen, before, 0);
+		t = list_walk(_metadata, self->fd, k, ents, &seen, before, 0);
 		free(ids);
 	}
 	free(ents);
-	free(seen);
+	t_idset_free(&seen);
 }
 
 TEST_HARNESS_MAIN

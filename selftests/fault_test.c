@@ -96,22 +96,6 @@ static struct knob knobs[] = {
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 static int write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -144,7 +128,7 @@ static void __attribute__((constructor)) fault_init(void)
 	/* The values in force before this run, whatever a test does. */
 	for (i = 0; i < NKNOBS; i++) {
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i].name);
-		knobs[i].have = read_file(path, knobs[i].orig,
+		knobs[i].have = t_read_file(path, knobs[i].orig,
 					  sizeof(knobs[i].orig)) == 0;
 	}
 }
@@ -196,8 +180,7 @@ struct fenv {
 	struct sem_report *rep;		/* written by child processes */
 	int witness;			/* a second set, or -1 */
 	int relfd;			/* children wait for its EOF, or -1 */
-	pid_t kids[4];			/* children alive, to kill on failure */
-	int nkids;
+	struct t_kids kids;		/* children alive, to kill on failure */
 	int child_status;		/* of the child that made the call */
 	pid_t child;			/* and its pid */
 	/* Taken before each attempt. */
@@ -247,40 +230,9 @@ static long read_refcnt(void)
 {
 	char buf[32];
 
-	if (read_file(REFCNT, buf, sizeof(buf)))
+	if (t_read_file(REFCNT, buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 10);
-}
-
-/* Objects of @kind the listing ioctl shows, or -errno. */
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
-}
-
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	memset(&ds, 0xa5, sizeof(ds));
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
-	return ds;
 }
 
 static int new_queue(int fd, int32_t key, uint32_t flags)
@@ -294,17 +246,11 @@ static int new_queue(int fd, int32_t key, uint32_t flags)
 
 static int remove_queue(int fd, int id)
 {
-	int err = t_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_MSG, id);
 }
 
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5f000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5f, salt)
 
 /* Anonymous memory with every page present and written. */
 static void *touched(size_t size)
@@ -404,10 +350,10 @@ static void check_created(struct __test_metadata *_metadata, struct fenv *e,
 	int id = e->req.get.id;
 
 	t_track(AIXIPC_MSG, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
-	ds = qstat(e->fd, id);
+	ds = t_qstat(e->fd, id);
 	ASSERT_EQ(key, ds.perm.key);
 	ASSERT_EQ(0600U, ds.perm.mode);
 	ASSERT_EQ(0ULL, ds.qnum);
@@ -415,7 +361,7 @@ static void check_created(struct __test_metadata *_metadata, struct fenv *e,
 	/* It works. */
 	ASSERT_EQ(0, t_msgsnd(e->fd, id, 1, "x", 1, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, remove_queue(e->fd, id));
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_MSG));
 }
 
 static void check_get_private(struct __test_metadata *_metadata,
@@ -430,7 +376,7 @@ static void check_get_private(struct __test_metadata *_metadata,
 	/* Nothing half-created: creation works, the slot is reusable. */
 	id = new_queue(e->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_MSG));
 	ASSERT_EQ(0, remove_queue(e->fd, id));
 }
 
@@ -499,7 +445,7 @@ static void check_get_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_MSG));
 }
 
 /* ---- msgsnd --------------------------------------------------------- */
@@ -514,7 +460,7 @@ static int setup_queue_and_buffers(struct fenv *e)
 
 static int prep_msgsnd(struct fenv *e)
 {
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	msgsnd_request(e);
 	return e->ds.qnum == 0 ? 0 : -EEXIST;
 }
@@ -522,7 +468,7 @@ static int prep_msgsnd(struct fenv *e)
 static void check_msgsnd(struct __test_metadata *_metadata, struct fenv *e,
 			 int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	ASSERT_EQ(0U, ds.status);
 	if (!ret) {
@@ -530,7 +476,7 @@ static void check_msgsnd(struct __test_metadata *_metadata, struct fenv *e,
 		ASSERT_EQ((uint64_t)e->len, ds.cbytes);
 		ASSERT_EQ(getpid(), ds.lspid);
 		expect_message_back(_metadata, e);
-		ds = qstat(e->fd, e->qid);
+		ds = t_qstat(e->fd, e->qid);
 		ASSERT_EQ(0ULL, ds.qnum);
 		ASSERT_EQ(0ULL, ds.cbytes);
 		return;
@@ -553,7 +499,7 @@ static int prep_msgrcv(struct fenv *e)
 	if (err)
 		return err;
 	memset(e->rbuf, 0, e->bufsize);
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	msgrcv_request(e);
 	return e->ds.qnum == 1 ? 0 : -EEXIST;
 }
@@ -561,7 +507,7 @@ static int prep_msgrcv(struct fenv *e)
 static void check_msgrcv(struct __test_metadata *_metadata, struct fenv *e,
 			 int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	(void)ret;
 
@@ -657,7 +603,7 @@ static void check_stat(struct __test_metadata *_metadata, struct fenv *e,
 
 static int prep_set(struct fenv *e)
 {
-	e->ds = qstat(e->fd, e->qid);
+	e->ds = t_qstat(e->fd, e->qid);
 	e->cmd = AIXIPC_IOC_MSGCTL;
 	memset(&e->req, 0, sizeof(e->req));
 	e->req.ctl.id = e->qid;
@@ -670,7 +616,7 @@ static int prep_set(struct fenv *e)
 static void check_set(struct __test_metadata *_metadata, struct fenv *e,
 		      int ret)
 {
-	struct aixipc_msqid_ds ds = qstat(e->fd, e->qid);
+	struct aixipc_msqid_ds ds = t_qstat(e->fd, e->qid);
 
 	(void)ret;
 
@@ -713,7 +659,7 @@ static void check_rmid(struct __test_metadata *_metadata, struct fenv *e,
 	(void)ret;
 
 	t_untrack(AIXIPC_MSG, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_MSG));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_MSG));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, t_msgctl(e->fd, e->qid, AIXIPC_IPC_STAT, &ds));
@@ -733,37 +679,6 @@ struct sem_report {
 
 static int injected_ioctl(int nth, struct fenv *e, unsigned int n,
 			  long *left);
-
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
-}
 
 /* GETVAL, GETPID, GETNCNT, GETZCNT: the value; SETVAL, RMID: 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
@@ -799,7 +714,7 @@ static struct aixipc_semid_ds sstat(int fd, int id)
 
 static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
 {
-	int id = t_semget(fd, key, nsems, flags);
+	int id = t_semget(fd, key, nsems, flags, 0600);
 
 	if (id >= 0)
 		t_track(AIXIPC_SEM, id);
@@ -808,11 +723,7 @@ static int new_set(int fd, int32_t key, uint64_t nsems, uint32_t flags)
 
 static int remove_set(int fd, int id)
 {
-	int err = t_semrmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SEM, id);
 }
 
 /* A pattern of values the set accepts, different for each @seed. */
@@ -865,47 +776,13 @@ static void semctl_request(struct fenv *e, uint32_t cmd, uint16_t *array)
 	e->req.sctl.array = (uintptr_t)array;
 }
 
-static pid_t fork_kid(struct fenv *e)
-{
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		e->kids[e->nkids++] = pid;
-	return pid;
-}
-
-/* Reap child @pid: its exit status, or 1000 + signal. */
-static int reap_kid(struct fenv *e, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < e->nkids; i++)
-		if (e->kids[i] == pid)
-			e->kids[i] = 0;
-	return WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 1000 + WTERMSIG(status);
-}
-
 static void kill_kids(struct fenv *e)
 {
-	int i;
-
 	if (e->relfd >= 0) {
 		close(e->relfd);
 		e->relfd = -1;
 	}
-	for (i = 0; i < e->nkids; i++) {
-		if (e->kids[i] > 0) {
-			kill(e->kids[i], SIGKILL);
-			waitpid(e->kids[i], NULL, 0);
-		}
-	}
-	e->nkids = 0;
+	t_kill_kids(&e->kids);
 }
 
 /* A child reports why it fails, then exits with @code. */
@@ -947,7 +824,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 	int id = e->req.get.id;
 
 	t_track(AIXIPC_SEM, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
 	ds = sstat(e->fd, id);
@@ -960,13 +837,13 @@ static void check_set_created(struct __test_metadata *_metadata,
 	ASSERT_TRUE(sem_values_are(e, e->vals2))
 		TH_LOG("a new set's values are not all zero");
 	/* It works, up to its last semaphore. */
-	ASSERT_EQ(0, op1(e->fd, id, (unsigned int)e->nsems - 1, 2,
+	ASSERT_EQ(0, t_semop1(e->fd, id, (unsigned int)e->nsems - 1, 2,
 			 AIXIPC_SEM_NOWAIT));
 	ASSERT_EQ(2, sctl(e->fd, id, (unsigned int)e->nsems - 1,
 			  AIXIPC_GETVAL, 0));
 	ASSERT_EQ(0, remove_set(e->fd, id));
 	e->qid = -1;
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SEM));
 }
 
 static void check_semget_private(struct __test_metadata *_metadata,
@@ -981,7 +858,7 @@ static void check_semget_private(struct __test_metadata *_metadata,
 	/* Nothing half-created: creation works. */
 	id = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SEM));
 	ASSERT_EQ(0, remove_set(e->fd, id));
 }
 
@@ -993,7 +870,7 @@ static int setup_sem(struct fenv *e)
 static int setup_sem_key(struct fenv *e)
 {
 	e->key = test_key(2);
-	if (t_semget(e->fd, e->key, 0, 0) != -ENOENT)
+	if (t_semget(e->fd, e->key, 0, 0, 0600) != -ENOENT)
 		return -EEXIST;
 	return sem_buffers(e);
 }
@@ -1009,18 +886,18 @@ static void check_semget_key(struct __test_metadata *_metadata,
 	int id;
 
 	if (!ret) {
-		ASSERT_EQ(e->req.get.id, t_semget(e->fd, e->key, 0, 0));
+		ASSERT_EQ(e->req.get.id, t_semget(e->fd, e->key, 0, 0, 0600));
 		check_set_created(_metadata, e, e->key);
-		ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+		ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 		return;
 	}
 	/* The key was not taken, and can be. */
-	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 	id = new_set(e->fd, e->key, e->nsems, AIXIPC_CREAT | AIXIPC_EXCL);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(id, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(id, t_semget(e->fd, e->key, 0, 0, 0600));
 	ASSERT_EQ(0, remove_set(e->fd, id));
-	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0));
+	ASSERT_EQ(-ENOENT, t_semget(e->fd, e->key, 0, 0, 0600));
 }
 
 static int setup_sem_existing_key(struct fenv *e)
@@ -1043,7 +920,7 @@ static void check_semget_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SEM));
 	ASSERT_EQ(e->nsems, sstat(e->fd, e->qid).nsems);
 }
 
@@ -1168,7 +1045,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 	int last = (int)e->nsems - 1;
 	pid_t pid;
 
-	pid = fork_kid(e);
+	pid = t_spawn(&e->kids);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
@@ -1176,7 +1053,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 
 		if (nth < 0)
 			kid_fail(e, 2, "open %s: %s", FAIL_NTH, strerror(errno));
-		if (warm && op1(e->fd, e->witness, 0, -1,
+		if (warm && t_semop1(e->fd, e->witness, 0, -1,
 				AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT))
 			kid_fail(e, 3, "SEM_UNDO on the witness set failed");
 		ret = injected_ioctl(nth, e, n, &e->rep->left);
@@ -1192,7 +1069,7 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
 				 sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0),
 				 v0, vl);
-		ret = op1(e->fd, e->qid, 0, -2,
+		ret = t_semop1(e->fd, e->qid, 0, -2,
 			  AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 		if (ret)
 			kid_fail(e, 5, "a later SEM_UNDO call failed: %s",
@@ -1203,9 +1080,8 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 				 v0 - 2);
 		_exit(0);
 	}
-	e->child_status = reap_kid(e, pid);
+	e->child_status = t_reap(&e->kids, pid);
 	e->child = pid;
-	e->nkids = 0;
 	/* A child that failed before the call reported "injected, 0". */
 	*left = e->rep->left;
 	return e->rep->ret;
@@ -1344,20 +1220,22 @@ static void rmid_kid(struct fenv *e, int me, int rel, int ready)
 	char c = 'r';
 	int err;
 
-	err = op1(e->fd, e->qid, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	err = t_semop1(e->fd, e->qid, 0, -1,
+		       AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 	if (err)
 		kid_fail(e, 2, "child %d: SEM_UNDO op: %s", me, strerror(-err));
 	if (write(ready, &c, 1) != 1)
 		kid_fail(e, 3, "child %d: write", me);
 	if (me == RMID_KIDS - 1) {
-		err = op1(e->fd, e->qid, 1, 0, AIXIPC_SEM_UNDO);
+		err = t_semop1(e->fd, e->qid, 1, 0, AIXIPC_SEM_UNDO);
 		if (err != -EIDRM)
 			kid_fail(e, 4, "child %d: blocked op ended with %s, not EIDRM",
 				 me, strerror(-err));
 	}
 	while (read(rel, &c, 1) > 0)
 		;
-	err = op1(e->fd, e->witness, 0, -1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	err = t_semop1(e->fd, e->witness, 0, -1,
+		       AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 	if (err)
 		kid_fail(e, 5, "child %d: SEM_UNDO op on the witness set: %s",
 			 me, strerror(-err));
@@ -1384,7 +1262,7 @@ static int prep_rmid_undo(struct fenv *e)
 	}
 	e->relfd = rel[1];
 	for (i = 0; i < RMID_KIDS && !err; i++) {
-		pid_t pid = fork_kid(e);
+		pid_t pid = t_spawn(&e->kids);
 
 		if (pid < 0) {
 			err = -errno;
@@ -1424,16 +1302,16 @@ static void check_rmid_undo(struct __test_metadata *_metadata,
 
 	(void)ret;
 	t_untrack(AIXIPC_SEM, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SEM));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0));
 	close(e->relfd);
 	e->relfd = -1;
-	for (i = 0; i < e->nkids; i++)
-		ASSERT_EQ(0, reap_kid(e, e->kids[i]))
-			TH_LOG("child %d: %s", i, e->rep->why);
-	e->nkids = 0;
+	for (i = 0; i < T_MAX_KIDS; i++)
+		if (e->kids.pid[i] > 0)
+			ASSERT_EQ(0, t_reap(&e->kids, e->kids.pid[i]))
+				TH_LOG("child %d: %s", i, e->rep->why);
 	ASSERT_EQ(RMID_KIDS, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0))
 		TH_LOG("the children's exits did not restore the witness set");
 	ASSERT_EQ(0, sctl(e->fd, e->witness, 0, AIXIPC_GETNCNT, 0));
@@ -1466,11 +1344,7 @@ static int shm_new(int fd, int32_t key, uint64_t size, uint32_t flags)
 
 static int shm_remove(int fd, int id)
 {
-	int err = t_shm_rmid(fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(fd, AIXIPC_SHM, id);
 }
 
 static struct aixipc_shmid_ds shmstat(int fd, int id)
@@ -1652,7 +1526,7 @@ static void check_shm_created(struct __test_metadata *_metadata,
 	uint64_t got;
 
 	t_track(AIXIPC_SHM, id);
-	ASSERT_EQ(e->objects + 1, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects + 1, t_count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt + 1, read_refcnt());
 	ASSERT_EQ(e->info.count + pg_align(e->seglen) / pgsz(),
@@ -1677,7 +1551,7 @@ static void check_shm_created(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, shm_remove(e->fd, id));
 	e->qid = -1;
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SHM));
 }
 
 static void check_shmget_private(struct __test_metadata *_metadata,
@@ -1751,7 +1625,7 @@ static void check_shmget_existing(struct __test_metadata *_metadata,
 {
 	(void)ret;
 	ASSERT_EQ(e->qid, e->req.get.id);
-	ASSERT_EQ(e->objects, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects, t_count_objects(e->fd, AIXIPC_SHM));
 	ASSERT_EQ(e->seglen, shmstat(e->fd, e->qid).segsz);
 	shm_expect_quota(_metadata, e);
 }
@@ -1927,7 +1801,8 @@ static void check_shmdt(struct __test_metadata *_metadata, struct fenv *e,
 			e->qid = -1;
 			if (e->refcnt >= 0)
 				ASSERT_EQ(e->refcnt - 2, read_refcnt());
-			ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SHM));
+			ASSERT_EQ(e->objects - 1, t_count_objects(e->fd,
+								  AIXIPC_SHM));
 		} else {
 			ASSERT_EQ(0ULL, shmstat(e->fd, e->qid).nattch);
 			/* One attach file pins the module, however many pieces. */
@@ -2131,7 +2006,7 @@ static void check_shm_rmid(struct __test_metadata *_metadata, struct fenv *e,
 {
 	(void)ret;
 	t_untrack(AIXIPC_SHM, e->qid);
-	ASSERT_EQ(e->objects - 1, count_objects(e->fd, AIXIPC_SHM));
+	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SHM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
 	ASSERT_EQ(-EINVAL, t_shmctl(e->fd, e->qid, AIXIPC_IPC_STAT, NULL, NULL));
@@ -2322,7 +2197,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 			       n);
 		ASSERT_EQ(0, c->prepare(e))
 			TH_LOG("%s: cannot prepare attempt %u", c->path, n);
-		e->objects = count_objects(e->fd, c->kind);
+		e->objects = t_count_objects(e->fd, c->kind);
 		ASSERT_LE(0, e->objects);
 		e->refcnt = read_refcnt();
 
@@ -2345,7 +2220,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 					TH_LOG("%s at point %u: %s, not ENOMEM",
 					       c->path, n, strerror(-ret));
 			/* Nothing created, nothing pinned. */
-			ASSERT_EQ(e->objects, count_objects(e->fd, c->kind))
+			ASSERT_EQ(e->objects, t_count_objects(e->fd, c->kind))
 				TH_LOG("%s at point %u: object count changed",
 				       c->path, n);
 			if (c->kind == AIXIPC_SHM && e->refcnt >= 0 &&

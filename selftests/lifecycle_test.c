@@ -82,22 +82,6 @@ static char ko_skip[256];		/* why, when there is none */
 static char ko_params[1024];		/* the parameters in force at start */
 static pid_t main_pid;
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 static bool module_loaded(void)
 {
 	return access(SYSMOD "/initstate", F_OK) == 0;
@@ -107,7 +91,7 @@ static long module_refcnt(void)
 {
 	char buf[32];
 
-	if (read_file(SYSMOD "/refcnt", buf, sizeof(buf)))
+	if (t_read_file(SYSMOD "/refcnt", buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 10);
 }
@@ -236,7 +220,7 @@ static void save_params(void)
 			continue;
 		snprintf(path, sizeof(path), SYSMOD "/parameters/%s",
 			 de->d_name);
-		if (read_file(path, val, sizeof(val)))
+		if (t_read_file(path, val, sizeof(val)))
 			continue;
 		n = snprintf(ko_params + off, sizeof(ko_params) - off, "%s%s=%s",
 			     off ? " " : "", de->d_name, val);
@@ -289,7 +273,7 @@ static int wait_node(bool present)
 
 			if (!present)
 				return ms;
-			if (read_file(MISCDEV, dev, sizeof(dev)) ||
+			if (t_read_file(MISCDEV, dev, sizeof(dev)) ||
 			    sscanf(dev, "%u:%u", &maj, &min) != 2)
 				return -1;
 			if (!S_ISCHR(st.st_mode) ||
@@ -356,27 +340,6 @@ static int msg_check(int fd, int32_t key, int id)
 
 /* Semaphore sets. */
 
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = 0600,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   unsigned int nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
 /* GETVAL, GETPID: the value; SETVAL, RMID, GETALL, SETALL: 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val,
 		uint16_t *array)
@@ -415,7 +378,7 @@ static const uint16_t sem_persist[3] = { 7, 32767, 1 };
 static int sem_create(int fd, int32_t key)
 {
 	uint16_t vals[3];
-	int id = t_semget(fd, key, 3, AIXIPC_CREAT | AIXIPC_EXCL);
+	int id = t_semget(fd, key, 3, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 	int err;
 
 	if (id < 0)
@@ -434,7 +397,7 @@ static int sem_check(int fd, int32_t key, int id)
 	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
 	uint16_t vals[3];
 
-	if (t_semget(fd, key, 0, 0) != id)
+	if (t_semget(fd, key, 0, 0, 0600) != id)
 		return -ENOENT;
 	if (aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c) || c.ds.nsems != 3)
 		return -EIO;
@@ -512,30 +475,8 @@ static const struct obj_kind obj_kinds[] = {
 };
 #define NKINDS (sizeof(obj_kinds) / sizeof(obj_kinds[0]))
 
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x6c000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
-
-static long count_objects(int fd, unsigned int kind)
-{
-	static struct aixipc_list_entry ents[64];
-	struct aixipc_list l = {
-		.kind = kind, .entries = (uintptr_t)ents,
-		.entry_size = sizeof(ents[0]),
-	};
-	long n = 0;
-	int err;
-
-	do {
-		l.count = 64;
-		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
-		if (err)
-			return err;
-		n += l.count;
-	} while (l.count);
-	return n;
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x6c, salt)
 
 static uint64_t module_features(void)
 {
@@ -551,33 +492,8 @@ static uint64_t module_features(void)
 	return v.features;
 }
 
-/* Poll until @pid sleeps in the module (its wchan names aixipc_*). */
-static int wait_sleeping_in_module(pid_t pid)
-{
-	char path[64], buf[64];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		FILE *f = fopen(path, "r");
-		size_t n;
-
-		if (!f)
-			return -1;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (!strncmp(buf, "aixipc_", 7))
-			return 0;
-		usleep(1000);
-	}
-	return -1;
-}
-
 /* ---------------------------------------------------------------------- */
 /* The fixture.                                                           */
-
-#define MAX_KIDS 8
 
 FIXTURE(lifecycle) {
 	int fd;				/* closed before any unload */
@@ -585,8 +501,7 @@ FIXTURE(lifecycle) {
 	int nids;
 	int shm_ids[8];			/* segments to remove at teardown */
 	int nshm;
-	pid_t kids[MAX_KIDS];
-	int nkids;
+	struct t_kids kids;
 	bool limits_changed;		/* loaded with test limits: restore */
 };
 
@@ -611,12 +526,7 @@ FIXTURE_TEARDOWN(lifecycle)
 {
 	int i, err, fd;
 
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
+	t_kill_kids(&self->kids);
 	if (self->fd >= 0)
 		close(self->fd);
 	if (!module_loaded() && ko_path[0]) {
@@ -662,41 +572,6 @@ static void remember(FIXTURE_DATA(lifecycle) *self, unsigned int kind, int id)
 		self->shm_ids[self->nshm++] = id;
 	else
 		self->ids[self->nids++] = id;
-}
-
-static pid_t spawn(FIXTURE_DATA(lifecycle) *self)
-{
-	pid_t pid;
-	int i;
-
-	/* A reaped child's entry is reused. */
-	for (i = 0; i < self->nkids && self->kids[i] > 0; i++)
-		;
-	if (i >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0) {
-		self->kids[i] = pid;
-		if (i == self->nkids)
-			self->nkids++;
-	}
-	return pid;
-}
-
-static int reap(FIXTURE_DATA(lifecycle) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
 }
 
 /* Unload (which must work: nothing pins the module), check, reload. */
@@ -759,7 +634,7 @@ TEST_F(lifecycle, unload_refused_while_an_object_exists_device_closed)
 			       k->name);
 		ASSERT_EQ(0, k->destroy(self->fd, id));
 		forget(self, id);
-		ASSERT_EQ(0, count_objects(self->fd, k->kind));
+		ASSERT_EQ(0, t_count_objects(self->fd, k->kind));
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 		unload_and_reload(_metadata);
@@ -789,7 +664,7 @@ TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 
 	/* So does a child that inherited it. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		pause();
@@ -800,7 +675,7 @@ TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 	ASSERT_EQ(1, module_refcnt());
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	status = reap(self, pid);
+	status = t_reap(&self->kids, pid);
 	ASSERT_EQ(1000 + SIGKILL, status);
 
 	/* Last reference gone: it unloads. */
@@ -838,26 +713,26 @@ TEST_F(lifecycle, unload_right_after_rmid_woke_blocked_processes)
 	}
 	ASSERT_EQ(0, t_msgsnd(self->fd, b, 1, big, sizeof(big), AIXIPC_NOWAIT));
 
-	rcv = spawn(self);
+	rcv = t_spawn(&self->kids);
 	ASSERT_LE(0, rcv);
 	if (rcv == 0) {
 		char buf[16];
 
 		_exit(-t_msgrcv(self->fd, a, 0, buf, sizeof(buf), 0, NULL));
 	}
-	snd = spawn(self);
+	snd = t_spawn(&self->kids);
 	ASSERT_LE(0, snd);
 	if (snd == 0)
 		_exit(-t_msgsnd(self->fd, b, 2, big, sizeof(big), 0));
-	ASSERT_EQ(0, wait_sleeping_in_module(rcv));
-	ASSERT_EQ(0, wait_sleeping_in_module(snd));
+	ASSERT_EQ(0, t_wait_sleeping_in(rcv, "aixipc_"));
+	ASSERT_EQ(0, t_wait_sleeping_in(snd, "aixipc_"));
 
 	ASSERT_EQ(0, t_rmid(self->fd, a));
 	forget(self, a);
 	ASSERT_EQ(0, t_rmid(self->fd, b));
 	forget(self, b);
-	ASSERT_EQ(EIDRM, reap(self, rcv));
-	ASSERT_EQ(EIDRM, reap(self, snd));
+	ASSERT_EQ(EIDRM, t_reap(&self->kids, rcv));
+	ASSERT_EQ(EIDRM, t_reap(&self->kids, snd));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 	unload_and_reload(_metadata);
@@ -883,14 +758,14 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 		SKIP(return, "the module has no semaphores");
 	self->fd = aixipc_open();
 	ASSERT_LE(0, self->fd);
-	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT);
+	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT, 0600);
 	ASSERT_LE(0, id);
 	self->ids[self->nids++] = id;
 	ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETVAL, 1, NULL));
 	ASSERT_EQ(0, pipe(rel));
 	ASSERT_EQ(0, pipe(ready));
 
-	a = spawn(self);
+	a = t_spawn(&self->kids);
 	ASSERT_LE(0, a);
 	if (a == 0) {
 		close(rel[1]);
@@ -910,13 +785,13 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 	ASSERT_EQ(0, getval(self->fd, id, 0));
 	ASSERT_EQ(2, getval(self->fd, id, 1));
 
-	b = spawn(self);
+	b = t_spawn(&self->kids);
 	ASSERT_LE(0, b);
 	if (b == 0) {
 		close(rel[1]);
 		_exit(undo_ops(self->fd, id, 0, 3) ? 1 : 0);
 	}
-	ASSERT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_reap(&self->kids, b));
 	ASSERT_EQ(0, getval(self->fd, id, 0));
 	ASSERT_EQ(2, getval(self->fd, id, 1))
 		TH_LOG("B's exit did not undo its +3");
@@ -944,7 +819,7 @@ TEST_F(lifecycle, set_pins_module_undo_process_exits_after_rmid)
 
 	/* A exits with adjustments for a set that is gone. */
 	close(rel[1]);
-	ASSERT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_reap(&self->kids, a));
 	unload_and_reload(_metadata);
 }
 
@@ -962,7 +837,7 @@ static pid_t straggler_start(FIXTURE_DATA(lifecycle) *self, int id, int *relw)
 
 	if (pipe(rel) || pipe(ready))
 		return -1;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
 		int next, fd, err;
 
@@ -1003,7 +878,7 @@ static int straggler_release(FIXTURE_DATA(lifecycle) *self, pid_t pid,
 
 	close(*relw);
 	*relw = -1;
-	return ok ? reap(self, pid) : -1;
+	return ok ? t_reap(&self->kids, pid) : -1;
 }
 
 TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
@@ -1058,7 +933,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
 		/* Reloaded with the same parameters. */
 		ASSERT_EQ(0, memcmp(&v0.limits, &v.limits, sizeof(v.limits)));
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_MSG));
 
 		q[0] = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT,
 				0600);
@@ -1070,7 +945,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 			self->ids[self->nids++] = q[j];
 		}
 		ASSERT_EQ(q[2], t_msgget(self->fd, key, 0, 0));
-		ASSERT_EQ(3, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(3, t_count_objects(self->fd, AIXIPC_MSG));
 		ASSERT_EQ(4, module_refcnt());	/* the file and 3 queues */
 		for (j = 0; j < 3; j++) {
 			ASSERT_EQ(0, t_msgsnd(self->fd, q[j], j + 1, out,
@@ -1093,15 +968,15 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		}
 		self->nids = 0;
 		ASSERT_EQ(-ENOENT, t_msgget(self->fd, key, 0, 0));
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_MSG));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_MSG));
 
 		if (sem) {
 			int sid;
 			pid_t pid;
 
-			ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
+			ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SEM));
 			sid = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2,
-				       AIXIPC_CREAT);
+				       AIXIPC_CREAT, 0600);
 			ASSERT_LE(0, sid);
 			self->ids[self->nids++] = sid;
 			ASSERT_EQ(0, sctl(self->fd, sid, 0, AIXIPC_SETVAL, 1,
@@ -1123,11 +998,11 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 				straggler = 0;
 			}
 			/* A child that exits in this instance. */
-			pid = spawn(self);
+			pid = t_spawn(&self->kids);
 			ASSERT_LE(0, pid);
 			if (pid == 0)
 				_exit(undo_ops(self->fd, sid, -1, 3) ? 1 : 0);
-			ASSERT_EQ(0, reap(self, pid));
+			ASSERT_EQ(0, t_reap(&self->kids, pid));
 			ASSERT_EQ(1, getval(self->fd, sid, 0));
 			ASSERT_EQ(0, getval(self->fd, sid, 1));
 			/* This instance's straggler: outlives the set. */
@@ -1149,7 +1024,7 @@ TEST_F_TIMEOUT(lifecycle, ten_load_unload_cycles_with_objects, 300)
 		ASSERT_EQ(0, straggler_release(self, straggler, &relw, -1));
 		self->fd = aixipc_open();
 		ASSERT_LE(0, self->fd);
-		ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SEM));
+		ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SEM));
 		ASSERT_EQ(0, close(self->fd));
 		self->fd = -1;
 		ASSERT_EQ(0, module_refcnt());
@@ -1196,10 +1071,11 @@ TEST_F(lifecycle, id_limits_reached_exactly_enospc)
 	EXPECT_LE(0, q[3]);
 
 	for (i = 0; i < 2; i++) {
-		sets[i] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+		sets[i] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+				   0600);
 		EXPECT_LE(0, sets[i]);
 	}
-	sets[2] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT);
+	sets[2] = t_semget(fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
 	EXPECT_EQ(-ENOSPC, sets[2]);
 	/* Each facility has its own limit: queues are still full. */
 	EXPECT_EQ(-ENOSPC, t_msgget(fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600));
@@ -1249,7 +1125,7 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(rel));
 	for (i = 0; i < 2; i++) {
-		kid[i] = spawn(self);
+		kid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, kid[i]);
 		if (kid[i] == 0) {
 			uint64_t len;
@@ -1292,7 +1168,7 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 
 	/* One detaches with munmap: the other attachment holds on. */
 	close(rel[1]);
-	ASSERT_EQ(0, reap(self, kid[0]));
+	ASSERT_EQ(0, t_reap(&self->kids, kid[0]));
 	ASSERT_EQ(2, module_refcnt());
 	ASSERT_EQ(-EWOULDBLOCK, unload());
 	self->fd = aixipc_open();
@@ -1305,14 +1181,14 @@ TEST_F(lifecycle, shm_removed_attached_segment_pins_module_until_last_detach)
 
 	/* The other dies attached: its exit is the last detach. */
 	ASSERT_EQ(0, kill(kid[1], SIGKILL));
-	ASSERT_EQ(1000 + SIGKILL, reap(self, kid[1]));
+	ASSERT_EQ(1000 + SIGKILL, t_reap(&self->kids, kid[1]));
 	forget(self, id);
 	ASSERT_EQ(0, module_refcnt())
 		TH_LOG("the last attachment is gone, yet the module is pinned");
 	unload_and_reload(_metadata);
 	self->fd = aixipc_open();
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, count_objects(self->fd, AIXIPC_SHM));
+	ASSERT_EQ(0, t_count_objects(self->fd, AIXIPC_SHM));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 }
@@ -1376,16 +1252,6 @@ static int rm_seg(FIXTURE_DATA(lifecycle) *self, int id)
 	return err;
 }
 
-static struct aixipc_info shm_info(int fd)
-{
-	struct aixipc_info in;
-
-	memset(&in, 0xff, sizeof(in));
-	if (t_info(fd, AIXIPC_SHM, &in))
-		memset(&in, 0xff, sizeof(in));
-	return in;
-}
-
 /*
  * Loaded with shmmni=3: the fourth segment fails with ENOSPC, exactly at
  * the limit, whether private or keyed, while lookups still work.  A
@@ -1421,7 +1287,7 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 				    0600));
 	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 0, 0, 0));
 	EXPECT_EQ(seg[2], t_shmget(self->fd, key, 4096, AIXIPC_CREAT, 0600));
-	in = shm_info(self->fd);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(3ULL, in.in_use);
 	EXPECT_EQ(2LL, in.max_slot);
 	EXPECT_EQ(5ULL, in.count);
@@ -1431,10 +1297,10 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 	ASSERT_EQ(0, rm_seg(self, seg[0]));
 	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
 				    AIXIPC_CREAT, 0600));
-	EXPECT_EQ(3ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(3ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
 	ASSERT_EQ(len, got);
-	EXPECT_EQ(2ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(2ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	seg[3] = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
 	EXPECT_LE(0, seg[3]);
 	EXPECT_EQ(-ENOSPC, t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 4096,
@@ -1444,7 +1310,7 @@ TEST_F(lifecycle, shm_id_limit_shmmni_reached_exactly_enospc)
 	EXPECT_EQ(0, rm_seg(self, seg[2]));
 	if (seg[3] >= 0)
 		EXPECT_EQ(0, rm_seg(self, seg[3]));
-	EXPECT_EQ(0ULL, shm_info(self->fd).in_use);
+	EXPECT_EQ(0ULL, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	restore_limits(_metadata, self);
 }
 
@@ -1478,7 +1344,7 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	b = new_seg(self, AIXIPC_KEY_PRIVATE, 3 * 4096);	/* exactly 8 */
 	ASSERT_LE(0, b);
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Growth past it fails and changes nothing; within a page is free. */
 	size = 6 * 4096;
@@ -1492,18 +1358,18 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	/* A shrink frees pages for a growth elsewhere. */
 	size = 4096;
 	EXPECT_EQ(0, t_shmctl(self->fd, b, AIXIPC_SHM_SIZE, &size, NULL));
-	EXPECT_EQ(6ULL, shm_info(self->fd).count);
+	EXPECT_EQ(6ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	size = 7 * 4096;
 	EXPECT_EQ(0, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
 	size = 7 * 4096 + 1;
 	EXPECT_EQ(-ENOSPC, t_shmctl(self->fd, a, AIXIPC_SHM_SIZE, &size, NULL));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Removed but attached: still counted, still charged. */
 	ASSERT_EQ(0, t_shmat(self->fd, b, NULL, 0, &p, &len));
 	ASSERT_EQ(0, rm_seg(self, b));
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	ASSERT_EQ(0, t_shmdt(self->fd, p, &got));
 	c = new_seg(self, AIXIPC_KEY_PRIVATE, 4096);
 	EXPECT_LE(0, c);
@@ -1514,12 +1380,12 @@ TEST_F(lifecycle, shm_total_pages_limit_shmall_enospc)
 	d = new_seg(self, AIXIPC_KEY_PRIVATE, 7 * 4096);
 	EXPECT_LE(0, d);
 	EXPECT_EQ(-ENOSPC, new_seg(self, AIXIPC_KEY_PRIVATE, 1));
-	EXPECT_EQ(8ULL, shm_info(self->fd).count);
+	EXPECT_EQ(8ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	if (c >= 0)
 		EXPECT_EQ(0, rm_seg(self, c));
 	if (d >= 0)
 		EXPECT_EQ(0, rm_seg(self, d));
-	EXPECT_EQ(0ULL, shm_info(self->fd).count);
+	EXPECT_EQ(0ULL, t_info_of(self->fd, AIXIPC_SHM).count);
 	restore_limits(_metadata, self);
 }
 

@@ -80,7 +80,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534
 #define NOBODY2		65533	/* a second unprivileged uid */
 #define PAGE		4096UL
 #define PARAMS		"/sys/module/aixipc/parameters/"
@@ -91,20 +90,6 @@
 
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
-
-/* Exit status a child reports for a result that is 0 or -errno. */
-#define KID_BROKEN	250	/* the child could not set itself up */
-#define KID_WRONG	251	/* succeeded, but with wrong data */
-#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
-
-static int kid_code(long r)
-{
-	if (r == 0)
-		return 0;
-	if (r < 0 && r > -KID_BROKEN)
-		return (int)-r;
-	return KID_UNEXPECTED;
-}
 
 /* A module parameter's value, or 0 when it cannot be read. */
 static uint64_t param_u64(const char *name)
@@ -203,27 +188,6 @@ static uint64_t msg_cost_min(uint64_t len)
 	return len + 32;
 }
 
-/* A queue's status, all ones when IPC_STAT fails. */
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));
-	return ds;
-}
-
-static int set_qbytes(int fd, int id, uint64_t qbytes)
-{
-	struct aixipc_msqid_ds ds;
-	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
-
-	if (err)
-		return err;
-	ds.qbytes = qbytes;
-	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
-}
-
 /* MSG_COPY of the message at @pos into @buf (may be NULL): 0 or -errno. */
 static long msg_copy(int fd, int id, int64_t pos, void *buf, uint64_t size,
 		     uint32_t flags)
@@ -232,36 +196,13 @@ static long msg_copy(int fd, int id, int64_t pos, void *buf, uint64_t size,
 			    AIXIPC_NOWAIT | AIXIPC_MSG_COPY | flags, NULL);
 }
 
-/* Poll until @pid sleeps in a kernel function whose name starts @fn. */
-static int wait_sleeping_in(pid_t pid, const char *fn)
-{
-	char path[64], buf[128];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		FILE *f = fopen(path, "r");
-		size_t n;
-
-		if (!f)
-			return -1;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (!strncmp(buf, fn, strlen(fn)))
-			return 0;
-		usleep(1000);
-	}
-	return -1;
-}
-
 /* Poll IPC_STAT until every bit of @mask is set in the queue's status. */
 static int wait_status(int fd, int id, uint32_t mask)
 {
 	int i;
 
 	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		if ((qstat(fd, id).status & mask) == mask)
+		if ((t_qstat(fd, id).status & mask) == mask)
 			return 0;
 		usleep(1000);
 	}
@@ -281,26 +222,18 @@ static bool alive(pid_t pid)
 /* ---------------------------------------------------------------------- */
 /* The fixture: the device, the limits, the children to reap.            */
 
-#define MAX_KIDS 64
-
 FIXTURE(limits) {
 	int fd;
 	struct aixipc_limits lim;
 	uint64_t user_cap, host_cap;	/* msg_user_bytes, msg_total_bytes */
-	int nkids;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;
 };
 
 FIXTURE_SETUP(limits)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	self->lim = v.limits;
 	self->user_cap = param_u64("msg_user_bytes");
@@ -310,78 +243,8 @@ FIXTURE_SETUP(limits)
 
 FIXTURE_TEARDOWN(limits)
 {
-	int i;
-
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
+	t_teardown(self->fd, &self->kids);
 }
-
-/* fork() and remember the child for the teardown; the child gets 0. */
-static pid_t spawn(FIXTURE_DATA(limits) *self)
-{
-	pid_t pid;
-
-	if (self->nkids >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/* A child's exit code, or 1000 + signal if it was killed. */
-static int reap(FIXTURE_DATA(limits) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
-}
-
-/*
- * AS_USER(uid, expr): evaluate expr (an int or long: 0, an id, or -errno)
- * in a child running as @uid and yield its value.  LONG_MIN when the
- * child could not be run.
- */
-#define AS_USER(uid, expr) ({						\
-	long __v = LONG_MIN;						\
-	int __pfd[2];							\
-	if (pipe(__pfd) == 0) {						\
-		pid_t __p = fork();					\
-		if (__p == 0) {						\
-			long __r = t_become_user(uid) ? LONG_MIN	\
-						      : (long)(expr);	\
-			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
-				_exit(1);				\
-			_exit(0);					\
-		}							\
-		close(__pfd[1]);					\
-		if (__p > 0) {						\
-			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
-			    sizeof(__v))				\
-				__v = LONG_MIN;				\
-			waitpid(__p, NULL, 0);				\
-		}							\
-		close(__pfd[0]);					\
-	}								\
-	__v;								\
-})
 
 /* Shared memory for results of children. */
 static void *shared(size_t size)
@@ -441,9 +304,9 @@ TEST_F_TIMEOUT(limits, qbytes_send_by_several_uids_and_processes, 120)
 	ASSERT_LE(qbytes, self->lim.msgmnb);
 	id = new_queue_as(0, self->fd, 0666);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, qbytes));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, qbytes));
 	for (i = 0; i < SENDERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char buf[3000];
@@ -471,11 +334,11 @@ TEST_F_TIMEOUT(limits, qbytes_send_by_several_uids_and_processes, 120)
 		}
 	}
 	for (i = 0; i < SENDERS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("sender %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("sender %d", i);
 		sum += res[i].bytes;
 		msgs += res[i].msgs;
 	}
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	TH_LOG("%llu bytes in %llu messages on a %llu-byte queue",
 	       (unsigned long long)ds.cbytes, (unsigned long long)ds.qnum,
 	       (unsigned long long)ds.qbytes);
@@ -504,12 +367,12 @@ TEST_F_TIMEOUT(limits, qbytes_blocked_senders_let_in_only_within_qbytes, 120)
 
 	id = new_queue_as(0, self->fd, 0666);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, qbytes));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, qbytes));
 	memset(buf, 'r', sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, big, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, big, AIXIPC_NOWAIT));
 	for (i = 0; i < SENDERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			if (t_become_user(i & 1 ? NOBODY2 : NOBODY))
@@ -517,7 +380,7 @@ TEST_F_TIMEOUT(limits, qbytes_blocked_senders_let_in_only_within_qbytes, 120)
 			_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, small,
 						0)));
 		}
-		ASSERT_EQ(0, wait_sleeping_in(pid[i], "aixipc_msg"));
+		ASSERT_EQ(0, t_wait_sleeping_in(pid[i], "aixipc_msg"));
 	}
 	ASSERT_EQ(0, wait_status(self->fd, id, AIXIPC_MSG_WWAIT));
 	/* Take one message at a time; whoever fits is let in by it. */
@@ -525,7 +388,7 @@ TEST_F_TIMEOUT(limits, qbytes_blocked_senders_let_in_only_within_qbytes, 120)
 		long n = t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 				  AIXIPC_NOWAIT, NULL);
 
-		ds = qstat(self->fd, id);
+		ds = t_qstat(self->fd, id);
 		EXPECT_GE(qbytes, ds.cbytes) TH_LOG("round %d", rounds);
 		if (ds.cbytes > most)
 			most = ds.cbytes;
@@ -533,10 +396,10 @@ TEST_F_TIMEOUT(limits, qbytes_blocked_senders_let_in_only_within_qbytes, 120)
 			break;
 	}
 	for (i = 0; i < SENDERS; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("sender %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("sender %d", i);
 	TH_LOG("%d receives; at most %llu of %llu bytes queued", rounds,
 	       (unsigned long long)most, (unsigned long long)qbytes);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(0, remove_queue(self->fd, id));
@@ -609,7 +472,7 @@ static pid_t start_stalled_rcv(FIXTURE_DATA(limits) *self, int id,
 
 	if (pipe(rp) || pipe(gp))
 		return -1;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
 		struct stalled_rcv s = {
 			.fd = self->fd, .id = id, .msgtyp = msgtyp,
@@ -639,7 +502,7 @@ static int finish_stalled_rcv(FIXTURE_DATA(limits) *self, pid_t pid, int go)
 	int n = (int)write(go, &c, 1);
 
 	close(go);
-	return n == 1 ? reap(self, pid) : -1;
+	return n == 1 ? t_reap(&self->kids, pid) : -1;
 }
 
 /*
@@ -657,19 +520,19 @@ TEST_F_TIMEOUT(limits, qbytes_putback_after_the_room_was_taken_drops_the_message
 
 	id = new_queue_as(0, self->fd, 0666);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 2 * len));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 2 * len));
 	memset(buf, 'p', sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, len, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, buf, len, AIXIPC_NOWAIT));
 	pid = start_stalled_rcv(self, id, 1, len, NOBODY, &go);
 	ASSERT_LT(0, pid);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(len, ds.cbytes);	/* taken off, copy-out stalled */
 	/* Another user takes the room. */
 	EXPECT_EQ(0, AS_USER(NOBODY2, t_msgsnd(self->fd, id, 3, buf, len,
 					       AIXIPC_NOWAIT)));
 	EXPECT_EQ(EFAULT, finish_stalled_rcv(self, pid, go));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	TH_LOG("after the put-back: %llu bytes, %llu messages, qbytes %llu",
 	       (unsigned long long)ds.cbytes, (unsigned long long)ds.qnum,
 	       (unsigned long long)ds.qbytes);
@@ -701,29 +564,29 @@ TEST_F_TIMEOUT(limits, qbytes_lowered_below_use_by_ipc_set_holds_on_every_path, 
 	memset(buf, 'l', sizeof(buf));
 	id = new_queue_as(NOBODY, self->fd, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, AS_USER(NOBODY, set_qbytes(self->fd, id, 4 * len)));
+	ASSERT_EQ(0, AS_USER(NOBODY, t_set_qbytes(self->fd, id, 4 * len)));
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, AS_USER(NOBODY, t_msgsnd(self->fd, id, 1 + i, buf,
 						      len, AIXIPC_NOWAIT)));
 	/* A receive of type 1 stalls holding its message. */
 	rcv = start_stalled_rcv(self, id, 1, len, NOBODY, &go);
 	ASSERT_LT(0, rcv);
-	EXPECT_EQ(3 * len, qstat(self->fd, id).cbytes);
+	EXPECT_EQ(3 * len, t_qstat(self->fd, id).cbytes);
 	/* Lowered below use: 3 KiB queued, 2 KiB allowed. */
-	ASSERT_EQ(0, AS_USER(NOBODY, set_qbytes(self->fd, id, 2 * len)));
+	ASSERT_EQ(0, AS_USER(NOBODY, t_set_qbytes(self->fd, id, 2 * len)));
 	EXPECT_EQ(-EAGAIN, AS_USER(NOBODY, t_msgsnd(self->fd, id, 9, buf, 1,
 						    AIXIPC_NOWAIT)));
 	EXPECT_EQ(-EAGAIN, AS_USER(NOBODY, t_msgsnd(self->fd, id, 9, buf, 0,
 						    AIXIPC_NOWAIT)));
 	/* The put-back does not fit either: dropped. */
 	EXPECT_EQ(EFAULT, finish_stalled_rcv(self, rcv, go));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(3 * len, ds.cbytes);
 	EXPECT_EQ(3ULL, ds.qnum);
 	EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, 1, buf, len, AIXIPC_NOWAIT,
 				    NULL));
 	/* A blocked sender of 1 KiB gets in only when 1 KiB is queued. */
-	snd = spawn(self);
+	snd = t_spawn(&self->kids);
 	ASSERT_LE(0, snd);
 	if (snd == 0) {
 		if (t_become_user(NOBODY))
@@ -734,14 +597,14 @@ TEST_F_TIMEOUT(limits, qbytes_lowered_below_use_by_ipc_set_holds_on_every_path, 
 	ASSERT_EQ((long)len, t_msgrcv(self->fd, id, 2, buf, len, AIXIPC_NOWAIT,
 				      NULL));
 	/* 2 KiB queued, 2 KiB allowed: still no room for 1 KiB more. */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2 * len, ds.cbytes);
 	EXPECT_EQ(AIXIPC_MSG_WWAIT, ds.status & AIXIPC_MSG_WWAIT);
 	EXPECT_TRUE(alive(snd));
 	ASSERT_EQ((long)len, t_msgrcv(self->fd, id, 3, buf, len, AIXIPC_NOWAIT,
 				      NULL));
-	EXPECT_EQ(0, reap(self, snd));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(0, t_reap(&self->kids, snd));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2 * len, ds.cbytes);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(0, remove_queue(self->fd, id));
@@ -773,7 +636,7 @@ TEST_F_TIMEOUT(limits, msg_copy_adds_nothing_and_keeps_no_memory, 120)
 		ASSERT_EQ(0, AS_USER(NOBODY, t_msgsnd(self->fd, id, 1 + i,
 						      buf + sizeof(long), len,
 						      AIXIPC_NOWAIT)));
-	before = qstat(self->fd, id);
+	before = t_qstat(self->fd, id);
 	ASSERT_EQ(0, t_info(self->fd, AIXIPC_MSG, &i0));
 	slab0 = slab_now();
 	ASSERT_LT(0, slab0);
@@ -800,7 +663,7 @@ TEST_F_TIMEOUT(limits, msg_copy_adds_nothing_and_keeps_no_memory, 120)
 		bad;
 	})));
 	slab1 = slab_now();
-	after = qstat(self->fd, id);
+	after = t_qstat(self->fd, id);
 	ASSERT_EQ(0, t_info(self->fd, AIXIPC_MSG, &i1));
 	TH_LOG("%d rounds of MSG_COPY of %llu-byte messages: SUnreclaim %+lld KiB",
 	       rounds, (unsigned long long)len,
@@ -858,13 +721,13 @@ TEST_F_TIMEOUT(limits, msgmnm_holds_for_send_blocked_sender_and_putback, 120)
 	}));
 	EXPECT_EQ((long)(mnm / 2), r1);
 	EXPECT_EQ((long)(mnm - mnm / 2), r2);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(mnm, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	EXPECT_EQ(-EAGAIN, AS_USER(NOBODY, t_msgsnd(self->fd, id, 1, "", 0,
 						    AIXIPC_NOWAIT)));
 	/* A blocked sender: in when one message goes, not before. */
-	snd = spawn(self);
+	snd = t_spawn(&self->kids);
 	ASSERT_LE(0, snd);
 	if (snd == 0) {
 		if (t_become_user(NOBODY))
@@ -872,12 +735,12 @@ TEST_F_TIMEOUT(limits, msgmnm_holds_for_send_blocked_sender_and_putback, 120)
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, &c, 1, 0)));
 	}
 	ASSERT_EQ(0, wait_status(self->fd, id, AIXIPC_MSG_WWAIT));
-	EXPECT_EQ(mnm, qstat(self->fd, id).qnum);
+	EXPECT_EQ(mnm, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, t_msgrcv(self->fd, id, 1, &c, 1, AIXIPC_NOWAIT, NULL));
-	EXPECT_EQ(0, reap(self, snd));
-	EXPECT_EQ(mnm, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0, t_reap(&self->kids, snd));
+	EXPECT_EQ(mnm, t_qstat(self->fd, id).qnum);
 	/* A receiver of type 3 that cannot store what it is handed. */
-	rcv = spawn(self);
+	rcv = t_spawn(&self->kids);
 	ASSERT_LE(0, rcv);
 	if (rcv == 0) {
 		if (t_become_user(NOBODY2))
@@ -888,8 +751,8 @@ TEST_F_TIMEOUT(limits, msgmnm_holds_for_send_blocked_sender_and_putback, 120)
 	ASSERT_EQ(0, wait_status(self->fd, id, AIXIPC_MSG_RWAIT));
 	ASSERT_EQ(0, AS_USER(NOBODY, t_msgsnd(self->fd, id, 3, &c, 1,
 					      AIXIPC_NOWAIT)));
-	EXPECT_EQ(EFAULT, reap(self, rcv));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(EFAULT, t_reap(&self->kids, rcv));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(mnm, ds.qnum);
 	EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, 3, &c, 1, AIXIPC_NOWAIT,
 				    NULL));
@@ -968,7 +831,7 @@ static uint64_t slab_per_charge(int fd, uint64_t len, int n)
 	int id, i;
 
 	id = new_queue_as(0, fd, 0600);
-	if (!buf || id < 0 || set_qbytes(fd, id, n * len))
+	if (!buf || id < 0 || t_set_qbytes(fd, id, n * len))
 		goto out;
 	s0 = slab_now();
 	for (i = 0; i < n; i++)
@@ -1069,13 +932,13 @@ TEST_F_TIMEOUT(limits, msg_user_cap_per_uid_shared_by_its_processes, 300)
 		c[i].chunk = chunk;
 		/* Each alone could pass the cap: two of them twice over. */
 		c[i].tries = cap / chunk + 2;
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(cap_fill_child(self->fd, &c[i]));
 	}
 	for (i = 0; i < CAP_PROCS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 		EXPECT_EQ(-EAGAIN, c[i].err) TH_LOG("filler %d sent %llu", i,
 			(unsigned long long)c[i].sent);
 		per_uid[i & 1] += c[i].sent;
@@ -1118,19 +981,19 @@ static int cap_fill_as(FIXTURE_DATA(limits) *self, struct cap_fill *c,
 	c->uid = uid;
 	c->chunk = chunk;
 	c->tries = self->user_cap / chunk + 2;
-	fill = spawn(self);
+	fill = t_spawn(&self->kids);
 	if (fill < 0)
 		return -1;
 	if (fill == 0)
 		_exit(cap_fill_child(self->fd, c));
-	return reap(self, fill);
+	return t_reap(&self->kids, fill);
 }
 
 /* A child that sends @len bytes at @buf to @q as NOBODY and waits. */
 static pid_t blocked_sender(FIXTURE_DATA(limits) *self, int q,
 			    const char *buf, uint64_t len)
 {
-	pid_t pid = spawn(self);
+	pid_t pid = t_spawn(&self->kids);
 
 	if (pid == 0) {
 		if (t_become_user(NOBODY))
@@ -1177,7 +1040,7 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_a_blocked_sender_before_it_is_let_in,
 	/* Root's message fills q; nobody's sender waits for room. */
 	q = new_queue_as(0, self->fd, 0666);
 	ASSERT_LE(0, q);
-	ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, q, chunk));
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk, AIXIPC_NOWAIT));
 	snd = blocked_sender(self, q, buf, chunk);
 	ASSERT_LE(0, snd);
@@ -1194,8 +1057,8 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_a_blocked_sender_before_it_is_let_in,
 	/* Room on q, by root's receive: the sender, charged, gets in. */
 	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, q, 1, buf, chunk,
 					AIXIPC_NOWAIT, NULL));
-	EXPECT_EQ(0, reap(self, snd));
-	ds = qstat(self->fd, q);
+	EXPECT_EQ(0, t_reap(&self->kids, snd));
+	ds = t_qstat(self->fd, q);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(chunk, ds.cbytes);
 	EXPECT_EQ(0U, ds.status & AIXIPC_MSG_WWAIT);
@@ -1230,7 +1093,7 @@ TEST_F_TIMEOUT(limits, msg_user_cap_given_back_by_killed_or_removed_blocked_send
 		/* Root fills q; nobody's sender waits for room on it. */
 		q = new_queue_as(0, self->fd, 0666);
 		ASSERT_LE(0, q);
-		ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
+		ASSERT_EQ(0, t_set_qbytes(self->fd, q, chunk));
 		ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk,
 				      AIXIPC_NOWAIT));
 		snd = blocked_sender(self, q, buf, chunk);
@@ -1243,10 +1106,10 @@ TEST_F_TIMEOUT(limits, msg_user_cap_given_back_by_killed_or_removed_blocked_send
 		EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
 		if (round == 0) {
 			ASSERT_EQ(0, kill(snd, SIGKILL));
-			EXPECT_EQ(1000 + SIGKILL, reap(self, snd));
+			EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, snd));
 		} else {
 			EXPECT_EQ(0, remove_queue(self->fd, q));
-			EXPECT_EQ(EIDRM, reap(self, snd));
+			EXPECT_EQ(EIDRM, t_reap(&self->kids, snd));
 		}
 		/* Its charge is back: the same send fits. */
 		EXPECT_EQ(0, probe_send(self->fd, buf, chunk))
@@ -1296,7 +1159,7 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600
 	ASSERT_LT(0ULL, chunk);
 	/* Twice the cap in all, so not holding it shows. */
 	n = (int)(2 * (cap / chunk) + 2);
-	if (n > BLOCKED_MAX || n + 2 > MAX_KIDS - self->nkids)
+	if (n > BLOCKED_MAX || n + 2 > t_kids_free(&self->kids))
 		SKIP(return, "msg_user_bytes %llu: %d senders of %llu bytes would be needed to pass it twice (at most %d here); load with a smaller msg_user_bytes",
 		     (unsigned long long)cap, n, (unsigned long long)chunk,
 		     BLOCKED_MAX);
@@ -1315,11 +1178,11 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600
 	/* Root's message fills q. */
 	q = new_queue_as(0, self->fd, 0666);
 	ASSERT_LE(0, q);
-	ASSERT_EQ(0, set_qbytes(self->fd, q, chunk));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, q, chunk));
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, chunk, AIXIPC_NOWAIT));
 	/* The senders, forked first so that only their messages are measured. */
 	for (i = 0; i < n; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			if (t_become_user(NOBODY))
@@ -1334,7 +1197,7 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600
 	/* One at a time, each asleep (for room or for memory) before the next. */
 	for (i = 0; i < n; i++) {
 		__atomic_store_n(&sh->go, i + 1, __ATOMIC_SEQ_CST);
-		ASSERT_EQ(0, wait_sleeping_in(pid[i], "aixipc_msg"))
+		ASSERT_EQ(0, t_wait_sleeping_in(pid[i], "aixipc_msg"))
 			TH_LOG("sender %d did not block", i);
 	}
 	slab1 = slab_now();
@@ -1347,8 +1210,8 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600
 	/* The uid is at its cap with nothing queued. */
 	EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
 	/* Room for all: the holders get in, the others still wait. */
-	ASSERT_EQ(0, set_qbytes(self->fd, q, (uint64_t)(n + 1) * chunk));
-	ds = qstat(self->fd, q);
+	ASSERT_EQ(0, t_set_qbytes(self->fd, q, (uint64_t)(n + 1) * chunk));
+	ds = t_qstat(self->fd, q);
 	held = ds.qnum - 1;
 	TH_LOG("%llu held a message, the cap allows %llu to %llu",
 	       (unsigned long long)held,
@@ -1359,14 +1222,14 @@ TEST_F_TIMEOUT(limits, msg_user_cap_counts_messages_held_by_blocked_senders, 600
 	EXPECT_LT(cap, (held + 1) * msg_cost_max(chunk));
 	/* The first ones, in order, are the holders; the rest still wait. */
 	for (i = 0; i < n && (uint64_t)i < held; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("sender %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("sender %d", i);
 	for (; i < n; i++)
 		EXPECT_TRUE(alive(pid[i])) TH_LOG("sender %d", i);
 	EXPECT_EQ(-EAGAIN, probe_send(self->fd, buf, chunk));
 	/* Removed: every one still waiting fails with EIDRM. */
 	EXPECT_EQ(0, remove_queue(self->fd, q));
 	for (i = (int)held; i < n; i++) {
-		code = reap(self, pid[i]);
+		code = t_reap(&self->kids, pid[i]);
 		EXPECT_EQ(EIDRM, code) TH_LOG("sender %d", i);
 	}
 	slab2 = slab_now();
@@ -1472,38 +1335,13 @@ TEST_F_TIMEOUT(limits, msg_host_cap_bounds_all_uids_together, 300)
 /* ====================================================================== */
 /* semume: undo entries per process                                       */
 
-static int t_semget(int fd, uint64_t nsems, uint32_t mode)
+static int new_set(int fd, uint64_t nsems, uint32_t mode)
 {
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = AIXIPC_KEY_PRIVATE,
-		.flags = AIXIPC_CREAT, .mode = mode, .size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
+	int id = t_semget(fd, AIXIPC_KEY_PRIVATE, nsems, AIXIPC_CREAT, mode);
 
-	if (err)
-		return err;
-	t_track(AIXIPC_SEM, g.id);
-	return g.id;
-}
-
-static int t_semop(int fd, int id, const struct aixipc_sembuf *sops,
-		   uint64_t nsops)
-{
-	struct aixipc_semop s = {
-		.id = id, .sops = (uintptr_t)sops, .nsops = nsops,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
+	if (id >= 0)
+		t_track(AIXIPC_SEM, id);
+	return id;
 }
 
 static int getval(int fd, int id, unsigned int n)
@@ -1558,9 +1396,9 @@ TEST_F_TIMEOUT(limits, semume_holds_for_a_sleeper_completed_by_another, 120)
 	if (self->lim.semume > 32766 || self->lim.semume >= self->lim.semmsl)
 		SKIP(return, "semume %llu: no set holds that many semaphores plus one",
 		     (unsigned long long)self->lim.semume);
-	id = t_semget(self->fd, ume + 1, 0666);
+	id = new_set(self->fd, ume + 1, 0666);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		if (t_become_user(NOBODY))
@@ -1568,14 +1406,15 @@ TEST_F_TIMEOUT(limits, semume_holds_for_a_sleeper_completed_by_another, 120)
 		if (undo_fill(self->fd, id, ume, (unsigned int)self->lim.semopm))
 			_exit(KID_BROKEN);
 		/* At semume: a new adjustment now is refused at once... */
-		if (op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
+		if (t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
 			_exit(KID_WRONG);
 		/* ...and when completed by another process. */
-		_exit(kid_code(op1(self->fd, id, ume, -1, AIXIPC_SEM_UNDO)));
+		_exit(kid_code(t_semop1(self->fd, id, ume, -1,
+					AIXIPC_SEM_UNDO)));
 	}
-	ASSERT_EQ(0, wait_sleeping_in(pid, "aixipc_sem"));
-	ASSERT_EQ(0, op1(self->fd, id, ume, 1, 0));
-	r = reap(self, pid);
+	ASSERT_EQ(0, t_wait_sleeping_in(pid, "aixipc_sem"));
+	ASSERT_EQ(0, t_semop1(self->fd, id, ume, 1, 0));
+	r = t_reap(&self->kids, pid);
 	EXPECT_EQ(ENOSPC, r);
 	EXPECT_EQ(1, getval(self->fd, id, ume));
 	/* It exited: its semume adjustments were undone. */
@@ -1597,7 +1436,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 	if (self->lim.semume > 32766 || self->lim.semume >= self->lim.semmsl)
 		SKIP(return, "semume %llu: no set holds that many semaphores plus one",
 		     (unsigned long long)self->lim.semume);
-	id = t_semget(self->fd, ume + 1, 0666);
+	id = new_set(self->fd, ume + 1, 0666);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, AS_USER(NOBODY, ({
 		int fail = 0, status = -1;
@@ -1605,7 +1444,8 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 
 		if (undo_fill(self->fd, id, ume, (unsigned int)self->lim.semopm))
 			fail = 1;
-		else if (op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) != -ENOSPC)
+		else if (t_semop1(self->fd, id, ume, 1,
+				  AIXIPC_SEM_UNDO) != -ENOSPC)
 			fail = 2;
 		kid = fail ? -1 : fork();
 		if (kid == 0) {
@@ -1613,7 +1453,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 			if (undo_fill(self->fd, id, ume,
 				      (unsigned int)self->lim.semopm))
 				_exit(3);
-			_exit(op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) ==
+			_exit(t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) ==
 			      -ENOSPC ? 0 : 4);
 		}
 		if (kid > 0 && (waitpid(kid, &status, 0) != kid ||
@@ -1624,7 +1464,7 @@ TEST_F_TIMEOUT(limits, semume_holds_per_process_across_fork, 120)
 		/* The child's exit undid its own, not the parent's. */
 		if (!fail && getval(self->fd, id, 0) != 1)
 			fail = 6;
-		if (!fail && op1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) !=
+		if (!fail && t_semop1(self->fd, id, ume, 1, AIXIPC_SEM_UNDO) !=
 		    -ENOSPC)
 			fail = 7;
 		fail;
@@ -1678,7 +1518,7 @@ static void ids_hold(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, t_shm_rmid(self->fd, first));
 	}
 	for (i = 0; i < SENDERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			int id;
@@ -1693,7 +1533,7 @@ static void ids_hold(struct __test_metadata *_metadata,
 		}
 	}
 	for (i = 0; i < SENDERS; i++)
-		EXPECT_EQ(ENOSPC, reap(self, pid[i]));
+		EXPECT_EQ(ENOSPC, t_reap(&self->kids, pid[i]));
 	ASSERT_EQ(0, t_info(self->fd, (uint32_t)kind, &info));
 	TH_LOG("%llu of %llu ids in use", (unsigned long long)info.in_use,
 	       (unsigned long long)max);
@@ -1842,7 +1682,7 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 	ASSERT_LE(0, victim);
 	t_track(AIXIPC_SHM, victim);
 	ASSERT_EQ(0, pipe(hs));
-	holder = spawn(self);
+	holder = t_spawn(&self->kids);
 	ASSERT_LE(0, holder);
 	if (holder == 0) {
 		void *p;
@@ -1874,14 +1714,14 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 	if (big > self->lim.shmmax)
 		big = self->lim.shmmax / PAGE * PAGE;
 	for (i = 0; i < SENDERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(shm_fill_child(self->fd, i & 1 ? NOBODY2 : NOBODY,
 					     big, shmall, &f[i]));
 	}
 	for (i = 0; i < SENDERS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 		EXPECT_EQ(-ENOSPC, f[i].err);
 		total += f[i].pages;
 	}
@@ -1900,7 +1740,7 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 	EXPECT_EQ(shmall, shm_pages_in_use(self->fd));
 	ASSERT_EQ(1, write(hs[1], "g", 1));
 	close(hs[1]);
-	EXPECT_EQ(0, reap(self, holder));
+	EXPECT_EQ(0, t_reap(&self->kids, holder));
 	/* Its 16 pages are free now: exactly 16. */
 	EXPECT_EQ(shmall - 16, shm_pages_in_use(self->fd));
 	a = new_seg(self->fd, 8 * PAGE, 0600);
@@ -2062,7 +1902,7 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
 	ASSERT_LE(0, other);
 	t_track(AIXIPC_SHM, other);
 	for (i = 0; i < LOCKERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			if (set_memlock(8 * PAGE) || t_become_user(NOBODY))
@@ -2072,7 +1912,7 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
 		}
 	}
 	for (i = 0; i < LOCKERS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 		if (!res[i])
 			ok++;
 		else
@@ -2134,7 +1974,7 @@ TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 12
 	ASSERT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
 			     shm_cmd(self->fd, a, AIXIPC_SHM_LOCK, 0)));
 	ASSERT_EQ(0, pipe(hs));
-	holder = spawn(self);
+	holder = t_spawn(&self->kids);
 	ASSERT_LE(0, holder);
 	if (holder == 0) {
 		void *p;
@@ -2161,7 +2001,7 @@ TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 12
 				   shm_cmd(self->fd, b, AIXIPC_SHM_LOCK, 0)));
 	ASSERT_EQ(1, write(hs[1], "g", 1));
 	close(hs[1]);
-	EXPECT_EQ(0, reap(self, holder));
+	EXPECT_EQ(0, t_reap(&self->kids, holder));
 	t_untrack(AIXIPC_SHM, a);
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, a, AIXIPC_IPC_STAT, NULL, NULL));
 	EXPECT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
@@ -2239,7 +2079,7 @@ static int ns_child(int fd, const struct aixipc_limits *lim,
 		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 			return KID_BROKEN;
 	}
-	res->qbytes = set_qbytes(fd, ids->q, lim->msgmnb + 1);
+	res->qbytes = t_set_qbytes(fd, ids->q, lim->msgmnb + 1);
 	res->lock = shm_cmd(fd, ids->s, AIXIPC_SHM_LOCK, 0);
 	res->raise = setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
 	/* 1 page locked outside, 1 here: the limit; growing passes it. */
@@ -2282,7 +2122,7 @@ static bool ns_attack(struct __test_metadata *_metadata,
 			     shm_cmd(self->fd, pre, AIXIPC_SHM_LOCK, 0)));
 	if (pipe(hs) || pipe(go))
 		return true;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
 		close(hs[0]);
 		close(go[1]);
@@ -2313,7 +2153,7 @@ static bool ns_attack(struct __test_metadata *_metadata,
 		res->done = -1;
 	close(hs[0]);
 	close(go[1]);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	if (userns && res->userns < 0) {
 		t_remove_tracked(self->fd);
 		return false;
@@ -2326,7 +2166,7 @@ static bool ns_attack(struct __test_metadata *_metadata,
 	EXPECT_EQ(-ENOMEM, res->size);
 	/* One registry: the namespace sees the host's queues. */
 	EXPECT_EQ(info.in_use, res->seen_in_use);
-	EXPECT_EQ(self->lim.msgmnb, qstat(self->fd, ids.q).qbytes);
+	EXPECT_EQ(self->lim.msgmnb, t_qstat(self->fd, ids.q).qbytes);
 	EXPECT_EQ(0U, sstat(self->fd, ids.s).status & AIXIPC_SHM_LOCKED);
 	EXPECT_EQ((uint64_t)PAGE, sstat(self->fd, ids.t).segsz);
 	t_remove_tracked(self->fd);

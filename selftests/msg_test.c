@@ -44,85 +44,10 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534	/* uid and gid of the unprivileged children */
 #define PAGE		4096
 
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
-
-/* Drop to uid/gid 65534 with no supplementary groups and no capabilities. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	return 0;
-}
-
-/* Exit status a child reports for a result that is 0 or -errno. */
-#define KID_BROKEN	250	/* the child could not set itself up */
-#define KID_WRONG	251	/* succeeded, but with wrong data */
-#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
-
-static int kid_code(long r)
-{
-	if (r == 0)
-		return 0;
-	if (r < 0 && r > -KID_BROKEN)
-		return (int)-r;
-	return KID_UNEXPECTED;
-}
-
-/*
- * AS_NOBODY(expr): evaluate expr (an int or long: 0, an id, or -errno) in
- * a child running as uid/gid 65534 and yield its value in the caller.
- * Yields NOBODY_FAILED when the child could not be run.
- */
-#define NOBODY_FAILED	LONG_MIN
-#define AS_NOBODY(expr) ({						\
-	long __v = NOBODY_FAILED;					\
-	int __pfd[2];							\
-	if (pipe(__pfd) == 0) {						\
-		pid_t __p = fork();					\
-		if (__p == 0) {						\
-			long __r = become_nobody() ? NOBODY_FAILED	\
-						   : (long)(expr);	\
-			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
-				_exit(1);				\
-			_exit(0);					\
-		}							\
-		close(__pfd[1]);					\
-		if (__p > 0) {						\
-			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
-			    sizeof(__v))				\
-				__v = NOBODY_FAILED;			\
-			waitpid(__p, NULL, 0);				\
-		}							\
-		close(__pfd[0]);					\
-	}								\
-	__v;								\
-})
-
-static void fill_pattern(void *buf, size_t len, unsigned int seed)
-{
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
-}
-
-/* Index of the first byte that differs from the pattern, or -1. */
-static long check_pattern(const void *buf, size_t len, unsigned int seed)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
-			return (long)i;
-	return -1;
-}
 
 /* Two pages: the first readable and writable, the second inaccessible. */
 static char *map_half_bad(void)
@@ -137,27 +62,6 @@ static char *map_half_bad(void)
 		return NULL;
 	}
 	return p;
-}
-
-static struct aixipc_msqid_ds qstat(int fd, int id)
-{
-	struct aixipc_msqid_ds ds;
-
-	memset(&ds, 0xa5, sizeof(ds));
-	if (t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds))
-		memset(&ds, 0xff, sizeof(ds));	/* fails every comparison */
-	return ds;
-}
-
-static int set_qbytes(int fd, int id, uint64_t qbytes)
-{
-	struct aixipc_msqid_ds ds;
-	int err = t_msgctl(fd, id, AIXIPC_IPC_STAT, &ds);
-
-	if (err)
-		return err;
-	ds.qbytes = qbytes;
-	return t_msgctl(fd, id, AIXIPC_IPC_SET, &ds);
 }
 
 /* Poll IPC_STAT until all of @mask is set (@set) or all of it is clear. */
@@ -177,44 +81,16 @@ static int wait_status(int fd, int id, uint32_t mask, bool set)
 	return -1;
 }
 
-/*
- * Poll until @pid sleeps in a kernel function whose name starts with @fn
- * (per its wchan): a prefix, so the module may name its helpers freely.
- */
-static int wait_sleeping_in(pid_t pid, const char *fn)
-{
-	char path[64], buf[128];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 20000; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n;
-
-		if (!f)
-			return -1;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (!strncmp(buf, fn, strlen(fn)))
-			return 0;
-		if (waitpid(pid, NULL, WNOHANG | __WALL) == pid)
-			return -1;	/* it died (and is reaped) */
-		usleep(1000);
-	}
-	return -1;
-}
-
 static int wait_rcv_blocked(int fd, int id, pid_t pid)
 {
-	if (wait_sleeping_in(pid, "aixipc_msg"))
+	if (t_wait_sleeping_in(pid, "aixipc_msg"))
 		return -1;
 	return wait_status(fd, id, AIXIPC_MSG_RWAIT, true);
 }
 
 static int wait_snd_blocked(int fd, int id, pid_t pid)
 {
-	if (wait_sleeping_in(pid, "aixipc_msg"))
+	if (t_wait_sleeping_in(pid, "aixipc_msg"))
 		return -1;
 	return wait_status(fd, id, AIXIPC_MSG_WWAIT, true);
 }
@@ -222,25 +98,17 @@ static int wait_snd_blocked(int fd, int id, pid_t pid)
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, and the children to reap.     */
 
-#define MAX_KIDS 64
-
 FIXTURE(msg) {
 	int fd;
 	struct aixipc_limits lim;
-	int nkids;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;
 };
 
 FIXTURE_SETUP(msg)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_MSG);
 	self->lim = v.limits;
@@ -248,52 +116,7 @@ FIXTURE_SETUP(msg)
 
 FIXTURE_TEARDOWN(msg)
 {
-	int i;
-
-	/* Children first: a blocked one must not outlive its queue's test. */
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
-}
-
-/* fork() and remember the child for the teardown; the child gets 0. */
-static pid_t spawn(FIXTURE_DATA(msg) *self)
-{
-	pid_t pid;
-
-	if (self->nkids >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/*
- * Wait for a child: its exit code (a kid_code() or 0), or 1000 + signal
- * if it was killed.
- */
-static int reap(FIXTURE_DATA(msg) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE queue, removed by the teardown if the test does not. */
@@ -308,18 +131,11 @@ static int new_queue(FIXTURE_DATA(msg) *self, uint32_t mode)
 
 static int remove_queue(FIXTURE_DATA(msg) *self, int id)
 {
-	int err = t_rmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_MSG, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_MSG, id);
 }
 
-/* A public key nobody else uses: derived from our pid and a salt. */
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5a000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5a, salt)
 
 static int get_key(FIXTURE_DATA(msg) *self, int32_t key, uint32_t flags,
 		   uint32_t mode)
@@ -349,7 +165,7 @@ TEST_F(msg, get_private_always_creates_a_new_queue)
 	EXPECT_NE(a, b);
 	EXPECT_NE(a, c);
 	EXPECT_NE(b, c);
-	ds = qstat(self->fd, c);
+	ds = t_qstat(self->fd, c);
 	EXPECT_EQ(AIXIPC_KEY_PRIVATE, ds.perm.key);
 	EXPECT_EQ(0600U, ds.perm.mode);
 	c = get_key(self, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT | AIXIPC_EXCL, 0);
@@ -367,13 +183,13 @@ TEST_F(msg, get_creat_finds_existing_and_excl_fails_eexist)
 
 	id = get_key(self, key, AIXIPC_CREAT | AIXIPC_EXCL, 0640);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(key, qstat(self->fd, id).perm.key);
+	EXPECT_EQ(key, t_qstat(self->fd, id).perm.key);
 	EXPECT_EQ(id, get_key(self, key, AIXIPC_CREAT, 0600));
 	EXPECT_EQ(id, get_key(self, key, 0, 0));
 	EXPECT_EQ(id, get_key(self, key, 0, 0640));
 	EXPECT_EQ(-EEXIST, get_key(self, key, AIXIPC_CREAT | AIXIPC_EXCL, 0));
 	/* A reopen does not change the mode. */
-	EXPECT_EQ(0640U, qstat(self->fd, id).perm.mode);
+	EXPECT_EQ(0640U, t_qstat(self->fd, id).perm.mode);
 	EXPECT_EQ(0, remove_queue(self, id));
 	/* The key is free again once the queue is gone. */
 	EXPECT_EQ(-ENOENT, get_key(self, key, 0, 0));
@@ -446,7 +262,7 @@ TEST_F(msg, get_key_zero_is_an_ordinary_public_key)
 	EXPECT_EQ(a, b);
 	EXPECT_EQ(a, get_key(self, 0, 0, 0));
 	EXPECT_EQ(-EEXIST, get_key(self, 0, AIXIPC_CREAT | AIXIPC_EXCL, 0));
-	EXPECT_EQ(0, qstat(self->fd, a).perm.key);
+	EXPECT_EQ(0, t_qstat(self->fd, a).perm.key);
 	EXPECT_EQ(0, remove_queue(self, a));
 	EXPECT_EQ(-ENOENT, get_key(self, 0, 0, 0));
 }
@@ -457,31 +273,34 @@ TEST_F(msg, stale_id_after_rmid_fails_einval_even_when_slot_reused)
 	struct aixipc_msgrcv r;
 	char buf[16] = "hello";
 	int old, new;
+	long slot;
 
 	old = new_queue(self, 0600);
 	ASSERT_LE(0, old);
+	slot = t_list_index(self->fd, AIXIPC_MSG, old);
+	ASSERT_LE(0, slot);
 	ASSERT_EQ(0, t_msgsnd(self->fd, old, 1, buf, 5, 0));
 	ASSERT_EQ(0, remove_queue(self, old));
 	new = new_queue(self, 0600);
 	ASSERT_LE(0, new);
 	ASSERT_NE(old, new);
 	/*
-	 * The module reuses the lowest free slot and puts a sequence number
-	 * above it; check that the interesting case is the one being tested.
+	 * The module reuses the lowest free slot and gives the object there
+	 * a new id; check that the interesting case is the one being tested.
 	 */
-	EXPECT_EQ(old & 0xfffff, new & 0xfffff)
+	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_MSG, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
 
 	EXPECT_EQ(-EINVAL, t_msgsnd(self->fd, old, 1, buf, 5, AIXIPC_NOWAIT));
 	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, old, 0, buf, sizeof(buf),
 				    AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, old, AIXIPC_IPC_STAT, &ds));
-	ds = qstat(self->fd, new);
+	ds = t_qstat(self->fd, new);
 	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, old, AIXIPC_IPC_SET, &ds));
 	EXPECT_EQ(-EINVAL, t_rmid(self->fd, old));
 
 	/* Nothing reached the new queue, which still works. */
-	ds = qstat(self->fd, new);
+	ds = t_qstat(self->fd, new);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0, ds.lspid);
 	EXPECT_EQ(0, t_msgsnd(self->fd, new, 1, buf, 5, 0));
@@ -508,7 +327,7 @@ TEST_F(msg, get_existing_checks_requested_permission)
 	EXPECT_EQ(id, get_key(self, key, 0, 0777));
 
 	/* With r-- for others, read is granted and write refused. */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	ds.perm.mode = 0604;
 	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
 	EXPECT_EQ(id, AS_NOBODY(t_msgget(self->fd, key, 0, 0444)));
@@ -574,11 +393,11 @@ TEST_F(msg, snd_rejects_mtype_outside_1_to_int32_max)
 		EXPECT_EQ(-EINVAL, snd_word(self->fd, id, bad32[i], 4, buf, 1,
 					    AIXIPC_NOWAIT))
 			TH_LOG("32-bit mtype %#x", (uint32_t)bad32[i]);
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 
 	EXPECT_EQ(0, t_msgsnd(self->fd, id, 0x7fffffff, buf, 1, 0));
 	EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 1, 0));
-	EXPECT_EQ(2ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(2ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(1, t_msgrcv(self->fd, id, 0x7fffffff, buf, sizeof(buf),
 			      AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(0x7fffffff, r.mtype);
@@ -602,7 +421,7 @@ TEST_F(msg, snd_rejects_size_above_msgmax)
 					AIXIPC_NOWAIT));
 	EXPECT_EQ(-EINVAL, t_msgsnd_raw(self->fd, id, &m, 1ULL << 32,
 					AIXIPC_NOWAIT));
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -630,7 +449,7 @@ TEST_F(msg, snd_and_rcv_reject_bad_type_size_and_reserved)
 	s.type_size = sizeof(long);
 	s.__reserved = 1;
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGSND, &s));
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 
 	s.__reserved = 0;
 	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGSND, &s));
@@ -645,7 +464,7 @@ TEST_F(msg, snd_and_rcv_reject_bad_type_size_and_reserved)
 						&r))
 			TH_LOG("type_size %u", bad[i]);
 	}
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -688,7 +507,7 @@ TEST_F(msg, type_word_of_four_or_eight_bytes_round_trips)
 	EXPECT_EQ(0x7fffffff, r.mtype);
 	EXPECT_EQ(0, memcmp(in + 4, "hijklmn", 8));
 	EXPECT_EQ(0xee, in[12]);
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -703,26 +522,26 @@ TEST_F(msg, snd_msgmax_message_round_trips_byte_exact)
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	/* Root may raise qbytes if msgmnb was configured below msgmax. */
-	if (qstat(self->fd, id).qbytes < max)
-		ASSERT_EQ(0, set_qbytes(self->fd, id, max));
+	if (t_qstat(self->fd, id).qbytes < max)
+		ASSERT_EQ(0, t_set_qbytes(self->fd, id, max));
 	out = malloc(max);
 	in = malloc(max + 1);
 	ASSERT_TRUE(out != NULL);
 	ASSERT_TRUE(in != NULL);
-	fill_pattern(out, max, 42);
+	t_fill_pattern(out, max, 42);
 	memset(in, 0, max + 1);
 
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 77, out, max, 0));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(max, ds.cbytes);
 	ASSERT_EQ((long)max, t_msgrcv(self->fd, id, 77, in, max + 1,
 				      AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(max, r.length);
 	EXPECT_EQ(77, r.mtype);
-	EXPECT_EQ(-1, check_pattern(in, max, 42));
+	EXPECT_EQ(-1, t_check_pattern(in, max, 42));
 	EXPECT_EQ(0, in[max]);	/* nothing written past the message */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	free(out);
@@ -742,7 +561,7 @@ TEST_F(msg, snd_zero_length_message)
 	ASSERT_LE(0, id);
 	/* Just the type word: nothing after it is read. */
 	ASSERT_EQ(0, t_msgsnd_raw(self->fd, id, &word, 0, 0));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	EXPECT_EQ(0, t_msgrcv_raw(self->fd, id, 0, &in, sizeof(in.text),
@@ -751,7 +570,7 @@ TEST_F(msg, snd_zero_length_message)
 	EXPECT_EQ(5, in.mtype);
 	EXPECT_EQ(0ULL, r.length);
 	EXPECT_EQ(0, strcmp(in.text, "abc"));
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -766,7 +585,7 @@ TEST_F(msg, snd_unmapped_text_fails_efault_and_queues_nothing)
 	ASSERT_LE(0, id);
 	p = map_half_bad();
 	ASSERT_TRUE(p != NULL);
-	fill_pattern(p, PAGE, 1);
+	t_fill_pattern(p, PAGE, 1);
 	/* The type word itself is unreadable, or only half readable. */
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p + PAGE, 10, 0));
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id,
@@ -786,7 +605,7 @@ TEST_F(msg, snd_unmapped_text_fails_efault_and_queues_nothing)
 	memcpy(p + PAGE - 40, &one, sizeof(long));
 	EXPECT_EQ(-EFAULT, t_msgsnd_raw(self->fd, id, p + PAGE - 40,
 					40 - sizeof(long) + 1, 0));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	EXPECT_EQ(0, ds.lspid);
@@ -794,7 +613,7 @@ TEST_F(msg, snd_unmapped_text_fails_efault_and_queues_nothing)
 	/* One byte shorter, it is fine: the bad page is where we think. */
 	EXPECT_EQ(0, t_msgsnd_raw(self->fd, id, p + PAGE - 40,
 				  40 - sizeof(long), 0));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	munmap(p, 2 * PAGE);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
@@ -812,7 +631,7 @@ TEST_F(msg, snd_rejects_unknown_flags)
 	EXPECT_EQ(-EINVAL, t_msgsnd(self->fd, id, 1, buf, 1,
 				    AIXIPC_MSG_EXCEPT));
 	EXPECT_EQ(-EINVAL, t_msgsnd(self->fd, id, 1, buf, 1, 1U << 31));
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -839,7 +658,7 @@ TEST_F(msg, snd_without_write_permission_fails_eacces)
 					      AIXIPC_NOWAIT)));
 	/* Root overrides the mode bits. */
 	EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 1, AIXIPC_NOWAIT));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 
 	/* The same with others' write bit set succeeds. */
@@ -847,7 +666,7 @@ TEST_F(msg, snd_without_write_permission_fails_eacces)
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, AS_NOBODY(t_msgsnd(self->fd, id, 1, buf, 1,
 					AIXIPC_NOWAIT)));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -859,7 +678,7 @@ TEST_F(msg, snd_nowait_on_full_queue_fails_eagain)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 'q', sizeof(buf));
 	EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 60, AIXIPC_NOWAIT));
 	EXPECT_EQ(-EAGAIN, t_msgsnd(self->fd, id, 1, buf, 41, AIXIPC_NOWAIT));
@@ -868,7 +687,7 @@ TEST_F(msg, snd_nowait_on_full_queue_fails_eagain)
 	/* A message bigger than the whole queue can never fit. */
 	EXPECT_EQ(-EAGAIN, t_msgsnd(self->fd, id, 2, buf, 101,
 				    AIXIPC_NOWAIT));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(100ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status);
@@ -885,13 +704,13 @@ static pid_t fill_and_block_a_sender(FIXTURE_DATA(msg) *self, int id)
 	char buf[100];
 	pid_t pid;
 
-	fill_pattern(buf, sizeof(buf), 1);
-	if (set_qbytes(self->fd, id, 100) ||
+	t_fill_pattern(buf, sizeof(buf), 1);
+	if (t_set_qbytes(self->fd, id, 100) ||
 	    t_msgsnd(self->fd, id, 1, buf, sizeof(buf), 0))
 		return -1;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
-		fill_pattern(buf, 50, 2);
+		t_fill_pattern(buf, 50, 2);
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 50, 0)));
 	}
 	if (pid < 0 || wait_snd_blocked(self->fd, id, pid))
@@ -911,12 +730,12 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 	ASSERT_LE(0, id);
 	pid = fill_and_block_a_sender(self, id);
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 				AIXIPC_NOWAIT, &r));
-	EXPECT_EQ(0, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(50ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status & AIXIPC_MSG_WWAIT);
@@ -925,7 +744,7 @@ TEST_F(msg, snd_blocked_sender_completes_when_receiver_frees_room)
 			       AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(2, r.mtype);
 	EXPECT_EQ(pid, r.pid);
-	EXPECT_EQ(-1, check_pattern(buf, 50, 2));
+	EXPECT_EQ(-1, t_check_pattern(buf, 50, 2));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -949,9 +768,9 @@ TEST_F(msg, receiver_takes_the_message_only_a_blocked_sender_holds)
 	ASSERT_EQ(50, t_msgrcv(self->fd, id, 2, buf, sizeof(buf), 0, &r));
 	EXPECT_EQ(2, r.mtype);
 	EXPECT_EQ(pid, r.pid);
-	EXPECT_EQ(-1, check_pattern(buf, 50, 2));
-	EXPECT_EQ(0, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(-1, t_check_pattern(buf, 50, 2));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(100ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status & (AIXIPC_MSG_WWAIT | AIXIPC_MSG_RWAIT));
@@ -997,7 +816,7 @@ TEST_F(msg, pids_are_translated_into_the_readers_pid_namespace)
 	ASSERT_LE(0, c.id);
 	ASSERT_EQ(0, t_msgsnd(self->fd, c.id, 1, "outside", 8, 0));
 	EXPECT_EQ(0, t_in_new_pidns(pids_inside, &c, &inner));
-	ds = qstat(self->fd, c.id);
+	ds = t_qstat(self->fd, c.id);
 	EXPECT_EQ(inner, ds.lspid);
 	EXPECT_EQ(inner, ds.lrpid);
 	ASSERT_EQ(7, t_msgrcv(self->fd, c.id, 2, buf, 8, AIXIPC_NOWAIT, &r));
@@ -1014,18 +833,18 @@ TEST_F(msg, snd_blocked_sender_completes_when_ipc_set_raises_qbytes)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
 
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 30, 0)));
 	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 130));
-	EXPECT_EQ(0, reap(self, pid));
-	ds = qstat(self->fd, id);
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 130));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(130ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status);
@@ -1110,7 +929,7 @@ TEST_F(msg, rcv_positive_msgtyp_takes_first_of_that_type)
 	EXPECT_RCV(4, 0, -ENOMSG, 0);
 	EXPECT_RCV(3, 0, 4, 3);
 	EXPECT_RCV(2, 0, 2, 2);
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1165,7 +984,7 @@ TEST_F(msg, rcv_except_takes_first_message_of_another_type)
 	/* With msgtyp 0, MSG_EXCEPT excludes nothing. */
 	EXPECT_RCV(0, AIXIPC_MSG_EXCEPT, 0, 4);
 	EXPECT_RCV(5, AIXIPC_MSG_EXCEPT, 1, 4);
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1184,7 +1003,7 @@ TEST_F(msg, rcv_copy_copies_the_message_at_a_position_and_leaves_it)
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, send_types(self->fd, id, types, 3));
-	before = qstat(self->fd, id);
+	before = t_qstat(self->fd, id);
 	EXPECT_RCV(1, copy, 1, 9);
 	EXPECT_RCV(0, copy, 0, 4);
 	EXPECT_RCV(2, copy, 2, 2);
@@ -1192,7 +1011,7 @@ TEST_F(msg, rcv_copy_copies_the_message_at_a_position_and_leaves_it)
 	EXPECT_RCV(3, copy, -ENOMSG, 0);
 	EXPECT_RCV(-1, copy, -ENOMSG, 0);
 	EXPECT_RCV(INT64_MIN, copy, -ENOMSG, 0);
-	after = qstat(self->fd, id);
+	after = t_qstat(self->fd, id);
 	EXPECT_EQ(3ULL, after.qnum);
 	EXPECT_EQ(before.cbytes, after.cbytes);
 	EXPECT_EQ(before.lrpid, after.lrpid);
@@ -1237,7 +1056,7 @@ TEST_F(msg, rcv_copy_rules_einval_e2big_eacces_and_metadata)
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 					      AIXIPC_MSG_COPY | AIXIPC_NOWAIT,
 					      NULL)));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 	/* A removed queue: EINVAL, as for any id that names nothing. */
 	EXPECT_EQ(-EINVAL, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
@@ -1254,9 +1073,9 @@ TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	fill_pattern(buf, 100, 3);
+	t_fill_pattern(buf, 100, 3);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
-	fill_pattern(buf, 10, 4);
+	t_fill_pattern(buf, 10, 4);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 10, 0));
 	memset(buf, 0, sizeof(buf));
 
@@ -1266,15 +1085,15 @@ TEST_F(msg, rcv_small_buffer_fails_e2big_and_keeps_message)
 	EXPECT_EQ(-E2BIG, t_msgrcv_raw(self->fd, id, 1, &word, 0,
 				       AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(-1, word);	/* not even the type word is stored */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(110ULL, ds.cbytes);
 	EXPECT_EQ(0, ds.lrpid);
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 0, buf, 100, AIXIPC_NOWAIT,
 				&r));
-	EXPECT_EQ(-1, check_pattern(buf, 100, 3));
+	EXPECT_EQ(-1, t_check_pattern(buf, 100, 3));
 	ASSERT_EQ(10, t_msgrcv(self->fd, id, 0, buf, 100, AIXIPC_NOWAIT, &r));
-	EXPECT_EQ(-1, check_pattern(buf, 10, 4));
+	EXPECT_EQ(-1, t_check_pattern(buf, 10, 4));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1288,7 +1107,7 @@ TEST_F(msg, rcv_noerror_truncates_and_consumes)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	fill_pattern(buf, 100, 5);
+	t_fill_pattern(buf, 100, 5);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, buf, 100, 0));
 	memset(buf, 0, sizeof(buf));
@@ -1297,14 +1116,14 @@ TEST_F(msg, rcv_noerror_truncates_and_consumes)
 			       AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR, &r));
 	EXPECT_EQ(10ULL, r.length);
 	EXPECT_EQ(1, r.mtype);
-	EXPECT_EQ(-1, check_pattern(buf, 10, 5));
+	EXPECT_EQ(-1, t_check_pattern(buf, 10, 5));
 	EXPECT_EQ(0, buf[10]);
 	/* Room for no text: takes the message, stores just the type. */
 	ASSERT_EQ(0, t_msgrcv_raw(self->fd, id, 0, &word, 0,
 				  AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR, &r));
 	EXPECT_EQ(2, r.mtype);
 	EXPECT_EQ(2, word);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	EXPECT_EQ(0, remove_queue(self, id));
@@ -1326,7 +1145,7 @@ TEST_F(msg, rcv_nowait_without_match_fails_enomsg)
 				    AIXIPC_NOWAIT, NULL));
 	EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, 2, buf, sizeof(buf),
 				    AIXIPC_NOWAIT | AIXIPC_MSG_EXCEPT, NULL));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1363,7 +1182,7 @@ TEST_F(msg, rcv_rejects_negative_size_flags_reserved_and_bad_ids)
 	req.__reserved2 = 1;
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_MSGRCV, &req));
 	/* The message survived all of that. */
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1397,7 +1216,7 @@ TEST_F(msg, rcv_unmapped_buffer_fails_efault_and_keeps_message_in_place)
 	EXPECT_EQ(-EFAULT, t_msgrcv_raw(self->fd, id, 0,
 					bad + PAGE - sizeof(long) - 2, 16,
 					AIXIPC_NOWAIT, NULL));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(3ULL, ds.qnum);
 	EXPECT_EQ(9ULL, ds.cbytes);
 	/* A, B, C still come out in order: A went back to the front. */
@@ -1425,17 +1244,17 @@ TEST_F(msg, rcv_fault_midway_through_long_message_keeps_it_whole)
 	ASSERT_TRUE(bad != NULL);
 	ASSERT_TRUE(out != NULL);
 	ASSERT_TRUE(in != NULL);
-	fill_pattern(out, len, 6);
+	t_fill_pattern(out, len, 6);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, out, len, 0));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, out, 1, 0));
 	/* The first page of the buffer is fine, the rest faults. */
 	EXPECT_EQ(-EFAULT, t_msgrcv_raw(self->fd, id, 0, bad, len,
 					AIXIPC_NOWAIT, NULL));
-	EXPECT_EQ(2ULL, qstat(self->fd, id).qnum);
-	EXPECT_EQ((uint64_t)len + 1, qstat(self->fd, id).cbytes);
+	EXPECT_EQ(2ULL, t_qstat(self->fd, id).qnum);
+	EXPECT_EQ((uint64_t)len + 1, t_qstat(self->fd, id).cbytes);
 	ASSERT_EQ((long)len, t_msgrcv(self->fd, id, 0, in, len, AIXIPC_NOWAIT,
 				      &r));
-	EXPECT_EQ(-1, check_pattern(in, len, 6));
+	EXPECT_EQ(-1, t_check_pattern(in, len, 6));
 	free(out);
 	free(in);
 	munmap(bad, 2 * PAGE);
@@ -1451,7 +1270,7 @@ TEST_F(msg, rcv_blocked_receiver_fault_requeues_handed_message)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *bad = map_half_bad();
@@ -1464,16 +1283,16 @@ TEST_F(msg, rcv_blocked_receiver_fault_requeues_handed_message)
 					    NULL)));
 	}
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-	fill_pattern(buf, sizeof(buf), 7);
+	t_fill_pattern(buf, sizeof(buf), 7);
 	/* Handed straight to the receiver, whose copy-out then faults. */
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 9, buf, sizeof(buf), 0));
-	EXPECT_EQ(EFAULT, reap(self, pid));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(EFAULT, t_reap(&self->kids, pid));
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(64, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 			       AIXIPC_NOWAIT, &r));
 	EXPECT_EQ(9, r.mtype);
-	EXPECT_EQ(-1, check_pattern(buf, sizeof(buf), 7));
+	EXPECT_EQ(-1, t_check_pattern(buf, sizeof(buf), 7));
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1486,7 +1305,7 @@ TEST_F(msg, rcv_blocked_receiver_with_small_buffer_gets_e2big)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char small[10];
@@ -1497,8 +1316,8 @@ TEST_F(msg, rcv_blocked_receiver_with_small_buffer_gets_e2big)
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
 	memset(buf, 1, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, sizeof(buf), 0));
-	EXPECT_EQ(E2BIG, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(E2BIG, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(100ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status);
@@ -1519,10 +1338,10 @@ TEST_F(msg, rcv_blocked_receiver_not_failed_by_a_refused_message)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));	/* full */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char small[10];
@@ -1533,12 +1352,12 @@ TEST_F(msg, rcv_blocked_receiver_not_failed_by_a_refused_message)
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
 	EXPECT_EQ(-EAGAIN, t_msgsnd(self->fd, id, 5, buf, 50, AIXIPC_NOWAIT));
 	/* The receiver is still waiting: RWAIT is cleared synchronously. */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(AIXIPC_MSG_RWAIT, ds.status)
 		TH_LOG("the receiver was woken by a message never sent");
 	EXPECT_EQ(1ULL, ds.qnum);
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	code = reap(self, pid);
+	code = t_reap(&self->kids, pid);
 	EXPECT_EQ(1000 + SIGKILL, code)
 		TH_LOG("receiver ended with %d (E2BIG is %d), not killed",
 		       code, E2BIG);
@@ -1560,7 +1379,7 @@ TEST_F(msg, rcv_and_stat_without_read_permission_fail_eacces)
 					      NULL)));
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_STAT,
 					      &ds)));
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1576,14 +1395,14 @@ TEST_F(msg, rcv_reports_sender_metadata_msgxrcv)
 	id = new_queue(self, 0666);
 	ASSERT_LE(0, id);
 	before = time(NULL);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (become_nobody())
+		if (t_become_nobody())
 			_exit(KID_BROKEN);
 		_exit(kid_code(t_msgsnd(self->fd, id, 33, "meta", 5, 0)));
 	}
-	ASSERT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	after = time(NULL);
 	ASSERT_EQ(5, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 			      AIXIPC_NOWAIT, &r));
@@ -1596,7 +1415,7 @@ TEST_F(msg, rcv_reports_sender_metadata_msgxrcv)
 	EXPECT_LE(before, r.stime);
 	EXPECT_GE(after, r.stime);
 	EXPECT_EQ(0U, r.__reserved2);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(pid, ds.lspid);
 	EXPECT_EQ(getpid(), ds.lrpid);
 
@@ -1623,8 +1442,8 @@ TEST_F(msg, rcv_blocked_receiver_gets_message_sent_later)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0U, qstat(self->fd, id).status);
-	pid = spawn(self);
+	EXPECT_EQ(0U, t_qstat(self->fd, id).status);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_msgrcv r;
@@ -1633,19 +1452,19 @@ TEST_F(msg, rcv_blocked_receiver_gets_message_sent_later)
 
 		if (n < 0)
 			_exit(kid_code(n));
-		if (n != 32 || r.mtype != 4 || check_pattern(in, 32, 8) != -1)
+		if (n != 32 || r.mtype != 4 || t_check_pattern(in, 32, 8) != -1)
 			_exit(KID_WRONG);
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(AIXIPC_MSG_RWAIT, ds.status);
 	/* Another type does not wake it; it stays queued. */
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 5, buf, 1, 0));
-	fill_pattern(buf, sizeof(buf), 8);
+	t_fill_pattern(buf, sizeof(buf), 8);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 4, buf, sizeof(buf), 0));
-	EXPECT_EQ(0, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(1ULL, ds.qnum);	/* only the type-5 message */
 	EXPECT_EQ(1ULL, ds.cbytes);
@@ -1663,7 +1482,7 @@ TEST_F(msg, rcv_blocked_receivers_are_served_first_come_first_served)
 	ASSERT_LE(0, id);
 	/* Three receivers of type 2 block one after the other. */
 	for (i = 0; i < 3; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char in[8] = "";
@@ -1684,10 +1503,10 @@ TEST_F(msg, rcv_blocked_receivers_are_served_first_come_first_served)
 		snprintf(text, sizeof(text), "m%d", i);
 		ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, text, 3, 0));
 		/* Delivered to the oldest waiter, before the next send. */
-		EXPECT_EQ(10 + i, reap(self, pid[i]));
+		EXPECT_EQ(10 + i, t_reap(&self->kids, pid[i]));
 	}
-	EXPECT_EQ(1ULL, qstat(self->fd, id).qnum);
-	EXPECT_EQ(0U, qstat(self->fd, id).status);
+	EXPECT_EQ(1ULL, t_qstat(self->fd, id).qnum);
+	EXPECT_EQ(0U, t_qstat(self->fd, id).status);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1705,7 +1524,7 @@ TEST_F(msg, ctl_stat_of_a_new_queue)
 	id = get_key(self, key, AIXIPC_CREAT | AIXIPC_EXCL, 0640);
 	after = time(NULL);
 	ASSERT_LE(0, id);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(key, ds.perm.key);
 	EXPECT_EQ(geteuid(), ds.perm.uid);
 	EXPECT_EQ(getegid(), ds.perm.gid);
@@ -1739,13 +1558,13 @@ TEST_F(msg, ctl_stat_tracks_sends_and_receives)
 	ASSERT_LE(0, id);
 	before = time(NULL);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 10, 0));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 20, 0)));
-	ASSERT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	after = time(NULL);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(30ULL, ds.cbytes);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(pid, ds.lspid);
@@ -1755,14 +1574,14 @@ TEST_F(msg, ctl_stat_tracks_sends_and_receives)
 	EXPECT_EQ(0, ds.rtime);
 
 	before = time(NULL);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(t_msgrcv(self->fd, id, 1, buf, sizeof(buf),
 					AIXIPC_NOWAIT, NULL) == 10 ? 0 : -1));
-	ASSERT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	after = time(NULL);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(20ULL, ds.cbytes);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(pid, ds.lrpid);
@@ -1779,7 +1598,7 @@ TEST_F(msg, ctl_set_changes_owner_mode_qbytes_and_ctime)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	old = qstat(self->fd, id);
+	old = t_qstat(self->fd, id);
 	/* Let the clock move past the creation second so ctime can show it. */
 	while (time(NULL) <= old.ctime)
 		usleep(20000);
@@ -1796,7 +1615,7 @@ TEST_F(msg, ctl_set_changes_owner_mode_qbytes_and_ctime)
 	before = time(NULL);
 	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
 	after = time(NULL);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ((uint32_t)NOBODY, ds.perm.uid);
 	EXPECT_EQ((uint32_t)NOBODY, ds.perm.gid);
 	EXPECT_EQ(old.perm.cuid, ds.perm.cuid);
@@ -1812,7 +1631,7 @@ TEST_F(msg, ctl_set_changes_owner_mode_qbytes_and_ctime)
 	/* The new owner may now change it, and remove it. */
 	ds.perm.mode = 0600;
 	EXPECT_EQ(0, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds)));
-	EXPECT_EQ(0600U, qstat(self->fd, id).perm.mode);
+	EXPECT_EQ(0600U, t_qstat(self->fd, id).perm.mode);
 	EXPECT_EQ(0, AS_NOBODY(t_rmid(self->fd, id)));
 	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, id, AIXIPC_IPC_STAT, &ds));
 	t_untrack(AIXIPC_MSG, id);
@@ -1825,7 +1644,7 @@ TEST_F(msg, ctl_set_rejects_bad_mode_and_reserved_fields)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 
 	set = ds;
 	set.perm.mode = 01600;
@@ -1846,7 +1665,7 @@ TEST_F(msg, ctl_set_rejects_bad_mode_and_reserved_fields)
 	set.perm.uid = (uint32_t)-1;
 	EXPECT_EQ(-EINVAL, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &set));
 	/* Nothing changed, qbytes included. */
-	set = qstat(self->fd, id);
+	set = t_qstat(self->fd, id);
 	EXPECT_EQ(0600U, set.perm.mode);
 	EXPECT_EQ(ds.qbytes, set.qbytes);
 	EXPECT_EQ(ds.perm.uid, set.perm.uid);
@@ -1862,24 +1681,24 @@ TEST_F(msg, ctl_set_qbytes_above_msgmnb_needs_privilege)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	ds.perm.uid = NOBODY;	/* hand it to the unprivileged user */
 	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
 
 	ds.qbytes = mnb + 1;
 	EXPECT_EQ(-EPERM, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET,
 					     &ds)));
-	EXPECT_EQ(mnb, qstat(self->fd, id).qbytes);
+	EXPECT_EQ(mnb, t_qstat(self->fd, id).qbytes);
 	ds.qbytes = mnb / 2;
 	EXPECT_EQ(0, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds)));
-	EXPECT_EQ(mnb / 2, qstat(self->fd, id).qbytes);
+	EXPECT_EQ(mnb / 2, t_qstat(self->fd, id).qbytes);
 	ds.qbytes = mnb;
 	EXPECT_EQ(0, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds)));
-	EXPECT_EQ(mnb, qstat(self->fd, id).qbytes);
+	EXPECT_EQ(mnb, t_qstat(self->fd, id).qbytes);
 	/* Root (CAP_SYS_RESOURCE) may go above. */
 	ds.qbytes = mnb + 1;
 	EXPECT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
-	EXPECT_EQ(mnb + 1, qstat(self->fd, id).qbytes);
+	EXPECT_EQ(mnb + 1, t_qstat(self->fd, id).qbytes);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -1890,12 +1709,12 @@ TEST_F(msg, ctl_set_and_rmid_by_non_owner_fail_eperm)
 
 	id = new_queue(self, 0666);	/* full access is not ownership */
 	ASSERT_LE(0, id);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	ds.perm.mode = 0600;
 	EXPECT_EQ(-EPERM, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET,
 					     &ds)));
 	EXPECT_EQ(-EPERM, AS_NOBODY(t_rmid(self->fd, id)));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0666U, ds.perm.mode);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
@@ -1922,7 +1741,7 @@ TEST_F(msg, ctl_creator_keeps_control_after_giving_queue_away)
 		q;
 	}));
 	ASSERT_LE(0, id);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0U, ds.perm.uid);
 	EXPECT_EQ((uint32_t)NOBODY, ds.perm.cuid);
 	EXPECT_EQ((uint32_t)NOBODY, ds.perm.cgid);
@@ -1930,7 +1749,7 @@ TEST_F(msg, ctl_creator_keeps_control_after_giving_queue_away)
 	EXPECT_EQ(0, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_STAT, &ds)));
 	ds.perm.mode = 0400;
 	EXPECT_EQ(0, AS_NOBODY(t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds)));
-	EXPECT_EQ(0400U, qstat(self->fd, id).perm.mode);
+	EXPECT_EQ(0400U, t_qstat(self->fd, id).perm.mode);
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgsnd(self->fd, id, 1, "x", 1,
 					      AIXIPC_NOWAIT)));
 	EXPECT_EQ(0, AS_NOBODY(t_rmid(self->fd, id)));
@@ -1982,19 +1801,19 @@ static void rmid_wakes_all(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(msg) *self, int nsnd, int nrcv)
 {
 	struct aixipc_msqid_ds ds;
-	pid_t pid[MAX_KIDS];
+	pid_t pid[T_MAX_KIDS];
 	char buf[100];
 	int i, id;
 
-	ASSERT_LE(nsnd + nrcv, MAX_KIDS);
+	ASSERT_LE(nsnd + nrcv, T_MAX_KIDS);
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
 
 	for (i = 0; i < nsnd + nrcv; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			if (i < nsnd)
@@ -2010,14 +1829,14 @@ static void rmid_wakes_all(struct __test_metadata *_metadata,
 			ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid[i]));
 		}
 	}
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ((nsnd ? AIXIPC_MSG_WWAIT : 0U) |
 		  (nrcv ? AIXIPC_MSG_RWAIT : 0U), ds.status);
 
 	ASSERT_EQ(0, remove_queue(self, id));
 	for (i = 0; i < nsnd + nrcv; i++)
-		EXPECT_EQ(EIDRM, reap(self, pid[i]))
+		EXPECT_EQ(EIDRM, t_reap(&self->kids, pid[i]))
 			TH_LOG("%s %d", i < nsnd ? "sender" : "receiver",
 			       i < nsnd ? i : i - nsnd);
 }
@@ -2094,11 +1913,11 @@ static void check_interrupted(struct __test_metadata *_metadata,
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	if (send) {
-		ASSERT_EQ(0, set_qbytes(self->fd, id, 64));
+		ASSERT_EQ(0, t_set_qbytes(self->fd, id, 64));
 		memset(buf, 0, sizeof(buf));
 		ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, buf, 64, 0));
 	}
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(blocked_call_interrupted(self->fd, id, send, sa_flags));
@@ -2108,8 +1927,8 @@ static void check_interrupted(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
 	}
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(EINTR, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(send ? 1ULL : 0ULL, ds.qnum);
 	EXPECT_EQ(send ? 64ULL : 0ULL, ds.cbytes);
@@ -2144,7 +1963,7 @@ TEST_F(msg, sig_stop_and_continue_restart_blocked_msgrcv_transparently)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char in[8] = "";
@@ -2160,8 +1979,8 @@ TEST_F(msg, sig_stop_and_continue_restart_blocked_msgrcv_transparently)
 	/* No handler ran: the call restarts and blocks again. */
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 3, "go", 3, 0));
-	EXPECT_EQ(0, reap(self, pid));
-	EXPECT_EQ(0ULL, qstat(self->fd, id).qnum);
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	EXPECT_EQ(0ULL, t_qstat(self->fd, id).qnum);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
@@ -2176,7 +1995,7 @@ TEST_F(msg, sig_kill_of_blocked_receiver_leaves_nothing_behind)
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, "one", 4, 0));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		long word;
@@ -2186,13 +2005,13 @@ TEST_F(msg, sig_kill_of_blocked_receiver_leaves_nothing_behind)
 	}
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(1ULL, ds.qnum);
 	/* A type-2 message now stays queued: nobody is waiting for it. */
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 2, "two", 4, 0));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(2ULL, ds.qnum);
 	EXPECT_EQ(8ULL, ds.cbytes);
 	EXPECT_EQ(0, ds.lrpid);
@@ -2211,24 +2030,24 @@ TEST_F(msg, sig_kill_of_blocked_sender_leaves_nothing_behind)
 
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 50, 0)));
 	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(1ULL, ds.qnum);
 	EXPECT_EQ(100ULL, ds.cbytes);
 	/* Freeing room must not resurrect the dead sender's message. */
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 0, buf, sizeof(buf),
 				AIXIPC_NOWAIT, NULL));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	/* And the queue still works. */
@@ -2264,21 +2083,21 @@ TEST_F_TIMEOUT(msg, sec_fault_putback_of_handed_message_keeps_queue_limits, 120)
 	ASSERT_TRUE(text != NULL && in != NULL);
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 4 * len));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 4 * len));
 	for (i = 1; i <= 12; i++) {
-		pid_t pid = spawn(self);
+		pid_t pid = t_spawn(&self->kids);
 
 		ASSERT_LE(0, pid);
 		if (pid == 0)
 			_exit(kid_code(t_msgrcv_raw(self->fd, id, i, NULL, len,
 						    0, NULL)));
 		ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-		fill_pattern(text, len, i);
+		t_fill_pattern(text, len, i);
 		/* Handed to the waiting receiver: no room needed. */
 		EXPECT_EQ(0, t_msgsnd(self->fd, id, i, text, len,
 				      AIXIPC_NOWAIT));
-		EXPECT_EQ(EFAULT, reap(self, pid)) TH_LOG("round %d", i);
-		ds = qstat(self->fd, id);
+		EXPECT_EQ(EFAULT, t_reap(&self->kids, pid)) TH_LOG("round %d", i);
+		ds = t_qstat(self->fd, id);
 		EXPECT_GE(4 * len, ds.cbytes)
 			TH_LOG("round %d: %llu bytes queued on a %llu-byte queue",
 			       i, (unsigned long long)ds.cbytes,
@@ -2291,12 +2110,12 @@ TEST_F_TIMEOUT(msg, sec_fault_putback_of_handed_message_keeps_queue_limits, 120)
 	TH_LOG("most bytes queued: %llu of %llu", (unsigned long long)most,
 	       (unsigned long long)(4 * len));
 	/* The four that fitted went back whole; the rest were dropped. */
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(4ULL, ds.qnum);
 	for (i = 1; i <= 4; i++) {
 		EXPECT_EQ((long)len, t_msgrcv(self->fd, id, i, in, len,
 					      AIXIPC_NOWAIT, &r));
-		EXPECT_EQ(-1, check_pattern(in, len, i)) TH_LOG("type %d", i);
+		EXPECT_EQ(-1, t_check_pattern(in, len, i)) TH_LOG("type %d", i);
 	}
 	for (i = 5; i <= 12; i++)
 		EXPECT_EQ(-ENOMSG, t_msgrcv(self->fd, id, i, in, len,
@@ -2320,25 +2139,25 @@ TEST_F(msg, sec_blocked_sender_loses_write_permission_eacces)
 
 	id = new_queue(self, 0622);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, set_qbytes(self->fd, id, 100));
+	ASSERT_EQ(0, t_set_qbytes(self->fd, id, 100));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 100, 0));	/* full */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (become_nobody())
+		if (t_become_nobody())
 			_exit(KID_BROKEN);
 		_exit(kid_code(t_msgsnd(self->fd, id, 2, buf, 10, 0)));
 	}
 	ASSERT_EQ(0, wait_snd_blocked(self->fd, id, pid));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	ds.perm.mode = 0600;
 	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
 	/* Make room: the sender must not take it. */
 	ASSERT_EQ(100, t_msgrcv(self->fd, id, 1, buf, sizeof(buf),
 				AIXIPC_NOWAIT, NULL));
-	EXPECT_EQ(EACCES, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(EACCES, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(0, remove_queue(self, id));
@@ -2354,23 +2173,23 @@ TEST_F(msg, sec_blocked_receiver_loses_read_permission_eacces)
 
 	id = new_queue(self, 0644);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char in[16];
 
-		if (become_nobody())
+		if (t_become_nobody())
 			_exit(KID_BROKEN);
 		_exit(kid_code(t_msgrcv(self->fd, id, 0, in, sizeof(in), 0,
 					NULL)));
 	}
 	ASSERT_EQ(0, wait_rcv_blocked(self->fd, id, pid));
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	ds.perm.mode = 0600;
 	ASSERT_EQ(0, t_msgctl(self->fd, id, AIXIPC_IPC_SET, &ds));
 	EXPECT_EQ(0, t_msgsnd(self->fd, id, 1, buf, 7, AIXIPC_NOWAIT));
-	EXPECT_EQ(EACCES, reap(self, pid));
-	ds = qstat(self->fd, id);
+	EXPECT_EQ(EACCES, t_reap(&self->kids, pid));
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.qnum);	/* the message was not taken */
 	EXPECT_EQ(0U, ds.status);
 	EXPECT_EQ(0, remove_queue(self, id));
@@ -2421,7 +2240,7 @@ TEST_F_TIMEOUT(msg, sec_rmid_frees_messages_without_blocking_msgget, 300)
 	for (i = 0; i < RMID_MESSAGES; i++)
 		ASSERT_EQ(0, t_msgsnd(self->fd, id, 1, "", 0, AIXIPC_NOWAIT));
 
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		__atomic_store_n(&sh->ready, 1, __ATOMIC_SEQ_CST);
@@ -2443,7 +2262,7 @@ TEST_F_TIMEOUT(msg, sec_rmid_frees_messages_without_blocking_msgget, 300)
 	t1 = now_ns();
 	usleep(20000);
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	lo = t0 + (t1 - t0) / 4;
 	hi = t1 - (t1 - t0) / 4;
 	for (i = 0; i < sh->n; i++)
@@ -2503,7 +2322,7 @@ static int cap_filler(int fd, struct cap_shared *sh, uint64_t chunk,
 	uint64_t i;
 	int id, err = 0;
 
-	if (!text || become_nobody())
+	if (!text || t_become_nobody())
 		return KID_BROKEN;
 	/* Big messages, one per fresh queue: only the cap can refuse one. */
 	for (i = 0; i < nbig && sh->nqueues < 4096; i++) {
@@ -2578,7 +2397,7 @@ TEST_F_TIMEOUT(msg, sec_per_user_cap_stops_unprivileged_user, 300)
 	ASSERT_TRUE(in != NULL);
 	TH_LOG("user cap %llu bytes, messages of %llu",
 	       (unsigned long long)cap, (unsigned long long)chunk);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(cap_filler(self->fd, sh, chunk, cap));
@@ -2600,10 +2419,10 @@ TEST_F_TIMEOUT(msg, sec_per_user_cap_stops_unprivileged_user, 300)
 	/* Stopped by the cap, not by the queue's message count. */
 	EXPECT_GT(self->lim.msgmnm, sh->zero_qnum);
 	/* The filler now waits for memory; root frees one of its messages. */
-	ASSERT_EQ(0, wait_sleeping_in(pid, "aixipc_msg"));
+	ASSERT_EQ(0, t_wait_sleeping_in(pid, "aixipc_msg"));
 	ASSERT_EQ((long)chunk, t_msgrcv(self->fd, sh->queues[0], 1, in, chunk,
 				       AIXIPC_NOWAIT, NULL));
-	code = reap(self, pid);
+	code = t_reap(&self->kids, pid);
 	EXPECT_EQ(0, code) TH_LOG("filler: %s", sh->why);
 	for (i = 0; i < sh->nqueues; i++)
 		EXPECT_EQ(0, remove_queue(self, sh->queues[i]));
@@ -2655,30 +2474,6 @@ struct conc_shared {
 	char why[CONC_PRODUCERS + CONC_TYPES][160];	/* failure reasons */
 };
 
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
-static uint32_t conc_sum(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 {
 	struct conc_msg *m = malloc(sizeof(*m));
@@ -2692,17 +2487,17 @@ static int conc_producer(int fd, int id, int me, struct conc_shared *sh)
 	for (i = me; i < CONC_MESSAGES; i += CONC_PRODUCERS) {
 		size_t n;
 
-		t = (int)(xorshift(&rng) % CONC_TYPES);
+		t = (int)(t_xorshift(&rng) % CONC_TYPES);
 		h.producer = me;
 		h.seq = seq[t]++;
-		h.len = (uint32_t)(xorshift(&rng) % (CONC_MAX_PAYLOAD + 1));
+		h.len = (uint32_t)(t_xorshift(&rng) % (CONC_MAX_PAYLOAD + 1));
 		for (n = 0; n < h.len; n += 8) {
-			uint64_t w = xorshift(&rng);
+			uint64_t w = t_xorshift(&rng);
 
 			memcpy(m->payload + n, &w,
 			       h.len - n < 8 ? h.len - n : 8);
 		}
-		h.sum = conc_sum(m->payload, h.len);
+		h.sum = t_sum32(m->payload, h.len);
 		m->mtype = t + 1;
 		m->h = h;
 		err = t_msgsnd_raw(fd, id, m, sizeof(h) + h.len, 0);
@@ -2781,7 +2576,7 @@ static int conc_consumer(int fd, int id, int type, struct conc_shared *sh)
 		if (h.seq != next[h.producer])
 			CONC_FAIL("consumer %d: producer %u: seq %u, want %u",
 				  type, h.producer, h.seq, next[h.producer]);
-		if (conc_sum(m->payload, h.len) != h.sum)
+		if (t_sum32(m->payload, h.len) != h.sum)
 			CONC_FAIL("consumer %d: producer %u seq %u: bad sum",
 				  type, h.producer, h.seq);
 		next[h.producer]++;
@@ -2808,7 +2603,7 @@ TEST_F_TIMEOUT(msg, conc_four_producers_four_consumers_lose_nothing, 600)
 	ASSERT_LE(0, id);
 	/* Consumers first, so some of the traffic is handed over directly. */
 	for (i = 0; i < CONC_TYPES + CONC_PRODUCERS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			if (i < CONC_TYPES)
@@ -2819,7 +2614,7 @@ TEST_F_TIMEOUT(msg, conc_four_producers_four_consumers_lose_nothing, 600)
 	for (i = 0; i < CONC_TYPES + CONC_PRODUCERS; i++) {
 		int who = i < CONC_TYPES ? CONC_PRODUCERS + i : i - CONC_TYPES;
 
-		EXPECT_EQ(0, reap(self, pid[i]))
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]))
 			TH_LOG("%s", sh->why[who][0] ? sh->why[who] :
 			       "(no reason given)");
 	}
@@ -2836,7 +2631,7 @@ TEST_F_TIMEOUT(msg, conc_four_producers_four_consumers_lose_nothing, 600)
 	EXPECT_EQ((uint64_t)CONC_MESSAGES, total);
 	TH_LOG("%llu messages, %llu payload bytes",
 	       (unsigned long long)total, (unsigned long long)total_bytes);
-	ds = qstat(self->fd, id);
+	ds = t_qstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.qnum);
 	EXPECT_EQ(0ULL, ds.cbytes);
 	EXPECT_EQ(0U, ds.status);
@@ -2846,64 +2641,6 @@ TEST_F_TIMEOUT(msg, conc_four_producers_four_consumers_lose_nothing, 600)
 
 /* ====================================================================== */
 /* AIXIPC_IOC_LIST                                                        */
-
-static int list_call(int fd, struct aixipc_list *l, void *entries,
-		     uint32_t count, uint32_t entry_size)
-{
-	l->kind = AIXIPC_MSG;
-	l->entries = (uintptr_t)entries;
-	l->count = count;
-	l->entry_size = entry_size;
-	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
-}
-
-/*
- * Walk all message queues, @batch at a time; store up to @max entries in
- * @out.  Returns the number of entries seen, or -errno.
- */
-static int list_walk(int fd, struct aixipc_list_entry *out, int max,
-		     uint32_t batch)
-{
-	struct aixipc_list_entry e[4];
-	struct aixipc_list l;
-	int n = 0, calls = 0;
-	uint32_t i;
-
-	if (batch > 4)
-		return -EINVAL;
-	memset(&l, 0, sizeof(l));
-	for (;;) {
-		int err = list_call(fd, &l, e, batch, sizeof(e[0]));
-
-		if (err)
-			return err;
-		if (l.count > batch)
-			return -E2BIG;
-		if (l.count == 0)
-			return n;
-		for (i = 0; i < l.count; i++, n++)
-			if (n < max)
-				out[n] = e[i];
-		if (++calls > 100000)
-			return -ELOOP;	/* the cursor does not advance */
-	}
-}
-
-static const struct aixipc_list_entry *
-find_entry(const struct aixipc_list_entry *e, int n, int id)
-{
-	const struct aixipc_list_entry *found = NULL;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (e[i].id != id)
-			continue;
-		if (found)
-			return NULL;	/* listed twice */
-		found = &e[i];
-	}
-	return found;
-}
 
 #define LIST_MAX 256
 
@@ -2921,11 +2658,11 @@ TEST_F(msg, list_walk_in_small_batches_finds_every_queue)
 		for (j = 0; j < i; j++)
 			ASSERT_EQ(0, t_msgsnd(self->fd, id[i], 1, buf, 10, 0));
 	}
-	n = list_walk(self->fd, e, LIST_MAX, 2);
+	n = t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 2);
 	ASSERT_LE(3, n);
 	ASSERT_GE(LIST_MAX, n);
 	for (i = 0; i < 3; i++) {
-		const struct aixipc_list_entry *x = find_entry(e, n, id[i]);
+		const struct aixipc_list_entry *x = t_find_entry(e, n, id[i]);
 
 		ASSERT_TRUE(x != NULL) TH_LOG("queue %d missing or listed twice",
 					  id[i]);
@@ -2937,14 +2674,14 @@ TEST_F(msg, list_walk_in_small_batches_finds_every_queue)
 		EXPECT_EQ(self->lim.msgmnb, x->msg.qbytes);
 	}
 	/* Batches of one see the same set. */
-	EXPECT_EQ(n, list_walk(self->fd, e, LIST_MAX, 1));
+	EXPECT_EQ(n, t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 1));
 
 	/* A removed queue is no longer listed. */
 	ASSERT_EQ(0, remove_queue(self, id[1]));
-	n = list_walk(self->fd, e, LIST_MAX, 3);
-	EXPECT_TRUE(find_entry(e, n, id[1]) == NULL);
-	EXPECT_TRUE(find_entry(e, n, id[0]) != NULL);
-	EXPECT_TRUE(find_entry(e, n, id[2]) != NULL);
+	n = t_list_walk(self->fd, AIXIPC_MSG, e, LIST_MAX, 3);
+	EXPECT_TRUE(t_find_entry(e, n, id[1]) == NULL);
+	EXPECT_TRUE(t_find_entry(e, n, id[0]) != NULL);
+	EXPECT_TRUE(t_find_entry(e, n, id[2]) != NULL);
 	EXPECT_EQ(0, remove_queue(self, id[0]));
 	EXPECT_EQ(0, remove_queue(self, id[2]));
 	free(e);
@@ -2959,13 +2696,16 @@ TEST_F(msg, list_rejects_short_entry_size_and_flags_einval)
 	id = new_queue(self, 0600);
 	ASSERT_LE(0, id);
 	memset(&l, 0, sizeof(l));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0]) - 1));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, 8));
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, 0));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0]) - 1));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 8));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 0));
 	l.flags = 1;
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0])));
 	l.flags = 1U << 31;
-	EXPECT_EQ(-EINVAL, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       sizeof(e[0])));
 	l.flags = 0;
 	l.kind = AIXIPC_NR_KINDS;
 	l.entries = (uintptr_t)e;
@@ -2974,7 +2714,7 @@ TEST_F(msg, list_rejects_short_entry_size_and_flags_einval)
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_LIST, &l));
 	/* The valid call works. */
 	memset(&l, 0, sizeof(l));
-	EXPECT_EQ(0, list_call(self->fd, &l, e, 2, sizeof(e[0])));
+	EXPECT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, sizeof(e[0])));
 	EXPECT_LE(1U, l.count);
 	EXPECT_EQ(0, remove_queue(self, id));
 }
@@ -2994,7 +2734,7 @@ TEST_F(msg, list_larger_entry_size_zero_fills_the_tail)
 	ASSERT_TRUE(buf != NULL);
 	memset(buf, 0xee, esz * 2);
 	memset(&l, 0, sizeof(l));
-	ASSERT_EQ(0, list_call(self->fd, &l, buf, 2, esz));
+	ASSERT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, buf, 2, esz));
 	ASSERT_LE(1U, l.count);
 	for (i = 0; i < l.count; i++) {
 		struct aixipc_list_entry e;
@@ -3011,20 +2751,6 @@ TEST_F(msg, list_larger_entry_size_zero_fills_the_tail)
 	EXPECT_EQ(0, remove_queue(self, id));
 }
 
-/* Count how often @id appears in a full walk, as uid 65534 (or -errno). */
-static int nobody_sees(int fd, int id)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	int n = list_walk(fd, e, LIST_MAX, 4), i, seen = 0;
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && i < LIST_MAX; i++)
-		if (e[i].id == id)
-			seen++;
-	return seen;
-}
-
 /* Like /proc/sysvipc, the listing shows every queue, readable or not. */
 TEST_F(msg, list_shows_every_queue_even_unreadable_ones)
 {
@@ -3036,8 +2762,8 @@ TEST_F(msg, list_shows_every_queue_even_unreadable_ones)
 	ASSERT_LE(0, shown);
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_msgctl(self->fd, hidden,
 					      AIXIPC_IPC_STAT, NULL)));
-	EXPECT_EQ(1, AS_NOBODY(nobody_sees(self->fd, shown)));
-	EXPECT_EQ(1, AS_NOBODY(nobody_sees(self->fd, hidden)))
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_MSG, shown)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_MSG, hidden)))
 		TH_LOG("a 0600 root queue is not listed to uid %d", NOBODY);
 	EXPECT_EQ(0, remove_queue(self, hidden));
 	EXPECT_EQ(0, remove_queue(self, shown));

@@ -56,7 +56,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534	/* uid and gid of the unprivileged children */
 #define PAGE		4096
 
 #define NOWAIT		AIXIPC_SEM_NOWAIT
@@ -78,52 +77,6 @@ _Static_assert(AIXIPC_SEM_UNDO == SEM_UNDO, "SEM_UNDO");
 
 /* ---------------------------------------------------------------------- */
 /* ioctl wrappers: 0 (or an id, or a value) on success, -errno on failure. */
-
-static int t_semget(int fd, int32_t key, uint64_t nsems, uint32_t flags,
-		    uint32_t mode)
-{
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = mode,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
-/* semop with every field of the request under the caller's control. */
-static int t_semop_req(int fd, int id, const void *sops, uint64_t nsops,
-		       uint32_t flags, int64_t sec, int64_t nsec)
-{
-	struct aixipc_semop s = {
-		.id = id, .flags = flags, .sops = (uintptr_t)sops,
-		.nsops = nsops, .timeout_sec = sec, .timeout_nsec = nsec,
-	};
-
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMOP, &s);
-}
-
-static int t_semop(int fd, int id, const void *sops, uint64_t nsops)
-{
-	return t_semop_req(fd, id, sops, nsops, 0, 0, 0);
-}
-
-static int t_semtimedop(int fd, int id, const void *sops, uint64_t nsops,
-			int64_t sec, int64_t nsec)
-{
-	return t_semop_req(fd, id, sops, nsops, AIXIPC_SEMOP_TIMED, sec, nsec);
-}
-
-/* One operation. */
-static int op1(int fd, int id, unsigned int num, int op, int flg)
-{
-	struct aixipc_sembuf s = {
-		.sem_num = (uint16_t)num, .sem_op = (int16_t)op,
-		.sem_flg = (int16_t)flg,
-	};
-
-	return t_semop(fd, id, &s, 1);
-}
 
 static struct aixipc_sembuf sb(unsigned int num, int op, int flg)
 {
@@ -222,126 +175,18 @@ static struct aixipc_semid_ds sstat(int fd, int id)
 }
 
 /*
- * The exec test runs this binary again with HELPER_ENV set to "R,W": the
- * new image says it is running by writing a byte to W, waits for a byte
- * (or EOF) on R and exits.  Checked before the harness sees argv.
+ * The exec test runs this binary again with HELPER_ENV set (see
+ * t_exec_helper()).
  */
 #define HELPER_ENV "AIXIPC_SEM_TEST_EXEC_HELPER"
 
 static void __attribute__((constructor)) exec_helper(void)
 {
-	const char *s = getenv(HELPER_ENV);
-	int rfd, wfd;
-	char c = 'x';
-
-	if (!s)
-		return;
-	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
-		_exit(250);
-	if (write(wfd, &c, 1) != 1)
-		_exit(250);
-	if (read(rfd, &c, 1) < 0)
-		_exit(250);
-	_exit(0);
+	t_exec_helper(HELPER_ENV);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Small helpers.                                                         */
-
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	return 0;
-}
-
-/* Exit status a child reports for a result that is 0 or -errno. */
-#define KID_BROKEN	250	/* the child could not set itself up */
-#define KID_WRONG	251	/* succeeded, but with wrong data */
-#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
-
-static int kid_code(long r)
-{
-	if (r == 0)
-		return 0;
-	if (r < 0 && r > -KID_BROKEN)
-		return (int)-r;
-	return KID_UNEXPECTED;
-}
-
-/*
- * AS_NOBODY(expr): evaluate expr (0, an id, a value or -errno) in a child
- * running as uid/gid 65534 and yield its value in the caller.
- */
-#define NOBODY_FAILED	LONG_MIN
-#define AS_NOBODY(expr) ({						\
-	long __v = NOBODY_FAILED;					\
-	int __pfd[2];							\
-	if (pipe(__pfd) == 0) {						\
-		pid_t __p = fork();					\
-		if (__p == 0) {						\
-			long __r = become_nobody() ? NOBODY_FAILED	\
-						   : (long)(expr);	\
-			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
-				_exit(1);				\
-			_exit(0);					\
-		}							\
-		close(__pfd[1]);					\
-		if (__p > 0) {						\
-			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
-			    sizeof(__v))				\
-				__v = NOBODY_FAILED;			\
-			waitpid(__p, NULL, 0);				\
-		}							\
-		close(__pfd[0]);					\
-	}								\
-	__v;								\
-})
-
-/*
- * Poll until @pid sleeps in a kernel function whose name starts with @fn
- * (per its wchan).  Returns -1 if it died first or the hang guard ran out.
- */
-static int wait_sleeping_in(pid_t pid, const char *fn)
-{
-	char path[64], buf[128];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		FILE *f = fopen(path, "r");
-		size_t n;
-
-		if (!f)
-			return -1;
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = 0;
-		if (!strncmp(buf, fn, strlen(fn)))
-			return 0;
-		if (waitpid(pid, NULL, WNOHANG | __WALL) == pid)
-			return -1;	/* it died (and is reaped) */
-		usleep(1000);
-	}
-	return -1;
-}
-
-static bool sleeping_in_module(pid_t pid)
-{
-	char path[64], buf[128];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return !strncmp(buf, "aixipc_", 7);
-}
 
 /* Poll GETNCNT (@zero false) or GETZCNT of semaphore @num until it is @n. */
 static int wait_count(int fd, int id, unsigned int num, bool zero, int n)
@@ -367,7 +212,7 @@ static int wait_count(int fd, int id, unsigned int num, bool zero, int n)
 static int wait_blocked(int fd, int id, pid_t pid, unsigned int num,
 			bool zero, int n)
 {
-	if (wait_sleeping_in(pid, "aixipc_"))
+	if (t_wait_sleeping_in(pid, "aixipc_"))
 		return -1;
 	return wait_count(fd, id, num, zero, n);
 }
@@ -412,83 +257,20 @@ static int call_report(int fd, int id, struct aixipc_sembuf *s, unsigned int n,
 	return kid_code(r->res[0]);
 }
 
-/* Two pipes: the child says it is ready, the parent tells it to go on. */
-struct handshake {
-	int ready[2];
-	int go[2];
-};
-
-static int hs_init(struct handshake *h)
-{
-	if (pipe(h->ready))
-		return -1;
-	if (pipe(h->go)) {
-		close(h->ready[0]);
-		close(h->ready[1]);
-		return -1;
-	}
-	return 0;
-}
-
-/* In the child: report ready, wait for go (or the parent's end). */
-static int hs_kid_ready_wait(struct handshake *h)
-{
-	char c = 'r';
-
-	close(h->ready[0]);
-	close(h->go[1]);
-	if (write(h->ready[1], &c, 1) != 1)
-		return -1;
-	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
-}
-
-static int hs_parent_wait_ready(struct handshake *h)
-{
-	char c;
-
-	close(h->ready[1]);
-	close(h->go[0]);
-	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
-}
-
-static void hs_parent_close(struct handshake *h)
-{
-	close(h->go[1]);
-	close(h->ready[0]);
-}
-
-static void hs_parent_go(struct handshake *h)
-{
-	char c = 'g';
-
-	if (write(h->go[1], &c, 1) != 1)
-		perror("write");
-	close(h->go[1]);
-	close(h->ready[0]);
-}
-
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, and the children to reap.     */
-
-#define MAX_KIDS 64
 
 FIXTURE(sem) {
 	int fd;
 	struct aixipc_limits lim;
-	int nkids;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;
 };
 
 FIXTURE_SETUP(sem)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_SEM);
 	self->lim = v.limits;
@@ -503,48 +285,7 @@ FIXTURE_SETUP(sem)
 
 FIXTURE_TEARDOWN(sem)
 {
-	int i;
-
-	/* Children first: a blocked one must not outlive its set's test. */
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
-}
-
-static pid_t spawn(FIXTURE_DATA(sem) *self)
-{
-	pid_t pid;
-
-	if (self->nkids >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/* Exit code of a child (a kid_code() or 0), or 1000 + signal. */
-static int reap(FIXTURE_DATA(sem) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE set, removed by the teardown if the test does not. */
@@ -560,17 +301,11 @@ static int new_set(FIXTURE_DATA(sem) *self, uint64_t nsems, uint32_t mode)
 
 static int remove_set(FIXTURE_DATA(sem) *self, int id)
 {
-	int err = t_semrmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SEM, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_SEM, id);
 }
 
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5b000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5b, salt)
 
 static int get_key(FIXTURE_DATA(sem) *self, int32_t key, uint64_t nsems,
 		   uint32_t flags, uint32_t mode)
@@ -619,9 +354,9 @@ TEST_F(sem, get_private_creates_sets_of_one_to_semmsl)
 				break;
 		EXPECT_EQ(sizes[i], j) TH_LOG("semaphore %u not 0", j);
 		/* The last semaphore is usable, the one after is not. */
-		EXPECT_EQ(0, op1(self->fd, id, sizes[i] - 1, 1, 0));
+		EXPECT_EQ(0, t_semop1(self->fd, id, sizes[i] - 1, 1, 0));
 		EXPECT_EQ(1, getval(self->fd, id, sizes[i] - 1));
-		EXPECT_EQ(-EFBIG, op1(self->fd, id, sizes[i], 1, 0));
+		EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, sizes[i], 1, 0));
 		EXPECT_EQ(0, remove_set(self, id));
 		free(vals);
 	}
@@ -715,18 +450,21 @@ TEST_F(sem, stale_id_after_rmid_fails_einval_even_when_slot_reused)
 {
 	uint16_t vals[2] = { 0, 0 };
 	int old, new;
+	long slot;
 
 	old = new_set(self, 2, 0600);
 	ASSERT_LE(0, old);
+	slot = t_list_index(self->fd, AIXIPC_SEM, old);
+	ASSERT_LE(0, slot);
 	ASSERT_EQ(0, setval(self->fd, old, 0, 3));
 	ASSERT_EQ(0, remove_set(self, old));
 	new = new_set(self, 2, 0600);
 	ASSERT_LE(0, new);
 	ASSERT_NE(old, new);
-	EXPECT_EQ(old & 0xfffff, new & 0xfffff)
+	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_SEM, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
-	EXPECT_EQ(-EINVAL, op1(self->fd, old, 0, 1, 0));
-	EXPECT_EQ(-EINVAL, op1(self->fd, old, 0, 1, UNDO));
+	EXPECT_EQ(-EINVAL, t_semop1(self->fd, old, 0, 1, 0));
+	EXPECT_EQ(-EINVAL, t_semop1(self->fd, old, 0, 1, UNDO));
 	EXPECT_EQ(-EINVAL, getval(self->fd, old, 0));
 	EXPECT_EQ(-EINVAL, setval(self->fd, old, 0, 1));
 	EXPECT_EQ(-EINVAL, t_semarray(self->fd, old, AIXIPC_GETALL, vals));
@@ -774,9 +512,9 @@ TEST_F(sem, semop_sem_num_beyond_set_efbig_nothing_applied)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 3, 1, 0));
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 65535, 1, 0));
-	EXPECT_EQ(-EFBIG, op1(self->fd, id, 3, 0, NOWAIT));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 3, 1, 0));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 65535, 1, 0));
+	EXPECT_EQ(-EFBIG, t_semop1(self->fd, id, 3, 0, NOWAIT));
 	s[0] = sb(0, 1, 0);
 	s[1] = sb(2, 1, 0);
 	s[2] = sb(3, 1, 0);
@@ -788,7 +526,7 @@ TEST_F(sem, semop_sem_num_beyond_set_efbig_nothing_applied)
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 2));
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
-	EXPECT_EQ(0, op1(self->fd, id, 2, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 2, 1, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
@@ -806,7 +544,7 @@ TEST_F(sem, semop_rejects_unknown_flags_and_bad_ids_einval)
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < sizeof(bad_flg) / sizeof(bad_flg[0]); i++) {
-		EXPECT_EQ(-EINVAL, op1(self->fd, id, 0, 1, bad_flg[i]))
+		EXPECT_EQ(-EINVAL, t_semop1(self->fd, id, 0, 1, bad_flg[i]))
 			TH_LOG("sem_flg %#o", bad_flg[i]);
 		/* On a later entry too, and nothing of the call applies. */
 		s[0] = sb(0, 1, 0);
@@ -818,12 +556,12 @@ TEST_F(sem, semop_rejects_unknown_flags_and_bad_ids_einval)
 	 * Every known bit is accepted (SEM_ERR on input is ignored); in a
 	 * child, whose adjustment is undone when it exits.
 	 */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(kid_code(op1(self->fd, id, 0, 1,
+		_exit(kid_code(t_semop1(self->fd, id, 0, 1,
 				   NOWAIT | UNDO | ORDER | SEMERR)));
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(pid, sempid(self->fd, id, 0));
 	/* Request flags, a timeout without TIMED, ids. */
@@ -918,14 +656,14 @@ TEST_F(sem, semop_takes_a_glibc_struct_sembuf_array)
 	EXPECT_EQ(-EAGAIN, t_semop(self->fd, id, s, 2));
 	EXPECT_EQ(0, t_semop(self->fd, id, s, 1));
 	EXPECT_EQ(7, getval(self->fd, id, 1));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		s[0].sem_op = -3;
 		s[0].sem_flg = SEM_UNDO;
 		_exit(kid_code(t_semop(self->fd, id, s, 1)));
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(7, getval(self->fd, id, 1));	/* undone at its exit */
 	EXPECT_EQ(pid, sempid(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -941,17 +679,17 @@ TEST_F(sem, semop_adds_subtracts_and_waits_for_zero)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0, op1(self->fd, id, 0, 0, 0));	/* 0: no wait */
-	EXPECT_EQ(0, op1(self->fd, id, 0, 5, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 0, 0));	/* 0: no wait */
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 5, 0));
 	EXPECT_EQ(5, getval(self->fd, id, 0));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, 0, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -6, NOWAIT));
-	EXPECT_EQ(0, op1(self->fd, id, 0, -2, 0));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, 0, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -6, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, -2, 0));
 	EXPECT_EQ(3, getval(self->fd, id, 0));
-	EXPECT_EQ(0, op1(self->fd, id, 0, -3, NOWAIT));
-	EXPECT_EQ(0, op1(self->fd, id, 0, 0, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -1, NOWAIT));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -32768, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, -3, NOWAIT));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 0, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -1, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -32768, NOWAIT));
 	/* Several operations, several semaphores, one call. */
 	s[0] = sb(0, 4, 0);
 	s[1] = sb(1, 0, 0);
@@ -1005,11 +743,11 @@ TEST_F(sem, semop_above_semvmx_erange_nothing_applied)
 
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 0));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 1, NOWAIT));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 1, NOWAIT));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 0));
 	s[0] = sb(1, 1, 0);
 	s[1] = sb(2, 5, 0);
@@ -1037,7 +775,7 @@ TEST_F(sem, semop_blocked_waiter_fails_erange_when_retried)
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 1, 32767));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(0, -1, 0), sb(1, 1, 0) };
@@ -1045,8 +783,8 @@ TEST_F(sem, semop_blocked_waiter_fails_erange_when_retried)
 		_exit(kid_code(t_semop(self->fd, id, s, 2)));
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(ERANGE, reap(self, pid));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(ERANGE, t_reap(&self->kids, pid));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(32767, getval(self->fd, id, 1));
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
@@ -1089,13 +827,13 @@ TEST_F(sem, semtimedop_that_can_proceed_succeeds)
 	EXPECT_EQ(0, t_semtimedop(self->fd, id, &s[1], 1, 0, 1));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	/* A timed waiter served before its deadline succeeds. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(t_semtimedop(self->fd, id, &s[1], 1, 3600, 0)));
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1154,7 +892,7 @@ static void check_interrupted(struct __test_metadata *_metadata,
 
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(1, 1, UNDO), sb(0, -1, 0) };
@@ -1170,12 +908,12 @@ static void check_interrupted(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
 	/* The interrupted waiter is gone: a +1 stays. */
-	EXPECT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1216,7 +954,7 @@ static void stop_continue_release(struct __test_metadata *_metadata,
 		usleep(5000);
 	}
 	TH_LOG("the call restarted after SIGCONT instead of failing EINTR");
-	op1(self->fd, id, num, 1, 0);
+	t_semop1(self->fd, id, num, 1, 0);
 }
 
 /*
@@ -1230,7 +968,7 @@ TEST_F(sem, sig_stop_and_continue_fails_blocked_semop_eintr_as_linux)
 
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(1, 1, 0), sb(0, -1, 0) };
@@ -1239,7 +977,7 @@ TEST_F(sem, sig_stop_and_continue_fails_blocked_semop_eintr_as_linux)
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
 	stop_continue_release(_metadata, self, id, pid, 0);
-	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1257,7 +995,7 @@ TEST_F(sem, sig_stop_and_continue_fails_semtimedop_eintr_no_fresh_timeout)
 
 	id = new_set(self, 1, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s = sb(0, -1, 0);
@@ -1266,7 +1004,7 @@ TEST_F(sem, sig_stop_and_continue_fails_semtimedop_eintr_no_fresh_timeout)
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
 	stop_continue_release(_metadata, self, id, pid, 0);
-	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1279,7 +1017,7 @@ TEST_F(sem, sig_kill_of_blocked_waiter_leaves_nothing_behind)
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < 2; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			struct aixipc_sembuf s[2] = { sb(0, -1, UNDO),
@@ -1291,10 +1029,10 @@ TEST_F(sem, sig_kill_of_blocked_waiter_leaves_nothing_behind)
 	}
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, kill(pid[i], SIGKILL));
-		EXPECT_EQ(1000 + SIGKILL, reap(self, pid[i]));
+		EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid[i]));
 	}
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
-	EXPECT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1311,16 +1049,16 @@ TEST_F(sem, sig_kill_of_blocked_waiter_leaves_nothing_behind)
 static void rmid_wakes_all(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(sem) *self, int n)
 {
-	pid_t pid[MAX_KIDS];
+	pid_t pid[T_MAX_KIDS];
 	int i, id, kind, nwait[2][2] = { { 0, 0 }, { 0, 0 } };
 
-	ASSERT_LE(n, MAX_KIDS);
+	ASSERT_LE(n, T_MAX_KIDS);
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 1, 1));
 	for (i = 0; i < n; i++) {
 		kind = i % 4;
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			struct aixipc_sembuf s[2];
@@ -1365,7 +1103,7 @@ static void rmid_wakes_all(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, remove_set(self, id));
 	for (i = 0; i < n; i++)
-		EXPECT_EQ(EIDRM, reap(self, pid[i])) TH_LOG("waiter %d", i);
+		EXPECT_EQ(EIDRM, t_reap(&self->kids, pid[i])) TH_LOG("waiter %d", i);
 }
 
 TEST_F_TIMEOUT(sem, rmid_wakes_sixteen_waiters_eidrm, 60)
@@ -1406,7 +1144,7 @@ TEST_F(sem, ncnt_zcnt_exact_with_several_waiters)
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 1, 1));
 	for (i = 0; i < 7; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(kid_code(t_semop(self->fd, id, w[i].s, w[i].n)));
@@ -1425,12 +1163,12 @@ TEST_F(sem, ncnt_zcnt_exact_with_several_waiters)
 	EXPECT_EQ(0, zcnt(self->fd, id, 2));
 
 	/* The -1 (sem 0) waiter goes: 2 left on sem 0. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, pid[0]));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, pid[0]));
 	EXPECT_EQ(2, ncnt(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 	for (i = 1; i < 7; i++)
-		EXPECT_EQ(EIDRM, reap(self, pid[i])) TH_LOG("waiter %u", i);
+		EXPECT_EQ(EIDRM, t_reap(&self->kids, pid[i])) TH_LOG("waiter %u", i);
 }
 
 /*
@@ -1447,7 +1185,7 @@ static int getpid_inside(void *arg)
 {
 	struct ns_ctx *c = arg;
 
-	if (op1(c->fd, c->id, 0, 1, 0) || sempid(c->fd, c->id, 0) != 1 ||
+	if (t_semop1(c->fd, c->id, 0, 1, 0) || sempid(c->fd, c->id, 0) != 1 ||
 	    sempid(c->fd, c->id, 1) != 0)
 		return KID_WRONG;
 	return 0;
@@ -1460,7 +1198,7 @@ TEST_F(sem, getpid_is_translated_into_the_readers_pid_namespace)
 
 	c.id = new_set(self, 2, 0600);
 	ASSERT_LE(0, c.id);
-	ASSERT_EQ(0, op1(self->fd, c.id, 1, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, c.id, 1, 1, 0));
 	EXPECT_EQ(0, t_in_new_pidns(getpid_inside, &c, &inner));
 	EXPECT_EQ(inner, sempid(self->fd, c.id, 0));
 	EXPECT_EQ(getpid(), sempid(self->fd, c.id, 1));
@@ -1475,36 +1213,36 @@ TEST_F(sem, getpid_is_the_last_process_to_operate)
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, sempid(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(getpid(), sempid(self->fd, id, 0));
 	EXPECT_EQ(0, sempid(self->fd, id, 1));
 	/* A zero-wait counts; a failed call does not. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int e1 = op1(self->fd, id, 1, 0, 0);
-		int e2 = op1(self->fd, id, 0, -5, NOWAIT);
+		int e1 = t_semop1(self->fd, id, 1, 0, 0);
+		int e2 = t_semop1(self->fd, id, 0, -5, NOWAIT);
 
 		_exit(e1 ? kid_code(e1) : e2 == -EAGAIN ? 0 : KID_WRONG);
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(pid, sempid(self->fd, id, 1));
 	EXPECT_EQ(getpid(), sempid(self->fd, id, 0));
 	/* A waiter served by another process is the last to operate. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(kid_code(op1(self->fd, id, 2, -1, 0)));
+		_exit(kid_code(t_semop1(self->fd, id, 2, -1, 0)));
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 2, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 2, 1, 0));
-	EXPECT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 2, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(pid, sempid(self->fd, id, 2));
 	/* SETVAL stamps too. */
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(kid_code(setval(self->fd, id, 0, 4)));
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(pid, sempid(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1519,18 +1257,18 @@ TEST_F(sem, otime_zero_before_semop_set_by_successful_semop_only)
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
 	EXPECT_EQ(0, setval(self->fd, id, 0, 1));
-	EXPECT_EQ(-EAGAIN, op1(self->fd, id, 0, -2, NOWAIT));
-	EXPECT_EQ(-ERANGE, op1(self->fd, id, 0, 32767, 0));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -2, NOWAIT));
+	EXPECT_EQ(-ERANGE, t_semop1(self->fd, id, 0, 32767, 0));
 	EXPECT_EQ(0, sstat(self->fd, id).otime);
 	t0 = time(NULL);
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	ds = sstat(self->fd, id);
 	EXPECT_LE(t0, ds.otime);
 	EXPECT_GE(time(NULL), ds.otime);
 	/* A zero-wait is an operation too. */
 	wait_clock_past(ds.otime);
 	t0 = time(NULL);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 0, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 0, 0));
 	EXPECT_LE(t0, sstat(self->fd, id).otime);
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1542,16 +1280,16 @@ TEST_F(sem, semop_needs_read_for_zero_waits_alter_for_changes)
 
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, 0)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, 0)));
 
 	ds = sstat(self->fd, id);
 	ds.perm.mode = 0604;	/* others: read only */
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, 0)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, -1, NOWAIT)));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 1, UNDO)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, 0)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, -1, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 1, UNDO)));
 	EXPECT_EQ(-EACCES, AS_NOBODY(({
 		struct aixipc_sembuf s[2] = { sb(0, 0, 0), sb(1, 1, 0) };
 		t_semop(self->fd, id, s, 2); })));
@@ -1559,16 +1297,16 @@ TEST_F(sem, semop_needs_read_for_zero_waits_alter_for_changes)
 
 	ds.perm.mode = 0602;	/* others: alter only */
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(-EACCES, AS_NOBODY(op1(self->fd, id, 0, 0, NOWAIT)));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, 2, 0)));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 0, -1, NOWAIT)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(t_semop1(self->fd, id, 0, 0, NOWAIT)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, 2, 0)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 0, -1, NOWAIT)));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 
 	/* The group bits count for the group. */
 	ds.perm.mode = 0060;
 	ds.perm.gid = NOBODY;
 	ASSERT_EQ(0, t_semset(self->fd, id, &ds));
-	EXPECT_EQ(0, AS_NOBODY(op1(self->fd, id, 1, 1, 0)));
+	EXPECT_EQ(0, AS_NOBODY(t_semop1(self->fd, id, 1, 1, 0)));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1582,7 +1320,7 @@ static pid_t start_waiter(struct __test_metadata *_metadata,
 			  struct aixipc_sembuf *s, unsigned int n,
 			  unsigned int num, bool zero, int count)
 {
-	pid_t pid = spawn(self);
+	pid_t pid = t_spawn(&self->kids);
 
 	(void)_metadata;
 	if (pid == 0)
@@ -1610,9 +1348,9 @@ TEST_F(sem, wake_every_waiter_that_can_proceed_after_one_change)
 	}
 	pid[3] = start_waiter(_metadata, self, id, cplx, 2, 0, false, 4);
 	ASSERT_LT(0, pid[3]);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 4, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("waiter %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("waiter %d", i);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 
@@ -1623,8 +1361,8 @@ TEST_F(sem, wake_every_waiter_that_can_proceed_after_one_change)
 		ASSERT_LT(0, pid[i]);
 	}
 	ASSERT_EQ(0, setval(self->fd, id, 0, 2));
-	EXPECT_EQ(0, reap(self, pid[0]));
-	EXPECT_EQ(0, reap(self, pid[1]));
+	EXPECT_EQ(0, t_reap(&self->kids, pid[0]));
+	EXPECT_EQ(0, t_reap(&self->kids, pid[1]));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, pid[2], 0, false, 1));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	/* SETALL serves the last one (and one of the complex kind). */
@@ -1633,8 +1371,8 @@ TEST_F(sem, wake_every_waiter_that_can_proceed_after_one_change)
 	vals[0] = 2;
 	vals[1] = 0;
 	ASSERT_EQ(0, setall(self->fd, id, 2, vals));
-	EXPECT_EQ(0, reap(self, pid[2]));
-	EXPECT_EQ(0, reap(self, pid[3]));
+	EXPECT_EQ(0, t_reap(&self->kids, pid[2]));
+	EXPECT_EQ(0, t_reap(&self->kids, pid[3]));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1652,12 +1390,12 @@ TEST_F(sem, fair_small_decrement_not_starved_behind_earlier_large_one)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &small, 1, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
-	EXPECT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(2, getval(self->fd, id, 0));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, a, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
-	EXPECT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1675,13 +1413,13 @@ TEST_F(sem, fair_complex_waiter_not_starved_behind_earlier_one)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, small, 2, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 3, 0));
-	EXPECT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 3, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(2, getval(self->fd, id, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, a, 0, false, 1));
 	EXPECT_EQ(0, remove_set(self, id));
-	EXPECT_EQ(EIDRM, reap(self, a));
+	EXPECT_EQ(EIDRM, t_reap(&self->kids, a));
 }
 
 TEST_F(sem, fifo_first_blocked_waiter_wins)
@@ -1696,12 +1434,12 @@ TEST_F(sem, fifo_first_blocked_waiter_wins)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &dec, 1, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, b, 0, false, 1));
 	EXPECT_EQ(a, sempid(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1719,13 +1457,13 @@ TEST_F(sem, fifo_among_complex_waiters)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, wb, 2, 0, false, 2);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, getval(self->fd, id, 2));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, b, 0, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
-	EXPECT_EQ(0, reap(self, b));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, b));
 	EXPECT_EQ(1, getval(self->fd, id, 2));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1747,13 +1485,13 @@ TEST_F(sem, zero_waiters_woken_when_value_reaches_zero)
 	}
 	pid[3] = start_waiter(_metadata, self, id, zc, 2, 0, true, 4);
 	ASSERT_LT(0, pid[3]);
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(0, wait_sleeping_in(pid[i], "aixipc_"));
+		EXPECT_EQ(0, t_wait_sleeping_in(pid[i], "aixipc_"));
 	EXPECT_EQ(4, zcnt(self->fd, id, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("waiter %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("waiter %d", i);
 	EXPECT_EQ(0, zcnt(self->fd, id, 0));
 	EXPECT_EQ(1, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1776,9 +1514,9 @@ TEST_F(sem, zero_waiter_woken_when_served_decrement_reaches_zero)
 	ASSERT_LT(0, a);
 	b = start_waiter(_metadata, self, id, &dec, 1, 0, false, 1);
 	ASSERT_LT(0, b);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));	/* 2: b takes it */
-	EXPECT_EQ(0, reap(self, b));
-	EXPECT_EQ(0, reap(self, a));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 2: b takes it */
+	EXPECT_EQ(0, t_reap(&self->kids, b));
+	EXPECT_EQ(0, t_reap(&self->kids, a));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, zcnt(self->fd, id, 0));
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
@@ -1796,7 +1534,7 @@ static pid_t undo_holder(FIXTURE_DATA(sem) *self, struct handshake *h,
 
 	if (hs_init(h))
 		return -1;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	if (pid == 0) {
 		int err = t_semop(self->fd, id, s, n);
 
@@ -1833,7 +1571,7 @@ TEST_F_TIMEOUT(sem, undo_exit_with_entries_on_ten_thousand_sets, 600)
 		ASSERT_LE(0, ids[i]);
 	}
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf up = sb(1, 1, UNDO), down = sb(1, -1, UNDO);
@@ -1851,7 +1589,7 @@ TEST_F_TIMEOUT(sem, undo_exit_with_entries_on_ten_thousand_sets, 600)
 	EXPECT_EQ(1, getval(self->fd, ids[MANY_NONZERO - 1], 1));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	TH_LOG("exit with entries on %d sets took %.3f s", MANY_SETS,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -1882,7 +1620,7 @@ TEST_F(sem, undo_applied_at_normal_exit)
 	EXPECT_EQ(3, getval(self->fd, id, 1));
 	EXPECT_EQ(1, getval(self->fd, id, 2));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(5, getval(self->fd, id, 1));
 	EXPECT_EQ(1, getval(self->fd, id, 2));	/* no SEM_UNDO there */
@@ -1906,8 +1644,8 @@ TEST_F(sem, undo_exit_while_holding_serves_waiter)
 	ASSERT_LT(0, waiter);
 	/* The holder exits; its -1 is undone and the waiter takes it. */
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, holder));
-	EXPECT_EQ(0, reap(self, waiter));
+	EXPECT_EQ(0, t_reap(&self->kids, holder));
+	EXPECT_EQ(0, t_reap(&self->kids, waiter));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(waiter, sempid(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1927,7 +1665,7 @@ TEST_F(sem, undo_applied_when_holder_is_sigkilled)
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, reap(self, pid));
+	EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	hs_parent_close(&h);
 	EXPECT_EQ(0, remove_set(self, id));
@@ -1941,10 +1679,10 @@ TEST_F(sem, undo_not_inherited_by_fork_child)
 
 	id = new_set(self, 1, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int err = op1(self->fd, id, 0, 2, UNDO), status;
+		int err = t_semop1(self->fd, id, 0, 2, UNDO), status;
 		pid_t g;
 
 		if (err)
@@ -1957,7 +1695,7 @@ TEST_F(sem, undo_not_inherited_by_fork_child)
 		/* The grandchild's exit changed nothing. */
 		_exit(getval(self->fd, id, 0) == 2 ? 0 : KID_WRONG);
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -1972,10 +1710,10 @@ TEST_F(sem, undo_kept_across_exec_applied_when_new_image_exits)
 	id = new_set(self, 1, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int err = op1(self->fd, id, 0, 3, UNDO);
+		int err = t_semop1(self->fd, id, 0, 3, UNDO);
 
 		if (err)
 			_exit(kid_code(err));
@@ -1995,7 +1733,7 @@ TEST_F(sem, undo_kept_across_exec_applied_when_new_image_exits)
 	ASSERT_EQ(1, write(h.go[1], &c, 1));
 	close(h.go[1]);
 	close(h.ready[0]);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -2010,7 +1748,7 @@ static void *undo_thread(void *p)
 {
 	struct thread_arg *a = p;
 
-	a->err = op1(a->fd, a->id, 0, 2, UNDO);
+	a->err = t_semop1(a->fd, a->id, 0, 2, UNDO);
 	return NULL;
 }
 
@@ -2023,7 +1761,7 @@ TEST_F(sem, undo_shared_by_threads_applied_when_last_thread_exits)
 	id = new_set(self, 1, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct thread_arg a = { self->fd, id, -1 };
@@ -2039,7 +1777,7 @@ TEST_F(sem, undo_shared_by_threads_applied_when_last_thread_exits)
 		if (getval(self->fd, id, 0) != 2)
 			_exit(KID_WRONG);
 		/* The main thread's -1 nets against the thread's +2. */
-		err = op1(self->fd, id, 0, -1, UNDO);
+		err = t_semop1(self->fd, id, 0, -1, UNDO);
 		if (err)
 			_exit(kid_code(err));
 		_exit(hs_kid_ready_wait(&h) ? KID_BROKEN : 0);
@@ -2047,7 +1785,7 @@ TEST_F(sem, undo_shared_by_threads_applied_when_last_thread_exits)
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -2069,7 +1807,7 @@ TEST_F(sem, undo_cleared_by_setval_in_every_process)
 	ASSERT_EQ(0, setval(self->fd, id, 0, 5));
 	for (i = 0; i < 2; i++) {
 		hs_parent_go(&h[i]);
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 	}
 	EXPECT_EQ(5, getval(self->fd, id, 0));	/* cleared */
 	EXPECT_EQ(0, getval(self->fd, id, 1));	/* undone */
@@ -2091,7 +1829,7 @@ TEST_F(sem, undo_cleared_by_setall)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, setall(self->fd, id, 2, vals));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(3, getval(self->fd, id, 0));
 	EXPECT_EQ(4, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -2110,11 +1848,11 @@ TEST_F(sem, undo_dropped_when_set_removed_before_exit)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, remove_set(self, id));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	/* Still fine for a process that goes on using SEM_UNDO elsewhere. */
 	id = new_set(self, 1, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		int other = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1,
@@ -2124,19 +1862,19 @@ TEST_F(sem, undo_dropped_when_set_removed_before_exit)
 		if (other < 0)
 			_exit(KID_BROKEN);
 		t_track(AIXIPC_SEM, other);
-		err = op1(self->fd, other, 0, 1, UNDO);
+		err = t_semop1(self->fd, other, 0, 1, UNDO);
 		if (!err)
 			err = t_semrmid(self->fd, other);
 		if (!err)
 			t_untrack(AIXIPC_SEM, other);
 		if (!err)
-			err = op1(self->fd, other, 0, 1, UNDO) == -EINVAL ?
+			err = t_semop1(self->fd, other, 0, 1, UNDO) == -EINVAL ?
 			      0 : KID_WRONG;
 		if (!err)
-			err = op1(self->fd, id, 0, 2, UNDO);
+			err = t_semop1(self->fd, id, 0, 2, UNDO);
 		_exit(kid_code(err));
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
@@ -2146,10 +1884,13 @@ TEST_F(sem, undo_not_applied_to_new_set_reusing_slot)
 	struct aixipc_sembuf s[2] = { sb(0, -1, UNDO), sb(1, 2, UNDO) };
 	struct handshake h;
 	int old, new;
+	long slot;
 	pid_t pid;
 
 	old = new_set(self, 2, 0600);
 	ASSERT_LE(0, old);
+	slot = t_list_index(self->fd, AIXIPC_SEM, old);
+	ASSERT_LE(0, slot);
 	ASSERT_EQ(0, setval(self->fd, old, 0, 1));
 	pid = undo_holder(self, &h, old, s, 2);
 	ASSERT_LT(0, pid);
@@ -2157,11 +1898,11 @@ TEST_F(sem, undo_not_applied_to_new_set_reusing_slot)
 	new = new_set(self, 2, 0600);
 	ASSERT_LE(0, new);
 	ASSERT_NE(old, new);
-	EXPECT_EQ(old & 0xfffff, new & 0xfffff)
+	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_SEM, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
 	ASSERT_EQ(0, setval(self->fd, new, 1, 5));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, new, 0));
 	EXPECT_EQ(5, getval(self->fd, new, 1));
 	EXPECT_EQ(0, sempid(self->fd, new, 0));
@@ -2178,25 +1919,25 @@ TEST_F(sem, undo_adjustment_beyond_semaem_erange)
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 1, 20000));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(2, 1, UNDO), sb(0, 1, UNDO) };
 
-		r->res[0] = op1(self->fd, id, 0, 16384, UNDO);
-		r->res[1] = op1(self->fd, id, 0, 1, UNDO);
+		r->res[0] = t_semop1(self->fd, id, 0, 16384, UNDO);
+		r->res[1] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[2] = t_semop(self->fd, id, s, 2);	/* atomic */
-		r->res[3] = op1(self->fd, id, 0, 1, 0);
-		r->res[4] = op1(self->fd, id, 1, -16385, UNDO);
-		r->res[5] = op1(self->fd, id, 1, -16384, UNDO);
-		r->res[6] = op1(self->fd, id, 1, -1, UNDO);
-		r->res[7] = op1(self->fd, id, 2, 16385, UNDO);
+		r->res[3] = t_semop1(self->fd, id, 0, 1, 0);
+		r->res[4] = t_semop1(self->fd, id, 1, -16385, UNDO);
+		r->res[5] = t_semop1(self->fd, id, 1, -16384, UNDO);
+		r->res[6] = t_semop1(self->fd, id, 1, -1, UNDO);
+		r->res[7] = t_semop1(self->fd, id, 2, 16385, UNDO);
 		r->res[8] = getval(self->fd, id, 0);
 		r->res[9] = getval(self->fd, id, 1);
 		r->res[10] = getval(self->fd, id, 2);
 		_exit(0);
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, r->res[0]);
 	EXPECT_EQ(-ERANGE, r->res[1]);
 	EXPECT_EQ(-ERANGE, r->res[2]);
@@ -2231,10 +1972,10 @@ TEST_F(sem, undo_value_clamped_to_zero_and_semvmx_at_exit)
 	EXPECT_EQ(5, getval(self->fd, id, 0));
 	EXPECT_EQ(5, getval(self->fd, id, 1));
 	/* Others move the values where the adjustments no longer fit. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, -5, 0));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 32762, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -5, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 32762, 0));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));		/* not -5 */
 	EXPECT_EQ(32767, getval(self->fd, id, 1));	/* not 32772 */
 	EXPECT_EQ(pid, sempid(self->fd, id, 0));
@@ -2254,7 +1995,7 @@ TEST_F_TIMEOUT(sem, undo_entries_per_process_bounded_by_semume_enospc, 60)
 	ASSERT_NE(NULL, vals);
 	id = new_set(self, 1025, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf *s = calloc(1024, sizeof(*s));
@@ -2266,22 +2007,24 @@ TEST_F_TIMEOUT(sem, undo_entries_per_process_bounded_by_semume_enospc, 60)
 		for (i = 0; i < 1024; i++)
 			s[i] = sb(i, 1, UNDO);
 		r->res[0] = t_semop(self->fd, id, s, 1024);
-		r->res[1] = op1(self->fd, id, 1024, 1, UNDO);
-		r->res[2] = op1(self->fd, id, 1024, 1, 0);	/* no undo: fine */
-		r->res[3] = op1(self->fd, id, 0, 1, UNDO);	/* existing */
+		r->res[1] = t_semop1(self->fd, id, 1024, 1, UNDO);
+		/* no undo: fine */
+		r->res[2] = t_semop1(self->fd, id, 1024, 1, 0);
+		r->res[3] = t_semop1(self->fd, id, 0, 1, UNDO);	/* existing */
 		r->res[4] = t_semop(self->fd, id, o, 2);
 		r->flg[0] = o[0].sem_flg;
 		r->flg[1] = o[1].sem_flg;
-		r->res[5] = op1(self->fd, id, 0, -3, UNDO);	/* adj back to 0 */
-		r->res[6] = op1(self->fd, id, 1024, 1, UNDO);
-		r->res[7] = op1(self->fd, id, 0, 1, UNDO);
+		/* adj back to 0 */
+		r->res[5] = t_semop1(self->fd, id, 0, -3, UNDO);
+		r->res[6] = t_semop1(self->fd, id, 1024, 1, UNDO);
+		r->res[7] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[8] = setval(self->fd, id, 5, 7);		/* clears one */
-		r->res[9] = op1(self->fd, id, 0, 1, UNDO);
+		r->res[9] = t_semop1(self->fd, id, 0, 1, UNDO);
 		r->res[10] = getval(self->fd, id, 0);
 		r->res[11] = getval(self->fd, id, 1024);
 		_exit(0);
 	}
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, r->res[0]);
 	EXPECT_EQ(-ENOSPC, r->res[1]);
 	EXPECT_EQ(0, r->res[2]);
@@ -2423,7 +2166,7 @@ TEST_F(sem, order_waiting_entry_blocks_then_the_call_continues)
 	ASSERT_NE(NULL, r);
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[3] = {
@@ -2439,10 +2182,10 @@ TEST_F(sem, order_waiting_entry_blocks_then_the_call_continues)
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
 	EXPECT_EQ(pid, sempid(self->fd, id, 0));
 	/* Waiting is on that entry alone: changing sem 0 frees nothing. */
-	ASSERT_EQ(0, op1(self->fd, id, 0, -1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
 	EXPECT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 1, 0));
-	EXPECT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, r->res[0]);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
@@ -2461,7 +2204,7 @@ TEST_F(sem, order_signal_while_waiting_eintr_marks_blocked_entry)
 	ASSERT_NE(NULL, r);
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[3] = {
@@ -2476,7 +2219,7 @@ TEST_F(sem, order_signal_while_waiting_eintr_marks_blocked_entry)
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
 	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
 	EXPECT_EQ(SIGUSR1, r->got_signal);
 	EXPECT_EQ(ORDER, r->flg[0]);
 	EXPECT_EQ(SEMERR, r->flg[1]);
@@ -2517,7 +2260,7 @@ TEST_F(sem, order_rmid_while_waiting_eidrm_marks_blocked_entry)
 	ASSERT_NE(NULL, r);
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(0, 1, ORDER), sb(1, -1, 0) };
@@ -2526,7 +2269,7 @@ TEST_F(sem, order_rmid_while_waiting_eidrm_marks_blocked_entry)
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
 	ASSERT_EQ(0, remove_set(self, id));
-	EXPECT_EQ(EIDRM, reap(self, pid));
+	EXPECT_EQ(EIDRM, t_reap(&self->kids, pid));
 	EXPECT_EQ(ORDER, r->flg[0]);
 	EXPECT_EQ(SEMERR, r->flg[1]);
 	munmap(r, sizeof(*r));
@@ -2542,7 +2285,7 @@ TEST_F(sem, order_undo_records_applied_entries_only)
 	id = new_set(self, 4, 0600);
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 2, 32767));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[4] = {
@@ -2555,7 +2298,7 @@ TEST_F(sem, order_undo_records_applied_entries_only)
 		r->res[2] = getval(self->fd, id, 1);
 		_exit(kid_code(r->res[0]));
 	}
-	EXPECT_EQ(ERANGE, reap(self, pid));
+	EXPECT_EQ(ERANGE, t_reap(&self->kids, pid));
 	EXPECT_EQ(2, r->res[1]);
 	EXPECT_EQ(1, r->res[2]);
 	EXPECT_EQ(UNDO | SEMERR, r->flg[2]);
@@ -2577,7 +2320,7 @@ TEST_F(sem, order_undo_after_a_wait_records_the_waited_entry)
 
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		int err = t_semop(self->fd, id, s, 2);
@@ -2588,11 +2331,11 @@ TEST_F(sem, order_undo_after_a_wait_records_the_waited_entry)
 		_exit(0);
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 1, false, 1));
-	ASSERT_EQ(0, op1(self->fd, id, 1, 3, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 3, 0));
 	ASSERT_EQ(0, wait_count(self->fd, id, 1, false, 0));
 	EXPECT_EQ(2, getval(self->fd, id, 1));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, reap(self, pid));
+	EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(3, getval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
@@ -2635,7 +2378,7 @@ TEST_F(sem, order_stop_and_continue_after_progress_fails_eintr_once_applied)
 	ASSERT_NE(NULL, r);
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(0, 1, ORDER), sb(1, -1, 0) };
@@ -2648,7 +2391,7 @@ TEST_F(sem, order_stop_and_continue_after_progress_fails_eintr_once_applied)
 	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(status));
 	ASSERT_EQ(0, kill(pid, SIGCONT));
-	reap(self, pid);
+	t_reap(&self->kids, pid);
 	EXPECT_EQ(-EINTR, r->res[0]);
 	EXPECT_EQ(1, getval(self->fd, id, 0))
 		TH_LOG("the first entry was applied again");
@@ -2673,7 +2416,7 @@ TEST_F(sem, order_stop_and_continue_before_progress_fails_eintr_marks_entry)
 	ASSERT_NE(NULL, r);
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct aixipc_sembuf s[2] = { sb(0, -1, ORDER), sb(1, 1, 0) };
@@ -2682,7 +2425,7 @@ TEST_F(sem, order_stop_and_continue_before_progress_fails_eintr_marks_entry)
 	}
 	ASSERT_EQ(0, wait_blocked(self->fd, id, pid, 0, false, 1));
 	stop_continue_release(_metadata, self, id, pid, 0);
-	EXPECT_EQ(EINTR, reap(self, pid));
+	EXPECT_EQ(EINTR, t_reap(&self->kids, pid));
 	EXPECT_EQ(-EINTR, r->res[0]);
 	EXPECT_EQ(0, getval(self->fd, id, 0));
 	EXPECT_EQ(0, getval(self->fd, id, 1));
@@ -2709,7 +2452,7 @@ TEST_F(sem, order_partial_progress_that_serves_a_waiter_does_not_lose_wakeup)
 	ASSERT_LE(0, id);
 	a = start_waiter(_metadata, self, id, w, 2, 0, false, 1);
 	ASSERT_LT(0, a);
-	c = spawn(self);
+	c = t_spawn(&self->kids);
 	ASSERT_LE(0, c);
 	if (c == 0) {
 		struct aixipc_sembuf s[2] = { sb(0, 1, ORDER), sb(1, -1, 0) };
@@ -2717,7 +2460,7 @@ TEST_F(sem, order_partial_progress_that_serves_a_waiter_does_not_lose_wakeup)
 		_exit(kid_code(t_semop(self->fd, id, s, 2)));
 	}
 	/* c's first entry serves a, whose +1 on sem 1 c needs next. */
-	EXPECT_EQ(0, reap(self, a));
+	EXPECT_EQ(0, t_reap(&self->kids, a));
 	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
 		if (waitpid(c, &status, WNOHANG) == c) {
 			done = true;
@@ -2727,8 +2470,8 @@ TEST_F(sem, order_partial_progress_that_serves_a_waiter_does_not_lose_wakeup)
 		 * Asleep in the module while sem 1 is 1 and it is the only
 		 * waiter there: it was never retried.
 		 */
-		if (sleeping_in_module(c) && ncnt(self->fd, id, 1) == 1 &&
-		    getval(self->fd, id, 1) == 1 && sleeping_in_module(c)) {
+		if (t_sleeping_in_module(c) && ncnt(self->fd, id, 1) == 1 &&
+		    getval(self->fd, id, 1) == 1 && t_sleeping_in_module(c)) {
 			stuck = true;
 			break;
 		}
@@ -2739,18 +2482,14 @@ TEST_F(sem, order_partial_progress_that_serves_a_waiter_does_not_lose_wakeup)
 		       getval(self->fd, id, 1));
 	EXPECT_TRUE(done || stuck) TH_LOG("hang guard ran out");
 	if (done) {
-		int k;
-
-		for (k = 0; k < self->nkids; k++)
-			if (self->kids[k] == c)
-				self->kids[k] = 0;
+		t_forget_kid(&self->kids, c);
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 		EXPECT_EQ(0, getval(self->fd, id, 0));
 		EXPECT_EQ(0, getval(self->fd, id, 1));
 	}
 	EXPECT_EQ(0, remove_set(self, id));
 	if (stuck)
-		EXPECT_EQ(EIDRM, reap(self, c));
+		EXPECT_EQ(EIDRM, t_reap(&self->kids, c));
 }
 
 /* ====================================================================== */
@@ -2981,7 +2720,8 @@ static void recycle_id(struct stall *st)
 
 	if (t_semrmid(rc->fd, rc->old_id) == 0)
 		t_untrack(AIXIPC_SEM, rc->old_id);
-	rc->new_id = t_semget(rc->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+	rc->new_id = t_semget(rc->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+			      0600);
 	if (rc->new_id >= 0)
 		t_track(AIXIPC_SEM, rc->new_id);
 }
@@ -3026,7 +2766,8 @@ TEST_F_TIMEOUT(sem, ctl_setall_stalled_while_id_recycled_eidrm_new_set_untouched
 	x = new_set(self, 64, 0600);
 	ASSERT_LE(0, x);
 	for (i = 0; i < 2047; i++) {
-		int f = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+		int f = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT,
+				 0600);
 
 		ASSERT_LE(0, f);
 		ASSERT_EQ(0, t_semrmid(self->fd, f));
@@ -3110,7 +2851,7 @@ TEST_F(sem, ctl_setall_rechecks_permission_after_its_stalled_copy)
 	ASSERT_LE(0, x);
 	rc.fd = self->fd;
 	rc.old_id = x;
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		memset(&st, 0, sizeof(st));
@@ -3131,7 +2872,7 @@ TEST_F(sem, ctl_setall_rechecks_permission_after_its_stalled_copy)
 			_exit(KID_BROKEN);
 		_exit(kid_code(t_semarray(self->fd, x, AIXIPC_SETALL, st.page)));
 	}
-	EXPECT_EQ(EACCES, reap(self, pid));
+	EXPECT_EQ(EACCES, t_reap(&self->kids, pid));
 	EXPECT_EQ(0, getval(self->fd, x, 0));
 	EXPECT_EQ(0, getval(self->fd, x, 1));
 	EXPECT_EQ(0, remove_set(self, x));
@@ -3264,7 +3005,7 @@ TEST_F(sem, ctl_ctime_updated_by_setval_setall_and_ipc_set_only)
 	c0 = sstat(self->fd, id).ctime;
 	/* Neither semop nor the reads change it. */
 	wait_clock_past(c0);
-	ASSERT_EQ(0, op1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	ASSERT_LE(0, getval(self->fd, id, 0));
 	ASSERT_EQ(0, t_semarray(self->fd, id, AIXIPC_GETALL, vals));
 	EXPECT_EQ(c0, sstat(self->fd, id).ctime);
@@ -3340,9 +3081,9 @@ static int conc_worker(int fd, int id, int me, int pairs)
 				err = t_semop(fd, id, s, 2);
 			}
 		} else {
-			err = op1(fd, id, a, sign, flg);
+			err = t_semop1(fd, id, a, sign, flg);
 			if (!err)
-				err = op1(fd, id, a, -sign, flg);
+				err = t_semop1(fd, id, a, -sign, flg);
 		}
 		if (err)
 			return kid_code(err);
@@ -3363,13 +3104,13 @@ TEST_F_TIMEOUT(sem, conc_eight_processes_increment_decrement_pairs_exact, 300)
 		vals[i] = CONC_START;
 	ASSERT_EQ(0, setall(self->fd, id, CONC_SEMS, vals));
 	for (i = 0; i < CONC_PROCS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(conc_worker(self->fd, id, i, pairs));
 	}
 	for (i = 0; i < CONC_PROCS; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("worker %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("worker %d", i);
 	ASSERT_EQ(0, t_semarray(self->fd, id, AIXIPC_GETALL, vals));
 	for (i = 0; i < CONC_SEMS; i++) {
 		EXPECT_EQ(CONC_START, vals[i]) TH_LOG("semaphore %d", i);
@@ -3400,7 +3141,7 @@ TEST_F_TIMEOUT(sem, conc_semaphore_lock_protects_shared_counter, 300)
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, setval(self->fd, id, 0, 1));
 	for (i = 0; i < LOCK_PROCS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			int k, err;
@@ -3408,13 +3149,13 @@ TEST_F_TIMEOUT(sem, conc_semaphore_lock_protects_shared_counter, 300)
 			for (k = 0; k < LOCK_ITERS; k++) {
 				long v;
 
-				err = op1(self->fd, id, 0, -1, UNDO);
+				err = t_semop1(self->fd, id, 0, -1, UNDO);
 				if (err)
 					_exit(kid_code(err));
 				v = *counter;
 				sched_yield();
 				*counter = v + 1;
-				err = op1(self->fd, id, 0, 1, UNDO);
+				err = t_semop1(self->fd, id, 0, 1, UNDO);
 				if (err)
 					_exit(kid_code(err));
 			}
@@ -3422,7 +3163,7 @@ TEST_F_TIMEOUT(sem, conc_semaphore_lock_protects_shared_counter, 300)
 		}
 	}
 	for (i = 0; i < LOCK_PROCS; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("worker %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("worker %d", i);
 	EXPECT_EQ((long)LOCK_PROCS * LOCK_ITERS, *counter);
 	EXPECT_EQ(1, getval(self->fd, id, 0));
 	EXPECT_EQ(0, ncnt(self->fd, id, 0));
@@ -3448,19 +3189,19 @@ TEST_F_TIMEOUT(sem, conc_single_ops_on_different_semaphores_all_complete, 300)
 	id = new_set(self, FAST_SEMS, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < 2 * FAST_SEMS; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			int k, err = 0;
 
 			for (k = 0; k < FAST_OPS && !err; k++)
-				err = op1(self->fd, id, i % FAST_SEMS,
+				err = t_semop1(self->fd, id, i % FAST_SEMS,
 					  i < FAST_SEMS ? 1 : -1, 0);
 			_exit(kid_code(err));
 		}
 	}
 	for (i = 0; i < 2 * FAST_SEMS; i++)
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("process %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("process %d", i);
 	ASSERT_EQ(0, t_semarray(self->fd, id, AIXIPC_GETALL, vals));
 	for (i = 0; i < FAST_SEMS; i++) {
 		EXPECT_EQ(0, vals[i]) TH_LOG("semaphore %d", i);

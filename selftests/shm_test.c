@@ -77,7 +77,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534	/* uid and gid of the unprivileged children */
 #define PAGE		4096UL
 #define MIB		(1024UL * 1024)
 #define KIB_SLACK	1024L	/* kB of slack on system-wide counters */
@@ -96,40 +95,18 @@ static uint64_t page_align(uint64_t n)
 }
 
 /*
- * The exec test runs this binary again with HELPER_ENV set to "R,W": the
- * new image says it is running by writing a byte to W, waits for a byte
- * (or EOF) on R and exits.  Checked before the harness sees argv.
+ * The exec test runs this binary again with HELPER_ENV set (see
+ * t_exec_helper()).
  */
 #define HELPER_ENV "AIXIPC_SHM_TEST_EXEC_HELPER"
 
 static void __attribute__((constructor)) exec_helper(void)
 {
-	const char *s = getenv(HELPER_ENV);
-	int rfd, wfd;
-	char c = 'x';
-
-	if (!s)
-		return;
-	if (sscanf(s, "%d,%d", &rfd, &wfd) != 2)
-		_exit(250);
-	if (write(wfd, &c, 1) != 1)
-		_exit(250);
-	if (read(rfd, &c, 1) < 0)
-		_exit(250);
-	_exit(0);
+	t_exec_helper(HELPER_ENV);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Children and privileges.                                               */
-
-/* Drop to uid/gid 65534 with no supplementary groups and no capabilities. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	return 0;
-}
 
 /* RLIMIT_MEMLOCK, soft and hard, to @bytes (raising it needs root). */
 static int set_memlock(unsigned long bytes)
@@ -139,103 +116,9 @@ static int set_memlock(unsigned long bytes)
 	return setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
-/* Exit status a child reports for a result that is 0 or -errno. */
-#define KID_BROKEN	250	/* the child could not set itself up */
-#define KID_WRONG	251	/* succeeded, but with wrong data */
-#define KID_UNEXPECTED	252	/* a result that is neither 0 nor -errno */
-
-static int kid_code(long r)
-{
-	if (r == 0)
-		return 0;
-	if (r < 0 && r > -KID_BROKEN)
-		return (int)-r;
-	return KID_UNEXPECTED;
-}
-
-/*
- * IN_CHILD(prep, expr): in a forked child run prep (an int: nonzero means
- * it failed), then evaluate expr (an int or long: 0, an id, a value or
- * -errno) and yield its value in the caller; NOBODY_FAILED when the child
- * could not be run or prepared.  AS_NOBODY(expr) runs expr as uid 65534.
- */
-#define NOBODY_FAILED	LONG_MIN
-#define IN_CHILD(prep, expr) ({						\
-	long __v = NOBODY_FAILED;					\
-	int __pfd[2];							\
-	if (pipe(__pfd) == 0) {						\
-		pid_t __p = fork();					\
-		if (__p == 0) {						\
-			long __r = (prep) ? NOBODY_FAILED : (long)(expr); \
-			if (write(__pfd[1], &__r, sizeof(__r)) < 0)	\
-				_exit(1);				\
-			_exit(0);					\
-		}							\
-		close(__pfd[1]);					\
-		if (__p > 0) {						\
-			if (read(__pfd[0], &__v, sizeof(__v)) !=	\
-			    sizeof(__v))				\
-				__v = NOBODY_FAILED;			\
-			waitpid(__p, NULL, 0);				\
-		}							\
-		close(__pfd[0]);					\
-	}								\
-	__v;								\
-})
-#define AS_NOBODY(expr)	IN_CHILD(become_nobody(), expr)
 /* As uid 65534 with RLIMIT_MEMLOCK @lim bytes. */
 #define AS_NOBODY_MEMLOCK(lim, expr)					\
-	IN_CHILD(set_memlock(lim) || become_nobody(), expr)
-
-/* Two pipes: the child says it is ready, the parent tells it to go on. */
-struct handshake {
-	int ready[2];
-	int go[2];
-};
-
-static int hs_init(struct handshake *h)
-{
-	if (pipe(h->ready))
-		return -1;
-	if (pipe(h->go)) {
-		close(h->ready[0]);
-		close(h->ready[1]);
-		return -1;
-	}
-	return 0;
-}
-
-/* In the child: report ready, wait for go (or the parent's end). */
-static int hs_kid_ready_wait(struct handshake *h)
-{
-	char c = 'r';
-
-	close(h->ready[0]);
-	close(h->go[1]);
-	if (write(h->ready[1], &c, 1) != 1)
-		return -1;
-	return read(h->go[0], &c, 1) < 0 ? -1 : 0;
-}
-
-/* In the parent: wait for the ready byte. */
-static int hs_parent_wait_ready(struct handshake *h)
-{
-	char c;
-
-	close(h->ready[1]);
-	close(h->go[0]);
-	return read(h->ready[0], &c, 1) == 1 ? 0 : -1;
-}
-
-static void hs_parent_go(struct handshake *h)
-{
-	char c = 'g';
-
-	if (write(h->go[1], &c, 1) != 1)
-		perror("write");
-	close(h->go[1]);
-	close(h->ready[0]);
-}
+	T_IN_CHILD(set_memlock(lim) || t_become_nobody(), expr)
 
 /* Wait until the wall clock has moved past @t. */
 static void wait_clock_past(time_t t)
@@ -350,27 +233,6 @@ static long first_not(const void *p, size_t len, unsigned char c)
 
 	for (i = 0; i < len; i++)
 		if (b[i] != c)
-			return (long)i;
-	return -1;
-}
-
-static void fill_pattern(void *buf, size_t len, unsigned int seed)
-{
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(i * 31 + seed * 7 + (i >> 12));
-}
-
-/* Index of the first byte that differs from the pattern, or -1. */
-static long check_pattern(const void *buf, size_t len, unsigned int seed)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(i * 31 + seed * 7 + (i >> 12)))
 			return (long)i;
 	return -1;
 }
@@ -561,97 +423,22 @@ static int mmap_id_err(int fd, int id, size_t len, int prot, int flags)
 	return 0;
 }
 
-static struct aixipc_info info_of(int fd, uint32_t kind)
-{
-	struct aixipc_info i;
-
-	memset(&i, 0xa5, sizeof(i));
-	if (t_info(fd, kind, &i))
-		memset(&i, 0xff, sizeof(i));
-	return i;
-}
-
-static int list_call(int fd, struct aixipc_list *l, uint32_t kind, void *e,
-		     uint32_t count, uint32_t esz)
-{
-	l->kind = kind;
-	l->entries = (uintptr_t)e;
-	l->count = count;
-	l->entry_size = esz;
-	return aixipc_ioctl(fd, AIXIPC_IOC_LIST, l);
-}
-
-/*
- * Walk all objects of @kind, four at a time; store up to @max entries in
- * @out.  Returns the number of entries seen, or -errno.
- */
-static int list_walk(int fd, uint32_t kind, struct aixipc_list_entry *out,
-		     int max)
-{
-	struct aixipc_list_entry e[4];
-	struct aixipc_list l;
-	int n = 0, calls = 0;
-	uint32_t i;
-
-	memset(&l, 0, sizeof(l));
-	for (;;) {
-		int err = list_call(fd, &l, kind, e, 4, sizeof(e[0]));
-
-		if (err)
-			return err;
-		if (l.count > 4)
-			return -E2BIG;
-		if (l.count == 0)
-			return n;
-		for (i = 0; i < l.count; i++, n++)
-			if (n < max)
-				out[n] = e[i];
-		if (++calls > 100000)
-			return -ELOOP;	/* the cursor does not advance */
-	}
-}
-
-/* The one entry for @id in a walk's result (NULL if missing or twice). */
-static const struct aixipc_list_entry *
-find_entry(const struct aixipc_list_entry *e, int n, int id)
-{
-	const struct aixipc_list_entry *found = NULL;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (e[i].id != id)
-			continue;
-		if (found)
-			return NULL;	/* listed twice */
-		found = &e[i];
-	}
-	return found;
-}
-
 #define LIST_MAX 512
 
 /* ---------------------------------------------------------------------- */
 /* The fixture: an open device, the limits, and the children to reap.     */
 
-#define MAX_KIDS 64
-
 FIXTURE(shm) {
 	int fd;
 	struct aixipc_limits lim;
-	int nkids;
-	pid_t kids[MAX_KIDS];
+	struct t_kids kids;
 };
 
 FIXTURE_SETUP(shm)
 {
 	struct aixipc_version v;
 
-	self->fd = aixipc_open();
-	ASSERT_LE(0, self->fd)
-		TH_LOG("open %s: %s (module not loaded?)", AIXIPC_DEVICE,
-		       strerror(errno));
-	memset(&v, 0, sizeof(v));
-	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
 	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_SHM);
 	self->lim = v.limits;
@@ -665,52 +452,7 @@ FIXTURE_SETUP(shm)
 
 FIXTURE_TEARDOWN(shm)
 {
-	int i;
-
-	/* Children first: their attachments must not outlive the test. */
-	for (i = 0; i < self->nkids; i++) {
-		if (self->kids[i] > 0) {
-			kill(self->kids[i], SIGKILL);
-			waitpid(self->kids[i], NULL, 0);
-		}
-	}
-	if (self->fd >= 0) {
-		t_remove_tracked(self->fd);
-		close(self->fd);
-	}
-}
-
-/* fork() and remember the child for the teardown; the child gets 0. */
-static pid_t spawn(FIXTURE_DATA(shm) *self)
-{
-	pid_t pid;
-
-	if (self->nkids >= MAX_KIDS)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid > 0)
-		self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/*
- * Wait for a child: its exit code (a kid_code() or 0), or 1000 + signal
- * if it was killed.
- */
-static int reap(FIXTURE_DATA(shm) *self, pid_t pid)
-{
-	int i, status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < self->nkids; i++)
-		if (self->kids[i] == pid)
-			self->kids[i] = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1000 + WTERMSIG(status);
+	t_teardown(self->fd, &self->kids);
 }
 
 /* A new IPC_PRIVATE segment, removed by the teardown if the test does not. */
@@ -726,18 +468,11 @@ static int new_seg(FIXTURE_DATA(shm) *self, uint64_t size, uint32_t mode)
 
 static int remove_seg(FIXTURE_DATA(shm) *self, int id)
 {
-	int err = t_shm_rmid(self->fd, id);
-
-	if (!err)
-		t_untrack(AIXIPC_SHM, id);
-	return err;
+	return t_rmid_tracked(self->fd, AIXIPC_SHM, id);
 }
 
-/* A public key nobody else uses: derived from our pid and a salt. */
-static int32_t test_key(int salt)
-{
-	return (int32_t)(0x5c000000 | ((uint32_t)getpid() << 4) | (salt & 15));
-}
+/* A public key nobody else uses. */
+#define test_key(salt)	t_test_key(0x5c, salt)
 
 static int get_key(FIXTURE_DATA(shm) *self, int32_t key, uint64_t size,
 		   uint32_t flags, uint32_t mode)
@@ -947,7 +682,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	int32_t key = test_key(5);
 	int n = 0, small, id;
 
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	ASSERT_GT(self->lim.shmall, in.count);
 	left = self->lim.shmall - in.count;
 	/* Keep one page free. */
@@ -959,12 +694,12 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	if (left - 1 > 0) {
 		ASSERT_LE(0, new_seg(self, (left - 1) * PAGE, 0600));
 	}
-	EXPECT_EQ(self->lim.shmall - 1, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall - 1, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	EXPECT_EQ(-ENOSPC, new_seg(self, PAGE + 1, 0600));
 	small = new_seg(self, 1, 0600);		/* the last page */
 	ASSERT_LE(0, small);
-	EXPECT_EQ(self->lim.shmall, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall, t_info_of(self->fd, AIXIPC_SHM).count);
 	EXPECT_EQ(-ENOSPC, new_seg(self, 1, 0600));
 	EXPECT_EQ(-ENOSPC, get_key(self, key, 1, AIXIPC_CREAT, 0600));
 	EXPECT_EQ(-ENOENT, get_key(self, key, 0, 0, 0));
@@ -975,7 +710,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	EXPECT_EQ(-ENOSPC, shm_cmd(self->fd, small, AIXIPC_SHM_SIZE,
 				   self->lim.shmmax));
 	EXPECT_EQ(PAGE, sstat(self->fd, small).segsz);
-	EXPECT_EQ(self->lim.shmall, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(self->lim.shmall, t_info_of(self->fd, AIXIPC_SHM).count);
 
 	/* Removing a segment gives its pages back. */
 	EXPECT_EQ(0, remove_seg(self, small));
@@ -983,24 +718,27 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	EXPECT_LE(0, id);
 	EXPECT_EQ(-ENOSPC, new_seg(self, 1, 0600));
 	t_remove_tracked(self->fd);
-	EXPECT_EQ(in.count, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in.count, t_info_of(self->fd, AIXIPC_SHM).count);
 }
 
 TEST_F(shm, stale_and_bad_ids_fail_einval)
 {
 	struct aixipc_shmid_ds ds;
 	int old, new, bad[] = { -1, INT_MIN, INT_MAX };
+	long slot;
 	unsigned int i;
 	void *p;
 
 	old = new_seg(self, PAGE, 0600);
 	ASSERT_LE(0, old);
+	slot = t_list_index(self->fd, AIXIPC_SHM, old);
+	ASSERT_LE(0, slot);
 	ds = sstat(self->fd, old);
 	ASSERT_EQ(0, remove_seg(self, old));
 	new = new_seg(self, PAGE, 0600);
 	ASSERT_LE(0, new);
 	ASSERT_NE(old, new);
-	EXPECT_EQ(old & 0xfffff, new & 0xfffff)
+	EXPECT_EQ(slot, t_list_index(self->fd, AIXIPC_SHM, new))
 		TH_LOG("slot not reused: old id %#x, new id %#x", old, new);
 	EXPECT_EQ(-EINVAL, t_shmat(self->fd, old, NULL, 0, &p, NULL));
 	EXPECT_EQ(-EINVAL, t_shmat(self->fd, old, NULL, RDONLY, &p, NULL));
@@ -1095,13 +833,13 @@ TEST_F(shm, at_given_free_address_is_used_exactly)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 1);
+	t_fill_pattern(p, 2 * PAGE, 1);
 	want = free_range(2 * PAGE);
 	ASSERT_NE(NULL, want);
 	ASSERT_EQ(0, t_shmat(self->fd, id, want, 0, (void **)&q, &len));
 	EXPECT_EQ(want, q);
 	EXPECT_EQ(2 * PAGE, len);
-	EXPECT_EQ(-1, check_pattern(q, 2 * PAGE, 1));
+	EXPECT_EQ(-1, t_check_pattern(q, 2 * PAGE, 1));
 	q[5] = 'z';
 	EXPECT_EQ('z', p[5]);
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
@@ -1342,13 +1080,13 @@ TEST_F(shm, at_rdonly_writes_fault_and_mprotect_write_eacces)
 	ASSERT_LE(0, id);
 	w = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, w);
-	fill_pattern(w, 2 * PAGE, 3);
+	t_fill_pattern(w, 2 * PAGE, 3);
 	r = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, r);
-	EXPECT_EQ(-1, check_pattern(r, 2 * PAGE, 3));
+	EXPECT_EQ(-1, t_check_pattern(r, 2 * PAGE, 3));
 	EXPECT_EQ(SIGSEGV, probe_write(r, 'x'));
 	EXPECT_EQ(SIGSEGV, probe_write(r + 2 * PAGE - 1, 'x'));
-	EXPECT_EQ(-1, check_pattern(w, 2 * PAGE, 3));
+	EXPECT_EQ(-1, t_check_pattern(w, 2 * PAGE, 3));
 
 	errno = 0;
 	EXPECT_EQ(-1, mprotect(r, 2 * PAGE, PROT_READ | PROT_WRITE));
@@ -1379,7 +1117,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 3 * PAGE, 4);
+	t_fill_pattern(p, 3 * PAGE, 4);
 
 	/* Growing, in place or by moving: refused (VM_DONTEXPAND). */
 	errno = 0;
@@ -1403,7 +1141,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	ASSERT_EQ(0, maps_find(p, &m));
 	EXPECT_EQ((unsigned long)(uintptr_t)p, m.start);
 	EXPECT_EQ(3 * PAGE, m.end - m.start);
-	EXPECT_EQ(-1, check_pattern(p, 3 * PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, 3 * PAGE, 4));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(1, maps_pieces(p));
 	munmap(dst, 3 * PAGE);
@@ -1411,7 +1149,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	/* Shrinking in place is a partial munmap. */
 	EXPECT_EQ(p, mremap(p, 3 * PAGE, PAGE, 0));
 	EXPECT_EQ(SIGSEGV, probe_read(p + PAGE));
-	EXPECT_EQ(-1, check_pattern(p, PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, PAGE, 4));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, &out));
 	EXPECT_EQ(PAGE, out);
@@ -1419,7 +1157,7 @@ TEST_F(shm, mremap_grow_efault_move_einval_shrink_is_partial_munmap)
 	/* The pages are the segment's: still there. */
 	p = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(-1, check_pattern(p, 3 * PAGE, 4));
+	EXPECT_EQ(-1, t_check_pattern(p, 3 * PAGE, 4));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -1434,13 +1172,13 @@ TEST_F(shm, mmap_of_device_at_id_offset_attaches)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 3 * PAGE, 5);
+	t_fill_pattern(p, 3 * PAGE, 5);
 
 	q = mmap_id(self->fd, id, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, q) TH_LOG("mmap: %s", strerror(errno));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	EXPECT_EQ(getpid(), sstat(self->fd, id).lpid);
-	EXPECT_EQ(-1, check_pattern(q, 3 * PAGE, 5));
+	EXPECT_EQ(-1, t_check_pattern(q, 3 * PAGE, 5));
 	q[PAGE + 1] = 'm';
 	EXPECT_EQ('m', p[PAGE + 1]);
 	ASSERT_EQ(0, maps_find(q, &m));
@@ -1451,7 +1189,7 @@ TEST_F(shm, mmap_of_device_at_id_offset_attaches)
 	/* A shorter mapping covers the start of the segment. */
 	q = mmap_id(self->fd, id, PAGE, PROT_READ, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, q);
-	EXPECT_EQ(-1, check_pattern(q, PAGE, 5));
+	EXPECT_EQ(-1, t_check_pattern(q, PAGE, 5));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, munmap(q, PAGE));
 
@@ -1573,21 +1311,21 @@ TEST_F(shm, fork_child_inherits_attachment_writes_parent_sees)
 	ASSERT_NE(NULL, p);
 	memset(p, 0, 4 * PAGE);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		fill_pattern(p, 4 * PAGE, 9);
+		t_fill_pattern(p, 4 * PAGE, 9);
 		_exit(hs_kid_ready_wait(&h) ? KID_BROKEN : 0);
 	}
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	/* Seen while the child still has it attached. */
-	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
+	EXPECT_EQ(-1, t_check_pattern(p, 4 * PAGE, 9));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	EXPECT_EQ(pid, sstat(self->fd, id).lpid);
-	EXPECT_EQ(-1, check_pattern(p, 4 * PAGE, 9));
+	EXPECT_EQ(-1, t_check_pattern(p, 4 * PAGE, 9));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -1646,7 +1384,7 @@ static int region_kid(int fd, int id, int me, struct board *b)
 
 	if (!p)
 		return KID_BROKEN;
-	fill_pattern(p + me * REGION, REGION, 100 + me);
+	t_fill_pattern(p + me * REGION, REGION, 100 + me);
 	__atomic_add_fetch(&b->written, 1, __ATOMIC_SEQ_CST);
 	for (spins = 0; __atomic_load_n(&b->written, __ATOMIC_SEQ_CST) < NPROC32;
 	     spins++) {
@@ -1655,7 +1393,7 @@ static int region_kid(int fd, int id, int me, struct board *b)
 		usleep(1000);
 	}
 	for (i = 0; i < NPROC32; i++)
-		if (check_pattern(p + i * REGION, REGION, 100 + i) >= 0)
+		if (t_check_pattern(p + i * REGION, REGION, 100 + i) >= 0)
 			b->bad[me]++;
 	if (t_shmdt(fd, p, NULL))
 		return KID_BROKEN;
@@ -1675,13 +1413,13 @@ TEST_F_TIMEOUT(shm, data_thirty_two_processes_attach_write_check_detach, 120)
 	id = new_seg(self, NPROC32 * REGION, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < NPROC32; i++) {
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(region_kid(self->fd, id, i, b));
 	}
 	for (i = 0; i < NPROC32; i++) {
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("child %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("child %d", i);
 		EXPECT_EQ(0, b->bad[i]) TH_LOG("child %d", i);
 	}
 	EXPECT_EQ(NPROC32, b->written);
@@ -1690,7 +1428,7 @@ TEST_F_TIMEOUT(shm, data_thirty_two_processes_attach_write_check_detach, 120)
 	p = attach(self->fd, id, RDONLY);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < NPROC32; i++) {
-		EXPECT_EQ(-1, check_pattern(p + i * REGION, REGION, 100 + i))
+		EXPECT_EQ(-1, t_check_pattern(p + i * REGION, REGION, 100 + i))
 			TH_LOG("region %d", i);
 	}
 	EXPECT_EQ((uint64_t)NPROC32 * REGION / PAGE, sstat(self->fd, id).rss);
@@ -1715,7 +1453,7 @@ TEST_F(shm, nattch_counts_fork_children_until_they_exit)
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(hs_kid_ready_wait(&h[i]) ? KID_BROKEN : 0);
@@ -1732,7 +1470,7 @@ TEST_F(shm, nattch_counts_fork_children_until_they_exit)
 	before = time(NULL);
 	for (i = 2; i >= 0; i--) {
 		hs_parent_go(&h[i]);
-		EXPECT_EQ(0, reap(self, pid[i]));
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i]));
 		ds = sstat(self->fd, id);
 		EXPECT_EQ((uint64_t)i + 1, ds.nattch);
 		/* An exit is a detach by the exiting process. */
@@ -1803,7 +1541,7 @@ TEST_F(shm, nattch_counts_pieces_after_mprotect_split)
 	EXPECT_EQ(0, probe_write(p + 3 * PAGE, 1));
 	/* A fork copies every piece. */
 	EXPECT_EQ((uint64_t)maps_pieces(p) * 2,
-		  (uint64_t)IN_CHILD(0, (long)nattch(self->fd, id)));
+		  (uint64_t)T_IN_CHILD(0, (long)nattch(self->fd, id)));
 	EXPECT_EQ((uint64_t)maps_pieces(p), nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0ULL, nattch(self->fd, id));
@@ -1823,7 +1561,7 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	/* The new image says hello while the process still lives. */
 	ASSERT_EQ(0, hs_init(&h));
 	ASSERT_EQ(0, hs_init(&x));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *p = attach(self->fd, id, 0);
@@ -1852,11 +1590,11 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	ASSERT_EQ(1, write(x.go[1], &c, 1));
 	close(x.go[1]);
 	close(x.ready[0]);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 
 	/* And with /bin/true. */
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		if (!attach(self->fd, id, RDONLY) || hs_kid_ready_wait(&h))
@@ -1867,7 +1605,7 @@ TEST_F(shm, nattch_drops_when_attached_process_execs)
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
 	hs_parent_go(&h);
-	err = reap(self, pid);
+	err = t_reap(&self->kids, pid);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, remove_seg(self, id));
@@ -1880,12 +1618,12 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	pid_t pid[4];
 	int i, id;
 
-	before = info_of(self->fd, AIXIPC_SHM);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	id = new_seg(self, 8 * PAGE, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char *p = attach(self->fd, id, 0);
@@ -1904,7 +1642,7 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	EXPECT_EQ(4ULL, sstat(self->fd, id).rss);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, kill(pid[i], SIGKILL));
-		EXPECT_EQ(1000 + SIGKILL, reap(self, pid[i]));
+		EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid[i]));
 		/* Right after the reap: the exit has unmapped everything. */
 		EXPECT_EQ((uint64_t)(3 - i) * 2, nattch(self->fd, id));
 		EXPECT_EQ(pid[i], sstat(self->fd, id).lpid);
@@ -1916,8 +1654,8 @@ TEST_F(shm, nattch_exact_after_sigkill_of_attached_processes)
 	EXPECT_EQ(0, remove_seg(self, id));
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, NULL));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
-	EXPECT_EQ(before.count, info_of(self->fd, AIXIPC_SHM).count);
-	EXPECT_EQ(before.in_use, info_of(self->fd, AIXIPC_SHM).in_use);
+	EXPECT_EQ(before.count, t_info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(before.in_use, t_info_of(self->fd, AIXIPC_SHM).in_use);
 }
 
 /* A process-shared mutex and POSIX semaphore inside a segment. */
@@ -1981,7 +1719,7 @@ TEST_F_TIMEOUT(shm, process_shared_mutex_and_semaphore_count_exactly, 240)
 	ASSERT_EQ(0, sem_init(&l->sem, 1, 1));
 	for (i = 0; i < LOCKERS; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0)
 			_exit(locker_kid(self->fd, id, &h[i]));
@@ -1994,7 +1732,7 @@ TEST_F_TIMEOUT(shm, process_shared_mutex_and_semaphore_count_exactly, 240)
 	for (i = 0; i < LOCKERS; i++)
 		hs_parent_go(&h[i]);
 	for (i = 0; i < LOCKERS; i++) {
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("locker %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("locker %d", i);
 	}
 	EXPECT_EQ(0, l->failures);
 	EXPECT_EQ((long)LOCKERS * LOCK_ROUNDS, l->mutex_count);
@@ -2060,7 +1798,7 @@ TEST_F(shm, ctl_stat_tracks_attach_and_detach_times_and_pids)
 	ASSERT_LE(0, id);
 	before = time(NULL);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char *q = attach(self->fd, id, 0);
@@ -2081,7 +1819,7 @@ TEST_F(shm, ctl_stat_tracks_attach_and_detach_times_and_pids)
 	EXPECT_EQ(0, ds.dtime);
 	EXPECT_EQ(1ULL, ds.rss);
 	hs_parent_go(&h);
-	EXPECT_EQ(0, reap(self, pid));
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
 	after = time(NULL);
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(0ULL, ds.nattch);
@@ -2347,7 +2085,7 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	char *p;
 	int id;
 
-	before = info_of(self->fd, AIXIPC_SHM);
+	before = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, 4 * MIB, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
@@ -2364,9 +2102,9 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, NULL));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
 	EXPECT_EQ(-ENOENT, t_shmget(self->fd, key, 0, 0, 0));
-	EXPECT_EQ(before.count, info_of(self->fd, AIXIPC_SHM).count);
-	EXPECT_EQ(before.rss, info_of(self->fd, AIXIPC_SHM).rss);
-	EXPECT_EQ(before.in_use, info_of(self->fd, AIXIPC_SHM).in_use);
+	EXPECT_EQ(before.count, t_info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(before.rss, t_info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(before.in_use, t_info_of(self->fd, AIXIPC_SHM).in_use);
 	v = meminfo_wait("Shmem:", shmem0 - KIB_SLACK, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
@@ -2392,7 +2130,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	int i, n, id, again;
 	char *p;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, RMID_KIDS * RMID_TOUCH,
@@ -2400,7 +2138,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	ASSERT_LE(0, id);
 	for (i = 0; i < RMID_KIDS; i++) {
 		ASSERT_EQ(0, hs_init(&h[i]));
-		pid[i] = spawn(self);
+		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
 			char *q = attach(self->fd, id, 0);
@@ -2441,9 +2179,9 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	EXPECT_EQ(key, sstat(self->fd, again).perm.key);
 	EXPECT_EQ(0, remove_seg(self, again));
 	/* Still listed, as removed. */
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
 	ASSERT_LE(1, n);
-	x = find_entry(e, n < LIST_MAX ? n : LIST_MAX, id);
+	x = t_find_entry(e, n < LIST_MAX ? n : LIST_MAX, id);
 	ASSERT_TRUE(x != NULL) TH_LOG("removed segment not listed once");
 	EXPECT_EQ((uint32_t)AIXIPC_SHM, x->kind);
 	EXPECT_EQ(AIXIPC_SHM_DEST, x->shm.status & AIXIPC_SHM_DEST);
@@ -2455,14 +2193,14 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	EXPECT_EQ('c', p[2 * RMID_TOUCH + 7]);
 	EXPECT_EQ((uint64_t)RMID_KIDS + 1, nattch(self->fd, id));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count + pages, in.count);
 	EXPECT_EQ(in0.rss + pages, in.rss);
 
 	/* They leave one by one; it lingers until the last. */
 	for (i = 0; i < RMID_KIDS; i++) {
 		hs_parent_go(&h[i]);
-		EXPECT_EQ(0, reap(self, pid[i])) TH_LOG("child %d", i);
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("child %d", i);
 		if (i == RMID_KIDS - 1)
 			break;
 		ds = sstat(self->fd, id);
@@ -2470,19 +2208,19 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 		EXPECT_EQ(pages, ds.rss);
 		EXPECT_EQ(AIXIPC_SHM_DEST, ds.status & AIXIPC_SHM_DEST);
 		EXPECT_EQ(pid[i], ds.lpid);
-		in = info_of(self->fd, AIXIPC_SHM);
+		in = t_info_of(self->fd, AIXIPC_SHM);
 		EXPECT_EQ(in0.count + pages, in.count);
 		EXPECT_EQ(in0.rss + pages, in.rss);
 	}
 	t_untrack(AIXIPC_SHM, id);
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds));
 	EXPECT_EQ(-EINVAL, attach_detach(self->fd, id, 0));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
 	EXPECT_EQ(in0.in_use, in.in_use);
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
-	EXPECT_TRUE(find_entry(e, n < LIST_MAX ? n : LIST_MAX, id) == NULL);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
+	EXPECT_TRUE(t_find_entry(e, n < LIST_MAX ? n : LIST_MAX, id) == NULL);
 	/* The memory goes back (freeing the file may be deferred a little). */
 	v = meminfo_wait("Shmem:", LONG_MIN, peak - (long)(pages * 4) + KIB_SLACK);
 	EXPECT_GE(peak - (long)(pages * 4) + KIB_SLACK, v)
@@ -2506,10 +2244,10 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 
 	id = get_key(self, key, 4 * PAGE, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 	ASSERT_LE(0, id);
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	a = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, a);
-	fill_pattern(a, 4 * PAGE, 11);
+	t_fill_pattern(a, 4 * PAGE, 11);
 	old = sstat(self->fd, id);
 	wait_clock_past(old.ctime);
 
@@ -2519,12 +2257,12 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	EXPECT_EQ(PAGE + 100, ds.segsz);
 	EXPECT_LT(old.ctime, ds.ctime);
 	EXPECT_GE(2ULL, ds.rss);
-	EXPECT_EQ(in0.count - 2, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.count - 2, t_info_of(self->fd, AIXIPC_SHM).count);
 	/* A get of more than the new size fails, as for any segment. */
 	EXPECT_EQ(-EINVAL, t_shmget(self->fd, key, PAGE + 101, 0, 0600));
 	EXPECT_EQ(id, t_shmget(self->fd, key, PAGE + 100, 0, 0600));
 	/* Inside the new size: the data; beyond its last page: SIGBUS. */
-	EXPECT_EQ(-1, check_pattern(a, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(a, PAGE + 100, 11));
 	EXPECT_EQ(0, probe_read(a + PAGE + 200));
 	EXPECT_EQ(SIGBUS, probe_read(a + 2 * PAGE));
 	EXPECT_EQ(SIGBUS, probe_read(a + 4 * PAGE - 1));
@@ -2535,19 +2273,19 @@ TEST_F(shm, size_shrink_and_grow_while_attached)
 	/* A new attachment maps the new size; the old one keeps its length. */
 	ASSERT_EQ(0, t_shmat(self->fd, id, NULL, 0, (void **)&b, &len));
 	EXPECT_EQ(2 * PAGE, len);
-	EXPECT_EQ(-1, check_pattern(b, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(b, PAGE + 100, 11));
 	ASSERT_EQ(0, maps_find(a, &m));
 	EXPECT_EQ(4 * PAGE, m.end - m.start);
 
 	/* Grow back: what was cut reads zero, nothing stale. */
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, 4 * PAGE));
 	EXPECT_EQ(4 * PAGE, sstat(self->fd, id).segsz);
-	EXPECT_EQ(in0.count, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.count, t_info_of(self->fd, AIXIPC_SHM).count);
 	ASSERT_EQ(0, probe_read(a + 2 * PAGE));
 	ASSERT_EQ(0, probe_read(a + 4 * PAGE - 1));
 	EXPECT_EQ(-1, first_not(a + 2 * PAGE, 2 * PAGE, 0));
 	EXPECT_EQ(-1, first_not(a + PAGE + 100, PAGE - 100, 0));
-	EXPECT_EQ(-1, check_pattern(a, PAGE + 100, 11));
+	EXPECT_EQ(-1, t_check_pattern(a, PAGE + 100, 11));
 	EXPECT_EQ(0, probe_write(a + 3 * PAGE, 'y'));
 	/* b still maps two pages, c all four. */
 	ASSERT_EQ(0, maps_find(b, &m));
@@ -2582,7 +2320,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	char *p, *q;
 	int id;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, 4 * MIB, 0600);
@@ -2591,15 +2329,15 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	ASSERT_NE(NULL, p);
 	memset(p, 'o', 4 * MIB);
 	EXPECT_EQ(1024ULL, sstat(self->fd, id).rss);
-	EXPECT_EQ(in0.rss + 1024, info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(in0.rss + 1024, t_info_of(self->fd, AIXIPC_SHM).rss);
 	v = meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(shmem0 + 4096 - KIB_SLACK, v);
 
 	/* Shrink to 100 bytes: the pages beyond the first go. */
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, 100));
 	EXPECT_EQ(1ULL, sstat(self->fd, id).rss);
-	EXPECT_EQ(in0.rss + 1, info_of(self->fd, AIXIPC_SHM).rss);
-	EXPECT_EQ(in0.count + 1, info_of(self->fd, AIXIPC_SHM).count);
+	EXPECT_EQ(in0.rss + 1, t_info_of(self->fd, AIXIPC_SHM).rss);
+	EXPECT_EQ(in0.count + 1, t_info_of(self->fd, AIXIPC_SHM).count);
 	v = meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
@@ -2657,10 +2395,10 @@ TEST_F(shm, lock_and_unlock_set_and_clear_locked_status)
 	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_UNLOCK, 0));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* CAP_IPC_LOCK: no memlock limit applies, even a zero one. */
-	EXPECT_EQ(0, IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, id).status);
-	EXPECT_EQ(0, IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_UNLOCK, 0)));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* A locked segment can be removed. */
@@ -2840,14 +2578,14 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	int a, b, c;
 	char *p, *q;
 
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	a = new_seg(self, 5000, 0600);		/* 2 pages */
 	b = new_seg(self, 1, 0600);		/* 1 page */
 	c = new_seg(self, 3 * MIB + 1, 0600);	/* 769 pages */
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
 	ASSERT_LE(0, c);
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.in_use + 3, in.in_use);
 	EXPECT_EQ(in0.count + 772, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
@@ -2861,13 +2599,13 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	ASSERT_NE(NULL, q);
 	p[0] = p[100 * PAGE] = p[768 * PAGE] = 1;
 	q[PAGE] = 1;
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.rss + 4, in.rss);
 	EXPECT_EQ(in0.count + 772, in.count);
 
 	/* SHM_SIZE moves both totals. */
 	ASSERT_EQ(0, shm_cmd(self->fd, c, AIXIPC_SHM_SIZE, PAGE));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.count + 4, in.count);
 	EXPECT_EQ(in0.rss + 2, in.rss);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
@@ -2876,27 +2614,10 @@ TEST_F(shm, info_shm_counts_segments_pages_and_resident_pages)
 	EXPECT_EQ(0, remove_seg(self, a));
 	EXPECT_EQ(0, remove_seg(self, b));
 	EXPECT_EQ(0, remove_seg(self, c));
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.in_use, in.in_use);
 	EXPECT_EQ(in0.count, in.count);
 	EXPECT_EQ(in0.rss, in.rss);
-}
-
-/* The highest slot a full listing of @kind shows, -1 if none; or -errno. */
-static long listed_max_slot(int fd, uint32_t kind)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	long max = -1;
-	int i, n = list_walk(fd, kind, e, LIST_MAX);
-
-	if (n < 0)
-		return n;
-	if (n > LIST_MAX)
-		return -E2BIG;
-	for (i = 0; i < n; i++)
-		if ((e[i].id & 0xfffff) > max)
-			max = e[i].id & 0xfffff;
-	return max;
 }
 
 TEST_F(shm, info_max_slot_is_the_highest_slot_in_use)
@@ -2906,21 +2627,22 @@ TEST_F(shm, info_max_slot_is_the_highest_slot_in_use)
 	for (i = 0; i < 3; i++) {
 		ids[i] = new_seg(self, PAGE, 0600);
 		ASSERT_LE(0, ids[i]);
-		EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SHM),
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
-		EXPECT_LE(ids[i] & 0xfffff,
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
+		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
+		ASSERT_LE(0, t_list_index(self->fd, AIXIPC_SHM, ids[i]));
+		EXPECT_LE(t_list_index(self->fd, AIXIPC_SHM, ids[i]),
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	for (i = 2; i >= 0; i--) {
 		EXPECT_EQ(0, remove_seg(self, ids[i]));
-		EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SHM),
-			  info_of(self->fd, AIXIPC_SHM).max_slot);
+		EXPECT_EQ(t_list_index(self->fd, AIXIPC_SHM, -1),
+			  t_info_of(self->fd, AIXIPC_SHM).max_slot);
 	}
 	/* For the other kinds too. */
-	EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_MSG),
-		  info_of(self->fd, AIXIPC_MSG).max_slot);
-	EXPECT_EQ(listed_max_slot(self->fd, AIXIPC_SEM),
-		  info_of(self->fd, AIXIPC_SEM).max_slot);
+	EXPECT_EQ(t_list_index(self->fd, AIXIPC_MSG, -1),
+		  t_info_of(self->fd, AIXIPC_MSG).max_slot);
+	EXPECT_EQ(t_list_index(self->fd, AIXIPC_SEM, -1),
+		  t_info_of(self->fd, AIXIPC_SEM).max_slot);
 }
 
 /* semget and semctl(IPC_RMID) for the INFO test: id / 0, or -errno. */
@@ -2948,37 +2670,37 @@ TEST_F(shm, info_msg_and_sem_totals)
 	char buf[32] = "";
 	int q, s, s2;
 
-	m0 = info_of(self->fd, AIXIPC_MSG);
+	m0 = t_info_of(self->fd, AIXIPC_MSG);
 	q = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
 	ASSERT_LE(0, q);
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 1, buf, 10, AIXIPC_NOWAIT));
 	ASSERT_EQ(0, t_msgsnd(self->fd, q, 2, buf, 20, AIXIPC_NOWAIT));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.in_use + 1, in.in_use);
 	EXPECT_EQ(m0.count + 2, in.count);
 	EXPECT_EQ(m0.bytes + 30, in.bytes);
 	EXPECT_EQ(10, t_msgrcv(self->fd, q, 1, buf, sizeof(buf),
 			       AIXIPC_NOWAIT, NULL));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.count + 1, in.count);
 	EXPECT_EQ(m0.bytes + 20, in.bytes);
 	EXPECT_EQ(0, t_rmid(self->fd, q));
-	in = info_of(self->fd, AIXIPC_MSG);
+	in = t_info_of(self->fd, AIXIPC_MSG);
 	EXPECT_EQ(m0.in_use, in.in_use);
 	EXPECT_EQ(m0.count, in.count);
 	EXPECT_EQ(m0.bytes, in.bytes);
 
-	s0 = info_of(self->fd, AIXIPC_SEM);
+	s0 = t_info_of(self->fd, AIXIPC_SEM);
 	s = sem_new(self->fd, 7);
 	ASSERT_LE(0, s);
 	s2 = sem_new(self->fd, 1000);
 	ASSERT_LE(0, s2);
-	in = info_of(self->fd, AIXIPC_SEM);
+	in = t_info_of(self->fd, AIXIPC_SEM);
 	EXPECT_EQ(s0.in_use + 2, in.in_use);
 	EXPECT_EQ(s0.count + 1007, in.count);
 	EXPECT_EQ(0, sem_rmid(self->fd, s));
 	EXPECT_EQ(0, sem_rmid(self->fd, s2));
-	in = info_of(self->fd, AIXIPC_SEM);
+	in = t_info_of(self->fd, AIXIPC_SEM);
 	EXPECT_EQ(s0.in_use, in.in_use);
 	EXPECT_EQ(s0.count, in.count);
 }
@@ -3008,20 +2730,6 @@ TEST_F(shm, info_rejects_flags_and_bad_kind_einval)
 	}
 }
 
-/* Count how often @id appears in a full walk of the segments. */
-static int times_listed(int fd, int id)
-{
-	static struct aixipc_list_entry e[LIST_MAX];
-	int n = list_walk(fd, AIXIPC_SHM, e, LIST_MAX), i, seen = 0;
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && i < LIST_MAX; i++)
-		if (e[i].id == id)
-			seen++;
-	return seen;
-}
-
 TEST_F(shm, list_shows_every_segment_with_its_status)
 {
 	static struct aixipc_list_entry e[LIST_MAX];
@@ -3043,10 +2751,10 @@ TEST_F(shm, list_shows_every_segment_with_its_status)
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0));
 	ds = sstat(self->fd, id);
 
-	n = list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX);
+	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
 	ASSERT_LE(2, n);
 	ASSERT_GE(LIST_MAX, n);
-	x = find_entry(e, n, id);
+	x = t_find_entry(e, n, id);
 	ASSERT_TRUE(x != NULL) TH_LOG("segment %d missing or listed twice", id);
 	EXPECT_EQ((uint32_t)AIXIPC_SHM, x->kind);
 	EXPECT_EQ(key, x->shm.perm.key);
@@ -3059,18 +2767,18 @@ TEST_F(shm, list_shows_every_segment_with_its_status)
 	EXPECT_EQ(ds.atime, x->shm.atime);
 	EXPECT_EQ(ds.ctime, x->shm.ctime);
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, x->shm.status);
-	EXPECT_TRUE(find_entry(e, n, hidden) != NULL);
+	EXPECT_TRUE(t_find_entry(e, n, hidden) != NULL);
 	/* Like /proc/sysvipc: unreadable segments are listed too. */
 	EXPECT_EQ(-EACCES, AS_NOBODY(t_shmctl(self->fd, hidden,
 					      AIXIPC_IPC_STAT, NULL, &ds)));
-	EXPECT_EQ(1, AS_NOBODY(times_listed(self->fd, hidden)));
-	EXPECT_EQ(1, AS_NOBODY(times_listed(self->fd, id)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_SHM, hidden)));
+	EXPECT_EQ(1, AS_NOBODY(t_times_listed(self->fd, AIXIPC_SHM, id)));
 	EXPECT_EQ(0, t_shmdt(self->fd, q, NULL));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, hidden));
-	EXPECT_EQ(0, times_listed(self->fd, hidden));
+	EXPECT_EQ(0, t_times_listed(self->fd, AIXIPC_SHM, hidden));
 	EXPECT_EQ(0, remove_seg(self, id));
-	EXPECT_EQ(0, times_listed(self->fd, id));
+	EXPECT_EQ(0, t_times_listed(self->fd, AIXIPC_SHM, id));
 }
 
 /* ====================================================================== */
@@ -3261,7 +2969,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	size = ((uint64_t)memtotal * 1024 * 2 + gib - 1) / gib * gib;
 	if (size < gib)
 		size = gib;
-	in0 = info_of(self->fd, AIXIPC_SHM);
+	in0 = t_info_of(self->fd, AIXIPC_SHM);
 	shmem0 = meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, size, 0600);
@@ -3286,7 +2994,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 			break;
 	EXPECT_EQ(touched, i);
 	EXPECT_EQ(touched, sstat(self->fd, id).rss);
-	in = info_of(self->fd, AIXIPC_SHM);
+	in = t_info_of(self->fd, AIXIPC_SHM);
 	EXPECT_EQ(in0.rss + touched, in.rss);
 	EXPECT_EQ(in0.count + size / PAGE, in.count);
 	/* Shmem grew by the pages touched: about 16 MiB, not more. */
@@ -3396,7 +3104,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		/* Moved into the cgroup while it waits; then it touches. */
@@ -3410,7 +3118,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	snprintf(buf, sizeof(buf), "%d", pid);
 	ASSERT_EQ(0, write_str(path, buf));
 	hs_parent_go(&h);
-	ASSERT_EQ(0, reap(self, pid));
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	v = memcg_shmem_wait(cg, eight - slack, eight + slack);
 	EXPECT_LE(eight - slack, v);
 	EXPECT_GE(eight + slack, v);
@@ -3702,10 +3410,10 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
 
 	ASSERT_EQ(0, hs_init(&h));
-	pid = spawn(self);
+	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (set_memlock(MIB) || become_nobody() ||
+		if (set_memlock(MIB) || t_become_nobody() ||
 		    hs_kid_ready_wait(&h))
 			_exit(KID_BROKEN);
 		_exit(kid_code(shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0)));
@@ -3719,7 +3427,7 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	ASSERT_EQ(0, shm_setds(self->fd, id, &ds));
 	stall_end(&st);
 	EXPECT_EQ(0, st.holder_res);
-	EXPECT_EQ(EPERM, reap(self, pid));
+	EXPECT_EQ(EPERM, t_reap(&self->kids, pid));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	EXPECT_EQ(0, remove_seg(self, id));
 }
@@ -3768,9 +3476,9 @@ TEST_F(shm, rdonly_attach_cannot_become_writable_by_remap_file_pages)
 	EXPECT_EQ(0, AS_NOBODY(rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						   true)));
 	/* Root may write, but a read-only attachment stays read-only. */
-	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+	EXPECT_EQ(0, T_IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						     false)));
-	EXPECT_EQ(0, IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
+	EXPECT_EQ(0, T_IN_CHILD(0, rdonly_remap_escape(self->fd, id, 2 * PAGE,
 						     true)));
 	EXPECT_EQ(-1, first_not(w, 2 * PAGE, 'r'));
 	EXPECT_EQ(1ULL, nattch(self->fd, id));
@@ -3793,7 +3501,7 @@ TEST_F(shm, remap_file_pages_of_a_removed_segment_fails)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 11);
+	t_fill_pattern(p, 2 * PAGE, 11);
 	ASSERT_EQ(0, remove_seg(self, id));
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.nattch);
@@ -3818,7 +3526,7 @@ TEST_F(shm, remap_file_pages_piece_counts_in_nattch)
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
-	fill_pattern(p, 2 * PAGE, 12);
+	t_fill_pattern(p, 2 * PAGE, 12);
 	/* The segment's second page, now also at the first one's place. */
 	ASSERT_EQ(0, remap_file_pages(p, PAGE, 0, 1, 0));
 	EXPECT_EQ(0, memcmp(p, p + PAGE, PAGE));
@@ -3852,7 +3560,7 @@ TEST_F(shm, remap_file_pages_mapping_keeps_a_removed_segment_alive)
 	q = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	ASSERT_NE(NULL, q);
-	fill_pattern(p, 2 * PAGE, 13);
+	t_fill_pattern(p, 2 * PAGE, 13);
 	ASSERT_EQ(0, remap_file_pages(p, 2 * PAGE, 0, 0, 0));
 	EXPECT_EQ(2ULL, nattch(self->fd, id));
 	ASSERT_EQ(0, remove_seg(self, id));
@@ -3863,7 +3571,7 @@ TEST_F(shm, remap_file_pages_mapping_keeps_a_removed_segment_alive)
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(1ULL, ds.nattch);
 	EXPECT_EQ(AIXIPC_SHM_DEST, ds.status);
-	EXPECT_EQ(-1, check_pattern(p, 2 * PAGE, 13));
+	EXPECT_EQ(-1, t_check_pattern(p, 2 * PAGE, 13));
 	p[1] = 'a';
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	err = t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, &ds);

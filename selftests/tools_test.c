@@ -57,7 +57,6 @@
 #pragma GCC diagnostic pop
 #include "aixipc_test.h"
 
-#define NOBODY		65534	/* uid and gid "nobody" / "nogroup" */
 #define NONAME_UID	54321	/* a uid and a gid with no name */
 #define NONAME_GID	54322
 #define PRIVATE		AIXIPC_KEY_PRIVATE
@@ -248,15 +247,6 @@ static void reap(pid_t pid)
 	}
 }
 
-/* Drop to uid/gid 65534 with no supplementary groups and no capabilities. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	return 0;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Running a tool.                                                        */
 
@@ -354,7 +344,7 @@ static int run_tool(struct run *r, const char *tool, const char *const *args,
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
-		if (nobody && become_nobody())
+		if (nobody && t_become_nobody())
 			_exit(126);
 		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(126);
@@ -1321,7 +1311,7 @@ TEST_F(tools, ipcrm_as_owner_or_creator)
 	self->kid = fork();
 	ASSERT_LE(0, self->kid);
 	if (!self->kid) {
-		int id = become_nobody() ? -EPERM
+		int id = t_become_nobody() ? -EPERM
 			: get(self->fd, AIXIPC_SEM, K_RM(8), 1,
 			      AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 		_exit(id >= 0 ? 0 : 1);
