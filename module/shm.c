@@ -797,6 +797,65 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
 }
 
 /*
+ * May the caller apply @cmd (SHM_SIZE, SHM_LOCK, SHM_UNLOCK) to @obj?
+ * SHM_SIZE: the owner or creator (or CAP_SYS_ADMIN).  SHM_LOCK and
+ * SHM_UNLOCK: CAP_IPC_LOCK, or the owner or creator, who for SHM_LOCK
+ * needs a non-zero RLIMIT_MEMLOCK (@limit).  obj.lock held.
+ */
+static int aixipc_shm_may(const struct aixipc_obj *obj, u32 cmd, bool cap,
+			  unsigned long limit)
+{
+	aixipc_assert_locked(obj);
+	if (cmd == AIXIPC_SHM_SIZE)
+		return aixipc_check_owner(obj);
+	if (cap)
+		return 0;
+	if (aixipc_check_owner(obj) || (cmd == AIXIPC_SHM_LOCK && !limit))
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * The opening of SHM_SIZE, SHM_LOCK and SHM_UNLOCK: look @id up once and
+ * check that the caller may apply @cmd, then sleep on seg->mutex holding
+ * a reference to that segment, re-lock the same segment (removed
+ * meanwhile: -EIDRM) and check again (IPC_SET may have changed the owner).
+ * Return: the segment with seg->mutex and obj.lock held and a reference
+ * (undo with spin_unlock() and aixipc_shm_release()), or an ERR_PTR with
+ * nothing held.
+ */
+static struct aixipc_shm *aixipc_shm_hold_for(struct aixipc_ns *ns, int id,
+					      u32 cmd, bool cap,
+					      unsigned long limit)
+{
+	struct aixipc_obj *obj;
+	struct aixipc_shm *seg;
+	int err;
+
+	obj = aixipc_lock_id(&ns->ids[AIXIPC_SHM], id);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	seg = to_shm(obj);
+	err = aixipc_shm_may(obj, cmd, cap, limit);
+	if (err) {
+		spin_unlock(&obj->lock);
+		return ERR_PTR(err);
+	}
+	err = aixipc_shm_hold(seg);
+	if (err)
+		return ERR_PTR(err);
+	err = aixipc_shm_relock(seg);
+	if (!err) {
+		err = aixipc_shm_may(obj, cmd, cap, limit);
+		if (!err)
+			return seg;
+		spin_unlock(&obj->lock);
+	}
+	aixipc_shm_release(seg);
+	return ERR_PTR(err);
+}
+
+/*
  * SHM_SIZE: give a segment a new size.  Attachments keep their length;
  * whatever of it lies past the new size raises SIGBUS.  A larger size
  * takes effect once the file has grown, a smaller one before the file
@@ -809,7 +868,6 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
  */
 static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 {
-	struct aixipc_ids *ids = &ns->ids[AIXIPC_SHM];
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct aixipc_obj *obj;
@@ -820,24 +878,10 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	if (!aixipc_shm_size_ok(size, aixipc_limits.shmmin,
 				aixipc_limits.shmmax))
 		return -EINVAL;
-	obj = aixipc_lock_id(ids, id);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	seg = to_shm(obj);
-	err = aixipc_check_owner(obj);
-	if (err) {
-		spin_unlock(&obj->lock);
-		return err;
-	}
-	err = aixipc_shm_hold(seg);
-	if (err)
-		return err;
-	err = aixipc_shm_relock(seg);
-	if (err)
-		goto out;
-	err = aixipc_check_owner(obj);
-	if (err)
-		goto unlock;
+	seg = aixipc_shm_hold_for(ns, id, AIXIPC_SHM_SIZE, cap, limit);
+	if (IS_ERR(seg))
+		return PTR_ERR(seg);
+	obj = &seg->obj;
 	old = seg->segsz;
 	pages = aixipc_shm_pages(size);
 	if (pages > seg->charged &&
@@ -891,18 +935,6 @@ static void aixipc_shm_make_evictable(struct address_space *mapping)
 	}
 }
 
-/* May the caller SHM_LOCK (@lock) or SHM_UNLOCK @obj?  obj.lock held. */
-static int aixipc_shm_may_lock(const struct aixipc_obj *obj, bool lock,
-			       bool cap, unsigned long limit)
-{
-	aixipc_assert_locked(obj);
-	if (cap)
-		return 0;
-	if (aixipc_check_owner(obj) || (lock && !limit))
-		return -EPERM;
-	return 0;
-}
-
 /*
  * SHM_LOCK / SHM_UNLOCK, with Linux's rules: CAP_IPC_LOCK, or the owner
  * or creator with a non-zero RLIMIT_MEMLOCK that the user's locked
@@ -916,31 +948,17 @@ static int aixipc_shm_may_lock(const struct aixipc_obj *obj, bool lock,
  */
 static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 {
-	struct aixipc_ids *ids = &ns->ids[AIXIPC_SHM];
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct address_space *mapping;
-	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
 	int err = 0;
 
-	obj = aixipc_lock_id(ids, id);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	seg = to_shm(obj);
-	err = aixipc_shm_may_lock(obj, lock, cap, limit);
-	if (err) {
-		spin_unlock(&obj->lock);
-		return err;
-	}
-	err = aixipc_shm_hold(seg);
-	if (err)
-		return err;
-	err = aixipc_shm_relock(seg);
-	if (err)
-		goto out;
-	err = aixipc_shm_may_lock(obj, lock, cap, limit);
-	if (!err && lock && !seg->locked) {
+	seg = aixipc_shm_hold_for(ns, id, lock ? AIXIPC_SHM_LOCK :
+				  AIXIPC_SHM_UNLOCK, cap, limit);
+	if (IS_ERR(seg))
+		return PTR_ERR(seg);
+	if (lock && !seg->locked) {
 		u64 pages = aixipc_shm_pages(seg->segsz);
 
 		err = aixipc_shm_lock_charge(current_euid(), pages, limit, !cap);
@@ -949,10 +967,10 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 			seg->lock_uid = current_euid();
 			seg->lock_pages = pages;
 		}
-	} else if (!err && !lock) {
+	} else if (!lock) {
 		aixipc_shm_unlock_locked(seg);
 	}
-	spin_unlock(&obj->lock);
+	spin_unlock(&seg->obj.lock);
 	if (err)
 		goto out;
 
