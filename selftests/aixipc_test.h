@@ -1154,6 +1154,30 @@ static inline int t_semop1(int fd, int id, unsigned int num, int op, int flg)
 	return t_semop(fd, id, &s, 1);
 }
 
+/*
+ * semctl of the commands with a scalar result: GETVAL, GETPID, GETNCNT,
+ * GETZCNT return the value, the others 0; or -errno.
+ */
+static inline int t_semctl(int fd, int id, uint32_t semnum, uint32_t cmd,
+			   int32_t val)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = cmd, .semnum = semnum, .val = val,
+	};
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	switch (cmd) {
+	case AIXIPC_GETVAL:
+	case AIXIPC_GETPID:
+	case AIXIPC_GETNCNT:
+	case AIXIPC_GETZCNT:
+		return c.val;
+	}
+	return 0;
+}
+
 /* IPC_RMID of a semaphore set. */
 static inline int t_semrmid(int fd, int id)
 {

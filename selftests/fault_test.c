@@ -680,19 +680,6 @@ struct sem_report {
 static int injected_ioctl(int nth, struct fenv *e, unsigned int n,
 			  long *left);
 
-/* GETVAL, GETPID, GETNCNT, GETZCNT: the value; SETVAL, RMID: 0; -errno. */
-static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
-{
-	struct aixipc_semctl c = {
-		.id = id, .cmd = cmd, .semnum = semnum, .val = val,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-
-	if (err)
-		return err;
-	return cmd == AIXIPC_SETVAL || cmd == AIXIPC_IPC_RMID ? 0 : c.val;
-}
-
 /* GETALL or SETALL. */
 static int t_semarray(int fd, int id, uint32_t cmd, uint16_t *array)
 {
@@ -839,7 +826,7 @@ static void check_set_created(struct __test_metadata *_metadata,
 	/* It works, up to its last semaphore. */
 	ASSERT_EQ(0, t_semop1(e->fd, id, (unsigned int)e->nsems - 1, 2,
 			 AIXIPC_SEM_NOWAIT));
-	ASSERT_EQ(2, sctl(e->fd, id, (unsigned int)e->nsems - 1,
+	ASSERT_EQ(2, t_semctl(e->fd, id, (unsigned int)e->nsems - 1,
 			  AIXIPC_GETVAL, 0));
 	ASSERT_EQ(0, remove_set(e->fd, id));
 	e->qid = -1;
@@ -982,9 +969,9 @@ static void check_semop(struct __test_metadata *_metadata, struct fenv *e,
 		e->vals2[i % e->nsems]++;
 	ASSERT_TRUE(sem_values_are(e, e->vals2))
 		TH_LOG("semop of %u operations: wrong values", e->nsops);
-	ASSERT_EQ(getpid(), sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
+	ASSERT_EQ(getpid(), t_semctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
 	ASSERT_NE(0, ds.otime);
-	ASSERT_EQ(0, sctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
+	ASSERT_EQ(0, t_semctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
 }
 
 /* ---- semop with SEM_UNDO, in a child process that then exits ---------- */
@@ -1021,7 +1008,7 @@ static int setup_semop_undo(struct fenv *e)
 	e->sops[1].sem_num = (uint16_t)(e->nsems - 1);
 	e->sops[1].sem_op = 2;
 	e->sops[1].sem_flg = AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT;
-	return sctl(e->fd, e->witness, 0, AIXIPC_SETVAL, UNDO_INIT);
+	return t_semctl(e->fd, e->witness, 0, AIXIPC_SETVAL, UNDO_INIT);
 }
 
 static int prep_semop_undo(struct fenv *e)
@@ -1062,21 +1049,21 @@ static int inject_undo_child(struct fenv *e, unsigned int n, long *left,
 			_exit(0);	/* the parent's loop reports it */
 		v0 = UNDO_INIT - (ret ? 0 : 1);
 		vl = UNDO_INIT + (ret ? 0 : 2);
-		if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 ||
-		    sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0) != vl)
+		if (t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 ||
+		    t_semctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0) != vl)
 			kid_fail(e, 4, "after the call (%s): values %d, %d; want %d, %d",
 				 ret ? "failed" : "done",
-				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
-				 sctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0),
+				 t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
+				 t_semctl(e->fd, e->qid, last, AIXIPC_GETVAL, 0),
 				 v0, vl);
 		ret = t_semop1(e->fd, e->qid, 0, -2,
 			  AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
 		if (ret)
 			kid_fail(e, 5, "a later SEM_UNDO call failed: %s",
 				 strerror(-ret));
-		if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 - 2)
+		if (t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != v0 - 2)
 			kid_fail(e, 6, "after the later call: value %d, want %d",
-				 sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
+				 t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0),
 				 v0 - 2);
 		_exit(0);
 	}
@@ -1111,9 +1098,9 @@ static void check_semop_undo(struct __test_metadata *_metadata,
 	ASSERT_TRUE(sem_values_are(e, e->vals2))
 		TH_LOG("after the child's exit: semaphore 0 is %u, the last %u; want %d",
 		       e->vals3[0], e->vals3[e->nsems - 1], UNDO_INIT);
-	ASSERT_EQ(e->child, sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
-	ASSERT_EQ(UNDO_INIT, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0));
-	ASSERT_EQ(0, sctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
+	ASSERT_EQ(e->child, t_semctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
+	ASSERT_EQ(UNDO_INIT, t_semctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0));
+	ASSERT_EQ(0, t_semctl(e->fd, e->qid, 0, AIXIPC_GETNCNT, 0));
 }
 
 /* ---- GETALL, SETALL --------------------------------------------------- */
@@ -1171,7 +1158,7 @@ static int prep_setall(struct fenv *e)
 	if (err)
 		return err;
 	sem_pattern(e, e->vals, semarray_seed + 1000);
-	err = sctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0);
+	err = t_semctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0);
 	if (err != getpid())
 		return -EPROTO;
 	semctl_request(e, AIXIPC_SETALL, e->vals);
@@ -1212,7 +1199,7 @@ static int setup_rmid_undo(struct fenv *e)
 	if (e->rep == MAP_FAILED)
 		return -ENOMEM;
 	memset(e->rep, 0, sizeof(*e->rep));
-	return sctl(e->fd, e->witness, 0, AIXIPC_SETVAL, RMID_KIDS);
+	return t_semctl(e->fd, e->witness, 0, AIXIPC_SETVAL, RMID_KIDS);
 }
 
 static void rmid_kid(struct fenv *e, int me, int rel, int ready)
@@ -1250,8 +1237,8 @@ static int prep_rmid_undo(struct fenv *e)
 	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT);
 	if (e->qid < 0)
 		return e->qid;
-	if (sctl(e->fd, e->qid, 0, AIXIPC_SETVAL, 10) ||
-	    sctl(e->fd, e->qid, 1, AIXIPC_SETVAL, 1))
+	if (t_semctl(e->fd, e->qid, 0, AIXIPC_SETVAL, 10) ||
+	    t_semctl(e->fd, e->qid, 1, AIXIPC_SETVAL, 1))
 		return -EIO;
 	if (pipe2(rel, O_CLOEXEC))
 		return -errno;
@@ -1279,14 +1266,14 @@ static int prep_rmid_undo(struct fenv *e)
 			err = -EPROTO;
 	close(ready[0]);
 	/* The last child sleeps in its wait-for-zero. */
-	for (i = 0; !err && sctl(e->fd, e->qid, 1, AIXIPC_GETZCNT, 0) != 1; i++) {
+	for (i = 0; !err && t_semctl(e->fd, e->qid, 1, AIXIPC_GETZCNT, 0) != 1; i++) {
 		if (i > 20000)
 			err = -ETIMEDOUT;
 		usleep(1000);
 	}
 	if (err)
 		return err;
-	if (sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != 10 - RMID_KIDS)
+	if (t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0) != 10 - RMID_KIDS)
 		return -EPROTO;
 	e->cmd = AIXIPC_IOC_SEMCTL;
 	memset(&e->req, 0, sizeof(e->req));
@@ -1305,16 +1292,16 @@ static void check_rmid_undo(struct __test_metadata *_metadata,
 	ASSERT_EQ(e->objects - 1, t_count_objects(e->fd, AIXIPC_SEM));
 	if (e->refcnt >= 0)
 		ASSERT_EQ(e->refcnt - 1, read_refcnt());
-	ASSERT_EQ(-EINVAL, sctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0));
+	ASSERT_EQ(-EINVAL, t_semctl(e->fd, e->qid, 0, AIXIPC_GETVAL, 0));
 	close(e->relfd);
 	e->relfd = -1;
 	for (i = 0; i < T_MAX_KIDS; i++)
 		if (e->kids.pid[i] > 0)
 			ASSERT_EQ(0, t_reap(&e->kids, e->kids.pid[i]))
 				TH_LOG("child %d: %s", i, e->rep->why);
-	ASSERT_EQ(RMID_KIDS, sctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0))
+	ASSERT_EQ(RMID_KIDS, t_semctl(e->fd, e->witness, 0, AIXIPC_GETVAL, 0))
 		TH_LOG("the children's exits did not restore the witness set");
-	ASSERT_EQ(0, sctl(e->fd, e->witness, 0, AIXIPC_GETNCNT, 0));
+	ASSERT_EQ(0, t_semctl(e->fd, e->witness, 0, AIXIPC_GETNCNT, 0));
 }
 
 /* ---- shared memory: helpers ------------------------------------------- */

@@ -88,52 +88,29 @@ static struct aixipc_sembuf sb(unsigned int num, int op, int flg)
 	return s;
 }
 
-/*
- * semctl of the commands with a scalar result: GETVAL, GETPID, GETNCNT,
- * GETZCNT return the value, SETVAL and IPC_RMID 0; or -errno.
- */
-static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd, int32_t val)
-{
-	struct aixipc_semctl c = {
-		.id = id, .cmd = cmd, .semnum = semnum, .val = val,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-
-	if (err)
-		return err;
-	switch (cmd) {
-	case AIXIPC_GETVAL:
-	case AIXIPC_GETPID:
-	case AIXIPC_GETNCNT:
-	case AIXIPC_GETZCNT:
-		return c.val;
-	}
-	return 0;
-}
-
 static int getval(int fd, int id, unsigned int n)
 {
-	return sctl(fd, id, n, AIXIPC_GETVAL, 0);
+	return t_semctl(fd, id, n, AIXIPC_GETVAL, 0);
 }
 
 static int setval(int fd, int id, unsigned int n, int v)
 {
-	return sctl(fd, id, n, AIXIPC_SETVAL, v);
+	return t_semctl(fd, id, n, AIXIPC_SETVAL, v);
 }
 
 static int ncnt(int fd, int id, unsigned int n)
 {
-	return sctl(fd, id, n, AIXIPC_GETNCNT, 0);
+	return t_semctl(fd, id, n, AIXIPC_GETNCNT, 0);
 }
 
 static int zcnt(int fd, int id, unsigned int n)
 {
-	return sctl(fd, id, n, AIXIPC_GETZCNT, 0);
+	return t_semctl(fd, id, n, AIXIPC_GETZCNT, 0);
 }
 
 static int sempid(int fd, int id, unsigned int n)
 {
-	return sctl(fd, id, n, AIXIPC_GETPID, 0);
+	return t_semctl(fd, id, n, AIXIPC_GETPID, 0);
 }
 
 /* GETALL or SETALL with a caller-supplied (possibly bad) array pointer. */
@@ -2520,7 +2497,7 @@ TEST_F(sem, ctl_stat_of_a_new_set)
 	EXPECT_LE(t0, ds.ctime);
 	EXPECT_GE(t1, ds.ctime);
 	/* IPC_STAT ignores semnum; a read-only set can be stat'ed by others. */
-	EXPECT_EQ(0, sctl(self->fd, id, 1000, AIXIPC_IPC_STAT, 0));
+	EXPECT_EQ(0, t_semctl(self->fd, id, 1000, AIXIPC_IPC_STAT, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
@@ -2890,11 +2867,11 @@ TEST_F(sem, ctl_semnum_beyond_set_einval)
 	id = new_set(self, 3, 0600);
 	ASSERT_LE(0, id);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		EXPECT_EQ(-EINVAL, sctl(self->fd, id, 3, cmds[i], 1))
+		EXPECT_EQ(-EINVAL, t_semctl(self->fd, id, 3, cmds[i], 1))
 			TH_LOG("cmd %u", cmds[i]);
-		EXPECT_EQ(-EINVAL, sctl(self->fd, id, UINT32_MAX, cmds[i], 1))
+		EXPECT_EQ(-EINVAL, t_semctl(self->fd, id, UINT32_MAX, cmds[i], 1))
 			TH_LOG("cmd %u", cmds[i]);
-		EXPECT_LE(0, sctl(self->fd, id, 2, cmds[i], 1))
+		EXPECT_LE(0, t_semctl(self->fd, id, 2, cmds[i], 1))
 			TH_LOG("cmd %u", cmds[i]);
 	}
 	EXPECT_EQ(0, remove_set(self, id));
@@ -2916,7 +2893,7 @@ TEST_F(sem, ctl_rejects_unknown_cmd_einval)
 		EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_SEMCTL, &c))
 			TH_LOG("cmd %u", bad[i]);
 	}
-	EXPECT_EQ(-EINVAL, sctl(self->fd, -1, 0, AIXIPC_GETVAL, 0));
+	EXPECT_EQ(-EINVAL, t_semctl(self->fd, -1, 0, AIXIPC_GETVAL, 0));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 

@@ -409,4 +409,28 @@ static __attribute__((unused)) time_t now(void)
 	return time(NULL);
 }
 
+/* Semaphore @n's value, or -1 with errno. */
+static __attribute__((unused)) int getval(int id, int n)
+{
+	return semctl(id, n, GETVAL);
+}
+
+static __attribute__((unused)) int setval(int id, int n, int v)
+{
+	union semun arg = { .val = v };
+
+	return semctl(id, n, SETVAL, arg);
+}
+
+/* A segment's IPC_STAT, all zero when it fails. */
+static __attribute__((unused)) struct shmid_ds shm_stat(int id)
+{
+	struct shmid_ds ds;
+
+	memset(&ds, 0, sizeof(ds));
+	if (shmctl(id, IPC_STAT, &ds))
+		memset(&ds, 0, sizeof(ds));
+	return ds;
+}
+
 #endif /* CONFORM_H */

@@ -38,28 +38,6 @@ struct xbuf {
 	char room[64];
 };
 
-static int getval(int id, int n)
-{
-	return semctl(id, n, GETVAL);
-}
-
-static int setval(int id, int n, int v)
-{
-	union semun arg = { .val = v };
-
-	return semctl(id, n, SETVAL, arg);
-}
-
-static struct shmid_ds shm_stat(int id)
-{
-	struct shmid_ds ds;
-
-	memset(&ds, 0, sizeof(ds));
-	if (shmctl(id, IPC_STAT, &ds))
-		memset(&ds, 0, sizeof(ds));
-	return ds;
-}
-
 /* ---------------------------------------------------------------------- */
 /* msgxrcv                                                                */
 

@@ -16,18 +16,6 @@
 #define SEMMNI_AIX	1048576
 #define SEMVMX		32767		/* both */
 
-static int getval(int id, int n)
-{
-	return semctl(id, n, GETVAL);
-}
-
-static int setval(int id, int n, int v)
-{
-	union semun arg = { .val = v };
-
-	return semctl(id, n, SETVAL, arg);
-}
-
 static int op(int id, unsigned short num, short delta, short flags)
 {
 	struct sembuf sb = { .sem_num = num, .sem_op = delta, .sem_flg = flags };

@@ -16,16 +16,6 @@
 #define SHMMAX_AIX	(64ULL << 30)
 #define SHMALL_AIX	268435456UL
 
-static struct shmid_ds shm_stat(int id)
-{
-	struct shmid_ds ds;
-
-	memset(&ds, 0, sizeof(ds));
-	if (shmctl(id, IPC_STAT, &ds))
-		memset(&ds, 0, sizeof(ds));
-	return ds;
-}
-
 static unsigned long nattch(int id)
 {
 	return (unsigned long)shm_stat(id).shm_nattch;
