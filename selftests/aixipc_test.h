@@ -552,15 +552,23 @@ static inline int t_in_new_pidns(int (*fn)(void *arg), void *arg, pid_t *seen)
 	return res;
 }
 
-/* msgget: returns the id, or -errno. */
-static inline int t_msgget(int fd, int32_t key, uint32_t flags, uint32_t mode)
+/* A get of any kind (@size: bytes or semaphores): the id, or -errno. */
+static inline int t_get(int fd, uint32_t kind, int32_t key, uint64_t size,
+			uint32_t flags, uint32_t mode)
 {
 	struct aixipc_get g = {
-		.kind = AIXIPC_MSG, .key = key, .flags = flags, .mode = mode,
+		.kind = kind, .key = key, .flags = flags, .mode = mode,
+		.size = size,
 	};
 	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
 
 	return err ? err : g.id;
+}
+
+/* msgget: returns the id, or -errno. */
+static inline int t_msgget(int fd, int32_t key, uint32_t flags, uint32_t mode)
+{
+	return t_get(fd, AIXIPC_MSG, key, 0, flags, mode);
 }
 
 /* The classic message buffer: a long type word, then the text. */
@@ -686,13 +694,7 @@ static inline int t_rmid(int fd, int id)
 static inline int t_shmget(int fd, int32_t key, uint64_t size, uint32_t flags,
 			   uint32_t mode)
 {
-	struct aixipc_get g = {
-		.kind = AIXIPC_SHM, .key = key, .flags = flags, .mode = mode,
-		.size = size,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
+	return t_get(fd, AIXIPC_SHM, key, size, flags, mode);
 }
 
 /*
@@ -1109,13 +1111,7 @@ static inline bool t_is_tracked(int kind, int id)
 static inline int t_semget(int fd, int32_t key, uint64_t nsems,
 			   uint32_t flags, uint32_t mode)
 {
-	struct aixipc_get g = {
-		.kind = AIXIPC_SEM, .key = key, .flags = flags, .mode = mode,
-		.size = nsems,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
+	return t_get(fd, AIXIPC_SEM, key, nsems, flags, mode);
 }
 
 /* semop with every field of the request under the caller's control. */

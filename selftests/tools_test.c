@@ -72,23 +72,11 @@
 /* ---------------------------------------------------------------------- */
 /* ioctl helpers: an id or 0 on success, -errno on failure.               */
 
-static int get(int fd, uint32_t kind, int32_t key, uint64_t size,
-	       uint32_t flags, uint32_t mode)
-{
-	struct aixipc_get g = {
-		.kind = kind, .key = key, .flags = flags, .mode = mode,
-		.size = size,
-	};
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_GET, &g);
-
-	return err ? err : g.id;
-}
-
 /* Create a new object (tracked): the id, or -errno. */
 static int create(int fd, uint32_t kind, int32_t key, uint64_t size,
 		  uint32_t mode)
 {
-	int id = get(fd, kind, key, size, AIXIPC_CREAT | AIXIPC_EXCL, mode);
+	int id = t_get(fd, kind, key, size, AIXIPC_CREAT | AIXIPC_EXCL, mode);
 
 	if (id >= 0)
 		t_track(kind, id);
@@ -98,7 +86,7 @@ static int create(int fd, uint32_t kind, int32_t key, uint64_t size,
 /* Remove whatever a key names, left over from an earlier run. */
 static void remove_key(int fd, uint32_t kind, int32_t key)
 {
-	int id = get(fd, kind, key, 0, 0, 0);
+	int id = t_get(fd, kind, key, 0, 0, 0);
 
 	if (id >= 0)
 		t_rmid_kind(fd, kind, id);
@@ -1312,14 +1300,14 @@ TEST_F(tools, ipcrm_as_owner_or_creator)
 	ASSERT_LE(0, self->kid);
 	if (!self->kid) {
 		int id = t_become_nobody() ? -EPERM
-			: get(self->fd, AIXIPC_SEM, K_RM(8), 1,
+			: t_get(self->fd, AIXIPC_SEM, K_RM(8), 1,
 			      AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 		_exit(id >= 0 ? 0 : 1);
 	}
 	ASSERT_EQ(self->kid, waitpid(self->kid, &created, 0));
 	self->kid = 0;
 	ASSERT_EQ(0, created);
-	created = get(self->fd, AIXIPC_SEM, K_RM(8), 0, 0, 0);
+	created = t_get(self->fd, AIXIPC_SEM, K_RM(8), 0, 0, 0);
 	ASSERT_LE(0, created);
 	t_track(AIXIPC_SEM, created);
 	ASSERT_EQ(0, set_owner(self->fd, AIXIPC_SEM, created, 0, 0, 0600));
