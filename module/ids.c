@@ -16,7 +16,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
-#include "ids.h"
+#include "ns.h"
 
 static const struct rhashtable_params aixipc_key_params = {
 	.key_len = sizeof(s32),
@@ -47,47 +47,64 @@ void aixipc_wake_all(struct aixipc_wake *w)
 	w->n = 0;
 }
 
-int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops)
+/* Set up @ids, the registry of @kind in @ns.  May sleep. */
+int aixipc_ids_init(struct aixipc_ids *ids, struct aixipc_ns *ns,
+		    unsigned int kind, const struct aixipc_kind_ops *ops)
 {
-	int i, err;
-
-	ns->user_ns = &init_user_ns;
-	atomic64_set(&ns->shm_pages, 0);
-	for (i = 0; i < AIXIPC_NR_KINDS; i++) {
-		struct aixipc_ids *ids = &ns->ids[i];
-
-		init_rwsem(&ids->rwsem);
-		idr_init(&ids->idr);
-		ids->in_use = 0;
-		ids->seq = 0;
-		ids->ops = ops[i];
-		ids->ns = ns;
-		err = rhashtable_init(&ids->keys, &aixipc_key_params);
-		if (err) {
-			while (--i >= 0)
-				rhashtable_destroy(&ns->ids[i].keys);
-			return err;
-		}
-	}
-	return 0;
+	init_rwsem(&ids->rwsem);
+	idr_init(&ids->idr);
+	ids->in_use = 0;
+	ids->seq = 0;
+	ids->kind = kind;
+	ids->ops = ops;
+	ids->ns = ns;
+	return rhashtable_init(&ids->keys, &aixipc_key_params);
 }
 
-/* Called at unload, when every object is gone (each pins the module). */
-void aixipc_ns_exit(struct aixipc_ns *ns)
+/* Free @ids once every object in it is gone.  May sleep. */
+void aixipc_ids_destroy(struct aixipc_ids *ids)
 {
-	int i;
+	rhashtable_destroy(&ids->keys);
+	idr_destroy(&ids->idr);
+}
 
-	for (i = 0; i < AIXIPC_NR_KINDS; i++) {
-		rhashtable_destroy(&ns->ids[i].keys);
-		idr_destroy(&ns->ids[i].idr);
+/*
+ * Remove every object of @ids, each as its facility's IPC_RMID does: for
+ * a namespace that has died.  A segment that is still attached stays in
+ * the idr, removed and keyless, until its last detach.  Takes ids->rwsem.
+ */
+void aixipc_ids_remove_all(struct aixipc_ids *ids)
+{
+	struct aixipc_obj *obj;
+	int slot = 0;
+
+	for (;;) {
+		down_write(&ids->rwsem);
+		/* Removal takes the rwsem: what the idr holds stays. */
+		rcu_read_lock();
+		obj = idr_get_next(&ids->idr, &slot);
+		rcu_read_unlock();
+		if (!obj) {
+			up_write(&ids->rwsem);
+			break;
+		}
+		slot++;
+		spin_lock(&obj->lock);
+		if (obj->deleted) {
+			aixipc_change_done(obj);
+			continue;
+		}
+		ids->ops->remove(obj);	/* releases both locks */
 	}
 }
 
 static void aixipc_obj_free_rcu(struct rcu_head *head)
 {
 	struct aixipc_obj *obj = container_of(head, struct aixipc_obj, rcu);
+	struct aixipc_ns *ns = obj->ids->ns;
 
 	obj->ids->ops->free(obj);
+	aixipc_ns_put(ns);	/* may free the registry of a dead namespace */
 }
 
 void aixipc_obj_put(struct aixipc_obj *obj)
@@ -199,14 +216,21 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 {
 	struct aixipc_obj *obj;
 	int slot, err;
+	u64 max;
 
 	aixipc_assert_ids_write(ids);
-	if (ids->in_use >= ids->ops->max_ids())
+	max = aixipc_max_ids(ids->ns, ids->kind);
+	if (ids->in_use >= max)
+		return -ENOSPC;
+	/* The host's cap on all namespaces together. */
+	if (!aixipc_host_ids_charge(ids->kind))
 		return -ENOSPC;
 
 	obj = ids->ops->alloc(ids, req);
-	if (IS_ERR(obj))
+	if (IS_ERR(obj)) {
+		aixipc_host_ids_uncharge(ids->kind);
 		return PTR_ERR(obj);
+	}
 
 	spin_lock_init(&obj->lock);
 	obj->deleted = false;
@@ -221,8 +245,7 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 	obj->ids = ids;
 
 	/* Reserve a slot with no object behind it yet. */
-	slot = idr_alloc(&ids->idr, NULL, 0, ids->ops->max_ids(),
-			 GFP_KERNEL_ACCOUNT);
+	slot = idr_alloc(&ids->idr, NULL, 0, max, GFP_KERNEL_ACCOUNT);
 	if (slot < 0) {
 		err = slot == -ENOSPC ? -ENOSPC : -ENOMEM;
 		goto free;
@@ -241,6 +264,8 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 
 	ids->seq = aixipc_seq_next(ids->seq);
 	ids->in_use++;
+	/* Each object keeps its registry, even once the namespace is dead. */
+	aixipc_ns_get(ids->ns);
 	/* Each live object pins the module: nothing is lost by an unload. */
 	__module_get(THIS_MODULE);
 	idr_replace(&ids->idr, obj, slot);
@@ -249,6 +274,7 @@ static int aixipc_create(struct aixipc_ids *ids, struct aixipc_get *req)
 
 free:
 	ids->ops->free(obj);
+	aixipc_host_ids_uncharge(ids->kind);
 	return err;
 }
 
@@ -484,6 +510,7 @@ int aixipc_rmid(struct aixipc_obj *obj)
 		rhashtable_remove_fast(&ids->keys, &obj->khash,
 				       aixipc_key_params);
 	ids->in_use--;
+	aixipc_host_ids_uncharge(ids->kind);
 	ids->ops->destroy(obj, &wake);
 	aixipc_change_done(obj);
 	aixipc_wake_all(&wake);
@@ -510,6 +537,15 @@ void aixipc_make_private(struct aixipc_obj *obj)
 
 #define AIXIPC_LIST_BATCH 32
 
+/* The fields of an AIXIPC_IOC_LIST request that any namespace's walk checks. */
+int aixipc_list_check(const struct aixipc_list *req)
+{
+	if (req->kind >= AIXIPC_NR_KINDS || req->flags ||
+	    req->entry_size < AIXIPC_LIST_ENTRY_SIZE_V1)
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * aixipc_list - AIXIPC_IOC_LIST: enumerate objects from a cursor
  * @ns: the namespace
@@ -525,19 +561,21 @@ int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req)
 	struct aixipc_list_entry *batch;
 	struct aixipc_ids *ids;
 	u8 __user *out = u64_to_user_ptr(req->entries);
-	size_t esz = sizeof(*batch);
+	size_t esz;
 	u32 filled = 0;
 	bool end = false;
-	int err = 0;
+	int err;
 
-	if (req->kind >= AIXIPC_NR_KINDS || req->flags ||
-	    req->entry_size < esz || req->cursor > AIXIPC_MAX_SLOTS)
+	err = aixipc_list_check(req);
+	if (err)
+		return err;
+	if (req->cursor > AIXIPC_MAX_SLOTS)
 		return -EINVAL;
 	ids = &ns->ids[req->kind];
-	if (!ids->ops)
-		return -EINVAL;
+	/* What the caller's entry has room for: with ns or without. */
+	esz = min_t(size_t, req->entry_size, sizeof(*batch));
 
-	batch = kmalloc_array(AIXIPC_LIST_BATCH, esz, GFP_KERNEL);
+	batch = kmalloc_array(AIXIPC_LIST_BATCH, sizeof(*batch), GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
 
@@ -557,9 +595,10 @@ int aixipc_list(struct aixipc_ns *ns, struct aixipc_list *req)
 			}
 			spin_lock(&obj->lock);
 			if (!obj->deleted) {
-				memset(&batch[n], 0, esz);
+				memset(&batch[n], 0, sizeof(*batch));
 				batch[n].kind = req->kind;
 				batch[n].id = obj->id;
+				batch[n].ns = ns->inum;
 				ids->ops->fill(obj, &batch[n]);
 				n++;
 			}

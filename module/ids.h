@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The shared object registry: one per IPC namespace and facility.
+ * The shared object registry: one per IPC namespace (ns.h) and facility.
  *
  * Locking:
  *  - aixipc_ids.rwsem (sleeping, only ever taken for writing) serialises
@@ -151,8 +151,11 @@ struct aixipc_kind_ops {
 	void (*fill)(struct aixipc_obj *obj, struct aixipc_list_entry *e);
 	/* Add the object to the facility's totals.  obj->lock held. */
 	void (*info)(struct aixipc_obj *obj, struct aixipc_info *info);
-	/* The facility's id limit. */
-	u64 (*max_ids)(void);
+	/*
+	 * IPC_RMID when the namespace dies: as the facility's ctl does it,
+	 * with what aixipc_lock_for_change() takes held; releases both.
+	 */
+	int (*remove)(struct aixipc_obj *obj);
 };
 
 struct aixipc_obj {
@@ -177,23 +180,16 @@ struct aixipc_ids {
 	struct rhashtable keys;		/* key -> object, public keys only */
 	unsigned int in_use;		/* [rwsem] */
 	unsigned int seq;		/* [rwsem] seq of the next object */
+	unsigned int kind;		/* AIXIPC_MSG, _SEM, _SHM */
 	const struct aixipc_kind_ops *ops;
-	struct aixipc_ns *ns;
+	struct aixipc_ns *ns;		/* the namespace's registry (ns.h) */
 };
 
-/*
- * An IPC namespace's worth of objects.  The module serves one instance today
- * (aixipc_init_ns); keeping it an object lets per-namespace isolation be added
- * without touching the facilities.
- */
-struct aixipc_ns {
-	struct aixipc_ids ids[AIXIPC_NR_KINDS];
-	struct user_namespace *user_ns;	/* whose capabilities override */
-	atomic64_t shm_pages;		/* segment pages counted against shmall */
-};
-
-int aixipc_ns_init(struct aixipc_ns *ns, const struct aixipc_kind_ops **ops);
-void aixipc_ns_exit(struct aixipc_ns *ns);
+int aixipc_ids_init(struct aixipc_ids *ids, struct aixipc_ns *ns,
+		    unsigned int kind, const struct aixipc_kind_ops *ops);
+void aixipc_ids_destroy(struct aixipc_ids *ids);
+void aixipc_ids_remove_all(struct aixipc_ids *ids);
+int aixipc_list_check(const struct aixipc_list *req);
 
 int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req);
 struct aixipc_obj *aixipc_obtain_rcu(struct aixipc_ids *ids, int id);

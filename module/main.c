@@ -5,8 +5,12 @@
  * The misc device /dev/aixipc, its ioctl dispatch, the limits (module
  * parameters) and module load/unload.
  *
- * Locking: none of its own.  The limits are read-only after load; each
- * ioctl handler takes what it needs (see ids.h and the facility files).
+ * Every call acts in the caller's IPC namespace at the time of the call
+ * (aixipc_ns_current()), whichever namespace opened the file.
+ *
+ * Locking: none of its own.  The module parameters are read-only after
+ * load; each ioctl handler takes what it needs (see ns.h, ids.h and the
+ * facility files).
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -16,13 +20,16 @@
 #include <linux/rcupdate.h>
 #include <linux/uaccess.h>
 
-#include "aixipc.h"
-#include "ids.h"
 #include "msg.h"
+#include "ns.h"
 #include "sem.h"
 #include "shm.h"
 
-/* AIX 7.x defaults: see Documentation/aixipc.rst, "Limits". */
+/*
+ * AIX 7.x defaults: see Documentation/aixipc.rst, "Limits".  The initial
+ * namespace's limits, what every other namespace starts from (ns.c) and
+ * the host's caps.
+ */
 struct aixipc_limits aixipc_limits = {
 	.msgmax = 4 << 20,
 	.msgmnb = 4 << 20,
@@ -82,33 +89,6 @@ static void aixipc_msg_caps_init(void)
 		aixipc_msg_user_bytes = aixipc_msg_total_bytes / 4;
 }
 
-struct aixipc_ns aixipc_init_ns;
-
-static const struct aixipc_kind_ops *aixipc_kinds[AIXIPC_NR_KINDS] = {
-	[AIXIPC_MSG] = &aixipc_msg_ops,
-	[AIXIPC_SEM] = &aixipc_sem_ops,
-	[AIXIPC_SHM] = &aixipc_shm_ops,
-};
-
-/* Refuse limits that the id encoding or the types cannot carry. */
-static int aixipc_limits_check(void)
-{
-	const struct aixipc_limits *l = &aixipc_limits;
-
-	if (l->msgmni > AIXIPC_MAX_SLOTS || l->semmni > AIXIPC_MAX_SLOTS ||
-	    l->shmmni > AIXIPC_MAX_SLOTS)
-		return -EINVAL;
-	if (l->msgmax > INT_MAX || l->msgmnb > INT_MAX || !l->msgmnm ||
-	    l->msgmnm > INT_MAX)
-		return -EINVAL;
-	if (!l->semmsl || l->semmsl > 65535 || !l->semopm ||
-	    l->semopm > 65535 || l->semvmx > 32767 || l->semaem > 32767)
-		return -EINVAL;
-	if (!l->shmmin || l->shmmin > l->shmmax)
-		return -EINVAL;
-	return 0;
-}
-
 static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	struct aixipc_version *v = arg;
@@ -118,8 +98,8 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 	v->abi_version = AIXIPC_ABI_VERSION;
 	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
 		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
-		      AIXIPC_FEATURE_STAT_INDEX;
-	v->limits = aixipc_limits;
+		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS;
+	aixipc_ns_read_limits(ns, &v->limits);
 	return 0;
 }
 
@@ -130,7 +110,12 @@ static int aixipc_ioc_get(struct file *file, struct aixipc_ns *ns, void *arg)
 
 static int aixipc_ioc_list(struct file *file, struct aixipc_ns *ns, void *arg)
 {
-	return aixipc_list(ns, arg);
+	return aixipc_ns_list(ns, arg);
+}
+
+static int aixipc_ioc_ns(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_ns_ctl(ns, arg);
 }
 
 static int aixipc_ioc_info(struct file *file, struct aixipc_ns *ns, void *arg)
@@ -194,6 +179,7 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 	AIXIPC_IOCTL(GET, aixipc_get, true, aixipc_ioc_get),
 	AIXIPC_IOCTL(LIST, aixipc_list, true, aixipc_ioc_list),
 	AIXIPC_IOCTL(INFO, aixipc_info, true, aixipc_ioc_info),
+	AIXIPC_IOCTL(NS, aixipc_ns_ctl, true, aixipc_ioc_ns),
 	AIXIPC_IOCTL(MSGSND, aixipc_msgsnd, false, aixipc_ioc_msgsnd),
 	AIXIPC_IOCTL(MSGRCV, aixipc_msgrcv, true, aixipc_ioc_msgrcv),
 	AIXIPC_IOCTL(MSGCTL, aixipc_msgctl, true, aixipc_ioc_msgctl),
@@ -209,6 +195,7 @@ union aixipc_ioctl_arg {
 	struct aixipc_get get;
 	struct aixipc_list list;
 	struct aixipc_info info;
+	struct aixipc_ns_ctl ns;
 	struct aixipc_msgsnd msgsnd;
 	struct aixipc_msgrcv msgrcv;
 	struct aixipc_msgctl msgctl;
@@ -232,6 +219,7 @@ static noinline long aixipc_ioctl_any(struct file *file,
 				      void __user *uarg, unsigned int usize)
 {
 	union aixipc_ioctl_arg k;
+	struct aixipc_ns *ns;
 	int err;
 
 	if (usize < ioc->size)
@@ -242,7 +230,10 @@ static noinline long aixipc_ioctl_any(struct file *file,
 	if (ioc->out && copy_to_user(uarg, &k, ioc->size))
 		return -EFAULT;
 
-	err = ioc->fn(file, &aixipc_init_ns, &k);
+	ns = aixipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	err = ioc->fn(file, ns, &k);
 	if (err)
 		return err;
 	if (ioc->out && copy_to_user(uarg, &k, ioc->size))
@@ -261,19 +252,27 @@ static noinline long aixipc_ioctl_any(struct file *file,
 static noinline long aixipc_ioctl_semop(void __user *uarg)
 {
 	struct aixipc_semop k;
+	struct aixipc_ns *ns;
 
 	if (copy_from_user(&k, uarg, sizeof(k)))
 		return -EFAULT;
-	return aixipc_semop(&aixipc_init_ns, &k);
+	ns = aixipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return aixipc_semop(ns, &k);
 }
 
 static noinline long aixipc_ioctl_msgsnd(void __user *uarg)
 {
 	struct aixipc_msgsnd k;
+	struct aixipc_ns *ns;
 
 	if (copy_from_user(&k, uarg, sizeof(k)))
 		return -EFAULT;
-	return aixipc_msgsnd(&aixipc_init_ns, &k);
+	ns = aixipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return aixipc_msgsnd(ns, &k);
 }
 
 /* Its one result is the id: writing that field back is the whole check. */
@@ -281,11 +280,15 @@ static noinline long aixipc_ioctl_get(void __user *uarg)
 {
 	struct aixipc_get __user *u = uarg;
 	struct aixipc_get k;
+	struct aixipc_ns *ns;
 	int err;
 
 	if (copy_from_user(&k, u, sizeof(k)) || put_user(k.id, &u->id))
 		return -EFAULT;
-	err = aixipc_get(&aixipc_init_ns, &k);
+	ns = aixipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	err = aixipc_get(ns, &k);
 	if (!err && put_user(k.id, &u->id))
 		err = -EFAULT;
 	return err;
@@ -294,12 +297,16 @@ static noinline long aixipc_ioctl_get(void __user *uarg)
 static noinline long aixipc_ioctl_msgrcv(void __user *uarg)
 {
 	struct aixipc_msgrcv k;
+	struct aixipc_ns *ns;
 	int err;
 
 	if (copy_from_user(&k, uarg, sizeof(k)) ||
 	    copy_to_user(uarg, &k, sizeof(k)))
 		return -EFAULT;
-	err = aixipc_msgrcv(&aixipc_init_ns, &k);
+	ns = aixipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	err = aixipc_msgrcv(ns, &k);
 	if (!err && copy_to_user(uarg, &k, sizeof(k)))
 		err = -EFAULT;
 	return err;
@@ -330,7 +337,11 @@ static long aixipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 /* Attach a segment: see aixipc_shm_mmap(). */
 static int aixipc_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return aixipc_shm_mmap(&aixipc_init_ns, vma);
+	struct aixipc_ns *ns = aixipc_ns_current();
+
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	return aixipc_shm_mmap(ns, vma);
 }
 
 static const struct file_operations aixipc_fops = {
@@ -352,13 +363,12 @@ static int __init aixipc_init(void)
 {
 	int err;
 
-	err = aixipc_limits_check();
-	if (err) {
+	if (!aixipc_limits_sane(&aixipc_limits)) {
 		pr_err("limits out of range\n");
-		return err;
+		return -EINVAL;
 	}
 	aixipc_msg_caps_init();
-	err = aixipc_ns_init(&aixipc_init_ns, aixipc_kinds);
+	err = aixipc_ns_setup();
 	if (err)
 		return err;
 	err = aixipc_undo_init();
@@ -372,7 +382,7 @@ static int __init aixipc_init(void)
 undo_exit:
 	aixipc_undo_exit();
 ns_exit:
-	aixipc_ns_exit(&aixipc_init_ns);
+	aixipc_ns_cleanup();
 	return err;
 }
 
@@ -381,8 +391,7 @@ static void __exit aixipc_exit(void)
 {
 	misc_deregister(&aixipc_dev);
 	aixipc_undo_exit();
-	rcu_barrier();	/* objects freed by call_rcu() */
-	aixipc_ns_exit(&aixipc_init_ns);
+	aixipc_ns_cleanup();	/* waits for objects freed by call_rcu() */
 	aixipc_msg_exit();
 }
 

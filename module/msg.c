@@ -57,7 +57,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include "aixipc.h"
+#include "ns.h"
 #include "msg.h"
 
 /* A message: header and first part of the text in one page, then segments. */
@@ -376,7 +376,7 @@ static enum aixipc_msg_refusal aixipc_msg_charge(struct aixipc_ns *ns,
 	do {
 		if ((u64)old + cost > aixipc_msg_user_bytes) {
 			if (*exempt < 0)
-				*exempt = ns_capable_noaudit(ns->user_ns,
+				*exempt = ns_capable_noaudit(&init_user_ns,
 							     CAP_SYS_RESOURCE);
 			if (!*exempt)
 				return AIXIPC_USER_FULL;
@@ -601,7 +601,7 @@ static bool aixipc_msg_fits(const struct aixipc_msq *q,
 {
 	aixipc_assert_locked(&q->obj);
 	return q->cbytes + msg->len <= q->qbytes &&
-	       q->qnum + 1 <= aixipc_limits.msgmnm;
+	       q->qnum + 1 <= aixipc_limit(q->obj.ids->ns, msgmnm);
 }
 
 static bool aixipc_msg_wants(const struct aixipc_msg_receiver *r,
@@ -876,7 +876,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 
 	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 || req->__reserved ||
 	    !aixipc_msg_type_size_valid(req->type_size) ||
-	    req->size > aixipc_limits.msgmax)
+	    req->size > aixipc_limit(ns, msgmax))
 		return -EINVAL;
 	err = aixipc_msg_get_type(req->msgp, req->type_size, &mtype);
 	if (err)
@@ -1022,7 +1022,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 
 	if (!(req->flags & AIXIPC_NOWAIT) || (req->flags & AIXIPC_MSG_EXCEPT))
 		return -EINVAL;
-	copy = aixipc_msg_alloc(min_t(u64, req->size, aixipc_limits.msgmax));
+	copy = aixipc_msg_alloc(min_t(u64, req->size, aixipc_limit(ns, msgmax)));
 	if (!copy)
 		return -ENOMEM;
 
@@ -1217,7 +1217,7 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		uid = obj->uid;
 		gid = obj->gid;
 		mode = obj->mode;
-		if (req->ds.qbytes > aixipc_limits.msgmnb &&
+		if (req->ds.qbytes > aixipc_limit(ns, msgmnb) &&
 		    !capable(CAP_SYS_RESOURCE)) {
 			err = -EPERM;
 		} else {
@@ -1274,7 +1274,7 @@ static struct aixipc_obj *aixipc_msq_alloc(struct aixipc_ids *ids,
 	INIT_LIST_HEAD(&q->messages);
 	INIT_LIST_HEAD(&q->receivers);
 	INIT_LIST_HEAD(&q->senders);
-	q->qbytes = aixipc_limits.msgmnb;
+	q->qbytes = aixipc_limit(ids->ns, msgmnb);
 	return &q->obj;
 }
 
@@ -1343,11 +1343,6 @@ static void aixipc_msq_info(struct aixipc_obj *obj, struct aixipc_info *info)
 	info->bytes += to_msq(obj)->cbytes;
 }
 
-static u64 aixipc_msq_max_ids(void)
-{
-	return aixipc_limits.msgmni;
-}
-
 const struct aixipc_kind_ops aixipc_msg_ops = {
 	.alloc = aixipc_msq_alloc,
 	.reopen = aixipc_msq_reopen,
@@ -1355,5 +1350,5 @@ const struct aixipc_kind_ops aixipc_msg_ops = {
 	.free = aixipc_msq_free,
 	.fill = aixipc_msq_fill,
 	.info = aixipc_msq_info,
-	.max_ids = aixipc_msq_max_ids,
+	.remove = aixipc_rmid,
 };

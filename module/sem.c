@@ -31,7 +31,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
-#include "aixipc.h"
+#include "ns.h"
 #include "sem.h"
 
 /* Calls that stay in global mode after the last complex one (as Linux). */
@@ -64,11 +64,15 @@ static inline struct aixipc_sem_set *to_set(struct aixipc_obj *obj)
 	return container_of(obj, struct aixipc_sem_set, obj);
 }
 
-static void aixipc_sem_limits(struct aixipc_sem_limits *lim)
+/* @set's namespace's limits that semop applies. */
+static void aixipc_sem_limits(const struct aixipc_sem_set *set,
+			      struct aixipc_sem_limits *lim)
 {
-	lim->semvmx = aixipc_limits.semvmx;
-	lim->semaem = aixipc_limits.semaem;
-	lim->semume = aixipc_limits.semume;
+	const struct aixipc_ns *ns = set->obj.ids->ns;
+
+	lim->semvmx = aixipc_limit(ns, semvmx);
+	lim->semaem = aixipc_limit(ns, semaem);
+	lim->semume = aixipc_limit(ns, semume);
 }
 
 /*
@@ -187,7 +191,7 @@ static int aixipc_sem_retry(struct aixipc_sem_set *set,
 	int res;
 
 	aixipc_sem_assert_waiter(set, q);
-	aixipc_sem_limits(&lim);
+	aixipc_sem_limits(set, &lim);
 	res = aixipc_sem_eval(set->sems, q->sops, q->nsops, q->order, &q->pos,
 			      &q->stop, q->adj, q->nonzero, &lim);
 	aixipc_sem_stamp(set, q->sops, start, q->pos, q->pid);
@@ -401,7 +405,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 
 	if (req->flags & ~AIXIPC_SEMOP_TIMED || req->id < 0 || !req->nsops)
 		return -EINVAL;
-	if (req->nsops > aixipc_limits.semopm)
+	if (req->nsops > aixipc_limit(ns, semopm))
 		return -E2BIG;
 	nsops = req->nsops;
 	if (req->flags & AIXIPC_SEMOP_TIMED) {
@@ -516,7 +520,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	q.status = AIXIPC_WAITING;
 
 	aixipc_wake_init(&wake);
-	aixipc_sem_limits(&lim);
+	aixipc_sem_limits(set, &lim);
 	err = aixipc_sem_eval(set->sems, sops, nsops, order, &q.pos, &q.stop,
 			      q.adj, q.nonzero, &lim);
 	aixipc_sem_stamp(set, sops, 0, q.pos, q.pid);
@@ -785,7 +789,7 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		goto put;
 	}
 	for (i = 0; i < nsems; i++) {
-		if (vals[i] > aixipc_limits.semvmx) {
+		if (vals[i] > aixipc_limit(ns, semvmx)) {
 			err = -ERANGE;
 			goto put;
 		}
@@ -891,7 +895,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		req->val = aixipc_sem_count(set, req->semnum, true);
 		break;
 	case AIXIPC_SETVAL:
-		if (req->val < 0 || req->val > aixipc_limits.semvmx) {
+		if (req->val < 0 || req->val > aixipc_limit(ns, semvmx)) {
 			err = -ERANGE;
 			break;
 		}
@@ -915,7 +919,7 @@ static struct aixipc_obj *aixipc_sem_alloc(struct aixipc_ids *ids,
 	unsigned int i;
 
 	aixipc_assert_ids_write(ids);
-	if (!req->size || req->size > aixipc_limits.semmsl)
+	if (!req->size || req->size > aixipc_limit(ids->ns, semmsl))
 		return ERR_PTR(-EINVAL);
 	set = kvzalloc(struct_size(set, sems, req->size), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!set)
@@ -982,11 +986,6 @@ static void aixipc_sem_info(struct aixipc_obj *obj, struct aixipc_info *info)
 	info->count += to_set(obj)->nsems;
 }
 
-static u64 aixipc_sem_max_ids(void)
-{
-	return aixipc_limits.semmni;
-}
-
 const struct aixipc_kind_ops aixipc_sem_ops = {
 	.alloc = aixipc_sem_alloc,
 	.reopen = aixipc_sem_reopen,
@@ -994,5 +993,5 @@ const struct aixipc_kind_ops aixipc_sem_ops = {
 	.free = aixipc_sem_free,
 	.fill = aixipc_sem_fill,
 	.info = aixipc_sem_info,
-	.max_ids = aixipc_sem_max_ids,
+	.remove = aixipc_rmid,
 };

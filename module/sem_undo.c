@@ -42,7 +42,7 @@
 #include <linux/tracepoint.h>
 #include <linux/wait_bit.h>
 
-#include "aixipc.h"
+#include "ns.h"
 #include "sem.h"
 
 struct aixipc_undo_list {
@@ -290,7 +290,7 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 			if (!un->adj[i])
 				continue;
 			sem->val = aixipc_sem_undo_value(sem->val, un->adj[i],
-							 aixipc_limits.semvmx);
+							 aixipc_limit(set->obj.ids->ns, semvmx));
 			aixipc_set_pid(&sem->pid, pid);
 		}
 		aixipc_wake_init(&wake);

@@ -74,7 +74,7 @@
 #include <linux/timekeeping.h>
 #include <linux/xarray.h>
 
-#include "aixipc.h"
+#include "ns.h"
 #include "compat.h"
 #include "shm.h"
 
@@ -101,23 +101,6 @@ struct aixipc_shm {
 static inline struct aixipc_shm *to_shm(struct aixipc_obj *obj)
 {
 	return container_of(obj, struct aixipc_shm, obj);
-}
-
-/* Reserve @pages against shmall.  Return: false when that would pass it. */
-static bool aixipc_shm_charge(struct aixipc_ns *ns, u64 pages)
-{
-	u64 total = atomic64_add_return(pages, &ns->shm_pages);
-
-	if (total > aixipc_limits.shmall) {
-		atomic64_sub(pages, &ns->shm_pages);
-		return false;
-	}
-	return true;
-}
-
-static void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages)
-{
-	atomic64_sub(pages, &ns->shm_pages);
 }
 
 /* A mapping of @seg appeared (attach, fork, split).  obj.lock held. */
@@ -875,8 +858,8 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	u64 old, pages;
 	int err = 0;
 
-	if (!aixipc_shm_size_ok(size, aixipc_limits.shmmin,
-				aixipc_limits.shmmax))
+	if (!aixipc_shm_size_ok(size, aixipc_limit(ns, shmmin),
+				aixipc_limit(ns, shmmax)))
 		return -EINVAL;
 	seg = aixipc_shm_hold_for(ns, id, AIXIPC_SHM_SIZE, cap, limit);
 	if (IS_ERR(seg))
@@ -1082,8 +1065,8 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	char name[16];
 
 	aixipc_assert_ids_write(ids);
-	if (!aixipc_shm_size_ok(req->size, aixipc_limits.shmmin,
-				aixipc_limits.shmmax))
+	if (!aixipc_shm_size_ok(req->size, aixipc_limit(ids->ns, shmmin),
+				aixipc_limit(ids->ns, shmmax)))
 		return ERR_PTR(-EINVAL);
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)
@@ -1163,11 +1146,6 @@ static void aixipc_shm_info(struct aixipc_obj *obj, struct aixipc_info *info)
 	info->swapped += READ_ONCE(SHMEM_I(inode)->swapped);
 }
 
-static u64 aixipc_shm_max_ids(void)
-{
-	return aixipc_limits.shmmni;
-}
-
 const struct aixipc_kind_ops aixipc_shm_ops = {
 	.alloc = aixipc_shm_alloc,
 	.reopen = aixipc_shm_reopen,
@@ -1175,5 +1153,5 @@ const struct aixipc_kind_ops aixipc_shm_ops = {
 	.free = aixipc_shm_free,
 	.fill = aixipc_shm_fill,
 	.info = aixipc_shm_info,
-	.max_ids = aixipc_shm_max_ids,
+	.remove = aixipc_shm_rmid,
 };

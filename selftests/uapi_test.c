@@ -124,7 +124,7 @@ TEST_F(dev, unknown_command_number_enotty)
 			_IOWR(AIXIPC_IOC_MAGIC, 0x7f, char[64]), buf));
 	/* A number inside the table's range that names no command. */
 	EXPECT_EQ(-ENOTTY, aixipc_ioctl(self->fd,
-			_IOWR(AIXIPC_IOC_MAGIC, 0x04, char[64]), buf));
+			_IOWR(AIXIPC_IOC_MAGIC, 0x05, char[64]), buf));
 }
 
 TEST_F(dev, foreign_type_byte_enotty)

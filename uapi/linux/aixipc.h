@@ -41,6 +41,8 @@
 #define AIXIPC_FEATURE_SEM	0x4ULL	/* semaphores, SEM_UNDO, SEM_ORDER */
 #define AIXIPC_FEATURE_SHM	0x8ULL	/* shared memory, AIXIPC_IOC_INFO */
 #define AIXIPC_FEATURE_STAT_INDEX 0x10ULL /* AIXIPC_STAT_INDEX(_ANY) */
+/* A registry per IPC namespace, AIXIPC_IOC_NS, AIXIPC_IOC_LIST's ns. */
+#define AIXIPC_FEATURE_NS	0x20ULL
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -123,7 +125,11 @@
 #define AIXIPC_MSG_RWAIT	0x1U	/* a receiver is blocked */
 #define AIXIPC_MSG_WWAIT	0x2U	/* a sender is blocked */
 
-/* Limits in force; each is a module parameter of the same name. */
+/*
+ * Limits in force in a namespace.  Each namespace starts with the module
+ * parameters of the same names (see Documentation/aixipc.rst, "Limits");
+ * those are also the host's caps.
+ */
 struct aixipc_limits {
 	__u64 msgmax;	/* largest message, bytes */
 	__u64 msgmnb;	/* default (and unprivileged maximum) queue bytes */
@@ -332,6 +338,16 @@ struct aixipc_info {
 	__u64 swapped;		/* segment pages in swap */
 };
 
+/*
+ * IPC namespaces.  Every call acts in the caller's IPC namespace at the
+ * time of the call; only AIXIPC_IOC_LIST and AIXIPC_IOC_NS can name
+ * another, by its inode number (what readlink /proc/PID/ns/ipc shows), and
+ * only for a caller in the initial IPC namespace with CAP_SYS_ADMIN (else
+ * EPERM).  A namespace that has never used aixipc is not known (ENOENT).
+ */
+#define AIXIPC_NS_SELF		0ULL	/* the caller's namespace */
+#define AIXIPC_NS_ALL		(~0ULL)	/* every namespace: LIST only */
+
 /* One object in an AIXIPC_IOC_LIST answer. */
 struct aixipc_list_entry {
 	__u32 kind;
@@ -342,14 +358,19 @@ struct aixipc_list_entry {
 		struct aixipc_shmid_ds shm;
 		__u8 __size[248];	/* room to grow */
 	};
+	__u64 ns;		/* the object's namespace (its inode number) */
 };
+
+/* The size of an entry before it had ns; still accepted as entry_size. */
+#define AIXIPC_LIST_ENTRY_SIZE_V1	256
 
 /*
  * AIXIPC_IOC_LIST: enumerate live objects of one kind, in slot order.
  * Start with cursor 0; each call fills up to count entries and advances the
  * cursor; an answer with count 0 ends the walk.  A full walk costs time
  * linear in the number of objects.  Like Linux's /proc/sysvipc, it lists
- * every object whatever its permissions: ipcs shows them all.
+ * every object whatever its permissions: ipcs shows them all.  With ns
+ * AIXIPC_NS_ALL the walk visits every namespace in inode number order.
  */
 struct aixipc_list {
 	__u32 kind;
@@ -357,13 +378,41 @@ struct aixipc_list {
 	__u64 cursor;		/* in/out */
 	__u64 entries;		/* user pointer to an array */
 	__u32 count;		/* in: room in the array; out: entries filled */
-	__u32 entry_size;	/* sizeof(struct aixipc_list_entry) */
+	/* sizeof(struct aixipc_list_entry), or _SIZE_V1 (no ns) */
+	__u32 entry_size;
+	__u64 ns;		/* AIXIPC_NS_SELF, _ALL or an inode number */
+};
+
+/*
+ * AIXIPC_IOC_NS commands.  AIXIPC_NS_NEXT answers the known namespace with
+ * the smallest inode number above ns, with its limits, or ENOENT after the
+ * last: start from AIXIPC_NS_SELF (0) to visit them all.
+ */
+#define AIXIPC_NS_GET_LIMITS	0	/* limits out */
+#define AIXIPC_NS_SET_LIMITS	1	/* limits in; none above the host's */
+#define AIXIPC_NS_RMID		2	/* IPC_RMID of kind/id in ns */
+#define AIXIPC_NS_NEXT		3	/* ns in and out, limits out */
+
+/*
+ * AIXIPC_IOC_NS: a namespace's limits, and the initial namespace's
+ * administrator's reach into the others.  Anyone may read the limits of
+ * their own namespace (AIXIPC_NS_SELF); every other use needs the caller
+ * to be in the initial IPC namespace with CAP_SYS_ADMIN (EPERM).
+ */
+struct aixipc_ns_ctl {
+	__u32 cmd;
+	__u32 kind;		/* AIXIPC_NS_RMID: AIXIPC_MSG, _SEM, _SHM */
+	__u64 ns;		/* AIXIPC_NS_SELF or an inode number */
+	__s32 id;		/* AIXIPC_NS_RMID: the object */
+	__u32 __reserved;
+	struct aixipc_limits limits;
 };
 
 #define AIXIPC_IOC_VERSION _IOWR(AIXIPC_IOC_MAGIC, 0x00, struct aixipc_version)
 #define AIXIPC_IOC_GET     _IOWR(AIXIPC_IOC_MAGIC, 0x01, struct aixipc_get)
 #define AIXIPC_IOC_LIST    _IOWR(AIXIPC_IOC_MAGIC, 0x02, struct aixipc_list)
 #define AIXIPC_IOC_INFO    _IOWR(AIXIPC_IOC_MAGIC, 0x03, struct aixipc_info)
+#define AIXIPC_IOC_NS      _IOWR(AIXIPC_IOC_MAGIC, 0x04, struct aixipc_ns_ctl)
 #define AIXIPC_IOC_MSGSND  _IOWR(AIXIPC_IOC_MAGIC, 0x10, struct aixipc_msgsnd)
 #define AIXIPC_IOC_MSGRCV  _IOWR(AIXIPC_IOC_MAGIC, 0x11, struct aixipc_msgrcv)
 #define AIXIPC_IOC_MSGCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x12, struct aixipc_msgctl)
