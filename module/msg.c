@@ -1174,6 +1174,30 @@ static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 		ds->status |= AIXIPC_MSG_WWAIT;
 }
 
+/*
+ * IPC_RMID of a queue, locked by aixipc_lock_for_change(); releases both
+ * locks.  The messages are taken off under the lock and freed after
+ * aixipc_rmid() has dropped it and the rwsem, as Linux's freeque(): a full
+ * queue is half a million of them.
+ */
+static int aixipc_msq_remove(struct aixipc_obj *obj)
+{
+	struct aixipc_msq *q = to_msq(obj);
+	LIST_HEAD(dead);
+	int err;
+
+	aixipc_assert_change(obj);
+	list_splice_init(&q->messages, &dead);
+	q->cbytes = 0;
+	q->qnum = 0;
+	err = aixipc_rmid(obj);
+	aixipc_msg_release_list(&dead);
+	/* Senders waiting for memory to send to it: EIDRM now. */
+	if (!err)
+		aixipc_msg_wake_all_refused();
+	return err;
+}
+
 /**
  * aixipc_msgctl - AIXIPC_IOC_MSGCTL: IPC_STAT, IPC_SET, IPC_RMID, STAT_INDEX(_ANY)
  * @ns: the namespace
@@ -1191,7 +1215,6 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 	struct aixipc_obj *obj;
 	struct aixipc_msq *q;
 	unsigned int mode;
-	LIST_HEAD(dead);
 	kuid_t uid;
 	kgid_t gid;
 	int err;
@@ -1240,21 +1263,7 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		obj = aixipc_lock_for_change(ids, req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		/*
-		 * Take the messages off under the lock and free them after
-		 * aixipc_rmid() has dropped the lock and the rwsem, as Linux's
-		 * freeque(): a full queue is half a million of them.
-		 */
-		q = to_msq(obj);
-		list_splice_init(&q->messages, &dead);
-		q->cbytes = 0;
-		q->qnum = 0;
-		err = aixipc_rmid(obj);
-		aixipc_msg_release_list(&dead);
-		/* Senders waiting for memory to send to it: EIDRM now. */
-		if (!err)
-			aixipc_msg_wake_all_refused();
-		return err;
+		return aixipc_msq_remove(obj);
 	}
 	return -EINVAL;
 }
@@ -1350,5 +1359,5 @@ const struct aixipc_kind_ops aixipc_msg_ops = {
 	.free = aixipc_msq_free,
 	.fill = aixipc_msq_fill,
 	.info = aixipc_msq_info,
-	.remove = aixipc_rmid,
+	.remove = aixipc_msq_remove,
 };
