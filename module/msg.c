@@ -261,7 +261,8 @@ static struct aixipc_msg_user *aixipc_msg_user_get(kuid_t uid)
 	if (u)
 		return u;
 
-	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	/* Kept until unload: charged to the memory cgroup that made it. */
+	new = kmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return NULL;
 	new->uid = uid;
