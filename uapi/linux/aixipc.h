@@ -378,7 +378,11 @@ struct aixipc_list {
 	__u64 cursor;		/* in/out */
 	__u64 entries;		/* user pointer to an array */
 	__u32 count;		/* in: room in the array; out: entries filled */
-	/* sizeof(struct aixipc_list_entry), or _SIZE_V1 (no ns) */
+	/*
+	 * At least AIXIPC_LIST_ENTRY_SIZE_V1: the module writes the first
+	 * entry_size bytes of each entry (all of it when larger, zero-filling
+	 * the rest), so a caller built before ns existed passes 256.
+	 */
 	__u32 entry_size;
 	__u64 ns;		/* AIXIPC_NS_SELF, _ALL or an inode number */
 };
