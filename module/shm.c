@@ -711,6 +711,17 @@ static int aixipc_shm_lock_charge(kuid_t uid, u64 pages, unsigned long limit,
 	return err;
 }
 
+/*
+ * Is the caller exempt from RLIMIT_MEMLOCK?  CAP_IPC_LOCK over the
+ * segment's namespace lets it lock any segment there, but only the
+ * initial user namespace's lifts the host's limit, as Linux's
+ * user_shm_lock() decides with capable().
+ */
+static bool aixipc_shm_memlock_exempt(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
+}
+
 static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
 {
 	unsigned long idx = __kuid_val(uid);
@@ -742,12 +753,12 @@ static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
  * SHM_SIZE of a locked segment to @pages.  Growing it locks the new pages:
  * the caller locks the segment at its new size, with SHM_LOCK's rules
  * (@cap: CAP_IPC_LOCK; else a non-zero RLIMIT_MEMLOCK, @limit bytes, that
- * the caller's locked segments fit in), and the charge moves to the
- * caller.  Shrinking gives the pages back to whoever holds the charge.
+ * the caller's locked segments fit in unless @exempt), and the charge
+ * moves to the caller.  Shrinking gives the pages back to whoever holds the charge.
  * obj.lock held.  Return: 0, -EPERM, -ENOMEM.
  */
 static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
-				  bool cap, unsigned long limit)
+				  bool cap, bool exempt, unsigned long limit)
 {
 	kuid_t uid = current_euid();
 	int err;
@@ -765,9 +776,9 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
 		return -EPERM;
 	if (uid_eq(uid, seg->lock_uid)) {
 		err = aixipc_shm_lock_charge(uid, pages - seg->lock_pages,
-					     limit, !cap);
+					     limit, !exempt);
 	} else {
-		err = aixipc_shm_lock_charge(uid, pages, limit, !cap);
+		err = aixipc_shm_lock_charge(uid, pages, limit, !exempt);
 		if (!err)
 			aixipc_shm_lock_uncharge(seg->lock_uid,
 						 seg->lock_pages);
@@ -852,6 +863,7 @@ static struct aixipc_shm *aixipc_shm_hold_for(struct aixipc_ns *ns, int id,
 static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 {
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
+	bool exempt = aixipc_shm_memlock_exempt();
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
@@ -872,7 +884,7 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 		err = -ENOSPC;
 		goto unlock;
 	}
-	err = aixipc_shm_lock_resize(seg, pages, cap, limit);
+	err = aixipc_shm_lock_resize(seg, pages, cap, exempt, limit);
 	if (err) {
 		if (pages > seg->charged)
 			aixipc_shm_uncharge(ns, pages - seg->charged);
@@ -932,6 +944,7 @@ static void aixipc_shm_make_evictable(struct address_space *mapping)
 static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 {
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
+	bool exempt = aixipc_shm_memlock_exempt();
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct address_space *mapping;
 	struct aixipc_shm *seg;
@@ -944,7 +957,8 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 	if (lock && !seg->locked) {
 		u64 pages = aixipc_shm_pages(seg->segsz);
 
-		err = aixipc_shm_lock_charge(current_euid(), pages, limit, !cap);
+		err = aixipc_shm_lock_charge(current_euid(), pages, limit,
+					     !exempt);
 		if (!err) {
 			seg->locked = true;
 			seg->lock_uid = current_euid();
