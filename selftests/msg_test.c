@@ -2697,7 +2697,7 @@ TEST_F(msg, list_rejects_short_entry_size_and_flags_einval)
 	ASSERT_LE(0, id);
 	memset(&l, 0, sizeof(l));
 	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
-				       sizeof(e[0]) - 1));
+				       AIXIPC_LIST_ENTRY_SIZE_V1 - 1));
 	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 8));
 	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2, 0));
 	l.flags = 1;
