@@ -33,6 +33,8 @@
 
 #include <linux/aixipc.h>
 
+#include "aixipc-tools.h"
+
 /* AIX's -r is recognised, to be refused with a reason. */
 #define OPTSTRING "q:m:s:Q:M:S:hr@:"
 
@@ -97,41 +99,6 @@ static int parse_key(const char *s, int32_t *key)
 		return -1;
 	*key = neg ? (int32_t)-(int64_t)v : (int32_t)(uint32_t)v;
 	return 0;
-}
-
-/*
- * A namespace: its inode number in decimal, or readlink's ipc:[N].
- * 0, or -1 for anything else.
- */
-static int parse_ns(const char *s, uint64_t *ns)
-{
-	int bracket = !strncmp(s, "ipc:[", 5);
-	const char *d = s + (bracket ? 5 : 0);
-	size_t n = strspn(d, "0123456789");
-	unsigned long long v;
-
-	if (!n || strcmp(d + n, bracket ? "]" : "") || n > 10)
-		return -1;
-	v = strtoull(d, NULL, 10);
-	if (!v || v > UINT32_MAX)
-		return -1;
-	*ns = v;
-	return 0;
-}
-
-/* Why naming another namespace failed, in words. */
-static const char *ns_error(int err)
-{
-	switch (err) {
-	case EPERM:
-		return "permission denied: other IPC namespaces are reached "
-		       "only by root (CAP_SYS_ADMIN) in the initial IPC namespace";
-	case ENOENT:
-		return "no such IPC namespace (or it has never used aixipc)";
-	case ENOTTY:
-		return "the loaded aixipc module has no IPC namespace support";
-	}
-	return strerror(err);
 }
 
 static int ns_ctl(int fd, uint32_t cmd, uint32_t kind, int id)
@@ -202,37 +169,33 @@ static int by_id(int fd, uint32_t kind, char opt, const char *arg)
 	return 0;
 }
 
+/* Stop the walk at the object that has the key *@ctx, its id there. */
+static int has_key(const struct aixipc_list_entry *e, void *ctx)
+{
+	int32_t *key = ctx;
+
+	/* perm leads each kind's part of the union. */
+	if (e->msg.perm.key != *key)
+		return 0;
+	*key = e->id;
+	return 1;
+}
+
 /*
  * The id that @key names in another namespace, found by listing it: 0, or
  * -1 with errno (ENOENT: no object has the key).
  */
 static int key_in_ns(int fd, uint32_t kind, int32_t key, int *id)
 {
-	static struct aixipc_list_entry batch[64];
-	struct aixipc_list l = {
-		.kind = kind,
-		.entries = (uintptr_t)batch,
-		.entry_size = sizeof(batch[0]),
-		.ns = target_ns,
-	};
+	int r = aixipc_tool_walk(fd, kind, target_ns, has_key, &key);
 
-	for (;;) {
-		uint32_t i;
-
-		l.count = 64;
-		if (ioctl(fd, AIXIPC_IOC_LIST, &l) < 0)
-			return -1;
-		if (!l.count) {
-			errno = ENOENT;
-			return -1;
-		}
-		for (i = 0; i < l.count; i++)
-			/* perm leads each kind's part of the union. */
-			if (batch[i].msg.perm.key == key) {
-				*id = batch[i].id;
-				return 0;
-			}
+	if (r == 1) {
+		*id = key;
+		return 0;
 	}
+	if (!r)
+		errno = ENOENT;
+	return -1;
 }
 
 static int by_key(int fd, uint32_t kind, char opt, const char *arg)
@@ -290,10 +253,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "aixipc-ipcrm: -@: given twice\n");
 				return 2;
 			}
-			if (parse_ns(optarg, &target_ns)) {
-				fprintf(stderr, "aixipc-ipcrm: -@ %s: not an IPC "
-					"namespace's inode number (as readlink "
-					"/proc/PID/ns/ipc shows it)\n", optarg);
+			if (aixipc_tool_parse_ns(optarg, &target_ns)) {
+				fprintf(stderr, "aixipc-ipcrm: -@ %s: "
+					AIXIPC_TOOL_NS_SYNTAX "\n", optarg);
 				return 2;
 			}
 			break;
@@ -317,7 +279,7 @@ int main(int argc, char **argv)
 	if (target_ns != AIXIPC_NS_SELF &&
 	    ns_ctl(fd, AIXIPC_NS_GET_LIMITS, 0, 0)) {
 		fprintf(stderr, "aixipc-ipcrm: -@ %llu: %s\n",
-			(unsigned long long)target_ns, ns_error(errno));
+			(unsigned long long)target_ns, aixipc_tool_ns_error(errno));
 		close(fd);
 		return 1;
 	}

@@ -38,7 +38,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <stddef.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -51,6 +50,8 @@
 #include <unistd.h>
 
 #include <linux/aixipc.h>
+
+#include "aixipc-tools.h"
 
 #define PROG "aixipc-ipcs"
 
@@ -216,7 +217,8 @@ static void msg_header(void)
 	header(cols);
 }
 
-static void msg_row(const struct aixipc_list_entry *e)
+/* A row; 0, to go on with the walk. */
+static int msg_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_msqid_ds *q = &e->msg;
 	char mode[12], t1[16], t2[16], t3[16];
@@ -235,7 +237,9 @@ static void msg_row(const struct aixipc_list_entry *e)
 		printf(" %8s %8s %8s", hms(q->stime, t1, sizeof(t1)),
 		       hms(q->rtime, t2, sizeof(t2)),
 		       hms(q->ctime, t3, sizeof(t3)));
+	(void)ctx;
 	end_row(e);
+	return 0;
 }
 
 static void shm_header(void)
@@ -255,7 +259,7 @@ static void shm_header(void)
  * private).  AIX's C ("clear at the first attach") is never set: pages are
  * zero from the start.
  */
-static void shm_row(const struct aixipc_list_entry *e)
+static int shm_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_shmid_ds *m = &e->shm;
 	char mode[12], t1[16], t2[16], t3[16];
@@ -273,7 +277,9 @@ static void shm_row(const struct aixipc_list_entry *e)
 		printf(" %8s %8s %8s", hms(m->atime, t1, sizeof(t1)),
 		       hms(m->dtime, t2, sizeof(t2)),
 		       hms(m->ctime, t3, sizeof(t3)));
+	(void)ctx;
 	end_row(e);
+	return 0;
 }
 
 static void sem_header(void)
@@ -286,7 +292,7 @@ static void sem_header(void)
 	header(cols);
 }
 
-static void sem_row(const struct aixipc_list_entry *e)
+static int sem_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_semid_ds *sd = &e->sem;
 	char mode[12], t1[16], t2[16];
@@ -298,60 +304,24 @@ static void sem_row(const struct aixipc_list_entry *e)
 	if (opts & OPT_T)
 		printf(" %8s %8s", hms(sd->otime, t1, sizeof(t1)),
 		       hms(sd->ctime, t2, sizeof(t2)));
+	(void)ctx;
 	end_row(e);
-}
-
-/* Why a request naming another namespace failed, in words. */
-static const char *ns_error(int err)
-{
-	switch (err) {
-	case EPERM:
-		return "permission denied: other IPC namespaces are reached "
-		       "only by root (CAP_SYS_ADMIN) in the initial IPC namespace";
-	case ENOENT:
-		return "no such IPC namespace (or it has never used aixipc)";
-	}
-	return strerror(err);
-}
-
-/* Walk one facility through the enumeration ioctl. */
-static int walk(int fd, uint32_t kind,
-		void (*row)(const struct aixipc_list_entry *))
-{
-	static struct aixipc_list_entry batch[64];
-	struct aixipc_list l = {
-		.kind = kind,
-		.entries = (uintptr_t)batch,
-		.entry_size = sizeof(batch[0]),
-		.ns = list_ns,
-	};
-
-	for (;;) {
-		uint32_t i;
-
-		l.count = 64;
-		if (ioctl(fd, AIXIPC_IOC_LIST, &l) < 0)
-			return -1;
-		if (!l.count)
-			return 0;
-		for (i = 0; i < l.count; i++)
-			row(&batch[i]);
-	}
+	return 0;
 }
 
 /* One facility: its column header, title and rows. */
 static int section(int fd, uint32_t kind, const char *title,
 		   void (*hdr)(void),
-		   void (*row)(const struct aixipc_list_entry *))
+		   int (*row)(const struct aixipc_list_entry *, void *))
 {
 	hdr();
 	printf("%s:\n", title);
-	if (walk(fd, kind, row)) {
+	if (aixipc_tool_walk(fd, kind, list_ns, row, NULL)) {
 		int err = errno;
 
 		fflush(stdout);
 		fprintf(stderr, PROG ": listing %s: %s\n", title,
-			list_ns == AIXIPC_NS_SELF ? strerror(err) : ns_error(err));
+			list_ns == AIXIPC_NS_SELF ? strerror(err) : aixipc_tool_ns_error(err));
 		return -1;
 	}
 	return 0;
@@ -429,31 +399,6 @@ static int parse_setting(const char *arg, struct setting *st)
 	return 0;
 }
 
-/*
- * A namespace named on the command line: its inode number in decimal, or
- * readlink's ipc:[N].  0, or -1 after saying what is wrong.
- */
-static int parse_ns(const char *arg, uint64_t *ns)
-{
-	const char *d = arg, *end;
-	unsigned long long v;
-
-	if (!strncmp(d, "ipc:[", 5))
-		d += 5;
-	for (end = d; isdigit((unsigned char)*end); end++)
-		;
-	errno = 0;
-	v = strtoull(d, NULL, 10);
-	if (end == d || strcmp(end, d == arg ? "" : "]") || errno || !v ||
-	    v > UINT32_MAX) {
-		fprintf(stderr, PROG ": -@ %s: not an IPC namespace's inode "
-			"number (as readlink /proc/PID/ns/ipc shows it)\n", arg);
-		return -1;
-	}
-	*ns = v;
-	return 0;
-}
-
 /* The inode number of the caller's own namespace, or 0 if unknown. */
 static uint64_t own_ns(void)
 {
@@ -483,7 +428,7 @@ static int ns_check(int fd, const char *opt)
 		    list_ns == AIXIPC_NS_ALL ? 0 : list_ns, &c) ||
 	    (list_ns == AIXIPC_NS_ALL && errno == ENOENT))
 		return 0;
-	fprintf(stderr, PROG ": %s: %s\n", opt, ns_error(errno));
+	fprintf(stderr, PROG ": %s: %s\n", opt, aixipc_tool_ns_error(errno));
 	return -1;
 }
 
@@ -515,7 +460,7 @@ static int limits_report(int fd, const struct aixipc_version *v, int kinds)
 	if (list_ns != AIXIPC_NS_ALL) {
 		if (v->features & AIXIPC_FEATURE_NS) {
 			if (ns_ctl(fd, AIXIPC_NS_GET_LIMITS, list_ns, &c)) {
-				fprintf(stderr, PROG ": -l: %s\n", ns_error(errno));
+				fprintf(stderr, PROG ": -l: %s\n", aixipc_tool_ns_error(errno));
 				return -1;
 			}
 			own = c.limits;
@@ -534,7 +479,7 @@ static int limits_report(int fd, const struct aixipc_version *v, int kinds)
 	if (errno == ENOENT)
 		return 0;
 	fflush(stdout);
-	fprintf(stderr, PROG ": -l: %s\n", ns_error(errno));
+	fprintf(stderr, PROG ": -l: %s\n", aixipc_tool_ns_error(errno));
 	return -1;
 }
 
@@ -545,7 +490,7 @@ static int set_limits(int fd, const struct setting *st, int n)
 	int i;
 
 	if (ns_ctl(fd, AIXIPC_NS_GET_LIMITS, list_ns, &c)) {
-		fprintf(stderr, PROG ": -L: %s\n", ns_error(errno));
+		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -557,7 +502,7 @@ static int set_limits(int fd, const struct setting *st, int n)
 		fprintf(stderr, PROG ": -L: exceeds the host's caps or out of "
 			"range (see -l in the initial namespace for the caps)\n");
 	else
-		fprintf(stderr, PROG ": -L: %s\n", ns_error(errno));
+		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
 	return -1;
 }
 
@@ -603,8 +548,11 @@ int main(int argc, char **argv)
 			if (!optarg && optind < argc && argv[optind][0] != '-')
 				optarg = argv[optind++];
 			list_ns = AIXIPC_NS_ALL;
-			if (optarg && parse_ns(optarg, &list_ns))
+			if (optarg && aixipc_tool_parse_ns(optarg, &list_ns)) {
+				fprintf(stderr, PROG ": -@ %s: "
+					AIXIPC_TOOL_NS_SYNTAX "\n", optarg);
 				return 2;
+			}
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'S': case 'P': case 'T': case 'X': case 'r':
