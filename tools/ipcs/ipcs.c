@@ -321,7 +321,8 @@ static int section(int fd, uint32_t kind, const char *title,
 
 		fflush(stdout);
 		fprintf(stderr, PROG ": listing %s: %s\n", title,
-			list_ns == AIXIPC_NS_SELF ? strerror(err) : aixipc_tool_ns_error(err));
+			list_ns == AIXIPC_NS_SELF ? strerror(err)
+						  : aixipc_tool_ns_error(err));
 		return -1;
 	}
 	return 0;
@@ -382,9 +383,10 @@ static int parse_setting(const char *arg, struct setting *st)
 			break;
 	if (!eq || i == NR_LIMITS) {
 		fprintf(stderr, PROG ": -L %s: not a limit name=value; the "
-			"names are msgmax msgmnb msgmnm msgmni shmmax shmmin "
-			"shmmni shmall semmni semmsl semopm semvmx semaem "
-			"semume\n", arg);
+			"names are", arg);
+		for (i = 0; i < NR_LIMITS; i++)
+			fprintf(stderr, " %s", limit_table[i].name);
+		fprintf(stderr, "\n");
 		return -1;
 	}
 	st->limit = i;
@@ -500,7 +502,7 @@ static int set_limits(int fd, const struct setting *st, int n)
 		return 0;
 	if (errno == EINVAL)
 		fprintf(stderr, PROG ": -L: exceeds the host's caps or out of "
-			"range (see -l in the initial namespace for the caps)\n");
+			"range (the caps: /sys/module/aixipc/parameters)\n");
 	else
 		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
 	return -1;
