@@ -27,6 +27,14 @@
  * failure (exit 1, the other items removed).  The exact message of each
  * failing item is checked.
  *
+ * IPC namespaces: objects in the initial namespace and two made with
+ * unshare(CLONE_NEWIPC) (kept by open namespace fds) are listed with -@
+ * (golden text, inode numbers as $N0 $NA $NB tokens), -@ NS, and from
+ * inside a namespace; ipcrm -@ NS removes by id and key there only; -l
+ * and -L read and set limits, and the module refuses a value above the
+ * host's cap; as nobody and as root inside a namespace, every reach into
+ * another is EPERM, said once.
+ *
  * Waits poll state (IPC_STAT's status bits and attach counts), never a
  * fixed time.
  */
@@ -1906,6 +1914,10 @@ TEST_F(ns, unknown_or_bad_namespace)
 	EXPECT_EQ(1, r.status);
 	EXPECT_STREQ("aixipc-ipcs: -l: " NS_ENOENT, r.err);
 	run_free(&r);
+	IPCS(&r, "-@", "12345", "-L", "msgmni=1", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("aixipc-ipcs: -L: " NS_ENOENT, r.err);
+	run_free(&r);
 	IPCRM(&r, "-@", "12345", "-q", num(self->q0), NULL);
 	EXPECT_EQ(1, r.status);
 	EXPECT_STREQ("aixipc-ipcrm: -@ 12345: " NS_ENOENT, r.err);
@@ -2115,7 +2127,9 @@ TEST_F(ns, set_limits)
 	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &before));
 	ASSERT_LE(100ULL, before.limits.msgmni);
 
-	IPCS(&r, "-@", a, "-L", "msgmni=100", "-L", "shmall=1000", NULL);
+	/* A limit named twice: the last value. */
+	IPCS(&r, "-@", a, "-L", "msgmni=50", "-L", "shmall=1000", "-L",
+	     "msgmni=100", NULL);
 	EXPECT_EQ(0, r.status);
 	EXPECT_STREQ("", r.out);
 	EXPECT_STREQ("", r.err);

@@ -362,21 +362,22 @@ static uint64_t *limit_at(struct aixipc_limits *l, size_t i)
 	return (uint64_t *)((char *)l + limit_table[i].off);
 }
 
-/* One -L name=value. */
-struct setting {
-	const char *arg;
-	size_t limit;
-	uint64_t value;
+/* What -L asked for: a value per limit, and which were named. */
+struct settings {
+	uint64_t value[NR_LIMITS];
+	unsigned int named;	/* bit i: limit_table[i] */
 };
 
-/* Parse -L name=value; 0, or -1 after saying what is wrong. */
-static int parse_setting(const char *arg, struct setting *st)
+/*
+ * Parse -L name=value into @st (a limit named again: the last value);
+ * 0, or -1 after saying what is wrong.
+ */
+static int parse_setting(const char *arg, struct settings *st)
 {
 	const char *eq = strchr(arg, '=');
 	const char *v;
 	size_t i;
 
-	st->arg = arg;
 	for (i = 0; eq && i < NR_LIMITS; i++)
 		if (strlen(limit_table[i].name) == (size_t)(eq - arg) &&
 		    !strncmp(limit_table[i].name, arg, (size_t)(eq - arg)))
@@ -389,11 +390,11 @@ static int parse_setting(const char *arg, struct setting *st)
 		fprintf(stderr, "\n");
 		return -1;
 	}
-	st->limit = i;
 	for (v = eq + 1; isdigit((unsigned char)*v); v++)
 		;
 	errno = 0;
-	st->value = strtoull(eq + 1, NULL, 10);
+	st->value[i] = strtoull(eq + 1, NULL, 10);
+	st->named |= 1U << i;
 	if (v == eq + 1 || *v || errno) {
 		fprintf(stderr, PROG ": -L %s: not a valid number\n", arg);
 		return -1;
@@ -486,17 +487,18 @@ static int limits_report(int fd, const struct aixipc_version *v, int kinds)
 }
 
 /* -L: read the namespace's limits, change those named, set them. */
-static int set_limits(int fd, const struct setting *st, int n)
+static int set_limits(int fd, const struct settings *st)
 {
 	struct aixipc_ns_ctl c;
-	int i;
+	size_t i;
 
 	if (ns_ctl(fd, AIXIPC_NS_GET_LIMITS, list_ns, &c)) {
 		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		*limit_at(&c.limits, st[i].limit) = st[i].value;
+	for (i = 0; i < NR_LIMITS; i++)
+		if (st->named & 1U << i)
+			*limit_at(&c.limits, i) = st->value[i];
 	c.cmd = AIXIPC_NS_SET_LIMITS;
 	if (!ioctl(fd, AIXIPC_IOC_NS, &c))
 		return 0;
@@ -508,13 +510,11 @@ static int set_limits(int fd, const struct setting *st, int n)
 	return -1;
 }
 
-#define MAX_SETTINGS 32
-
 int main(int argc, char **argv)
 {
 	int want_q = 0, want_m = 0, want_s = 0, c, fd, rc = 0;
 	int want_limits = 0, nset = 0, kinds;
-	struct setting set[MAX_SETTINGS];
+	struct settings set = { .named = 0 };
 	struct aixipc_version v = { 0 };
 	char date[128];
 	time_t now;
@@ -537,12 +537,8 @@ int main(int argc, char **argv)
 		case 't': opts |= OPT_T; break;
 		case 'l': want_limits = 1; break;
 		case 'L':
-			if (nset == MAX_SETTINGS) {
-				fprintf(stderr, PROG ": -L: at most %d at once\n",
-					MAX_SETTINGS);
-				return 2;
-			}
-			if (parse_setting(optarg, &set[nset++]))
+			nset = 1;
+			if (parse_setting(optarg, &set))
 				return 2;
 			break;
 		case '@':
@@ -594,7 +590,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (nset || want_limits) {
-		if (nset && set_limits(fd, set, nset))
+		if (nset && set_limits(fd, &set))
 			rc = 1;
 		else if (want_limits && limits_report(fd, &v, kinds))
 			rc = 1;
