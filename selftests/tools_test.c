@@ -27,6 +27,14 @@
  * failure (exit 1, the other items removed).  The exact message of each
  * failing item is checked.
  *
+ * IPC namespaces: objects in the initial namespace and two made with
+ * unshare(CLONE_NEWIPC) (kept by open namespace fds) are listed with -@
+ * (golden text, inode numbers as $N0 $NA $NB tokens), -@ NS, and from
+ * inside a namespace; ipcrm -@ NS removes by id and key there only; -l
+ * and -L read and set limits, and the module refuses a value above the
+ * host's cap; as nobody and as root inside a namespace, every reach into
+ * another is EPERM, said once.
+ *
  * Waits poll state (IPC_STAT's status bits and attach counts), never a
  * fixed time.
  */
@@ -35,6 +43,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -305,10 +314,11 @@ static char *slurp(int fd)
 
 /*
  * Run tools_dir()/@tool with @args (NULL-terminated), as root or as
- * nobody, with TZ=@tz and LC_ALL=C.  Returns 0 when it could be run.
+ * nobody, with TZ=@tz and LC_ALL=C, in the IPC namespace @nsfd names (-1:
+ * this process's).  Returns 0 when it could be run.
  */
-static int run_tool(struct run *r, const char *tool, const char *const *args,
-		    bool nobody, const char *tz)
+static int run_tool_ns(struct run *r, const char *tool, const char *const *args,
+		       bool nobody, const char *tz, int nsfd)
 {
 	char path[PATH_MAX + 64], tzvar[64];
 	const char *argv[32];
@@ -332,6 +342,8 @@ static int run_tool(struct run *r, const char *tool, const char *const *args,
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
+		if (nsfd >= 0 && setns(nsfd, CLONE_NEWIPC))
+			_exit(126);
 		if (nobody && t_become_nobody())
 			_exit(126);
 		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
@@ -348,6 +360,12 @@ static int run_tool(struct run *r, const char *tool, const char *const *args,
 	close(out);
 	close(err);
 	return r->out && r->err ? 0 : -1;
+}
+
+static int run_tool(struct run *r, const char *tool, const char *const *args,
+		    bool nobody, const char *tz)
+{
+	return run_tool_ns(r, tool, args, nobody, tz, -1);
 }
 
 static void run_free(struct run *r)
@@ -372,12 +390,15 @@ static const char *fmt(const char *f, ...)
 }
 
 /* Run a tool into @r, failing the test if it cannot be run at all. */
-#define RUN_AS(r, nobody, tz, tool, ...) do {				\
+#define RUN_IN(r, nsfd, nobody, tz, tool, ...) do {			\
 	const char *const __args[] = { __VA_ARGS__ };			\
-	ASSERT_EQ(0, run_tool(r, tool, __args, nobody, tz))		\
+	ASSERT_EQ(0, run_tool_ns(r, tool, __args, nobody, tz, nsfd))	\
 		TH_LOG("cannot run %s/%s", tools_dir(), tool);		\
 	ASSERT_NE(127, (r)->status) TH_LOG("%s", (r)->err);		\
+	ASSERT_NE(126, (r)->status) TH_LOG("cannot set up the child");	\
 } while (0)
+#define RUN_AS(r, nobody, tz, tool, ...)				\
+	RUN_IN(r, -1, nobody, tz, tool, __VA_ARGS__)
 #define IPCS(r, ...) RUN_AS(r, false, "UTC", "aixipc-ipcs", __VA_ARGS__)
 #define IPCRM(r, ...) RUN_AS(r, false, "UTC", "aixipc-ipcrm", __VA_ARGS__)
 #define IPCRM_NOBODY(r, ...) RUN_AS(r, true, "UTC", "aixipc-ipcrm", __VA_ARGS__)
@@ -684,11 +705,15 @@ static char *expand(const char *golden, const struct var *v, int nvars)
 	return out;
 }
 
+/* Is the row of kind @t and @id one of the objects @ctx describes? */
+typedef bool row_filter(const void *ctx, char t, int id, const char *row,
+			size_t len);
+
 /*
  * The report without its date line and without rows of objects that are
- * not the scene's (each logged).  Returns a malloc'ed string.
+ * not @mine (each logged).  Returns a malloc'ed string.
  */
-static char *scene_rows(const struct scene *s, const char *report)
+static char *own_rows(const char *report, row_filter *mine, const void *ctx)
 {
 	const char *p = strchrnul(report, '\n');
 	char *out = malloc(strlen(report) + 1);
@@ -703,17 +728,11 @@ static char *scene_rows(const struct scene *s, const char *report)
 		size_t n = (size_t)(eol - p) + (*eol ? 1 : 0);
 		bool foreign = false;
 
-		if ((p[0] == 'q' || p[0] == 'm' || p[0] == 's') && p[1] == ' ') {
-			int id = atoi(p + 2);
-
-			switch (p[0]) {
-			case 'q': foreign = id != s->qr && id != s->qs && id != s->qp; break;
-			case 'm': foreign = id != s->ma && id != s->md; break;
-			case 's': foreign = id != s->sn && id != s->sp; break;
-			}
-		}
+		if ((p[0] == 'q' || p[0] == 'm' || p[0] == 's') && p[1] == ' ')
+			foreign = !mine(ctx, p[0], atoi(p + 2), p,
+					(size_t)(eol - p));
 		if (foreign)
-			fprintf(stderr, "# not the scene's, left out: %.*s\n",
+			fprintf(stderr, "# not the test's, left out: %.*s\n",
 				(int)(eol - p), p);
 		else {
 			memcpy(out + len, p, n);
@@ -723,6 +742,20 @@ static char *scene_rows(const struct scene *s, const char *report)
 	}
 	out[len] = '\0';
 	return out;
+}
+
+static bool scene_mine(const void *ctx, char t, int id, const char *row,
+		       size_t len)
+{
+	const struct scene *s = ctx;
+
+	(void)row;
+	(void)len;
+	switch (t) {
+	case 'q': return id == s->qr || id == s->qs || id == s->qp;
+	case 'm': return id == s->ma || id == s->md;
+	}
+	return id == s->sn || id == s->sp;
 }
 
 FIXTURE(ipcs) {
@@ -988,7 +1021,7 @@ TEST_F(ipcs, golden)
 	why = check_date_line(r.out, before, after);
 	EXPECT_EQ(NULL, why) TH_LOG("%s: %.*s", why,
 				    (int)(strchrnul(r.out, '\n') - r.out), r.out);
-	got = scene_rows(&self->s, r.out);
+	got = own_rows(r.out, scene_mine, &self->s);
 	ASSERT_NE(NULL, got);
 	EXPECT_STREQ(want, got);
 	/* Nothing changed under the report: the same text afterwards. */
@@ -1060,14 +1093,13 @@ TEST_F(tools, ipcs_refuses_aix_only_options)
 	} cases[] = {
 		{ { "-S" }, "aixipc-ipcs: -S: segment ids (SIDs) belong to AIX's virtual memory manager; Linux has none to show\n" },
 		{ { "-P" }, "aixipc-ipcs: -P: not supported by aixipc-ipcs\n" },
-		{ { "-l" }, "aixipc-ipcs: -l: not supported by aixipc-ipcs\n" },
 		{ { "-T" }, "aixipc-ipcs: -T: not supported by aixipc-ipcs\n" },
 		{ { "-X" }, "aixipc-ipcs: -X: not supported by aixipc-ipcs\n" },
 		{ { "-r" }, "aixipc-ipcs: -r: POSIX real-time IPC objects are Linux's own (/dev/mqueue, /dev/shm); aixipc serves System V IPC only\n" },
 		{ { "-C", "/dev/mem" }, "aixipc-ipcs: -C: reading a memory image or another kernel is not supported; aixipc-ipcs reports the running module\n" },
 		{ { "-N", "/unix" }, "aixipc-ipcs: -N: reading a memory image or another kernel is not supported; aixipc-ipcs reports the running module\n" },
-		{ { "-@" }, "aixipc-ipcs: -@: workload partitions (WPARs) do not exist on Linux\n" },
-		{ { "-@wpar1" }, "aixipc-ipcs: -@: workload partitions (WPARs) do not exist on Linux\n" },
+		/* A WPAR's name is no namespace's inode number. */
+		{ { "-@wpar1" }, "aixipc-ipcs: -@ wpar1: not an IPC namespace's inode number (as readlink /proc/PID/ns/ipc shows it)\n" },
 		/* Refused even after valid options. */
 		{ { "-a", "-X" }, "aixipc-ipcs: -X: not supported by aixipc-ipcs\n" },
 	};
@@ -1087,7 +1119,9 @@ TEST_F(tools, ipcs_refuses_aix_only_options)
 TEST_F(tools, ipcs_usage)
 {
 	static const char usage[] =
-		"usage: aixipc-ipcs [-q] [-m] [-s] [-a | -b -c -o -p -t]\n";
+		"usage: aixipc-ipcs [-q] [-m] [-s] [-a | -b -c -o -p -t] [-@ [ns]]\n"
+		"       aixipc-ipcs -l [-q] [-m] [-s] [-@ [ns]]\n"
+		"       aixipc-ipcs [-@ ns] -L name=value ... [-l]\n";
 	struct run r;
 
 	IPCS(&r, "-z", NULL);
@@ -1436,7 +1470,7 @@ TEST_F(tools, ipcrm_private_key)
 TEST_F(tools, ipcrm_usage)
 {
 	static const char usage[] =
-		"usage: aixipc-ipcrm [-q msqid] [-m shmid] [-s semid] "
+		"usage: aixipc-ipcrm [-@ ns] [-q msqid] [-m shmid] [-s semid] "
 		"[-Q msgkey] [-M shmkey] [-S semkey] ...\n";
 	int q = MSG(PRIVATE);
 	const char *id = num(q);
@@ -1471,10 +1505,10 @@ TEST_F(tools, ipcrm_usage)
 		     r.err);
 	run_free(&r);
 
-	IPCRM(&r, "-q", id, "-@", "wpar1", NULL);	/* AIX's WPARs */
+	IPCRM(&r, "-q", id, "-@", "wpar1", NULL);	/* AIX's WPAR names */
 	EXPECT_EQ(2, r.status);
-	EXPECT_STREQ("aixipc-ipcrm: -@: workload partitions (WPARs) do not exist on Linux\n",
-		     r.err);
+	EXPECT_STREQ("aixipc-ipcrm: -@ wpar1: not an IPC namespace's inode number "
+		     "(as readlink /proc/PID/ns/ipc shows it)\n", r.err);
 	run_free(&r);
 
 	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, q));
@@ -1510,6 +1544,678 @@ TEST_F(tools, ipcrm_partial_failure)
 	EXPECT_EQ(-EINVAL, exists(self->fd, AIXIPC_SHM, m));
 	EXPECT_EQ(-EINVAL, exists(self->fd, AIXIPC_SEM, s));
 	run_free(&r);
+}
+
+/* ---- IPC namespaces: -@, -l, -L ------------------------------------- */
+
+#define K_NS(n)		(0x7a1c0200 + (n))
+
+/*
+ * Objects in three IPC namespaces: the initial one (N0) and two made with
+ * unshare(CLONE_NEWIPC), kept alive by open namespace fds after this
+ * process has gone back to the initial one, and named A and B in inode
+ * number order (NA < NB; new namespaces' numbers are above the initial
+ * one's).  N0 has a queue; A a queue and a segment; B a private queue and
+ * a semaphore set.  A key of A's (K_NS(1)) names nothing in B.
+ */
+FIXTURE(ns) {
+	int fd;
+	int home, nsa, nsb;	/* namespace fds: initial, A, B */
+	uint64_t n0, na, nb;	/* their inode numbers */
+	int q0, qa, ma, qb, sb;
+};
+
+static uint64_t ns_inode(int nsfd)
+{
+	struct stat st;
+
+	return fstat(nsfd, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/* A new IPC namespace, kept by the fd returned; back in @home after. */
+static int ns_new(int home)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWIPC))
+		return -1;
+	fd = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	if (setns(home, CLONE_NEWIPC))
+		return -1;	/* stranded: the test stops here */
+	return fd;
+}
+
+/* Create an object in the namespace @nsfd, then come back to @home. */
+static int create_in(int home, int nsfd, int fd, uint32_t kind, int32_t key,
+		     uint64_t size, uint32_t mode)
+{
+	int id;
+
+	if (setns(nsfd, CLONE_NEWIPC))
+		return -errno;
+	id = t_get(fd, kind, key, size, AIXIPC_CREAT | AIXIPC_EXCL, mode);
+	if (setns(home, CLONE_NEWIPC))
+		return -EBADF;
+	return id;
+}
+
+/* exists() in the namespace @nsfd; -EBADF if it cannot go there. */
+static int exists_in(int home, int nsfd, int fd, uint32_t kind, int id)
+{
+	int err;
+
+	if (setns(nsfd, CLONE_NEWIPC))
+		return -EBADF;
+	err = exists(fd, kind, id);
+	if (setns(home, CLONE_NEWIPC))
+		return -EBADF;
+	return err;
+}
+
+static int ns_ctl(int fd, uint32_t cmd, uint64_t ns, struct aixipc_ns_ctl *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->ns = ns;
+	return aixipc_ioctl(fd, AIXIPC_IOC_NS, c);
+}
+
+FIXTURE_SETUP(ns)
+{
+	struct aixipc_version v = { 0 };
+	int x, y;
+
+	self->home = self->nsa = self->nsb = -1;
+	self->fd = aixipc_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", AIXIPC_DEVICE,
+				      strerror(errno));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	if (!(v.features & AIXIPC_FEATURE_NS))
+		SKIP(return, "the module has no IPC namespace support");
+	remove_key(self->fd, AIXIPC_MSG, K_NS(0));
+	self->home = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->home);
+	self->n0 = ns_inode(self->home);
+	x = ns_new(self->home);
+	ASSERT_LE(0, x) TH_LOG("a new IPC namespace: %s", strerror(errno));
+	y = ns_new(self->home);
+	ASSERT_LE(0, y) TH_LOG("a new IPC namespace: %s", strerror(errno));
+	if (ns_inode(x) > ns_inode(y)) {
+		int t = x;
+
+		x = y;
+		y = t;
+	}
+	self->nsa = x;
+	self->nsb = y;
+	self->na = ns_inode(x);
+	self->nb = ns_inode(y);
+	ASSERT_TRUE(self->n0 < self->na && self->na < self->nb)
+		TH_LOG("namespaces %llu %llu %llu", (unsigned long long)self->n0,
+		       (unsigned long long)self->na, (unsigned long long)self->nb);
+
+	self->q0 = create(self->fd, AIXIPC_MSG, K_NS(0), 0, 0600);
+	ASSERT_LE(0, self->q0);
+	self->qa = create_in(self->home, self->nsa, self->fd, AIXIPC_MSG,
+			     K_NS(1), 0, 0640);
+	ASSERT_LE(0, self->qa);
+	self->ma = create_in(self->home, self->nsa, self->fd, AIXIPC_SHM,
+			     K_NS(2), 4096, 0644);
+	ASSERT_LE(0, self->ma);
+	self->qb = create_in(self->home, self->nsb, self->fd, AIXIPC_MSG,
+			     PRIVATE, 0, 0666);
+	ASSERT_LE(0, self->qb);
+	self->sb = create_in(self->home, self->nsb, self->fd, AIXIPC_SEM,
+			     K_NS(3), 2, 0600);
+	ASSERT_LE(0, self->sb);
+}
+
+FIXTURE_TEARDOWN(ns)
+{
+	/* A and B die with their last fds, and their objects with them. */
+	if (self->nsa >= 0)
+		close(self->nsa);
+	if (self->nsb >= 0)
+		close(self->nsb);
+	if (self->home >= 0)
+		close(self->home);
+	t_remove_tracked(self->fd);
+	close(self->fd);
+}
+
+/* The tokens of the namespace golden text. */
+static int ns_vars(const FIXTURE_DATA(ns) *self, struct var *v)
+{
+	int n = 0;
+
+	n = add_int(v, n, "N0", (long long)self->n0);
+	n = add_int(v, n, "NA", (long long)self->na);
+	n = add_int(v, n, "NB", (long long)self->nb);
+	n = add_int(v, n, "Q0.id", self->q0);
+	n = add_int(v, n, "QA.id", self->qa);
+	n = add_int(v, n, "MA.id", self->ma);
+	n = add_int(v, n, "QB.id", self->qb);
+	n = add_int(v, n, "SB.id", self->sb);
+	return n;
+}
+
+/* The row's last field, its namespace with -@. */
+static uint64_t row_ns(const char *row, size_t len)
+{
+	size_t i = len;
+
+	while (i && row[i - 1] != ' ')
+		i--;
+	return strtoull(row + i, NULL, 10);
+}
+
+static bool ns_mine(const void *ctx, char t, int id, const char *row,
+		    size_t len)
+{
+	const FIXTURE_DATA(ns) *self = ctx;
+	uint64_t ns = row_ns(row, len);
+
+	switch (t) {
+	case 'q':
+		return (ns == self->n0 && id == self->q0) ||
+		       (ns == self->na && id == self->qa) ||
+		       (ns == self->nb && id == self->qb);
+	case 'm':
+		return ns == self->na && id == self->ma;
+	}
+	return ns == self->nb && id == self->sb;
+}
+
+/*
+ * Run aixipc-ipcs with @args in the namespace @nsfd (-1: this one) and
+ * compare its report, the date line checked and left out, with @golden;
+ * with @filter, rows of objects not the test's are left out first.
+ */
+static void ns_golden(struct __test_metadata *_metadata,
+		      const FIXTURE_DATA(ns) *self, int nsfd,
+		      const char *const *args, bool filter, const char *golden)
+{
+	struct var v[MAX_VARS];
+	char *want, *got;
+	time_t before, after;
+	const char *why;
+	struct run r;
+
+	want = expand(golden, v, ns_vars(self, v));
+	ASSERT_NE(NULL, want);
+	before = time(NULL);
+	ASSERT_EQ(0, run_tool_ns(&r, "aixipc-ipcs", args, false, "UTC", nsfd));
+	after = time(NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s: %s", args[0], r.err);
+	EXPECT_STREQ("", r.err);
+	why = check_date_line(r.out, before, after);
+	EXPECT_EQ(NULL, why) TH_LOG("%s", why);
+	if (filter)
+		got = own_rows(r.out, ns_mine, self);
+	else
+		got = strdup(strchrnul(r.out, '\n') + (*r.out ? 1 : 0));
+	ASSERT_NE(NULL, got);
+	EXPECT_STREQ(want, got) TH_LOG("%s %s", args[0], args[1]);
+	free(want);
+	free(got);
+	run_free(&r);
+}
+
+/* -@: every namespace's objects, NS last; column options still apply. */
+TEST_F(ns, ipcs_all)
+{
+	static const char *const all[] = { "-@", NULL };
+	static const char *const b_all[] = { "-b", "-@", NULL };
+	static const char *const q_c_all[] = { "-@", "-q", "-c", NULL };
+
+	ns_golden(_metadata, self, -1, all, true,
+		"T        ID     KEY        MODE       OWNER    GROUP         NS\n"
+		"Message Queues:\n"
+		"q $Q0.id___ 0x7a1c0200 --rw-------     root     root $N0_______\n"
+		"q $QA.id___ 0x7a1c0201 --rw-r-----     root     root $NA_______\n"
+		"q $QB.id___ 0xffffffff --rw-rw-rw-     root     root $NB_______\n"
+		"Shared Memory:\n"
+		"m $MA.id___ 0x7a1c0202 --rw-r--r--     root     root $NA_______\n"
+		"Semaphores:\n"
+		"s $SB.id___ 0x7a1c0203 --ra-------     root     root $NB_______\n");
+	ns_golden(_metadata, self, -1, b_all, true,
+		"T        ID     KEY        MODE       OWNER    GROUP  QBYTES         NS\n"
+		"Message Queues:\n"
+		"q $Q0.id___ 0x7a1c0200 --rw-------     root     root 4194304 $N0_______\n"
+		"q $QA.id___ 0x7a1c0201 --rw-r-----     root     root 4194304 $NA_______\n"
+		"q $QB.id___ 0xffffffff --rw-rw-rw-     root     root 4194304 $NB_______\n"
+		"T        ID     KEY        MODE       OWNER    GROUP       SEGSZ         NS\n"
+		"Shared Memory:\n"
+		"m $MA.id___ 0x7a1c0202 --rw-r--r--     root     root        4096 $NA_______\n"
+		"T        ID     KEY        MODE       OWNER    GROUP NSEMS         NS\n"
+		"Semaphores:\n"
+		"s $SB.id___ 0x7a1c0203 --ra-------     root     root     2 $NB_______\n");
+	ns_golden(_metadata, self, -1, q_c_all, true,
+		"T        ID     KEY        MODE       OWNER    GROUP  CREATOR   CGROUP         NS\n"
+		"Message Queues:\n"
+		"q $Q0.id___ 0x7a1c0200 --rw-------     root     root     root     root $N0_______\n"
+		"q $QA.id___ 0x7a1c0201 --rw-r-----     root     root     root     root $NA_______\n"
+		"q $QB.id___ 0xffffffff --rw-rw-rw-     root     root     root     root $NB_______\n");
+}
+
+/* -@ NS: that namespace only, nothing left out; ipc:[NS] names it too. */
+TEST_F(ns, ipcs_one)
+{
+	static const char a_golden[] =
+		"T        ID     KEY        MODE       OWNER    GROUP         NS\n"
+		"Message Queues:\n"
+		"q $QA.id___ 0x7a1c0201 --rw-r-----     root     root $NA_______\n"
+		"Shared Memory:\n"
+		"m $MA.id___ 0x7a1c0202 --rw-r--r--     root     root $NA_______\n"
+		"Semaphores:\n";
+	const char *a = num((long long)self->na);
+	const char *b = num((long long)self->nb);
+	const char *const at_a[] = { "-@", a, NULL };
+	const char *const at_a_attached[] = { fmt("-@%s", a), NULL };
+	const char *const at_a_link[] = { "-@", fmt("ipc:[%s]", a), NULL };
+	const char *const at_b_s[] = { "-s", "-@", b, NULL };
+
+	ns_golden(_metadata, self, -1, at_a, false, a_golden);
+	ns_golden(_metadata, self, -1, at_a_attached, false, a_golden);
+	ns_golden(_metadata, self, -1, at_a_link, false, a_golden);
+	ns_golden(_metadata, self, -1, at_b_s, false,
+		"T        ID     KEY        MODE       OWNER    GROUP         NS\n"
+		"Semaphores:\n"
+		"s $SB.id___ 0x7a1c0203 --ra-------     root     root $NB_______\n");
+}
+
+/* Inside a namespace, plain ipcs lists its objects only, without NS. */
+TEST_F(ns, ipcs_inside)
+{
+	static const char *const none[] = { NULL };
+
+	ns_golden(_metadata, self, self->nsb, none, false,
+		"T        ID     KEY        MODE       OWNER    GROUP\n"
+		"Message Queues:\n"
+		"q $QB.id___ 0xffffffff --rw-rw-rw-     root     root\n"
+		"Shared Memory:\n"
+		"Semaphores:\n"
+		"s $SB.id___ 0x7a1c0203 --ra-------     root     root\n");
+	ns_golden(_metadata, self, self->nsa, none, false,
+		"T        ID     KEY        MODE       OWNER    GROUP\n"
+		"Message Queues:\n"
+		"q $QA.id___ 0x7a1c0201 --rw-r-----     root     root\n"
+		"Shared Memory:\n"
+		"m $MA.id___ 0x7a1c0202 --rw-r--r--     root     root\n"
+		"Semaphores:\n");
+}
+
+#define NS_EPERM "permission denied: other IPC namespaces are reached only " \
+		 "by root (CAP_SYS_ADMIN) in the initial IPC namespace\n"
+#define NS_ENOENT "no such IPC namespace (or it has never used aixipc)\n"
+
+/* Run @tool as nobody (-1) or in namespace A; expect @err and exit 1. */
+#define EXPECT_REFUSED(nsfd, tool, why, ...) do {			\
+	struct run __r;							\
+	RUN_IN(&__r, nsfd, (nsfd) < 0, "UTC", tool, __VA_ARGS__);	\
+	EXPECT_EQ(1, __r.status);					\
+	EXPECT_STREQ("", __r.out);					\
+	EXPECT_STREQ(why, __r.err);					\
+	run_free(&__r);							\
+} while (0)
+
+/*
+ * Other namespaces are for root in the initial one: as nobody, and as
+ * root inside A, every reach is EPERM, said once, nothing printed or
+ * removed.
+ */
+TEST_F(ns, eperm)
+{
+	const char *a = num((long long)self->na);
+	const char *zero = num((long long)self->n0);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int in = i ? self->nsa : -1;	/* nobody, then root in A */
+		const char *other = i ? zero : a;
+
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -@: " NS_EPERM,
+			       "-@", NULL);
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -@: " NS_EPERM,
+			       "-q", "-@", other, NULL);
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -l: " NS_EPERM,
+			       "-l", "-@", NULL);
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -l: " NS_EPERM,
+			       "-l", "-@", other, NULL);
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -L: " NS_EPERM,
+			       "-@", other, "-L", "msgmni=5", NULL);
+		/* Its own namespace's limits: readable, not settable. */
+		EXPECT_REFUSED(in, "aixipc-ipcs", "aixipc-ipcs: -L: " NS_EPERM,
+			       "-L", "msgmni=5", NULL);
+		EXPECT_REFUSED(in, "aixipc-ipcrm",
+			       fmt("aixipc-ipcrm: -@ %s: " NS_EPERM, other),
+			       "-@", other, "-q", num(i ? self->q0 : self->qa),
+			       NULL);
+	}
+	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, self->q0));
+	EXPECT_EQ(0, exists_in(self->home, self->nsa, self->fd, AIXIPC_MSG,
+			       self->qa));
+}
+
+/* A namespace not known, or not a number: said, nothing done. */
+TEST_F(ns, unknown_or_bad_namespace)
+{
+	static const char *const bad[] = { "abc", "0", "12x", "ipc:[12", "ipc:12]",
+					   "4294967296", "-5" };
+	unsigned int i;
+	struct run r;
+
+	IPCS(&r, "-@", "12345", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("aixipc-ipcs: -@: " NS_ENOENT, r.err);
+	run_free(&r);
+	IPCS(&r, "-l", "-@", "12345", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("aixipc-ipcs: -l: " NS_ENOENT, r.err);
+	run_free(&r);
+	IPCS(&r, "-@", "12345", "-L", "msgmni=1", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("aixipc-ipcs: -L: " NS_ENOENT, r.err);
+	run_free(&r);
+	IPCRM(&r, "-@", "12345", "-q", num(self->q0), NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("aixipc-ipcrm: -@ 12345: " NS_ENOENT, r.err);
+	run_free(&r);
+	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, self->q0));
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *const ipcs_bad[] = { fmt("-@%s", bad[i]), NULL };
+		const char *why = fmt("-@ %s: not an IPC namespace's inode number "
+				      "(as readlink /proc/PID/ns/ipc shows it)\n",
+				      bad[i]);
+
+		ASSERT_EQ(0, run_tool(&r, "aixipc-ipcs", ipcs_bad, false, "UTC"));
+		EXPECT_EQ(2, r.status) TH_LOG("%s", bad[i]);
+		EXPECT_STREQ("", r.out);
+		EXPECT_STREQ(fmt("aixipc-ipcs: %s", why), r.err);
+		run_free(&r);
+		IPCRM(&r, fmt("-@%s", bad[i]), "-q", num(self->q0), NULL);
+		EXPECT_EQ(2, r.status) TH_LOG("%s", bad[i]);
+		EXPECT_STREQ(fmt("aixipc-ipcrm: %s", why), r.err);
+		run_free(&r);
+	}
+	IPCRM(&r, "-@", num((long long)self->na), "-@", num((long long)self->nb),
+	      "-q", "1", NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_STREQ("aixipc-ipcrm: -@: given twice\n", r.err);
+	run_free(&r);
+	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, self->q0));
+}
+
+/*
+ * ipcrm -@ NS: by id and by key in that namespace; the others are
+ * untouched, and the listing no longer shows what went.
+ */
+TEST_F(ns, ipcrm_other)
+{
+	const char *a = num((long long)self->na);
+	const char *b = num((long long)self->nb);
+	const char *const at_a[] = { "-@", a, NULL };
+	struct run r;
+
+	/* A's key names nothing in B; B has no shared memory. */
+	IPCRM(&r, "-@", b, "-Q", fmt("0x%x", K_NS(1)), "-m", num(self->ma), NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ(fmt("aixipc-ipcrm: -Q 0x%x: message queue: no such key\n"
+			 "aixipc-ipcrm: -m %d: shared memory segment: no such id\n",
+			 K_NS(1), self->ma), r.err);
+	run_free(&r);
+	EXPECT_EQ(0, exists_in(self->home, self->nsa, self->fd, AIXIPC_MSG, self->qa));
+	EXPECT_EQ(0, exists_in(self->home, self->nsa, self->fd, AIXIPC_SHM, self->ma));
+
+	IPCRM(&r, "-@", a, "-q", num(self->qa), NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("", r.err);
+	run_free(&r);
+	EXPECT_EQ(-EINVAL, exists_in(self->home, self->nsa, self->fd, AIXIPC_MSG,
+				     self->qa));
+	ns_golden(_metadata, self, -1, at_a, false,
+		"T        ID     KEY        MODE       OWNER    GROUP         NS\n"
+		"Message Queues:\n"
+		"Shared Memory:\n"
+		"m $MA.id___ 0x7a1c0202 --rw-r--r--     root     root $NA_______\n"
+		"Semaphores:\n");
+	/* The others: all there. */
+	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, self->q0));
+	EXPECT_EQ(0, exists_in(self->home, self->nsa, self->fd, AIXIPC_SHM, self->ma));
+	EXPECT_EQ(0, exists_in(self->home, self->nsb, self->fd, AIXIPC_MSG, self->qb));
+	EXPECT_EQ(0, exists_in(self->home, self->nsb, self->fd, AIXIPC_SEM, self->sb));
+
+	/* By key in A and B, by id in B, and again: no such id. */
+	IPCRM(&r, "-@", fmt("ipc:[%s]", a), "-M", num(K_NS(2)), NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("", r.err);
+	run_free(&r);
+	IPCRM(&r, "-S", fmt("0x%x", K_NS(3)), "-@", b, "-q", num(self->qb),
+	      "-q", num(self->qb), NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ(fmt("aixipc-ipcrm: -q %d: message queue: no such id\n",
+			 self->qb), r.err);
+	run_free(&r);
+	EXPECT_EQ(-EINVAL, exists_in(self->home, self->nsa, self->fd, AIXIPC_SHM, self->ma));
+	EXPECT_EQ(-EINVAL, exists_in(self->home, self->nsb, self->fd, AIXIPC_MSG, self->qb));
+	EXPECT_EQ(-EINVAL, exists_in(self->home, self->nsb, self->fd, AIXIPC_SEM, self->sb));
+	EXPECT_EQ(0, exists(self->fd, AIXIPC_MSG, self->q0));
+}
+
+/* The limits table, $name tokens 12 wide, in AIX's section order. */
+#define LIM_HEAD(ns)							\
+	"Limits of IPC namespace $" ns "_______:\n"			\
+	"NAME            VALUE  MEANING\n"
+#define LIM_MSG								\
+	"msgmax   $msgmax_____  largest message, bytes\n"		\
+	"msgmnb   $msgmnb_____  default (and unprivileged maximum) queue bytes\n" \
+	"msgmnm   $msgmnm_____  messages per queue\n"			\
+	"msgmni   $msgmni_____  message queue ids\n"
+#define LIM_SHM								\
+	"shmmax   $shmmax_____  largest segment, bytes\n"		\
+	"shmmin   $shmmin_____  smallest segment, bytes\n"		\
+	"shmmni   $shmmni_____  shared memory ids\n"			\
+	"shmall   $shmall_____  all segments together, pages\n"
+#define LIM_SEM								\
+	"semmni   $semmni_____  semaphore set ids\n"			\
+	"semmsl   $semmsl_____  semaphores per set\n"			\
+	"semopm   $semopm_____  operations per semop call\n"		\
+	"semvmx   $semvmx_____  largest semaphore value\n"		\
+	"semaem   $semaem_____  largest adjust-on-exit magnitude\n"	\
+	"semume   $semume_____  undo entries per process\n"
+
+/* The expected limits text of namespace @ns, from the module's own answer. */
+static char *limits_text(struct __test_metadata *_metadata,
+			 const FIXTURE_DATA(ns) *self, uint64_t ns,
+			 const char *golden)
+{
+	struct var v[MAX_VARS];
+	struct aixipc_ns_ctl c;
+	int n;
+
+	if (ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, ns, &c)) {
+		TH_LOG("GET_LIMITS %llu: %s", (unsigned long long)ns,
+		       strerror(errno));
+		return NULL;
+	}
+	n = ns_vars(self, v);
+#define LV(f) n = add_int(v, n, #f, (long long)c.limits.f)
+	LV(msgmax); LV(msgmnb); LV(msgmnm); LV(msgmni);
+	LV(shmmax); LV(shmmin); LV(shmmni); LV(shmall);
+	LV(semmni); LV(semmsl); LV(semopm); LV(semvmx); LV(semaem); LV(semume);
+#undef LV
+	return expand(golden, v, n);
+}
+
+#define LIMITS_RUN(r, nsfd, nobody, want, ...) do {			\
+	RUN_IN(r, nsfd, nobody, "UTC", "aixipc-ipcs", __VA_ARGS__);	\
+	EXPECT_EQ(0, (r)->status) TH_LOG("%s", (r)->err);		\
+	EXPECT_STREQ("", (r)->err);					\
+	EXPECT_STREQ(want, (r)->out);					\
+	run_free(r);							\
+} while (0)
+
+/* -l: one's own namespace, anyone; -l -@ [NS]: the administrator's. */
+TEST_F(ns, limits)
+{
+	const char *a = num((long long)self->na);
+	char *own, *own_q, *own_ms, *in_a, *in_b;
+	const char *p;
+	struct run r;
+
+	own = limits_text(_metadata, self, AIXIPC_NS_SELF,
+			  LIM_HEAD("N0") LIM_MSG LIM_SHM LIM_SEM);
+	own_q = limits_text(_metadata, self, AIXIPC_NS_SELF,
+			    LIM_HEAD("N0") LIM_MSG);
+	own_ms = limits_text(_metadata, self, AIXIPC_NS_SELF,
+			     LIM_HEAD("N0") LIM_SHM LIM_SEM);
+	in_a = limits_text(_metadata, self, self->na,
+			   LIM_HEAD("NA") LIM_MSG LIM_SHM LIM_SEM);
+	in_b = limits_text(_metadata, self, self->nb,
+			   LIM_HEAD("NB") LIM_MSG LIM_SHM LIM_SEM);
+	ASSERT_TRUE(own && own_q && own_ms && in_a && in_b);
+
+	LIMITS_RUN(&r, -1, false, own, "-l", NULL);
+	LIMITS_RUN(&r, -1, true, own, "-l", NULL);
+	LIMITS_RUN(&r, -1, false, own_q, "-l", "-q", NULL);
+	LIMITS_RUN(&r, -1, false, own_ms, "-s", "-l", "-m", NULL);
+	LIMITS_RUN(&r, -1, false, in_a, "-l", "-@", a, NULL);
+	LIMITS_RUN(&r, self->nsa, false, in_a, "-l", NULL);
+	LIMITS_RUN(&r, self->nsb, true, in_b, "-l", NULL);
+
+	/* -l -@: every namespace, in inode number order, a blank line apart. */
+	IPCS(&r, "-l", "-@", NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("", r.err);
+	EXPECT_EQ(r.out, strstr(r.out, own)) TH_LOG("%s", r.out);
+	p = strstr(r.out, fmt("\n%s", in_a));
+	EXPECT_NE(NULL, p) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, p ? strstr(p, fmt("\n%s", in_b)) : NULL) TH_LOG("%s", r.out);
+	run_free(&r);
+
+	/* Limits take no column options. */
+	IPCS(&r, "-l", "-a", NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_STREQ("", r.out);
+	run_free(&r);
+	free(own);
+	free(own_q);
+	free(own_ms);
+	free(in_a);
+	free(in_b);
+}
+
+/* -L name=value: read, change those named, set; checked by the module. */
+TEST_F(ns, set_limits)
+{
+	const char *a = num((long long)self->na);
+	const char *b = num((long long)self->nb);
+	struct aixipc_ns_ctl before, after;
+	unsigned long long cap;
+	char *shown, buf[32];
+	struct run r;
+
+	/* The host's cap: the module parameter. */
+	ASSERT_EQ(0, t_read_file("/sys/module/aixipc/parameters/shmall", buf,
+				 sizeof(buf)));
+	cap = strtoull(buf, NULL, 10);
+	ASSERT_LE(1000ULL, cap);
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &before));
+	ASSERT_LE(100ULL, before.limits.msgmni);
+
+	/* A limit named twice: the last value. */
+	IPCS(&r, "-@", a, "-L", "msgmni=50", "-L", "shmall=1000", "-L",
+	     "msgmni=100", NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("", r.err);
+	run_free(&r);
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &after));
+	before.limits.msgmni = 100;
+	before.limits.shmall = 1000;
+	EXPECT_EQ(0, memcmp(&before.limits, &after.limits, sizeof(after.limits)));
+
+	/* -l shows it, in A and from the initial namespace. */
+	shown = limits_text(_metadata, self, self->na, LIM_HEAD("NA") LIM_MSG);
+	ASSERT_NE(NULL, shown);
+	EXPECT_NE(NULL, strstr(shown, "msgmni            100  message queue ids\n"));
+	LIMITS_RUN(&r, -1, false, shown, "-q", "-l", "-@", a, NULL);
+	LIMITS_RUN(&r, self->nsa, false, shown, "-q", "-l", NULL);
+	free(shown);
+
+	/* -L with -l: set, then shown. */
+	IPCS(&r, "-@", b, "-L", "semmni=7", "-l", "-s", NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("", r.err);
+	shown = limits_text(_metadata, self, self->nb, LIM_HEAD("NB") LIM_SEM);
+	ASSERT_NE(NULL, shown);
+	EXPECT_NE(NULL, strstr(shown, "semmni              7  semaphore set ids\n"));
+	EXPECT_STREQ(shown, r.out);
+	free(shown);
+	run_free(&r);
+
+	/* Above the host's cap, or out of range: EINVAL, nothing changed. */
+	IPCS(&r, "-@", a, "-L", "msgmni=5",
+	     "-L", fmt("shmall=%llu", cap + 1), NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_STREQ("aixipc-ipcs: -L: exceeds the host's caps or out of range "
+		     "(the caps: /sys/module/aixipc/parameters)\n", r.err);
+	run_free(&r);
+	IPCS(&r, "-@", a, "-L", "shmmin=0", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("aixipc-ipcs: -L: exceeds the host's caps or out of range "
+		     "(the caps: /sys/module/aixipc/parameters)\n", r.err);
+	run_free(&r);
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &after));
+	EXPECT_EQ(0, memcmp(&before.limits, &after.limits, sizeof(after.limits)));
+}
+
+/* -L usage errors: exit 2, nothing set. */
+TEST_F(ns, set_limits_usage)
+{
+	static const char names[] = "msgmax msgmnb msgmnm msgmni shmmax "
+		"shmmin shmmni shmall semmni semmsl semopm semvmx semaem semume";
+	static const char *const not_limit[] = { "nosuch=1", "msgmni", "=5",
+						 "msgmnix=1", "msgmn=1" };
+	static const char *const not_number[] = { "msgmni=", "msgmni=12x",
+		"msgmni=-1", "msgmni=+1", "msgmni= 1", "msgmni=99999999999999999999" };
+	const char *a = num((long long)self->na);
+	struct aixipc_ns_ctl before, after;
+	unsigned int i;
+	struct run r;
+
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &before));
+	for (i = 0; i < sizeof(not_limit) / sizeof(not_limit[0]); i++) {
+		IPCS(&r, "-@", a, "-L", "msgmni=3", "-L", not_limit[i], NULL);
+		EXPECT_EQ(2, r.status);
+		EXPECT_STREQ(fmt("aixipc-ipcs: -L %s: not a limit name=value; "
+				 "the names are %s\n", not_limit[i], names), r.err);
+		run_free(&r);
+	}
+	for (i = 0; i < sizeof(not_number) / sizeof(not_number[0]); i++) {
+		IPCS(&r, "-@", a, "-L", not_number[i], NULL);
+		EXPECT_EQ(2, r.status);
+		EXPECT_STREQ(fmt("aixipc-ipcs: -L %s: not a valid number\n",
+				 not_number[i]), r.err);
+		run_free(&r);
+	}
+	IPCS(&r, "-@", "-L", "msgmni=3", NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_STREQ("aixipc-ipcs: -L: -@ must name one namespace\n", r.err);
+	run_free(&r);
+	IPCS(&r, "-@", a, "-L", "msgmni=3", "-q", NULL);	/* nothing to show */
+	EXPECT_EQ(2, r.status);
+	run_free(&r);
+	IPCS(&r, "-@", a, "-L", "msgmni=3", "-b", NULL);
+	EXPECT_EQ(2, r.status);
+	run_free(&r);
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->na, &after));
+	EXPECT_EQ(0, memcmp(&before.limits, &after.limits, sizeof(after.limits)));
 }
 
 TEST_HARNESS_MAIN

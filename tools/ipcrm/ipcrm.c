@@ -2,16 +2,22 @@
 /*
  * aixipc-ipcrm: remove aixipc's IPC objects, with AIX's ipcrm options.
  *
- *   aixipc-ipcrm [-q id] [-m id] [-s id] [-Q key] [-M key] [-S key] ...
+ *   aixipc-ipcrm [-@ ns] [-q id] [-m id] [-s id] [-Q key] [-M key] [-S key] ...
  *
  * Lower case removes by id (decimal), upper case by key (decimal, or
  * hexadecimal with 0x).  Every item is tried in order; each one that fails
  * gets a line on stderr, the others are still removed, and the exit status
  * is 1 if any failed.  A usage error (an unknown option, a missing
- * argument, AIX's -r or -@) removes nothing and exits with status 2.  A
- * key is turned into an id by the module's get ioctl without creating
- * anything; the private key names no object.  A segment that is still
- * attached is marked removed and freed at its last detach.
+ * argument, AIX's -r) removes nothing and exits with status 2.  A key is
+ * turned into an id by the module's get ioctl without creating anything;
+ * the private key names no object.  A segment that is still attached is
+ * marked removed and freed at its last detach.
+ *
+ * -@ ns, where AIX names a WPAR, names an IPC namespace (its inode number,
+ * as readlink /proc/PID/ns/ipc shows it) for every item: ids are removed
+ * there (AIXIPC_NS_RMID) and keys found by listing it.  Only root
+ * (CAP_SYS_ADMIN) in the initial IPC namespace may; anyone else, or a
+ * namespace not known, gets one message, nothing removed, exit status 1.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -27,8 +33,13 @@
 
 #include <linux/aixipc.h>
 
-/* AIX's -r and -@ are recognised, to be refused with a reason. */
+#include "aixipc-tools.h"
+
+/* AIX's -r is recognised, to be refused with a reason. */
 #define OPTSTRING "q:m:s:Q:M:S:hr@:"
+
+/* -@: the namespace of every item, or AIXIPC_NS_SELF. */
+static uint64_t target_ns = AIXIPC_NS_SELF;
 
 static const char *const kind_name[] = {
 	[AIXIPC_MSG] = "message queue",
@@ -38,7 +49,7 @@ static const char *const kind_name[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: aixipc-ipcrm [-q msqid] [-m shmid] [-s semid] "
+	fprintf(f, "usage: aixipc-ipcrm [-@ ns] [-q msqid] [-m shmid] [-s semid] "
 		"[-Q msgkey] [-M shmkey] [-S semkey] ...\n");
 }
 
@@ -90,6 +101,15 @@ static int parse_key(const char *s, int32_t *key)
 	return 0;
 }
 
+static int ns_ctl(int fd, uint32_t cmd, uint32_t kind, int id)
+{
+	struct aixipc_ns_ctl c = {
+		.cmd = cmd, .kind = kind, .ns = target_ns, .id = id,
+	};
+
+	return ioctl(fd, AIXIPC_IOC_NS, &c);
+}
+
 static int remove_id(int fd, uint32_t kind, int id)
 {
 	union {
@@ -99,6 +119,8 @@ static int remove_id(int fd, uint32_t kind, int id)
 	} c;
 	unsigned long cmd;
 
+	if (target_ns != AIXIPC_NS_SELF)
+		return ns_ctl(fd, AIXIPC_NS_RMID, kind, id);
 	memset(&c, 0, sizeof(c));
 	switch (kind) {
 	case AIXIPC_MSG:
@@ -147,6 +169,35 @@ static int by_id(int fd, uint32_t kind, char opt, const char *arg)
 	return 0;
 }
 
+/* Stop the walk at the object that has the key *@ctx, its id there. */
+static int has_key(const struct aixipc_list_entry *e, void *ctx)
+{
+	int32_t *key = ctx;
+
+	/* perm leads each kind's part of the union. */
+	if (e->msg.perm.key != *key)
+		return 0;
+	*key = e->id;
+	return 1;
+}
+
+/*
+ * The id that @key names in another namespace, found by listing it: 0, or
+ * -1 with errno (ENOENT: no object has the key).
+ */
+static int key_in_ns(int fd, uint32_t kind, int32_t key, int *id)
+{
+	int r = aixipc_tool_walk(fd, kind, target_ns, has_key, &key);
+
+	if (r == 1) {
+		*id = key;
+		return 0;
+	}
+	if (!r)
+		errno = ENOENT;
+	return -1;
+}
+
 static int by_key(int fd, uint32_t kind, char opt, const char *arg)
 {
 	struct aixipc_get g = { .kind = kind };
@@ -160,7 +211,8 @@ static int by_key(int fd, uint32_t kind, char opt, const char *arg)
 			opt, arg);
 		return -1;
 	}
-	if (ioctl(fd, AIXIPC_IOC_GET, &g)) {
+	if (target_ns != AIXIPC_NS_SELF ? key_in_ns(fd, kind, g.key, &g.id)
+	    : ioctl(fd, AIXIPC_IOC_GET, &g)) {
 		fprintf(stderr, "aixipc-ipcrm: -%c %s: %s: %s\n", opt, arg,
 			kind_name[kind],
 			errno == ENOENT ? "no such key" : strerror(errno));
@@ -197,9 +249,16 @@ int main(int argc, char **argv)
 				"aixipc serves System V IPC only\n");
 			return 2;
 		case '@':
-			fprintf(stderr, "aixipc-ipcrm: -@: workload partitions "
-				"(WPARs) do not exist on Linux\n");
-			return 2;
+			if (target_ns != AIXIPC_NS_SELF) {
+				fprintf(stderr, "aixipc-ipcrm: -@: given twice\n");
+				return 2;
+			}
+			if (aixipc_tool_parse_ns(optarg, &target_ns)) {
+				fprintf(stderr, "aixipc-ipcrm: -@ %s: "
+					AIXIPC_TOOL_NS_SYNTAX "\n", optarg);
+				return 2;
+			}
+			break;
 		case '?':
 			usage(stderr);
 			return 2;
@@ -214,6 +273,14 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		fprintf(stderr, "aixipc-ipcrm: %s: %s (is the aixipc module loaded?)\n",
 			AIXIPC_DEVICE, strerror(errno));
+		return 1;
+	}
+	/* Reach the namespace before removing anything in it. */
+	if (target_ns != AIXIPC_NS_SELF &&
+	    ns_ctl(fd, AIXIPC_NS_GET_LIMITS, 0, 0)) {
+		fprintf(stderr, "aixipc-ipcrm: -@ %llu: %s\n",
+			(unsigned long long)target_ns, aixipc_tool_ns_error(errno));
+		close(fd);
 		return 1;
 	}
 	optind = 1;

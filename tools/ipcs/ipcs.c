@@ -2,12 +2,15 @@
 /*
  * aixipc-ipcs: report aixipc's IPC objects in the format of AIX's ipcs.
  *
- *   aixipc-ipcs [-q] [-m] [-s] [-a | -b -c -o -p -t]
+ *   aixipc-ipcs [-q] [-m] [-s] [-a | -b -c -o -p -t] [-@ [ns]]
+ *   aixipc-ipcs -l [-q] [-m] [-s] [-@ [ns]]
+ *   aixipc-ipcs [-@ ns] -L name=value ... [-l]
  *
  * Objects come from the module's enumeration ioctl, one pass per facility.
  * Columns, in AIX's order: T ID KEY MODE OWNER GROUP, then CREATOR CGROUP
  * (-c), CBYTES QNUM / NATTCH (-o), QBYTES / SEGSZ / NSEMS (-b), LSPID LRPID
- * / CPID LPID (-p), STIME RTIME / ATIME DTIME / OTIME, CTIME (-t).
+ * / CPID LPID (-p), STIME RTIME / ATIME DTIME / OTIME, CTIME (-t), and last
+ * NS (-@), where AIX prints the WPAR.
  * Sections in AIX's order whatever the order of -q -m -s: Message Queues,
  * Shared Memory, Semaphores.  A column header line precedes a section
  * whenever its columns differ from the last header printed, so without
@@ -21,23 +24,34 @@
  * no-entry when the event never happened; owners and groups are names,
  * numbers when they have none.
  *
- * AIX options that have no meaning here (-S -P -l -T -X -r -C -N -@) are
- * refused with a message and exit status 2 before anything is printed.
+ * IPC namespaces play the part of AIX's WPARs: -@ lists the objects of
+ * every namespace, -@ ns those of one (its inode number, as readlink
+ * /proc/PID/ns/ipc shows it), each row ending with its namespace's inode
+ * number.  -l prints a namespace's limits, -L sets them.  Reaching another
+ * namespace than one's own takes root (CAP_SYS_ADMIN) in the initial one.
+ *
+ * AIX options that have no meaning here (-S -P -T -X -r -C -N) are refused
+ * with a message and exit status 2 before anything is printed.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stddef.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/aixipc.h>
+
+#include "aixipc-tools.h"
 
 #define PROG "aixipc-ipcs"
 
@@ -45,10 +59,15 @@ enum { OPT_B = 1, OPT_C = 2, OPT_O = 4, OPT_P = 8, OPT_T = 16 };
 
 static int opts;
 static char last_header[512];
+/* -@: the NS column, and the namespace the walks list. */
+static int show_ns;
+static uint64_t list_ns = AIXIPC_NS_SELF;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [-q] [-m] [-s] [-a | -b -c -o -p -t]\n");
+	fprintf(f, "usage: " PROG " [-q] [-m] [-s] [-a | -b -c -o -p -t] [-@ [ns]]\n"
+		"       " PROG " -l [-q] [-m] [-s] [-@ [ns]]\n"
+		"       " PROG " [-@ ns] -L name=value ... [-l]\n");
 }
 
 /* Why an AIX option is refused. */
@@ -65,8 +84,6 @@ static const char *unsupported(int c)
 	case 'N':
 		return "reading a memory image or another kernel is not "
 		       "supported; " PROG " reports the running module";
-	case '@':
-		return "workload partitions (WPARs) do not exist on Linux";
 	}
 	return "not supported by " PROG;
 }
@@ -159,8 +176,9 @@ static void header(const char *extra)
 {
 	char h[sizeof(last_header)];
 
-	snprintf(h, sizeof(h), "T        ID     KEY        MODE       OWNER    GROUP%s%s",
-		 opts & OPT_C ? "  CREATOR   CGROUP" : "", extra);
+	snprintf(h, sizeof(h), "T        ID     KEY        MODE       OWNER    GROUP%s%s%s",
+		 opts & OPT_C ? "  CREATOR   CGROUP" : "", extra,
+		 show_ns ? "         NS" : "");
 	if (!strcmp(h, last_header))
 		return;
 	strcpy(last_header, h);
@@ -179,6 +197,14 @@ static void common(char t, int32_t id, const struct aixipc_ipc_perm *p,
 	}
 }
 
+/* The end of a row: with -@, the object's namespace. */
+static void end_row(const struct aixipc_list_entry *e)
+{
+	if (show_ns)
+		printf(" %10llu", (unsigned long long)e->ns);
+	printf("\n");
+}
+
 static void msg_header(void)
 {
 	char cols[256];
@@ -191,7 +217,8 @@ static void msg_header(void)
 	header(cols);
 }
 
-static void msg_row(const struct aixipc_list_entry *e)
+/* A row; 0, to go on with the walk. */
+static int msg_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_msqid_ds *q = &e->msg;
 	char mode[12], t1[16], t2[16], t3[16];
@@ -210,7 +237,9 @@ static void msg_row(const struct aixipc_list_entry *e)
 		printf(" %8s %8s %8s", hms(q->stime, t1, sizeof(t1)),
 		       hms(q->rtime, t2, sizeof(t2)),
 		       hms(q->ctime, t3, sizeof(t3)));
-	printf("\n");
+	(void)ctx;
+	end_row(e);
+	return 0;
 }
 
 static void shm_header(void)
@@ -230,7 +259,7 @@ static void shm_header(void)
  * private).  AIX's C ("clear at the first attach") is never set: pages are
  * zero from the start.
  */
-static void shm_row(const struct aixipc_list_entry *e)
+static int shm_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_shmid_ds *m = &e->shm;
 	char mode[12], t1[16], t2[16], t3[16];
@@ -248,7 +277,9 @@ static void shm_row(const struct aixipc_list_entry *e)
 		printf(" %8s %8s %8s", hms(m->atime, t1, sizeof(t1)),
 		       hms(m->dtime, t2, sizeof(t2)),
 		       hms(m->ctime, t3, sizeof(t3)));
-	printf("\n");
+	(void)ctx;
+	end_row(e);
+	return 0;
 }
 
 static void sem_header(void)
@@ -261,7 +292,7 @@ static void sem_header(void)
 	header(cols);
 }
 
-static void sem_row(const struct aixipc_list_entry *e)
+static int sem_row(const struct aixipc_list_entry *e, void *ctx)
 {
 	const struct aixipc_semid_ds *sd = &e->sem;
 	char mode[12], t1[16], t2[16];
@@ -273,59 +304,227 @@ static void sem_row(const struct aixipc_list_entry *e)
 	if (opts & OPT_T)
 		printf(" %8s %8s", hms(sd->otime, t1, sizeof(t1)),
 		       hms(sd->ctime, t2, sizeof(t2)));
-	printf("\n");
-}
-
-/* Walk one facility through the enumeration ioctl. */
-static int walk(int fd, uint32_t kind,
-		void (*row)(const struct aixipc_list_entry *))
-{
-	static struct aixipc_list_entry batch[64];
-	struct aixipc_list l = {
-		.kind = kind,
-		.entries = (uintptr_t)batch,
-		.entry_size = sizeof(batch[0]),
-	};
-
-	for (;;) {
-		uint32_t i;
-
-		l.count = 64;
-		if (ioctl(fd, AIXIPC_IOC_LIST, &l) < 0)
-			return -1;
-		if (!l.count)
-			return 0;
-		for (i = 0; i < l.count; i++)
-			row(&batch[i]);
-	}
+	(void)ctx;
+	end_row(e);
+	return 0;
 }
 
 /* One facility: its column header, title and rows. */
 static int section(int fd, uint32_t kind, const char *title,
 		   void (*hdr)(void),
-		   void (*row)(const struct aixipc_list_entry *))
+		   int (*row)(const struct aixipc_list_entry *, void *))
 {
 	hdr();
 	printf("%s:\n", title);
-	if (walk(fd, kind, row)) {
+	if (aixipc_tool_walk(fd, kind, list_ns, row, NULL)) {
 		int err = errno;
 
 		fflush(stdout);
-		fprintf(stderr, PROG ": listing %s: %s\n", title, strerror(err));
+		fprintf(stderr, PROG ": listing %s: %s\n", title,
+			list_ns == AIXIPC_NS_SELF ? strerror(err)
+						  : aixipc_tool_ns_error(err));
 		return -1;
 	}
 	return 0;
 }
 
+/* ---- IPC namespaces and their limits --------------------------------- */
+
+/* The limits -l prints and -L sets, in AIX's section order. */
+static const struct limit {
+	const char *name;
+	size_t off;
+	uint32_t kind;
+	const char *meaning;
+} limit_table[] = {
+#define L(name, kind, meaning) \
+	{ #name, offsetof(struct aixipc_limits, name), kind, meaning }
+	L(msgmax, AIXIPC_MSG, "largest message, bytes"),
+	L(msgmnb, AIXIPC_MSG, "default (and unprivileged maximum) queue bytes"),
+	L(msgmnm, AIXIPC_MSG, "messages per queue"),
+	L(msgmni, AIXIPC_MSG, "message queue ids"),
+	L(shmmax, AIXIPC_SHM, "largest segment, bytes"),
+	L(shmmin, AIXIPC_SHM, "smallest segment, bytes"),
+	L(shmmni, AIXIPC_SHM, "shared memory ids"),
+	L(shmall, AIXIPC_SHM, "all segments together, pages"),
+	L(semmni, AIXIPC_SEM, "semaphore set ids"),
+	L(semmsl, AIXIPC_SEM, "semaphores per set"),
+	L(semopm, AIXIPC_SEM, "operations per semop call"),
+	L(semvmx, AIXIPC_SEM, "largest semaphore value"),
+	L(semaem, AIXIPC_SEM, "largest adjust-on-exit magnitude"),
+	L(semume, AIXIPC_SEM, "undo entries per process"),
+#undef L
+};
+#define NR_LIMITS (sizeof(limit_table) / sizeof(limit_table[0]))
+
+static uint64_t *limit_at(struct aixipc_limits *l, size_t i)
+{
+	return (uint64_t *)((char *)l + limit_table[i].off);
+}
+
+/* What -L asked for: a value per limit, and which were named. */
+struct settings {
+	uint64_t value[NR_LIMITS];
+	unsigned int named;	/* bit i: limit_table[i] */
+};
+
+/*
+ * Parse -L name=value into @st (a limit named again: the last value);
+ * 0, or -1 after saying what is wrong.
+ */
+static int parse_setting(const char *arg, struct settings *st)
+{
+	const char *eq = strchr(arg, '=');
+	const char *v;
+	size_t i;
+
+	for (i = 0; eq && i < NR_LIMITS; i++)
+		if (strlen(limit_table[i].name) == (size_t)(eq - arg) &&
+		    !strncmp(limit_table[i].name, arg, (size_t)(eq - arg)))
+			break;
+	if (!eq || i == NR_LIMITS) {
+		fprintf(stderr, PROG ": -L %s: not a limit name=value; the "
+			"names are", arg);
+		for (i = 0; i < NR_LIMITS; i++)
+			fprintf(stderr, " %s", limit_table[i].name);
+		fprintf(stderr, "\n");
+		return -1;
+	}
+	for (v = eq + 1; isdigit((unsigned char)*v); v++)
+		;
+	errno = 0;
+	st->value[i] = strtoull(eq + 1, NULL, 10);
+	st->named |= 1U << i;
+	if (v == eq + 1 || *v || errno) {
+		fprintf(stderr, PROG ": -L %s: not a valid number\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The inode number of the caller's own namespace, or 0 if unknown. */
+static uint64_t own_ns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/ipc", &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+static int ns_ctl(int fd, uint32_t cmd, uint64_t ns, struct aixipc_ns_ctl *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->ns = ns;
+	return ioctl(fd, AIXIPC_IOC_NS, c);
+}
+
+/*
+ * Before a report naming other namespaces prints anything: may the caller
+ * reach them, and is the one named known?  0, or -1 after saying why not.
+ */
+static int ns_check(int fd, const char *opt)
+{
+	struct aixipc_ns_ctl c;
+
+	if (!ns_ctl(fd, list_ns == AIXIPC_NS_ALL ? AIXIPC_NS_NEXT
+		    : AIXIPC_NS_GET_LIMITS,
+		    list_ns == AIXIPC_NS_ALL ? 0 : list_ns, &c) ||
+	    (list_ns == AIXIPC_NS_ALL && errno == ENOENT))
+		return 0;
+	fprintf(stderr, PROG ": %s: %s\n", opt, aixipc_tool_ns_error(errno));
+	return -1;
+}
+
+/* One namespace's limits, those of the facilities asked for. */
+static void print_limits(uint64_t ns, struct aixipc_limits *l, int kinds)
+{
+	size_t i;
+
+	if (ns)
+		printf("Limits of IPC namespace %llu:\n", (unsigned long long)ns);
+	else
+		printf("Limits of this IPC namespace:\n");
+	printf("%-8s %12s  %s\n", "NAME", "VALUE", "MEANING");
+	for (i = 0; i < NR_LIMITS; i++)
+		if (kinds & 1 << limit_table[i].kind)
+			printf("%-8s %12llu  %s\n", limit_table[i].name,
+			       (unsigned long long)*limit_at(l, i),
+			       limit_table[i].meaning);
+}
+
+/* -l: the limits of the own namespace, one other, or all (-@). */
+static int limits_report(int fd, const struct aixipc_version *v, int kinds)
+{
+	struct aixipc_limits own = v->limits;
+	struct aixipc_ns_ctl c;
+	uint64_t ns = 0;
+	int first = 1;
+
+	if (list_ns != AIXIPC_NS_ALL) {
+		if (v->features & AIXIPC_FEATURE_NS) {
+			if (ns_ctl(fd, AIXIPC_NS_GET_LIMITS, list_ns, &c)) {
+				fprintf(stderr, PROG ": -l: %s\n", aixipc_tool_ns_error(errno));
+				return -1;
+			}
+			own = c.limits;
+		}
+		print_limits(list_ns == AIXIPC_NS_SELF ? own_ns() : list_ns,
+			     &own, kinds);
+		return 0;
+	}
+	while (!ns_ctl(fd, AIXIPC_NS_NEXT, ns, &c)) {
+		if (!first)
+			printf("\n");
+		first = 0;
+		ns = c.ns;
+		print_limits(ns, &c.limits, kinds);
+	}
+	if (errno == ENOENT)
+		return 0;
+	fflush(stdout);
+	fprintf(stderr, PROG ": -l: %s\n", aixipc_tool_ns_error(errno));
+	return -1;
+}
+
+/* -L: read the namespace's limits, change those named, set them. */
+static int set_limits(int fd, const struct settings *st)
+{
+	struct aixipc_ns_ctl c;
+	size_t i;
+
+	if (ns_ctl(fd, AIXIPC_NS_GET_LIMITS, list_ns, &c)) {
+		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
+		return -1;
+	}
+	for (i = 0; i < NR_LIMITS; i++)
+		if (st->named & 1U << i)
+			*limit_at(&c.limits, i) = st->value[i];
+	c.cmd = AIXIPC_NS_SET_LIMITS;
+	if (!ioctl(fd, AIXIPC_IOC_NS, &c))
+		return 0;
+	if (errno == EINVAL)
+		fprintf(stderr, PROG ": -L: exceeds the host's caps or out of "
+			"range (the caps: /sys/module/aixipc/parameters)\n");
+	else
+		fprintf(stderr, PROG ": -L: %s\n", aixipc_tool_ns_error(errno));
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	int want_q = 0, want_m = 0, want_s = 0, c, fd, rc = 0;
+	int want_limits = 0, nset = 0, kinds;
+	struct settings set = { .named = 0 };
 	struct aixipc_version v = { 0 };
 	char date[128];
 	time_t now;
 
-	/* AIX's -C CoreFile, -N Kernel and -@ [WparName] take arguments. */
-	while ((c = getopt(argc, argv, "qmsabcopthSPlTXrC:N:@::")) != -1) {
+	/*
+	 * AIX's -C CoreFile, -N Kernel take arguments, -@ [ns] an optional
+	 * one, attached or the next word.  No operands otherwise, so no
+	 * argument reordering ('+').
+	 */
+	while ((c = getopt(argc, argv, "+qmsabcopthlL:SPTXrC:N:@::")) != -1) {
 		switch (c) {
 		case 'q': want_q = 1; break;
 		case 'm': want_m = 1; break;
@@ -336,20 +535,44 @@ int main(int argc, char **argv)
 		case 'o': opts |= OPT_O; break;
 		case 'p': opts |= OPT_P; break;
 		case 't': opts |= OPT_T; break;
+		case 'l': want_limits = 1; break;
+		case 'L':
+			nset = 1;
+			if (parse_setting(optarg, &set))
+				return 2;
+			break;
+		case '@':
+			show_ns = 1;
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			list_ns = AIXIPC_NS_ALL;
+			if (optarg && aixipc_tool_parse_ns(optarg, &list_ns)) {
+				fprintf(stderr, PROG ": -@ %s: "
+					AIXIPC_TOOL_NS_SYNTAX "\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
-		case 'S': case 'P': case 'l': case 'T': case 'X': case 'r':
-		case 'C': case 'N': case '@':
+		case 'S': case 'P': case 'T': case 'X': case 'r':
+		case 'C': case 'N':
 			fprintf(stderr, PROG ": -%c: %s\n", c, unsupported(c));
 			return 2;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || ((want_limits || nset) && opts) ||
+	    (nset && !want_limits && (want_q || want_m || want_s))) {
 		usage(stderr);
+		return 2;
+	}
+	if (nset && list_ns == AIXIPC_NS_ALL) {
+		fprintf(stderr, PROG ": -L: -@ must name one namespace\n");
 		return 2;
 	}
 	if (!want_q && !want_m && !want_s)
 		want_q = want_m = want_s = 1;
+	kinds = want_q << AIXIPC_MSG | want_m << AIXIPC_SHM |
+		want_s << AIXIPC_SEM;
 
 	fd = open(AIXIPC_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -361,19 +584,34 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": handshake: %s\n", strerror(errno));
 		return 1;
 	}
-	/* The date as date(1) prints it. */
-	now = time(NULL);
-	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", localtime(&now));
-	printf("IPC status from %s as of %s\n", AIXIPC_DEVICE, date);
-	if (want_q && (v.features & AIXIPC_FEATURE_MSG) &&
-	    section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
+	if ((show_ns || nset) && !(v.features & AIXIPC_FEATURE_NS)) {
+		fprintf(stderr, PROG ": -%c: the loaded aixipc module has no "
+			"IPC namespace support\n", nset ? 'L' : '@');
+		return 1;
+	}
+	if (nset || want_limits) {
+		if (nset && set_limits(fd, &set))
+			rc = 1;
+		else if (want_limits && limits_report(fd, &v, kinds))
+			rc = 1;
+	} else if (show_ns && ns_check(fd, "-@")) {
 		rc = 1;
-	if (!rc && want_m && (v.features & AIXIPC_FEATURE_SHM) &&
-	    section(fd, AIXIPC_SHM, "Shared Memory", shm_header, shm_row))
-		rc = 1;
-	if (!rc && want_s && (v.features & AIXIPC_FEATURE_SEM) &&
-	    section(fd, AIXIPC_SEM, "Semaphores", sem_header, sem_row))
-		rc = 1;
+	} else {
+		/* The date as date(1) prints it. */
+		now = time(NULL);
+		strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y",
+			 localtime(&now));
+		printf("IPC status from %s as of %s\n", AIXIPC_DEVICE, date);
+		if (want_q && (v.features & AIXIPC_FEATURE_MSG) &&
+		    section(fd, AIXIPC_MSG, "Message Queues", msg_header, msg_row))
+			rc = 1;
+		if (!rc && want_m && (v.features & AIXIPC_FEATURE_SHM) &&
+		    section(fd, AIXIPC_SHM, "Shared Memory", shm_header, shm_row))
+			rc = 1;
+		if (!rc && want_s && (v.features & AIXIPC_FEATURE_SEM) &&
+		    section(fd, AIXIPC_SEM, "Semaphores", sem_header, sem_row))
+			rc = 1;
+	}
 	close(fd);
 	/* A report that did not reach its reader is a failure. */
 	if (fflush(stdout) || ferror(stdout)) {
