@@ -261,7 +261,7 @@ $(foreach a,$(ABIS),$(eval $(call tools_rules,$(a))))
 
 # aixipc-ipcs and aixipc-ipcrm of one ABI ($(1)), from tools/$(2)/$(2).c.
 define tool_rule
-$(TOOLDIR_$(1))/aixipc-$(2): $(TOP)/tools/$(2)/$(2).c $(TOP)/uapi/linux/aixipc.h
+$(TOOLDIR_$(1))/aixipc-$(2): $(TOP)/tools/$(2)/$(2).c $(TOP)/uapi/linux/aixipc.h $(TOP)/tools/include/aixipc-tools.h
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(TOOLS_CFLAGS) -o $$@ $$<
 endef
