@@ -60,6 +60,7 @@
 #define PAT_DENSE	12288	/* checked densely up to here */
 #define PAT_STRIDE	509	/* and every 509th byte after */
 #define ISO_TYPE_BASE	0x5a000000
+#define NSN		3	/* IPC namespaces besides the initial one */
 
 /*
  * The documented errno set (errs[], call.c); index 0 is success, NERR is
@@ -113,6 +114,10 @@ struct shared {
 	/* children SIGKILLed by a scenario: orphaned, they die of it */
 	pid_t killed[256];
 	unsigned int killed_pos;
+	/* IPC namespaces (ns.c): each held by a helper process */
+	pid_t ns_pid[NSN];	/* 0 while being replaced */
+	uint64_t ns_inum[NSN];
+	uint64_t ns_made, ns_replaced, ns_switches, ns_stale, ns_checks;
 };
 extern struct shared *sh;
 
@@ -133,6 +138,8 @@ extern uint64_t g_min_addr;	/* /proc/sys/vm/mmap_min_addr */
 extern bool g_unpriv;		/* this process dropped its privileges */
 extern char g_argv0[256];
 extern int g_devfd;
+extern bool g_ns;		/* namespace switching on (ns.c) */
+extern uint64_t g_init_inum;	/* the initial IPC namespace's inode number */
 
 /* PRNG (rng.c): splitmix64 for seeding, xoshiro256** per stream. */
 struct rng {
@@ -188,6 +195,9 @@ struct wk {
 	unsigned int allow;	/* next fz_call: the errnos it may give (M()) */
 	struct att atts[ATT_MAX];
 	int natt;
+	int nsfd[NSN];		/* this thread's holds on the namespaces, or -1 */
+	uint64_t nsino[NSN];	/* what each nsfd is */
+	uint64_t ns_cur;	/* the namespace this thread is in */
 };
 
 
@@ -227,7 +237,7 @@ enum {
 #ifdef AIXIPC_IOC_SEMOP
 	IOC_SEMOP, IOC_SEMCTL,
 #endif
-	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL,
+	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL, IOC_NS,
 	N_IOCS
 };
 extern const struct ioc_desc iocs[N_IOCS];
@@ -390,6 +400,16 @@ void att_drop_all(struct wk *w);
 int any_segment(struct wk *w);
 void att_new(struct wk *w);
 uintptr_t own_mapped(struct wk *w, void *stack);
+
+/* ns.c */
+void ns_setup(void);
+void ns_replace(struct wk *pw);
+void ns_switch(struct wk *w);
+void ns_stop(void);
+void ns_check_freed(void);
+bool ns_admin(const struct wk *w);
+bool ns_ours(uint64_t inum);
+uint64_t pick_ns(struct wk *w);
 
 /* sweep.c */
 long list_all(struct wk *w, uint32_t kind, uint32_t batch);

@@ -80,27 +80,50 @@ static void gen_get(struct wk *w)
 	}
 }
 
+/*
+ * What a LIST or NS call naming namespace @ns must give before it looks at
+ * anything else: 0 if it may go on, EPERM (not the initial namespace's
+ * administrator), or -1 when it depends on whether @ns is still known
+ * (ENOENT or go on).
+ */
+static int ns_gate(struct wk *w, uint64_t ns)
+{
+	if (ns == AIXIPC_NS_SELF)
+		return 0;
+	if (!ns_admin(w))
+		return EPERM;
+	if (ns == g_init_inum || ns == w->ns_cur)
+		return 0;
+	return ns > UINT32_MAX ? ENOENT : -1;
+}
+
 static void gen_list(struct wk *w)
 {
 	struct aixipc_list l;
-	uint64_t cnt_in, room;
+	uint64_t cnt_in, room, cur_in, last_ns = 0;
 	unsigned int r;
 	uint32_t i;
-	int bk;
+	int bk, rc, gate;
+	bool all, has_ns;
 
 	memset(&l, 0, sizeof(l));
 	l.kind = pick_kind(w);
 	l.flags = chance(w, 95) ? 0 : (uint32_t)r64(w) | 1;
+	l.ns = chance(w, 50) ? AIXIPC_NS_SELF : pick_ns(w);
+	all = l.ns == AIXIPC_NS_ALL;
 	r = (unsigned int)rnd(w, 100);
 	l.cursor = r < 40 ? 0 : r < 65 ? rnd(w, 64) : r < 75 ? MAX_SLOTS :
 		   r < 80 ? MAX_SLOTS + 1 : r < 90 ? rnd(w, MAX_SLOTS) : r64(w);
+	if (all && chance(w, 30))	/* a cursor into a namespace, or the end */
+		l.cursor = chance(w, 20) ? ~0ULL : pick_ns(w) << 32 | rnd(w, 64);
 	r = (unsigned int)rnd(w, 100);
 	l.count = r < 30 ? 1 + (uint32_t)rnd(w, 8) : r < 45 ? 0 :
 		  r < 75 ? (uint32_t)rnd(w, 256) : r < 85 ? UINT32_MAX :
 		  (uint32_t)rnd(w, 64);
 	r = (unsigned int)rnd(w, 100);
-	l.entry_size = r < 60 ? sizeof(struct aixipc_list_entry) :
-		       r < 70 ? (uint32_t)rnd(w, sizeof(struct aixipc_list_entry)) :
+	l.entry_size = r < 55 ? sizeof(struct aixipc_list_entry) :
+		       r < 65 ? AIXIPC_LIST_ENTRY_SIZE_V1 :
+		       r < 72 ? (uint32_t)rnd(w, sizeof(struct aixipc_list_entry)) :
 		       r < 90 ? sizeof(struct aixipc_list_entry) + (uint32_t)rnd(w, 300) :
 		       (uint32_t)r64(w);
 	l.entries = pick_buf(w, (uint64_t)l.count * l.entry_size);
@@ -110,29 +133,49 @@ static void gen_list(struct wk *w)
 	    (uint64_t)l.count * l.entry_size > room)
 		l.count = room / l.entry_size ? (uint32_t)(room / l.entry_size) : 1;
 	cnt_in = l.count;
+	cur_in = l.cursor;
 	bk = w->bufkind;
-	if (fz_call(w, IOC_LIST, &l) != 0 || !w->env_ok)
+	gate = all ? (ns_admin(w) ? 0 : EPERM) : ns_gate(w, l.ns);
+	rc = fz_call(w, IOC_LIST, &l);
+	if (!w->env_ok)
 		return;
-	if (l.flags || l.entry_size < sizeof(struct aixipc_list_entry) ||
-	    l.kind >= AIXIPC_NR_KINDS) {
-		fz_fail(w, "list accepted kind %u flags %#x entry_size %u",
-			l.kind, l.flags, l.entry_size);
+	if (gate > 0 || (gate < 0 && rc == -ENOENT)) {
+		if (rc != -gate && !(gate < 0 && rc == -ENOENT))
+			fz_fail(w, "list of namespace %#llx answered %s, not %s",
+				(unsigned long long)l.ns, rc ? strerror(-rc) : "success",
+				strerror(gate));
+		else
+			ADD(sh->ns_checks, 1);
 		return;
 	}
-	if (l.count > cnt_in || l.cursor > MAX_SLOTS) {
-		fz_fail(w, "list answered count %u of %" PRIu64 " cursor %llu",
+	if (rc)
+		return;
+	if (l.flags || l.entry_size < AIXIPC_LIST_ENTRY_SIZE_V1 ||
+	    l.kind >= AIXIPC_NR_KINDS || (all && cur_in != ~0ULL &&
+					  (uint32_t)cur_in > MAX_SLOTS)) {
+		fz_fail(w, "list accepted kind %u flags %#x entry_size %u ns %#llx cursor %#llx",
+			l.kind, l.flags, l.entry_size, (unsigned long long)l.ns,
+			(unsigned long long)cur_in);
+		return;
+	}
+	if (l.count > cnt_in || (!all && l.cursor > MAX_SLOTS) ||
+	    (all && l.cursor != ~0ULL && (uint32_t)l.cursor > MAX_SLOTS)) {
+		fz_fail(w, "list answered count %u of %" PRIu64 " cursor %#llx",
 			l.count, cnt_in, (unsigned long long)l.cursor);
 		return;
 	}
 	if (bk != P_NORMAL)
 		return;
+	/* Entries between the two sizes have part of ns: not checked. */
+	has_ns = l.entry_size >= sizeof(struct aixipc_list_entry);
 	for (i = 0; i < l.count; i++) {
 		const char *e = (const char *)(uintptr_t)l.entries +
 				(size_t)i * l.entry_size;
 		struct aixipc_list_entry ent;
 		size_t j;
 
-		memcpy(&ent, e, sizeof(ent));
+		memset(&ent, 0, sizeof(ent));
+		memcpy(&ent, e, l.entry_size < sizeof(ent) ? l.entry_size : sizeof(ent));
 		if (ent.kind != l.kind || ent.id < 0) {
 			fz_fail(w, "list entry %u: kind %u id %d", i, ent.kind, ent.id);
 			return;
@@ -142,6 +185,17 @@ static void gen_list(struct wk *w)
 				fz_fail(w, "list entry %u: tail byte %zu not zero", i, j);
 				return;
 			}
+		if (has_ns &&
+		    (all ? !ent.ns || ent.ns < last_ns || ent.ns > UINT32_MAX :
+		     ent.ns != (l.ns == AIXIPC_NS_SELF ? w->ns_cur : l.ns))) {
+			fz_fail(w, "list entry %u of namespace %#llx: ns %llu (after %llu; caller in %llu)",
+				i, (unsigned long long)l.ns,
+				(unsigned long long)ent.ns,
+				(unsigned long long)last_ns,
+				(unsigned long long)w->ns_cur);
+			return;
+		}
+		last_ns = ent.ns;
 		if (ent.kind == AIXIPC_MSG && ent.msg.perm.mode & ~0777U) {
 			fz_fail(w, "list entry %u: mode %#o", i, ent.msg.perm.mode);
 			return;
@@ -149,7 +203,8 @@ static void gen_list(struct wk *w)
 		if (ent.kind == AIXIPC_SHM && !shm_ds_sane(w, &ent.shm, "list entry"))
 			return;
 		/* Others' objects too: exercises permissions across users. */
-		if ((ent.msg.perm.key & 0xff000000) != ISO_TYPE_BASE && chance(w, 10))
+		if ((ent.msg.perm.key & 0xff000000) != ISO_TYPE_BASE &&
+		    l.ns == AIXIPC_NS_SELF && chance(w, 10))
 			pool_add(w, ent.kind, ent.id);
 	}
 	ADD(sh->checks, 1);
@@ -728,6 +783,109 @@ static void gen_info(struct wk *w)
 		ADD(sh->checks, 1);
 }
 
+/*
+ * A limit of the host's made invalid: above its cap (shmmin: above shmmax).
+ * False if that field cannot be (the cap is the largest value).
+ */
+static bool spoil_limit(struct wk *w, struct aixipc_limits *l)
+{
+	__u64 *f = (__u64 *)l;
+	size_t n = sizeof(*l) / sizeof(*f), i = rnd(w, n);
+
+	if (&f[i] == &l->shmmin) {
+		f[i] = l->shmmax + 1;
+		return l->shmmax != UINT64_MAX;
+	}
+	if (f[i] == UINT64_MAX)
+		return false;
+	f[i] += 1 + (chance(w, 70) ? 0 : rnd(w, UINT64_MAX - f[i]));
+	return true;
+}
+
+/*
+ * AIXIPC_IOC_NS.  Only invalid limits are ever set: valid ones are always
+ * the initial namespace's (g_limits), which every namespace of the fuzzer
+ * has, so the checks against g_limits hold everywhere.
+ */
+static void gen_ns(struct wk *w)
+{
+	struct aixipc_ns_ctl c, in;
+	unsigned int r = (unsigned int)rnd(w, 100);
+	bool bad, spoilt = false;
+	int rc, want;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = r < 35 ? AIXIPC_NS_GET_LIMITS : r < 50 ? AIXIPC_NS_SET_LIMITS :
+		r < 70 ? AIXIPC_NS_RMID : r < 95 ? AIXIPC_NS_NEXT :
+		(uint32_t)(AIXIPC_NS_NEXT + 1 + rnd(w, chance(w, 50) ? 4 : UINT32_MAX - 4));
+	c.ns = pick_ns(w);
+	if (c.cmd == AIXIPC_NS_RMID) {
+		c.kind = chance(w, 95) ? pick_kind(w) : (uint32_t)r64(w);
+		c.id = pick_id(w, c.kind);
+	} else if (chance(w, 4)) {
+		c.kind = (uint32_t)rnd(w, 4);
+		c.id = (int32_t)r64(w) | 1;
+	}
+	if (chance(w, 3))
+		c.__reserved = (uint32_t)r64(w) | 1;
+	if (c.cmd == AIXIPC_NS_SET_LIMITS) {
+		c.limits = g_limits;
+		if (chance(w, 50))
+			spoilt = spoil_limit(w, &c.limits);
+	} else if (chance(w, 50)) {
+		fill_random(w, &c.limits, sizeof(c.limits));	/* ignored */
+	}
+	if (c.cmd == AIXIPC_NS_RMID && c.id < 0)
+		c.id = -1;
+	in = c;
+	bad = c.__reserved || c.cmd > AIXIPC_NS_NEXT ||
+	      (c.cmd != AIXIPC_NS_RMID && (c.kind || c.id));
+	/* What it must answer, or -1: ENOENT or success, as the table goes. */
+	if (bad)
+		want = EINVAL;
+	else if (c.cmd == AIXIPC_NS_NEXT)
+		want = !ns_admin(w) ? EPERM : c.ns >= UINT32_MAX ? ENOENT : -1;
+	else if (c.cmd != AIXIPC_NS_GET_LIMITS && !ns_admin(w))
+		want = EPERM;
+	else
+		want = ns_gate(w, c.ns);
+	if (want == 0 && c.cmd == AIXIPC_NS_SET_LIMITS && spoilt)
+		want = EINVAL;
+	if (want == 0 && c.cmd == AIXIPC_NS_RMID)
+		want = -1;	/* what IPC_RMID of that id gives */
+	rc = fz_call(w, IOC_NS, &c);
+	if (!w->env_ok)
+		return;
+	if (want >= 0 ? rc != -want :
+	    (c.cmd != AIXIPC_NS_RMID && rc && rc != -ENOENT)) {
+		fz_fail(w, "ns cmd %u ns %#llx kind %u id %d reserved %#x%s: %s, not %s",
+			in.cmd, (unsigned long long)in.ns, in.kind, in.id,
+			in.__reserved, spoilt ? " (invalid limits)" : "",
+			rc ? strerror(-rc) : "success",
+			want > 0 ? strerror(want) : want < 0 ? "ENOENT or success" : "success");
+		return;
+	}
+	if (rc == -ENOENT && c.cmd == AIXIPC_NS_RMID && ns_gate(w, c.ns) == 0)
+		fz_fail(w, "ns RMID in a namespace we are in or hold: ENOENT");
+	if (rc)
+		return;
+	if (c.cmd == AIXIPC_NS_GET_LIMITS &&
+	    (c.ns == AIXIPC_NS_SELF || c.ns == g_init_inum) &&
+	    memcmp(&c.limits, &g_limits, sizeof(g_limits))) {
+		fz_fail(w, "ns limits of %#llx are not the initial namespace's",
+			(unsigned long long)c.ns);
+		return;
+	}
+	if (c.cmd == AIXIPC_NS_NEXT && (c.ns <= in.ns || c.ns > UINT32_MAX)) {
+		fz_fail(w, "ns NEXT after %llu answered %llu",
+			(unsigned long long)in.ns, (unsigned long long)c.ns);
+		return;
+	}
+	if (c.cmd == AIXIPC_NS_RMID && c.ns == AIXIPC_NS_SELF)
+		pool_forget(c.kind, c.id);
+	ADD(sh->ns_checks, 1);
+}
+
 const struct ioc_desc iocs[N_IOCS] = {
 	[IOC_VERSION] = { "version", AIXIPC_IOC_VERSION,
 			  sizeof(struct aixipc_version), 2, gen_version },
@@ -756,4 +914,6 @@ const struct ioc_desc iocs[N_IOCS] = {
 			5, gen_shmdt },
 	[IOC_SHMCTL] = { "shmctl", AIXIPC_IOC_SHMCTL,
 			 sizeof(struct aixipc_shmctl), 9, gen_shmctl },
+	[IOC_NS] = { "ns", AIXIPC_IOC_NS, sizeof(struct aixipc_ns_ctl), 3,
+		     gen_ns },
 };

@@ -286,6 +286,8 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (!guided)
+		ns_setup();
 	wk_init(&pw, g_devfd, -1, 0, 0);
 	pw.clean = true;
 
@@ -333,6 +335,7 @@ int main(int argc, char **argv)
 
 	/* Stop: wake stopped workers, wait (bounded) for everyone. */
 	STORE(sh->stop, 1);
+	ns_stop();
 	for (i = 0; i < g_procs; i++)
 		if (kids[i].alive)
 			kill(kids[i].pid, SIGCONT);
@@ -381,6 +384,7 @@ int main(int argc, char **argv)
 	progress(t0, t);
 
 	cleanup(&pw);
+	ns_check_freed();
 	summary();
 	if (LOAD(sh->fail)) {
 		char first[512];

@@ -78,6 +78,8 @@ void chaos(struct wk *pw, double t)
 			kill(kids[i].pid, SIGCONT);
 			kids[i].stopped = false;
 		}
+	if (g_ns && chance(pw, 5))	/* ~ every 2 s */
+		ns_replace(pw);
 	i = (unsigned int)rnd(pw, g_procs);
 	if (!kids[i].alive || kids[i].killed)
 		return;

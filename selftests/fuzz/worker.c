@@ -24,6 +24,8 @@ void wk_init(struct wk *w, int fd, int proc, int thread, int gen)
 	w->thread = thread;
 	w->gen = gen;
 	w->bufkind = -1;
+	memset(w->nsfd, 0xff, sizeof(w->nsfd));
+	w->ns_cur = g_init_inum;
 	w->region = map(g_cap + g_pg, PROT_READ | PROT_WRITE);
 	mprotect(w->region + g_cap, g_pg, PROT_NONE);
 	w->argbuf = map((ARG_PAGES + 1) * g_pg, PROT_READ | PROT_WRITE);
@@ -63,6 +65,8 @@ static void *thread_main(void *arg)
 		timed = true;
 	}
 	while (!stopping() && !w->failed && (!g_max_ops || w->ops < g_max_ops)) {
+		if (g_ns && w->ops % 8 == 7)
+			ns_switch(w);
 		one_op(w, true);
 		w->ops++;
 		ADD(sh->ops, 1);
