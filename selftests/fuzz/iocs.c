@@ -811,7 +811,7 @@ static void gen_ns(struct wk *w)
 {
 	struct aixipc_ns_ctl c, in;
 	unsigned int r = (unsigned int)rnd(w, 100);
-	bool bad, spoilt = false;
+	bool bad, spoilt = false, gone = false;
 	int rc, want;
 
 	memset(&c, 0, sizeof(c));
@@ -840,29 +840,36 @@ static void gen_ns(struct wk *w)
 	in = c;
 	bad = c.__reserved || c.cmd > AIXIPC_NS_NEXT ||
 	      (c.cmd != AIXIPC_NS_RMID && (c.kind || c.id));
-	/* What it must answer, or -1: ENOENT or success, as the table goes. */
-	if (bad)
+	/*
+	 * What it must answer (-1: whatever IPC_RMID of that id gives), and
+	 * whether ENOENT may come instead: a namespace that may have died.
+	 */
+	if (bad) {
 		want = EINVAL;
-	else if (c.cmd == AIXIPC_NS_NEXT)
-		want = !ns_admin(w) ? EPERM : c.ns >= UINT32_MAX ? ENOENT : -1;
-	else if (c.cmd != AIXIPC_NS_GET_LIMITS && !ns_admin(w))
+	} else if (c.cmd == AIXIPC_NS_NEXT) {
+		want = !ns_admin(w) ? EPERM : c.ns >= UINT32_MAX ? ENOENT : 0;
+		gone = want == 0;
+	} else if (c.cmd != AIXIPC_NS_GET_LIMITS && !ns_admin(w)) {
 		want = EPERM;
-	else
+	} else {
 		want = ns_gate(w, c.ns);
+		gone = want < 0;
+		if (gone)
+			want = 0;
+	}
 	if (want == 0 && c.cmd == AIXIPC_NS_SET_LIMITS && spoilt)
-		want = EINVAL;
+		want = EINVAL;	/* checked once the namespace is found */
 	if (want == 0 && c.cmd == AIXIPC_NS_RMID)
-		want = -1;	/* what IPC_RMID of that id gives */
+		want = -1;
 	rc = fz_call(w, IOC_NS, &c);
 	if (!w->env_ok)
 		return;
-	if (want >= 0 ? rc != -want :
-	    (c.cmd != AIXIPC_NS_RMID && rc && rc != -ENOENT)) {
-		fz_fail(w, "ns cmd %u ns %#llx kind %u id %d reserved %#x%s: %s, not %s",
+	if (!(gone && rc == -ENOENT) && want >= 0 && rc != -want) {
+		fz_fail(w, "ns cmd %u ns %#llx kind %u id %d reserved %#x%s: %s, not %s%s",
 			in.cmd, (unsigned long long)in.ns, in.kind, in.id,
 			in.__reserved, spoilt ? " (invalid limits)" : "",
 			rc ? strerror(-rc) : "success",
-			want > 0 ? strerror(want) : want < 0 ? "ENOENT or success" : "success");
+			want ? strerror(want) : "success", gone ? " or ENOENT" : "");
 		return;
 	}
 	if (rc == -ENOENT && c.cmd == AIXIPC_NS_RMID && ns_gate(w, c.ns) == 0)
