@@ -41,6 +41,18 @@
  *    the cursor moving forward, and the walk takes ceil(N / batch) + 1
  *    calls.  Walk times for 1k, 10k and 100k objects are logged for a
  *    human to judge linearity; timings are never asserted.
+ *  - ns_*: IPC namespaces (skipped without root or AIXIPC_FEATURE_NS).
+ *    ns_same_keys_*: the same key in the initial namespace and two
+ *    others, processes staying in one each while others setns() between
+ *    them before every round and are SIGKILLed at random: nobody finds
+ *    another namespace's message, set or segment, the only errors are
+ *    those of removals.  ns_dies_*: a namespace's holder dies while
+ *    visitors setns() in and out through their fds (some SIGKILLed), and
+ *    a process that left it keeps one of its segments attached and a
+ *    SEM_UNDO adjustment: the namespace dies with the last visitor, the
+ *    segment stays usable until detached, the exit is clean.  Both end
+ *    with every namespace forgotten, LIST across all namespaces at its
+ *    count before the test and the module's reference count back.
  *
  * Adding a facility: the chaos children and the drains are per facility
  * (kill_* and copy_* are message-queue cases, sem_kill_* the semaphore
@@ -53,6 +65,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -64,6 +78,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -90,6 +105,24 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A child's failure, in memory shared with the test (@why: 256 bytes):
+ * the first failing child wins, its reason is kept.
+ */
+__attribute__((format(printf, 3, 4)))
+static void child_fail(int *failed, char *why, const char *fmt, ...)
+{
+	va_list ap;
+	int zero = 0;
+
+	if (!__atomic_compare_exchange_n(failed, &zero, 1, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, 256, fmt, ap);
+	va_end(ap);
 }
 
 static int new_queue(int fd, uint64_t qbytes)
@@ -214,21 +247,7 @@ struct kill_msg {
 	unsigned char text[KILL_MAXTEXT];
 };
 
-static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void kill_fail(struct kill_shared *sh, const char *fmt, ...)
-{
-	va_list ap;
-	int zero = 0;
-
-	if (!__atomic_compare_exchange_n(&sh->failed, &zero, 1, false,
-					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sh->why, sizeof(sh->why), fmt, ap);
-	va_end(ap);
-}
+#define kill_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
 
 /* Build a message of random length whose text checks itself. */
 static size_t kill_build(struct kill_msg *m, long mtype, uint64_t *rng)
@@ -558,21 +577,7 @@ struct sem_shared {
 	uint64_t takes, gives, zeros, tokens, nowait_ops;
 };
 
-static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sem_fail(struct sem_shared *sh, const char *fmt, ...)
-{
-	va_list ap;
-	int zero = 0;
-
-	if (!__atomic_compare_exchange_n(&sh->failed, &zero, 1, false,
-					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sh->why, sizeof(sh->why), fmt, ap);
-	va_end(ap);
-}
+#define sem_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
 
 /* GETVAL, GETNCNT, GETZCNT: the value; RMID, SETALL (array): 0; -errno. */
 static int sctl(int fd, int id, uint32_t semnum, uint32_t cmd,
@@ -1333,20 +1338,6 @@ static struct aixipc_shmid_ds sstat(int fd, int id, int *err)
 	return ds;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void shm_fail(int *failed, char *why, const char *fmt, ...)
-{
-	va_list ap;
-	int zero = 0;
-
-	if (!__atomic_compare_exchange_n(failed, &zero, 1, false,
-					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, 256, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Touches that may fault on purpose (SIGBUS past a segment's size): the
  * handler jumps back into probe32() when a touch is under way; any other
@@ -1438,7 +1429,7 @@ static int shmr_worker(int fd, int me, void *arg)
 					__atomic_add_fetch(&sh->gone_seen, 1, __ATOMIC_RELAXED);
 					break;	/* gone with its last detach */
 				}
-				shm_fail(&sh->failed, sh->why,
+				child_fail(&sh->failed, sh->why,
 					 "worker %d: shmat of a segment not removed: %s",
 					 me, strerror(-err));
 				return 1;
@@ -1455,7 +1446,7 @@ static int shmr_worker(int fd, int me, void *arg)
 		/* Three pieces: the middle page read-only. */
 		if (n && len[0] >= 3 * pg && t_xorshift(&rng) % 4 == 0) {
 			if (mprotect((void *)(at[0] + pg), pg, PROT_READ)) {
-				shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
+				child_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
 					 me, strerror(errno));
 				return 1;
 			}
@@ -1478,7 +1469,7 @@ static int shmr_worker(int fd, int me, void *arg)
 				_exit(sum == 0x7fffffff);
 			}
 			if (pid < 0) {
-				shm_fail(&sh->failed, sh->why, "worker %d: fork: %s", me,
+				child_fail(&sh->failed, sh->why, "worker %d: fork: %s", me,
 					 strerror(errno));
 				return 1;
 			}
@@ -1490,7 +1481,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			if (waitpid(pid, &st, 0) != pid ||
 			    (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) ||
 			    (WIFEXITED(st) && WEXITSTATUS(st))) {
-				shm_fail(&sh->failed, sh->why,
+				child_fail(&sh->failed, sh->why,
 					 "worker %d: its fork child ended with status %#x",
 					 me, st);
 				return 1;
@@ -1501,7 +1492,7 @@ static int shmr_worker(int fd, int me, void *arg)
 			if (t_xorshift(&rng) % 2) {
 				err = t_shmdt(fd, (void *)at[i], &got);
 				if (err || got != len[i]) {
-					shm_fail(&sh->failed, sh->why,
+					child_fail(&sh->failed, sh->why,
 						 "worker %d: shmdt: %s, %llu of %llu bytes",
 						 me, err ? strerror(-err) : "ok",
 						 (unsigned long long)got,
@@ -1509,7 +1500,7 @@ static int shmr_worker(int fd, int me, void *arg)
 					return 1;
 				}
 			} else if (munmap((void *)at[i], len[i])) {
-				shm_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
+				child_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
 					 me, strerror(errno));
 				return 1;
 			}
@@ -1816,7 +1807,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 			if (base) {
 				err = t_shmdt(fd, base, &got);
 				if (err || got != len) {
-					shm_fail(&sh->failed, sh->why,
+					child_fail(&sh->failed, sh->why,
 						 "toucher %d: shmdt: %s, %llu of %llu bytes",
 						 me, err ? strerror(-err) : "ok",
 						 (unsigned long long)got,
@@ -1834,7 +1825,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 				__atomic_add_fetch(&sh->attach_einval, 1,
 						   __ATOMIC_RELAXED);
 			if (err) {
-				shm_fail(&sh->failed, sh->why,
+				child_fail(&sh->failed, sh->why,
 					 "toucher %d: shmat of the live segment: %s",
 					 me, strerror(-err));
 				return 1;
@@ -1860,7 +1851,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 		s2 = __atomic_load_n(&sh->seq, __ATOMIC_RELAXED);
 
 		if (sig && sig != SIGBUS) {
-			shm_fail(&sh->failed, sh->why, "toucher %d: page %u: signal %d",
+			child_fail(&sh->failed, sh->why, "toucher %d: page %u: signal %d",
 				 me, p, sig);
 			return 1;
 		}
@@ -1871,7 +1862,7 @@ static int shmz_toucher(int fd, int me, void *arg)
 			bool past = (uint64_t)p * pg >= pg_align(size);
 
 			if (past != (sig == SIGBUS)) {
-				shm_fail(&sh->failed, sh->why,
+				child_fail(&sh->failed, sh->why,
 					 "toucher %d: page %u of a %llu-byte segment (stable): %s",
 					 me, p, (unsigned long long)size,
 					 sig ? "SIGBUS" : "no SIGBUS");
@@ -1886,19 +1877,19 @@ static int shmz_toucher(int fd, int me, void *arg)
 		if (write || !v)
 			continue;
 		if (v >> 20 != shmz_tag(i, scratch)) {
-			shm_fail(&sh->failed, sh->why,
+			child_fail(&sh->failed, sh->why,
 				 "toucher %d: page %u %s word %u: %#x is not data of this word",
 				 me, p, scratch ? "writers'" : "controller's", k, v);
 			return 1;
 		}
 		if (!scratch && (v & 0xfffff) < m) {
-			shm_fail(&sh->failed, sh->why,
+			child_fail(&sh->failed, sh->why,
 				 "toucher %d: page %u word %u: generation %u, from before a shrink that cut it (valid from %u)",
 				 me, p, k, v & 0xfffff, m);
 			return 1;
 		}
 		if (!scratch && (v & 0xfffff) > __atomic_load_n(&sh->gen, __ATOMIC_ACQUIRE)) {
-			shm_fail(&sh->failed, sh->why,
+			child_fail(&sh->failed, sh->why,
 				 "toucher %d: page %u word %u: generation %u not written yet",
 				 me, p, k, v & 0xfffff);
 			return 1;
@@ -2122,7 +2113,7 @@ static int shms_worker(int fd, int me, void *arg)
 
 			err = t_shmat(fd, sh->id, NULL, 0, &p, &a[n].len);
 			if (err) {
-				shm_fail(&sh->failed, sh->why, "worker %d: shmat: %s",
+				child_fail(&sh->failed, sh->why, "worker %d: shmat: %s",
 					 me, strerror(-err));
 				return 1;
 			}
@@ -2137,7 +2128,7 @@ static int shms_worker(int fd, int me, void *arg)
 			if (!a[i].page_gone[0]) {
 				err = t_shmdt(fd, a[i].at, &got);
 				if (err) {
-					shm_fail(&sh->failed, sh->why, "worker %d: shmdt: %s",
+					child_fail(&sh->failed, sh->why, "worker %d: shmdt: %s",
 						 me, strerror(-err));
 					return 1;
 				}
@@ -2153,7 +2144,7 @@ static int shms_worker(int fd, int me, void *arg)
 			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno] && !a[i].page_ro[pgno]) {
 				if (mprotect(a[i].at + pgno * pg, pg, PROT_READ)) {
-					shm_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
+					child_fail(&sh->failed, sh->why, "worker %d: mprotect: %s",
 						 me, strerror(errno));
 					return 1;
 				}
@@ -2165,7 +2156,7 @@ static int shms_worker(int fd, int me, void *arg)
 			pgno = (unsigned int)(t_xorshift(&rng) % SHMS_PAGES);
 			if (!a[i].page_gone[pgno]) {
 				if (munmap(a[i].at + pgno * pg, pg)) {
-					shm_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
+					child_fail(&sh->failed, sh->why, "worker %d: munmap: %s",
 						 me, strerror(errno));
 					return 1;
 				}
@@ -2190,7 +2181,7 @@ static int shms_worker(int fd, int me, void *arg)
 			}
 			if (pid < 0 || waitpid(pid, &st, 0) != pid ||
 			    !WIFEXITED(st) || WEXITSTATUS(st)) {
-				shm_fail(&sh->failed, sh->why, "worker %d: fork child: %#x",
+				child_fail(&sh->failed, sh->why, "worker %d: fork child: %#x",
 					 me, pid < 0 ? errno : st);
 				return 1;
 			}
@@ -2421,6 +2412,519 @@ TEST_F_TIMEOUT(chaos, list_100k_objects_in_batches_every_id_once, 300)
 	}
 	free(ents);
 	t_idset_free(&seen);
+}
+
+/* ====================================================================== */
+/* IPC namespaces                                                          */
+
+/*
+ * Namespaces other than the initial one are each held by a helper child
+ * (unshare(CLONE_NEWIPC), then it sleeps until killed); the test keeps an
+ * fd of each (/proc/HELPER/ns/ipc), which its children inherit and
+ * setns() through.  The objects made in such a namespace go with it; none
+ * is tracked (an id means nothing in another namespace).  Each namespace
+ * n (0: the initial one) has its own sizes at the test's key: sets of
+ * n + 1 semaphores, segments of n + 1 pages, and its messages and segment
+ * words carry its inode number, so a process that finds another
+ * namespace's object there sees it at once.
+ */
+#define NS_NNS		2
+#define NS_KIDS		8	/* ns_same_keys_*: half stay, half switch */
+#define NS_SECONDS	5.0
+#define NS_MIN_KILLS	10
+#define NS_VISITORS	4
+#define NS_ROUNDS	40
+#define NS_MIN_ROUNDS	6
+#define NS_GUARD_MS	30000	/* a hang guard on a death, not a timing */
+#define NS_REFCNT	"/sys/module/aixipc/refcnt"
+
+struct ns_shared {
+	int failed;
+	char why[256];
+	int stop;
+	int fd[NS_NNS + 1];	/* [0]: the initial namespace */
+	uint64_t inum[NS_NNS + 1];
+	int32_t key;
+	struct handshake hs;	/* ns_dies_*: the leaver and the test */
+	uint64_t ops, switches;
+};
+
+#define ns_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
+
+static uint64_t fd_inum(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/* The module's reference count, or -1. */
+static long ns_refcnt(void)
+{
+	char buf[32];
+
+	return t_read_file(NS_REFCNT, buf, sizeof(buf)) ? -1 : atol(buf);
+}
+
+/* Root, setns() and a module with namespaces: else why not, for SKIP. */
+static const char *ns_unsupported(int fd)
+{
+	struct aixipc_version v;
+
+	memset(&v, 0, sizeof(v));
+	if (geteuid())
+		return "not root";
+	if (aixipc_ioctl(fd, AIXIPC_IOC_VERSION, &v) ||
+	    !(v.features & AIXIPC_FEATURE_NS))
+		return "the module has no AIXIPC_FEATURE_NS";
+	if (access("/proc/self/ns/ipc", R_OK))
+		return "no /proc/self/ns/ipc";
+	return NULL;
+}
+
+static int ns_holder(int fd, int me, void *arg)
+{
+	char c = unshare(CLONE_NEWIPC) ? 'n' : 'y';
+
+	(void)fd;
+	(void)me;
+	if (write(*(int *)arg, &c, 1) != 1)
+		return 1;
+	for (;;)
+		pause();
+}
+
+/* A new namespace, held by child @slot: its fd and inode number. */
+static int ns_hold(FIXTURE_DATA(chaos) *self, int slot, int *nsfd,
+		   uint64_t *inum)
+{
+	char path[64], c = 0;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = spawn(self, slot, ns_holder, &p[1]);
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1 || c != 'y') {
+		close(p[0]);
+		return -1;
+	}
+	close(p[0]);
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)pid);
+	*nsfd = open(path, O_RDONLY);
+	*inum = *nsfd >= 0 ? fd_inum(*nsfd) : 0;
+	return *inum ? 0 : -1;
+}
+
+/*
+ * Objects of @kind in every namespace (AIXIPC_IOC_LIST with
+ * AIXIPC_NS_ALL), of which *@in in one of the @n namespaces @inums; or
+ * -errno.
+ */
+static long ns_count_all(int fd, uint32_t kind, const uint64_t *inums,
+			 int n, long *in)
+{
+	static struct aixipc_list_entry e[64];
+	struct aixipc_list l = {
+		.kind = kind, .entries = (uintptr_t)e,
+		.entry_size = sizeof(e[0]), .ns = AIXIPC_NS_ALL,
+	};
+	long total = 0;
+	int calls = 0, err, j;
+	uint32_t i;
+
+	*in = 0;
+	do {
+		l.count = 64;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_LIST, &l);
+		if (err)
+			return err;
+		for (i = 0; i < l.count; i++, total++)
+			for (j = 0; j < n; j++)
+				*in += e[i].ns == inums[j];
+		if (++calls > 100000)
+			return -ELOOP;
+	} while (l.cursor != ~0ULL);
+	return total;
+}
+
+/*
+ * Wait until the module no longer knows namespace @inum
+ * (AIXIPC_NS_GET_LIMITS answers ENOENT).  Return: 0, -ETIMEDOUT after the
+ * hang guard, or another error.
+ */
+static int ns_wait_dead(int fd, uint64_t inum)
+{
+	struct aixipc_ns_ctl c;
+	int i, err;
+
+	for (i = 0; i < NS_GUARD_MS; i++) {
+		memset(&c, 0, sizeof(c));
+		c.cmd = AIXIPC_NS_GET_LIMITS;
+		c.ns = inum;
+		err = aixipc_ioctl(fd, AIXIPC_IOC_NS, &c);
+		if (err)
+			return err == -ENOENT ? 0 : err;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * After the @n namespaces @inums lost their last holder: the module
+ * forgets them, lists none of their objects, every kind's count in all
+ * namespaces is back at @before[], and its reference count at @ref0 (the
+ * dead namespaces' objects, and their registries, are freed).
+ */
+static void ns_check_back(struct __test_metadata *_metadata, int fd,
+			  const uint64_t *inums, int n, const long *before,
+			  long ref0)
+{
+	long in, ref = -1;
+	uint32_t kind;
+	int i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, ns_wait_dead(fd, inums[i]))
+			TH_LOG("namespace %" PRIu64, inums[i]);
+	for (kind = 0; kind < AIXIPC_NR_KINDS; kind++) {
+		EXPECT_EQ(before[kind], ns_count_all(fd, kind, inums, n, &in))
+			TH_LOG("kind %u in every namespace", kind);
+		EXPECT_EQ(0, in) TH_LOG("kind %u of dead namespaces listed", kind);
+	}
+	if (ref0 < 0) {
+		TH_LOG(NS_REFCNT " unreadable: the freeing is not checked");
+		return;
+	}
+	for (i = 0; i < NS_GUARD_MS && (ref = ns_refcnt()) != ref0; i++)
+		usleep(1000);
+	EXPECT_EQ(ref0, ref) TH_LOG("module references after the deaths");
+}
+
+static bool ns_gone(long err)
+{
+	return err == -EIDRM || err == -EINVAL;
+}
+
+/*
+ * One round of each kind at the test's key in namespace @n, which the
+ * caller is in: what it finds there must be that namespace's.  Errors
+ * other than those of an object removed under it (EIDRM, EINVAL) fail.
+ */
+static void ns_ops(struct ns_shared *sh, int fd, int n, uint64_t *rng)
+{
+	uint64_t inum = sh->inum[n], got = 0, size = 0;
+	uint64_t want = (uint64_t)(n + 1) * pgsz();
+	struct aixipc_semctl sc = { .cmd = AIXIPC_IPC_STAT };
+	volatile uint64_t *word;
+	void *at;
+	long len;
+	int id, err;
+
+	id = t_msgget(fd, sh->key, AIXIPC_CREAT, 0600);
+	if (id < 0)
+		return ns_fail(sh, "namespace %d: msgget: %s", n, strerror(-id));
+	err = t_msgsnd(fd, id, 1, &inum, sizeof(inum), AIXIPC_NOWAIT);
+	if (err && err != -EAGAIN && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: msgsnd: %s", n, strerror(-err));
+	len = t_msgrcv(fd, id, 0, &got, sizeof(got), AIXIPC_NOWAIT, NULL);
+	if (len == sizeof(got) && got != inum)
+		return ns_fail(sh, "namespace %" PRIu64 " received a message sent in %" PRIu64,
+			       inum, got);
+	if (len != sizeof(got) && len != -ENOMSG && !ns_gone(len))
+		return ns_fail(sh, "namespace %d: msgrcv: %ld", n, len);
+	if (t_xorshift(rng) % 32 == 0 && (err = t_rmid(fd, id)) && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: msgctl RMID: %s", n, strerror(-err));
+
+	id = t_semget(fd, sh->key, (uint64_t)n + 1, AIXIPC_CREAT, 0600);
+	if (id < 0)
+		return ns_fail(sh, "namespace %d: semget: %s", n, strerror(-id));
+	sc.id = id;
+	err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &sc);
+	if (!err && sc.ds.nsems != (uint64_t)n + 1)
+		return ns_fail(sh, "namespace %d found a set of %llu semaphores",
+			       n, (unsigned long long)sc.ds.nsems);
+	if (err && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: IPC_STAT: %s", n, strerror(-err));
+	err = t_semop1(fd, id, (unsigned int)n, 1, AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	if (!err)
+		err = t_semop1(fd, id, (unsigned int)n, -1,
+			       AIXIPC_SEM_UNDO | AIXIPC_SEM_NOWAIT);
+	if (err && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: semop: %s", n, strerror(-err));
+	if (t_xorshift(rng) % 32 == 0 && (err = t_semrmid(fd, id)) && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: semctl RMID: %s", n, strerror(-err));
+
+	id = t_shmget(fd, sh->key, want, AIXIPC_CREAT, 0600);
+	if (id < 0)
+		return ns_fail(sh, "namespace %d: shmget: %s", n, strerror(-id));
+	err = t_shmat(fd, id, NULL, 0, &at, &size);
+	if (err && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: shmat: %s", n, strerror(-err));
+	if (!err) {
+		word = at;
+		got = *word;
+		*word = inum;
+		if (size != want || (got && got != inum) || *word != inum)
+			ns_fail(sh, "namespace %d: a segment of %" PRIu64 " bytes holding %" PRIu64 ", not %" PRIu64 " bytes of %" PRIu64,
+				n, size, got, want, inum);
+		err = t_shmdt(fd, at, NULL);
+		if (err)
+			return ns_fail(sh, "namespace %d: shmdt: %s", n, strerror(-err));
+	}
+	if (t_xorshift(rng) % 32 == 0 && (err = t_shm_rmid(fd, id)) && !ns_gone(err))
+		return ns_fail(sh, "namespace %d: shmctl RMID: %s", n, strerror(-err));
+	__atomic_add_fetch(&sh->ops, 1, __ATOMIC_RELAXED);
+}
+
+static int ns_enter(struct ns_shared *sh, int n)
+{
+	if (!setns(sh->fd[n], CLONE_NEWIPC))
+		return 0;
+	ns_fail(sh, "setns into namespace %d: %s", n, strerror(errno));
+	return -1;
+}
+
+/* ns_same_keys_*: kids 0..NS_KIDS/2-1 stay in one namespace, the rest move. */
+static int ns_kid(int fd, int me, void *arg)
+{
+	struct ns_shared *sh = arg;
+	uint64_t rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL | 1;
+	int n = me % (NS_NNS + 1);
+
+	if (ns_enter(sh, n))
+		return 1;
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_RELAXED) && !sh->failed) {
+		if (me >= NS_KIDS / 2) {
+			n = (int)(t_xorshift(&rng) % (NS_NNS + 1));
+			if (ns_enter(sh, n))
+				return 1;
+			__atomic_add_fetch(&sh->switches, 1, __ATOMIC_RELAXED);
+		}
+		ns_ops(sh, fd, n, &rng);
+	}
+	return sh->failed;
+}
+
+/*
+ * A test's shared state, with the initial namespace's fd and key @salt;
+ * every kind's count in all namespaces and the module's references into
+ * @before and *@ref0: what the test must come back to.  NULL on failure.
+ */
+static struct ns_shared *ns_start(int fd, int salt, long *before, long *ref0)
+{
+	struct ns_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	bool ok = true;
+	uint32_t kind;
+	long in;
+
+	if (sh == MAP_FAILED)
+		return NULL;
+	memset(sh, 0, sizeof(*sh));
+	sh->key = t_test_key(0xc5, salt);
+	sh->fd[0] = open("/proc/self/ns/ipc", O_RDONLY);
+	sh->inum[0] = sh->fd[0] >= 0 ? fd_inum(sh->fd[0]) : 0;
+	for (kind = 0; kind < AIXIPC_NR_KINDS; kind++) {
+		before[kind] = ns_count_all(fd, kind, NULL, 0, &in);
+		ok = ok && before[kind] >= 0;
+	}
+	*ref0 = ns_refcnt();
+	if (ok && sh->inum[0])
+		return sh;
+	munmap(sh, sizeof(*sh));
+	return NULL;
+}
+
+/*
+ * The same key in the initial namespace and NS_NNS others: processes stay
+ * in one each, others setns() between them before every round, and are
+ * SIGKILLed at random (with segments attached and SEM_UNDO adjustments
+ * pending, in whichever namespace they are).  Nobody ever finds another
+ * namespace's object; the only errors are those of removals.  Then the
+ * namespaces die and everything they held goes.
+ */
+TEST_F_TIMEOUT(chaos, ns_same_keys_in_three_namespaces_while_processes_switch, 300)
+{
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	long before[AIXIPC_NR_KINDS], ref0;
+	const char *why = ns_unsupported(self->fd);
+	unsigned int kills = 0;
+	struct ns_shared *sh;
+	uint32_t kind;
+	double t0;
+	int i, id;
+
+	if (why)
+		SKIP(return, "%s", why);
+	TH_LOG("seed %#" PRIx64, rng);
+	sh = ns_start(self->fd, 1, before, &ref0);
+	ASSERT_NE(NULL, sh);
+	for (i = 1; i <= NS_NNS; i++)
+		ASSERT_EQ(0, ns_hold(self, NS_KIDS + i - 1, &sh->fd[i], &sh->inum[i]));
+	for (i = 0; i < NS_KIDS; i++)
+		ASSERT_LT(0, spawn(self, i, ns_kid, sh));
+
+	t0 = now();
+	while (!sh->failed && (kills < NS_MIN_KILLS || now() - t0 < NS_SECONDS)) {
+		usleep(10000 + (useconds_t)(t_xorshift(&rng) % 40000));
+		i = (int)(t_xorshift(&rng) % NS_KIDS);
+		if (kill_kid(self, i))
+			break;	/* it ended on its own: it failed */
+		ASSERT_LT(0, spawn(self, i, ns_kid, sh));
+		kills++;
+	}
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < NS_KIDS; i++)
+		EXPECT_EQ(0, reap_kid(self, i)) TH_LOG("kid %d", i);
+	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%" PRIu64 " rounds, %" PRIu64 " switches, %u kills",
+	       sh->ops, sh->switches, kills);
+	EXPECT_LT(0ULL, sh->switches);
+
+	/* The initial namespace's objects by key; the others die. */
+	for (kind = 0; kind < AIXIPC_NR_KINDS; kind++) {
+		id = t_get(self->fd, kind, sh->key, 0, 0, 0);
+		if (id >= 0)
+			EXPECT_EQ(0, t_rmid_kind(self->fd, (int)kind, id));
+	}
+	for (i = 1; i <= NS_NNS; i++) {
+		EXPECT_EQ(0, kill_kid(self, NS_KIDS + i - 1));
+		close(sh->fd[i]);
+	}
+	ns_check_back(_metadata, self->fd, sh->inum + 1, NS_NNS, before, ref0);
+	close(sh->fd[0]);
+	munmap(sh, sizeof(*sh));
+}
+
+/*
+ * ns_dies_*'s leaver: in namespace 1 it makes a private segment (attached,
+ * written), takes a semaphore with SEM_UNDO and queues messages, then goes
+ * back to the initial namespace and drops its fd of namespace 1, so it no
+ * longer keeps it alive.  Once the test says the namespace is dead: the
+ * segment is still its own to read, write and detach, and its exit undoes
+ * an adjustment of a set that is gone.
+ */
+static int ns_leaver(int fd, int me, void *arg)
+{
+	struct ns_shared *sh = arg;
+	uint64_t inum = sh->inum[1], i, words = 4 * pgsz() / 8;
+	volatile uint64_t *seg;
+	int shm, sem, q;
+	void *at;
+
+	(void)me;
+	if (ns_enter(sh, 1))
+		return KID_BROKEN;
+	shm = t_shmget(fd, AIXIPC_KEY_PRIVATE, 4 * pgsz(), AIXIPC_CREAT, 0600);
+	sem = t_semget(fd, sh->key, 2, AIXIPC_CREAT, 0600);
+	q = t_msgget(fd, sh->key, AIXIPC_CREAT, 0600);
+	if (shm < 0 || sem < 0 || q < 0 || t_shmat(fd, shm, NULL, 0, &at, NULL) ||
+	    t_semop1(fd, sem, 0, 1, AIXIPC_SEM_UNDO))
+		return KID_BROKEN;
+	seg = at;
+	for (i = 0; i < words; i++)
+		seg[i] = inum ^ i;
+	for (i = 0; i < 8; i++)
+		if (t_msgsnd(fd, q, 1, &inum, sizeof(inum), AIXIPC_NOWAIT))
+			return KID_BROKEN;
+	if (ns_enter(sh, 0) || close(sh->fd[1]) || hs_kid_ready_wait(&sh->hs))
+		return KID_BROKEN;
+	for (i = 0; i < words; i++) {
+		if (seg[i] != (inum ^ i))
+			return KID_WRONG;
+		seg[i] = ~seg[i];
+	}
+	return t_shmdt(fd, at, NULL) ? KID_WRONG : 0;
+}
+
+/* ns_dies_*'s visitors: in and out of namespace 1, then they drop it. */
+static int ns_visitor(int fd, int me, void *arg)
+{
+	struct ns_shared *sh = arg;
+	uint64_t rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL | 1;
+	unsigned int i, n = 10 + (unsigned int)(t_xorshift(&rng) % 100);
+
+	(void)me;
+	for (i = 0; i < n && !sh->failed; i++) {
+		if (ns_enter(sh, 1))
+			return 1;
+		ns_ops(sh, fd, 1, &rng);
+		if (ns_enter(sh, 0))
+			return 1;
+	}
+	close(sh->fd[1]);
+	return sh->failed;
+}
+
+/* SIGKILL child @slot if it still runs: 0 if it died of it or exited 0. */
+static int ns_end_kid(FIXTURE_DATA(chaos) *self, int slot)
+{
+	int st;
+
+	kill(self->kids.pid[slot], SIGKILL);
+	st = reap_kid(self, slot);
+	return st == 1000 + SIGKILL ? 0 : st;
+}
+
+/*
+ * A namespace's holder dies while visitors go in and out of it through
+ * their fds and are SIGKILLed at random, and a process that left it still
+ * has one of its segments attached and a SEM_UNDO adjustment on one of its
+ * sets.  The namespace dies when the last visitor leaves; the leaver's
+ * segment stays usable until it detaches it, its exit is clean, and every
+ * object of the namespace goes, each round.
+ */
+TEST_F_TIMEOUT(chaos, ns_dies_with_attachments_undo_and_visitors, 300)
+{
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	long before[AIXIPC_NR_KINDS], ref0;
+	const char *why = ns_unsupported(self->fd);
+	unsigned int round, killed = 0;
+	struct ns_shared *sh;
+	double t0;
+	int v;
+
+	if (why)
+		SKIP(return, "%s", why);
+	TH_LOG("seed %#" PRIx64, rng);
+	sh = ns_start(self->fd, 2, before, &ref0);
+	ASSERT_NE(NULL, sh);
+
+	t0 = now();
+	for (round = 0; round < NS_ROUNDS && !sh->failed &&
+	     (round < NS_MIN_ROUNDS || now() - t0 < NS_SECONDS); round++) {
+		ASSERT_EQ(0, hs_init(&sh->hs));
+		ASSERT_EQ(0, ns_hold(self, 0, &sh->fd[1], &sh->inum[1]));
+		ASSERT_LT(0, spawn(self, 1, ns_leaver, sh));
+		ASSERT_EQ(0, hs_parent_wait_ready(&sh->hs))
+			TH_LOG("leaver: %d", reap_kid(self, 1));
+		for (v = 0; v < NS_VISITORS; v++)
+			ASSERT_LT(0, spawn(self, 2 + v, ns_visitor, sh));
+		usleep((useconds_t)(t_xorshift(&rng) % 20000));
+		EXPECT_EQ(0, ns_end_kid(self, 0));	/* the holder */
+		close(sh->fd[1]);
+		for (v = 0; v < NS_VISITORS; v++) {
+			if (t_xorshift(&rng) % 3 == 0) {
+				usleep((useconds_t)(t_xorshift(&rng) % 10000));
+				killed += !t_kid_ended(self->kids.pid[2 + v]);
+				EXPECT_EQ(0, ns_end_kid(self, 2 + v));
+			} else {
+				EXPECT_EQ(0, reap_kid(self, 2 + v));
+			}
+		}
+		/* Nothing holds it now but the leaver's segment. */
+		EXPECT_EQ(0, ns_wait_dead(self->fd, sh->inum[1]));
+		hs_parent_go(&sh->hs);
+		EXPECT_EQ(0, reap_kid(self, 1)) TH_LOG("the leaver");
+		ns_check_back(_metadata, self->fd, &sh->inum[1], 1, before, ref0);
+	}
+	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%u rounds, %" PRIu64 " visits, %u visitors killed",
+	       round, sh->ops, killed);
+	close(sh->fd[0]);
+	munmap(sh, sizeof(*sh));
 }
 
 TEST_HARNESS_MAIN
