@@ -82,7 +82,7 @@ FUZZ32 := $(BUILD)/fuzz/fuzz-m32
 # API only, not linked with libaixipc, run natively and with LD_PRELOAD of
 # the shim of its word size; conform_aix-linked links libaixipc.a, as
 # programs ported from AIX do.
-CONFORM := conform_msg conform_sem conform_shm conform_aix
+CONFORM := conform_msg conform_sem conform_shm conform_ns conform_aix
 CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONFORM)) \
 	conform_aix-linked conform_aix-linked-m32) \
 	$(BUILD)/tools/libaixipc.so $(BUILD)/tools-m32/libaixipc.so
