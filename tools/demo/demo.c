@@ -13,21 +13,33 @@
  * kernel gives the lock back when it dies, so the others finish.  The
  * segment is removed while still attached (ipcs shows it as D) and goes
  * away at the last detach.
+ *
+ * Last, two "containers" (children that unshare(CLONE_NEWIPC), as
+ * unshare -i does) run the same code with the same key: each gets its own
+ * queue and finds only its own message.  The host's view (aixipc-ipcs -@,
+ * or, with an aixipc-ipcs without it, the demo's own AIXIPC_IOC_LIST over
+ * every namespace) shows both queues with their namespaces; when the
+ * containers exit, their namespaces die and the module removes the queues.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <aixipc.h>
+#include <linux/aixipc.h>
 
 #define ORDER	1	/* message types */
 #define BULK	2
@@ -155,6 +167,131 @@ static void semaphore_demo(void)
 	ipcs("aixipc-ipcs");
 }
 
+/* The IPC namespace of @pid: its inode number, as readlink shows it. */
+static unsigned long ns_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)pid);
+	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
+/*
+ * The host's view of the queues in every namespace, with AIXIPC_IOC_LIST
+ * (ns = AIXIPC_NS_ALL): what aixipc-ipcs -@ shows.  With @ns (two inode
+ * numbers) nothing is printed: how many queues those namespaces have.
+ */
+static int list_all_queues(const unsigned long *ns)
+{
+	struct aixipc_list_entry e[16];
+	struct aixipc_list l = {
+		.kind = AIXIPC_MSG, .entries = (unsigned long)e,
+		.entry_size = sizeof(e[0]), .ns = AIXIPC_NS_ALL,
+	};
+	int fd = open(AIXIPC_DEVICE, O_RDONLY), n = 0, show = !ns;
+	unsigned int i;
+
+	if (fd < 0)
+		die("open " AIXIPC_DEVICE);
+	if (show)
+		printf("%-17s %-2s %-4s %-10s %s\n", "NAMESPACE", "T", "ID", "KEY", "QNUM");
+	do {
+		l.count = 16;
+		if (ioctl(fd, AIXIPC_IOC_LIST, &l))
+			die("AIXIPC_IOC_LIST");
+		for (i = 0; i < l.count; i++) {
+			char where[32];
+
+			n += show || e[i].ns == ns[0] || e[i].ns == ns[1];
+			snprintf(where, sizeof(where), "ipc:[%llu]",
+				 (unsigned long long)e[i].ns);
+			if (show)
+				printf("%-17s %-2s %-4d 0x%08x %llu\n", where, "q",
+				       e[i].id, (unsigned int)e[i].msg.perm.key,
+				       (unsigned long long)e[i].msg.qnum);
+		}
+	} while (l.cursor != ~0ULL);
+	close(fd);
+	return n;
+}
+
+/* One container: its own queue at the shared key, its own message. */
+static void container(const char *name, int go_fd, int done_fd)
+{
+	struct { long mtype; char mtext[64]; } m = { .mtype = 1 };
+	int q, n = 0;
+	char c;
+
+	if (unshare(CLONE_NEWIPC))
+		die("unshare(CLONE_NEWIPC)");
+	q = msgget(0x00c0ffee, IPC_CREAT | 0600);
+	if (q < 0)
+		die("msgget");
+	snprintf(m.mtext, sizeof(m.mtext), "hello from container %s", name);
+	if (msgsnd(q, &m, strlen(m.mtext) + 1, 0))
+		die("msgsnd");
+	if (write(done_fd, "s", 1) != 1 || read(go_fd, &c, 1) != 1)
+		die("pipe");
+	/* Both have sent by now: each finds only its own message. */
+	while (msgrcv(q, &m, sizeof(m.mtext), 0, IPC_NOWAIT) > 0) {
+		printf("container %s (ipc:[%lu]): queue %d at key 0x00c0ffee holds \"%s\"\n",
+		       name, ns_of(getpid()), q, m.mtext);
+		n++;
+	}
+	printf("container %s: %d message(s) in its queue\n", name, n);
+	if (msgsnd(q, &m, strlen(m.mtext) + 1, 0))	/* left for the host to see */
+		die("msgsnd");
+	if (write(done_fd, "r", 1) != 1 || read(go_fd, &c, 1) != 1)
+		die("pipe");
+	exit(0);
+}
+
+static void container_demo(void)
+{
+	static const char *const names[2] = { "A", "B" };
+	int go[2], done[2], i, status, guard;
+	unsigned long ns[2];
+	pid_t pid[2];
+	char c;
+
+	printf("\ntwo containers (unshare -i: a private IPC namespace each) use key 0x00c0ffee:\n");
+	if (pipe(go) || pipe(done))
+		die("pipe");
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			die("fork");
+		if (pid[i] == 0)
+			container(names[i], go[0], done[1]);
+	}
+	for (i = 0; i < 2; i++) {	/* both sent */
+		if (read(done[0], &c, 1) != 1)
+			die("pipe");
+		ns[i] = ns_of(pid[i]);
+	}
+	for (i = 0; i < 2; i++) {	/* one drains, then the other */
+		if (write(go[1], "g", 1) != 1 || read(done[0], &c, 1) != 1)
+			die("pipe");
+	}
+	printf("\nthe host sees both queues, each in its namespace (aixipc-ipcs -@):\n");
+	fflush(stdout);
+	if (system("aixipc-ipcs -@ -q 2>/dev/null") != 0) {
+		printf("(this aixipc-ipcs has no -@: the demo lists every namespace itself)\n");
+		list_all_queues(NULL);
+	}
+	if (write(go[1], "gg", 2) != 2)
+		die("pipe");
+	for (i = 0; i < 2; i++)
+		if (waitpid(pid[i], &status, 0) < 0)
+			die("waitpid");
+	/* Their namespaces die with them; the module's removal follows. */
+	for (guard = 0; guard < 5000 && list_all_queues(ns); guard++)
+		usleep(1000);
+	printf("\nthe containers exited: their namespaces died, and the module removed their queues (%d left)\n",
+	       list_all_queues(ns));
+}
+
 int main(void)
 {
 	static const char *const orders[] = {
@@ -207,5 +344,6 @@ int main(void)
 	printf("\nproducer: removed queue %d\n\n", q);
 	free(big);
 	semaphore_demo();
+	container_demo();
 	return 0;
 }
