@@ -96,6 +96,21 @@ static long shmem_kb(void)
 }
 
 /*
+ * The initial namespace's objects at key @k (a queue holding "host", a set
+ * of 2, a segment of 1 page) into @o, then fork: the child gets 0, the
+ * test the child's pid, or -1 if anything failed.
+ */
+static pid_t host_objects_and_child(key_t k, int o[3])
+{
+	o[0] = new_msq_key(k, IPC_CREAT | 0600);
+	o[1] = new_sem_key(k, 2, IPC_CREAT | 0600);
+	o[2] = new_shm_key(k, PAGE, IPC_CREAT | 0600);
+	if (o[0] < 0 || o[1] < 0 || o[2] < 0 || send_one(o[0], 1, "host"))
+		return -1;
+	return fork();
+}
+
+/*
  * One key, three kinds: the initial namespace's objects (a queue with a
  * message, a set of 2, a segment of 1 page) and a child namespace's (its
  * own message, a set of 3, a segment of 3 pages) are different objects;
@@ -104,18 +119,15 @@ static long shmem_kb(void)
 TEST(same_key_in_two_namespaces_is_two_objects)
 {
 	key_t k = test_key(1);
-	int q = new_msq_key(k, IPC_CREAT | 0600);
-	int s = new_sem_key(k, 2, IPC_CREAT | 0600);
-	int m = new_shm_key(k, PAGE, IPC_CREAT | 0600);
+	int o[3], q, s, m;
 	pid_t pid;
 
 	NS_NEEDED();
-	ASSERT_LE(0, q);
-	ASSERT_LE(0, s);
-	ASSERT_LE(0, m);
-	ASSERT_EQ(0, send_one(q, 1, "host"));
-	pid = fork();
+	pid = host_objects_and_child(k, o);
 	ASSERT_LE(0, pid);
+	q = o[0];
+	s = o[1];
+	m = o[2];
 	if (pid == 0) {
 		int cq, cs, cm;
 
@@ -145,20 +157,20 @@ TEST(same_key_in_two_namespaces_is_two_objects)
 
 /*
  * Ids of the initial namespace in a new, empty one: every call that takes
- * an id fails with EINVAL, as for an id that never existed.
+ * an id fails with EINVAL, as for an id that never existed, and changes
+ * nothing.
  */
 TEST(ids_of_another_namespace_are_einval)
 {
-	int q = new_msq(), s = new_sem(1), m = new_shm(PAGE);
+	int o[3], q, s, m;
 	pid_t pid;
 
 	NS_NEEDED();
-	ASSERT_LE(0, q);
-	ASSERT_LE(0, s);
-	ASSERT_LE(0, m);
-	ASSERT_EQ(0, send_one(q, 1, "host"));
-	pid = fork();
+	pid = host_objects_and_child(test_key(4), o);
 	ASSERT_LE(0, pid);
+	q = o[0];
+	s = o[1];
+	m = o[2];
 	if (pid == 0) {
 		struct sembuf op = { .sem_num = 0, .sem_op = 1 };
 		struct msqid_ds mds;
@@ -183,6 +195,7 @@ TEST(ids_of_another_namespace_are_einval)
 	/* Untouched here. */
 	EXPECT_TRUE(receive_is(q, "host"));
 	EXPECT_EQ(0, getval(s, 0));
+	EXPECT_EQ(2, nsems_of(s));
 	EXPECT_EQ(0, (int)shm_stat(m).shm_nattch);
 	EXPECT_EQ(PAGE, shm_stat(m).shm_segsz);
 }
