@@ -276,7 +276,7 @@ static void container_demo(void)
 	}
 	printf("\nthe host sees both queues, each in its namespace (aixipc-ipcs -@):\n");
 	fflush(stdout);
-	if (system("aixipc-ipcs -@ -q 2>/dev/null") != 0) {
+	if (system("aixipc-ipcs -q -@ 2>/dev/null") != 0) {
 		printf("(this aixipc-ipcs has no -@: the demo lists every namespace itself)\n");
 		list_all_queues(NULL);
 	}
