@@ -243,8 +243,10 @@ TEST(a_dead_namespace_leaves_its_keys_free)
  * initial namespace) while still attached: the namespace's other holders
  * go, the attachment keeps its data and stays writable, and once it is
  * detached the segment's memory is freed.  Shmem must first have grown by
- * the segment (the measure works) and then fall back; the freeing is
- * asynchronous on both sides, so it is polled, with a hang guard.
+ * most of the segment (the measure works) and then fall by as much (a
+ * measure against the level with the segment, so other users of shmem do
+ * not matter); the freeing is asynchronous on both sides, and gradual, so
+ * it is polled, with a hang guard.
  */
 TEST(a_dead_namespace_segment_lives_until_its_last_detach)
 {
