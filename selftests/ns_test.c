@@ -100,7 +100,10 @@ static int stat_any(int fd, int kind, int id, union anyds *ds)
 	return ctl_any(fd, kind, id, AIXIPC_IPC_STAT, ds ? ds : &tmp);
 }
 
-/* An operation: msgsnd, semop, or shmat and shmdt.  0 or -errno. */
+/*
+ * An operation: msgsnd and msgrcv (the queue is left empty), semop, or
+ * shmat and shmdt.  0 or -errno.
+ */
 static int op_any(int fd, int kind, int id)
 {
 	void *at;
@@ -108,7 +111,11 @@ static int op_any(int fd, int kind, int id)
 
 	switch (kind) {
 	case AIXIPC_MSG:
-		return t_msgsnd(fd, id, 1, "x", 1, AIXIPC_NOWAIT);
+		err = t_msgsnd(fd, id, 1, "x", 1, AIXIPC_NOWAIT);
+		if (!err && t_msgrcv(fd, id, 0, &at, 1, AIXIPC_NOWAIT,
+				     NULL) != 1)
+			err = -EBADMSG;
+		return err;
 	case AIXIPC_SEM:
 		return t_semop1(fd, id, 0, 1, AIXIPC_SEM_NOWAIT);
 	}
@@ -1140,6 +1147,659 @@ TEST_F_TIMEOUT(life, death_races_setns_calls_and_the_administrator, 600)
 		       ns_count(self->fd), refcnt(), ref0);
 	TH_LOG("%d rounds, %ld calls in %.1f s", rounds, r->calls, now() - t0);
 	munmap(r, sizeof(*r));
+}
+
+/* ---------------------------------------------------------------------- */
+/* The global view and limits.                                            */
+
+#define NS3	3
+
+FIXTURE(global) {
+	int fd, host_ns;
+	uint64_t host;
+	struct aixipc_version v;
+	struct t_kids kids;
+	int32_t key;
+	int host_q;
+	long ref0;
+	int nsfd[NS3];
+	uint64_t inum[NS3];
+	int q[NS3];		/* a queue of key in each namespace */
+};
+
+FIXTURE_SETUP(global)
+{
+	int i;
+
+	T_OPEN_VERSION(self->fd, self->v);
+	memset(&self->kids, 0, sizeof(self->kids));
+	self->host_ns = my_ns_fd();
+	ASSERT_LE(0, self->host_ns);
+	self->host = inum_of_fd(self->host_ns);
+	self->key = t_test_key(KEY_BASE, 6);
+	self->ref0 = refcnt();
+	self->host_q = mk(self->fd, AIXIPC_MSG, self->key, 0600);
+	ASSERT_LE(0, self->host_q);
+	t_track(AIXIPC_MSG, self->host_q);
+	for (i = 0; i < NS3; i++) {
+		self->nsfd[i] = ns_make();
+		ASSERT_LE(0, self->nsfd[i]);
+		self->inum[i] = inum_of_fd(self->nsfd[i]);
+		ASSERT_EQ(0, ns_enter(self->nsfd[i]));
+		self->q[i] = mk(self->fd, AIXIPC_MSG, self->key, 0600);
+		ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+		ASSERT_LE(0, self->q[i]);
+	}
+}
+
+FIXTURE_TEARDOWN(global)
+{
+	uint64_t inum[NS3];
+	int i;
+
+	if (setns(self->host_ns, CLONE_NEWIPC))
+		perror("setns");
+	for (i = 0; i < NS3; i++) {
+		inum[i] = self->inum[i];
+		if (self->nsfd[i] >= 0)
+			close(self->nsfd[i]);
+	}
+	t_kill_kids(&self->kids);
+	for (i = 0; i < NS3; i++)
+		if (inum[i] && !wait_gone(self->fd, inum[i], -1))
+			fprintf(stderr, "# namespace %llu not gone\n",
+				(unsigned long long)inum[i]);
+	t_teardown(self->fd, &self->kids);
+	if (!wait_all_gone(self->fd, self->host, self->ref0))
+		fprintf(stderr, "# left behind: refcnt %ld, was %ld\n",
+			refcnt(), self->ref0);
+	close(self->host_ns);
+}
+
+TEST_F(global, list_all_shows_every_namespace_with_its_inode)
+{
+	struct aixipc_list_entry e[64];
+	const struct aixipc_list_entry *f;
+	long n;
+	int i, j, seen;
+
+	n = list_ns(self->fd, AIXIPC_MSG, AIXIPC_NS_ALL, AIXIPC_NS_ALL, e, 64);
+	ASSERT_LE(NS3 + 1, n);
+	ASSERT_GE(64, n);
+	/* Each namespace's queue, once, with its namespace. */
+	for (i = 0; i < NS3; i++) {
+		for (j = 0, seen = 0; j < n; j++)
+			if (e[j].ns == self->inum[i]) {
+				seen++;
+				EXPECT_EQ(self->q[i], e[j].id);
+				EXPECT_EQ(self->key, e[j].msg.perm.key);
+			}
+		EXPECT_EQ(1, seen);
+	}
+	f = NULL;
+	for (j = 0; j < n; j++)
+		if (e[j].ns == self->host && e[j].id == self->host_q)
+			f = &e[j];
+	ASSERT_TRUE(f != NULL);
+	EXPECT_EQ(self->key, f->msg.perm.key);
+	/* In namespace order. */
+	for (j = 1; j < n; j++)
+		EXPECT_LE(e[j - 1].ns, e[j].ns);
+	/* One at a time gives the same walk (the cursor crosses namespaces). */
+	{
+		struct aixipc_list_entry one;
+		struct aixipc_list l;
+		long m = 0;
+
+		memset(&l, 0, sizeof(l));
+		l.ns = AIXIPC_NS_ALL;
+		for (;;) {
+			ASSERT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, &one,
+						 1, sizeof(one)));
+			if (!l.count)
+				break;
+			ASSERT_GT(n, m);
+			EXPECT_EQ(e[m].id, one.id);
+			EXPECT_EQ(e[m].ns, one.ns);
+			m++;
+		}
+		EXPECT_EQ(n, m);
+		EXPECT_EQ(AIXIPC_NS_ALL, l.cursor);
+	}
+}
+
+TEST_F(global, list_of_one_namespace_by_inode)
+{
+	struct aixipc_list_entry e[4];
+
+	ASSERT_EQ(1, list_ns(self->fd, AIXIPC_MSG, self->inum[1],
+			     AIXIPC_NS_ALL, e, 4));
+	EXPECT_EQ(self->q[1], e[0].id);
+	EXPECT_EQ(self->inum[1], e[0].ns);
+	EXPECT_EQ(0, list_ns(self->fd, AIXIPC_SEM, self->inum[1],
+			     AIXIPC_NS_ALL, e, 4));
+	/* Its own inode number is the same as SELF for the host. */
+	EXPECT_EQ(list_ns(self->fd, AIXIPC_MSG, AIXIPC_NS_SELF, AIXIPC_NS_ALL,
+			  NULL, 0),
+		  list_ns(self->fd, AIXIPC_MSG, self->host, AIXIPC_NS_ALL,
+			  NULL, 0));
+}
+
+TEST_F(global, ns_rmid_removes_an_object_in_another_namespace)
+{
+	int s;
+
+	EXPECT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[0],
+			    AIXIPC_MSG, self->q[0], NULL));
+	EXPECT_EQ(0, listed_in(self->fd, AIXIPC_MSG, self->inum[0]));
+	EXPECT_EQ(1, listed_in(self->fd, AIXIPC_MSG, self->inum[1]));
+	EXPECT_EQ(0, stat_any(self->fd, AIXIPC_MSG, self->host_q, NULL));
+	/* Gone: a second time is the facility's EINVAL. */
+	EXPECT_EQ(-EINVAL, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[0],
+				  AIXIPC_MSG, self->q[0], NULL));
+	/* Inside, the key names nothing any more. */
+	ASSERT_EQ(0, ns_enter(self->nsfd[0]));
+	EXPECT_EQ(-ENOENT, t_get(self->fd, AIXIPC_MSG, self->key, 0, 0, 0));
+	s = mk(self->fd, AIXIPC_SEM, self->key, 0600);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	ASSERT_LE(0, s);
+	/* Other kinds too; and the host's own by SELF or its inode. */
+	EXPECT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[0],
+			    AIXIPC_SEM, s, NULL));
+	EXPECT_EQ(0, listed_in(self->fd, AIXIPC_SEM, self->inum[0]));
+	EXPECT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_RMID, self->host, AIXIPC_MSG,
+			    self->host_q, NULL));
+	t_untrack(AIXIPC_MSG, self->host_q);
+	EXPECT_EQ(-EINVAL, stat_any(self->fd, AIXIPC_MSG, self->host_q, NULL));
+}
+
+TEST_F(global, ns_next_walks_every_known_namespace)
+{
+	struct aixipc_limits lim, expect = ns_default_limits(&self->v.limits);
+	uint64_t ns = 0, prev = 0;
+	int found[NS3] = { 0 }, host = 0, i, n = 0, err;
+
+	for (;;) {
+		err = ns_next(self->fd, &ns, &lim);
+		if (err)
+			break;
+		EXPECT_LT(prev, ns);
+		prev = ns;
+		n++;
+		ASSERT_GT(100000, n);
+		if (ns == self->host) {
+			host++;
+			EXPECT_EQ(0, memcmp(&lim, &self->v.limits, sizeof(lim)));
+		}
+		for (i = 0; i < NS3; i++)
+			if (ns == self->inum[i]) {
+				found[i]++;
+				EXPECT_EQ(0, memcmp(&lim, &expect, sizeof(lim)));
+			}
+	}
+	EXPECT_EQ(-ENOENT, err);
+	EXPECT_EQ(1, host);
+	for (i = 0; i < NS3; i++)
+		EXPECT_EQ(1, found[i]);
+	/* Past the end, and past the largest possible number. */
+	EXPECT_EQ(-ENOENT, ns_next(self->fd, &prev, NULL));
+	ns = UINT32_MAX;
+	EXPECT_EQ(-ENOENT, ns_next(self->fd, &ns, NULL));
+	ns = AIXIPC_NS_ALL;
+	EXPECT_EQ(-ENOENT, ns_next(self->fd, &ns, NULL));
+}
+
+TEST_F(global, limits_start_at_ns_percent_and_apply_inside_only)
+{
+	struct aixipc_limits h = self->v.limits, lim, expect;
+	uint64_t pct = param("ns_percent");
+	int q, err;
+
+	ASSERT_GE(100, pct);
+	expect = ns_default_limits(&h);
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->inum[0], 0,
+			    0, &lim));
+	EXPECT_EQ(h.msgmni * pct / 100, lim.msgmni);
+	EXPECT_EQ(h.semmni * pct / 100, lim.semmni);
+	EXPECT_EQ(h.shmmni * pct / 100, lim.shmmni);
+	EXPECT_EQ(h.shmall * pct / 100, lim.shmall);
+	EXPECT_EQ(0, memcmp(&lim, &expect, sizeof(lim)));
+	/* The host's own, by SELF and by its inode number. */
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, AIXIPC_NS_SELF, 0,
+			    0, &lim));
+	EXPECT_EQ(0, memcmp(&lim, &h, sizeof(lim)));
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->host, 0, 0,
+			    &lim));
+	EXPECT_EQ(0, memcmp(&lim, &h, sizeof(lim)));
+
+	/* msgmni 2 in namespace 0, which has one queue: one more, then no. */
+	lim = expect;
+	lim.msgmni = 2;
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS, self->inum[0], 0,
+			    0, &lim));
+	memset(&lim, 0, sizeof(lim));
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->inum[0], 0,
+			    0, &lim));
+	EXPECT_EQ(2, lim.msgmni);
+	ASSERT_EQ(0, ns_enter(self->nsfd[0]));
+	{
+		struct aixipc_version v = { 0 };
+
+		EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+		EXPECT_EQ(2, v.limits.msgmni);
+	}
+	q = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_LE(0, q);
+	EXPECT_EQ(-ENOSPC, err);
+	/* Another namespace and the host are not affected. */
+	ASSERT_EQ(0, ns_enter(self->nsfd[1]));
+	q = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_LE(0, q);
+	EXPECT_LE(0, err);
+	q = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_LE(0, q);
+	t_track(AIXIPC_MSG, q);
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_LE(0, err);
+	t_track(AIXIPC_MSG, err);
+	EXPECT_EQ(0, memcmp(&h, &self->v.limits, sizeof(h)));
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, AIXIPC_NS_SELF, 0,
+			    0, &lim));
+	EXPECT_EQ(h.msgmni, lim.msgmni);
+}
+
+TEST_F(global, set_limits_above_the_host_einval)
+{
+	struct aixipc_limits h = self->v.limits, lim, before;
+
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->inum[0], 0,
+			    0, &before));
+	/* Each capped field one past the host's: EINVAL, nothing changed. */
+#define ABOVE(field) do {						\
+	lim = before;							\
+	lim.field = h.field + 1;					\
+	EXPECT_EQ(-EINVAL, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS,	\
+				  self->inum[0], 0, 0, &lim)) TH_LOG(#field); \
+} while (0)
+	ABOVE(msgmni);
+	ABOVE(semmni);
+	ABOVE(shmmni);
+	ABOVE(shmall);
+	ABOVE(msgmax);
+	ABOVE(shmmax);
+#undef ABOVE
+	if (h.shmmin > 1) {
+		lim = before;
+		lim.shmmin = h.shmmin - 1;
+		EXPECT_EQ(-EINVAL, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS,
+					  self->inum[0], 0, 0, &lim));
+	}
+	/* Exactly the host's is allowed, for the host too. */
+	EXPECT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS, self->inum[0], 0,
+			    0, &h));
+	EXPECT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS, self->inum[0], 0,
+			    0, &before));
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, self->inum[0], 0,
+			    0, &lim));
+	EXPECT_EQ(0, memcmp(&lim, &before, sizeof(lim)));
+}
+
+/* Every cmd but reading one's own limits, and LIST of others: EPERM. */
+static int others_eperm(int fd, uint64_t other, int id)
+{
+	struct aixipc_limits lim;
+	struct aixipc_list_entry e;
+	struct aixipc_list l = { .kind = AIXIPC_MSG };
+	int bad = 0;
+
+	CHECK(ns_ctl(fd, AIXIPC_NS_GET_LIMITS, AIXIPC_NS_SELF, 0, 0, &lim) == 0);
+	CHECK(ns_ctl(fd, AIXIPC_NS_GET_LIMITS, other, 0, 0, &lim) == -EPERM);
+	CHECK(ns_ctl(fd, AIXIPC_NS_SET_LIMITS, AIXIPC_NS_SELF, 0, 0, &lim) ==
+	      -EPERM);
+	CHECK(ns_ctl(fd, AIXIPC_NS_SET_LIMITS, other, 0, 0, &lim) == -EPERM);
+	CHECK(ns_ctl(fd, AIXIPC_NS_RMID, other, AIXIPC_MSG, id, NULL) ==
+	      -EPERM);
+	CHECK(ns_ctl(fd, AIXIPC_NS_RMID, AIXIPC_NS_SELF, AIXIPC_MSG, id,
+		     NULL) == -EPERM);
+	CHECK(ns_next(fd, &(uint64_t){ 0 }, NULL) == -EPERM);
+	l.ns = AIXIPC_NS_ALL;
+	CHECK(t_list_call(fd, &l, AIXIPC_MSG, &e, 1, sizeof(e)) == -EPERM);
+	memset(&l, 0, sizeof(l));
+	l.ns = other;
+	CHECK(t_list_call(fd, &l, AIXIPC_MSG, &e, 1, sizeof(e)) == -EPERM);
+	/* Its own namespace it may list. */
+	memset(&l, 0, sizeof(l));
+	CHECK(t_list_call(fd, &l, AIXIPC_MSG, &e, 1, sizeof(e)) == 0);
+	return bad;
+}
+
+TEST_F(global, unprivileged_caller_eperm_except_own_limits)
+{
+	EXPECT_EQ(0, AS_NOBODY(others_eperm(self->fd, self->inum[0],
+					    self->q[0])));
+	/* Root without CAP_SYS_ADMIN alike. */
+	EXPECT_EQ(0, T_IN_CHILD(0, ({
+		struct __user_cap_header_struct {
+			uint32_t version;
+			int pid;
+		} hdr = { 0x20080522, 0 };
+		struct { uint32_t eff, perm, inh; } data[2] = { { 0 } };
+		long r = syscall(SYS_capset, &hdr, data) ? -errno :
+			 others_eperm(self->fd, self->inum[0], self->q[0]);
+		r;
+	})));
+	EXPECT_EQ(1, listed_in(self->fd, AIXIPC_MSG, self->inum[0]));
+}
+
+TEST_F(global, caller_in_another_namespace_eperm_except_own_limits)
+{
+	int bad;
+
+	ASSERT_EQ(0, ns_enter(self->nsfd[1]));
+	bad = others_eperm(self->fd, self->inum[0], self->q[0]);
+	bad += others_eperm(self->fd, self->host, self->host_q);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(1, listed_in(self->fd, AIXIPC_MSG, self->inum[0]));
+	EXPECT_EQ(0, stat_any(self->fd, AIXIPC_MSG, self->host_q, NULL));
+}
+
+TEST_F(global, unknown_namespace_enoent)
+{
+	struct aixipc_list_entry e;
+	struct aixipc_list l;
+	struct aixipc_limits lim = self->v.limits;
+	int unused = ns_make();	/* never used aixipc */
+	uint64_t ns[2];
+	int i;
+
+	ASSERT_LE(0, unused);
+	ns[0] = inum_of_fd(unused);
+	ns[1] = 1;			/* no namespace has it */
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(-ENOENT, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS,
+					  ns[i], 0, 0, &lim));
+		EXPECT_EQ(-ENOENT, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS,
+					  ns[i], 0, 0, &lim));
+		EXPECT_EQ(-ENOENT, ns_ctl(self->fd, AIXIPC_NS_RMID, ns[i],
+					  AIXIPC_MSG, self->q[0], NULL));
+		memset(&l, 0, sizeof(l));
+		l.ns = ns[i];
+		EXPECT_EQ(-ENOENT, t_list_call(self->fd, &l, AIXIPC_MSG, &e,
+					       1, sizeof(e)));
+	}
+	EXPECT_EQ(0, ns_known(self->fd, ns[0]));
+	close(unused);
+	/* A namespace that has died is unknown too. */
+	close(self->nsfd[2]);
+	self->nsfd[2] = -1;
+	ASSERT_TRUE(wait_gone(self->fd, self->inum[2], -1));
+	EXPECT_EQ(-ENOENT, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS,
+				  self->inum[2], 0, 0, &lim));
+	EXPECT_EQ(-ENOENT, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[2],
+				  AIXIPC_MSG, self->q[2], NULL));
+	self->inum[2] = 0;
+}
+
+TEST_F(global, bad_cmd_kind_reserved_or_fields_einval)
+{
+	struct aixipc_ns_ctl c;
+	uint32_t cmd;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = AIXIPC_NS_NEXT + 1;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c));
+	c.cmd = UINT32_MAX;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c));
+	/* RMID of a kind that does not exist. */
+	EXPECT_EQ(-EINVAL, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[0],
+				  AIXIPC_NR_KINDS, self->q[0], NULL));
+	/* Non-zero __reserved, for every command. */
+	for (cmd = 0; cmd <= AIXIPC_NS_NEXT; cmd++) {
+		memset(&c, 0, sizeof(c));
+		c.cmd = cmd;
+		c.ns = self->inum[0];
+		c.__reserved = 1;
+		if (cmd == AIXIPC_NS_RMID) {
+			c.kind = AIXIPC_MSG;
+			c.id = self->q[0];
+		}
+		EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c))
+			TH_LOG("cmd %u", cmd);
+		if (cmd == AIXIPC_NS_RMID)
+			continue;
+		/* kind or id on a command that takes neither. */
+		c.__reserved = 0;
+		c.kind = AIXIPC_SEM;
+		EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c))
+			TH_LOG("cmd %u", cmd);
+		c.kind = 0;
+		c.id = 5;
+		EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c))
+			TH_LOG("cmd %u", cmd);
+	}
+	/* Nothing was removed. */
+	EXPECT_EQ(1, listed_in(self->fd, AIXIPC_MSG, self->inum[0]));
+	/* Limits no namespace can have (a zero id limit). */
+	{
+		struct aixipc_limits lim = self->v.limits;
+
+		lim.msgmni = 0;
+		EXPECT_EQ(-EINVAL, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS,
+					  self->inum[0], 0, 0, &lim));
+	}
+}
+
+/*
+ * The module parameters cap all namespaces together: with the host's
+ * msgmni small (the module loaded with msgmni=8, or guest-suite's
+ * limits_test reload), two namespaces allowed the host's whole limit each
+ * cannot make more queues than it between them and the host.
+ */
+TEST_F(global, host_wide_cap_on_ids_across_namespaces)
+{
+	const uint64_t cap = self->v.limits.msgmni;
+	struct aixipc_limits lim;
+	long total = 0, made_a = 0, made_b = 0;
+	int k, id, last_a = -1, err;
+	uint32_t kind;
+
+	if (cap > 256)
+		SKIP(return, "msgmni is %llu: load the module with msgmni=8 (at most 256) to reach the host-wide cap",
+		     (unsigned long long)cap);
+	for (kind = AIXIPC_MSG; kind <= AIXIPC_MSG; kind++)
+		total = list_ns(self->fd, kind, AIXIPC_NS_ALL, AIXIPC_NS_ALL,
+				NULL, 0);
+	ASSERT_LE(NS3 + 1, total);
+	ASSERT_GT((long)cap, total);
+	for (k = 0; k < 2; k++) {
+		ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS,
+				    self->inum[k], 0, 0, &lim));
+		lim.msgmni = cap;	/* as much as the host */
+		ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_SET_LIMITS,
+				    self->inum[k], 0, 0, &lim));
+	}
+	/* A takes half of what is left, B the rest. */
+	ASSERT_EQ(0, ns_enter(self->nsfd[0]));
+	while (made_a < ((long)cap - total) / 2) {
+		id = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+		if (id < 0)
+			break;
+		last_a = id;
+		made_a++;
+	}
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	ASSERT_EQ(((long)cap - total) / 2, made_a);
+	ASSERT_EQ(0, ns_enter(self->nsfd[1]));
+	for (;;) {
+		err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+		if (err < 0 || made_b > (long)cap)
+			break;
+		made_b++;
+	}
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_EQ((long)cap, total + made_a + made_b);
+	EXPECT_EQ((long)cap, list_ns(self->fd, AIXIPC_MSG, AIXIPC_NS_ALL,
+				     AIXIPC_NS_ALL, NULL, 0));
+	/* A is below its own limit, the host too: both are full all the same. */
+	ASSERT_EQ(0, ns_enter(self->nsfd[0]));
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_EQ(-ENOSPC, err);
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	if (err >= 0)
+		t_track(AIXIPC_MSG, err);
+	EXPECT_EQ(-ENOSPC, err);
+	/* One removed in A: B may make one. */
+	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_RMID, self->inum[0],
+			    AIXIPC_MSG, last_a, NULL));
+	ASSERT_EQ(0, ns_enter(self->nsfd[1]));
+	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
+	EXPECT_LE(0, err);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Memory accounting.                                                     */
+
+#define MEMCG_MSGS	256
+#define MEMCG_MSGSZ	8000
+#define MEMCG_SHM	(8u << 20)
+
+static long long cg_read(const char *dir, const char *file)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (t_read_file(path, buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * The child in the cgroup: a namespace of its own, then on each go
+ * messages, then segments it touches, reporting after each step.
+ */
+static int memcg_kid(int fd, struct handshake *h)
+{
+	static char text[MEMCG_MSGSZ];
+	unsigned char *at;
+	char c;
+	int i, q = -1, m, s;
+
+	close(h->ready[0]);
+	close(h->go[1]);
+	if (unshare(CLONE_NEWIPC))
+		return KID_BROKEN;
+	for (i = 0; i < MEMCG_MSGS; i++) {
+		if (i % 64 == 0)
+			q = mk(fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+		if (q < 0 || t_msgsnd(fd, q, 1, text, sizeof(text), 0))
+			return KID_WRONG;
+	}
+	for (i = 0; i < 64; i++) {
+		s = t_get(fd, AIXIPC_SEM, AIXIPC_KEY_PRIVATE, 64,
+			  AIXIPC_CREAT, 0600);
+		if (s < 0 || t_semop1(fd, s, 3, 1, AIXIPC_SEM_UNDO))
+			return KID_WRONG;
+	}
+	if (write(h->ready[1], "m", 1) != 1 || read(h->go[0], &c, 1) != 1)
+		return KID_BROKEN;
+	for (i = 0; i < 4; i++) {
+		m = t_get(fd, AIXIPC_SHM, AIXIPC_KEY_PRIVATE, MEMCG_SHM / 4,
+			  AIXIPC_CREAT, 0600);
+		if (m < 0 || t_shmat(fd, m, NULL, 0, (void **)&at, NULL))
+			return KID_WRONG;
+		memset(at, 0x5a, MEMCG_SHM / 4);
+	}
+	if (write(h->ready[1], "s", 1) != 1 || read(h->go[0], &c, 1) < 0)
+		return KID_BROKEN;
+	return 0;
+}
+
+TEST_F_TIMEOUT(life, objects_are_charged_to_the_callers_memory_cgroup, 120)
+{
+	char root[128] = "/sys/fs/cgroup", dir[192], procs[256], buf[512];
+	bool mounted = false;
+	long long base, after_msg, after_shm;
+	long ref0 = refcnt();
+	struct handshake h;
+	int up[2], down[2];
+	pid_t pid;
+	char c;
+
+	if (t_read_file("/sys/fs/cgroup/cgroup.controllers", buf, sizeof(buf))) {
+		snprintf(root, sizeof(root), "/tmp/ns_test.cg.%d", getpid());
+		ASSERT_EQ(0, mkdir(root, 0700));
+		if (mount("cgroup2", root, "cgroup2", 0, NULL)) {
+			rmdir(root);
+			SKIP(return, "no cgroup2 at /sys/fs/cgroup and cannot mount one: %s",
+			     strerror(errno));
+		}
+		mounted = true;
+		snprintf(procs, sizeof(procs), "%s/cgroup.controllers", root);
+		ASSERT_EQ(0, t_read_file(procs, buf, sizeof(buf)));
+	}
+	if (!strstr(buf, "memory")) {
+		if (mounted) {
+			umount(root);
+			rmdir(root);
+		}
+		SKIP(return, "the memory controller is not available (cgroup.controllers: \"%s\")",
+		     buf);
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.subtree_control", root);
+	write_file(procs, "+memory");
+	snprintf(dir, sizeof(dir), "%s/ns_test.%d", root, getpid());
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	ASSERT_LE(0, cg_read(dir, "memory.current"))
+		TH_LOG("no memory.current: the controller is not enabled for %s", dir);
+
+	ASSERT_EQ(0, hs_init(&h));
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+	pid = t_spawn(&self->kids);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		/* Joined the cgroup: now the parent reads its base. */
+		if (write(up[1], "j", 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(KID_BROKEN);
+		_exit(memcg_kid(self->fd, &h));
+	}
+	close(up[1]);
+	close(down[0]);
+	ASSERT_EQ(1, read(up[0], &c, 1));
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	snprintf(buf, sizeof(buf), "%d", pid);
+	ASSERT_EQ(0, write_file(procs, buf));
+	base = cg_read(dir, "memory.current");
+	ASSERT_EQ(1, write(down[1], "g", 1));
+	ASSERT_EQ(0, hs_parent_wait_ready(&h));
+	after_msg = cg_read(dir, "memory.current");
+	ASSERT_EQ(1, write(h.go[1], "g", 1));
+	ASSERT_EQ(1, read(h.ready[0], &c, 1));
+	after_shm = cg_read(dir, "memory.current");
+	hs_parent_close(&h);
+	EXPECT_EQ(0, t_reap(&self->kids, pid));
+	TH_LOG("memory.current %lld, after %d x %d bytes of messages %lld, after %u bytes of segments %lld",
+	       base, MEMCG_MSGS, MEMCG_MSGSZ, after_msg, MEMCG_SHM, after_shm);
+	EXPECT_LE(base + (long long)MEMCG_MSGS * MEMCG_MSGSZ / 2, after_msg);
+	EXPECT_LE(after_msg + (long long)MEMCG_SHM / 2, after_shm);
+	EXPECT_TRUE(wait_all_gone(self->fd, self->host, ref0));
+	close(up[0]);
+	close(down[1]);
+	EXPECT_EQ(0, rmdir(dir));
+	if (mounted) {
+		umount(root);
+		rmdir(root);
+	}
 }
 
 TEST_HARNESS_MAIN
