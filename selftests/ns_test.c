@@ -623,13 +623,30 @@ FIXTURE_TEARDOWN(life)
 	close(self->host_ns);
 }
 
+/*
+ * mk(), waiting up to 10 s while the host-wide cap is full: namespaces
+ * that died a moment ago may still hold their share of it (they go
+ * asynchronously), which small module limits make reachable.
+ */
+static int mk_wait(int fd, int kind, int32_t key, uint32_t mode)
+{
+	int id = -ENOSPC, i;
+
+	for (i = 0; i < 1000 && id == -ENOSPC; i++) {
+		if (i)
+			usleep(10000);
+		id = mk(fd, kind, key, mode);
+	}
+	return id;
+}
+
 /* One object of each kind in the current namespace; a message queued. */
 static int fill_ns(int fd, int32_t key)
 {
 	int k, id, bad = 0;
 
 	for (k = 0; k < AIXIPC_NR_KINDS; k++) {
-		id = mk(fd, k, key, 0600);
+		id = mk_wait(fd, k, key, 0600);
 		CHECK(id >= 0);
 		if (k == AIXIPC_MSG)
 			CHECK(t_msgsnd(fd, id, 1, "hello", 5, 0) == 0);
@@ -1027,6 +1044,8 @@ static bool documented(int err)
 	switch (-err) {
 	case 0: case EINVAL: case EIDRM: case ENOENT: case EAGAIN:
 	case ENOMSG: case EEXIST:
+		return true;
+	case ENOSPC:	/* small host caps, still held by dying namespaces */
 		return true;
 	}
 	return false;
@@ -1427,12 +1446,15 @@ TEST_F(global, limits_start_at_ns_percent_and_apply_inside_only)
 	ASSERT_EQ(0, setns(self->host_ns, CLONE_NEWIPC));
 	EXPECT_LE(0, q);
 	EXPECT_LE(0, err);
-	q = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
-	ASSERT_LE(0, q);
-	t_track(AIXIPC_MSG, q);
-	err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
-	ASSERT_LE(0, err);
-	t_track(AIXIPC_MSG, err);
+	/* The host makes two more too, where its cap leaves room for them. */
+	if (h.msgmni >= 16) {
+		q = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+		ASSERT_LE(0, q);
+		t_track(AIXIPC_MSG, q);
+		err = mk(self->fd, AIXIPC_MSG, AIXIPC_KEY_PRIVATE, 0600);
+		ASSERT_LE(0, err);
+		t_track(AIXIPC_MSG, err);
+	}
 	EXPECT_EQ(0, memcmp(&h, &self->v.limits, sizeof(h)));
 	ASSERT_EQ(0, ns_ctl(self->fd, AIXIPC_NS_GET_LIMITS, AIXIPC_NS_SELF, 0,
 			    0, &lim));
