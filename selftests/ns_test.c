@@ -896,18 +896,6 @@ static int userns_inside(struct userns_ctx *c)
 	return bad;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /*
  * The kernel refuses a user namespace to a chrooted process (EPERM), and
  * the test VMs run the tests chrooted into the host's file system: a root
@@ -1003,11 +991,11 @@ TEST_F(userns, root_of_its_own_namespace_only_uids_mapped)
 	snprintf(m1, sizeof(m1), "0 %d 1\n%d %d 1\n", NOBODY, INNER_OTHER,
 		 NOBODY - 1);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	ASSERT_EQ(0, write_file(path, m1));
+	ASSERT_EQ(0, t_write_file(path, m1));
 	snprintf(m2, sizeof(m2), "0 %d 1\n%d %d 1\n", NOBODY, INNER_OTHER,
 		 NOBODY - 1);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	ASSERT_EQ(0, write_file(path, m2));
+	ASSERT_EQ(0, t_write_file(path, m2));
 	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
 	inum = inum_of(path);
 	ASSERT_NE(c.host, inum);
@@ -1811,7 +1799,7 @@ TEST_F_TIMEOUT(life, objects_are_charged_to_the_callers_memory_cgroup, 120)
 		     buf);
 	}
 	snprintf(procs, sizeof(procs), "%s/cgroup.subtree_control", root);
-	write_file(procs, "+memory");
+	t_write_file(procs, "+memory");
 	snprintf(dir, sizeof(dir), "%s/ns_test.%d", root, getpid());
 	ASSERT_EQ(0, mkdir(dir, 0755));
 	ASSERT_LE(0, cg_read(dir, "memory.current"))
@@ -1835,7 +1823,7 @@ TEST_F_TIMEOUT(life, objects_are_charged_to_the_callers_memory_cgroup, 120)
 	ASSERT_EQ(1, read(up[0], &c, 1));
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
 	snprintf(buf, sizeof(buf), "%d", pid);
-	ASSERT_EQ(0, write_file(procs, buf));
+	ASSERT_EQ(0, t_write_file(procs, buf));
 	base = cg_read(dir, "memory.current");
 	ASSERT_EQ(1, write(down[1], "g", 1));
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
