@@ -1236,14 +1236,19 @@ FIXTURE_TEARDOWN(global)
 			close(self->nsfd[i]);
 	}
 	t_kill_kids(&self->kids);
-	for (i = 0; i < NS3; i++)
-		if (inum[i] && !wait_gone(self->fd, inum[i], -1))
-			fprintf(stderr, "# namespace %llu not gone\n",
-				(unsigned long long)inum[i]);
-	t_teardown(self->fd, &self->kids);
-	if (!wait_all_gone(self->fd, self->host, self->ref0))
-		fprintf(stderr, "# left behind: refcnt %ld, was %ld\n",
-			refcnt(), self->ref0);
+	for (i = 0; i < NS3; i++) {
+		unsigned long long n = inum[i];
+
+		if (n) {
+			EXPECT_TRUE(wait_gone(self->fd, n, -1))
+				TH_LOG("namespace %llu not gone", n);
+		}
+	}
+	/* The device stays open: it pins the module too. */
+	t_remove_tracked(self->fd);
+	EXPECT_TRUE(wait_all_gone(self->fd, self->host, self->ref0))
+		TH_LOG("left behind: refcnt %ld, was %ld", refcnt(), self->ref0);
+	close(self->fd);
 	close(self->host_ns);
 }
 
