@@ -1752,7 +1752,7 @@ static int memcg_kid(int fd, struct handshake *h)
 		if (q < 0 || t_msgsnd(fd, q, 1, text, sizeof(text), 0))
 			return KID_WRONG;
 	}
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < 16; i++) {
 		s = t_get(fd, AIXIPC_SEM, AIXIPC_KEY_PRIVATE, 64,
 			  AIXIPC_CREAT, 0600);
 		if (s < 0 || t_semop1(fd, s, 3, 1, AIXIPC_SEM_UNDO))
@@ -1831,7 +1831,8 @@ TEST_F_TIMEOUT(life, objects_are_charged_to_the_callers_memory_cgroup, 120)
 	ASSERT_EQ(0, t_write_file(procs, buf));
 	base = cg_read(dir, "memory.current");
 	ASSERT_EQ(1, write(down[1], "g", 1));
-	ASSERT_EQ(0, hs_parent_wait_ready(&h));
+	ASSERT_EQ(0, hs_parent_wait_ready(&h))
+		TH_LOG("the child ended with %d", t_reap(&self->kids, pid));
 	after_msg = cg_read(dir, "memory.current");
 	ASSERT_EQ(1, write(h.go[1], "g", 1));
 	ASSERT_EQ(1, read(h.ready[0], &c, 1));
