@@ -5,6 +5,7 @@
  * argument pointers.  One test per rejection path.
  */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -430,6 +431,194 @@ TEST_F(dev, list_into_an_array_that_runs_into_unmapped_memory_efault)
 	EXPECT_EQ(0, t_rmid(self->fd, a));
 	EXPECT_EQ(0, t_rmid(self->fd, b));
 	munmap(mem, 4096);
+}
+
+/*
+ * IPC namespaces (AIXIPC_FEATURE_NS): the fields and struct they added,
+ * and the older entry and list sizes still accepted.
+ */
+TEST(ns_struct_layout)
+{
+	EXPECT_EQ(32, offsetof(struct aixipc_list, ns));
+	EXPECT_EQ(40, sizeof(struct aixipc_list));
+	EXPECT_EQ(AIXIPC_LIST_ENTRY_SIZE_V1,
+		  offsetof(struct aixipc_list_entry, ns));
+	EXPECT_EQ(264, sizeof(struct aixipc_list_entry));
+	EXPECT_EQ(0, offsetof(struct aixipc_ns_ctl, cmd));
+	EXPECT_EQ(4, offsetof(struct aixipc_ns_ctl, kind));
+	EXPECT_EQ(8, offsetof(struct aixipc_ns_ctl, ns));
+	EXPECT_EQ(16, offsetof(struct aixipc_ns_ctl, id));
+	EXPECT_EQ(20, offsetof(struct aixipc_ns_ctl, __reserved));
+	EXPECT_EQ(24, offsetof(struct aixipc_ns_ctl, limits));
+	EXPECT_EQ(136, sizeof(struct aixipc_ns_ctl));
+	EXPECT_EQ(0ULL, AIXIPC_NS_SELF);
+	EXPECT_EQ(~0ULL, AIXIPC_NS_ALL);
+}
+
+TEST_F(dev, handshake_reports_namespaces)
+{
+	struct aixipc_version v = { 0 };
+
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	EXPECT_TRUE(v.features & AIXIPC_FEATURE_NS);
+}
+
+/* The inode number of the caller's IPC namespace. */
+static uint64_t own_ns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/ipc", &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/*
+ * LIST of two queues (at least: others may exist) into entries of @esz
+ * bytes over a buffer of 0xa5: each entry is written in its first
+ * min(@esz, sizeof) bytes, zeros after them, nothing past the last.
+ * Return: the number of entries, or -1 (after logging) on a bad one.
+ */
+static int list_with_entry_size(struct __test_metadata *_metadata, int fd,
+				uint32_t esz)
+{
+	const size_t room = 64, full = sizeof(struct aixipc_list_entry);
+	int32_t key = 0x5d000000 | (getpid() & 0xffffff);
+	unsigned char *buf = malloc(room * esz + 64);
+	struct aixipc_list_entry e;
+	struct aixipc_list l;
+	int a, b, seen = 0, ret = -1;
+	uint64_t ns = own_ns();
+	uint32_t i;
+	size_t j;
+
+	ASSERT_NE(NULL, buf);
+	a = t_msgget(fd, key, AIXIPC_CREAT, 0600);
+	b = t_msgget(fd, key + 1, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	memset(buf, 0xa5, room * esz + 64);
+	memset(&l, 0, sizeof(l));
+	EXPECT_EQ(0, t_list_call(fd, &l, AIXIPC_MSG, buf, room, esz));
+	EXPECT_LE(2, l.count);
+	EXPECT_GT(room, l.count);
+	for (i = 0; i < l.count; i++) {
+		memset(&e, 0, sizeof(e));
+		memcpy(&e, buf + (size_t)i * esz, esz < full ? esz : full);
+		EXPECT_EQ(AIXIPC_MSG, e.kind);
+		seen += e.id == a || e.id == b;
+		/* As much of ns as fits (little endian: the low bytes). */
+		if (esz >= full) {
+			EXPECT_EQ(ns, e.ns);
+		} else if (esz > AIXIPC_LIST_ENTRY_SIZE_V1) {
+			EXPECT_EQ(0, memcmp(&e.ns, &ns,
+					    esz - AIXIPC_LIST_ENTRY_SIZE_V1));
+		}
+		for (j = full; j < esz; j++)
+			EXPECT_EQ(0, buf[(size_t)i * esz + j]);
+	}
+	EXPECT_EQ(2, seen);
+	/* Not a byte past the last entry. */
+	for (j = (size_t)l.count * esz; j < room * esz + 64; j++)
+		if (buf[j] != 0xa5) {
+			TH_LOG("byte %zu past %u entries of %u written", j,
+			       l.count, esz);
+			break;
+		}
+	if (j == room * esz + 64)
+		ret = (int)l.count;
+	EXPECT_EQ(0, t_rmid(fd, a));
+	EXPECT_EQ(0, t_rmid(fd, b));
+	free(buf);
+	return ret;
+}
+
+TEST_F(dev, list_entry_size_v1_writes_256_bytes_per_entry)
+{
+	EXPECT_LE(2, list_with_entry_size(_metadata, self->fd,
+					  AIXIPC_LIST_ENTRY_SIZE_V1));
+}
+
+TEST_F(dev, list_entry_size_between_v1_and_current_works)
+{
+	EXPECT_LE(2, list_with_entry_size(_metadata, self->fd,
+					  AIXIPC_LIST_ENTRY_SIZE_V1 + 4));
+	EXPECT_LE(2, list_with_entry_size(_metadata, self->fd,
+					  sizeof(struct aixipc_list_entry) - 1));
+	EXPECT_LE(2, list_with_entry_size(_metadata, self->fd,
+					  sizeof(struct aixipc_list_entry)));
+	EXPECT_LE(2, list_with_entry_size(_metadata, self->fd,
+					  sizeof(struct aixipc_list_entry) + 8));
+}
+
+TEST_F(dev, list_entry_size_below_v1_einval)
+{
+	struct aixipc_list_entry e[2];
+	struct aixipc_list l;
+
+	memset(&l, 0, sizeof(l));
+	EXPECT_EQ(-EINVAL, t_list_call(self->fd, &l, AIXIPC_MSG, e, 2,
+				       AIXIPC_LIST_ENTRY_SIZE_V1 - 1));
+}
+
+/*
+ * A program built before struct aixipc_list had ns sends the 32 bytes it
+ * knew: zero-extended, it lists its own namespace.
+ */
+TEST_F(dev, list_struct_without_ns_lists_own_namespace)
+{
+	const unsigned int old = offsetof(struct aixipc_list, ns);
+	int32_t key = 0x5e000000 | (getpid() & 0xffffff);
+	struct aixipc_list_entry e[64];
+	struct aixipc_list l;
+	int a, seen = 0;
+	uint32_t i;
+
+	a = t_msgget(self->fd, key, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, a);
+	memset(&l, 0, sizeof(l));
+	l.kind = AIXIPC_MSG;
+	l.entries = (uintptr_t)e;
+	l.count = 64;
+	l.entry_size = AIXIPC_LIST_ENTRY_SIZE_V1;
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, with_size(AIXIPC_IOC_LIST, old),
+				  &l));
+	for (i = 0; i < l.count && i < 64; i++)
+		seen += ((struct aixipc_list_entry *)
+			 ((char *)e + (size_t)i * AIXIPC_LIST_ENTRY_SIZE_V1))->id == a;
+	EXPECT_EQ(1, seen);
+	EXPECT_EQ(0, t_rmid(self->fd, a));
+}
+
+/* AIXIPC_IOC_NS is a command: its errors are its own, never ENOTTY. */
+TEST_F(dev, ns_ioctl_is_known)
+{
+	struct aixipc_ns_ctl c;
+	struct {
+		struct aixipc_ns_ctl c;
+		uint8_t tail[16];
+	} big;
+
+	memset(&c, 0, sizeof(c));
+	EXPECT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c));
+	EXPECT_NE(0, c.limits.msgmni);
+	c.cmd = 99;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c));
+	/* Versioned by size like every command. */
+	memset(&big, 0, sizeof(big));
+	EXPECT_EQ(0, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_NS, sizeof(big)), &big));
+	EXPECT_EQ(c.limits.msgmni, big.c.limits.msgmni);
+	big.tail[15] = 1;
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_NS, sizeof(big)), &big));
+	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_NS, sizeof(c) - 8), &c));
+	/* Anyone may read their own namespace's limits. */
+	memset(&c, 0, sizeof(c));
+	EXPECT_EQ(0, AS_NOBODY(aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c)));
+	EXPECT_EQ(-EPERM, AS_NOBODY(({
+		struct aixipc_ns_ctl n = { .cmd = AIXIPC_NS_NEXT };
+		aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &n);
+	})));
 }
 
 /*
