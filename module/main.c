@@ -166,18 +166,27 @@ static int aixipc_ioc_shmctl(struct file *file, struct aixipc_ns *ns, void *arg)
 struct aixipc_ioctl {
 	unsigned int cmd;
 	unsigned int size;		/* the struct this module knows */
+	unsigned int min_size;		/* the oldest struct there is */
 	bool out;			/* the struct carries results */
 	int (*fn)(struct file *file, struct aixipc_ns *ns, void *arg);
 };
 
+/* A struct that has grown: @oldest is its size in ABI 1. */
+#define AIXIPC_IOCTL_SINCE(name, type, oldest, has_out, handler)	\
+	[_IOC_NR(AIXIPC_IOC_##name)] = { AIXIPC_IOC_##name,		\
+		sizeof(struct type), oldest, has_out, handler }
+
+/* A struct unchanged since ABI 1: its oldest size is its size. */
 #define AIXIPC_IOCTL(name, type, has_out, handler)			\
 	[_IOC_NR(AIXIPC_IOC_##name)] = { AIXIPC_IOC_##name,		\
-		sizeof(struct type), has_out, handler }
+		sizeof(struct type), sizeof(struct type), has_out, handler }
 
 static const struct aixipc_ioctl aixipc_ioctls[] = {
 	AIXIPC_IOCTL(VERSION, aixipc_version, true, aixipc_version),
 	AIXIPC_IOCTL(GET, aixipc_get, true, aixipc_ioc_get),
-	AIXIPC_IOCTL(LIST, aixipc_list, true, aixipc_ioc_list),
+	/* ns came with IPC namespaces: without it, the caller's own. */
+	AIXIPC_IOCTL_SINCE(LIST, aixipc_list, offsetof(struct aixipc_list, ns),
+			   true, aixipc_ioc_list),
 	AIXIPC_IOCTL(INFO, aixipc_info, true, aixipc_ioc_info),
 	AIXIPC_IOCTL(NS, aixipc_ns_ctl, true, aixipc_ioc_ns),
 	AIXIPC_IOCTL(MSGSND, aixipc_msgsnd, false, aixipc_ioc_msgsnd),
@@ -212,22 +221,24 @@ union aixipc_ioctl_arg {
  * caller's longer one only when the extra bytes are zero (else EINVAL).  A
  * struct that carries results is written back before the handler runs, so
  * an argument in read-only memory fails with EFAULT before any side effect,
- * and again with the results after.
+ * and again with the results after; only as many bytes as the caller's
+ * struct has are written.
  */
 static noinline long aixipc_ioctl_any(struct file *file,
 				      const struct aixipc_ioctl *ioc,
 				      void __user *uarg, unsigned int usize)
 {
+	unsigned int osize = min(usize, ioc->size);
 	union aixipc_ioctl_arg k;
 	struct aixipc_ns *ns;
 	int err;
 
-	if (usize < ioc->size)
-		return -EINVAL;	/* ABI 1 structs are the oldest there are */
+	if (usize < ioc->min_size)
+		return -EINVAL;	/* older than ABI 1 */
 	err = copy_struct_from_user(&k, ioc->size, uarg, usize);
 	if (err)
 		return err == -E2BIG ? -EINVAL : err;
-	if (ioc->out && copy_to_user(uarg, &k, ioc->size))
+	if (ioc->out && copy_to_user(uarg, &k, osize))
 		return -EFAULT;
 
 	ns = aixipc_ns_current();
@@ -236,7 +247,7 @@ static noinline long aixipc_ioctl_any(struct file *file,
 	err = ioc->fn(file, ns, &k);
 	if (err)
 		return err;
-	if (ioc->out && copy_to_user(uarg, &k, ioc->size))
+	if (ioc->out && copy_to_user(uarg, &k, osize))
 		return -EFAULT;
 	return 0;
 }

@@ -558,7 +558,12 @@ int aixipc_ns_list(struct aixipc_ns *self, struct aixipc_list *req)
 	part = *req;
 	part.cursor = (u32)req->cursor;
 	req->cursor = AIXIPC_NS_CURSOR_END;
-	while (filled < req->count && (ns = aixipc_ns_find(inum, true))) {
+	while (filled < req->count) {
+		ns = aixipc_ns_find(inum, true);
+		if (!ns) {
+			req->cursor = AIXIPC_NS_CURSOR_END;
+			break;
+		}
 		part.entries = req->entries + (u64)filled * req->entry_size;
 		part.count = req->count - filled;
 		err = aixipc_list(ns, &part);

@@ -1300,10 +1300,12 @@ TEST_F(global, list_all_shows_every_namespace_with_its_inode)
 			m++;
 		}
 		EXPECT_EQ(n, m);
-		/* The walk stays ended. */
+		/* The end is ~0, and the walk stays ended. */
+		EXPECT_EQ(~0ULL, (unsigned long long)l.cursor);
 		ASSERT_EQ(0, t_list_call(self->fd, &l, AIXIPC_MSG, &one, 1,
 					 sizeof(one)));
 		EXPECT_EQ(0, l.count);
+		EXPECT_EQ(~0ULL, (unsigned long long)l.cursor);
 	}
 }
 
