@@ -123,15 +123,19 @@ static inline int t_read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* Write the string @s to the file @path.  Return: 0 or -errno. */
+/* Write the string @s to the file @path.  Return: 0 or -errno (short: EIO). */
 static inline int t_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+	n = write(fd, s, strlen(s));
+	if (n < 0)
 		err = -errno;
+	else if (n != (ssize_t)strlen(s))
+		err = -EIO;
 	close(fd);
 	return err;
 }

@@ -96,18 +96,6 @@ static struct knob knobs[] = {
 };
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
 static void knobs_restore(void)
 {
 	char path[128];
@@ -117,7 +105,7 @@ static void knobs_restore(void)
 		if (!knobs[i].have)
 			continue;
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i].name);
-		write_file(path, knobs[i].orig);
+		t_write_file(path, knobs[i].orig);
 	}
 }
 
@@ -2093,7 +2081,7 @@ FIXTURE_SETUP(fault)
 	self->knobs_set = true;
 	for (i = 0; i < NKNOBS; i++) {
 		snprintf(path, sizeof(path), FAILSLAB "%s", knobs[i].name);
-		ASSERT_EQ(0, write_file(path, knobs[i].want))
+		ASSERT_EQ(0, t_write_file(path, knobs[i].want))
 			TH_LOG("cannot set %s", path);
 	}
 }

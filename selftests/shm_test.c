@@ -3015,18 +3015,6 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	EXPECT_GE(shmem0 + KIB_SLACK, v);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /* A "name value" line of a cgroup's memory.stat, or -1. */
 static long long memcg_stat(const char *cg, const char *name)
 {
@@ -3095,7 +3083,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 		SKIP(return, "no memory controller in cgroup2 (\"%s\")", buf);
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", mnt);
-	ASSERT_EQ(0, write_str(path, "+memory"));
+	ASSERT_EQ(0, t_write_file(path, "+memory"));
 	snprintf(cg, sizeof(cg), "%s/aixipc-shm-%d", mnt, getpid());
 	ASSERT_EQ(0, mkdir(cg, 0755));
 
@@ -3116,7 +3104,7 @@ TEST_F(shm, memcg_pages_are_charged_to_the_cgroup_of_the_first_toucher)
 	ASSERT_EQ(0, hs_parent_wait_ready(&h));
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	snprintf(buf, sizeof(buf), "%d", pid);
-	ASSERT_EQ(0, write_str(path, buf));
+	ASSERT_EQ(0, t_write_file(path, buf));
 	hs_parent_go(&h);
 	ASSERT_EQ(0, t_reap(&self->kids, pid));
 	v = memcg_shmem_wait(cg, eight - slack, eight + slack);
