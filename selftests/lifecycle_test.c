@@ -12,7 +12,9 @@
  * What it checks:
  *  - each live IPC object pins the module: unloading fails with
  *    EWOULDBLOCK (what rmmod reports as "in use") even when no process has
- *    /dev/aixipc open, and the object is intact afterwards;
+ *    /dev/aixipc open, and the object is intact afterwards; so do objects
+ *    in another IPC namespace, until that namespace dies and the module
+ *    removes them;
  *  - an open /dev/aixipc pins it too, whoever holds the file (a dup, a
  *    child that inherited it), until the last reference is closed;
  *  - removing a queue that has blocked processes and unloading at once is
@@ -639,6 +641,77 @@ TEST_F(lifecycle, unload_refused_while_an_object_exists_device_closed)
 		self->fd = -1;
 		unload_and_reload(_metadata);
 	}
+}
+
+/*
+ * An object in another IPC namespace pins the module like one in the
+ * initial namespace: a child makes one of each kind in a namespace of its
+ * own and closes the device; the unload is refused until the child has
+ * exited, its namespace has died and the module has removed the objects
+ * (asynchronously: waited for with a deadline), then it works.
+ */
+TEST_F(lifecycle, unload_refused_while_another_namespace_holds_objects)
+{
+	const struct obj_kind *k;
+	int go[2], ready[2], err, i, n = 0;
+	char c = 0;
+	pid_t pid;
+
+	if (_metadata->skip)
+		return;
+	if (!(module_features() & AIXIPC_FEATURE_NS))
+		SKIP(return, "the module has no IPC namespace support");
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	for (k = obj_kinds; k < obj_kinds + NKINDS; k++)
+		if (module_features() & k->feature)
+			n++;
+	pid = t_spawn(&self->kids);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd, ok = 1;
+
+		close(go[1]);
+		close(ready[0]);
+		if (unshare(CLONE_NEWIPC))
+			_exit(1);
+		fd = aixipc_open();
+		if (fd < 0)
+			_exit(2);
+		for (k = obj_kinds; k < obj_kinds + NKINDS; k++)
+			if ((module_features() & k->feature) &&
+			    k->create(fd, test_key((int)(k - obj_kinds))) < 0)
+				ok = 0;
+		close(fd);
+		if (!ok || write(ready[1], "r", 1) != 1)
+			_exit(3);
+		/* Keep the namespace alive until told to go. */
+		_exit(read(go[0], &c, 1) == 1 ? 0 : 4);
+	}
+	close(go[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+
+	/* Only the child's objects pin it: no one has the device open. */
+	ASSERT_EQ(n, module_refcnt());
+	for (i = 0; i < 3; i++) {
+		err = unload();
+		EXPECT_EQ(-EWOULDBLOCK, err)
+			TH_LOG("delete_module with objects in another namespace: %s",
+			       err ? strerror(-err) : "unloaded!");
+	}
+	ASSERT_TRUE(module_loaded());
+
+	/* The namespace dies with its last task; its objects go. */
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	close(go[1]);
+	ASSERT_EQ(0, t_reap(&self->kids, pid));
+	for (i = 0; i < 10000 && module_refcnt() != 0; i++)
+		usleep(1000);
+	ASSERT_EQ(0, module_refcnt())
+		TH_LOG("the dead namespace's objects still pin the module after 10 s");
+	unload_and_reload(_metadata);
 }
 
 TEST_F(lifecycle, unload_refused_while_device_open_then_works_once_closed)
