@@ -284,23 +284,21 @@ static struct aixipc_ns *aixipc_ns_lookup(const struct ipc_namespace *ipc)
 }
 
 /**
- * aixipc_ns_current - the caller's registry, made on its first use
+ * aixipc_ns_current_slow - the registry of a namespace other than the initial
  *
- * The caller's IPC namespace now, not when the device was opened: a task
- * that has called setns() or unshare() since acts in its new namespace.
- * The registry stays valid until the caller returns to user space (ns.h).
- * May sleep.
+ * For aixipc_ns_current(): the caller's IPC namespace now, not when the
+ * device was opened: a task that has called setns() or unshare() since
+ * acts in its new namespace.  The registry stays valid until the caller
+ * returns to user space (ns.h).  May sleep.
  * Return: the registry or ERR_PTR(-ENOMEM).
  */
-struct aixipc_ns *aixipc_ns_current(void)
+struct aixipc_ns *aixipc_ns_current_slow(void)
 {
 	struct ipc_namespace *ipc = current->nsproxy->ipc_ns;
 	struct aixipc_ns *ns, *new;
 	unsigned long flags;
 	int err;
 
-	if (likely(ipc == aixipc_init_ns.ipc))
-		return &aixipc_init_ns;
 	rcu_read_lock();
 	ns = aixipc_ns_lookup(ipc);
 	rcu_read_unlock();

@@ -23,6 +23,8 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
 
@@ -57,7 +59,22 @@ extern struct aixipc_limits aixipc_limits;
 
 int aixipc_ns_setup(void);
 void aixipc_ns_cleanup(void);
-struct aixipc_ns *aixipc_ns_current(void);
+struct aixipc_ns *aixipc_ns_current_slow(void);
+
+/*
+ * aixipc_ns_current - the caller's registry, made on its first use
+ *
+ * The caller's IPC namespace now, not when the device was opened.  The
+ * initial namespace's is one comparison away, inline: every call pays it.
+ * Return: the registry or ERR_PTR(-ENOMEM).
+ */
+static inline struct aixipc_ns *aixipc_ns_current(void)
+{
+	if (likely(current->nsproxy->ipc_ns == aixipc_init_ns.ipc))
+		return &aixipc_init_ns;
+	return aixipc_ns_current_slow();
+}
+
 bool aixipc_ns_is_init(const struct aixipc_ns *ns);
 void aixipc_ns_put(struct aixipc_ns *ns);
 
