@@ -124,7 +124,8 @@ int fz_call(struct wk *w, int idx, void *arg)
 
 	switch (env) {
 	case E_SMALLER:
-		usize = rnd(w, ks);
+		/* Older than the oldest struct the module takes. */
+		usize = rnd(w, d->kmin ? d->kmin : ks);
 		mask = EM(EINVAL);
 		break;
 	case E_LARGER0:

@@ -229,6 +229,8 @@ struct ioc_desc {
 	unsigned int weight;
 	void (*gen)(struct wk *w);
 	unsigned int extra;	/* errnos allowed beyond the common set */
+	size_t kmin;		/* the oldest struct the module takes (a
+				 * struct that has grown); 0: ksize */
 };
 
 /* Indices into iocs[]; a new ioctl adds its own before N_IOCS. */

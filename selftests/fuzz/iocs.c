@@ -899,7 +899,7 @@ const struct ioc_desc iocs[N_IOCS] = {
 	[IOC_GET] = { "get", AIXIPC_IOC_GET, sizeof(struct aixipc_get), 14,
 		      gen_get },
 	[IOC_LIST] = { "list", AIXIPC_IOC_LIST, sizeof(struct aixipc_list), 4,
-		       gen_list },
+		       gen_list, .kmin = offsetof(struct aixipc_list, ns) },
 	[IOC_MSGSND] = { "msgsnd", AIXIPC_IOC_MSGSND,
 			 sizeof(struct aixipc_msgsnd), 30, gen_msgsnd },
 	[IOC_MSGRCV] = { "msgrcv", AIXIPC_IOC_MSGRCV,
