@@ -134,6 +134,16 @@ void ns_setup(void)
 	int i;
 
 	memset(&v, 0, sizeof(v));
+	if (sizeof(void *) < 8) {
+		/*
+		 * Off in the 32-bit build for now: with switching on, its
+		 * shm model's fork child once got EINVAL from mmap of a
+		 * segment it had just made (not yet explained; see
+		 * Documentation/aixipc.rst, "The fuzzer").
+		 */
+		out("# namespaces: off (32-bit build)\n");
+		return;
+	}
 	g_initns_fd = open("/proc/self/ns/ipc", O_RDONLY);
 	if (g_initns_fd < 0 || geteuid() != 0 ||
 	    ioctl(g_devfd, AIXIPC_IOC_VERSION, &v) ||
