@@ -75,24 +75,11 @@ static const struct aixipc_kind_ops *const aixipc_kinds[AIXIPC_NR_KINDS] = {
 	[AIXIPC_SHM] = &aixipc_shm_ops,
 };
 
-/* The host's cap on ids of @kind: the module parameter. */
-static u64 aixipc_host_max_ids(unsigned int kind)
-{
-	switch (kind) {
-	case AIXIPC_MSG:
-		return aixipc_limits.msgmni;
-	case AIXIPC_SEM:
-		return aixipc_limits.semmni;
-	default:
-		return aixipc_limits.shmmni;
-	}
-}
-
 /* Count a new object of @kind host-wide.  Return: false past the cap. */
 bool aixipc_host_ids_charge(unsigned int kind)
 {
 	if (atomic64_inc_return(&aixipc_host_ids[kind]) >
-	    aixipc_host_max_ids(kind)) {
+	    aixipc_ids_limit(&aixipc_limits, kind)) {
 		atomic64_dec(&aixipc_host_ids[kind]);
 		return false;
 	}
@@ -235,7 +222,6 @@ static int aixipc_ns_init(struct aixipc_ns *ns, const struct ipc_namespace *ipc,
 	ns->ipc = ipc;
 	ns->inum = inum;
 	refcount_set(&ns->ref, 1);
-	ns->dead = false;
 	INIT_WORK(&ns->death_work, aixipc_ns_death_work);
 	INIT_WORK(&ns->free_work, aixipc_ns_free_work);
 	return 0;
@@ -343,7 +329,6 @@ static int aixipc_ns_died(struct kprobe *p, struct pt_regs *regs)
 	ns = aixipc_ns_lookup(ipc);
 	if (ns && !aixipc_ns_is_init(ns)) {
 		hash_del_rcu(&ns->hnode);
-		ns->dead = true;
 		queue_work(aixipc_ns_wq, &ns->death_work);
 	}
 	raw_spin_unlock_irqrestore(&aixipc_ns_lock, flags);

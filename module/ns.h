@@ -6,7 +6,8 @@
  *  - aixipc_ns_lock (a raw spinlock, taken with interrupts off: the probe
  *    that reports a namespace's death runs in atomic context, where a
  *    PREEMPT_RT spinlock_t would sleep) guards the table of namespaces
- *    (aixipc_ns.hnode) and aixipc_ns.dead.  The table is read under RCU.
+ *    (aixipc_ns.hnode); a registry out of the table is a dead namespace's.
+ *    The table is read under RCU.
  *  - aixipc_ns.ref counts one reference while the IPC namespace lives (the
  *    table's, dropped when it dies), one per object (dropped when the
  *    object is freed) and one per administrator's call that reaches into
@@ -41,7 +42,6 @@ struct aixipc_ns {
 	const struct ipc_namespace *ipc;
 	unsigned int inum;		/* its inode number, for the global view */
 	refcount_t ref;
-	bool dead;			/* [aixipc_ns_lock] out of the table */
 	struct hlist_node hnode;	/* [aixipc_ns_lock] the table */
 	struct work_struct death_work;	/* removes the objects of a dead one */
 	struct work_struct free_work;	/* frees it after the last put */
@@ -89,17 +89,24 @@ void aixipc_host_ids_uncharge(unsigned int kind);
 bool aixipc_shm_charge(struct aixipc_ns *ns, u64 pages);
 void aixipc_shm_uncharge(struct aixipc_ns *ns, u64 pages);
 
-/* The id limit of @kind in @ns. */
-static inline u64 aixipc_max_ids(const struct aixipc_ns *ns, unsigned int kind)
+/* The id limit of @kind in @l (a namespace's limits or the host's). */
+static inline u64 aixipc_ids_limit(const struct aixipc_limits *l,
+				   unsigned int kind)
 {
 	switch (kind) {
 	case AIXIPC_MSG:
-		return aixipc_limit(ns, msgmni);
+		return READ_ONCE(l->msgmni);
 	case AIXIPC_SEM:
-		return aixipc_limit(ns, semmni);
+		return READ_ONCE(l->semmni);
 	default:
-		return aixipc_limit(ns, shmmni);
+		return READ_ONCE(l->shmmni);
 	}
+}
+
+/* The id limit of @kind in @ns. */
+static inline u64 aixipc_max_ids(const struct aixipc_ns *ns, unsigned int kind)
+{
+	return aixipc_ids_limit(&ns->limits, kind);
 }
 
 bool aixipc_limits_sane(const struct aixipc_limits *l);
