@@ -40,7 +40,7 @@ endif
 KVER := $(notdir $(patsubst %/build,%,$(patsubst %/,%,$(KDIR))))
 
 MODULE_SRCS := $(wildcard $(TOP)/module/*.[ch] $(TOP)/module/tests/*.c) \
-	$(TOP)/uapi/linux/aixipc.h $(TOP)/Kbuild
+	$(TOP)/uapi/linux/aixipc.h $(TOP)/Kbuild $(TOP)/VERSION
 
 # Userspace: C11 (GNU dialect where the kselftest harness needs it).
 CC ?= gcc
@@ -49,6 +49,9 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 KSELFTEST := $(BUILD)/kselftest
 TEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -I$(TOP)/uapi -isystem $(KSELFTEST) -I$(TOP)/selftests
 TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
+# What a distribution's build adds (dpkg-buildflags, rpm's optflags:
+# hardening, debug prefix maps), for the library and the tools it ships.
+TOOLS_CFLAGS += $(CPPFLAGS) $(CFLAGS)
 LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
 # syscall() interposition is for the shared library only (see syscall.c).
 LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
@@ -112,6 +115,7 @@ module: $(BUILD)/$(KVER)/aixipc.ko
 $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
 	@mkdir -p $(BUILD)/$*/module/tests
 	@ln -sf $(TOP)/Kbuild $(BUILD)/$*/Kbuild
+	@ln -sf $(TOP)/VERSION $(BUILD)/$*/VERSION
 	@ln -sfn $(TOP)/uapi $(BUILD)/$*/uapi
 	@cd $(TOP) && for f in module/*.[ch] module/tests/*.c; do \
 		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
@@ -231,7 +235,7 @@ $(TOOLDIR_$(1))/pic/%.o: $(TOP)/tools/lib/%.c $(TOOLDIR_$(1))/pic/%.d
 	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
 $(TOOLDIR_$(1))/libaixipc.so: $(addprefix $(TOOLDIR_$(1))/pic/,$(LIB_OBJ_NAMES))
-	$$(CC_$(1)) -shared -Wl,-soname,libaixipc.so.1 -o $$@ $$^
+	$$(CC_$(1)) $$(LDFLAGS) -shared -Wl,-soname,libaixipc.so.1 -o $$@ $$^
 
 $(TOOLDIR_$(1))/libaixipc.a: $(addprefix $(TOOLDIR_$(1))/obj/,$(LIB_A_OBJ_NAMES))
 	$$(ARCHIVE_$(1))
@@ -265,7 +269,7 @@ $(foreach a,$(ABIS),$(eval $(call tools_rules,$(a))))
 define tool_rule
 $(TOOLDIR_$(1))/aixipc-$(2): $(TOP)/tools/$(2)/$(2).c $(TOP)/uapi/linux/aixipc.h $(TOP)/tools/include/aixipc-tools.h
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $$(TOOLS_CFLAGS) -o $$@ $$<
+	$$(CC_$(1)) $$(TOOLS_CFLAGS) $$(LDFLAGS) -o $$@ $$<
 endef
 $(foreach a,$(ABIS),$(foreach t,ipcs ipcrm,$(eval $(call tool_rule,$(a),$(t)))))
 
@@ -318,7 +322,7 @@ MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 AIXNAMESDIR ?= $(PREFIX)/libexec/aixipc/bin
 # The release of the library; its soname is libaixipc.so.1 (ABI 1).
-VERSION := 1.0
+VERSION := $(shell cat $(TOP)/VERSION)
 INSTALL ?= install
 MAN1 := aixipc-ipcs.1 aixipc-ipcrm.1
 MAN3 := aixipc.3 msgxrcv.3
@@ -360,3 +364,77 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) aixipc.ko
+
+# Packaging (Documentation/packaging.rst).
+#   make userspace     what the packages ship from tools/: libaixipc.so,
+#                      libaixipc.a, aixipc-ipcs, aixipc-ipcrm (64-bit)
+#   make dkms-tree     the module's DKMS source tree, in DKMS_TREE (default
+#                      build/dkms/aixipc-$(VERSION)); DKMS_CONF=no leaves out
+#                      dkms.conf (debian/rules: dh_dkms installs it)
+#   make dkms-install  as root, from a clone: that tree in /usr/src, built and
+#                      installed by DKMS for every kernel with headers, and
+#                      loaded (or, if the running module is in use, left
+#                      for the next load); make dkms-remove undoes it
+#   make deb           the four Debian packages in build/deb/, built with
+#                      dpkg-buildpackage from a clean copy of the tree, then
+#                      lintian on them
+#   make rpm           aixipc-dkms.noarch.rpm from packaging/aixipc.spec, in
+#                      build/rpm/
+DKMS_TREE ?= $(BUILD)/dkms/aixipc-$(VERSION)
+DKMS_CONF ?= yes
+# The module's sources without the KUnit suites (Kbuild skips them when
+# absent): what a kernel needs, nothing else.
+DKMS_FILES := Kbuild VERSION uapi/linux/aixipc.h \
+	$(patsubst $(TOP)/%,%,$(wildcard $(TOP)/module/*.[ch]))
+
+.PHONY: userspace dkms-tree dkms-install dkms-remove deb rpm
+
+userspace: $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm)
+
+dkms-tree:
+	rm -rf $(DKMS_TREE)
+	$(INSTALL) -d $(DKMS_TREE)
+	cd $(TOP) && cp --parents $(DKMS_FILES) $(DKMS_TREE)/
+	@if [ "$(DKMS_CONF)" != no ]; then \
+		sed 's/#MODULE_VERSION#/$(VERSION)/' $(TOP)/packaging/dkms.conf \
+			>$(DKMS_TREE)/dkms.conf; fi
+
+dkms-install: dkms-tree
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-install: run as root" >&2; exit 1; }
+	@command -v dkms >/dev/null || { echo "dkms-install: install dkms first (apt install dkms)" >&2; exit 1; }
+	-dkms remove -m aixipc -v $(VERSION) --all >/dev/null 2>&1
+	rm -rf /usr/src/aixipc-$(VERSION)
+	cp -r $(DKMS_TREE) /usr/src/aixipc-$(VERSION)
+	dkms add -m aixipc -v $(VERSION)
+	@for h in /lib/modules/*/build/include; do \
+		[ -d "$$h" ] || continue; k=$${h#/lib/modules/}; k=$${k%%/*}; \
+		dkms install -m aixipc -v $(VERSION) -k "$$k" || exit; \
+	done
+	@$(TOP)/packaging/module-reload install $(VERSION)
+
+dkms-remove:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-remove: run as root" >&2; exit 1; }
+	@$(TOP)/packaging/module-reload remove
+	-dkms remove -m aixipc -v $(VERSION) --all
+	rm -rf /usr/src/aixipc-$(VERSION)
+
+# A clean copy: the files git knows (tracked, or new and not ignored), so
+# nothing built or left over from a test run gets into a package.
+PKG_SRC = $(BUILD)/$(1)/aixipc-$(VERSION)
+define copy_clean_tree
+rm -rf $(BUILD)/$(1) && mkdir -p $(call PKG_SRC,$(1))
+cd $(TOP) && git ls-files -z --cached --others --exclude-standard | \
+	xargs -0 cp --parents -t $(call PKG_SRC,$(1))
+endef
+
+deb:
+	$(call copy_clean_tree,deb)
+	cd $(call PKG_SRC,deb) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --info $(BUILD)/deb/*.changes
+
+rpm:
+	$(call copy_clean_tree,rpm)
+	mkdir -p $(BUILD)/rpm/SOURCES
+	tar -C $(BUILD)/rpm -czf $(BUILD)/rpm/SOURCES/aixipc-$(VERSION).tar.gz aixipc-$(VERSION)
+	rpmbuild --define '_topdir $(BUILD)/rpm' --define 'version $(VERSION)' \
+		--nodeps -bb $(TOP)/packaging/aixipc.spec

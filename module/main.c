@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "msg.h"
@@ -100,6 +101,7 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
 		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS;
 	aixipc_ns_read_limits(ns, &v->limits);
+	strscpy_pad(v->release, AIXIPC_RELEASE, sizeof(v->release));
 	return 0;
 }
 
@@ -182,7 +184,10 @@ struct aixipc_ioctl {
 		sizeof(struct type), sizeof(struct type), has_out, handler }
 
 static const struct aixipc_ioctl aixipc_ioctls[] = {
-	AIXIPC_IOCTL(VERSION, aixipc_version, true, aixipc_version),
+	/* release came with packaging: an older caller does without it. */
+	AIXIPC_IOCTL_SINCE(VERSION, aixipc_version,
+			   offsetof(struct aixipc_version, release), true,
+			   aixipc_version),
 	AIXIPC_IOCTL(GET, aixipc_get, true, aixipc_ioc_get),
 	/* ns came with IPC namespaces: without it, the caller's own. */
 	AIXIPC_IOCTL_SINCE(LIST, aixipc_list, offsetof(struct aixipc_list, ns),
@@ -411,3 +416,4 @@ module_exit(aixipc_exit);
 
 MODULE_DESCRIPTION("AIX-compatible System V IPC");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(AIXIPC_RELEASE);

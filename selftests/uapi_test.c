@@ -87,6 +87,44 @@ TEST_F(dev, handshake_reports_abi_features_and_limits)
 	EXPECT_EQ(param("shmall"), v.limits.shmall);
 }
 
+/* The release is the project's VERSION, as modinfo and sysfs show it. */
+TEST_F(dev, handshake_reports_the_release_modinfo_shows)
+{
+	struct aixipc_version v;
+	char sys[32];
+	size_t n;
+
+	/* Garbage in the output field: all of it is overwritten. */
+	memset(&v, 0, sizeof(v));
+	memset(v.release, 0xff, sizeof(v.release));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	ASSERT_EQ(0, t_read_file("/sys/module/aixipc/version", sys,
+				 sizeof(sys)));
+	ASSERT_NE(0, sys[0]);
+	n = strnlen(v.release, sizeof(v.release));
+	ASSERT_LT(n, sizeof(v.release));
+	EXPECT_STREQ(sys, v.release);
+	for (; n < sizeof(v.release); n++)
+		EXPECT_EQ(0, v.release[n]);
+}
+
+/* A caller built before the release field still gets the rest. */
+TEST_F(dev, handshake_without_release_field_accepted)
+{
+	size_t old = offsetof(struct aixipc_version, release);
+	struct aixipc_version v;
+
+	memset(&v, 0, sizeof(v));
+	memset(v.release, 'x', sizeof(v.release));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd,
+			with_size(AIXIPC_IOC_VERSION, old), &v));
+	EXPECT_EQ(AIXIPC_ABI_VERSION, v.abi_version);
+	EXPECT_EQ(param("msgmax"), v.limits.msgmax);
+	/* Nothing written past the caller's struct. */
+	EXPECT_EQ('x', v.release[0]);
+	EXPECT_EQ('x', v.release[sizeof(v.release) - 1]);
+}
+
 TEST(default_limits_are_aix_7)
 {
 	EXPECT_EQ(4u << 20, param("msgmax"));
@@ -151,7 +189,9 @@ TEST_F(dev, struct_shorter_than_abi_1_einval)
 	struct aixipc_version v = { 0 };
 
 	EXPECT_EQ(-EINVAL, aixipc_ioctl(self->fd,
-			with_size(AIXIPC_IOC_VERSION, sizeof(v) - 8), &v));
+			with_size(AIXIPC_IOC_VERSION,
+				  offsetof(struct aixipc_version, release) - 8),
+			&v));
 }
 
 TEST_F(dev, longer_struct_with_zero_tail_accepted)
