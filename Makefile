@@ -4,7 +4,8 @@
 #   make check      everything, then the suites in a VM per test kernel:
 #                   Debian's 6.1 and 6.12, and a debug kernel (KUnit, KASAN,
 #                   lockdep, kmemleak, failslab) built once from Debian's 6.1
-#                   source and cached
+#                   source and cached; and the packages, installed, upgraded
+#                   and purged in VMs (see Packaging below)
 #   make check-stock  Debian's kernels only
 #   make check-debug  the debug tier on that kernel and on a second one
 #                   built from Debian's 6.12 source (not in make check,
@@ -100,7 +101,7 @@ DEBUG_BUILD ?= debug
 kdir_for = $(if $(filter debug debug-%,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
 
 .PHONY: all module modules-all debug-modules selftests tools check check-stock \
-	check-debug demo shell bench deps help clean
+	check-debug check-packages demo shell bench deps help clean
 
 all: module selftests tools
 
@@ -284,10 +285,11 @@ deps:
 
 # make check installs what is missing first, then runs in a fresh make so
 # the kernel versions are read after the install.
-check: TIERS = $(TEST_KERNELS) debug
+check: TIERS = $(TEST_KERNELS) packages debug
 check-stock: TIERS = $(TEST_KERNELS)
 check-debug: TIERS = debug debug-6.12
-check check-stock check-debug:
+check-packages: TIERS = packages
+check check-stock check-debug check-packages:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all selftests tools
 	@selftests/check $(TIERS)
@@ -375,11 +377,12 @@ clean:
 #                      installed by DKMS for every kernel with headers, and
 #                      loaded (or, if the running module is in use, left
 #                      for the next load); make dkms-remove undoes it
-#   make deb           the four Debian packages in build/deb/, built with
-#                      dpkg-buildpackage from a clean copy of the tree, then
-#                      lintian on them
-#   make rpm           aixipc-dkms.noarch.rpm from packaging/aixipc.spec, in
-#                      build/rpm/
+#   make deb           the four Debian packages in build/deb/ (DEB_DIR), built
+#                      with dpkg-buildpackage from a clean copy of the tree,
+#                      then lintian on them; PKG_VERSION=X for a snapshot
+#   make rpm           the RPMs of packaging/aixipc.spec (aixipc-dkms,
+#                      libaixipc, libaixipc-devel, aixipc-tools) in build/rpm/
+#   make check-packages  the packages' tests alone (selftests/check-packages)
 DKMS_TREE ?= $(BUILD)/dkms/aixipc-$(VERSION)
 DKMS_CONF ?= yes
 # The module's sources without the KUnit suites (Kbuild skips them when
@@ -418,23 +421,31 @@ dkms-remove:
 	-dkms remove -m aixipc -v $(VERSION) --all
 	rm -rf /usr/src/aixipc-$(VERSION)
 
-# A clean copy: the files git knows (tracked, or new and not ignored), so
-# nothing built or left over from a test run gets into a package.
-PKG_SRC = $(BUILD)/$(1)/aixipc-$(VERSION)
+# A clean copy of the tree in $(1): the files git knows (tracked, or new
+# and not ignored), so nothing built or left over from a test run gets into
+# a package.  With PKG_VERSION other than VERSION (a snapshot, or the test
+# of an upgrade), the copy carries that version and a changelog entry.
+PKG_VERSION ?= $(VERSION)
+DEB_DIR ?= $(BUILD)/deb
 define copy_clean_tree
-rm -rf $(BUILD)/$(1) && mkdir -p $(call PKG_SRC,$(1))
+rm -rf $(dir $(1)) && mkdir -p $(1)
 cd $(TOP) && git ls-files -z --cached --others --exclude-standard | \
-	xargs -0 cp --parents -t $(call PKG_SRC,$(1))
+	xargs -0 cp --parents -t $(1)
+$(if $(filter-out $(VERSION),$(PKG_VERSION)),cd $(1) && echo $(PKG_VERSION) >VERSION && \
+	{ printf 'aixipc (%s) unstable; urgency=medium\n\n  * Snapshot of %s.\n\n -- %s  %s\n\n' \
+		$(PKG_VERSION) $(VERSION) "$$(sed -n 's/^ -- \(.*>\)  .*/\1/p;T;q' debian/changelog)" \
+		"$$(date -R)"; cat debian/changelog; } >debian/changelog.new && \
+	mv debian/changelog.new debian/changelog)
 endef
 
 deb:
-	$(call copy_clean_tree,deb)
-	cd $(call PKG_SRC,deb) && dpkg-buildpackage -us -uc -b
-	lintian --fail-on error,warning --info $(BUILD)/deb/*.changes
+	$(call copy_clean_tree,$(DEB_DIR)/aixipc-$(PKG_VERSION))
+	cd $(DEB_DIR)/aixipc-$(PKG_VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --info $(DEB_DIR)/*.changes
 
 rpm:
-	$(call copy_clean_tree,rpm)
+	$(call copy_clean_tree,$(BUILD)/rpm/aixipc-$(PKG_VERSION))
 	mkdir -p $(BUILD)/rpm/SOURCES
-	tar -C $(BUILD)/rpm -czf $(BUILD)/rpm/SOURCES/aixipc-$(VERSION).tar.gz aixipc-$(VERSION)
-	rpmbuild --define '_topdir $(BUILD)/rpm' --define 'version $(VERSION)' \
+	tar -C $(BUILD)/rpm -czf $(BUILD)/rpm/SOURCES/aixipc-$(PKG_VERSION).tar.gz aixipc-$(PKG_VERSION)
+	rpmbuild --define '_topdir $(BUILD)/rpm' --define 'version $(PKG_VERSION)' \
 		--nodeps -bb $(TOP)/packaging/aixipc.spec
