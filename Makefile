@@ -326,7 +326,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 AIXNAMESDIR ?= $(PREFIX)/libexec/aixipc/bin
-# The release of the library; its soname is libaixipc.so.1 (ABI 1).
+# The project's release, from VERSION (the module, pkg-config, the
+# packages); the library's soname is libaixipc.so.1 (ABI 1).
 VERSION := $(shell cat $(TOP)/VERSION)
 INSTALL ?= install
 MAN1 := aixipc-ipcs.1 aixipc-ipcrm.1

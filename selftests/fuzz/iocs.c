@@ -895,7 +895,8 @@ static void gen_ns(struct wk *w)
 
 const struct ioc_desc iocs[N_IOCS] = {
 	[IOC_VERSION] = { "version", AIXIPC_IOC_VERSION,
-			  sizeof(struct aixipc_version), 2, gen_version },
+			  sizeof(struct aixipc_version), 2, gen_version,
+			  .kmin = offsetof(struct aixipc_version, release) },
 	[IOC_GET] = { "get", AIXIPC_IOC_GET, sizeof(struct aixipc_get), 14,
 		      gen_get },
 	[IOC_LIST] = { "list", AIXIPC_IOC_LIST, sizeof(struct aixipc_list), 4,
