@@ -413,10 +413,6 @@ dkms-install: dkms-tree
 	rm -rf /usr/src/aixipc-$(VERSION)
 	cp -r $(DKMS_TREE) /usr/src/aixipc-$(VERSION)
 	dkms add -m aixipc -v $(VERSION)
-	@for h in /lib/modules/*/build/include; do \
-		[ -d "$$h" ] || continue; k=$${h#/lib/modules/}; k=$${k%%/*}; \
-		dkms install -m aixipc -v $(VERSION) -k "$$k" || exit; \
-	done
 	@$(TOP)/packaging/module-reload install $(VERSION)
 
 dkms-remove:
