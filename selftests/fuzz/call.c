@@ -125,7 +125,7 @@ int fz_call(struct wk *w, int idx, void *arg)
 	switch (env) {
 	case E_SMALLER:
 		/* Older than the oldest struct the module takes. */
-		usize = rnd(w, d->kmin ? d->kmin : ks);
+		usize = rnd(w, ioc_min_size(d));
 		mask = EM(EINVAL);
 		break;
 	case E_LARGER0:

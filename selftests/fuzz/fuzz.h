@@ -233,6 +233,12 @@ struct ioc_desc {
 				 * struct that has grown); 0: ksize */
 };
 
+/* The smallest struct the module takes for @d: below it, EINVAL. */
+static inline size_t ioc_min_size(const struct ioc_desc *d)
+{
+	return d->kmin ? d->kmin : d->ksize;
+}
+
 /* Indices into iocs[]; a new ioctl adds its own before N_IOCS. */
 enum {
 	IOC_VERSION, IOC_GET, IOC_LIST, IOC_MSGSND, IOC_MSGRCV, IOC_MSGCTL,

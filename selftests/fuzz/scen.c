@@ -54,7 +54,7 @@ static void scen_raw(struct wk *w)
 	    (nr >= 0x40 && !known_nr(nr)))
 		mask = EM(ENOTTY);
 	for (i = 0; i < NIOCS && !mask; i++)
-		if (_IOC_NR(iocs[i].cmd) == nr && size < iocs[i].ksize)
+		if (_IOC_NR(iocs[i].cmd) == nr && size < ioc_min_size(&iocs[i]))
 			mask = EM(EINVAL);
 	p = w->argbuf;
 	fill_random(w, p, size < 256 ? size : 256);
