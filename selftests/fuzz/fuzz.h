@@ -410,6 +410,7 @@ void att_new(struct wk *w);
 uintptr_t own_mapped(struct wk *w, void *stack);
 
 /* ns.c */
+void ns_learn_initial(void);
 void ns_setup(void);
 void ns_replace(struct wk *pw);
 void ns_switch(struct wk *w);

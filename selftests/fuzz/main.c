@@ -286,6 +286,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	ns_learn_initial();
 	if (!guided)
 		ns_setup();
 	wk_init(&pw, g_devfd, -1, 0, 0);

@@ -615,6 +615,13 @@ int guided_main(struct wk *pw, const char *reproduce)
 	}
 	t = now();
 	guided_progress(t0, t);
+	/*
+	 * A failure skipped the executor's cleanup: remove what the failing
+	 * program left, so the module can be unloaded after us (its checks
+	 * may add messages; the first failure stays the one reported).
+	 */
+	if (firstfail[0] || LOAD(sh->fail))
+		cleanup(pw);
 	summary();
 	if (firstfail[0] || LOAD(sh->fail)) {
 		out("not ok 1 fuzz seed=%" PRIu64 " execs=%" PRIu64 " guided: %s\n",

@@ -127,17 +127,24 @@ static void ns_end(int i)
 		fz_fail(NULL, "namespace helper %d ended with status %#x", (int)pid, st);
 }
 
-/* In the parent, before any worker: the namespaces, if we may. */
+/*
+ * In every mode, before any worker: the namespace we start in, which
+ * listings name (the list oracle compares against it).
+ */
+void ns_learn_initial(void)
+{
+	g_initns_fd = open("/proc/self/ns/ipc", O_RDONLY);
+	if (g_initns_fd >= 0)
+		g_init_inum = fd_inum(g_initns_fd);
+}
+
+/* In the concurrent mode's parent, before any worker: the namespaces, if we may. */
 void ns_setup(void)
 {
 	struct aixipc_version v;
 	int i;
 
 	memset(&v, 0, sizeof(v));
-	/* Whatever follows, listings name the initial namespace. */
-	g_initns_fd = open("/proc/self/ns/ipc", O_RDONLY);
-	if (g_initns_fd >= 0)
-		g_init_inum = fd_inum(g_initns_fd);
 	if (g_initns_fd < 0 || geteuid() != 0 ||
 	    ioctl(g_devfd, AIXIPC_IOC_VERSION, &v) ||
 	    !(v.features & AIXIPC_FEATURE_NS)) {
