@@ -100,8 +100,17 @@ DEBUG_KDIR ?=
 DEBUG_BUILD ?= debug
 kdir_for = $(if $(filter debug debug-%,$(1)),$(DEBUG_KDIR),$(if $(filter $(KVER),$(1)),$(KDIR),/lib/modules/$(1)/build))
 
+# A kernel of the matrix whose headers want another Debian's compiler has
+# them in a chroot (selftests/kernel-chroot): its module is built there,
+# with the project mounted at its own path (selftests/in-chroot).
+AIXIPC_CACHE ?= /var/cache/aixipc
+chroot_for = $(patsubst %/usr/src/linux-headers-$(1)/.config,%,$(firstword \
+	$(wildcard $(AIXIPC_CACHE)/chroots/*/usr/src/linux-headers-$(1)/.config)))
+kbuild_for = $(if $(call chroot_for,$(1)),$(TOP)/selftests/in-chroot $(call chroot_for,$(1)) \
+	$(MAKE) -C /usr/src/linux-headers-$(1),$(MAKE) -C $(call kdir_for,$(1)))
+
 .PHONY: all module modules-all debug-modules selftests tools check check-stock \
-	check-debug check-packages demo shell bench deps help clean
+	check-debug check-packages check-matrix demo shell bench deps help clean
 
 all: module selftests tools
 
@@ -120,7 +129,7 @@ $(BUILD)/%/aixipc.ko: $(MODULE_SRCS)
 	@ln -sfn $(TOP)/uapi $(BUILD)/$*/uapi
 	@cd $(TOP) && for f in module/*.[ch] module/tests/*.c; do \
 		ln -sf $(TOP)/$$f $(BUILD)/$*/$$f; done
-	$(MAKE) -C $(call kdir_for,$*) M=$(BUILD)/$* W=1 modules
+	$(call kbuild_for,$*) M=$(BUILD)/$* W=1 modules
 
 # The module (and, where the kernel has KUnit, its test module) for a
 # debug kernel: make debug-modules DEBUG_KDIR=<tree> [DEBUG_BUILD=debug-6.12].
@@ -280,22 +289,42 @@ $(BUILD)/tools/aixipc-demo: $(TOP)/tools/demo/demo.c $(BUILD)/tools/libaixipc.a
 $(BUILD)/tools/aixipc-bench: $(TOP)/tools/bench/bench.c $(BUILD)/tools/libaixipc.a
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
 
+# The matrix's chroots, once made, follow their suites: sid's to its
+# newest kernel.
 deps:
 	selftests/install-deps
+	@for s in bullseye sid; do \
+		[ ! -f $(AIXIPC_CACHE)/chroots/$$s/done ] || \
+		selftests/kernel-chroot $$s --refresh >/dev/null || exit; \
+	done
 
 # make check installs what is missing first, then runs in a fresh make so
-# the kernel versions are read after the install.
-check: TIERS = $(TEST_KERNELS) packages debug
+# the kernel versions are read after the install.  KERNELS="5.10 newest"
+# runs those tiers instead: any kernel of the matrix, debug, packages.
+MATRIX_KERNELS := 5.10 6.1 6.12 6.12-rt newest
+check: TIERS = $(or $(KERNELS),$(TEST_KERNELS) packages debug)
 check-stock: TIERS = $(TEST_KERNELS)
 check-debug: TIERS = debug debug-6.12
 check-packages: TIERS = packages
+check-matrix: TIERS = $(MATRIX_KERNELS)
 # make check tests the packages with three DKMS builds under TCG, not six
 # (selftests/check-packages --quick); make check-packages runs them all.
 check: export AIXIPC_PACKAGES_QUICK := 1
-check check-stock check-debug check-packages:
+check check-stock check-debug check-packages check-matrix:
 	@selftests/install-deps --if-missing
 	@$(MAKE) --no-print-directory modules-all selftests tools
 	@selftests/check $(TIERS)
+
+# make userspace-chroot CHROOT=DIR: libaixipc, the tools and their tests
+# (the conformance programs, tools_test) built in the chroot DIR with its
+# gcc and glibc, into build/userspace-<chroot name>/; the matrix runs them
+# there (selftests/guest-suite --chroot).
+.PHONY: userspace-chroot userspace-tests
+userspace-chroot: $(KSELFTEST)/kselftest_harness.h
+	@test -n "$(CHROOT)" || { echo "CHROOT is not set" >&2; exit 1; }
+	$(TOP)/selftests/in-chroot $(CHROOT) $(MAKE) --no-print-directory -C $(TOP) \
+		BUILD=$(BUILD)/userspace-$(notdir $(CHROOT)) KSELFTEST=$(KSELFTEST) userspace-tests
+userspace-tests: $(CONFORM_BINS) $(BUILD)/selftests/tools_test $(BUILD)/selftests/tools_test-m32
 
 demo:
 	@selftests/install-deps --if-missing

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few places where the kernels aixipc supports (6.1 and later) differ.
- * An out-of-tree module cannot avoid version checks; they all live here.
+ * Where the kernels aixipc supports (5.10 to the newest, see "Supported
+ * kernels" in Documentation/aixipc.rst) differ.  Every difference lives
+ * here, each with the version that brought it and why it matters; no other
+ * file tests LINUX_VERSION_CODE.  A macro the kernel defines is tested
+ * directly (a distribution may backport it); a function, which the
+ * preprocessor cannot see, by version.
  */
 #ifndef _AIXIPC_COMPAT_H
 #define _AIXIPC_COMPAT_H
 
+#include <linux/file.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/pagevec.h>
+#include <linux/swap.h>
 #include <linux/version.h>
 
 /* vm_flags became read-only behind accessors in 6.3. */
@@ -19,5 +28,60 @@ static inline void aixipc_vm_flags_mod(struct vm_area_struct *vma,
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
+
+/* vma_set_file() came in 5.11; before, a driver swapped vm_file by hand. */
+static inline void aixipc_vma_set_file(struct vm_area_struct *vma,
+				       struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+	vma_set_file(vma, file);
+#else
+	struct file *old = vma->vm_file;
+
+	vma->vm_file = get_file(file);
+	fput(old);
+#endif
+}
+
+/*
+ * Put a mapping's pages back on the evictable LRU lists after its
+ * unevictable flag was cleared (what shmem_unlock_mapping(), not exported,
+ * does for Linux's SHM_UNLOCK).  Folio batches replaced pagevecs here in
+ * 6.1 (check_move_unevictable_pages() went in 6.6).
+ */
+static inline void aixipc_mapping_make_evictable(struct address_space *mapping)
+{
+	pgoff_t index = 0;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+	struct folio_batch fbatch;
+
+	folio_batch_init(&fbatch);
+	while (!mapping_unevictable(mapping) &&
+	       filemap_get_folios(mapping, &index, ~0UL, &fbatch)) {
+		check_move_unevictable_folios(&fbatch);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+#else
+	struct pagevec pvec;
+
+	pagevec_init(&pvec);
+	while (!mapping_unevictable(mapping) &&
+	       pagevec_lookup(&pvec, mapping, &index)) {
+		check_move_unevictable_pages(&pvec);
+		pagevec_release(&pvec);
+		cond_resched();
+	}
+#endif
+}
+
+/* lockdep_assert(), an assertion on any lockdep condition, came in 5.11. */
+#ifndef lockdep_assert
+#ifdef CONFIG_LOCKDEP
+#define lockdep_assert(cond)	WARN_ON(debug_locks && !(cond))
+#else
+#define lockdep_assert(cond)	do { } while (0)
+#endif
+#endif
 
 #endif /* _AIXIPC_COMPAT_H */

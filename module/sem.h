@@ -35,6 +35,7 @@
 #include <linux/types.h>
 #include <uapi/linux/aixipc.h>
 
+#include "compat.h"
 #include "ids.h"
 
 struct aixipc_sem {

@@ -402,7 +402,7 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	aixipc_obj_put(obj);	/* the file has its own */
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	vma_set_file(vma, file);
+	aixipc_vma_set_file(vma, file);
 	fput(file);		/* the VMA holds it now */
 	vma->vm_pgoff = 0;
 	return aixipc_shm_file_mmap(file, vma);
@@ -913,24 +913,6 @@ out:
 }
 
 /*
- * Put the folios of an unlocked segment back on the evictable LRU lists
- * (what shmem_unlock_mapping() does for Linux's SHM_UNLOCK).
- */
-static void aixipc_shm_make_evictable(struct address_space *mapping)
-{
-	struct folio_batch fbatch;
-	pgoff_t index = 0;
-
-	folio_batch_init(&fbatch);
-	while (!mapping_unevictable(mapping) &&
-	       filemap_get_folios(mapping, &index, ~0UL, &fbatch)) {
-		check_move_unevictable_folios(&fbatch);
-		folio_batch_release(&fbatch);
-		cond_resched();
-	}
-}
-
-/*
  * SHM_LOCK / SHM_UNLOCK, with Linux's rules: CAP_IPC_LOCK, or the owner
  * or creator with a non-zero RLIMIT_MEMLOCK that the user's locked
  * segments, this one included, fit in.  A locked segment's mapping is
@@ -976,7 +958,7 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		mapping_set_unevictable(mapping);
 	} else {
 		mapping_clear_unevictable(mapping);
-		aixipc_shm_make_evictable(mapping);
+		aixipc_mapping_make_evictable(mapping);
 	}
 out:
 	aixipc_shm_release(seg);
