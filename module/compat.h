@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
+#include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/version.h>
 
@@ -28,6 +29,28 @@ static inline void aixipc_vm_flags_mod(struct vm_area_struct *vma,
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
+
+/*
+ * ->map_pages() (fault-around) returns a vm_fault_t since 5.12; before,
+ * an attachment does without it (shmem's fault handler maps each page).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define AIXIPC_VM_OPS_MAP_PAGES(fn)	.map_pages = (fn),
+static inline vm_fault_t
+aixipc_call_map_pages(const struct vm_operations_struct *ops,
+		      struct vm_fault *vmf, pgoff_t start, pgoff_t end)
+{
+	return ops->map_pages(vmf, start, end);
+}
+#else
+#define AIXIPC_VM_OPS_MAP_PAGES(fn)
+static inline vm_fault_t
+aixipc_call_map_pages(const struct vm_operations_struct *ops,
+		      struct vm_fault *vmf, pgoff_t start, pgoff_t end)
+{
+	return VM_FAULT_SIGBUS;	/* never called: not in the vm_ops */
+}
+#endif
 
 /* vma_set_file() came in 5.11; before, a driver swapped vm_file by hand. */
 static inline void aixipc_vma_set_file(struct vm_area_struct *vma,
@@ -72,6 +95,29 @@ static inline void aixipc_mapping_make_evictable(struct address_space *mapping)
 		pagevec_release(&pvec);
 		cond_resched();
 	}
+#endif
+}
+
+/*
+ * What kmalloc() really allocates for @size bytes, for charging it:
+ * kmalloc_size_roundup() came in 6.1.  Before, the same from the kmalloc
+ * caches' sizes (powers of two from 8, and 96 and 192) and, above the
+ * largest cache, whole pages from the page allocator.
+ */
+static inline size_t aixipc_kmalloc_size_roundup(size_t size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+	return kmalloc_size_roundup(size);
+#else
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return PAGE_SIZE << get_order(size);
+	if (size <= 8)
+		return 8;
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	return roundup_pow_of_two(size);
 #endif
 }
 

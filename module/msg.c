@@ -57,6 +57,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "ns.h"
 #include "msg.h"
 
@@ -312,13 +313,13 @@ static u64 aixipc_msg_cost(size_t len)
 {
 	size_t n = min(len, AIXIPC_MSG_DATALEN);
 	size_t rest = len - n;
-	u64 cost = kmalloc_size_roundup(sizeof(struct aixipc_msg) + n);
+	u64 cost = aixipc_kmalloc_size_roundup(sizeof(struct aixipc_msg) + n);
 
 	cost += (u64)(rest / AIXIPC_SEG_DATALEN) *
-		kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
+		aixipc_kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
 				     AIXIPC_SEG_DATALEN);
 	if (rest % AIXIPC_SEG_DATALEN)
-		cost += kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
+		cost += aixipc_kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
 					     rest % AIXIPC_SEG_DATALEN);
 	return cost;
 }

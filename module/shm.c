@@ -195,14 +195,14 @@ static vm_fault_t aixipc_shm_vm_fault(struct vm_fault *vmf)
 	return seg->shmem_ops->fault(vmf);
 }
 
-static vm_fault_t aixipc_shm_vm_map_pages(struct vm_fault *vmf,
-					  pgoff_t start, pgoff_t end)
+static vm_fault_t __maybe_unused aixipc_shm_vm_map_pages(struct vm_fault *vmf,
+							 pgoff_t start, pgoff_t end)
 {
 	struct aixipc_shm *seg = aixipc_vma_shm(vmf->vma);
 
 	if (!seg->shmem_ops->map_pages)
 		return 0;
-	return seg->shmem_ops->map_pages(vmf, start, end);
+	return aixipc_call_map_pages(seg->shmem_ops, vmf, start, end);
 }
 
 /*
@@ -215,7 +215,7 @@ static const struct vm_operations_struct aixipc_shm_vm_ops = {
 	.close = aixipc_shm_vm_close,
 	.mremap = aixipc_shm_vm_mremap,
 	.fault = aixipc_shm_vm_fault,
-	.map_pages = aixipc_shm_vm_map_pages,
+	AIXIPC_VM_OPS_MAP_PAGES(aixipc_shm_vm_map_pages)
 };
 
 /**
