@@ -14,7 +14,15 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+/* pagevec.h, by then holding only folio batches, became folio_batch.h
+ * after 6.12 (7.2 has only the new name).
+ */
+#if __has_include(<linux/folio_batch.h>)
+#include <linux/folio_batch.h>
+#else
 #include <linux/pagevec.h>
+#endif
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/version.h>
@@ -51,6 +59,35 @@ aixipc_call_map_pages(const struct vm_operations_struct *ops,
 	return VM_FAULT_SIGBUS;	/* never called: not in the vm_ops */
 }
 #endif
+
+/*
+ * A segment's shmem file, without reservation (pages come at first touch).
+ * shmem_file_setup()'s flags became a vma_flags_t bitmap, made with
+ * mk_vma_flags(), after 6.12 (7.2 has it): tested by that macro.
+ */
+static inline struct file *aixipc_shmem_file_noreserve(const char *name,
+							loff_t size)
+{
+#ifdef mk_vma_flags
+	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
+#else
+	return shmem_file_setup(name, size, VM_NORESERVE);
+#endif
+}
+
+/*
+ * Map @file into @vma as mmap() would.  call_mmap() became vfs_mmap() in
+ * 6.17, which also serves files that only have ->mmap_prepare (shmem's
+ * since then).
+ */
+static inline int aixipc_vfs_mmap(struct file *file, struct vm_area_struct *vma)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	return vfs_mmap(file, vma);
+#else
+	return call_mmap(file, vma);
+#endif
+}
 
 /* vma_set_file() came in 5.11; before, a driver swapped vm_file by hand. */
 static inline void aixipc_vma_set_file(struct vm_area_struct *vma,

@@ -66,7 +66,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
-#include <linux/pagevec.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -278,7 +277,7 @@ static int aixipc_shm_file_mmap(struct file *file, struct vm_area_struct *vma)
 	spin_unlock(&seg->obj.lock);
 
 	aixipc_vm_flags_mod(vma, VM_DONTEXPAND, write ? 0 : VM_MAYWRITE);
-	err = call_mmap(seg->file, vma);
+	err = aixipc_vfs_mmap(seg->file, vma);
 	if (err) {
 		aixipc_shm_detach(seg, false);
 		return err;
@@ -1073,7 +1072,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	}
 	/* The name /proc/PID/maps shows, as Linux's "/SYSV%08x". */
 	snprintf(name, sizeof(name), "SYSV%08x", (u32)req->key);
-	file = shmem_file_setup(name, req->size, VM_NORESERVE);
+	file = aixipc_shmem_file_noreserve(name, req->size);
 	if (IS_ERR(file)) {
 		aixipc_shm_uncharge(ids->ns, pages);
 		kfree(seg);
