@@ -581,7 +581,12 @@ int aixipc_ns_setup(void)
 		pr_err("ns_percent above 100\n");
 		return -EINVAL;
 	}
-	aixipc_ns_wq = alloc_workqueue("aixipc_ns", 0, 0);
+	/*
+	 * Unbound: a dying namespace's teardown may run long and need not
+	 * stay on the CPU that queued it.  Newer kernels (7.2) want the
+	 * choice explicit: without WQ_UNBOUND or WQ_PERCPU they warn.
+	 */
+	aixipc_ns_wq = alloc_workqueue("aixipc_ns", WQ_UNBOUND, 0);
 	if (!aixipc_ns_wq)
 		return -ENOMEM;
 	err = aixipc_ns_init(&aixipc_init_ns, init_ipc, init_ipc->user_ns,
