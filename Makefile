@@ -90,6 +90,10 @@ CONFORM := conform_msg conform_sem conform_shm conform_ns conform_aix
 CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONFORM)) \
 	conform_aix-linked conform_aix-linked-m32) \
 	$(BUILD)/tools/libaixipc.so $(BUILD)/tools-m32/libaixipc.so
+# dlsym() and threads are in libc since glibc 2.34, in libdl and libpthread
+# before (bullseye's 2.31): linking them keeps the library and its tests
+# building there; on newer glibc they are empty.
+DL_LIBS := -ldl -lpthread
 CONFORM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -isystem $(KSELFTEST) -I$(TOP)/tools/include
 CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
 
@@ -215,11 +219,11 @@ soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
 define conform_rules
 $(BUILD)/conform/%$(SFX_$(1)): $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $$(CONFORM_CFLAGS) -o $$@ $$<
+	$$(CC_$(1)) $$(CONFORM_CFLAGS) -o $$@ $$< $(DL_LIBS)
 
 $(BUILD)/conform/conform_aix-linked$(SFX_$(1)): $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(TOOLDIR_$(1))/libaixipc.a
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $$(CONFORM_CFLAGS) -DCONFORM_LINKED -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a
+	$$(CC_$(1)) $$(CONFORM_CFLAGS) -DCONFORM_LINKED -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a $(DL_LIBS)
 endef
 $(foreach a,$(ABIS),$(eval $(call conform_rules,$(a))))
 
@@ -245,7 +249,7 @@ $(TOOLDIR_$(1))/pic/%.o: $(TOP)/tools/lib/%.c $(TOOLDIR_$(1))/pic/%.d
 	$$(CC_$(1)) $$(TOOLS_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $$< -o $$@
 
 $(TOOLDIR_$(1))/libaixipc.so: $(addprefix $(TOOLDIR_$(1))/pic/,$(LIB_OBJ_NAMES))
-	$$(CC_$(1)) $$(LDFLAGS) -shared -Wl,-soname,libaixipc.so.1 -o $$@ $$^
+	$$(CC_$(1)) $$(LDFLAGS) -shared -Wl,-soname,libaixipc.so.1 -o $$@ $$^ $(DL_LIBS)
 
 $(TOOLDIR_$(1))/libaixipc.a: $(addprefix $(TOOLDIR_$(1))/obj/,$(LIB_A_OBJ_NAMES))
 	$$(ARCHIVE_$(1))
