@@ -95,7 +95,8 @@ CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONF
 # building there; on newer glibc they are empty.
 DL_LIBS := -ldl -lpthread
 CONFORM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(SAN) -isystem $(KSELFTEST) -I$(TOP)/tools/include
-CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
+CONFORM_DEPS := $(TOP)/selftests/conform/conform.h $(TOP)/selftests/lib/wchan.h \
+	$(TOP)/tools/include/aixipc.h $(KSELFTEST)/kselftest_harness.h
 
 # The debug tier's kernel tree (selftests/debug-kernel prints it) and the
 # directory under build/ its modules go to: debug for the 6.1 debug kernel,

@@ -32,6 +32,8 @@
 #include <linux/aixipc.h>
 #include <linux/userfaultfd.h>
 
+#include "lib/wchan.h"
+
 static inline int aixipc_open(void)
 {
 	return open(AIXIPC_DEVICE, O_RDWR | O_CLOEXEC);
@@ -292,18 +294,7 @@ static inline bool t_kid_ended(pid_t pid)
 /* @pid's wchan into @buf (@len bytes, at least 2).  Return: 0 or -1. */
 static inline int t_read_wchan(pid_t pid, char *buf, size_t len)
 {
-	char path[64];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return 0;
+	return t_wchan(pid, buf, len);
 }
 
 /* Does @pid sleep in a kernel function whose name starts with @fn? */

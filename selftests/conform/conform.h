@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/wchan.h"
+
 /* The harness has an unused parameter; -Wextra must not stop the build. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -295,18 +297,8 @@ static __attribute__((unused)) int child_status(pid_t pid)
 /* The function @pid sleeps in, per /proc/PID/wchan ("" when running). */
 static __attribute__((unused)) void wchan_of(pid_t pid, char *buf, size_t size)
 {
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	if (t_wchan(pid, buf, size))
+		buf[0] = '\0';
 }
 
 /*
