@@ -6,6 +6,10 @@
 #                   lockdep, kmemleak, failslab) built once from Debian's 6.1
 #                   source and cached; and the packages, installed, upgraded
 #                   and purged in VMs (see Packaging below)
+#   make check-matrix  the whole suite on every supported kernel: 5.10
+#                   (bullseye, built in a chroot), 6.1, 6.12, 6.12-rt and
+#                   the newest (sid, in a chroot), then a table of results;
+#                   make check KERNELS="5.10 newest" runs chosen tiers
 #   make check-stock  Debian's kernels only
 #   make check-debug  the debug tier on that kernel and on a second one
 #                   built from Debian's 6.12 source (not in make check,

@@ -17,7 +17,7 @@
 /* pagevec.h, by then holding only folio batches, became folio_batch.h
  * after 6.12 (7.2 has only the new name).
  */
-#if __has_include(<linux/folio_batch.h>)
+#if __has_include("linux/folio_batch.h")
 #include <linux/folio_batch.h>
 #else
 #include <linux/pagevec.h>
@@ -65,8 +65,8 @@ aixipc_call_map_pages(const struct vm_operations_struct *ops,
  * shmem_file_setup()'s flags became a vma_flags_t bitmap, made with
  * mk_vma_flags(), after 6.12 (7.2 has it): tested by that macro.
  */
-static inline struct file *aixipc_shmem_file_noreserve(const char *name,
-							loff_t size)
+static inline struct file *
+aixipc_shmem_file_noreserve(const char *name, loff_t size)
 {
 #ifdef mk_vma_flags
 	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
