@@ -373,6 +373,8 @@ static struct file *aixipc_shm_file_open(struct aixipc_shm *seg, bool write)
 int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 {
 	bool write = vma->vm_flags & VM_WRITE;
+	struct file *devfile = vma->vm_file;
+	pgoff_t pgoff = vma->vm_pgoff;
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
 	struct file *file;
@@ -404,7 +406,18 @@ int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma)
 	aixipc_vma_set_file(vma, file);
 	fput(file);		/* the VMA holds it now */
 	vma->vm_pgoff = 0;
-	return aixipc_shm_file_mmap(file, vma);
+	err = aixipc_shm_file_mmap(file, vma);
+	if (err) {
+		/*
+		 * Give the VMA back as it came: before 5.11, mmap_region()
+		 * drops the file it passed, not vma->vm_file, when ->mmap
+		 * fails, and would put the device file twice (its count
+		 * would reach zero while still open).
+		 */
+		aixipc_vma_set_file(vma, devfile);
+		vma->vm_pgoff = pgoff;
+	}
+	return err;
 }
 
 /*
