@@ -50,6 +50,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <gnu/libc-version.h>
 
 #include "../lib/wchan.h"
 
@@ -165,6 +166,21 @@ static __attribute__((unused)) int remove_tracked(void)
 		__atomic_store_n(&tracked[i].kind, 0, __ATOMIC_SEQ_CST);
 	}
 	return n;
+}
+
+/*
+ * glibc before 2.33 fetches semctl()'s fourth argument only for the
+ * commands its wrapper lists, which lack SEM_STAT_ANY (sourceware bug
+ * 26637): Linux then gets no buffer.  Natively on such a glibc (bullseye's
+ * 2.31), SEM_STAT_ANY cannot be tried; the shim takes the argument itself.
+ */
+static __attribute__((unused)) bool native_semctl_drops_stat_any_arg(void)
+{
+	unsigned int major, minor;
+
+	return !on_aixipc &&
+	       sscanf(gnu_get_libc_version(), "%u.%u", &major, &minor) == 2 &&
+	       (major < 2 || (major == 2 && minor < 33));
 }
 
 static __attribute__((unused)) void __attribute__((constructor)) conform_init(void)
