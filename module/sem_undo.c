@@ -54,7 +54,12 @@ struct aixipc_undo_list {
 	struct callback_head exit_work;		/* applies it at exit */
 };
 
-static DEFINE_SPINLOCK(aixipc_undo_lock);
+/*
+ * Raw: the exit probe takes it with preemption disabled, where a
+ * PREEMPT_RT kernel's spinlock_t (a sleeping lock) may not be taken.  Its
+ * sections are short: a hash lookup, an add or a delete.
+ */
+static DEFINE_RAW_SPINLOCK(aixipc_undo_lock);
 static DEFINE_HASHTABLE(aixipc_undo_procs, 8);
 static atomic_t aixipc_undo_lists;	/* lists in the hash */
 static atomic_t aixipc_undo_queued;	/* exit works not yet finished */
@@ -83,9 +88,9 @@ struct aixipc_undo_list *aixipc_undo_list_get(void)
 	const struct signal_struct *sig = current->signal;
 	struct aixipc_undo_list *ulp, *new;
 
-	spin_lock(&aixipc_undo_lock);
+	raw_spin_lock(&aixipc_undo_lock);
 	ulp = aixipc_ulp_lookup(sig);
-	spin_unlock(&aixipc_undo_lock);
+	raw_spin_unlock(&aixipc_undo_lock);
 	if (ulp)
 		return ulp;
 
@@ -97,7 +102,7 @@ struct aixipc_undo_list *aixipc_undo_list_get(void)
 	atomic_set(&new->nonzero, 0);
 	new->owner = sig;
 
-	spin_lock(&aixipc_undo_lock);
+	raw_spin_lock(&aixipc_undo_lock);
 	ulp = aixipc_ulp_lookup(sig);	/* another thread may have won */
 	if (!ulp) {
 		hash_add(aixipc_undo_procs, &new->hnode, (unsigned long)sig);
@@ -105,7 +110,7 @@ struct aixipc_undo_list *aixipc_undo_list_get(void)
 		ulp = new;
 		new = NULL;
 	}
-	spin_unlock(&aixipc_undo_lock);
+	raw_spin_unlock(&aixipc_undo_lock);
 	kfree(new);
 	return ulp;
 }
@@ -324,13 +329,13 @@ static void aixipc_undo_exit_probe(void *data, struct task_struct *p)
 
 	if (!atomic_read(&aixipc_undo_lists) || atomic_read(&p->signal->live))
 		return;
-	spin_lock(&aixipc_undo_lock);
+	raw_spin_lock(&aixipc_undo_lock);
 	ulp = aixipc_ulp_lookup(p->signal);
 	if (ulp) {
 		hash_del(&ulp->hnode);
 		atomic_dec(&aixipc_undo_lists);
 	}
-	spin_unlock(&aixipc_undo_lock);
+	raw_spin_unlock(&aixipc_undo_lock);
 	if (!ulp)
 		return;
 	/*
