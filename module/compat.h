@@ -14,7 +14,8 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-/* pagevec.h, by then holding only folio batches, became folio_batch.h
+/*
+ * pagevec.h, by then holding only folio batches, became folio_batch.h
  * after 6.12 (7.2 has only the new name).
  */
 #if __has_include("linux/folio_batch.h")

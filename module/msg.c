@@ -317,10 +317,10 @@ static u64 aixipc_msg_cost(size_t len)
 
 	cost += (u64)(rest / AIXIPC_SEG_DATALEN) *
 		aixipc_kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
-				     AIXIPC_SEG_DATALEN);
+					    AIXIPC_SEG_DATALEN);
 	if (rest % AIXIPC_SEG_DATALEN)
 		cost += aixipc_kmalloc_size_roundup(sizeof(struct aixipc_msgseg) +
-					     rest % AIXIPC_SEG_DATALEN);
+						    rest % AIXIPC_SEG_DATALEN);
 	return cost;
 }
 
