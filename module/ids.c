@@ -8,6 +8,7 @@
  * RCU for its memory.
  */
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
@@ -113,14 +114,28 @@ void aixipc_obj_put(struct aixipc_obj *obj)
 		call_rcu(&obj->rcu, aixipc_obj_free_rcu);
 }
 
-/* The caller's class for @obj, from its effective ids. */
-static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj)
+/* Is @gid one of @cred's groups?  in_group_p() for any credentials. */
+static bool aixipc_cred_in_group(const struct cred *cred, kgid_t gid)
 {
-	kuid_t euid = current_euid();
+	const struct group_info *groups = cred->group_info;
+	int i;
 
-	if (uid_eq(euid, obj->uid) || uid_eq(euid, obj->cuid))
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	for (i = 0; i < groups->ngroups; i++)
+		if (gid_eq(groups->gid[i], gid))
+			return true;
+	return false;
+}
+
+/* The class of the holder of @cred for @obj, from its effective ids. */
+static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj,
+					 const struct cred *cred)
+{
+	if (uid_eq(cred->euid, obj->uid) || uid_eq(cred->euid, obj->cuid))
 		return AIXIPC_OWNER;
-	if (in_group_p(obj->gid) || in_group_p(obj->cgid))
+	if (aixipc_cred_in_group(cred, obj->gid) ||
+	    aixipc_cred_in_group(cred, obj->cgid))
 		return AIXIPC_GROUP;
 	return AIXIPC_OTHER;
 }
@@ -136,9 +151,27 @@ static enum aixipc_class aixipc_class_of(const struct aixipc_obj *obj)
  */
 int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc)
 {
-	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj), acc))
+	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj, current_cred()),
+				acc))
 		return 0;
 	if (ns_capable(obj->ids->ns->user_ns, CAP_IPC_OWNER))
+		return 0;
+	return -EACCES;
+}
+
+/*
+ * aixipc_check_perm_file - aixipc_check_perm() for whoever opened @file
+ * (a queue descriptor's maker: its credentials then), not the caller.
+ * obj->lock held.
+ */
+int aixipc_check_perm_file(const struct aixipc_obj *obj,
+			   const struct file *file, unsigned int acc)
+{
+	aixipc_assert_locked(obj);
+	if (aixipc_perm_granted(obj->mode, aixipc_class_of(obj, file->f_cred),
+				acc))
+		return 0;
+	if (file_ns_capable(file, obj->ids->ns->user_ns, CAP_IPC_OWNER))
 		return 0;
 	return -EACCES;
 }

@@ -92,6 +92,7 @@ static inline bool aixipc_perm_granted(unsigned int mode,
 
 struct aixipc_ids;
 struct aixipc_ns;
+struct file;
 struct aixipc_obj;
 
 /*
@@ -201,6 +202,8 @@ int aixipc_rmid(struct aixipc_obj *obj);
 void aixipc_make_private(struct aixipc_obj *obj);
 int __aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
 int aixipc_check_perm(const struct aixipc_obj *obj, unsigned int acc);
+int aixipc_check_perm_file(const struct aixipc_obj *obj,
+			   const struct file *file, unsigned int acc);
 int aixipc_check_owner(const struct aixipc_obj *obj);
 int aixipc_set_perm(struct aixipc_obj *obj, const struct aixipc_ipc_perm *in);
 void aixipc_fill_perm(const struct aixipc_obj *obj, struct aixipc_ipc_perm *out);

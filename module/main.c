@@ -99,7 +99,8 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 	v->abi_version = AIXIPC_ABI_VERSION;
 	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
 		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
-		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS;
+		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS |
+		      AIXIPC_FEATURE_MSGFD;
 	aixipc_ns_read_limits(ns, &v->limits);
 	strscpy_pad(v->release, AIXIPC_RELEASE, sizeof(v->release));
 	return 0;
@@ -127,12 +128,17 @@ static int aixipc_ioc_info(struct file *file, struct aixipc_ns *ns, void *arg)
 
 static int aixipc_ioc_msgsnd(struct file *file, struct aixipc_ns *ns, void *arg)
 {
-	return aixipc_msgsnd(ns, arg);
+	return aixipc_msgsnd(ns, NULL, arg);
 }
 
 static int aixipc_ioc_msgrcv(struct file *file, struct aixipc_ns *ns, void *arg)
 {
-	return aixipc_msgrcv(ns, arg);
+	return aixipc_msgrcv(ns, NULL, arg);
+}
+
+static int aixipc_ioc_msgfd(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_msgfd_create(ns, arg);
 }
 
 static int aixipc_ioc_msgctl(struct file *file, struct aixipc_ns *ns, void *arg)
@@ -197,6 +203,8 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 	AIXIPC_IOCTL(MSGSND, aixipc_msgsnd, false, aixipc_ioc_msgsnd),
 	AIXIPC_IOCTL(MSGRCV, aixipc_msgrcv, true, aixipc_ioc_msgrcv),
 	AIXIPC_IOCTL(MSGCTL, aixipc_msgctl, true, aixipc_ioc_msgctl),
+	/* Returns the new descriptor; nothing to write back. */
+	AIXIPC_IOCTL(MSGFD, aixipc_msgfd, false, aixipc_ioc_msgfd),
 	AIXIPC_IOCTL(SEMOP, aixipc_semop, false, aixipc_ioc_semop),
 	AIXIPC_IOCTL(SEMCTL, aixipc_semctl, true, aixipc_ioc_semctl),
 	AIXIPC_IOCTL(SHMAT, aixipc_shmat, true, aixipc_ioc_shmat),
@@ -213,6 +221,7 @@ union aixipc_ioctl_arg {
 	struct aixipc_msgsnd msgsnd;
 	struct aixipc_msgrcv msgrcv;
 	struct aixipc_msgctl msgctl;
+	struct aixipc_msgfd msgfd;
 	struct aixipc_semop semop;
 	struct aixipc_semctl semctl;
 	struct aixipc_shmat shmat;
@@ -278,17 +287,23 @@ static noinline long aixipc_ioctl_semop(void __user *uarg)
 	return aixipc_semop(ns, &k);
 }
 
-static noinline long aixipc_ioctl_msgsnd(void __user *uarg)
+/* The caller's registry, unless a queue descriptor names the queue. */
+static struct aixipc_ns *aixipc_ns_unless(struct aixipc_msq *via)
+{
+	return via ? NULL : aixipc_ns_current();
+}
+
+noinline long aixipc_ioctl_msgsnd(struct aixipc_msq *via, void __user *uarg)
 {
 	struct aixipc_msgsnd k;
 	struct aixipc_ns *ns;
 
 	if (copy_from_user(&k, uarg, sizeof(k)))
 		return -EFAULT;
-	ns = aixipc_ns_current();
+	ns = aixipc_ns_unless(via);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return aixipc_msgsnd(ns, &k);
+	return aixipc_msgsnd(ns, via, &k);
 }
 
 /* Its one result is the id: writing that field back is the whole check. */
@@ -310,7 +325,7 @@ static noinline long aixipc_ioctl_get(void __user *uarg)
 	return err;
 }
 
-static noinline long aixipc_ioctl_msgrcv(void __user *uarg)
+noinline long aixipc_ioctl_msgrcv(struct aixipc_msq *via, void __user *uarg)
 {
 	struct aixipc_msgrcv k;
 	struct aixipc_ns *ns;
@@ -319,10 +334,10 @@ static noinline long aixipc_ioctl_msgrcv(void __user *uarg)
 	if (copy_from_user(&k, uarg, sizeof(k)) ||
 	    copy_to_user(uarg, &k, sizeof(k)))
 		return -EFAULT;
-	ns = aixipc_ns_current();
+	ns = aixipc_ns_unless(via);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	err = aixipc_msgrcv(ns, &k);
+	err = aixipc_msgrcv(ns, via, &k);
 	if (!err && copy_to_user(uarg, &k, sizeof(k)))
 		err = -EFAULT;
 	return err;
@@ -339,9 +354,9 @@ static long aixipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case AIXIPC_IOC_SEMOP:
 		return aixipc_ioctl_semop(uarg);
 	case AIXIPC_IOC_MSGSND:
-		return aixipc_ioctl_msgsnd(uarg);
+		return aixipc_ioctl_msgsnd(NULL, uarg);
 	case AIXIPC_IOC_MSGRCV:
-		return aixipc_ioctl_msgrcv(uarg);
+		return aixipc_ioctl_msgrcv(NULL, uarg);
 	}
 	if (_IOC_TYPE(cmd) != AIXIPC_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE) ||

@@ -90,21 +90,6 @@ static_assert(sizeof(struct aixipc_msg) <= 64 || BITS_PER_LONG == 32);
 #define AIXIPC_MSG_DATALEN (PAGE_SIZE - sizeof(struct aixipc_msg))
 #define AIXIPC_SEG_DATALEN (PAGE_SIZE - sizeof(struct aixipc_msgseg))
 
-struct aixipc_msq {
-	struct aixipc_obj obj;
-	struct list_head messages;
-	struct list_head receivers;
-	struct list_head senders;
-	u64 cbytes;
-	u64 qnum;
-	u64 qbytes;
-	u64 next_seqno;
-	struct pid *lspid;	/* references, as Linux's; NULL at first */
-	struct pid *lrpid;
-	time64_t stime;
-	time64_t rtime;
-};
-
 /* Results of a waiter that has no final result yet. */
 #define AIXIPC_WAITING	1	/* on its list, asleep */
 #define AIXIPC_RECHECK	2	/* taken off its list by IPC_SET: check again */
@@ -147,11 +132,6 @@ struct aixipc_msg_sender {
 	struct aixipc_msg *msg;	/* built and charged; queued or handed over */
 	int status;		/* WAITING, RECHECK, 0, -EIDRM, ... */
 };
-
-static inline struct aixipc_msq *to_msq(struct aixipc_obj *obj)
-{
-	return container_of(obj, struct aixipc_msq, obj);
-}
 
 static void aixipc_msg_free(struct aixipc_msg *msg)
 {
@@ -595,6 +575,7 @@ static void aixipc_msg_enqueue(struct aixipc_msq *q, struct aixipc_msg *msg)
 	list_add(&msg->list, &pos->list);
 	q->cbytes += msg->len;
 	q->qnum++;
+	aixipc_msgfd_queued(q, msg->mtype);
 }
 
 /* Would @msg fit on the queue within qbytes and msgmnm?  Locked. */
@@ -785,13 +766,60 @@ static void aixipc_msg_dequeue(struct aixipc_msq *q, struct aixipc_msg *msg,
 	aixipc_set_pid(&q->lrpid, pid);
 	q->rtime = ktime_get_real_seconds();
 	aixipc_msg_admit_senders(q, wake);
+	aixipc_msgfd_room(q);
 }
 
-static struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
+struct aixipc_msq *aixipc_msq_lock(struct aixipc_ns *ns, int id)
 {
 	struct aixipc_obj *obj = aixipc_lock_id(&ns->ids[AIXIPC_MSG], id);
 
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_msq(obj);
+}
+
+/*
+ * The queue a call names, locked: @id's in @ns, or @via, a queue
+ * descriptor's, which holds a reference on it; @id must be its id, and
+ * its removal fails the call with EIDRM, as for a sleeper.
+ */
+static struct aixipc_msq *aixipc_msq_lock_via(struct aixipc_ns *ns,
+					      struct aixipc_msq *via, int id)
+{
+	if (!via)
+		return aixipc_msq_lock(ns, id);
+	if (id != via->obj.id)
+		return ERR_PTR(-EINVAL);
+	spin_lock(&via->obj.lock);
+	if (via->obj.deleted) {
+		spin_unlock(&via->obj.lock);
+		return ERR_PTR(-EIDRM);
+	}
+	return via;
+}
+
+/**
+ * aixipc_msq_can_receive - would a receive of this class find a message?
+ * @q: the queue, locked
+ * @msgtyp: as msgrcv's
+ * @flags: AIXIPC_MSG_EXCEPT matters
+ */
+bool aixipc_msq_can_receive(struct aixipc_msq *q, s64 msgtyp, u32 flags)
+{
+	enum aixipc_msg_search mode;
+	s64 bound;
+
+	aixipc_assert_locked(&q->obj);
+	if (!q->qnum)
+		return false;
+	mode = aixipc_msg_search_mode(msgtyp, flags, &bound);
+	return mode == AIXIPC_SEARCH_ANY || aixipc_msg_find(q, mode, bound);
+}
+
+/* Would a message of @size bytes fit on @q now?  Locked. */
+bool aixipc_msq_can_send(struct aixipc_msq *q, u64 size)
+{
+	aixipc_assert_locked(&q->obj);
+	return size <= q->qbytes && q->cbytes <= q->qbytes - size &&
+	       q->qnum + 1 <= aixipc_limit(q->obj.ids->ns, msgmnm);
 }
 
 /*
@@ -847,6 +875,7 @@ static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
 /**
  * aixipc_msgsnd - AIXIPC_IOC_MSGSND
  * @ns: the namespace
+ * @via: a queue descriptor's queue, or NULL (see msg.h)
  * @req: the request
  *
  * Looks the queue up once, checks the caller's write permission and takes
@@ -863,7 +892,8 @@ static int aixipc_msg_snd_sleep(struct aixipc_msq *q,
  * Return: 0, -EINVAL, -EFAULT, -ENOMEM, -EACCES, -EAGAIN, -EIDRM or
  * -ERESTARTNOHAND (EINTR when a handler runs).
  */
-int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
+int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msq *via,
+		  struct aixipc_msgsnd *req)
 {
 	bool nowait = req->flags & AIXIPC_NOWAIT;
 	struct aixipc_msg_sender s;
@@ -876,6 +906,8 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	u64 cost;
 	int err;
 
+	if (via)
+		ns = via->obj.ids->ns;
 	if (req->flags & ~AIXIPC_NOWAIT || req->id < 0 || req->__reserved ||
 	    !aixipc_msg_type_size_valid(req->type_size) ||
 	    req->size > aixipc_limit(ns, msgmax))
@@ -886,7 +918,7 @@ int aixipc_msgsnd(struct aixipc_ns *ns, struct aixipc_msgsnd *req)
 	if (!aixipc_msg_type_valid(mtype))
 		return -EINVAL;
 
-	q = aixipc_msq_lock(ns, req->id);
+	q = aixipc_msq_lock_via(ns, via, req->id);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 	err = aixipc_check_perm(&q->obj, AIXIPC_PERM_WRITE);
@@ -1015,7 +1047,8 @@ static int aixipc_msg_wait(struct aixipc_msq *q, struct aixipc_msg_receiver *r)
  * this module, so a task holds at most one (msgmax), and it is accounted
  * to the reader's memory cgroup.  The lock is taken once.
  */
-static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
+static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msq *via,
+			      struct aixipc_msgrcv *req)
 {
 	struct aixipc_msg *copy, *msg;
 	struct user_namespace *uns;
@@ -1028,7 +1061,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	if (!copy)
 		return -ENOMEM;
 
-	q = aixipc_msq_lock(ns, req->id);
+	q = aixipc_msq_lock_via(ns, via, req->id);
 	if (IS_ERR(q)) {
 		aixipc_msg_free(copy);
 		return PTR_ERR(q);
@@ -1062,6 +1095,7 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 /**
  * aixipc_msgrcv - AIXIPC_IOC_MSGRCV (msgrcv and msgxrcv)
  * @ns: the namespace
+ * @via: a queue descriptor's queue, or NULL (see msg.h)
  * @req: the request; the out fields are filled on success
  *
  * Takes q->obj.lock and a reference on the queue, kept to the end: the
@@ -1074,7 +1108,8 @@ static int aixipc_msgrcv_copy(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
  * Return: 0, -EINVAL, -EACCES, -E2BIG, -ENOMSG, -EIDRM, -EFAULT,
  * -ENOMEM (MSG_COPY) or -ERESTARTNOHAND.
  */
-int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
+int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msq *via,
+		  struct aixipc_msgrcv *req)
 {
 	struct aixipc_msg_receiver r;
 	struct user_namespace *uns;
@@ -1084,20 +1119,22 @@ int aixipc_msgrcv(struct aixipc_ns *ns, struct aixipc_msgrcv *req)
 	size_t len;
 	int err;
 
+	if (via)
+		ns = via->obj.ids->ns;
 	if (req->flags & ~(AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR |
 			   AIXIPC_MSG_EXCEPT | AIXIPC_MSG_COPY) ||
 	    req->id < 0 || (s64)req->size < 0 || req->__reserved ||
 	    req->__reserved2 || !aixipc_msg_type_size_valid(req->type_size))
 		return -EINVAL;
 	if (req->flags & AIXIPC_MSG_COPY)
-		return aixipc_msgrcv_copy(ns, req);
+		return aixipc_msgrcv_copy(ns, via, req);
 
 	r.mode = aixipc_msg_search_mode(req->msgtyp, req->flags, &r.bound);
 	r.flags = req->flags;
 	r.size = req->size;
 	r.pid = task_tgid(current);
 
-	q = aixipc_msq_lock(ns, req->id);
+	q = aixipc_msq_lock_via(ns, via, req->id);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 	aixipc_obj_get(&q->obj);
@@ -1157,7 +1194,7 @@ unlock:
 }
 
 /* Fill a status block; q->obj.lock held. */
-static void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
+void aixipc_msq_fill_ds(struct aixipc_msq *q, struct aixipc_msqid_ds *ds)
 {
 	aixipc_assert_locked(&q->obj);
 	memset(ds, 0, sizeof(*ds));
@@ -1250,12 +1287,15 @@ int aixipc_msgctl(struct aixipc_ns *ns, struct aixipc_msgctl *req)
 		}
 		aixipc_wake_init(&wake);
 		if (!err) {
+			bool perm = !uid_eq(uid, obj->uid) ||
+				    !gid_eq(gid, obj->gid) || mode != obj->mode;
+
 			q->qbytes = req->ds.qbytes;
-			if (!uid_eq(uid, obj->uid) || !gid_eq(gid, obj->gid) ||
-			    mode != obj->mode)
+			if (perm)
 				aixipc_msg_recheck_waiters(q, &wake);
 			/* A larger queue may let blocked senders in. */
 			aixipc_msg_admit_senders(q, &wake);
+			aixipc_msgfd_changed(q, perm);
 		}
 		aixipc_change_done(obj);
 		aixipc_wake_all(&wake);
@@ -1285,6 +1325,7 @@ static struct aixipc_obj *aixipc_msq_alloc(struct aixipc_ids *ids,
 	INIT_LIST_HEAD(&q->messages);
 	INIT_LIST_HEAD(&q->receivers);
 	INIT_LIST_HEAD(&q->senders);
+	INIT_LIST_HEAD(&q->fds);
 	q->qbytes = aixipc_limit(ids->ns, msgmnb);
 	return &q->obj;
 }
@@ -1324,6 +1365,7 @@ static void aixipc_msq_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 	q->qnum = 0;
 	aixipc_set_pid(&q->lspid, NULL);
 	aixipc_set_pid(&q->lrpid, NULL);
+	aixipc_msgfd_removed(q);
 }
 
 /* Queues have no size: msgget's size must be 0.  obj->lock held. */

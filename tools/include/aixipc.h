@@ -88,6 +88,63 @@ ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 #define SHM_HGSEG	0x00400000
 
 /*
+ * aixipc_msgq_fd(): a new descriptor for message queue @msqid, which
+ * poll(), select(), epoll and io_uring can wait on (neither AIX nor Linux
+ * has one).  It reports POLLIN while a msgrcv() of type @msgtyp (msgrcv's
+ * rules; with AIXIPC_MSGQ_EXCEPT, MSG_EXCEPT's) would find a message, if
+ * made with AIXIPC_MSGQ_READ (needs read permission); POLLOUT while a
+ * message of @size bytes fits, if made with AIXIPC_MSGQ_WRITE (needs write
+ * permission); POLLERR once an IPC_SET took that permission away;
+ * POLLHUP | POLLERR once the queue is removed.  It stays bound to this
+ * queue, keeps nothing from being removed, and closes on exec unless
+ * AIXIPC_MSGQ_INHERIT.  Returns the descriptor, or -1 with errno EINVAL
+ * (flags, a class without READ, a size without WRITE or above msgmax, a
+ * bad id), EIDRM, EACCES, EMFILE, ENFILE, ENOMEM or ENOSYS (no module).
+ */
+#define AIXIPC_MSGQ_READ	0x1
+#define AIXIPC_MSGQ_WRITE	0x2
+#define AIXIPC_MSGQ_EXCEPT	0x4
+#define AIXIPC_MSGQ_INHERIT	0x8
+
+int aixipc_msgq_fd(int msqid, int flags, long msgtyp, size_t size);
+
+/*
+ * AIX's select() with message queues.  Nfdsmsgs holds two counts: the low
+ * 16 bits, NFDS(), the descriptors 0..NFDS-1 of each list's fdsmask; the
+ * high 16 bits, NMSGS(), the queue ids of each list's msgids.  Programs
+ * define struct sellist themselves, as on AIX:
+ *
+ *	struct sellist {
+ *		unsigned long fdsmask[F];	F = howmany(NFDS, LONG_BIT)
+ *		int msgids[M];			M = NMSGS
+ *	};
+ *
+ * (the fdsmask has fd_set's layout: FD_SET() works on it).  A queue is
+ * ready to read when a message can be received, to write when a one-byte
+ * message fits, and both, and exceptional, once removed or no longer
+ * permitted.  On return each list shows only what is ready: bits cleared,
+ * ids replaced by -1; negative ids are unused slots.  The result has the
+ * same two halves: ready descriptors, ready queues (each counted once per
+ * list).  Errors: EBADF, EINVAL (a bad id or timeout), EIDRM, EACCES,
+ * EFAULT, EINTR (the lists are then unchanged).  aixipc_select() always
+ * has these semantics; a program that defines _AIXIPC_SELECT (or AIX's
+ * _MSGQSUPPORT) before including this header gets them under the name
+ * select(), every other caller keeps glibc's.  See Documentation/aixipc.rst.
+ */
+#define NFDS(x)		((x) & 0xffff)
+#define NMSGS(x)	(((x) >> 16) & 0xffff)
+
+struct timeval;
+int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
+		  void *exceptlist, struct timeval *timeout);
+
+#if defined(_AIXIPC_SELECT) || defined(_MSGQSUPPORT)
+/* glibc's declaration first, so this name does not collide with it. */
+#include <sys/select.h>
+#define select aixipc_select
+#endif
+
+/*
  * AIX's struct shmid_ds has shm_pagesize and shm_lba; glibc's has two
  * reserved words in their place, which these names reach.
  */

@@ -43,6 +43,8 @@
 #define AIXIPC_FEATURE_STAT_INDEX 0x10ULL /* AIXIPC_STAT_INDEX(_ANY) */
 /* A registry per IPC namespace, AIXIPC_IOC_NS, AIXIPC_IOC_LIST's ns. */
 #define AIXIPC_FEATURE_NS	0x20ULL
+/* Queue descriptors: AIXIPC_IOC_MSGFD. */
+#define AIXIPC_FEATURE_MSGFD	0x40ULL
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -241,6 +243,35 @@ struct aixipc_msgctl {
 	struct aixipc_msqid_ds ds;	/* out for STAT, in for SET */
 };
 
+/*
+ * AIXIPC_IOC_MSGFD: a new file descriptor for one message queue, which
+ * poll(), select(), epoll and io_uring can wait on; the ioctl returns it.
+ *  - POLLIN (AIXIPC_MSGFD_READ, needs read permission): a receive of
+ *    msgtyp's class (msgrcv's rules: 0 any, > 0 that type, or any other
+ *    with AIXIPC_MSGFD_EXCEPT, < 0 the lowest type <= |msgtyp|) would find
+ *    a message;
+ *  - POLLOUT (AIXIPC_MSGFD_WRITE, needs write permission): a message of
+ *    size bytes fits within the queue's qbytes and message count;
+ *  - POLLERR: the descriptor's maker lost that permission (IPC_SET);
+ *  - POLLHUP | POLLERR: the queue was removed.
+ * The descriptor holds the queue object, not its id: it stays bound to
+ * that queue (and namespace) and does not keep IPC_RMID from removing it.
+ * AIXIPC_IOC_MSGSND, _MSGRCV and _MSGCTL (IPC_STAT) work on the
+ * descriptor too, with id set to the queue's id; after removal, EIDRM.
+ * Close-on-exec unless AIXIPC_MSGFD_INHERIT.
+ */
+#define AIXIPC_MSGFD_READ	0x1U
+#define AIXIPC_MSGFD_WRITE	0x2U
+#define AIXIPC_MSGFD_EXCEPT	0x4U	/* = AIXIPC_MSG_EXCEPT */
+#define AIXIPC_MSGFD_INHERIT	0x8U	/* no O_CLOEXEC */
+
+struct aixipc_msgfd {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_MSGFD_* */
+	__s64 msgtyp;		/* with READ: the class that counts */
+	__u64 size;		/* with WRITE: bytes of text that must fit */
+};
+
 /* One operation: the layout of the classic struct sembuf. */
 struct aixipc_sembuf {
 	__u16 sem_num;
@@ -421,6 +452,7 @@ struct aixipc_ns_ctl {
 #define AIXIPC_IOC_MSGSND  _IOWR(AIXIPC_IOC_MAGIC, 0x10, struct aixipc_msgsnd)
 #define AIXIPC_IOC_MSGRCV  _IOWR(AIXIPC_IOC_MAGIC, 0x11, struct aixipc_msgrcv)
 #define AIXIPC_IOC_MSGCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x12, struct aixipc_msgctl)
+#define AIXIPC_IOC_MSGFD   _IOWR(AIXIPC_IOC_MAGIC, 0x13, struct aixipc_msgfd)
 #define AIXIPC_IOC_SEMOP   _IOWR(AIXIPC_IOC_MAGIC, 0x20, struct aixipc_semop)
 #define AIXIPC_IOC_SEMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x21, struct aixipc_semctl)
 #define AIXIPC_IOC_SHMAT   _IOWR(AIXIPC_IOC_MAGIC, 0x30, struct aixipc_shmat)
