@@ -88,11 +88,12 @@ FUZZ32 := $(BUILD)/fuzz/fuzz-m32
 
 # The differential conformance suite (selftests/conform/run): the classic
 # API only, not linked with libaixipc, run natively and with LD_PRELOAD of
-# the shim of its word size; conform_aix-linked links libaixipc.a, as
-# programs ported from AIX do.
-CONFORM := conform_msg conform_sem conform_shm conform_ns conform_aix
+# the shim of its word size; conform_aix-linked and conform_select-linked
+# link libaixipc.a, as programs ported from AIX do.
+CONFORM := conform_msg conform_sem conform_shm conform_ns conform_aix conform_select
+CONFORM_LINKED := conform_aix-linked conform_select-linked
 CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONFORM)) \
-	conform_aix-linked conform_aix-linked-m32) \
+	$(CONFORM_LINKED) $(addsuffix -m32,$(CONFORM_LINKED))) \
 	$(BUILD)/tools/libaixipc.so $(BUILD)/tools-m32/libaixipc.so
 # dlsym() and threads are in libc since glibc 2.34, in libdl and libpthread
 # before (bullseye's 2.31): linking them keeps the library and its tests
@@ -220,13 +221,13 @@ soak: $(FUZZ) $(FUZZ32) $(BUILD)/selftests/chaos_test
 	selftests/coverage $(BUILD)/debug $(BUILD)/soak/gcov
 
 # The differential conformance programs (selftests/conform/run), and
-# conform_aix linked with the archive of its ABI.
+# those of the AIX extensions linked with the archive of their ABI too.
 define conform_rules
 $(BUILD)/conform/%$(SFX_$(1)): $(TOP)/selftests/conform/%.c $(CONFORM_DEPS)
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(CONFORM_CFLAGS) -o $$@ $$< $(DL_LIBS)
 
-$(BUILD)/conform/conform_aix-linked$(SFX_$(1)): $(TOP)/selftests/conform/conform_aix.c $(CONFORM_DEPS) $(TOOLDIR_$(1))/libaixipc.a
+$(BUILD)/conform/%-linked$(SFX_$(1)): $(TOP)/selftests/conform/%.c $(CONFORM_DEPS) $(TOOLDIR_$(1))/libaixipc.a
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(CONFORM_CFLAGS) -DCONFORM_LINKED -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a $(DL_LIBS)
 endef

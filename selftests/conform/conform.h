@@ -100,7 +100,7 @@ static __attribute__((unused)) bool shim_present(void)
 /* Objects of the run: what a test leaves is removed at exit.            */
 
 enum { K_MSG = 1, K_SEM, K_SHM };
-#define MAX_TRACKED 512
+#define MAX_TRACKED 2048
 static struct tracked { int kind, id; } *tracked;
 
 static __attribute__((unused)) void track(int kind, int id)
