@@ -223,8 +223,9 @@ int fz_call(struct wk *w, int idx, void *arg)
 					: 0x8000000000000000ULL + rnd(w, 4096));
 		break;
 	}
-	/* msgsnd and semop only read their struct: a read-only one works. */
-	if (pk == P_RO && (d->cmd == AIXIPC_IOC_MSGSND || d->cmd == AIXIPC_IOC_SEMOP))
+	/* msgsnd, semop and msgfd only read their struct: a read-only one works. */
+	if (pk == P_RO && (d->cmd == AIXIPC_IOC_MSGSND || d->cmd == AIXIPC_IOC_SEMOP ||
+			   d->cmd == AIXIPC_IOC_MSGFD))
 		;
 	else if (pk != P_NORMAL && (env == E_NORMAL || env == E_LARGER0))
 		mask = EM(EFAULT);
@@ -242,7 +243,8 @@ int fz_call(struct wk *w, int idx, void *arg)
 	errno = 0;
 	rc = ioctl(w->fd, cmd, p);
 	e = rc < 0 ? errno : 0;
-	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
+	ei = rc == 0 || (rc > 0 && d->returns_fd) ? 0 :
+	     rc == -1 ? err_index(e) : NERR;
 	if (ei >= NERR_COMMON && ei < NERR && !(d->extra & M(ei)))
 		ei = NERR;
 	/* The call's own set, when it has one (envelope errors aside). */
@@ -282,7 +284,7 @@ int fz_call(struct wk *w, int idx, void *arg)
 				break;
 			}
 	}
-	return rc == 0 ? 0 : -e;
+	return rc >= 0 ? (int)rc : -e;	/* 0, or a returns_fd's descriptor */
 }
 
 /*

@@ -231,6 +231,7 @@ struct ioc_desc {
 	unsigned int extra;	/* errnos allowed beyond the common set */
 	size_t kmin;		/* the oldest struct the module takes (a
 				 * struct that has grown); 0: ksize */
+	bool returns_fd;	/* success is a new descriptor, not 0 */
 };
 
 /* The smallest struct the module takes for @d: below it, EINVAL. */
@@ -245,7 +246,7 @@ enum {
 #ifdef AIXIPC_IOC_SEMOP
 	IOC_SEMOP, IOC_SEMCTL,
 #endif
-	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL, IOC_NS,
+	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL, IOC_NS, IOC_MSGFD,
 	N_IOCS
 };
 extern const struct ioc_desc iocs[N_IOCS];

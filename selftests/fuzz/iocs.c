@@ -14,6 +14,8 @@
  */
 #include "fuzz.h"
 
+#include <poll.h>
+
 /* Generators: one per ioctl. */
 
 static void gen_version(struct wk *w)
@@ -893,6 +895,69 @@ static void gen_ns(struct wk *w)
 	ADD(sh->ns_checks, 1);
 }
 
+/*
+ * A queue descriptor: flags, class and size at random, the rules of the
+ * UAPI as the oracle; a descriptor made is polled, used once (a receive
+ * or a status through it) and closed.
+ */
+static void gen_msgfd(struct wk *w)
+{
+	const uint32_t known = AIXIPC_MSGFD_READ | AIXIPC_MSGFD_WRITE |
+			       AIXIPC_MSGFD_EXCEPT | AIXIPC_MSGFD_INHERIT;
+	struct aixipc_msgfd r = { .id = pick_id(w, AIXIPC_MSG) };
+	struct pollfd pfd = { .events = POLLIN | POLLOUT };
+	bool bad;
+	int fd;
+
+	r.flags = (uint32_t)rnd(w, 16);
+	if (chance(w, 5))
+		r.flags |= 1U << rnd(w, 32);
+	if ((r.flags & AIXIPC_MSGFD_READ) || chance(w, 10))
+		r.msgtyp = chance(w, 50) ? 0 : pick_msgtyp(w);
+	if ((r.flags & AIXIPC_MSGFD_WRITE) || chance(w, 10))
+		r.size = chance(w, 10) ? g_limits.msgmax + rnd(w, 2) : pick_size(w);
+	bad = (r.flags & ~known) ||
+	      !(r.flags & (AIXIPC_MSGFD_READ | AIXIPC_MSGFD_WRITE)) ||
+	      (!(r.flags & AIXIPC_MSGFD_READ) &&
+	       (r.msgtyp || (r.flags & AIXIPC_MSGFD_EXCEPT))) ||
+	      (!(r.flags & AIXIPC_MSGFD_WRITE) && r.size) ||
+	      r.size > g_limits.msgmax;
+	fd = fz_call(w, IOC_MSGFD, &r);
+	if (fd <= 0)
+		return;
+	if (bad && w->env_ok)
+		fz_fail(w, "msgfd accepted flags %#x msgtyp %lld size %llu",
+			r.flags, (long long)r.msgtyp, (unsigned long long)r.size);
+	pfd.fd = fd;
+	if (poll(&pfd, 1, 0) < 0)
+		pfd.revents = errno == EINTR ? 0 : POLLNVAL;	/* signals are ours */
+	if ((pfd.revents & ~(POLLIN | POLLOUT | POLLERR | POLLHUP)) ||
+	    ((pfd.revents & POLLIN) && !(r.flags & AIXIPC_MSGFD_READ)) ||
+	    ((pfd.revents & POLLOUT) && !(r.flags & AIXIPC_MSGFD_WRITE)))
+		fz_fail(w, "msgfd flags %#x polled %#x", r.flags, pfd.revents);
+	if (chance(w, 50)) {
+		struct aixipc_msgctl c = { .id = r.id, .cmd = AIXIPC_IPC_STAT };
+		int e = ioctl(fd, AIXIPC_IOC_MSGCTL, &c) ? errno : 0;
+
+		if (e && e != EIDRM && e != EACCES)
+			fz_fail(w, "status through a queue descriptor: errno %d", e);
+	} else {
+		char buf[64];
+		struct aixipc_msgrcv c = {
+			/* A copy: the queue stays as the other oracles know it. */
+			.id = r.id, .flags = AIXIPC_NOWAIT | AIXIPC_MSG_NOERROR |
+					     AIXIPC_MSG_COPY,
+			.msgp = (uintptr_t)buf,
+			.size = sizeof(buf) - sizeof(long), .type_size = sizeof(long),
+		};
+		int e = ioctl(fd, AIXIPC_IOC_MSGRCV, &c) ? errno : 0;
+
+		if (e && e != EIDRM && e != EACCES && e != ENOMSG)
+			fz_fail(w, "receive through a queue descriptor: errno %d", e);
+	}
+	close(fd);
+}
+
 const struct ioc_desc iocs[N_IOCS] = {
 	[IOC_VERSION] = { "version", AIXIPC_IOC_VERSION,
 			  sizeof(struct aixipc_version), 2, gen_version,
@@ -924,4 +989,6 @@ const struct ioc_desc iocs[N_IOCS] = {
 			 sizeof(struct aixipc_shmctl), 9, gen_shmctl },
 	[IOC_NS] = { "ns", AIXIPC_IOC_NS, sizeof(struct aixipc_ns_ctl), 3,
 		     gen_ns },
+	[IOC_MSGFD] = { "msgfd", AIXIPC_IOC_MSGFD, sizeof(struct aixipc_msgfd),
+			6, gen_msgfd, .returns_fd = true },
 };

@@ -75,6 +75,10 @@ static void scen_raw(struct wk *w)
 		    w->gen, w->ops, cmd);
 	rc = ioctl(w->fd, cmd, p);
 	e = rc < 0 ? errno : 0;
+	if (rc > 0 && cmd == AIXIPC_IOC_MSGFD) {	/* a queue descriptor */
+		close((int)rc);
+		rc = 0;
+	}
 	ei = rc == 0 ? 0 : rc == -1 ? err_index(e) : NERR;
 	if (ei >= NERR_COMMON && ei < NERR && (nr < 0x20 || nr > 0x2f))
 		ei = NERR;	/* ERANGE/EFBIG only from semaphore numbers */
