@@ -296,8 +296,9 @@ $(foreach a,$(ABIS),$(foreach t,ipcs ipcrm,$(eval $(call tool_rule,$(a),$(t)))))
 $(BUILD)/tools/aixipc-demo: $(TOP)/tools/demo/demo.c $(BUILD)/tools/libaixipc.a
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
 
+# -lrt: POSIX mq, in libc only since glibc 2.34.
 $(BUILD)/tools/aixipc-bench: $(TOP)/tools/bench/bench.c $(BUILD)/tools/libaixipc.a
-	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< $(BUILD)/tools/libaixipc.a -lrt
 
 # The matrix's chroots, once made, follow their suites: sid's to its
 # newest kernel.

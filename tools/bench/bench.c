@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/ipc.h>
+#include <mqueue.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -427,6 +429,168 @@ static double w_status_walk(const struct side *s, long arg)
 	return t / n;
 }
 
+/*
+ * Wake-up latency: two processes pass a 64-byte token back and forth
+ * through two queues, each waiting for its queue to turn readable; the
+ * time of a round trip is two wake-ups.  WAKE_MSGFD waits as a program
+ * built around an event loop does on aixipc (epoll_wait(2) on a queue
+ * descriptor, then msgrcv), WAKE_MQ the same on Linux's only pollable
+ * message queue (POSIX mq, epoll_wait then mq_receive), WAKE_BLOCKING in
+ * a blocking msgrcv on aixipc.
+ */
+enum wake_kind { WAKE_MSGFD, WAKE_MQ, WAKE_BLOCKING };
+
+struct wake_chan {
+	int q;		/* the queue: aixipc id or mqd_t */
+	int fd;		/* what epoll waits on: the descriptor, or the mqd_t */
+};
+
+static void wake_open(enum wake_kind k, struct wake_chan *c)
+{
+	if (k == WAKE_MQ) {
+		struct mq_attr a = { .mq_maxmsg = 8, .mq_msgsize = 64 };
+		char name[64];
+
+		snprintf(name, sizeof(name), "/aixipc-bench-%d-%p", getpid(), (void *)c);
+		c->q = c->fd = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK,
+				       0600, &a);
+		if (c->q < 0 || mq_unlink(name))
+			die("mq_open");
+		return;
+	}
+	c->q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (c->q < 0)
+		die("msgget");
+	c->fd = -1;
+	if (k == WAKE_MSGFD) {
+		c->fd = aixipc_msgq_fd(c->q, AIXIPC_MSGQ_READ, 0, 0);
+		if (c->fd < 0)
+			die("aixipc_msgq_fd");
+	}
+}
+
+static void wake_close(enum wake_kind k, struct wake_chan *c)
+{
+	if (k == WAKE_MQ) {
+		mq_close(c->q);
+		return;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	msgctl(c->q, IPC_RMID, NULL);
+}
+
+static int wake_send(enum wake_kind k, struct wake_chan *c, struct msgbuf_big *m)
+{
+	m->mtype = 1;
+	return k == WAKE_MQ ? mq_send(c->q, m->mtext, 64, 0) :
+			      msgsnd(c->q, m, 64, 0);
+}
+
+/*
+ * Wait until @c has the token and take it, as an event loop does: wait,
+ * then receive without blocking.  0, or -1.
+ */
+static int wake_recv(enum wake_kind k, int ep, struct wake_chan *c,
+		     struct msgbuf_big *m)
+{
+	struct epoll_event ev;
+
+	if (k == WAKE_BLOCKING)
+		return msgrcv(c->q, m, sizeof(m->mtext), 0, 0) < 0 ? -1 : 0;
+	for (;;) {
+		ssize_t n;
+
+		if (epoll_wait(ep, &ev, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		n = k == WAKE_MQ ? mq_receive(c->q, m->mtext, 64, NULL) :
+		    msgrcv(c->q, m, sizeof(m->mtext), 0, IPC_NOWAIT);
+		if (n >= 0)
+			return 0;
+		if (errno != EAGAIN && errno != ENOMSG)
+			return -1;
+	}
+}
+
+/* Each process its own epoll set, on the queue it receives from. */
+static int wake_epoll(enum wake_kind k, struct wake_chan *c)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep;
+
+	if (k == WAKE_BLOCKING)
+		return -1;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev))
+		return -2;
+	return ep;
+}
+
+/*
+ * Both processes run on one CPU: under TCG a wake-up that crosses to an
+ * idle vCPU costs what the host takes to schedule that vCPU's thread (a
+ * millisecond, with wide swings), which would swamp the cost of the path
+ * being measured; on one CPU every kind pays the same context switch.
+ */
+static double wake_roundtrips(enum wake_kind k)
+{
+	static struct msgbuf_big m;
+	struct wake_chan c[2];
+	int i, n = 4000 * scale, ep;
+	cpu_set_t all, one;
+	double t;
+	pid_t pid;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		die("sched_getaffinity");
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		die("sched_setaffinity");
+	wake_open(k, &c[0]);
+	wake_open(k, &c[1]);
+	pid = fork();
+	if (pid == 0) {
+		ep = wake_epoll(k, &c[0]);
+		if (ep == -2)
+			_exit(1);
+		for (i = 0; i < n; i++)
+			if (wake_recv(k, ep, &c[0], &m) || wake_send(k, &c[1], &m))
+				_exit(1);
+		_exit(0);
+	}
+	ep = wake_epoll(k, &c[1]);
+	if (ep == -2)
+		die("epoll");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (wake_send(k, &c[0], &m) || wake_recv(k, ep, &c[1], &m))
+			die("wake-up round trip");
+	t = now_ns() - t;
+	reap(pid);
+	if (ep >= 0)
+		close(ep);
+	wake_close(k, &c[0]);
+	wake_close(k, &c[1]);
+	if (sched_setaffinity(0, sizeof(all), &all))
+		die("sched_setaffinity");
+	return t / (2.0 * n);
+}
+
+/* The native column: POSIX mq under epoll, Linux's only pollable queue. */
+static double w_wake_vs_mq(const struct side *s, long arg)
+{
+	(void)arg;
+	return wake_roundtrips(s == &native ? WAKE_MQ : WAKE_MSGFD);
+}
+
+/* The native column: aixipc's own blocking msgrcv. */
+static double w_wake_vs_blocking(const struct side *s, long arg)
+{
+	(void)arg;
+	return wake_roundtrips(s == &native ? WAKE_BLOCKING : WAKE_MSGFD);
+}
+
 struct workload {
 	const char *name;
 	double (*fn)(const struct side *s, long arg);
@@ -451,6 +615,8 @@ static const struct workload workloads[] = {
 	{ "msgget lookup, 10,000 queues", w_lookup, 0 },
 	{ "ipcs of 10,000 queues", w_listing, 0 },
 	{ "status of 10,000 queues (kernel)", w_status_walk, 0 },
+	{ "wake-up epoll (native: POSIX mq)", w_wake_vs_mq, 0 },
+	{ "wake-up epoll (native: blocking)", w_wake_vs_blocking, 0 },
 };
 
 static int cmp_double(const void *a, const void *b)
