@@ -42,10 +42,10 @@ struct aixipc_limits aixipc_limits = {
 	.semvmx = 32767,
 	.semaem = 16384,
 	.semume = 1024,
-	.shmmax = 64ULL << 30,
+	.shmmax = 1ULL << 40,
 	.shmmin = 1,
 	.shmmni = 1048576,
-	.shmall = (1ULL << 40) >> PAGE_SHIFT,
+	.shmall = (4ULL << 40) >> PAGE_SHIFT,
 };
 
 #define AIXIPC_LIMIT_PARAM(name, desc)					\
@@ -62,10 +62,10 @@ AIXIPC_LIMIT_PARAM(semopm, "operations per semop call (1024)");
 AIXIPC_LIMIT_PARAM(semvmx, "largest semaphore value (32767)");
 AIXIPC_LIMIT_PARAM(semaem, "largest adjust-on-exit magnitude (16384)");
 AIXIPC_LIMIT_PARAM(semume, "undo entries per process (1024)");
-AIXIPC_LIMIT_PARAM(shmmax, "largest shared memory segment in bytes (64 GiB)");
+AIXIPC_LIMIT_PARAM(shmmax, "largest shared memory segment in bytes (1 TiB; 32-bit callers 2 GiB)");
 AIXIPC_LIMIT_PARAM(shmmin, "smallest shared memory segment in bytes (1)");
 AIXIPC_LIMIT_PARAM(shmmni, "shared memory ids (1048576)");
-AIXIPC_LIMIT_PARAM(shmall, "pages in all segments together (1 TiB worth)");
+AIXIPC_LIMIT_PARAM(shmall, "pages in all segments together (4 TiB worth)");
 
 /*
  * Caps on message memory that AIX does not have: its per-queue limits

@@ -57,6 +57,7 @@
  *    (owner, permissions, size); an id is never looked up a second time.
  */
 #include <linux/capability.h>
+#include <linux/compat.h>
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -872,6 +873,17 @@ static struct aixipc_shm *aixipc_shm_hold_for(struct aixipc_ns *ns, int id,
  * then re-locks that same segment: removed meanwhile is -EIDRM, and the
  * owner check is made again (IPC_SET may have changed the owner).
  */
+/*
+ * The largest segment for the caller: the namespace's shmmax, and for a
+ * 32-bit caller at most AIX's 32-bit limit (AIXIPC_SHMMAX_32BIT).
+ */
+static u64 aixipc_shmmax(struct aixipc_ns *ns)
+{
+	u64 max = aixipc_limit(ns, shmmax);
+
+	return in_compat_syscall() ? min_t(u64, max, AIXIPC_SHMMAX_32BIT) : max;
+}
+
 static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 {
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
@@ -883,7 +895,7 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	int err = 0;
 
 	if (!aixipc_shm_size_ok(size, aixipc_limit(ns, shmmin),
-				aixipc_limit(ns, shmmax)))
+				aixipc_shmmax(ns)))
 		return -EINVAL;
 	seg = aixipc_shm_hold_for(ns, id, AIXIPC_SHM_SIZE, cap, limit);
 	if (IS_ERR(seg))
@@ -1074,7 +1086,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 
 	aixipc_assert_ids_write(ids);
 	if (!aixipc_shm_size_ok(req->size, aixipc_limit(ids->ns, shmmin),
-				aixipc_limit(ids->ns, shmmax)))
+				aixipc_shmmax(ids->ns)))
 		return ERR_PTR(-EINVAL);
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)

@@ -698,6 +698,17 @@ static inline int t_rmid(int fd, int id)
 /* ---------------------------------------------------------------------- */
 /* Shared memory and AIXIPC_IOC_INFO.                                     */
 
+/*
+ * The largest segment this program may make: shmmax, and for a 32-bit
+ * program at most AIX's 32-bit limit.
+ */
+static inline uint64_t t_shmmax(const struct aixipc_limits *l)
+{
+	if (sizeof(long) < 8 && l->shmmax > AIXIPC_SHMMAX_32BIT)
+		return AIXIPC_SHMMAX_32BIT;
+	return l->shmmax;
+}
+
 /* shmget of @size bytes: returns the id, or -errno. */
 static inline int t_shmget(int fd, int32_t key, uint64_t size, uint32_t flags,
 			   uint32_t mode)

@@ -1711,8 +1711,8 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 
 	used = shm_pages_in_use(self->fd);
 	big = (shmall - used) / 8 * PAGE;
-	if (big > self->lim.shmmax)
-		big = self->lim.shmmax / PAGE * PAGE;
+	if (big > t_shmmax(&self->lim))
+		big = t_shmmax(&self->lim) / PAGE * PAGE;
 	for (i = 0; i < SENDERS; i++) {
 		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);

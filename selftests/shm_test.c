@@ -446,8 +446,8 @@ FIXTURE_SETUP(shm)
 	ASSERT_EQ(PAGE, (unsigned long)sysconf(_SC_PAGESIZE));
 	/* The tests below are written for the documented defaults. */
 	ASSERT_EQ(1ULL, self->lim.shmmin);
-	ASSERT_EQ(64ULL << 30, self->lim.shmmax);
-	ASSERT_EQ((1ULL << 40) / PAGE, self->lim.shmall);
+	ASSERT_EQ(1ULL << 40, self->lim.shmmax);
+	ASSERT_EQ((4ULL << 40) / PAGE, self->lim.shmall);
 }
 
 FIXTURE_TEARDOWN(shm)
@@ -561,9 +561,56 @@ TEST_F(shm, get_pages_allocated_on_first_touch)
 	EXPECT_EQ(0, remove_seg(self, id));
 }
 
+/*
+ * AIX 5.2 and later give 64-bit programs segments of up to 1 TB: one is
+ * made, attached and used at pages across it in a VM of 1 GiB (pages come
+ * at first touch); a 32-bit program's limit is AIX's 2 GiB.
+ */
+TEST_F(shm, one_tib_segment_made_and_used_sparsely)
+{
+	const uint64_t tib = 1ULL << 40;
+#if defined(__x86_64__)
+	const uint64_t at[] = { 0, 1ULL << 30, (512ULL << 30) + 123, tib - 1 };
+	struct aixipc_info in;
+	unsigned int i;
+	uint64_t len;
+	void *v;
+	char *p;
+	int id;
+
+	id = new_seg(self, tib, 0600);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(tib, sstat(self->fd, id).segsz);
+	in = t_info_of(self->fd, AIXIPC_SHM);
+	EXPECT_LE(tib / PAGE, in.count);	/* shmall counts it whole */
+	ASSERT_EQ(0, t_shmat(self->fd, id, NULL, 0, &v, &len));
+	EXPECT_EQ(tib, len);
+	p = v;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		p[at[i]] = (char)(i + 1);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		EXPECT_EQ((char)(i + 1), p[at[i]]);
+	EXPECT_EQ(0, p[at[1] + 1]);
+	EXPECT_EQ(4ULL, sstat(self->fd, id).rss);
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+	EXPECT_EQ(0, remove_seg(self, id));
+	EXPECT_EQ(-EINVAL, new_seg(self, tib + 1, 0600));
+#else
+	const uint64_t max32 = AIXIPC_SHMMAX_32BIT;
+	int id;
+
+	EXPECT_EQ(-EINVAL, new_seg(self, max32 + 1, 0600));
+	EXPECT_EQ(-EINVAL, new_seg(self, tib, 0600));
+	id = new_seg(self, max32, 0600);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(-EINVAL, shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, max32 + 1));
+	EXPECT_EQ(0, remove_seg(self, id));
+#endif
+}
+
 TEST_F(shm, get_size_outside_shmmin_to_shmmax_einval)
 {
-	uint64_t max = self->lim.shmmax;
+	uint64_t max = t_shmmax(&self->lim);
 	uint64_t bad[] = { 0, max + 1, max + PAGE, 1ULL << 63, UINT64_MAX };
 	int32_t key = test_key(1);
 	unsigned int i;
@@ -677,7 +724,7 @@ TEST_F(shm, get_existing_checks_requested_permission_eacces)
  */
 TEST_F(shm, get_and_size_past_shmall_enospc)
 {
-	uint64_t per = self->lim.shmmax / PAGE, left;
+	uint64_t per = t_shmmax(&self->lim) / PAGE, left;
 	struct aixipc_info in;
 	int32_t key = test_key(5);
 	int n = 0, small, id;
@@ -687,8 +734,9 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	left = self->lim.shmall - in.count;
 	/* Keep one page free. */
 	while (left - 1 > per) {
-		ASSERT_GT(64, n++) TH_LOG("shmall is not enforced");
-		ASSERT_LE(0, new_seg(self, self->lim.shmmax, 0600));
+		ASSERT_GT(self->lim.shmall / per + 2, (uint64_t)n++)
+			TH_LOG("shmall is not enforced");
+		ASSERT_LE(0, new_seg(self, per * PAGE, 0600));
 		left -= per;
 	}
 	if (left - 1 > 0) {
@@ -708,7 +756,7 @@ TEST_F(shm, get_and_size_past_shmall_enospc)
 	EXPECT_EQ(0, shm_cmd(self->fd, small, AIXIPC_SHM_SIZE, PAGE));
 	EXPECT_EQ(-ENOSPC, shm_cmd(self->fd, small, AIXIPC_SHM_SIZE, PAGE + 1));
 	EXPECT_EQ(-ENOSPC, shm_cmd(self->fd, small, AIXIPC_SHM_SIZE,
-				   self->lim.shmmax));
+				   t_shmmax(&self->lim)));
 	EXPECT_EQ(PAGE, sstat(self->fd, small).segsz);
 	EXPECT_EQ(self->lim.shmall, t_info_of(self->fd, AIXIPC_SHM).count);
 
@@ -2357,7 +2405,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 
 TEST_F(shm, size_outside_shmmin_to_shmmax_einval)
 {
-	uint64_t max = self->lim.shmmax;
+	uint64_t max = t_shmmax(&self->lim);
 	uint64_t bad[] = { 0, max + 1, max + PAGE, 1ULL << 63, UINT64_MAX };
 	unsigned int i;
 	int id;

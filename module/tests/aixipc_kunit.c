@@ -374,8 +374,8 @@ static void shm_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE - 1), 1ULL);
 	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE), 1ULL);
 	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(PAGE_SIZE + 1), 2ULL);
-	/* AIX's 64 GiB segment is 16 Mi pages, 1/16 of the default shmall. */
-	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(64ULL << 30), 16ULL << 20);
+	/* AIX's 1 TiB segment is 256 Mi pages, 1/4 of the default shmall. */
+	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(1ULL << 40), 256ULL << 20);
 	/* No overflow at the top of the range. */
 	KUNIT_EXPECT_EQ(test, aixipc_shm_pages(U64_MAX),
 			(U64_MAX >> PAGE_SHIFT) + 1);

@@ -13,8 +13,9 @@
 
 #define SHMMNI_NATIVE	4096		/* Linux's defaults (a fresh VM) */
 #define SHMMNI_AIX	1048576		/* aixipc's */
-#define SHMMAX_AIX	(64ULL << 30)
-#define SHMALL_AIX	268435456UL
+#define SHMMAX_AIX	(1ULL << 40)
+#define SHMMAX_AIX_32	(2ULL << 30)
+#define SHMALL_AIX	1073741824UL
 
 static unsigned long nattch(int id)
 {
@@ -125,7 +126,7 @@ TEST(shm_noreserve_always_on_aixipc)
 }
 
 #if defined(__x86_64__)
-/* The largest segment: aixipc's shmmax is 64 GiB; Linux's is far more. */
+/* The largest segment: aixipc's shmmax is 1 TiB; Linux's is far more. */
 TEST(shmget_size_limit)
 {
 	int id = new_shm_key(IPC_PRIVATE, SHMMAX_AIX + 1,
@@ -137,6 +138,21 @@ TEST(shmget_size_limit)
 	id = new_shm_key(IPC_PRIVATE, SHMMAX_AIX, IPC_CREAT | SHM_NORESERVE | 0600);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(SHMMAX_AIX, shm_stat(id).shm_segsz);
+}
+#else
+/* A 32-bit program's largest segment on aixipc is AIX's 2 GiB. */
+TEST(shmget_size_limit_32bit)
+{
+	int id = new_shm_key(IPC_PRIVATE, (size_t)SHMMAX_AIX_32 + 1,
+			     IPC_CREAT | SHM_NORESERVE | 0600);
+
+	EXPECT_EQ(SIDE(true, false), id >= 0);
+	if (on_aixipc)
+		EXPECT_EQ(EINVAL, errno);
+	id = new_shm_key(IPC_PRIVATE, (size_t)SHMMAX_AIX_32,
+			 IPC_CREAT | SHM_NORESERVE | 0600);
+	ASSERT_LE(0, id);
+	EXPECT_EQ((size_t)SHMMAX_AIX_32, shm_stat(id).shm_segsz);
 }
 #endif
 

@@ -143,11 +143,15 @@ struct aixipc_limits {
 	__u64 semvmx;	/* largest semaphore value */
 	__u64 semaem;	/* largest adjust-on-exit magnitude */
 	__u64 semume;	/* undo entries per process */
-	__u64 shmmax;	/* largest segment, bytes */
+	__u64 shmmax;	/* largest segment, bytes (32-bit callers: at
+			 * most AIXIPC_SHMMAX_32BIT) */
 	__u64 shmmin;	/* smallest segment, bytes */
 	__u64 shmmni;	/* shared memory ids */
 	__u64 shmall;	/* all segments together, pages */
 };
+
+/* AIX's largest segment for 32-bit programs: theirs is the lesser of this and shmmax. */
+#define AIXIPC_SHMMAX_32BIT	(2ULL << 30)
 
 /* AIXIPC_IOC_VERSION: the handshake. */
 struct aixipc_version {
