@@ -373,7 +373,7 @@ AIXNAMESDIR ?= $(PREFIX)/libexec/aixipc/bin
 VERSION := $(shell cat $(TOP)/VERSION)
 INSTALL ?= install
 MAN1 := aixipc-ipcs.1 aixipc-ipcrm.1
-MAN3 := aixipc.3 msgxrcv.3
+MAN3 := aixipc.3 msgxrcv.3 aixipc_msgq_fd.3 aixipc_select.3
 
 .PHONY: install install-aix-names uninstall
 
