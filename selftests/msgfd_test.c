@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,19 +102,7 @@ static long recv1(int fd, int id, long type)
 /* Wait until @pid sleeps in a poll or epoll function. */
 static int wait_polling(pid_t pid)
 {
-	char buf[128];
-	int i;
-
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		if (t_read_wchan(pid, buf, sizeof(buf)))
-			return -1;
-		if (strstr(buf, "poll"))
-			return 0;
-		if (t_kid_ended(pid))
-			return -1;
-		usleep(1000);
-	}
-	return -1;
+	return t_wait_wchan_has(pid, "poll");
 }
 
 /* A child that polls @qfd with no timeout and exits with what it saw. */
@@ -457,16 +444,11 @@ TEST_F(mfd, thousand_queues_in_one_epoll_set)
 	enum { N = 1000 };
 	struct epoll_event ev[8];
 	int *ids = calloc(N, sizeof(int)), *qs = calloc(N, sizeof(int));
-	struct rlimit rl;
 	int ep, i, n;
 
 	ASSERT_NE(NULL, ids);
 	ASSERT_NE(NULL, qs);
-	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
-	if (rl.rlim_cur < N + 64) {
-		rl.rlim_cur = rl.rlim_max < N + 64 ? rl.rlim_max : N + 64;
-		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-	}
+	ASSERT_EQ(0, t_room_for_fds(N + 64));
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_LE(0, ep);
 	for (i = 0; i < N; i++) {

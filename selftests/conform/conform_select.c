@@ -17,7 +17,6 @@
 
 #include <poll.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -114,21 +113,7 @@ static void sel_init(struct sel *s, int fd, const int *ids, int n)
 /* Wait until @pid sleeps in a poll, ppoll or epoll function. */
 static int wait_in_poll(pid_t pid)
 {
-	char buf[128];
-	int i;
-
-	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
-		siginfo_t si = { 0 };
-
-		wchan_of(pid, buf, sizeof(buf));
-		if (strstr(buf, "poll"))
-			return 0;
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		    si.si_pid == pid)
-			return -1;
-		usleep(1000);
-	}
-	return -1;
+	return t_wait_wchan_has(pid, "poll");
 }
 
 static short ready(int fd)
@@ -443,18 +428,13 @@ TEST(a_thousand_queues_in_one_epoll_set)
 	enum { N = 1000 };
 	msgq_fd_fn mfd = msgq_fd();
 	struct epoll_event ev[4];
-	struct rlimit rl;
 	int *q = calloc(N, sizeof(int)), *fd = calloc(N, sizeof(int));
 	int ep, i;
 
 	NEED_AIXIPC(aix_select(), mfd);
 	ASSERT_NE(NULL, q);
 	ASSERT_NE(NULL, fd);
-	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
-	if (rl.rlim_cur < N + 64) {
-		rl.rlim_cur = rl.rlim_max < N + 64 ? rl.rlim_max : N + 64;
-		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-	}
+	ASSERT_EQ(0, t_room_for_fds(N + 64));
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	for (i = 0; i < N; i++) {
 		struct epoll_event e = { .events = EPOLLIN, .data.u32 = i };

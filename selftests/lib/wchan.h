@@ -15,7 +15,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The whole of a small /proc file into @buf, NUL-terminated; -1 if none. */
@@ -73,6 +75,45 @@ static inline int t_wchan(pid_t pid, char *buf, size_t size)
 		return 0;
 	}
 	return 0;
+}
+
+/*
+ * Wait until @pid, a child, sleeps in a function whose name contains
+ * @part ("poll": poll, ppoll, select or epoll).  Return: 0, or -1 if it
+ * ended first (left to be reaped) or the hang guard ran out.
+ */
+static inline int t_wait_wchan_has(pid_t pid, const char *part)
+{
+	char buf[128];
+	int i;
+
+	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
+		siginfo_t si;
+
+		if (t_wchan(pid, buf, sizeof(buf)))
+			return -1;
+		if (strstr(buf, part))
+			return 0;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			return -1;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* Room for at least @n descriptors (the soft limit raised; root). 0/-1. */
+static inline int t_room_for_fds(rlim_t n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur >= n)
+		return 0;
+	rl.rlim_cur = rl.rlim_max < n ? rl.rlim_max : n;
+	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 #endif /* AIXIPC_SELFTESTS_WCHAN_H */
