@@ -1622,7 +1622,7 @@ struct shm_fill {
 /*
  * In a child, as @uid: make segments, @big bytes first, then 4 times
  * smaller whenever refused, down to one page, until a one-page segment is
- * refused.  They cost nothing until touched (VM_NORESERVE), so the 1 TiB
+ * refused.  They cost nothing until touched (VM_NORESERVE), so the 4 TiB
  * default is cheap.  Return: 0, or a kid_code().
  */
 
@@ -1713,6 +1713,12 @@ TEST_F_TIMEOUT(limits, shmall_by_shmget_size_and_removed_attached_segments, 180)
 	big = (shmall - used) / 8 * PAGE;
 	if (big > t_shmmax(&self->lim))
 		big = t_shmmax(&self->lim) / PAGE * PAGE;
+	/* The largest segments must fill shmall before the ids run out. */
+	ASSERT_GT(ids_free(self->fd, AIXIPC_SHM, self->lim.shmmni),
+		  (shmall - used) / (big / PAGE) + 200)
+		TH_LOG("shmall %llu pages in %llu-byte segments needs more ids than shmmni %llu",
+		       (unsigned long long)shmall, (unsigned long long)big,
+		       (unsigned long long)self->lim.shmmni);
 	for (i = 0; i < SENDERS; i++) {
 		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
