@@ -131,14 +131,6 @@ extern unsigned int g_duration, g_procs, g_threads;
 extern bool g_replay, g_det, g_chaos;
 extern uint64_t g_max_ops;
 extern struct aixipc_limits g_limits;
-
-/* The largest segment this fuzzer may make: shmmax, 2 GiB at most in 32-bit. */
-static inline uint64_t fz_shmmax(void)
-{
-	if (sizeof(long) < 8 && g_limits.shmmax > AIXIPC_SHMMAX_32BIT)
-		return AIXIPC_SHMMAX_32BIT;
-	return g_limits.shmmax;
-}
 extern size_t g_pg, g_cap;	/* page size; usable bytes of a msg region */
 extern char *g_nonepage;	/* PROT_NONE, a page plus the largest struct */
 extern char *g_rosrc;		/* 2 read-only pages of pattern, then a guard */

@@ -66,7 +66,7 @@ static void gen_get(struct wk *w)
 	      (g.mode & ~0777U) || g.kind >= AIXIPC_NR_KINDS;
 	/* A new segment must have a size within shmmin..shmmax. */
 	shm_bad = g.kind == AIXIPC_SHM && g.key == AIXIPC_KEY_PRIVATE &&
-		  (g.size < g_limits.shmmin || g.size > fz_shmmax());
+		  (g.size < g_limits.shmmin || g.size > t_shmmax(&g_limits));
 	if (g.kind == AIXIPC_SHM)
 		w->allow = EM(EINVAL) | EM(EEXIST) | EM(ENOENT) | EM(EACCES) |
 			   EM(ENOSPC) | EM(ENOMEM);
@@ -639,9 +639,9 @@ uint64_t pick_resize(struct wk *w)
 	if (r < 82)
 		return 1 + rnd(w, 16 << 20);
 	if (r < 86)
-		return fz_shmmax();
+		return t_shmmax(&g_limits);
 	if (r < 88)
-		return fz_shmmax() + 1;
+		return t_shmmax(&g_limits) + 1;
 	if (r < 91)
 		return 0;
 	if (r < 93)
@@ -677,7 +677,7 @@ static void gen_shmctl(struct wk *w)
 	} else if (r < 62) {
 		c.cmd = AIXIPC_SHM_SIZE;
 		c.value = pick_resize(w);
-		bad = c.value < g_limits.shmmin || c.value > fz_shmmax();
+		bad = c.value < g_limits.shmmin || c.value > t_shmmax(&g_limits);
 		/*
 		 * The size is checked before the id.  Growing a locked
 		 * segment locks the new size: EPERM/ENOMEM as SHM_LOCK.

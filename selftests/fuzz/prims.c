@@ -784,7 +784,7 @@ void prim_lockresize(struct wk *w, unsigned int arg)
 		att_new(w);
 	value = pick_resize(w);
 	shm_ctl(w, id, AIXIPC_SHM_SIZE, &value, NULL,
-		value < g_limits.shmmin || value > fz_shmmax() ? EM(EINVAL) :
+		value < g_limits.shmmin || value > t_shmmax(&g_limits) ? EM(EINVAL) :
 		EM(EINVAL) | EM(EIDRM) | EM(EPERM) | EM(ENOSPC) | EM(ENOMEM));
 	if (chance(w, 40))
 		scen_shm_touch(w);

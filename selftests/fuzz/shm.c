@@ -4,7 +4,7 @@
 
 uint64_t pick_shm_size(struct wk *w)
 {
-	uint64_t mx = fz_shmmax(), mn = g_limits.shmmin;
+	uint64_t mx = t_shmmax(&g_limits), mn = g_limits.shmmin;
 	unsigned int r = (unsigned int)rnd(w, 100);
 
 	if (r < 35)
