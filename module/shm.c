@@ -863,17 +863,6 @@ static struct aixipc_shm *aixipc_shm_hold_for(struct aixipc_ns *ns, int id,
 }
 
 /*
- * SHM_SIZE: give a segment a new size.  Attachments keep their length;
- * whatever of it lies past the new size raises SIGBUS.  A larger size
- * takes effect once the file has grown, a smaller one before the file
- * shrinks, so an attach never maps past the file's end.  Growing a locked
- * segment is held to RLIMIT_MEMLOCK (aixipc_shm_lock_resize()).
- *
- * Sleeps on seg->mutex holding a reference to the segment the id named,
- * then re-locks that same segment: removed meanwhile is -EIDRM, and the
- * owner check is made again (IPC_SET may have changed the owner).
- */
-/*
  * The largest segment for the caller: the namespace's shmmax, and for a
  * 32-bit caller at most AIX's 32-bit limit (AIXIPC_SHMMAX_32BIT).
  */
@@ -884,6 +873,17 @@ static u64 aixipc_shmmax(struct aixipc_ns *ns)
 	return in_compat_syscall() ? min_t(u64, max, AIXIPC_SHMMAX_32BIT) : max;
 }
 
+/*
+ * SHM_SIZE: give a segment a new size.  Attachments keep their length;
+ * whatever of it lies past the new size raises SIGBUS.  A larger size
+ * takes effect once the file has grown, a smaller one before the file
+ * shrinks, so an attach never maps past the file's end.  Growing a locked
+ * segment is held to RLIMIT_MEMLOCK (aixipc_shm_lock_resize()).
+ *
+ * Sleeps on seg->mutex holding a reference to the segment the id named,
+ * then re-locks that same segment: removed meanwhile is -EIDRM, and the
+ * owner check is made again (IPC_SET may have changed the owner).
+ */
 static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 {
 	bool cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
