@@ -245,6 +245,19 @@ TEST(msgsnd_invalid_arguments)
 	EXPECT_EQ(-1, msgrcv(gone, &m, 1, 0, IPC_NOWAIT));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, stat_of(q).msg_qnum);
+	/*
+	 * A size whose signed value is negative is EINVAL, for a 32-bit
+	 * size_t too (Linux's compat calls take a signed size), and the
+	 * message stays.
+	 */
+	ASSERT_EQ(0, msgsnd(q, &m, 1, IPC_NOWAIT));
+	errno = 0;
+	EXPECT_EQ(-1, msgrcv(q, &m, (size_t)-1, 0, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, msgrcv(q, &m, (size_t)SSIZE_MAX + 1, 0, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(1, stat_of(q).msg_qnum);
 }
 
 /*

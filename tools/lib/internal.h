@@ -3,6 +3,7 @@
 #ifndef AIXIPC_LIB_INTERNAL_H
 #define AIXIPC_LIB_INTERNAL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,18 @@ static inline int strip_ipc64(int cmd)
 #else
 	return cmd;
 #endif
+}
+
+/*
+ * A size whose signed value is negative: EINVAL, as Linux's calls take it
+ * (signed in the 32-bit compat calls too, where size_t would not be).
+ */
+static inline int aixipc_bad_size(size_t n)
+{
+	if ((ptrdiff_t)n >= 0)
+		return 0;
+	errno = EINVAL;
+	return 1;
 }
 
 /* For Linux's IPC_INFO and *_INFO commands (info.c). */

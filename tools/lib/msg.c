@@ -58,6 +58,8 @@ AIXIPC_EXPORT ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		.type_size = sizeof(long),
 	};
 
+	if (aixipc_bad_size(msgsz))
+		return -1;
 	return aixipc_call(AIXIPC_IOC_MSGRCV, &r) ? -1 : (ssize_t)r.length;
 }
 
@@ -92,7 +94,7 @@ static ssize_t do_msgxrcv(int msqid, void *msgp, size_t hdr_size,
 		.size = msgsz,
 		.type_size = sizeof(long),
 	};
-	if (aixipc_copy_in(hdr, msgp, hdr_size) ||
+	if (aixipc_bad_size(msgsz) || aixipc_copy_in(hdr, msgp, hdr_size) ||
 	    aixipc_copy_out(msgp, hdr, hdr_size))
 		return -1;
 	if (aixipc_call(AIXIPC_IOC_MSGRCV, r))
