@@ -817,6 +817,60 @@ TEST(raw_syscalls)
 	EXPECT_EQ(-1, msgctl((int)q, IPC_STAT, &ds));
 	EXPECT_EQ(EINVAL, errno);
 }
+#elif defined(__i386__)
+/*
+ * A 32-bit program's ways in: the direct calls (Linux 5.1 and later) and
+ * the ipc() multiplexer with IPC_64 (glibc's struct layouts), msgrcv in
+ * both of ipc()'s versions; each reaches the same side as the libc calls.
+ */
+#define IPC_64_CMD(c)	((c) | 0x100)
+TEST(raw_syscalls_i386)
+{
+	struct { void *msgp; long msgtyp; } kludge;
+	struct mbuf m = { .mtype = 4, .mtext = "raw" };
+	struct msqid_ds ds;
+	long q = syscall(SYS_msgget, IPC_PRIVATE, IPC_CREAT | 0600), q2;
+
+	ASSERT_LE(0, q);
+	track(K_MSG, (int)q);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("msg", (int)q));
+	ASSERT_EQ(0, syscall(SYS_msgsnd, q, &m, 3, 0));
+	/* The direct calls always use the IPC_64 layouts, without the flag. */
+	ASSERT_EQ(0, syscall(SYS_msgctl, q, IPC_STAT, &ds));
+	EXPECT_EQ(1, ds.msg_qnum);
+	memset(&m, 0, sizeof(m));
+	ASSERT_EQ(3, syscall(SYS_msgrcv, q, &m, 64, 0, IPC_NOWAIT));
+	EXPECT_EQ(4, m.mtype);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_msgrcv, q, &m, (size_t)-1, 0, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* ipc(): MSGGET 13, MSGSND 11, MSGRCV 12 (version 0 and 1), MSGCTL 14. */
+	q2 = syscall(SYS_ipc, 13, IPC_PRIVATE, IPC_CREAT | 0600, 0, NULL, 0);
+	ASSERT_LE(0, q2);
+	track(K_MSG, (int)q2);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("msg", (int)q2));
+	m.mtype = 7;
+	ASSERT_EQ(0, syscall(SYS_ipc, 11, q2, 3, 0, &m, 0));
+	ASSERT_EQ(0, syscall(SYS_ipc, 11, q2, 2, 0, &m, 0));
+	kludge.msgp = &m;
+	kludge.msgtyp = 7;
+	memset(&m, 0, sizeof(m));
+	EXPECT_EQ(3, syscall(SYS_ipc, 12, q2, 64, IPC_NOWAIT, &kludge, 0));
+	EXPECT_EQ(7, m.mtype);
+	EXPECT_EQ(2, syscall(SYS_ipc, 12 | 1 << 16, q2, 64, IPC_NOWAIT, &m, 7));
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, 12, q2, 64, IPC_NOWAIT, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, syscall(SYS_ipc, 14, q2, IPC_64_CMD(IPC_STAT), 0, &ds, 0));
+	EXPECT_EQ(0, ds.msg_qnum);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, 99, q2, 0, 0, NULL, 0));
+	EXPECT_EQ(ENOSYS, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, 14, q2, IPC_RMID, 0, NULL, 0));
+	EXPECT_EQ(0, syscall(SYS_msgctl, q, IPC_RMID, NULL));
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+}
 #endif
 
 TEST_HARNESS_MAIN

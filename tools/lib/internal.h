@@ -62,6 +62,11 @@ static inline int aixipc_bad_size(size_t n)
 	return 1;
 }
 
+/* sem.c: semtimedop with a 64-bit time_t timeout (i386's time64 calls). */
+struct sembuf;
+int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
+			  const void *timeout);
+
 /* For Linux's IPC_INFO and *_INFO commands (info.c). */
 int aixipc_get_limits(struct aixipc_limits *l);
 int aixipc_totals(uint32_t kind, struct aixipc_info *info);

@@ -62,6 +62,32 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops,
 	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
 }
 
+/*
+ * semtimedop with a 64-bit time_t timeout (@timeout: NULL, or 64-bit
+ * seconds then nanoseconds of which only the low 32 bits count, as for
+ * the kernel's 32-bit callers: the layout of both the kernel's
+ * __kernel_timespec and glibc's time64 struct on i386).
+ */
+int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
+			  const void *timeout)
+{
+	struct aixipc_semop s = {
+		.id = semid,
+		.sops = (uintptr_t)sops,
+		.nsops = nsops,
+	};
+	struct { int64_t sec; int32_t nsec; int32_t high; } ts;
+
+	if (timeout) {
+		if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+			return -1;
+		s.flags = AIXIPC_SEMOP_TIMED;
+		s.timeout_sec = ts.sec;
+		s.timeout_nsec = ts.nsec;
+	}
+	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
+}
+
 AIXIPC_EXPORT int semop(int semid, struct sembuf *sops, size_t nsops)
 {
 	return do_semop(semid, sops, nsops, NULL);
