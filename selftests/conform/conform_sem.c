@@ -696,6 +696,66 @@ TEST(raw_syscalls)
 	EXPECT_EQ(-1, getval((int)id, 0));
 	EXPECT_EQ(EINVAL, errno);
 }
+#elif defined(__i386__)
+/*
+ * A 32-bit program's ways in: the direct calls, semtimedop_time64 (a
+ * 64-bit timeout, one past 2038 too) and ipc()'s SEMGET, SEMOP, SEMCTL
+ * (the union behind the pointer) and SEMTIMEDOP (a 32-bit timespec).
+ */
+TEST(raw_syscalls_i386)
+{
+	struct { int64_t sec, nsec; } t64 = { 0, 1000 * 1000 };
+	struct sembuf sb = { .sem_num = 1, .sem_op = 2 };
+	struct timespec ts = { .tv_nsec = 1000 * 1000 };
+	union semun arg = { .val = 4 };
+	long id = syscall(SYS_semget, IPC_PRIVATE, 2, IPC_CREAT | 0600), id2;
+	long argword;
+	pid_t pid;
+
+	ASSERT_LE(0, id);
+	track(K_SEM, (int)id);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("sem", (int)id));
+	ASSERT_EQ(0, syscall(SYS_semtimedop_time64, id, &sb, 1, NULL));
+	EXPECT_EQ(2, getval((int)id, 1));
+	memcpy(&argword, &arg, sizeof(arg));
+	ASSERT_EQ(0, syscall(SYS_semctl, id, 0, SETVAL, argword));
+	EXPECT_EQ(4, getval((int)id, 0));
+	sb = (struct sembuf){ .sem_num = 0, .sem_op = -5 };
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_semtimedop_time64, id, &sb, 1, &t64));
+	EXPECT_EQ(EAGAIN, errno);
+	/* A timeout past 2038 does not expire: the waiter sleeps. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct { int64_t sec, nsec; } far = { 1LL << 32, 0 };
+
+		syscall(SYS_semtimedop_time64, id, &sb, 1, &far);
+		_exit(1);
+	}
+	ASSERT_EQ(0, wait_count((int)id, 0, GETNCNT, 1));
+	kill(pid, SIGKILL);
+	EXPECT_EQ(1000 + SIGKILL, child_status(pid));
+
+	/* ipc(): SEMGET 2, SEMOP 1, SEMTIMEDOP 4, SEMCTL 3. */
+	id2 = syscall(SYS_ipc, 2, IPC_PRIVATE, 1, IPC_CREAT | 0600, NULL, 0);
+	ASSERT_LE(0, id2);
+	track(K_SEM, (int)id2);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("sem", (int)id2));
+	sb = (struct sembuf){ .sem_num = 0, .sem_op = 3 };
+	ASSERT_EQ(0, syscall(SYS_ipc, 1, id2, 1, 0, &sb, 0));
+	arg.val = 0;
+	EXPECT_EQ(3, syscall(SYS_ipc, 3, id2, 0, GETVAL, &arg, 0));
+	sb.sem_op = -9;
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, 4, id2, 1, 0, &sb, (long)&ts));
+	EXPECT_EQ(EAGAIN, errno);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, 3, id2, 0, GETVAL, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, 3, id2, 0, IPC_RMID, &arg, 0));
+	EXPECT_EQ(0, syscall(SYS_semctl, id, 0, IPC_RMID, 0));
+}
 #endif
 
 TEST_HARNESS_MAIN
