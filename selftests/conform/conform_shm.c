@@ -140,6 +140,44 @@ TEST(shmget_size_limit)
 	EXPECT_EQ(SHMMAX_AIX, shm_stat(id).shm_segsz);
 }
 #else
+/*
+ * A 32-bit program's ways in: the direct calls and ipc()'s SHMGET, SHMAT
+ * (the address stored where its third argument points), SHMDT and SHMCTL.
+ */
+TEST(raw_syscalls_i386)
+{
+	struct shmid_ds ds;
+	void *addr = NULL;
+	long id = syscall(SYS_shmget, IPC_PRIVATE, PAGE, IPC_CREAT | 0600), id2;
+	char *p;
+
+	ASSERT_LE(0, id);
+	track(K_SHM, (int)id);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("shm", (int)id));
+	p = (char *)syscall(SYS_shmat, id, NULL, 0);
+	ASSERT_NE((char *)-1, p);
+	p[0] = 'x';
+	ASSERT_EQ(0, syscall(SYS_shmctl, id, IPC_STAT, &ds));
+	EXPECT_EQ(1, ds.shm_nattch);
+	EXPECT_EQ(0, syscall(SYS_shmdt, p));
+
+	id2 = syscall(SYS_ipc, 23, IPC_PRIVATE, PAGE, IPC_CREAT | 0600, NULL, 0);
+	ASSERT_LE(0, id2);
+	track(K_SHM, (int)id2);
+	EXPECT_EQ(SIDE(true, false), in_sysvipc("shm", (int)id2));
+	ASSERT_EQ(0, syscall(SYS_ipc, 21, id2, 0, (long)&addr, NULL, 0));
+	ASSERT_NE(NULL, addr);
+	((char *)addr)[1] = 'y';
+	ASSERT_EQ(0, syscall(SYS_ipc, 24, id2, 0x100 | IPC_STAT, 0, &ds, 0));
+	EXPECT_EQ(1, ds.shm_nattch);
+	EXPECT_EQ(0, syscall(SYS_ipc, 22, 0, 0, 0, addr, 0));
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, 21, id2, 0, (long)NULL, NULL, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, 24, id2, IPC_RMID, 0, NULL, 0));
+	EXPECT_EQ(0, syscall(SYS_shmctl, id, IPC_RMID, NULL));
+}
+
 /* A 32-bit program's largest segment on aixipc is AIX's 2 GiB. */
 TEST(shmget_size_limit_32bit)
 {
