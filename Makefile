@@ -90,10 +90,19 @@ FUZZ32 := $(BUILD)/fuzz/fuzz-m32
 # API only, not linked with libaixipc, run natively and with LD_PRELOAD of
 # the shim of its word size; conform_aix-linked and conform_select-linked
 # link libaixipc.a, as programs ported from AIX do.
+# The conformance programs have a third build: 32-bit with glibc's 64-bit
+# time_t (glibc 2.34 and later; bullseye's 2.31 has none), which reaches
+# glibc's time64 entry points (__msgctl64 ...) and the shim's.
+CC_32t64 = $(CC) -m32 -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 -DCONFORM_TIME64
+SFX_32t64 := -m32t64
+TOOLDIR_32t64 := $(TOOLDIR_32)
+HAVE_TIME64 := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | \
+	awk '{ split($$2, v, "."); print (v[1] > 2 || v[2] >= 34) ? 1 : 0 }')
+CONFORM_ABIS := $(ABIS) $(if $(filter 1,$(HAVE_TIME64)),32t64)
 CONFORM := conform_msg conform_sem conform_shm conform_ns conform_aix conform_select
 CONFORM_LINKED := conform_aix-linked conform_select-linked
-CONFORM_BINS := $(addprefix $(BUILD)/conform/,$(CONFORM) $(addsuffix -m32,$(CONFORM)) \
-	$(CONFORM_LINKED) $(addsuffix -m32,$(CONFORM_LINKED))) \
+CONFORM_BINS := $(foreach a,$(CONFORM_ABIS),$(addprefix $(BUILD)/conform/, \
+	$(addsuffix $(SFX_$(a)),$(CONFORM) $(CONFORM_LINKED)))) \
 	$(BUILD)/tools/libaixipc.so $(BUILD)/tools-m32/libaixipc.so
 # dlsym() and threads are in libc since glibc 2.34, in libdl and libpthread
 # before (bullseye's 2.31): linking them keeps the library and its tests
@@ -231,7 +240,7 @@ $(BUILD)/conform/%-linked$(SFX_$(1)): $(TOP)/selftests/conform/%.c $(CONFORM_DEP
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(CONFORM_CFLAGS) -DCONFORM_LINKED -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a $(DL_LIBS)
 endef
-$(foreach a,$(ABIS),$(eval $(call conform_rules,$(a))))
+$(foreach a,$(CONFORM_ABIS),$(eval $(call conform_rules,$(a))))
 
 tools: $(TOOLS)
 

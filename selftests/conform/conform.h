@@ -96,6 +96,17 @@ static __attribute__((unused)) bool shim_present(void)
 }
 #endif
 
+/*
+ * The symbol a call of an AIX extension binds to, for the programs that
+ * look it up with dlsym(): <aixipc.h> gives 32-bit programs with a 64-bit
+ * time_t the functions made for their struct layouts.
+ */
+#if defined(__USE_TIME_BITS64) && __TIMESIZE == 32
+#define ABI_NAME(classic, time64) time64
+#else
+#define ABI_NAME(classic, time64) classic
+#endif
+
 /* ---------------------------------------------------------------------- */
 /* Objects of the run: what a test leaves is removed at exit.            */
 
@@ -207,7 +218,15 @@ static __attribute__((unused)) void __attribute__((constructor)) conform_init(vo
 		_exit(2);
 	}
 	main_pid = getpid();
-	fprintf(stderr, "# side: %s, %zu-bit\n", side, sizeof(long) * 8);
+	fprintf(stderr, "# side: %s, %zu-bit, %zu-bit time_t\n", side,
+		sizeof(long) * 8, sizeof(time_t) * 8);
+#ifdef CONFORM_TIME64
+	/* The build that must reach glibc's time64 entry points. */
+	if (sizeof(time_t) != 8) {
+		fprintf(stderr, "conform: built for a 64-bit time_t, has a 32-bit one\n");
+		_exit(2);
+	}
+#endif
 }
 
 static __attribute__((unused)) void __attribute__((destructor)) conform_fini(void)
@@ -415,6 +434,73 @@ TEST(side)
 static __attribute__((unused)) time_t now(void)
 {
 	return time(NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Times past 2038 and 2106: the wall clock set forward for a moment.    */
+
+#define PAST_2038	((int64_t)1 << 31 | 1000)	/* a 32-bit time_t's end */
+#define PAST_2106	((int64_t)1 << 32 | 1000)	/* a 32-bit word's end */
+
+/* The kernel's 64-bit timespec, which every ABI's 64-bit clock calls take. */
+struct ts64 { int64_t sec, nsec; };
+
+static __attribute__((unused)) int clock64(bool set, clockid_t clk, struct ts64 *t)
+{
+#ifdef SYS_clock_gettime64	/* i386 */
+	return (int)syscall(set ? SYS_clock_settime64 : SYS_clock_gettime64, clk, t);
+#else				/* x86-64: its timespec is this one */
+	return (int)syscall(set ? SYS_clock_settime : SYS_clock_gettime, clk, t);
+#endif
+}
+
+/* Where the wall clock stood against the monotonic one. */
+struct clock_save { struct ts64 real, mono; };
+
+/*
+ * Set the wall clock to @when; 0, or -1 with errno (EPERM without
+ * CAP_SYS_TIME).  Between this and clock_back() a test must not return
+ * (no ASSERT_*): it keeps what it saw and checks it afterwards.
+ */
+static __attribute__((unused)) int clock_forward(int64_t when, struct clock_save *s)
+{
+	struct ts64 t = { when, 0 };
+
+	if (clock64(false, CLOCK_REALTIME, &s->real) ||
+	    clock64(false, CLOCK_MONOTONIC, &s->mono))
+		return -1;
+	return clock64(true, CLOCK_REALTIME, &t);
+}
+
+/* And back to where it would be now, had it never moved. */
+static __attribute__((unused)) int clock_back(const struct clock_save *s)
+{
+	struct ts64 mono, t;
+
+	if (clock64(false, CLOCK_MONOTONIC, &mono))
+		return -1;
+	t.sec = s->real.sec + (mono.sec - s->mono.sec);
+	t.nsec = s->real.nsec + (mono.nsec - s->mono.nsec);
+	if (t.nsec < 0) {
+		t.nsec += 1000000000;
+		t.sec--;
+	} else if (t.nsec >= 1000000000) {
+		t.nsec -= 1000000000;
+		t.sec++;
+	}
+	return clock64(true, CLOCK_REALTIME, &t);
+}
+
+/*
+ * Whether a time a call reported is @when or up to a minute later: all of
+ * it with a 64-bit time_t, its low 32 bits (what the 32-bit ABI keeps,
+ * natively as through the shim) with a 32-bit one.
+ */
+static __attribute__((unused)) bool time_near(time_t t, int64_t when)
+{
+	if (sizeof(time_t) == 8)
+		return (int64_t)t >= when && (int64_t)t - when <= 60;
+	return (uint32_t)((uint32_t)t - (uint32_t)when) <= 60;
 }
 
 /* Semaphore @n's value, or -1 with errno. */

@@ -24,7 +24,8 @@ static msgxrcv_fn get_msgxrcv(void)
 #ifdef CONFORM_LINKED
 	return msgxrcv;
 #else
-	return (msgxrcv_fn)dlsym(RTLD_DEFAULT, "msgxrcv");
+	return (msgxrcv_fn)dlsym(RTLD_DEFAULT,
+				  ABI_NAME("msgxrcv", "__aixipc_msgxrcv_time64"));
 #endif
 }
 
@@ -313,7 +314,7 @@ TEST(shm_size_grow_and_shrink)
 }
 
 /* SHM_PAGESIZE: only the base page size; natively an unknown command. */
-TEST(shm_pagesize)
+TEST(shm_pagesize_command)
 {
 	int id = new_shm(PAGE);
 	struct shmid_ds ds;

@@ -221,6 +221,50 @@ TEST(send_receive_and_stat_fields)
 	EXPECT_EQ(0, msgrcv(q, &m, sizeof(m.mtext), 0, IPC_NOWAIT));
 }
 
+/*
+ * Times past a 32-bit time_t's end (2038) and past 32 bits (2106): the
+ * 64-bit ABI and 32-bit programs built with a 64-bit time_t (glibc's
+ * time64 msgctl) see each time whole; 32-bit programs with a 32-bit
+ * time_t its low 32 bits.  The wall clock is set forward for a moment.
+ */
+TEST(times_past_2038_and_2106)
+{
+	static const int64_t when[] = { PAST_2038, PAST_2106 };
+	struct msqid_ds made[2], sent[2], got[2];
+	struct clock_save save;
+	int q[2], i, set = 0;
+	struct mbuf m;
+
+	for (i = 0; i < 2; i++) {
+		if (clock_forward(when[i], &save)) {
+			if (errno == EPERM)
+				SKIP(return, "setting the clock needs CAP_SYS_TIME");
+			break;
+		}
+		set++;
+		q[i] = new_msq();
+		made[i] = stat_of(q[i]);
+		send_text(q[i], 1, "x", 0);
+		sent[i] = stat_of(q[i]);
+		recv_text(q[i], &m, sizeof(m.mtext), 0, IPC_NOWAIT);
+		got[i] = stat_of(q[i]);
+		ASSERT_EQ(0, clock_back(&save));
+	}
+	ASSERT_EQ(2, set);
+	for (i = 0; i < 2; i++) {
+		TH_LOG("%s: ctime %lld stime %lld rtime %lld", i ? "2106" : "2038",
+		       (long long)made[i].msg_ctime, (long long)sent[i].msg_stime,
+		       (long long)got[i].msg_rtime);
+		ASSERT_LE(0, q[i]);
+		EXPECT_TRUE(time_near(made[i].msg_ctime, when[i]));
+		EXPECT_TRUE(time_near(sent[i].msg_stime, when[i]));
+		EXPECT_TRUE(time_near(got[i].msg_rtime, when[i]));
+		EXPECT_EQ(1, sent[i].msg_qnum);
+		EXPECT_EQ(0, got[i].msg_qnum);
+		EXPECT_EQ(getpid(), got[i].msg_lrpid);
+	}
+}
+
 TEST(msgsnd_invalid_arguments)
 {
 	int q = new_msq(), gone = new_msq();

@@ -39,7 +39,8 @@ static select_fn aix_select(void)
 #ifdef CONFORM_LINKED
 	return select;		/* <aixipc.h> made it AIX's */
 #else
-	return (select_fn)dlsym(RTLD_DEFAULT, "aixipc_select");
+	return (select_fn)dlsym(RTLD_DEFAULT,
+				 ABI_NAME("aixipc_select", "__aixipc_select_time64"));
 #endif
 }
 
@@ -376,7 +377,8 @@ TEST(glibc_select_is_untouched)
 	fd_set w;
 
 	ASSERT_NE(NULL, (void *)libc_select);
-	EXPECT_NE((void *)libc_select, dlsym(RTLD_DEFAULT, "aixipc_select"));
+	EXPECT_NE((void *)libc_select, dlsym(RTLD_DEFAULT,
+				 ABI_NAME("aixipc_select", "__aixipc_select_time64")));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	FD_ZERO(&w);
 	FD_SET(sv[0], &w);

@@ -374,6 +374,43 @@ TEST(blocked_semop_fails_eintr_despite_sa_restart)
 	EXPECT_EQ(0, semctl(id, 0, GETNCNT));
 }
 
+/*
+ * Times past 2038 and 2106 (see conform_msg's test of the same name):
+ * whole with a 64-bit time_t (glibc's time64 semctl), low 32 bits with a
+ * 32-bit one.
+ */
+TEST(times_past_2038_and_2106)
+{
+	static const int64_t when[] = { PAST_2038, PAST_2106 };
+	struct semid_ds made[2], done[2];
+	struct clock_save save;
+	int id[2], i, set = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (clock_forward(when[i], &save)) {
+			if (errno == EPERM)
+				SKIP(return, "setting the clock needs CAP_SYS_TIME");
+			break;
+		}
+		set++;
+		id[i] = new_sem(2);
+		made[i] = sem_stat(id[i]);
+		op(id[i], 1, 1, 0);
+		done[i] = sem_stat(id[i]);
+		ASSERT_EQ(0, clock_back(&save));
+	}
+	ASSERT_EQ(2, set);
+	for (i = 0; i < 2; i++) {
+		TH_LOG("%s: ctime %lld otime %lld", i ? "2106" : "2038",
+		       (long long)made[i].sem_ctime, (long long)done[i].sem_otime);
+		ASSERT_LE(0, id[i]);
+		EXPECT_EQ(0, made[i].sem_otime);
+		EXPECT_TRUE(time_near(made[i].sem_ctime, when[i]));
+		EXPECT_TRUE(time_near(done[i].sem_otime, when[i]));
+		EXPECT_EQ(1, getval(id[i], 1));
+	}
+}
+
 TEST(semtimedop_timeout_and_invalid_timespec)
 {
 	int id = new_sem(1);

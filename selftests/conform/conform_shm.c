@@ -268,6 +268,50 @@ TEST(shmat_shmdt_and_stat_fields)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * Times past 2038 and 2106 (see conform_msg's test of the same name):
+ * whole with a 64-bit time_t (glibc's time64 shmctl), low 32 bits with a
+ * 32-bit one.
+ */
+TEST(times_past_2038_and_2106)
+{
+	static const int64_t when[] = { PAST_2038, PAST_2106 };
+	struct shmid_ds made[2], in[2], out[2];
+	struct clock_save save;
+	int id[2], i, set = 0;
+	void *a;
+
+	for (i = 0; i < 2; i++) {
+		if (clock_forward(when[i], &save)) {
+			if (errno == EPERM)
+				SKIP(return, "setting the clock needs CAP_SYS_TIME");
+			break;
+		}
+		set++;
+		id[i] = new_shm(PAGE);
+		made[i] = shm_stat(id[i]);
+		a = shmat(id[i], NULL, 0);
+		in[i] = shm_stat(id[i]);
+		if (a != (void *)-1)
+			shmdt(a);
+		out[i] = shm_stat(id[i]);
+		ASSERT_EQ(0, clock_back(&save));
+	}
+	ASSERT_EQ(2, set);
+	for (i = 0; i < 2; i++) {
+		TH_LOG("%s: ctime %lld atime %lld dtime %lld", i ? "2106" : "2038",
+		       (long long)made[i].shm_ctime, (long long)in[i].shm_atime,
+		       (long long)out[i].shm_dtime);
+		ASSERT_LE(0, id[i]);
+		EXPECT_TRUE(time_near(made[i].shm_ctime, when[i]));
+		EXPECT_TRUE(time_near(in[i].shm_atime, when[i]));
+		EXPECT_EQ(1, in[i].shm_nattch);
+		EXPECT_TRUE(time_near(out[i].shm_dtime, when[i]));
+		EXPECT_EQ(0, out[i].shm_nattch);
+		EXPECT_EQ(PAGE, out[i].shm_segsz);
+	}
+}
+
 TEST(shmat_rdonly)
 {
 	int id = new_shm(PAGE);

@@ -135,8 +135,14 @@ int aixipc_msgq_fd(int msqid, int flags, long msgtyp, size_t size);
 #define NMSGS(x)	(((x) >> 16) & 0xffff)
 
 struct timeval;
+#if defined(__USE_TIME_BITS64) && __TIMESIZE == 32
+int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
+		  void *exceptlist, struct timeval *timeout)
+	__asm__("__aixipc_select_time64");
+#else
 int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
 		  void *exceptlist, struct timeval *timeout);
+#endif
 
 #if defined(_AIXIPC_SELECT) || defined(_MSGQSUPPORT)
 /* glibc's declaration first, so this name does not collide with it. */

@@ -62,6 +62,29 @@ static inline int aixipc_bad_size(size_t n)
 	return 1;
 }
 
+/*
+ * i386 programs built with glibc's 64-bit time_t (_TIME_BITS=64, glibc
+ * 2.34 and later) call glibc's time64 entry points (__msgctl64 ...).
+ * Their structs hold each time in 64 bits where the 32-bit structs hold
+ * the time and, in the next word, its high half (the kernel's 32-bit
+ * IPC_64 layout): the same bytes.  The 32-bit conversions fill both
+ * halves, so one function serves both names; asserts beside each second
+ * name prove that every field is where the other layout has it.
+ */
+#if defined(__i386__) && __GLIBC_PREREQ(2, 34)
+#define AIXIPC_TIME64 1
+#define AIXIPC_TIME_HIGH(t) ((unsigned long)((uint64_t)(t) >> 32))
+/* Field @f of struct @a at the same place in struct @b. */
+#define AIXIPC_SAME_FIELD(a, b, f) \
+	_Static_assert(offsetof(struct a, f) == offsetof(struct b, f), #f)
+/* Time @f: @a's low and high halves are @b's 64-bit time. */
+#define AIXIPC_TIME_FIELD(a, b, f) \
+	_Static_assert(offsetof(struct a, f) == offsetof(struct b, f) && \
+		       offsetof(struct a, __##f##_high) == \
+		       offsetof(struct a, f) + 4 && \
+		       sizeof(((struct b *)0)->f) == 8, #f)
+#endif
+
 /* sem.c: semtimedop with a 64-bit time_t timeout (i386's time64 calls). */
 struct sembuf;
 int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,

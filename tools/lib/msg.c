@@ -158,6 +158,11 @@ static void ds_to_glibc(const struct aixipc_msqid_ds *in, struct msqid_ds *out)
 	out->msg_stime = in->stime;
 	out->msg_rtime = in->rtime;
 	out->msg_ctime = in->ctime;
+#ifdef AIXIPC_TIME64
+	out->__msg_stime_high = AIXIPC_TIME_HIGH(in->stime);
+	out->__msg_rtime_high = AIXIPC_TIME_HIGH(in->rtime);
+	out->__msg_ctime_high = AIXIPC_TIME_HIGH(in->ctime);
+#endif
 	out->__msg_cbytes = in->cbytes;
 	out->msg_qnum = in->qnum;
 	out->msg_qbytes = in->qbytes;
@@ -247,3 +252,18 @@ AIXIPC_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)
 	errno = EINVAL;
 	return -1;
 }
+
+#ifdef AIXIPC_TIME64
+/* glibc's time64 msgctl: the same bytes (see internal.h). */
+AIXIPC_TIME_FIELD(msqid_ds, __msqid64_ds, msg_stime);
+AIXIPC_TIME_FIELD(msqid_ds, __msqid64_ds, msg_rtime);
+AIXIPC_TIME_FIELD(msqid_ds, __msqid64_ds, msg_ctime);
+AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, __msg_cbytes);
+AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_qnum);
+AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_qbytes);
+AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_lspid);
+AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_lrpid);
+_Static_assert(sizeof(struct msqid_ds) == sizeof(struct __msqid64_ds), "size");
+AIXIPC_EXPORT extern __typeof__(msgctl) __msgctl64 
+	__attribute__((alias("msgctl"), copy(msgctl)));
+#endif

@@ -90,18 +90,16 @@ static const short q_ready[SEL_LISTS] = {
 	POLLHUP | POLLERR
 };
 
-static int to_timeout(const struct timeval *tv, struct timespec *ts)
+/* A timeval's seconds and microseconds, checked, as ppoll's timespec. */
+static int to_timeout(int64_t sec, int64_t usec, struct timespec *ts)
 {
-	struct timeval t;
-
-	if (aixipc_copy_in(&t, tv, sizeof(t)))
-		return -1;
-	if (t.tv_sec < 0 || t.tv_usec < 0 || t.tv_usec >= 1000000) {
+	if (sec < 0 || usec < 0 || usec >= 1000000) {
 		errno = EINVAL;
 		return -1;
 	}
-	ts->tv_sec = t.tv_sec;
-	ts->tv_nsec = t.tv_usec * 1000;
+	/* A 32-bit time_t's 68 years stand for any longer wait. */
+	ts->tv_sec = sec > INT32_MAX ? INT32_MAX : (time_t)sec;
+	ts->tv_nsec = (long)usec * 1000;
 	return 0;
 }
 
@@ -134,8 +132,9 @@ static int sel_copy_in(struct sel_list *l, unsigned int nfds,
 	return 0;
 }
 
-AIXIPC_EXPORT int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
-				void *exceptlist, struct timeval *timeout)
+/* aixipc_select() once its timeout is read: @tsp NULL waits for ever. */
+static int do_select(int nfdsmsgs, void *readlist, void *writelist,
+		     void *exceptlist, struct timespec *tsp)
 {
 	unsigned int nfds = NFDS((unsigned int)nfdsmsgs);
 	unsigned int nmsgs = NMSGS((unsigned int)nfdsmsgs);
@@ -144,15 +143,9 @@ AIXIPC_EXPORT int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
 	};
 	struct pollfd *pfd = NULL;
 	size_t npfd = 0, first_q = 0, cap, i;
-	struct timespec ts, *tsp = NULL;
 	unsigned int ready_fds = 0, ready_msgs = 0, fd;
 	int l, k, r = -1, saved;
 
-	if (timeout) {
-		if (to_timeout(timeout, &ts))
-			return -1;
-		tsp = &ts;
-	}
 	for (l = 0; l < SEL_LISTS; l++)
 		if (lists[l].user && sel_copy_in(&lists[l], nfds, nmsgs))
 			goto out;
@@ -245,3 +238,38 @@ out:
 	errno = saved;
 	return r;
 }
+
+AIXIPC_EXPORT int aixipc_select(int nfdsmsgs, void *readlist, void *writelist,
+				void *exceptlist, struct timeval *timeout)
+{
+	struct timespec ts;
+	struct timeval tv;
+
+	if (!timeout)
+		return do_select(nfdsmsgs, readlist, writelist, exceptlist, NULL);
+	if (aixipc_copy_in(&tv, timeout, sizeof(tv)) ||
+	    to_timeout(tv.tv_sec, tv.tv_usec, &ts))
+		return -1;
+	return do_select(nfdsmsgs, readlist, writelist, exceptlist, &ts);
+}
+
+#if defined(__i386__)
+/*
+ * aixipc_select for callers whose time_t is 64 bits (see <aixipc.h>):
+ * their struct timeval is two 64-bit words.
+ */
+AIXIPC_EXPORT int __aixipc_select_time64(int nfdsmsgs, void *readlist,
+					 void *writelist, void *exceptlist,
+					 void *timeout)
+{
+	struct { int64_t sec, usec; } tv;
+	struct timespec ts;
+
+	if (!timeout)
+		return do_select(nfdsmsgs, readlist, writelist, exceptlist, NULL);
+	if (aixipc_copy_in(&tv, timeout, sizeof(tv)) ||
+	    to_timeout(tv.sec, tv.usec, &ts))
+		return -1;
+	return do_select(nfdsmsgs, readlist, writelist, exceptlist, &ts);
+}
+#endif

@@ -111,6 +111,10 @@ static void ds_to_glibc(const struct aixipc_semid_ds *in, struct semid_ds *out)
 	out->sem_perm.__seq = in->perm.seq;
 	out->sem_otime = in->otime;
 	out->sem_ctime = in->ctime;
+#ifdef AIXIPC_TIME64
+	out->__sem_otime_high = AIXIPC_TIME_HIGH(in->otime);
+	out->__sem_ctime_high = AIXIPC_TIME_HIGH(in->ctime);
+#endif
 	out->sem_nsems = in->nsems;
 }
 
@@ -236,3 +240,20 @@ AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 	}
 	return 0;
 }
+
+#ifdef AIXIPC_TIME64
+/* glibc's time64 semctl: the same bytes (see internal.h). */
+AIXIPC_TIME_FIELD(semid_ds, __semid64_ds, sem_otime);
+AIXIPC_TIME_FIELD(semid_ds, __semid64_ds, sem_ctime);
+AIXIPC_SAME_FIELD(semid_ds, __semid64_ds, sem_nsems);
+_Static_assert(sizeof(struct semid_ds) == sizeof(struct __semid64_ds), "size");
+AIXIPC_EXPORT extern __typeof__(semctl) __semctl64 
+	__attribute__((alias("semctl"), copy(semctl)));
+
+/* And its semtimedop, with a 64-bit timespec. */
+AIXIPC_EXPORT int __semtimedop64(int semid, struct sembuf *sops, size_t nsops,
+				 const void *timeout)
+{
+	return aixipc_semtimedop_t64(semid, sops, nsops, timeout);
+}
+#endif

@@ -236,6 +236,11 @@ static void ds_to_glibc(const struct aixipc_shmid_ds *in, struct shmid_ds *out)
 	out->shm_atime = in->atime;
 	out->shm_dtime = in->dtime;
 	out->shm_ctime = in->ctime;
+#ifdef AIXIPC_TIME64
+	out->__shm_atime_high = AIXIPC_TIME_HIGH(in->atime);
+	out->__shm_dtime_high = AIXIPC_TIME_HIGH(in->dtime);
+	out->__shm_ctime_high = AIXIPC_TIME_HIGH(in->ctime);
+#endif
 	out->shm_cpid = in->cpid;
 	out->shm_lpid = in->lpid;
 	out->shm_nattch = in->nattch;
@@ -362,3 +367,19 @@ AIXIPC_EXPORT int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 	}
 	return 0;
 }
+
+#ifdef AIXIPC_TIME64
+/* glibc's time64 shmctl: the same bytes (see internal.h). */
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_segsz);
+AIXIPC_TIME_FIELD(shmid_ds, __shmid64_ds, shm_atime);
+AIXIPC_TIME_FIELD(shmid_ds, __shmid64_ds, shm_dtime);
+AIXIPC_TIME_FIELD(shmid_ds, __shmid64_ds, shm_ctime);
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_cpid);
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_lpid);
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_nattch);
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_pagesize);
+AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_lba);
+_Static_assert(sizeof(struct shmid_ds) == sizeof(struct __shmid64_ds), "size");
+AIXIPC_EXPORT extern __typeof__(shmctl) __shmctl64 
+	__attribute__((alias("shmctl"), copy(shmctl)));
+#endif
