@@ -72,6 +72,59 @@ union semun {
 };
 
 /* ---------------------------------------------------------------------- */
+/* The errno trace: what every call of every test returned.               */
+
+/*
+ * With CONFORM_TRACE=FILE, each System V IPC call (and syscall()) a test
+ * makes appends one line to FILE: where it was made (function and line)
+ * and what it returned: "ok", or the errno of its failure.  The runner
+ * compares the traces of the 64- and 32-bit builds of a program, call by
+ * call: an error the 32-bit path returns must be the one the 64-bit path
+ * returns for the same call, wherever Linux's own ABIs agree.
+ */
+static int trace_fd = -1;
+
+static __attribute__((unused)) void trace_call(const char *fn, int line,
+					       const char *call, bool failed)
+{
+	int err = errno, n;
+	char buf[192];
+
+	if (trace_fd >= 0) {
+		if (failed)
+			n = snprintf(buf, sizeof(buf), "%s:%d:%s errno=%d\n",
+				     fn, line, call, err);
+		else
+			n = snprintf(buf, sizeof(buf), "%s:%d:%s ok\n",
+				     fn, line, call);
+		if (n > 0 && (size_t)n < sizeof(buf) &&
+		    write(trace_fd, buf, (size_t)n) != n)
+			trace_fd = -1;
+	}
+	errno = err;
+}
+
+/* A call of these is traced: failed when it returns -1 (or (void *)-1). */
+#define TRACED(name, call) ({						\
+	__typeof__(call) r_ = (call);					\
+	trace_call(__func__, __LINE__, name, r_ == (__typeof__(r_))-1);	\
+	r_;								\
+})
+#define msgget(...)	TRACED("msgget", msgget(__VA_ARGS__))
+#define msgsnd(...)	TRACED("msgsnd", msgsnd(__VA_ARGS__))
+#define msgrcv(...)	TRACED("msgrcv", msgrcv(__VA_ARGS__))
+#define msgctl(...)	TRACED("msgctl", msgctl(__VA_ARGS__))
+#define semget(...)	TRACED("semget", semget(__VA_ARGS__))
+#define semop(...)	TRACED("semop", semop(__VA_ARGS__))
+#define semtimedop(...)	TRACED("semtimedop", semtimedop(__VA_ARGS__))
+#define semctl(...)	TRACED("semctl", semctl(__VA_ARGS__))
+#define shmget(...)	TRACED("shmget", shmget(__VA_ARGS__))
+#define shmat(...)	TRACED("shmat", shmat(__VA_ARGS__))
+#define shmdt(...)	TRACED("shmdt", shmdt(__VA_ARGS__))
+#define shmctl(...)	TRACED("shmctl", shmctl(__VA_ARGS__))
+#define syscall(...)	TRACED("syscall", syscall(__VA_ARGS__))
+
+/* ---------------------------------------------------------------------- */
 /* Which side this run is on.                                             */
 
 static bool on_aixipc;		/* the shim serves the classic calls */
@@ -197,6 +250,7 @@ static __attribute__((unused)) bool native_semctl_drops_stat_any_arg(void)
 static __attribute__((unused)) void __attribute__((constructor)) conform_init(void)
 {
 	const char *side = getenv("AIXIPC_SIDE");
+	const char *trace = getenv("CONFORM_TRACE");
 	bool want;
 
 	if (!side || (strcmp(side, "native") && strcmp(side, "aixipc"))) {
@@ -218,6 +272,13 @@ static __attribute__((unused)) void __attribute__((constructor)) conform_init(vo
 		_exit(2);
 	}
 	main_pid = getpid();
+	if (trace) {
+		trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (trace_fd < 0) {
+			perror("conform: CONFORM_TRACE");
+			_exit(2);
+		}
+	}
 	fprintf(stderr, "# side: %s, %zu-bit, %zu-bit time_t\n", side,
 		sizeof(long) * 8, sizeof(time_t) * 8);
 #ifdef CONFORM_TIME64
