@@ -58,8 +58,9 @@ TOOLS_CFLAGS := -std=c11 -O2 -g $(WARN) -I$(TOP)/uapi -I$(TOP)/tools/include
 # hardening, debug prefix maps), for the library and the tools it ships.
 TOOLS_CFLAGS += $(CPPFLAGS) $(CFLAGS)
 LIB_SRCS := $(wildcard $(TOP)/tools/lib/*.c)
-# syscall() interposition is for the shared library only (see syscall.c).
-LIB_A_SRCS := $(filter-out %/syscall.c,$(LIB_SRCS))
+# syscall() interposition is for the shared library only (see syscall.c),
+# and so are the old layouts that only its ipc() takes.
+LIB_A_SRCS := $(filter-out %/syscall.c %/ipc_old.c,$(LIB_SRCS))
 TOOLS := $(addprefix $(BUILD)/tools/,libaixipc.so libaixipc.a aixipc-ipcs aixipc-ipcrm aixipc-demo aixipc-bench)
 
 # Userspace is built for two word sizes (ABIs): 64-bit, and 32-bit for the

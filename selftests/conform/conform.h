@@ -497,6 +497,44 @@ static __attribute__((unused)) time_t now(void)
 	return time(NULL);
 }
 
+#ifdef __i386__
+/*
+ * Linux's old i386 struct layouts, which ipc()'s ctl calls take without
+ * IPC_64 in the command (include/uapi/linux/{ipc,msg,sem,shm}.h).
+ */
+struct old_ipc_perm {
+	int32_t key;
+	uint16_t uid, gid, cuid, cgid, mode, seq;
+};
+
+struct old_msqid_ds {
+	struct old_ipc_perm perm;
+	uint32_t first, last;
+	int32_t stime, rtime, ctime;
+	uint32_t lcbytes, lqbytes;
+	uint16_t cbytes, qnum, qbytes, lspid, lrpid;
+};
+
+struct old_semid_ds {
+	struct old_ipc_perm perm;
+	int32_t otime, ctime;
+	uint32_t base, pending, pending_last, undo;
+	uint16_t nsems;
+};
+
+struct old_shmid_ds {
+	struct old_ipc_perm perm;
+	int32_t segsz, atime, dtime, ctime;
+	uint16_t cpid, lpid, nattch, unused;
+	uint32_t unused2, unused3;
+};
+
+struct old_shminfo { int32_t shmmax, shmmin, shmmni, shmseg, shmall; };
+
+/* ipc()'s call numbers. */
+enum { IPCOP_SEMCTL = 3, IPCOP_MSGCTL = 14, IPCOP_SHMCTL = 24 };
+#endif
+
 /* ---------------------------------------------------------------------- */
 /* Times past 2038 and 2106: the wall clock set forward for a moment.    */
 

@@ -857,6 +857,10 @@ TEST(raw_syscalls)
 	EXPECT_EQ(0, memcmp(m.mtext, "raw", 3));
 	EXPECT_EQ(-1, syscall(SYS_msgrcv, q, &m, 64, 0, IPC_NOWAIT));
 	EXPECT_EQ(ENOMSG, errno);
+	/* x86-64's calls know no IPC_64 flag. */
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_msgctl, q, IPC_STAT | 0x100, &ds));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, syscall(SYS_msgctl, q, IPC_RMID, NULL));
 	EXPECT_EQ(-1, msgctl((int)q, IPC_STAT, &ds));
 	EXPECT_EQ(EINVAL, errno);
@@ -914,6 +918,68 @@ TEST(raw_syscalls_i386)
 	EXPECT_EQ(0, syscall(SYS_ipc, 14, q2, IPC_RMID, 0, NULL, 0));
 	EXPECT_EQ(0, syscall(SYS_msgctl, q, IPC_RMID, NULL));
 	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+}
+
+/*
+ * ipc()'s MSGCTL without IPC_64: Linux's old struct msqid_ds, with 16-bit
+ * ids (65534 for larger ones) and the queue's counts in 16 bits.  A
+ * 32-bit kernel, as the shim, saturates them and reports the whole ones
+ * in msg_lcbytes and msg_lqbytes; a 64-bit kernel truncates them and
+ * leaves those 0 (Documentation/porting.rst).
+ */
+TEST(ipc_old_layouts_i386)
+{
+	struct mbuf m = { .mtype = 1, .mtext = "old" };
+	time_t t0 = now();
+	struct old_msqid_ds o;
+	struct msqid_ds ds;
+	int q = new_msq();
+
+	ASSERT_LE(0, q);
+	ASSERT_EQ(0, msgsnd(q, &m, 3, 0));
+	memset(&o, 0xa5, sizeof(o));
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_STAT, 0, &o, 0));
+	EXPECT_EQ(0600, o.perm.mode & 0777);
+	EXPECT_EQ(geteuid(), o.perm.uid);
+	EXPECT_EQ(1, o.qnum);
+	EXPECT_EQ(3, o.cbytes);
+	EXPECT_EQ((uint16_t)getpid(), o.lspid);
+	EXPECT_EQ(0, o.lrpid);
+	EXPECT_LE((int32_t)t0, o.stime);
+	EXPECT_EQ(SIDE(MSGMNB_NATIVE, 0xffff), o.qbytes);
+	EXPECT_EQ(SIDE(0, 3), o.lcbytes);
+	EXPECT_EQ(SIDE(0, MSGMNB_AIX), o.lqbytes);
+
+	/* IPC_SET takes uid, gid, mode and msg_qbytes from it. */
+	o.perm.mode = 0640;
+	o.qbytes = 8192;
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_SET, 0, &o, 0));
+	ASSERT_EQ(0, msgctl(q, IPC_STAT, &ds));
+	EXPECT_EQ(0640, ds.msg_perm.mode & 0777);
+	EXPECT_EQ(8192, ds.msg_qbytes);
+	/* A 16-bit owner is itself, 65535 too. */
+	o.perm.uid = 0xffff;
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_SET, 0, &o, 0));
+	ASSERT_EQ(0, msgctl(q, IPC_STAT, &ds));
+	EXPECT_EQ(65535, ds.msg_perm.uid);
+
+	/* An owner beyond 16 bits reads as the overflow id. */
+	ds.msg_perm.uid = 100000;
+	ASSERT_EQ(0, msgctl(q, IPC_SET, &ds));
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_STAT, 0, &o, 0));
+	EXPECT_EQ(65534, o.perm.uid);
+	EXPECT_EQ(geteuid(), o.perm.cuid);
+
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_STAT, 0, NULL, 0));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_MSGCTL, q, 99, 0, &o, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_RMID, 0, NULL, 0));
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_MSGCTL, q, IPC_STAT, 0, &o, 0));
+	EXPECT_EQ(EINVAL, errno);
 }
 #endif
 

@@ -729,6 +729,10 @@ TEST(raw_syscalls)
 	sb = (struct sembuf){ .sem_num = 0, .sem_op = -5 };
 	EXPECT_EQ(-1, syscall(SYS_semtimedop, id, &sb, 1, &ts));
 	EXPECT_EQ(EAGAIN, errno);
+	/* x86-64's calls know no IPC_64 flag. */
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_semctl, id, 0, GETVAL | 0x100, 0));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, syscall(SYS_semctl, id, 0, IPC_RMID, 0));
 	EXPECT_EQ(-1, getval((int)id, 0));
 	EXPECT_EQ(EINVAL, errno);
@@ -792,6 +796,43 @@ TEST(raw_syscalls_i386)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, syscall(SYS_ipc, 3, id2, 0, IPC_RMID, &arg, 0));
 	EXPECT_EQ(0, syscall(SYS_semctl, id, 0, IPC_RMID, 0));
+}
+
+/* ipc()'s SEMCTL without IPC_64: Linux's old struct semid_ds. */
+TEST(ipc_old_layouts_i386)
+{
+	time_t t0 = now();
+	struct old_semid_ds o;
+	struct semid_ds ds;
+	union semun arg = { .buf = (struct semid_ds *)&o }, mine = { .buf = &ds };
+	int id = new_sem(3);
+
+	ASSERT_LE(0, id);
+	memset(&o, 0xa5, sizeof(o));
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, IPC_STAT, &arg, 0));
+	EXPECT_EQ(0600, o.perm.mode & 0777);
+	EXPECT_EQ(geteuid(), o.perm.uid);
+	EXPECT_EQ(3, o.nsems);
+	EXPECT_EQ(0, o.otime);
+	EXPECT_LE((int32_t)t0, o.ctime);
+
+	o.perm.mode = 0640;
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, IPC_SET, &arg, 0));
+	ASSERT_EQ(0, semctl(id, 0, IPC_STAT, mine));
+	EXPECT_EQ(0640, ds.sem_perm.mode & 0777);
+	o.perm.gid = 0xffff;
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, IPC_SET, &arg, 0));
+	ASSERT_EQ(0, semctl(id, 0, IPC_STAT, mine));
+	EXPECT_EQ(65535, ds.sem_perm.gid);
+
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, 99, &arg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	arg.buf = NULL;
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, IPC_STAT, &arg, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, IPCOP_SEMCTL, id, 0, IPC_RMID, &arg, 0));
 }
 #endif
 

@@ -178,6 +178,51 @@ TEST(raw_syscalls_i386)
 	EXPECT_EQ(0, syscall(SYS_shmctl, id, IPC_RMID, NULL));
 }
 
+/*
+ * ipc()'s SHMCTL without IPC_64: Linux's old struct shmid_ds, and the old
+ * struct shminfo of int fields, whose shmmax says at most INT_MAX.
+ */
+TEST(ipc_old_layouts_i386)
+{
+	struct old_shmid_ds o;
+	struct old_shminfo oi;
+	struct shmid_ds ds;
+	int id = new_shm(2 * PAGE);
+	void *a;
+
+	ASSERT_LE(0, id);
+	a = shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, a);
+	memset(&o, 0xa5, sizeof(o));
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_SHMCTL, id, IPC_STAT, 0, &o, 0));
+	EXPECT_EQ(0600, o.perm.mode & 0777);
+	EXPECT_EQ(geteuid(), o.perm.cuid);
+	EXPECT_EQ(2 * PAGE, o.segsz);
+	EXPECT_EQ(1, o.nattch);
+	EXPECT_EQ((uint16_t)getpid(), o.cpid);
+	EXPECT_EQ((uint16_t)getpid(), o.lpid);
+	EXPECT_NE(0, o.atime);
+	EXPECT_EQ(0, shmdt(a));
+
+	memset(&oi, 0, sizeof(oi));
+	EXPECT_LE(0, syscall(SYS_ipc, IPCOP_SHMCTL, 0, IPC_INFO, 0, &oi, 0));
+	EXPECT_EQ(INT_MAX, oi.shmmax);
+	EXPECT_LT(0, oi.shmmni);
+
+	o.perm.mode = 0640;
+	ASSERT_EQ(0, syscall(SYS_ipc, IPCOP_SHMCTL, id, IPC_SET, 0, &o, 0));
+	ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(0640, ds.shm_perm.mode & 0777);
+
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_SHMCTL, id, 99, 0, &o, 0));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_ipc, IPCOP_SHMCTL, id, IPC_SET, 0, NULL, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, syscall(SYS_ipc, IPCOP_SHMCTL, id, IPC_RMID, 0, NULL, 0));
+}
+
 /* A 32-bit program's largest segment on aixipc is AIX's 2 GiB. */
 TEST(shmget_size_limit_32bit)
 {
@@ -747,6 +792,10 @@ TEST(raw_syscalls)
 	ASSERT_EQ(0, syscall(SYS_shmdt, p));
 	EXPECT_EQ(0, nattch((int)id));
 	EXPECT_EQ(-1, syscall(SYS_shmdt, p));
+	EXPECT_EQ(EINVAL, errno);
+	/* x86-64's calls know no IPC_64 flag. */
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_shmctl, id, IPC_STAT | 0x100, &ds));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, syscall(SYS_shmctl, id, IPC_RMID, NULL));
 	EXPECT_EQ(-1, shmctl((int)id, IPC_STAT, &ds));

@@ -90,6 +90,11 @@ struct sembuf;
 int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 			  const void *timeout);
 
+/* ipc_old.c: i386 ipc()'s ctl calls without IPC_64 (the old layouts). */
+int aixipc_old_msgctl(int msqid, int cmd, void *buf);
+int aixipc_old_semctl(int semid, int semnum, int cmd, void *arg);
+int aixipc_old_shmctl(int shmid, int cmd, void *buf);
+
 /* For Linux's IPC_INFO and *_INFO commands (info.c). */
 int aixipc_get_limits(struct aixipc_limits *l);
 int aixipc_totals(uint32_t kind, struct aixipc_info *info);

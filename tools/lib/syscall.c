@@ -11,10 +11,11 @@
  * to the dispatcher below (an ordinary six-argument function: the same
  * registers) or to libc's syscall(), found with dlsym(RTLD_NEXT).
  *
- * x86-64 only, and only in libaixipc.so (the static library would replace
- * a static program's syscall() with nothing to forward to).  The raw
- * calls' argument structs are glibc's on x86-64, so the classic functions
- * serve them; IPC_64 in a command is the only difference and is dropped.
+ * Only in libaixipc.so (the static library would replace a static
+ * program's syscall() with nothing to forward to).  The raw calls'
+ * argument structs are glibc's on x86-64, so the classic functions serve
+ * them, and a command with IPC_64 fails with EINVAL there as in Linux.
+ * i386's ways in are below.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -30,8 +31,6 @@
 #include "internal.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-
-#define IPC_64 0x100	/* "new struct layout" bit of the raw ctl calls */
 
 union semun {
 	int val;
@@ -79,7 +78,7 @@ aixipc_sysv_syscall(long nr, long a1, long a2, long a3, long a4, long a5)
 	case SYS_msgrcv:
 		return msgrcv((int)a1, (void *)a2, (size_t)a3, a4, (int)a5);
 	case SYS_msgctl:
-		return msgctl((int)a1, (int)a2 & ~IPC_64, (struct msqid_ds *)a3);
+		return msgctl((int)a1, (int)a2, (struct msqid_ds *)a3);
 	case SYS_semget:
 		return semget((key_t)a1, (int)a2, (int)a3);
 	case SYS_semop:
@@ -90,7 +89,7 @@ aixipc_sysv_syscall(long nr, long a1, long a2, long a3, long a4, long a5)
 	case SYS_semctl:
 		/* The raw call takes union semun's bits in a long. */
 		memcpy(&arg, &a4, sizeof(arg));
-		return semctl((int)a1, (int)a2, (int)a3 & ~IPC_64, arg);
+		return semctl((int)a1, (int)a2, (int)a3, arg);
 	case SYS_shmget:
 		return shmget((key_t)a1, (size_t)a2, (int)a3);
 	case SYS_shmat:
@@ -98,7 +97,7 @@ aixipc_sysv_syscall(long nr, long a1, long a2, long a3, long a4, long a5)
 	case SYS_shmdt:
 		return shmdt((const void *)a1);
 	case SYS_shmctl:
-		return shmctl((int)a1, (int)a2 & ~IPC_64, (struct shmid_ds *)a3);
+		return shmctl((int)a1, (int)a2, (struct shmid_ds *)a3);
 	}
 	errno = ENOSYS;
 	return -1;
@@ -165,7 +164,13 @@ __asm__(
  * a 64-bit timeout).  The stub reads the number on the stack and jumps
  * with the stack as the caller built it: the dispatcher is an ordinary
  * cdecl function that finds the same arguments there.
+ *
+ * ipc()'s ctl calls take glibc's struct layouts with IPC_64 in the
+ * command and Linux's old ones without it (ipc_old.c); the direct calls
+ * always take glibc's.
  */
+#define IPC_64 0x100	/* ipc()'s "new struct layout" bit */
+
 enum {
 	NR_ipc = 117,
 	NR_semget = 393, NR_semctl, NR_shmget, NR_shmctl, NR_shmat, NR_shmdt,
@@ -215,6 +220,9 @@ static long ipc_call(unsigned long call, long first, long second, long third,
 		}
 		if (aixipc_copy_in(&arg, ptr, sizeof(arg)))
 			return -1;
+		if (!(third & IPC_64))
+			return aixipc_old_semctl((int)first, (int)second,
+						 (int)third, arg.buf);
 		return semctl((int)first, (int)second, (int)third, arg);
 	case IPCOP_MSGSND:
 		return msgsnd((int)first, ptr, (size_t)second, (int)third);
@@ -233,6 +241,8 @@ static long ipc_call(unsigned long call, long first, long second, long third,
 	case IPCOP_MSGGET:
 		return msgget((key_t)first, (int)second);
 	case IPCOP_MSGCTL:
+		if (!(second & IPC_64))
+			return aixipc_old_msgctl((int)first, (int)second, ptr);
 		return msgctl((int)first, (int)second, ptr);
 	case IPCOP_SHMAT:	/* the address goes where third points */
 		if (version == 1) {
@@ -248,6 +258,8 @@ static long ipc_call(unsigned long call, long first, long second, long third,
 	case IPCOP_SHMGET:
 		return shmget((key_t)first, (size_t)second, (int)third);
 	case IPCOP_SHMCTL:
+		if (!(second & IPC_64))
+			return aixipc_old_shmctl((int)first, (int)second, ptr);
 		return shmctl((int)first, (int)second, ptr);
 	}
 	errno = ENOSYS;
