@@ -271,6 +271,30 @@ TEST(semop_invalid_arguments)
 	EXPECT_EQ(ERANGE, errno);
 }
 
+/*
+ * A count whose signed value is negative: Linux's semop takes an unsigned
+ * int, so the size_t's low 32 bits count.  All ones are too many: E2BIG;
+ * 2^63 is 0 operations on 64-bit (EINVAL), 2^31, too many, on 32-bit.
+ * Nothing happens.
+ */
+TEST(semop_negative_count)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1 };
+	int id = new_sem(1);
+
+	ASSERT_LE(0, id);
+	errno = 0;
+	EXPECT_EQ(-1, semop(id, &op, (size_t)-1));
+	EXPECT_EQ(E2BIG, errno);
+	errno = 0;
+	EXPECT_EQ(-1, semop(id, &op, (size_t)SSIZE_MAX + 1));
+	EXPECT_EQ(sizeof(size_t) == 8 ? EINVAL : E2BIG, errno);
+	errno = 0;
+	EXPECT_EQ(-1, semtimedop(id, &op, (size_t)-1, NULL));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(0, getval(id, 0));
+}
+
 /* Operations per call: Linux's 500, AIX's 1024; one more is E2BIG. */
 TEST(semop_operations_per_call)
 {

@@ -125,6 +125,35 @@ TEST(shm_noreserve_always_on_aixipc)
 	EXPECT_EQ(size, shm_stat(id).shm_segsz);
 }
 
+/*
+ * A size whose signed value is negative.  For a 64-bit program it is
+ * beyond every limit: EINVAL.  A 32-bit program's 2 GiB is AIX's largest
+ * for it, and Linux's too; 4 GiB - 1 is under Linux's limit (the segment
+ * cannot be attached there), above AIX's: EINVAL.
+ */
+TEST(shmget_negative_size)
+{
+	bool wide = sizeof(size_t) == 8;
+	int id;
+
+	errno = 0;
+	id = shmget(IPC_PRIVATE, (size_t)-1, IPC_CREAT | SHM_NORESERVE | 0600);
+	if (id >= 0)
+		track(K_SHM, id);
+	EXPECT_EQ(!wide && !on_aixipc, id >= 0);
+	if (id < 0)
+		EXPECT_EQ(EINVAL, errno);
+
+	errno = 0;
+	id = shmget(IPC_PRIVATE, (size_t)SSIZE_MAX + 1,
+		    IPC_CREAT | SHM_NORESERVE | 0600);
+	if (id >= 0)
+		track(K_SHM, id);
+	EXPECT_EQ(!wide, id >= 0);
+	if (id < 0)
+		EXPECT_EQ(EINVAL, errno);
+}
+
 #if defined(__x86_64__)
 /* The largest segment: aixipc's shmmax is 1 TiB; Linux's is far more. */
 TEST(shmget_size_limit)

@@ -48,7 +48,8 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops,
 	struct aixipc_semop s = {
 		.id = semid,
 		.sops = (uintptr_t)sops,
-		.nsops = nsops,
+		/* Linux's semop takes an unsigned int: the low 32 bits. */
+		.nsops = (unsigned int)nsops,
 	};
 	struct timespec ts;
 
@@ -74,7 +75,8 @@ int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 	struct aixipc_semop s = {
 		.id = semid,
 		.sops = (uintptr_t)sops,
-		.nsops = nsops,
+		/* Linux's semop takes an unsigned int: the low 32 bits. */
+		.nsops = (unsigned int)nsops,
 	};
 	struct { int64_t sec; int32_t nsec; int32_t high; } ts;
 
