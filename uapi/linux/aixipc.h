@@ -159,7 +159,7 @@ struct aixipc_version {
 	__u32 flags;			/* in: must be 0 */
 	__u64 features;			/* out: AIXIPC_FEATURE_* */
 	struct aixipc_limits limits;	/* out */
-	char release[16];		/* out: the module's release, "1.2.0" */
+	char release[16];		/* out: the module's release, "1.3.0" */
 };
 
 /*
