@@ -459,6 +459,40 @@ TEST(semtimedop_timeout_and_invalid_timespec)
 	EXPECT_EQ(0, getval(id, 0));
 }
 
+#if __TIMESIZE == 64 || defined(__USE_TIME_BITS64)
+/*
+ * A timeout a 32-bit time_t cannot hold (2^32 s) is honoured where
+ * time_t is 64 bits: 32-bit programs built with _TIME_BITS=64 reach
+ * glibc's __semtimedop64, and the shim's.  The waiter sleeps, is counted,
+ * and a signal ends it with EINTR; the same timeout with a bad tv_nsec is
+ * EINVAL at once.
+ */
+TEST(semtimedop_timeout_past_2038)
+{
+	struct sembuf sb = { .sem_num = 0, .sem_op = -1 };
+	struct timespec far = { .tv_sec = (time_t)1 << 32 };
+	int id = new_sem(1);
+	pid_t pid;
+
+	ASSERT_LE(0, id);
+	far.tv_nsec = 1000 * 1000 * 1000;
+	errno = 0;
+	EXPECT_EQ(-1, semtimedop(id, &sb, 1, &far));
+	EXPECT_EQ(EINVAL, errno);
+	far.tv_nsec = 0;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		signal(SIGUSR1, on_signal);
+		_exit(semtimedop(id, &sb, 1, &far) == -1 && errno == EINTR ? 0 : 1);
+	}
+	ASSERT_EQ(0, wait_count(id, 0, GETNCNT, 1));
+	kill(pid, SIGUSR1);
+	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, semctl(id, 0, GETNCNT));
+}
+#endif
+
 /* SEM_UNDO: a process's adjustments are applied when it exits. */
 TEST(sem_undo_on_exit)
 {
