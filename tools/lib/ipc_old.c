@@ -7,10 +7,10 @@
  * may.  Each call is served by the library's own ctl function with
  * glibc's struct, converted as the kernel's old-layout path converts its
  * own: user and group ids above 65535 read as 65534 (overflowuid), ids
- * written are 16-bit ones (0xffff too), process ids keep their low 16 bits; message queue
- * counts saturate at 65535 with the whole values in msg_lcbytes and
- * msg_lqbytes, as a 32-bit kernel reports them (a 64-bit kernel's
- * compat path truncates them and leaves those two 0).
+ * written are 16-bit ones (0xffff too), process ids keep their low 16
+ * bits; message queue counts saturate at 65535 with the whole values in
+ * msg_lcbytes and msg_lqbytes, as a 32-bit kernel reports them (a 64-bit
+ * kernel's compat path truncates them and leaves those two 0).
  *
  * Only the commands Linux knows take these layouts; any other fails with
  * EINVAL, as Linux fails it.

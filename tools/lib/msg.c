@@ -264,6 +264,6 @@ AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_qbytes);
 AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_lspid);
 AIXIPC_SAME_FIELD(msqid_ds, __msqid64_ds, msg_lrpid);
 _Static_assert(sizeof(struct msqid_ds) == sizeof(struct __msqid64_ds), "size");
-AIXIPC_EXPORT extern __typeof__(msgctl) __msgctl64 
+AIXIPC_EXPORT extern __typeof__(msgctl) __msgctl64
 	__attribute__((alias("msgctl"), copy(msgctl)));
 #endif

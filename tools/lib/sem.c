@@ -249,7 +249,7 @@ AIXIPC_TIME_FIELD(semid_ds, __semid64_ds, sem_otime);
 AIXIPC_TIME_FIELD(semid_ds, __semid64_ds, sem_ctime);
 AIXIPC_SAME_FIELD(semid_ds, __semid64_ds, sem_nsems);
 _Static_assert(sizeof(struct semid_ds) == sizeof(struct __semid64_ds), "size");
-AIXIPC_EXPORT extern __typeof__(semctl) __semctl64 
+AIXIPC_EXPORT extern __typeof__(semctl) __semctl64
 	__attribute__((alias("semctl"), copy(semctl)));
 
 /* And its semtimedop, with a 64-bit timespec. */

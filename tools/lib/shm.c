@@ -380,6 +380,6 @@ AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_nattch);
 AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_pagesize);
 AIXIPC_SAME_FIELD(shmid_ds, __shmid64_ds, shm_lba);
 _Static_assert(sizeof(struct shmid_ds) == sizeof(struct __shmid64_ds), "size");
-AIXIPC_EXPORT extern __typeof__(shmctl) __shmctl64 
+AIXIPC_EXPORT extern __typeof__(shmctl) __shmctl64
 	__attribute__((alias("shmctl"), copy(shmctl)));
 #endif
