@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/sem.h>
@@ -42,24 +43,20 @@ AIXIPC_EXPORT int semget(key_t key, int nsems, int semflg)
 	return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
 }
 
-static int do_semop(int semid, struct sembuf *sops, size_t nsops,
-		    const struct timespec *timeout)
+/* One semop ioctl: @timed with a relative timeout of @sec s, @nsec ns. */
+static int do_semop(int semid, struct sembuf *sops, size_t nsops, bool timed,
+		    int64_t sec, int64_t nsec)
 {
 	struct aixipc_semop s = {
 		.id = semid,
 		.sops = (uintptr_t)sops,
 		/* Linux's semop takes an unsigned int: the low 32 bits. */
 		.nsops = (unsigned int)nsops,
+		.flags = timed ? AIXIPC_SEMOP_TIMED : 0,
+		.timeout_sec = sec,
+		.timeout_nsec = nsec,
 	};
-	struct timespec ts;
 
-	if (timeout) {
-		if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
-			return -1;
-		s.flags = AIXIPC_SEMOP_TIMED;
-		s.timeout_sec = ts.tv_sec;
-		s.timeout_nsec = ts.tv_nsec;
-	}
 	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
 }
 
@@ -72,33 +69,30 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops,
 int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 			  const void *timeout)
 {
-	struct aixipc_semop s = {
-		.id = semid,
-		.sops = (uintptr_t)sops,
-		/* Linux's semop takes an unsigned int: the low 32 bits. */
-		.nsops = (unsigned int)nsops,
-	};
 	struct { int64_t sec; int32_t nsec; int32_t high; } ts;
 
-	if (timeout) {
-		if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
-			return -1;
-		s.flags = AIXIPC_SEMOP_TIMED;
-		s.timeout_sec = ts.sec;
-		s.timeout_nsec = ts.nsec;
-	}
-	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
+	if (!timeout)
+		return do_semop(semid, sops, nsops, false, 0, 0);
+	if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+		return -1;
+	return do_semop(semid, sops, nsops, true, ts.sec, ts.nsec);
 }
 
 AIXIPC_EXPORT int semop(int semid, struct sembuf *sops, size_t nsops)
 {
-	return do_semop(semid, sops, nsops, NULL);
+	return do_semop(semid, sops, nsops, false, 0, 0);
 }
 
 AIXIPC_EXPORT int semtimedop(int semid, struct sembuf *sops, size_t nsops,
 			     const struct timespec *timeout)
 {
-	return do_semop(semid, sops, nsops, timeout);
+	struct timespec ts;
+
+	if (!timeout)
+		return do_semop(semid, sops, nsops, false, 0, 0);
+	if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+		return -1;
+	return do_semop(semid, sops, nsops, true, ts.tv_sec, ts.tv_nsec);
 }
 
 static void ds_to_glibc(const struct aixipc_semid_ds *in, struct semid_ds *out)
