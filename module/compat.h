@@ -76,6 +76,19 @@ aixipc_shmem_file_noreserve(const char *name, loff_t size)
 #endif
 }
 
+/* The same on a shmem mount of the module's own (large-page segments). */
+static inline struct file *
+aixipc_shmem_file_noreserve_on(struct vfsmount *mnt, const char *name,
+			       loff_t size)
+{
+#ifdef mk_vma_flags
+	return shmem_file_setup_with_mnt(mnt, name, size,
+					 mk_vma_flags(VMA_NORESERVE_BIT));
+#else
+	return shmem_file_setup_with_mnt(mnt, name, size, VM_NORESERVE);
+#endif
+}
+
 /*
  * Map @file into @vma as mmap() would.  call_mmap() became vfs_mmap() in
  * 6.17, which also serves files that only have ->mmap_prepare (shmem's

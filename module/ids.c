@@ -320,13 +320,16 @@ free:
  */
 int aixipc_get(struct aixipc_ns *ns, struct aixipc_get *req)
 {
+	u32 flags = AIXIPC_CREAT | AIXIPC_EXCL;
 	struct aixipc_ids *ids;
 	struct aixipc_obj *obj;
 	int err;
 
+	/* Shared memory's own creation flags. */
+	if (req->kind == AIXIPC_SHM)
+		flags |= AIXIPC_SHM_PIN | AIXIPC_SHM_LGPAGE;
 	if (req->kind >= AIXIPC_NR_KINDS || req->__reserved ||
-	    (req->flags & ~(AIXIPC_CREAT | AIXIPC_EXCL)) ||
-	    (req->mode & ~0777U))
+	    (req->flags & ~flags) || (req->mode & ~0777U))
 		return -EINVAL;
 	ids = &ns->ids[req->kind];
 	if (!ids->ops)

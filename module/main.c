@@ -399,9 +399,10 @@ static int __init aixipc_init(void)
 		return -EINVAL;
 	}
 	aixipc_msg_caps_init();
+	aixipc_shm_setup();
 	err = aixipc_ns_setup();
 	if (err)
-		return err;
+		goto shm_exit;
 	err = aixipc_undo_init();
 	if (err)
 		goto ns_exit;
@@ -414,6 +415,8 @@ undo_exit:
 	aixipc_undo_exit();
 ns_exit:
 	aixipc_ns_cleanup();
+shm_exit:
+	aixipc_shm_cleanup();
 	return err;
 }
 
@@ -423,6 +426,7 @@ static void __exit aixipc_exit(void)
 	misc_deregister(&aixipc_dev);
 	aixipc_undo_exit();
 	aixipc_ns_cleanup();	/* waits for objects freed by call_rcu() */
+	aixipc_shm_cleanup();
 	aixipc_msg_exit();
 }
 

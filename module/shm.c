@@ -29,6 +29,21 @@
  * track every mapping by hand.  The choice is documented in
  * Documentation/aixipc.rst, "Shared memory".
  *
+ * Pinned segments (AIXIPC_SHM_PIN) are the exception that pays for it: at
+ * shmget every page is allocated and a reference to each is kept in
+ * seg->pages, the mapping is unevictable, and the whole is charged as
+ * SHM_LOCK charges.  AIXIPC_IOC_SHMAT then maps the whole segment with
+ * vm_insert_pages() under seg->mutex (aixipc_shm_prefault()): the same
+ * shmem pages, in the same VMA on the inode's rmap tree, so truncation,
+ * futexes, fork (a VM_MIXEDMAP VMA's entries are copied) and detach work
+ * as for any attachment, and the program takes no page fault on it.
+ * Large-page segments (AIXIPC_SHM_LGPAGE, or SHM_PAGESIZE of a huge page
+ * before the first attach) live on a shmem mount of the module's with
+ * huge=always (aixipc_shm_huge_mnt): shmem allocates huge pages where it
+ * can and small ones where it cannot, and maps them with PMDs where the
+ * attachment is aligned, which the attach file's ->get_unmapped_area asks
+ * shmem to arrange.
+ *
  * Locking:
  *  - seg->obj.lock guards every field below marked [lock]; the registry's
  *    rules (ids.h) apply to the object itself.
@@ -80,8 +95,18 @@
 
 struct aixipc_shm {
 	struct aixipc_obj obj;
-	struct file *file;		/* the shmem backing; constant */
+	/*
+	 * The shmem backing: [mutex and lock] to change, either to read.
+	 * Only SHM_PAGESIZE changes it, and only before the first attach
+	 * file is made (opened), so attach files always share its inode.
+	 */
+	struct file *file;
 	struct mutex mutex;		/* serialises resize and lock changes */
+	bool opened;			/* [lock] an attach file was made */
+	bool large;			/* [lock] on aixipc_shm_huge_mnt */
+	bool pinned;			/* [mutex and lock] pages[] in force */
+	struct page **pages;		/* [mutex] pinned: one per page */
+	u64 npages;			/* [mutex] entries in pages[] */
 	u64 segsz;			/* [lock] bytes */
 	u64 charged;			/* [lock] pages counted against shmall */
 	u64 map_max;			/* [lock] longest attachment made */
@@ -307,11 +332,40 @@ static long aixipc_shm_file_fallocate(struct file *file, int mode,
 {
 	struct aixipc_shm *seg = file->private_data;
 	struct file *shmem = seg->file;
+	long err;
 
 	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) ||
 	    !shmem->f_op->fallocate)
 		return -EOPNOTSUPP;
-	return shmem->f_op->fallocate(shmem, mode, offset, len);
+	/*
+	 * A pinned segment keeps its pages (as madvise() refuses
+	 * MADV_REMOVE on mlocked memory): seg->mutex holds the pin still.
+	 * madvise() calls this without mmap_lock, so the order holds.
+	 */
+	if (mutex_lock_killable(&seg->mutex))
+		return -EINTR;
+	err = seg->pinned ? -EINVAL
+			  : shmem->f_op->fallocate(shmem, mode, offset, len);
+	mutex_unlock(&seg->mutex);
+	return err;
+}
+
+/*
+ * Where an attachment goes: shmem's choice for the segment's file, which
+ * puts a large-page segment on a huge page boundary so that whole huge
+ * pages can be mapped (Linux's ipc/shm.c asks shmem the same way).  The
+ * attach file exists, so seg->file no longer changes.
+ */
+static unsigned long aixipc_shm_file_get_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	struct aixipc_shm *seg = file->private_data;
+	struct file *shmem = seg->file;
+
+	return shmem->f_op->get_unmapped_area(shmem, addr, len, pgoff, flags);
 }
 
 /* An attach file is only ever mapped; msync(MS_SYNC) needs ->fsync. */
@@ -321,6 +375,7 @@ static const struct file_operations aixipc_shm_file_fops = {
 	.release = aixipc_shm_file_release,
 	.fsync = noop_fsync,
 	.fallocate = aixipc_shm_file_fallocate,
+	.get_unmapped_area = aixipc_shm_file_get_area,
 	.llseek = noop_llseek,
 };
 
@@ -335,9 +390,16 @@ static const struct file_operations aixipc_shm_file_fops = {
  */
 static struct file *aixipc_shm_file_open(struct aixipc_shm *seg, bool write)
 {
-	struct inode *inode = file_inode(seg->file);
-	const char *name = (const char *)seg->file->f_path.dentry->d_name.name;
+	struct inode *inode;
+	const char *name;
 	struct file *file;
+
+	/* From here on seg->file stays: SHM_PAGESIZE may no longer swap it. */
+	spin_lock(&seg->obj.lock);
+	seg->opened = true;
+	spin_unlock(&seg->obj.lock);
+	inode = file_inode(seg->file);
+	name = (const char *)seg->file->f_path.dentry->d_name.name;
 
 	__module_get(THIS_MODULE);
 	ihold(inode);	/* the new dentry's */
@@ -462,6 +524,179 @@ static void aixipc_shm_release(struct aixipc_shm *seg)
 	aixipc_obj_put(&seg->obj);
 }
 
+/*
+ * Pinned pages.  seg->pages holds a reference to each page of a pinned
+ * segment, so no page is freed, swapped or migrated while the pin lasts
+ * (the mapping is unevictable too, which keeps reclaim from even trying).
+ * All of it runs under seg->mutex, or before the segment is published.
+ */
+
+/* Drop the pins of pages [@from, seg->npages).  seg->mutex held. */
+static void aixipc_shm_unpin_from(struct aixipc_shm *seg, u64 from)
+{
+	u64 i;
+
+	for (i = from; i < seg->npages; i++) {
+		put_page(seg->pages[i]);
+		seg->pages[i] = NULL;
+	}
+	seg->npages = min(seg->npages, from);
+}
+
+/*
+ * Room for @npages pins, keeping the first seg->npages.  The array is the
+ * caller's memory, charged to its memory cgroup; a size kvmalloc() would
+ * refuse is -ENOMEM (never a warning).  seg->mutex held.
+ */
+static int aixipc_shm_pin_room(struct aixipc_shm *seg, u64 npages)
+{
+	struct page **pages;
+
+	if (npages > INT_MAX / sizeof(*pages))
+		return -ENOMEM;
+	pages = kvcalloc(npages, sizeof(*pages),
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages)
+		return -ENOMEM;
+	if (seg->npages)
+		memcpy(pages, seg->pages, seg->npages * sizeof(*pages));
+	kvfree(seg->pages);
+	seg->pages = pages;
+	return 0;
+}
+
+/*
+ * Pin pages [seg->npages, @npages) of the file, allocating (zeroed) those
+ * not there yet.  Stops at a fatal signal (-EINTR) or when memory runs
+ * out (-ENOMEM), keeping what it pinned; the caller undoes it.  Called
+ * with seg->mutex held, or before the segment is published, with the
+ * mapping unevictable already.
+ */
+static int aixipc_shm_pin_to(struct aixipc_shm *seg, u64 npages)
+{
+	struct address_space *mapping = seg->file->f_mapping;
+	int err = aixipc_shm_pin_room(seg, npages);
+
+	while (!err && seg->npages < npages) {
+		struct page *page;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		page = shmem_read_mapping_page(mapping, seg->npages);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		seg->pages[seg->npages++] = page;
+		cond_resched();
+	}
+	return err;
+}
+
+/* The pin ends (SHM_UNLOCK, or the segment is freed). */
+static void aixipc_shm_unpin(struct aixipc_shm *seg)
+{
+	aixipc_shm_unpin_from(seg, 0);
+	kvfree(seg->pages);
+	seg->pages = NULL;
+}
+
+/*
+ * Does a pinned segment hold a huge page (a large-page segment, or any
+ * segment while shmem_enabled is "force")?  Then an aligned attachment
+ * may map it with a PMD, where vm_insert_pages() must not go.
+ * seg->mutex held.
+ */
+static bool aixipc_shm_pins_huge(struct aixipc_shm *seg)
+{
+	u64 i;
+
+	for (i = 0; i < seg->npages; i++) {
+		if (PageTransCompound(seg->pages[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Fault in every page of the attachment at @addr, @len bytes, of attach
+ * file @file, one fault per huge page: shmem maps a huge page with one
+ * PMD.  The VMA is looked up at each step, as a fault may drop
+ * mmap_lock.  Best effort, as aixipc_shm_prefault().
+ */
+static void aixipc_shm_fault_in(struct aixipc_shm *seg, struct file *file,
+				unsigned long addr, unsigned long len,
+				bool write)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long a = addr;
+
+	lockdep_assert_held(&seg->mutex);
+	mmap_read_lock(mm);
+	while (a < addr + len) {
+		u64 idx = (a - addr) >> PAGE_SHIFT;
+
+		vma = find_vma(mm, a);
+		if (!vma || vma->vm_start > a || vma->vm_file != file ||
+		    fixup_user_fault(mm, a, write ? FAULT_FLAG_WRITE : 0, NULL))
+			break;
+		a = PageTransCompound(seg->pages[idx]) ?
+		    ALIGN(a + 1, PMD_SIZE) : a + PAGE_SIZE;
+	}
+	mmap_read_unlock(mm);
+}
+
+/*
+ * Map all of a pinned segment into the attachment AIXIPC_IOC_SHMAT just
+ * made at @addr, @len bytes, through its attach file @file, so that the
+ * program takes no page fault on it: with vm_insert_pages() (whose first
+ * call makes the VMA VM_MIXEDMAP, hence mmap_lock for writing), or, where
+ * huge pages could be mapped whole (a huge page boundary, huge pages
+ * pinned), by faulting each huge page in, which maps it with one PMD
+ * (vm_insert_pages() maps small pages only).  The VMA is looked up again
+ * and must still be that attachment, whole: another thread may have
+ * changed the mapping meanwhile, and then nothing is done.  A page some
+ * thread faulted in meanwhile is skipped.  This only saves faults: should
+ * it stop (no memory for page tables), the rest fault in as usual.
+ * seg->mutex held, so the size and the pins stay as they are.
+ */
+static void aixipc_shm_prefault(struct aixipc_shm *seg, struct file *file,
+				unsigned long addr, unsigned long len,
+				bool write)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long num = len >> PAGE_SHIFT, done;
+	struct vm_area_struct *vma;
+	int err;
+
+	lockdep_assert_held(&seg->mutex);
+	if (!seg->pinned || num > seg->npages)
+		return;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+	    !(addr & (PMD_SIZE - 1)) && aixipc_shm_pins_huge(seg)) {
+		aixipc_shm_fault_in(seg, file, addr, len, write);
+		return;
+	}
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start != addr || vma->vm_end != addr + len ||
+	    vma->vm_file != file || vma->vm_ops != &aixipc_shm_vm_ops ||
+	    vma->vm_pgoff)
+		goto out;
+	for (done = 0; done < num; ) {
+		unsigned long left = num - done;
+
+		err = vm_insert_pages(vma, addr + (done << PAGE_SHIFT),
+				      seg->pages + done, &left);
+		done = num - left;
+		if (err == -EBUSY)	/* already mapped: skip that one */
+			done++;
+		else if (err)
+			break;
+	}
+out:
+	mmap_write_unlock(mm);
+}
+
 /**
  * aixipc_shmat - AIXIPC_IOC_SHMAT
  * @ns: the namespace
@@ -534,6 +769,7 @@ int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req)
 	}
 	req->addr = ret;
 	req->size = len;
+	aixipc_shm_prefault(seg, file, ret, len, !rdonly);
 out:
 	aixipc_shm_release(seg);
 	fput(file);	/* the mappings hold it, if any */
@@ -663,6 +899,10 @@ static void aixipc_shm_fill_ds(struct aixipc_shm *seg,
 		ds->status |= AIXIPC_SHM_DEST;
 	if (seg->locked)
 		ds->status |= AIXIPC_SHM_LOCKED;
+	if (seg->pinned)
+		ds->status |= AIXIPC_SHM_PINNED;
+	if (seg->large)
+		ds->status |= AIXIPC_SHM_LARGE;
 }
 
 /*
@@ -752,14 +992,23 @@ static void aixipc_shm_lock_uncharge(kuid_t uid, u64 pages)
 	xa_unlock(&aixipc_shm_locked);
 }
 
-/* The segment no longer counts as locked.  obj.lock held. */
-static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
+/*
+ * Give back a locked segment's charge: only aixipc_shm_unlock_locked(),
+ * or aixipc_shm_free() of a segment that never was published.
+ */
+static void aixipc_shm_unlock_charge(struct aixipc_shm *seg)
 {
-	aixipc_assert_locked(&seg->obj);
 	if (!seg->locked)
 		return;
 	aixipc_shm_lock_uncharge(seg->lock_uid, seg->lock_pages);
 	seg->locked = false;
+}
+
+/* The segment no longer counts as locked.  obj.lock held. */
+static void aixipc_shm_unlock_locked(struct aixipc_shm *seg)
+{
+	aixipc_assert_locked(&seg->obj);
+	aixipc_shm_unlock_charge(seg);
 }
 
 /*
@@ -804,8 +1053,9 @@ static int aixipc_shm_lock_resize(struct aixipc_shm *seg, u64 pages,
 }
 
 /*
- * May the caller apply @cmd (SHM_SIZE, SHM_LOCK, SHM_UNLOCK) to @obj?
- * SHM_SIZE: the owner or creator (or CAP_SYS_ADMIN).  SHM_LOCK and
+ * May the caller apply @cmd (SHM_SIZE, SHM_PAGESIZE, SHM_LOCK, SHM_UNLOCK)
+ * to @obj?  SHM_SIZE, SHM_PAGESIZE: the owner or creator (or
+ * CAP_SYS_ADMIN).  SHM_LOCK and
  * SHM_UNLOCK: CAP_IPC_LOCK, or the owner or creator, who for SHM_LOCK
  * needs a non-zero RLIMIT_MEMLOCK (@limit).  obj.lock held.
  */
@@ -813,7 +1063,7 @@ static int aixipc_shm_may(const struct aixipc_obj *obj, u32 cmd, bool cap,
 			  unsigned long limit)
 {
 	aixipc_assert_locked(obj);
-	if (cmd == AIXIPC_SHM_SIZE)
+	if (cmd == AIXIPC_SHM_SIZE || cmd == AIXIPC_SHM_PAGESIZE)
 		return aixipc_check_owner(obj);
 	if (cap)
 		return 0;
@@ -823,7 +1073,8 @@ static int aixipc_shm_may(const struct aixipc_obj *obj, u32 cmd, bool cap,
 }
 
 /*
- * The opening of SHM_SIZE, SHM_LOCK and SHM_UNLOCK: look @id up once and
+ * The opening of SHM_SIZE, SHM_PAGESIZE, SHM_LOCK and SHM_UNLOCK: look
+ * @id up once and
  * check that the caller may apply @cmd, then sleep on seg->mutex holding
  * a reference to that segment, re-lock the same segment (removed
  * meanwhile: -EIDRM) and check again (IPC_SET may have changed the owner).
@@ -878,7 +1129,9 @@ static u64 aixipc_shmmax(struct aixipc_ns *ns)
  * whatever of it lies past the new size raises SIGBUS.  A larger size
  * takes effect once the file has grown, a smaller one before the file
  * shrinks, so an attach never maps past the file's end.  Growing a locked
- * segment is held to RLIMIT_MEMLOCK (aixipc_shm_lock_resize()).
+ * segment is held to RLIMIT_MEMLOCK (aixipc_shm_lock_resize()).  A pinned
+ * segment pins the pages it gains (failing that, -EINTR or -ENOMEM, it
+ * goes back to its old size and charges) and unpins those it loses.
  *
  * Sleeps on seg->mutex holding a reference to the segment the id named,
  * then re-locks that same segment: removed meanwhile is -EIDRM, and the
@@ -891,7 +1144,7 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct aixipc_obj *obj;
 	struct aixipc_shm *seg;
-	u64 old, pages;
+	u64 old, pages, charged;
 	int err = 0;
 
 	if (!aixipc_shm_size_ok(size, aixipc_limit(ns, shmmin),
@@ -916,13 +1169,33 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 	}
 	if (pages < seg->charged)
 		aixipc_shm_uncharge(ns, seg->charged - pages);
+	charged = seg->charged;
 	seg->charged = pages;
 	if (size < old)
 		seg->segsz = size;
 	obj->ctime = ktime_get_real_seconds();
 	spin_unlock(&obj->lock);
 
+	/* A pinned segment lets go of the pages it loses first... */
+	if (seg->pinned && pages < seg->npages)
+		aixipc_shm_unpin_from(seg, pages);
 	aixipc_shm_set_file_size(seg, size, old);
+	/* ...and pins the pages it gains, or stays as it was. */
+	if (seg->pinned && pages > seg->npages) {
+		err = aixipc_shm_pin_to(seg, pages);
+		if (err) {
+			aixipc_shm_unpin_from(seg, aixipc_shm_pages(old));
+			aixipc_shm_set_file_size(seg, old, size);
+			spin_lock(&obj->lock);
+			aixipc_shm_lock_resize(seg, aixipc_shm_pages(old),
+					       cap, exempt, limit);
+			if (pages > charged)
+				aixipc_shm_uncharge(ns, pages - charged);
+			seg->charged = charged;
+			spin_unlock(&obj->lock);
+			goto out;
+		}
+	}
 	if (size > old) {
 		spin_lock(&obj->lock);
 		seg->segsz = size;
@@ -941,7 +1214,9 @@ out:
  * or creator with a non-zero RLIMIT_MEMLOCK that the user's locked
  * segments, this one included, fit in.  A locked segment's mapping is
  * unevictable: its pages stay in memory.  seg->mutex orders the mapping
- * flag changes of concurrent calls.
+ * flag changes of concurrent calls.  SHM_UNLOCK of a pinned segment ends
+ * the pin too (AIX's SHM_UNLOCK unpins): attachments keep what is mapped,
+ * and later ones fault pages in.  SHM_LOCK of a pinned one changes nothing.
  *
  * Sleeps on seg->mutex holding a reference to the segment the id named,
  * then re-locks that same segment: removed meanwhile is -EIDRM, and the
@@ -954,6 +1229,7 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
 	struct address_space *mapping;
 	struct aixipc_shm *seg;
+	bool unpin = false;
 	int err = 0;
 
 	seg = aixipc_shm_hold_for(ns, id, lock ? AIXIPC_SHM_LOCK :
@@ -972,10 +1248,14 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		}
 	} else if (!lock) {
 		aixipc_shm_unlock_locked(seg);
+		unpin = seg->pinned;
+		seg->pinned = false;
 	}
 	spin_unlock(&seg->obj.lock);
 	if (err)
 		goto out;
+	if (unpin)
+		aixipc_shm_unpin(seg);
 
 	mapping = seg->file->f_mapping;
 	if (lock) {
@@ -984,6 +1264,87 @@ static int aixipc_shm_lock(struct aixipc_ns *ns, int id, bool lock)
 		mapping_clear_unevictable(mapping);
 		aixipc_mapping_make_evictable(mapping);
 	}
+out:
+	aixipc_shm_release(seg);
+	return err;
+}
+
+/*
+ * The private shmem mount large-page segments live on (huge=always), or
+ * NULL where the kernel has no transparent huge pages: then large-page
+ * segments are ordinary ones (documented).  Set at module load.
+ */
+static struct vfsmount *aixipc_shm_huge_mnt;
+
+/* The page sizes SHM_PAGESIZE accepts: the base page, and a huge page. */
+static bool aixipc_shm_large_size(u64 size)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && aixipc_shm_huge_mnt &&
+	       size == PMD_SIZE;
+}
+
+/* A new shmem file for a segment, on the huge mount if @large. */
+static struct file *aixipc_shm_new_file(const char *name, u64 size,
+					bool large)
+{
+	if (large)
+		return aixipc_shmem_file_noreserve_on(aixipc_shm_huge_mnt, name,
+						      size);
+	return aixipc_shmem_file_noreserve(name, size);
+}
+
+/*
+ * SHM_PAGESIZE: the base page size, or a huge page (2 MiB on x86-64)
+ * where the kernel has transparent huge pages.  The page size a segment
+ * was made with is always accepted; the other one only before the first
+ * attach (as AIX's callers ask it) of an unpinned segment: the segment,
+ * which has no page yet, moves to a new empty file of that kind.  The
+ * owner or creator only.  Sleeps on seg->mutex and to make the file,
+ * holding a reference to the segment the id named; re-locks that same
+ * segment, and re-checks that no attach file was made meanwhile (an
+ * mmap() of /dev/aixipc does not take seg->mutex).
+ */
+static int aixipc_shm_pagesize(struct aixipc_ns *ns, int id, u64 size)
+{
+	struct aixipc_shm *seg;
+	struct file *file, *old;
+	bool large;
+	int err;
+
+	seg = aixipc_shm_hold_for(ns, id, AIXIPC_SHM_PAGESIZE, false, 0);
+	if (IS_ERR(seg))
+		return PTR_ERR(seg);
+	large = aixipc_shm_large_size(size);
+	if (size != PAGE_SIZE && !large)
+		err = -EINVAL;
+	else if (large == seg->large)
+		err = 0;
+	else
+		err = seg->opened || seg->pinned ? -EINVAL : 1;
+	spin_unlock(&seg->obj.lock);
+	if (err <= 0)
+		goto out;
+
+	/* seg->mutex keeps segsz and the file's name as they are. */
+	file = aixipc_shm_new_file(seg->file->f_path.dentry->d_name.name,
+				   seg->segsz, large);
+	err = PTR_ERR_OR_ZERO(file);
+	if (err)
+		goto out;
+	old = file;
+	err = aixipc_shm_relock(seg);
+	if (!err) {
+		if (seg->opened) {
+			err = -EINVAL;
+		} else {
+			old = seg->file;
+			seg->file = file;
+			seg->large = large;
+			seg->obj.ctime = ktime_get_real_seconds();
+		}
+		spin_unlock(&seg->obj.lock);
+	}
+	fput(old);
 out:
 	aixipc_shm_release(seg);
 	return err;
@@ -1064,15 +1425,50 @@ int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req)
 		return aixipc_shm_lock(ns, req->id, req->cmd == AIXIPC_SHM_LOCK);
 
 	case AIXIPC_SHM_PAGESIZE:
-		/* Only the base page size exists here (documented). */
-		obj = aixipc_lock_for_change(ids, req->id);
-		if (IS_ERR(obj))
-			return PTR_ERR(obj);
-		err = req->value == PAGE_SIZE ? 0 : -EINVAL;
-		aixipc_change_done(obj);
-		return err;
+		return aixipc_shm_pagesize(ns, req->id, req->value);
 	}
 	return -EINVAL;
+}
+
+/* Last reference gone (after RCU, or a failed create): drop the file. */
+static void aixipc_shm_free(struct aixipc_obj *obj)
+{
+	struct aixipc_shm *seg = to_shm(obj);
+
+	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
+	aixipc_shm_unlock_charge(seg);
+	aixipc_shm_unpin(seg);
+	put_pid(seg->cpid);
+	put_pid(seg->lpid);
+	fput(seg->file);
+	mutex_destroy(&seg->mutex);
+	kfree(seg);
+}
+
+/*
+ * AIXIPC_SHM_PIN at creation: charge the creator as SHM_LOCK would, then
+ * allocate and pin every page.  A charge over RLIMIT_MEMLOCK leaves the
+ * segment unpinned, as on AIX, where the flag is advisory (IPC_STAT says
+ * which it is).  Return: 0, or -EINTR / -ENOMEM, after which the caller
+ * frees the segment (aixipc_shm_free() gives the charge back).  Called
+ * before the segment is published, so seg->mutex is not needed; may
+ * sleep for as long as allocating the pages takes, and a fatal signal
+ * ends it.
+ */
+static int aixipc_shm_pin_new(struct aixipc_shm *seg)
+{
+	u64 pages = aixipc_shm_pages(seg->segsz);
+	kuid_t uid = current_euid();
+
+	if (aixipc_shm_lock_charge(uid, pages, rlimit(RLIMIT_MEMLOCK),
+				   !aixipc_shm_memlock_exempt()))
+		return 0;
+	seg->locked = true;
+	seg->lock_uid = uid;
+	seg->lock_pages = pages;
+	seg->pinned = true;
+	mapping_set_unevictable(seg->file->f_mapping);
+	return aixipc_shm_pin_to(seg, pages);
 }
 
 /* Called with ids->rwsem held for writing. */
@@ -1083,6 +1479,7 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	struct aixipc_shm *seg;
 	struct file *file;
 	char name[16];
+	int err;
 
 	aixipc_assert_ids_write(ids);
 	if (!aixipc_shm_size_ok(req->size, aixipc_limit(ids->ns, shmmin),
@@ -1097,7 +1494,8 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	}
 	/* The name /proc/PID/maps shows, as Linux's "/SYSV%08x". */
 	snprintf(name, sizeof(name), "SYSV%08x", (u32)req->key);
-	file = aixipc_shmem_file_noreserve(name, req->size);
+	seg->large = (req->flags & AIXIPC_SHM_LGPAGE) && aixipc_shm_huge_mnt;
+	file = aixipc_shm_new_file(name, req->size, seg->large);
 	if (IS_ERR(file)) {
 		aixipc_shm_uncharge(ids->ns, pages);
 		kfree(seg);
@@ -1108,6 +1506,14 @@ static struct aixipc_obj *aixipc_shm_alloc(struct aixipc_ids *ids,
 	seg->segsz = req->size;
 	seg->charged = pages;
 	seg->cpid = get_pid(task_tgid(current));
+	if (req->flags & AIXIPC_SHM_PIN) {
+		err = aixipc_shm_pin_new(seg);
+		if (err) {
+			seg->obj.ids = ids;	/* what the free needs */
+			aixipc_shm_free(&seg->obj);
+			return ERR_PTR(err);
+		}
+	}
 	return &seg->obj;
 }
 
@@ -1134,19 +1540,6 @@ static void aixipc_shm_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 	aixipc_shm_unlock_locked(seg);
 }
 
-/* Last reference gone (after RCU, or a failed create): drop the file. */
-static void aixipc_shm_free(struct aixipc_obj *obj)
-{
-	struct aixipc_shm *seg = to_shm(obj);
-
-	aixipc_shm_uncharge(obj->ids->ns, seg->charged);
-	put_pid(seg->cpid);
-	put_pid(seg->lpid);
-	fput(seg->file);
-	mutex_destroy(&seg->mutex);
-	kfree(seg);
-}
-
 /* A listing entry; obj->lock held. */
 static void aixipc_shm_fill(struct aixipc_obj *obj, struct aixipc_list_entry *e)
 {
@@ -1164,6 +1557,40 @@ static void aixipc_shm_info(struct aixipc_obj *obj, struct aixipc_info *info)
 	info->count += aixipc_shm_pages(seg->segsz);
 	info->rss += READ_ONCE(inode->i_mapping->nrpages);
 	info->swapped += READ_ONCE(SHMEM_I(inode)->swapped);
+}
+
+/*
+ * Module load: the mount for large-page segments.  Without transparent
+ * huge pages (or should the mount fail) there is none, and large-page
+ * segments are ordinary ones.
+ */
+void aixipc_shm_setup(void)
+{
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+	char opts[] = "huge=always";
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return;
+	type = get_fs_type("tmpfs");
+	if (!type)
+		return;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, "aixipc", opts);
+	module_put(type->owner);
+	if (IS_ERR(mnt)) {
+		pr_warn("no huge page mount (%ld): large pages are small\n",
+			PTR_ERR(mnt));
+		return;
+	}
+	aixipc_shm_huge_mnt = mnt;
+}
+
+/* Module unload: every segment is gone; their files keep the mount. */
+void aixipc_shm_cleanup(void)
+{
+	if (aixipc_shm_huge_mnt)
+		kern_unmount(aixipc_shm_huge_mnt);
+	aixipc_shm_huge_mnt = NULL;
 }
 
 const struct aixipc_kind_ops aixipc_shm_ops = {

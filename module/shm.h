@@ -21,6 +21,8 @@ int aixipc_shmat(struct aixipc_ns *ns, struct aixipc_shmat *req);
 int aixipc_shmdt(struct aixipc_ns *ns, struct aixipc_shmdt *req);
 int aixipc_shmctl(struct aixipc_ns *ns, struct aixipc_shmctl *req);
 int aixipc_shm_mmap(struct aixipc_ns *ns, struct vm_area_struct *vma);
+void aixipc_shm_setup(void);
+void aixipc_shm_cleanup(void);
 
 /* Pages a segment of @size bytes occupies (what shmall counts). */
 static inline u64 aixipc_shm_pages(u64 size)

@@ -60,9 +60,10 @@ ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 /*
  * shmctl() commands from AIX, with AIX's numbers (none is a Linux shmctl
  * command).  SHM_SIZE resizes a segment to buf->shm_segsz; SHM_PAGESIZE
- * asks for the page size in buf->shm_pagesize (only the base page size is
- * accepted); SHM_GETLBA stores the attach boundary in buf->shm_lba.  See
- * Documentation/aixipc.rst, "Shared memory", for what attachments see.
+ * asks for the page size in buf->shm_pagesize (the base page size, or a
+ * huge page before the first attach); SHM_GETLBA stores the attach
+ * boundary in buf->shm_lba.  See Documentation/aixipc.rst, "Shared
+ * memory", for what attachments see.
  */
 #define SHM_SIZE	6
 #define SHM_PAGESIZE	200
@@ -80,8 +81,15 @@ ssize_t msgxrcv(int msqid, struct msgxbuf *msgp, size_t msgsz, long msgtyp,
 #define SHM_COPY	0x00200000
 
 /*
- * shmget() flags from AIX, advisory there and accepted and ignored here
- * (no pinned or large-page segments); values clear of Linux's shmget bits.
+ * shmget() flags from AIX, with values clear of Linux's shmget bits; they
+ * act when the call creates the segment.  SHM_PIN allocates every page at
+ * once and keeps it in memory, charged against RLIMIT_MEMLOCK as SHM_LOCK
+ * is (advisory, as on AIX: a segment over the limit is made unpinned), and
+ * shmat() maps the whole segment, so touching it takes no page fault.
+ * SHM_LGPAGE backs the segment with transparent huge pages (2 MiB on
+ * x86-64), small pages where none is free; no reservation is needed.
+ * SHM_HGSEG is accepted and ignored.  See Documentation/aixipc.rst,
+ * "Pinned and large-page segments".
  */
 #define SHM_PIN		0x00100000
 #define SHM_LGPAGE	0x00200000

@@ -28,15 +28,19 @@ AIXIPC_EXPORT int shmget(key_t key, size_t size, int shmflg)
 		.kind = AIXIPC_SHM,
 		.key = aixipc_key(key),
 		.flags = (shmflg & IPC_CREAT ? AIXIPC_CREAT : 0) |
-			 (shmflg & IPC_EXCL ? AIXIPC_EXCL : 0),
+			 (shmflg & IPC_EXCL ? AIXIPC_EXCL : 0) |
+			 (shmflg & SHM_PIN ? AIXIPC_SHM_PIN : 0) |
+			 (shmflg & SHM_LGPAGE ? AIXIPC_SHM_LGPAGE : 0),
 		.mode = shmflg & 0777,
 		.size = size,
 	};
 
 	/*
-	 * No huge pages behind segments here; SHM_NORESERVE is how every
-	 * segment behaves; AIX's advisory SHM_PIN/SHM_LGPAGE/SHM_HGSEG and
-	 * other unknown bits are ignored, as Linux's shmget ignores them.
+	 * Linux's SHM_HUGETLB needs reserved huge pages, which aixipc does
+	 * not use: refused (SHM_LGPAGE is the way to large pages here).
+	 * SHM_NORESERVE is how every segment behaves; AIX's SHM_HGSEG (1 TiB
+	 * is the largest segment anyway) and other unknown bits are ignored,
+	 * as Linux's shmget ignores them.
 	 */
 	if (shmflg & SHM_HUGETLB) {
 		errno = EINVAL;

@@ -56,6 +56,16 @@
 /* aixipc_get.flags */
 #define AIXIPC_CREAT		0x1U
 #define AIXIPC_EXCL		0x2U
+/*
+ * Shared memory only, at creation (ignored when the segment exists):
+ * AIXIPC_SHM_PIN allocates every page now and keeps it resident, charged
+ * to the creator against RLIMIT_MEMLOCK as SHM_LOCK is (a segment that
+ * does not fit is made unpinned, as AIX's flag is advisory), and each
+ * shmat maps it whole; AIXIPC_SHM_LGPAGE backs it with transparent huge
+ * pages where the kernel has them.  IPC_STAT's status says what was done.
+ */
+#define AIXIPC_SHM_PIN		0x4U
+#define AIXIPC_SHM_LGPAGE	0x8U
 
 /* Flags of the blocking operations. */
 #define AIXIPC_NOWAIT		0x1U	/* msgsnd, msgrcv */
@@ -102,7 +112,7 @@
 
 /* Shared-memory-only shmctl commands (AIX's, with aixipc's numbers). */
 #define AIXIPC_SHM_SIZE		20	/* new size in aixipc_shmctl.value */
-#define AIXIPC_SHM_PAGESIZE	21	/* page size in .value: PAGE_SIZE only */
+#define AIXIPC_SHM_PAGESIZE	21	/* page size in .value (see below) */
 #define AIXIPC_SHM_LOCK		22	/* keep the pages resident */
 #define AIXIPC_SHM_UNLOCK	23
 #define AIXIPC_SHM_GETLBA	24	/* out in .value: attach boundary */
@@ -119,6 +129,8 @@
  */
 #define AIXIPC_SHM_DEST		0x1U	/* removed, freed at the last detach */
 #define AIXIPC_SHM_LOCKED	0x2U	/* SHM_LOCK in force */
+#define AIXIPC_SHM_PINNED	0x4U	/* AIXIPC_SHM_PIN in force */
+#define AIXIPC_SHM_LARGE	0x8U	/* backed by huge pages where it can be */
 
 /* aixipc_semop.flags */
 #define AIXIPC_SEMOP_TIMED	0x1U	/* semtimedop: the timeout applies */
@@ -181,7 +193,7 @@ struct aixipc_ipc_perm {
 struct aixipc_get {
 	__u32 kind;		/* AIXIPC_MSG, AIXIPC_SEM, AIXIPC_SHM */
 	__s32 key;		/* or AIXIPC_KEY_PRIVATE */
-	__u32 flags;		/* AIXIPC_CREAT, AIXIPC_EXCL */
+	__u32 flags;		/* AIXIPC_CREAT, _EXCL; AIXIPC_SHM_PIN, _LGPAGE */
 	__u32 mode;		/* permission bits (0777) for a new object */
 	__u64 size;		/* semaphores or bytes; 0 for queues */
 	__s32 id;		/* out */
@@ -332,7 +344,7 @@ struct aixipc_shmid_ds {
 	__s64 ctime;		/* last change */
 	__u64 rss;		/* pages in memory */
 	__u64 swapped;		/* pages in swap */
-	__u32 status;		/* AIXIPC_SHM_DEST, AIXIPC_SHM_LOCKED */
+	__u32 status;		/* AIXIPC_SHM_DEST, _LOCKED, _PINNED, _LARGE */
 	__u32 __reserved;
 };
 
