@@ -79,7 +79,7 @@ TOOLDIR_32 := $(BUILD)/tools-m32
 # What every selftest program includes: the shared header and the tests'
 # header-only helpers.
 TEST_HDRS := $(TOP)/selftests/aixipc_test.h $(wildcard $(TOP)/selftests/lib/*.h)
-TESTS := uapi_test msg_test msgfd_test sem_test shm_test chaos_test lifecycle_test tools_test limits_test ns_test
+TESTS := uapi_test msg_test msgfd_test sem_test shm_test shm_pin_test chaos_test lifecycle_test tools_test limits_test ns_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
 DEBUG_TESTS := fault_test
