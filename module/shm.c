@@ -80,6 +80,7 @@
 #include <linux/mman.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>

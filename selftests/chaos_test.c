@@ -1914,7 +1914,12 @@ static void shmz_pass(struct shmz_shared *sh, volatile uint32_t *base,
 				shmz_tag((uint32_t)(p * words + k), false) << 20 | g;
 }
 
-TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 300)
+/*
+ * The race, on a segment made with @flags (0, or AIXIPC_SHM_PIN: then
+ * every resize pins or unpins pages while attaches map the whole segment).
+ */
+static void shmz_race(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(chaos) *self, uint32_t flags)
 {
 	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
 	size_t pg = pgsz(), words = pg / 8, full = SHMZ_PAGES * pg, shsize, p, k;
@@ -1938,8 +1943,10 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
 	memset(sh, 0, shsize);
-	sh->id = new_segment(self->fd, AIXIPC_KEY_PRIVATE, full);
+	sh->id = t_shmget(self->fd, AIXIPC_KEY_PRIVATE, full,
+			  AIXIPC_CREAT | flags, 0600);
 	ASSERT_LE(0, sh->id);
+	t_track(AIXIPC_SHM, sh->id);
 	sh->size = full;
 	ASSERT_EQ(0, t_shmat(self->fd, sh->id, NULL, 0, &at, &len));
 	ASSERT_EQ((uint64_t)full, len);
@@ -1986,6 +1993,12 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 			ASSERT_EQ(cur, ds.segsz);
 			/* Each child's own, the copy of ours it inherited, ours. */
 			ASSERT_GE((uint64_t)2 * SHMZ_KIDS + 1, ds.nattch);
+			/* A pinned segment holds exactly its pages. */
+			if (flags & AIXIPC_SHM_PIN) {
+				ASSERT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED,
+					  ds.status);
+				ASSERT_EQ(pg_align(cur) / pg, ds.rss);
+			}
 		}
 	}
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
@@ -2070,6 +2083,16 @@ TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
 	munmap(sh, shsize);
+}
+
+TEST_F_TIMEOUT(chaos, shm_resize_races_touching_processes_sigbus_or_valid_data, 300)
+{
+	shmz_race(_metadata, self, 0);
+}
+
+TEST_F_TIMEOUT(chaos, shm_resize_of_pinned_races_attaching_touching_processes, 300)
+{
+	shmz_race(_metadata, self, AIXIPC_SHM_PIN);
 }
 
 /* ---- IPC_STAT while many attach, detach, fork and are killed ---------- */

@@ -2572,10 +2572,13 @@ TEST_F(shm, lock_keeps_touched_pages_unevictable_until_unlock_or_rmid)
 		TH_LOG("Unevictable %ld kB after rmid, was %ld kB", v, unev0);
 }
 
-TEST_F(shm, pagesize_accepts_only_the_page_size_einval)
+/* A huge page (2 MiB) is accepted too: shm_pin_test covers it. */
+TEST_F(shm, pagesize_accepts_only_page_sizes_einval)
 {
 	uint64_t bad[] = { 0, 1, 2048, PAGE - 1, PAGE + 1, 2 * PAGE, 65536,
-			   2 * MIB, (1ULL << 32) | PAGE, UINT64_MAX };
+			   MIB, 2 * MIB + PAGE, 4 * MIB, 16 * MIB,
+			   (1ULL << 32) | PAGE, (1ULL << 32) | (2 * MIB),
+			   UINT64_MAX };
 	unsigned int i;
 	int id, mine;
 
@@ -2595,7 +2598,7 @@ TEST_F(shm, pagesize_accepts_only_the_page_size_einval)
 	EXPECT_EQ(0, AS_NOBODY(shm_cmd(self->fd, mine, AIXIPC_SHM_PAGESIZE,
 				       PAGE)));
 	EXPECT_EQ(-EINVAL, AS_NOBODY(shm_cmd(self->fd, mine,
-					     AIXIPC_SHM_PAGESIZE, 2 * MIB)));
+					     AIXIPC_SHM_PAGESIZE, 16 * MIB)));
 	EXPECT_EQ(0, remove_seg(self, mine));
 	EXPECT_EQ(0, remove_seg(self, id));
 }

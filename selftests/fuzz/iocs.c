@@ -59,11 +59,24 @@ static void gen_get(struct wk *w)
 			 pick_shm_size(w);
 	else if (chance(w, 6))
 		g.size = chance(w, 50) ? 1 + rnd(w, 4096) : r64(w);
+	/*
+	 * Pinned and large-page segments; pinned ones only small, as a
+	 * root worker's pin is held to no limit and allocates at once.
+	 */
+	if (chance(w, 10))
+		g.flags |= AIXIPC_SHM_LGPAGE;
+	if (chance(w, 10))
+		g.flags |= AIXIPC_SHM_PIN;
+	if (g.kind == AIXIPC_SHM && g.size > (4 << 20))
+		g.flags &= ~AIXIPC_SHM_PIN;
 	if (chance(w, 3))
 		g.__reserved = (uint32_t)r64(w) | 1;
 	g.id = (int32_t)r64(w);
-	bad = g.__reserved || (g.flags & ~(AIXIPC_CREAT | AIXIPC_EXCL)) ||
-	      (g.mode & ~0777U) || g.kind >= AIXIPC_NR_KINDS;
+	bad = g.__reserved || (g.mode & ~0777U) ||
+	      g.kind >= AIXIPC_NR_KINDS ||
+	      (g.flags & ~(AIXIPC_CREAT | AIXIPC_EXCL |
+			   (g.kind == AIXIPC_SHM ? AIXIPC_SHM_PIN |
+			    AIXIPC_SHM_LGPAGE : 0)));
 	/* A new segment must have a size within shmmin..shmmax. */
 	shm_bad = g.kind == AIXIPC_SHM && g.key == AIXIPC_KEY_PRIVATE &&
 		  (g.size < g_limits.shmmin || g.size > t_shmmax(&g_limits));
@@ -695,7 +708,8 @@ static void gen_shmctl(struct wk *w)
 		c.cmd = AIXIPC_SHM_PAGESIZE;
 		c.value = chance(w, 70) ? g_pg : chance(w, 50) ? 2 << 20 :
 			  r64(w);
-		bad = c.value != g_pg;
+		/* A huge page is accepted before a segment's first attach. */
+		bad = c.value != g_pg && c.value != 2 << 20;
 		allow = EM(EINVAL) | EM(EIDRM) | EM(EPERM);
 	} else if (r < 92) {
 		c.cmd = AIXIPC_SHM_GETLBA;

@@ -49,8 +49,12 @@ bool shm_ds_sane(struct wk *w, const struct aixipc_shmid_ds *ds,
 		why = "mode beyond 0777";
 	else if (ds->perm.__reserved || ds->__reserved)
 		why = "reserved field set";
-	else if (ds->status & ~(AIXIPC_SHM_DEST | AIXIPC_SHM_LOCKED))
+	else if (ds->status & ~(AIXIPC_SHM_DEST | AIXIPC_SHM_LOCKED |
+				AIXIPC_SHM_PINNED | AIXIPC_SHM_LARGE))
 		why = "unknown status bit";
+	else if ((ds->status & AIXIPC_SHM_PINNED) &&
+		 !(ds->status & AIXIPC_SHM_LOCKED))
+		why = "pinned but not locked";
 	else if (ds->segsz < g_limits.shmmin || ds->segsz > g_limits.shmmax)
 		why = "size outside shmmin..shmmax";
 	else if (ds->nattch >= NATTCH_SANE)
