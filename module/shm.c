@@ -633,7 +633,7 @@ static void aixipc_shm_fault_in(struct aixipc_shm *seg, struct file *file,
 
 	lockdep_assert_held(&seg->mutex);
 	mmap_read_lock(mm);
-	while (a < addr + len) {
+	while (a < addr + len && !fatal_signal_pending(current)) {
 		u64 idx = (a - addr) >> PAGE_SHIFT;
 
 		vma = find_vma(mm, a);
@@ -642,9 +642,13 @@ static void aixipc_shm_fault_in(struct aixipc_shm *seg, struct file *file,
 			break;
 		a = PageTransCompound(seg->pages[idx]) ?
 		    ALIGN(a + 1, PMD_SIZE) : a + PAGE_SIZE;
+		cond_resched();
 	}
 	mmap_read_unlock(mm);
 }
+
+/* Pages per vm_insert_pages() call: a page table's worth. */
+#define AIXIPC_SHM_INSERT_BATCH 512UL
 
 /*
  * Map all of a pinned segment into the attachment AIXIPC_IOC_SHMAT just
@@ -683,16 +687,19 @@ static void aixipc_shm_prefault(struct aixipc_shm *seg, struct file *file,
 	    vma->vm_file != file || vma->vm_ops != &aixipc_shm_vm_ops ||
 	    vma->vm_pgoff)
 		goto out;
-	for (done = 0; done < num; ) {
-		unsigned long left = num - done;
+	/* In batches, so that a large segment lets others run. */
+	for (done = 0; done < num && !fatal_signal_pending(current); ) {
+		unsigned long batch = min(num - done, AIXIPC_SHM_INSERT_BATCH);
+		unsigned long left = batch;
 
 		err = vm_insert_pages(vma, addr + (done << PAGE_SHIFT),
 				      seg->pages + done, &left);
-		done = num - left;
+		done += batch - left;
 		if (err == -EBUSY)	/* already mapped: skip that one */
 			done++;
 		else if (err)
 			break;
+		cond_resched();
 	}
 out:
 	mmap_write_unlock(mm);
@@ -1187,12 +1194,17 @@ static int aixipc_shm_resize(struct aixipc_ns *ns, int id, u64 size)
 		if (err) {
 			aixipc_shm_unpin_from(seg, aixipc_shm_pages(old));
 			aixipc_shm_set_file_size(seg, old, size);
+			/* Removed meanwhile: its removal took the charges. */
 			spin_lock(&obj->lock);
-			aixipc_shm_lock_resize(seg, aixipc_shm_pages(old),
-					       cap, exempt, limit);
-			if (pages > charged)
-				aixipc_shm_uncharge(ns, pages - charged);
-			seg->charged = charged;
+			if (!obj->deleted) {
+				aixipc_shm_lock_resize(seg,
+						       aixipc_shm_pages(old),
+						       cap, exempt, limit);
+				if (pages > charged)
+					aixipc_shm_uncharge(ns,
+							    pages - charged);
+				seg->charged = charged;
+			}
 			spin_unlock(&obj->lock);
 			goto out;
 		}
@@ -1309,7 +1321,7 @@ static int aixipc_shm_pagesize(struct aixipc_ns *ns, int id, u64 size)
 {
 	struct aixipc_shm *seg;
 	struct file *file, *old;
-	bool large;
+	bool large, locked;
 	int err;
 
 	seg = aixipc_shm_hold_for(ns, id, AIXIPC_SHM_PAGESIZE, false, 0);
@@ -1322,16 +1334,19 @@ static int aixipc_shm_pagesize(struct aixipc_ns *ns, int id, u64 size)
 		err = 0;
 	else
 		err = seg->opened || seg->pinned ? -EINVAL : 1;
+	locked = seg->locked;	/* SHM_LOCK waits for seg->mutex */
 	spin_unlock(&seg->obj.lock);
 	if (err <= 0)
 		goto out;
 
-	/* seg->mutex keeps segsz and the file's name as they are. */
+	/* seg->mutex keeps segsz, the name and the lock as they are. */
 	file = aixipc_shm_new_file(seg->file->f_path.dentry->d_name.name,
 				   seg->segsz, large);
 	err = PTR_ERR_OR_ZERO(file);
 	if (err)
 		goto out;
+	if (locked)
+		mapping_set_unevictable(file->f_mapping);
 	old = file;
 	err = aixipc_shm_relock(seg);
 	if (!err) {

@@ -670,6 +670,93 @@ TEST_F(pin, pin_killed_while_attached_frees_everything)
 	close(fds[1]);
 }
 
+/*
+ * A child pinning @bytes (at shmget, or growing segment @id to that size
+ * when @id >= 0) is SIGKILLed once the pinning has visibly begun (the
+ * Unevictable count, or the segment's rss, has grown): 0 when the kill
+ * landed mid-way, 1 if the child finished first, -1 on error.
+ */
+static int kill_while_pinning(FIXTURE_DATA(pin) *self, int id, size_t bytes)
+{
+	long unev0 = meminfo_kb("Unevictable:");
+	int status, i;
+	pid_t pid;
+
+	pid = t_spawn(&self->kids);
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (id >= 0)
+			_exit(shm_cmd(self->fd, id, AIXIPC_SHM_SIZE, bytes) ? 2 : 0);
+		_exit(seg(self, bytes, PIN) < 0 ? 2 : 0);
+	}
+	for (i = 0; i < 100000; i++) {
+		if (id >= 0 ? sstat(self->fd, id).rss > 1024 :
+		    meminfo_kb("Unevictable:") > unev0 + 4096)
+			break;
+		if (t_kid_ended(pid))
+			break;
+		usleep(100);
+	}
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	t_forget_kid(&self->kids, pid);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return 0;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 1 : -1;
+}
+
+TEST_F(pin, pin_killed_at_shmget_leaves_nothing)
+{
+	long unev0 = meminfo_kb("Unevictable:"), v;
+	struct aixipc_info before, after;
+	int r;
+
+	ASSERT_EQ(0, t_info(self->fd, AIXIPC_SHM, &before));
+	r = kill_while_pinning(self, -1, 256 * MIB);
+	ASSERT_LE(0, r);
+	if (r)
+		SKIP(return, "the pin finished before the kill landed");
+	ASSERT_EQ(0, t_info(self->fd, AIXIPC_SHM, &after));
+	EXPECT_EQ(before.in_use, after.in_use);
+	EXPECT_EQ(before.count, after.count);
+	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	EXPECT_GE(unev0 + KIB_SLACK, v);
+}
+
+TEST_F(pin, pin_grow_killed_goes_back_to_the_old_size)
+{
+	long unev0 = meminfo_kb("Unevictable:"), v;
+	struct aixipc_shmid_ds ds;
+	int id, r;
+	char *p;
+
+	id = seg(self, 4 * PAGE, PIN);
+	ASSERT_LE(0, id);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	memset(p, 6, 4 * PAGE);
+	r = kill_while_pinning(self, id, 256 * MIB);
+	ASSERT_LE(0, r);
+	if (r)
+		SKIP(return, "the pin finished before the kill landed");
+	ds = sstat(self->fd, id);
+	EXPECT_EQ(4 * PAGE, ds.segsz);
+	EXPECT_EQ(4ull, ds.rss);
+	EXPECT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED, ds.status);
+	EXPECT_EQ(6, p[4 * PAGE - 1]);
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+	/* The charge is the old one: what it pinned on the way is free. */
+	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	EXPECT_GE(unev0 + KIB_SLACK, v);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, touch_faults(p, 4 * PAGE, false));
+	EXPECT_EQ(6, p[0]);
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+}
+
 /* ---------------------------------------------------------------------- */
 /* Large pages.                                                           */
 
@@ -789,6 +876,32 @@ TEST_F(pin, pagesize_huge_before_first_attach_only)
 	EXPECT_EQ(4096L, smaps_kb(p, "ShmemPmdMapped:"));
 	EXPECT_EQ(-EINVAL, shm_cmd(self->fd, id, AIXIPC_SHM_PAGESIZE, PAGE));
 	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_PAGESIZE, HUGE));
+	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
+}
+
+TEST_F(pin, pagesize_huge_keeps_shm_lock)
+{
+	/* 32 MiB, so that other tests' pages still being freed are noise. */
+	const size_t len = 32 * MIB;
+	const long kb = (long)(len >> 10), slack = 8 * KIB_SLACK;
+	long unev0 = meminfo_kb("Unevictable:"), v;
+	char *p;
+	int id;
+
+	if (!have_thp())
+		SKIP(return, "no transparent huge pages in this kernel");
+	id = seg(self, len, 0);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0));
+	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_PAGESIZE, HUGE));
+	EXPECT_EQ(AIXIPC_SHM_LOCKED | AIXIPC_SHM_LARGE,
+		  sstat(self->fd, id).status);
+	p = attach(self->fd, id, 0);
+	ASSERT_NE(NULL, p);
+	memset(p, 1, len);
+	/* The new file's pages are as unevictable as the old one's were. */
+	v = meminfo_wait("Unevictable:", unev0 + kb - slack, LONG_MAX);
+	EXPECT_LE(unev0 + kb - slack, v);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 }
 
