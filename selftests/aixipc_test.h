@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,6 +154,55 @@ static inline int t_become_nobody(void)
 	return t_become_user(NOBODY) ? -1 : 0;
 }
 
+/* RLIMIT_MEMLOCK, soft and hard, to @bytes (raising it needs root): 0/-errno. */
+static inline int t_set_memlock(uint64_t bytes)
+{
+	struct rlimit r = { .rlim_cur = bytes, .rlim_max = bytes };
+
+	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
+}
+
+/*
+ * A field of /proc/meminfo ("Shmem:"), in kB, or -1.  System-wide: tests
+ * allow slack on it.
+ */
+static inline long t_meminfo_kb(const char *field)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, strlen(field))) {
+			v = strtol(line + strlen(field), NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Poll /proc/meminfo @field until it is within [lo, hi] kB; returns the
+ * last value read.  A hang guard of about five seconds, not a timing: the
+ * kernel may free pages from deferred work.
+ */
+static inline long t_meminfo_wait(const char *field, long lo, long hi)
+{
+	long v = -1;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		v = t_meminfo_kb(field);
+		if (v >= lo && v <= hi)
+			break;
+		usleep(10000);
+	}
+	return v;
+}
+
 /* Exit status a child reports for a result that is 0 or -errno. */
 #define KID_BROKEN	250	/* the child could not set itself up */
 #define KID_WRONG	251	/* succeeded, but with wrong data */
@@ -199,6 +249,9 @@ static inline int kid_code(long r)
 /* expr as uid/gid NOBODY, or as @uid. */
 #define AS_NOBODY(expr)		T_IN_CHILD(t_become_nobody(), expr)
 #define AS_USER(uid, expr)	T_IN_CHILD(t_become_user(uid), expr)
+/* expr as uid/gid NOBODY with RLIMIT_MEMLOCK @lim bytes. */
+#define AS_NOBODY_MEMLOCK(lim, expr)					\
+	T_IN_CHILD(t_set_memlock(lim) || t_become_nobody(), expr)
 
 /*
  * The children a test forked, killed and reaped by its fixture's teardown

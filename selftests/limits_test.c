@@ -1876,13 +1876,6 @@ TEST_F_TIMEOUT(limits, segment_memory_bounded_by_size_through_fork_remap_and_siz
 /* ====================================================================== */
 /* RLIMIT_MEMLOCK: SHM_LOCK and SHM_SIZE of locked segments               */
 
-static int set_memlock(uint64_t bytes)
-{
-	struct rlimit r = { .rlim_cur = bytes, .rlim_max = bytes };
-
-	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
-}
-
 #define LOCKERS 4
 
 /*
@@ -1911,7 +1904,7 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
 		pid[i] = t_spawn(&self->kids);
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
-			if (set_memlock(8 * PAGE) || t_become_user(NOBODY))
+			if (t_set_memlock(8 * PAGE) || t_become_user(NOBODY))
 				_exit(KID_BROKEN);
 			res[i] = shm_cmd(self->fd, seg[i], AIXIPC_SHM_LOCK, 0);
 			_exit(0);
@@ -1929,20 +1922,20 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
 	for (i = 0; i < LOCKERS; i++) {
 		if (res[i])
 			continue;
-		EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
+		EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ? -1000 :
 			  shm_cmd(self->fd, seg[i], AIXIPC_SHM_SIZE, 6 * PAGE)));
-		EXPECT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
+		EXPECT_EQ(0, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ? -1000 :
 			  shm_cmd(self->fd, seg[i], AIXIPC_SHM_SIZE, 5 * PAGE)));
 		break;
 	}
 	/* 8 of 8: nothing more, not one page, by any process of the uid. */
 	for (i = 0; i < LOCKERS; i++)
 		if (res[i])
-			EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, set_memlock(8 * PAGE) ?
+			EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ?
 				  -1000 : shm_cmd(self->fd, seg[i],
 						  AIXIPC_SHM_LOCK, 0)));
 	/* The other uid has its own 8 pages. */
-	EXPECT_EQ(0, AS_USER(NOBODY2, set_memlock(8 * PAGE) ? -1000 :
+	EXPECT_EQ(0, AS_USER(NOBODY2, t_set_memlock(8 * PAGE) ? -1000 :
 			     shm_cmd(self->fd, other, AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, other).status &
 				     AIXIPC_SHM_LOCKED);
@@ -1953,7 +1946,7 @@ TEST_F_TIMEOUT(limits, memlock_per_uid_shared_by_its_processes, 120)
 						AIXIPC_SHM_UNLOCK, 0)));
 	for (i = 0; i < LOCKERS; i++)
 		if (res[i])
-			EXPECT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ?
+			EXPECT_EQ(0, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ?
 				  -1000 : shm_cmd(self->fd, seg[i],
 						  AIXIPC_SHM_LOCK, 0)));
 	t_remove_tracked(self->fd);
@@ -1977,7 +1970,7 @@ TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 12
 	ASSERT_LE(0, b);
 	t_track(AIXIPC_SHM, a);
 	t_track(AIXIPC_SHM, b);
-	ASSERT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
+	ASSERT_EQ(0, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ? -1000 :
 			     shm_cmd(self->fd, a, AIXIPC_SHM_LOCK, 0)));
 	ASSERT_EQ(0, pipe(hs));
 	holder = t_spawn(&self->kids);
@@ -2003,14 +1996,14 @@ TEST_F_TIMEOUT(limits, memlock_charge_kept_until_removed_segment_is_detached, 12
 		usleep(10000);	/* a hang guard, not a timing */
 	ASSERT_EQ(2ULL, sstat(self->fd, a).nattch);
 	ASSERT_EQ(0, AS_USER(NOBODY, t_shm_rmid(self->fd, a)));
-	EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
+	EXPECT_EQ(-ENOMEM, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ? -1000 :
 				   shm_cmd(self->fd, b, AIXIPC_SHM_LOCK, 0)));
 	ASSERT_EQ(1, write(hs[1], "g", 1));
 	close(hs[1]);
 	EXPECT_EQ(0, t_reap(&self->kids, holder));
 	t_untrack(AIXIPC_SHM, a);
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, a, AIXIPC_IPC_STAT, NULL, NULL));
-	EXPECT_EQ(0, AS_USER(NOBODY, set_memlock(8 * PAGE) ? -1000 :
+	EXPECT_EQ(0, AS_USER(NOBODY, t_set_memlock(8 * PAGE) ? -1000 :
 			     shm_cmd(self->fd, b, AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(0, remove_seg(self->fd, b));
 }
@@ -2080,7 +2073,7 @@ static int ns_child(int fd, const struct aixipc_limits *lim, bool userns,
 	char c;
 
 	if ((!userns && unshare(CLONE_NEWIPC)) || (userns && leave_chroot()) ||
-	    set_memlock(2 * PAGE) || t_become_user(NOBODY))
+	    t_set_memlock(2 * PAGE) || t_become_user(NOBODY))
 		return KID_BROKEN;
 	if (userns) {
 		res->userns = unshare(CLONE_NEWUSER) ? -errno : 1;
@@ -2148,7 +2141,7 @@ static bool ns_attack(struct __test_metadata *_metadata,
 	if (pre < 0)
 		return true;
 	t_track(AIXIPC_SHM, pre);
-	EXPECT_EQ(0, AS_USER(NOBODY, set_memlock(2 * PAGE) ? -1000 :
+	EXPECT_EQ(0, AS_USER(NOBODY, t_set_memlock(2 * PAGE) ? -1000 :
 			     shm_cmd(self->fd, pre, AIXIPC_SHM_LOCK, 0)));
 	if (pipe(hs) || pipe(go))
 		return true;

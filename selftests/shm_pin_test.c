@@ -92,50 +92,6 @@ static long touch_faults(void *p, size_t len, bool write)
 	return faults;
 }
 
-/* RLIMIT_MEMLOCK, soft and hard, to @bytes. */
-static int set_memlock(unsigned long bytes)
-{
-	struct rlimit r = { .rlim_cur = bytes, .rlim_max = bytes };
-
-	return setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
-#define AS_NOBODY_MEMLOCK(lim, expr)					\
-	T_IN_CHILD(set_memlock(lim) || t_become_nobody(), expr)
-
-static long meminfo_kb(const char *field)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, strlen(field))) {
-			v = strtol(line + strlen(field), NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/* Poll @field until it is within [lo, hi] kB (about 5 s); the last value. */
-static long meminfo_wait(const char *field, long lo, long hi)
-{
-	long v = -1;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		v = meminfo_kb(field);
-		if (v >= lo && v <= hi)
-			break;
-		usleep(10000);
-	}
-	return v;
-}
-
 /*
  * A field ("ShmemPmdMapped:") of the /proc/self/smaps entry of the
  * mapping that starts at @addr, in kB; -1 if there is none.
@@ -256,6 +212,24 @@ static int shm_cmd(int fd, int id, uint32_t cmd, uint64_t value)
 	return t_shmctl(fd, id, cmd, &value, NULL);
 }
 
+/*
+ * A pinned segment (mode 0666) made by uid 65534 under RLIMIT_MEMLOCK
+ * @lim: its id, or -errno.
+ */
+static int nobody_pin(int fd, uint64_t size, unsigned long lim)
+{
+	long id = AS_NOBODY_MEMLOCK(lim, ({
+		int s = t_shmget(fd, AIXIPC_KEY_PRIVATE, size, CREAT | PIN,
+				 0666);
+
+		if (s >= 0)
+			t_track(AIXIPC_SHM, s);
+		s;
+	}));
+
+	return id == NOBODY_FAILED ? -ECHILD : (int)id;
+}
+
 /* A pinned segment made by uid 65534 under RLIMIT_MEMLOCK @lim: its status. */
 static long nobody_pin_status(int fd, uint64_t size, unsigned long lim)
 {
@@ -277,7 +251,7 @@ static long nobody_pin_status(int fd, uint64_t size, unsigned long lim)
 
 TEST_F(pin, pin_allocates_every_page_at_shmget_and_locks_them)
 {
-	long unev0 = meminfo_kb("Unevictable:"), v;
+	long unev0 = t_meminfo_kb("Unevictable:"), v;
 	struct aixipc_shmid_ds ds;
 	int id, plain;
 
@@ -286,7 +260,7 @@ TEST_F(pin, pin_allocates_every_page_at_shmget_and_locks_them)
 	ds = sstat(self->fd, id);
 	EXPECT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED, ds.status);
 	EXPECT_EQ(4 * MIB / PAGE + 1, ds.rss);
-	v = meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(unev0 + 4096 - KIB_SLACK, v);
 
 	/* An ordinary segment has no page until touched. */
@@ -296,7 +270,7 @@ TEST_F(pin, pin_allocates_every_page_at_shmget_and_locks_them)
 	EXPECT_EQ(0ull, sstat(self->fd, plain).rss);
 
 	EXPECT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_SHM, id));
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v);
 }
 
@@ -402,7 +376,7 @@ TEST_F(pin, pin_charged_against_memlock_and_advisory_over_it)
 	st = nobody_pin_status(self->fd, PAGE, 5 * PAGE);
 	EXPECT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED, st);
 	/* Root (CAP_IPC_LOCK) is held to no limit. */
-	EXPECT_EQ(0, set_memlock(0));
+	EXPECT_EQ(0, t_set_memlock(0));
 	st = seg(self, 64 * PAGE, PIN);
 	ASSERT_LE(0, st);
 	EXPECT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED,
@@ -414,14 +388,7 @@ TEST_F(pin, pin_charge_returns_at_rmid_and_at_last_detach)
 	int id;
 	char *p;
 
-	id = AS_NOBODY_MEMLOCK(8 * PAGE, ({
-		int s = t_shmget(self->fd, AIXIPC_KEY_PRIVATE, 8 * PAGE,
-				 CREAT | PIN, 0666);
-
-		if (s >= 0)
-			t_track(AIXIPC_SHM, s);
-		s;
-	}));
+	id = nobody_pin(self->fd, 8 * PAGE, 8 * PAGE);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(AIXIPC_SHM_PINNED | AIXIPC_SHM_LOCKED,
 		  sstat(self->fd, id).status);
@@ -443,14 +410,7 @@ TEST_F(pin, pin_unlock_ends_the_pin_and_keeps_the_data)
 	char *p;
 	int id;
 
-	id = AS_NOBODY_MEMLOCK(len, ({
-		int s = t_shmget(self->fd, AIXIPC_KEY_PRIVATE, len,
-				 CREAT | PIN, 0666);
-
-		if (s >= 0)
-			t_track(AIXIPC_SHM, s);
-		s;
-	}));
+	id = nobody_pin(self->fd, len, len);
 	ASSERT_LE(0, id);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
@@ -639,7 +599,7 @@ TEST_F(pin, pin_flags_other_kinds_einval)
 
 TEST_F(pin, pin_killed_while_attached_frees_everything)
 {
-	long unev0 = meminfo_kb("Unevictable:"), v;
+	long unev0 = t_meminfo_kb("Unevictable:"), v;
 	int id, fds[2];
 	pid_t pid;
 
@@ -658,13 +618,13 @@ TEST_F(pin, pin_killed_while_attached_frees_everything)
 		_exit(0);
 	}
 	ASSERT_EQ((ssize_t)sizeof(id), read(fds[0], &id, sizeof(id)));
-	v = meminfo_wait("Unevictable:", unev0 + 8192 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Unevictable:", unev0 + 8192 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(unev0 + 8192 - KIB_SLACK, v);
 	kill(pid, SIGKILL);
 	EXPECT_EQ(1000 + SIGKILL, t_reap(&self->kids, pid));
 	/* Its last detach freed the removed segment. */
 	EXPECT_EQ(-EINVAL, t_shmctl(self->fd, id, AIXIPC_IPC_STAT, NULL, NULL));
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v);
 	close(fds[0]);
 	close(fds[1]);
@@ -678,7 +638,7 @@ TEST_F(pin, pin_killed_while_attached_frees_everything)
  */
 static int kill_while_pinning(FIXTURE_DATA(pin) *self, int id, size_t bytes)
 {
-	long unev0 = meminfo_kb("Unevictable:");
+	long unev0 = t_meminfo_kb("Unevictable:");
 	int status, i;
 	pid_t pid;
 
@@ -692,7 +652,7 @@ static int kill_while_pinning(FIXTURE_DATA(pin) *self, int id, size_t bytes)
 	}
 	for (i = 0; i < 100000; i++) {
 		if (id >= 0 ? sstat(self->fd, id).rss > 1024 :
-		    meminfo_kb("Unevictable:") > unev0 + 4096)
+		    t_meminfo_kb("Unevictable:") > unev0 + 4096)
 			break;
 		if (t_kid_ended(pid))
 			break;
@@ -709,7 +669,7 @@ static int kill_while_pinning(FIXTURE_DATA(pin) *self, int id, size_t bytes)
 
 TEST_F(pin, pin_killed_at_shmget_leaves_nothing)
 {
-	long unev0 = meminfo_kb("Unevictable:"), v;
+	long unev0 = t_meminfo_kb("Unevictable:"), v;
 	struct aixipc_info before, after;
 	int r;
 
@@ -721,13 +681,13 @@ TEST_F(pin, pin_killed_at_shmget_leaves_nothing)
 	ASSERT_EQ(0, t_info(self->fd, AIXIPC_SHM, &after));
 	EXPECT_EQ(before.in_use, after.in_use);
 	EXPECT_EQ(before.count, after.count);
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v);
 }
 
 TEST_F(pin, pin_grow_killed_goes_back_to_the_old_size)
 {
-	long unev0 = meminfo_kb("Unevictable:"), v;
+	long unev0 = t_meminfo_kb("Unevictable:"), v;
 	struct aixipc_shmid_ds ds;
 	int id, r;
 	char *p;
@@ -748,7 +708,7 @@ TEST_F(pin, pin_grow_killed_goes_back_to_the_old_size)
 	EXPECT_EQ(6, p[4 * PAGE - 1]);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	/* The charge is the old one: what it pinned on the way is free. */
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v);
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
@@ -782,7 +742,7 @@ TEST_F(pin, lgpage_maps_huge_pages_with_pmds)
 	EXPECT_GE((long)(len / HUGE), touch_faults(p, len, true));
 	pmd = smaps_kb(p, "ShmemPmdMapped:");
 	EXPECT_EQ((long)(len >> 10), pmd);
-	EXPECT_LE((long)(len >> 10), meminfo_kb("ShmemHugePages:"));
+	EXPECT_LE((long)(len >> 10), t_meminfo_kb("ShmemHugePages:"));
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 }
 
@@ -884,7 +844,7 @@ TEST_F(pin, pagesize_huge_keeps_shm_lock)
 	/* 32 MiB, so that other tests' pages still being freed are noise. */
 	const size_t len = 32 * MIB;
 	const long kb = (long)(len >> 10), slack = 8 * KIB_SLACK;
-	long unev0 = meminfo_kb("Unevictable:"), v;
+	long unev0 = t_meminfo_kb("Unevictable:"), v;
 	char *p;
 	int id;
 
@@ -900,7 +860,7 @@ TEST_F(pin, pagesize_huge_keeps_shm_lock)
 	ASSERT_NE(NULL, p);
 	memset(p, 1, len);
 	/* The new file's pages are as unevictable as the old one's were. */
-	v = meminfo_wait("Unevictable:", unev0 + kb - slack, LONG_MAX);
+	v = t_meminfo_wait("Unevictable:", unev0 + kb - slack, LONG_MAX);
 	EXPECT_LE(unev0 + kb - slack, v);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 }

@@ -108,18 +108,6 @@ static void __attribute__((constructor)) exec_helper(void)
 /* ---------------------------------------------------------------------- */
 /* Children and privileges.                                               */
 
-/* RLIMIT_MEMLOCK, soft and hard, to @bytes (raising it needs root). */
-static int set_memlock(unsigned long bytes)
-{
-	struct rlimit r = { .rlim_cur = bytes, .rlim_max = bytes };
-
-	return setrlimit(RLIMIT_MEMLOCK, &r);
-}
-
-/* As uid 65534 with RLIMIT_MEMLOCK @lim bytes. */
-#define AS_NOBODY_MEMLOCK(lim, expr)					\
-	T_IN_CHILD(set_memlock(lim) || t_become_nobody(), expr)
-
 /* Wait until the wall clock has moved past @t. */
 static void wait_clock_past(time_t t)
 {
@@ -235,44 +223,6 @@ static long first_not(const void *p, size_t len, unsigned char c)
 		if (b[i] != c)
 			return (long)i;
 	return -1;
-}
-
-/* A field of /proc/meminfo ("Shmem:"), in kB, or -1. */
-static long meminfo_kb(const char *field)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, strlen(field))) {
-			v = strtol(line + strlen(field), NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/*
- * Poll /proc/meminfo @field until it is within [lo, hi] kB; returns the
- * last value read.  A hang guard of about five seconds, not a timing: the
- * kernel may free a segment's pages from deferred work.
- */
-static long meminfo_wait(const char *field, long lo, long hi)
-{
-	long v = -1;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		v = meminfo_kb(field);
-		if (v >= lo && v <= hi)
-			break;
-		usleep(10000);
-	}
-	return v;
 }
 
 /* One line of /proc/self/maps. */
@@ -2134,7 +2084,7 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	int id;
 
 	before = t_info_of(self->fd, AIXIPC_SHM);
-	shmem0 = meminfo_kb("Shmem:");
+	shmem0 = t_meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, 4 * MIB, AIXIPC_CREAT | AIXIPC_EXCL, 0600);
 	ASSERT_LE(0, id);
@@ -2143,7 +2093,7 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	memset(p, 'f', 4 * MIB);
 	ASSERT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(1024ULL, sstat(self->fd, id).rss);
-	v = meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(shmem0 + 4096 - KIB_SLACK, v);
 
 	ASSERT_EQ(0, remove_seg(self, id));
@@ -2153,7 +2103,7 @@ TEST_F(shm, ctl_rmid_of_unattached_segment_frees_it_at_once)
 	EXPECT_EQ(before.count, t_info_of(self->fd, AIXIPC_SHM).count);
 	EXPECT_EQ(before.rss, t_info_of(self->fd, AIXIPC_SHM).rss);
 	EXPECT_EQ(before.in_use, t_info_of(self->fd, AIXIPC_SHM).in_use);
-	v = meminfo_wait("Shmem:", shmem0 - KIB_SLACK, shmem0 + KIB_SLACK);
+	v = t_meminfo_wait("Shmem:", shmem0 - KIB_SLACK, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
 }
@@ -2179,7 +2129,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	char *p;
 
 	in0 = t_info_of(self->fd, AIXIPC_SHM);
-	shmem0 = meminfo_kb("Shmem:");
+	shmem0 = t_meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = get_key(self, key, RMID_KIDS * RMID_TOUCH,
 		     AIXIPC_CREAT | AIXIPC_EXCL, 0600);
@@ -2206,7 +2156,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	ds = sstat(self->fd, id);
 	EXPECT_EQ((uint64_t)RMID_KIDS, ds.nattch);
 	EXPECT_EQ(pages, ds.rss);
-	peak = meminfo_wait("Shmem:", shmem0 + (long)(pages * 4) - KIB_SLACK,
+	peak = t_meminfo_wait("Shmem:", shmem0 + (long)(pages * 4) - KIB_SLACK,
 			    LONG_MAX);
 	EXPECT_LE(shmem0 + (long)(pages * 4) - KIB_SLACK, peak);
 
@@ -2270,7 +2220,7 @@ TEST_F_TIMEOUT(shm, ctl_rmid_with_eight_attached_lingers_until_last_detach,
 	n = t_list_walk(self->fd, AIXIPC_SHM, e, LIST_MAX, 4);
 	EXPECT_TRUE(t_find_entry(e, n < LIST_MAX ? n : LIST_MAX, id) == NULL);
 	/* The memory goes back (freeing the file may be deferred a little). */
-	v = meminfo_wait("Shmem:", LONG_MIN, peak - (long)(pages * 4) + KIB_SLACK);
+	v = t_meminfo_wait("Shmem:", LONG_MIN, peak - (long)(pages * 4) + KIB_SLACK);
 	EXPECT_GE(peak - (long)(pages * 4) + KIB_SLACK, v)
 		TH_LOG("Shmem %ld kB, %ld kB at the peak, %ld kB before", v,
 		       peak, shmem0);
@@ -2369,7 +2319,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	int id;
 
 	in0 = t_info_of(self->fd, AIXIPC_SHM);
-	shmem0 = meminfo_kb("Shmem:");
+	shmem0 = t_meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, 4 * MIB, 0600);
 	ASSERT_LE(0, id);
@@ -2378,7 +2328,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	memset(p, 'o', 4 * MIB);
 	EXPECT_EQ(1024ULL, sstat(self->fd, id).rss);
 	EXPECT_EQ(in0.rss + 1024, t_info_of(self->fd, AIXIPC_SHM).rss);
-	v = meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Shmem:", shmem0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(shmem0 + 4096 - KIB_SLACK, v);
 
 	/* Shrink to 100 bytes: the pages beyond the first go. */
@@ -2386,7 +2336,7 @@ TEST_F(shm, size_shrink_frees_pages_beyond_growth_adds_zero_pages)
 	EXPECT_EQ(1ULL, sstat(self->fd, id).rss);
 	EXPECT_EQ(in0.rss + 1, t_info_of(self->fd, AIXIPC_SHM).rss);
 	EXPECT_EQ(in0.count + 1, t_info_of(self->fd, AIXIPC_SHM).count);
-	v = meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
+	v = t_meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v) TH_LOG("Shmem %ld kB, was %ld kB",
 						 v, shmem0);
 
@@ -2443,10 +2393,10 @@ TEST_F(shm, lock_and_unlock_set_and_clear_locked_status)
 	EXPECT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_UNLOCK, 0));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* CAP_IPC_LOCK: no memlock limit applies, even a zero one. */
-	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(t_set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_LOCK, 0)));
 	EXPECT_EQ(AIXIPC_SHM_LOCKED, sstat(self->fd, id).status);
-	EXPECT_EQ(0, T_IN_CHILD(set_memlock(0), shm_cmd(self->fd, id,
+	EXPECT_EQ(0, T_IN_CHILD(t_set_memlock(0), shm_cmd(self->fd, id,
 						      AIXIPC_SHM_UNLOCK, 0)));
 	EXPECT_EQ(0U, sstat(self->fd, id).status);
 	/* A locked segment can be removed. */
@@ -2537,7 +2487,7 @@ TEST_F(shm, lock_keeps_touched_pages_unevictable_until_unlock_or_rmid)
 	char *p;
 	int id;
 
-	unev0 = meminfo_kb("Unevictable:");
+	unev0 = t_meminfo_kb("Unevictable:");
 	ASSERT_LE(0, unev0);
 	id = new_seg(self, 4 * MIB, 0600);
 	ASSERT_LE(0, id);
@@ -2545,11 +2495,11 @@ TEST_F(shm, lock_keeps_touched_pages_unevictable_until_unlock_or_rmid)
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	memset(p, 'l', 4 * MIB);
-	v = meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(unev0 + 4096 - KIB_SLACK, v)
 		TH_LOG("Unevictable %ld kB, was %ld kB", v, unev0);
 	ASSERT_EQ(0, shm_cmd(self->fd, id, AIXIPC_SHM_UNLOCK, 0));
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v)
 		TH_LOG("Unevictable %ld kB after unlock, was %ld kB", v, unev0);
 	EXPECT_EQ(1024ULL, sstat(self->fd, id).rss);
@@ -2563,11 +2513,11 @@ TEST_F(shm, lock_keeps_touched_pages_unevictable_until_unlock_or_rmid)
 	p = attach(self->fd, id, 0);
 	ASSERT_NE(NULL, p);
 	memset(p, 'm', 4 * MIB);
-	v = meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
+	v = t_meminfo_wait("Unevictable:", unev0 + 4096 - KIB_SLACK, LONG_MAX);
 	EXPECT_LE(unev0 + 4096 - KIB_SLACK, v);
 	EXPECT_EQ(0, t_shmdt(self->fd, p, NULL));
 	EXPECT_EQ(0, remove_seg(self, id));
-	v = meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
+	v = t_meminfo_wait("Unevictable:", LONG_MIN, unev0 + KIB_SLACK);
 	EXPECT_GE(unev0 + KIB_SLACK, v)
 		TH_LOG("Unevictable %ld kB after rmid, was %ld kB", v, unev0);
 }
@@ -3015,13 +2965,13 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	char *p;
 	int id;
 
-	memtotal = meminfo_kb("MemTotal:");
+	memtotal = t_meminfo_kb("MemTotal:");
 	ASSERT_LT(0, memtotal);
 	size = ((uint64_t)memtotal * 1024 * 2 + gib - 1) / gib * gib;
 	if (size < gib)
 		size = gib;
 	in0 = t_info_of(self->fd, AIXIPC_SHM);
-	shmem0 = meminfo_kb("Shmem:");
+	shmem0 = t_meminfo_kb("Shmem:");
 	ASSERT_LE(0, shmem0);
 	id = new_seg(self, size, 0600);
 	ASSERT_LE(0, id) TH_LOG("a %llu MiB segment", (unsigned long long)(size >> 20));
@@ -3049,7 +2999,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	EXPECT_EQ(in0.rss + touched, in.rss);
 	EXPECT_EQ(in0.count + size / PAGE, in.count);
 	/* Shmem grew by the pages touched: about 16 MiB, not more. */
-	v = meminfo_wait("Shmem:", shmem0 + 16384 - KIB_SLACK,
+	v = t_meminfo_wait("Shmem:", shmem0 + 16384 - KIB_SLACK,
 			 shmem0 + 16384 + KIB_SLACK);
 	EXPECT_LE(shmem0 + 16384 - KIB_SLACK, v)
 		TH_LOG("Shmem %ld kB, was %ld kB", v, shmem0);
@@ -3062,7 +3012,7 @@ TEST_F_TIMEOUT(shm, segment_larger_than_ram_with_sixteen_mib_touched, 120)
 	}
 	EXPECT_EQ(0ULL, nattch(self->fd, id));
 	EXPECT_EQ(0, remove_seg(self, id));
-	v = meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
+	v = t_meminfo_wait("Shmem:", LONG_MIN, shmem0 + KIB_SLACK);
 	EXPECT_GE(shmem0 + KIB_SLACK, v);
 }
 
@@ -3452,7 +3402,7 @@ TEST_F_TIMEOUT(shm, lock_asleep_on_the_mutex_rechecks_the_owner_eperm, 120)
 	pid = t_spawn(&self->kids);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (set_memlock(MIB) || t_become_nobody() ||
+		if (t_set_memlock(MIB) || t_become_nobody() ||
 		    hs_kid_ready_wait(&h))
 			_exit(KID_BROKEN);
 		_exit(kid_code(shm_cmd(self->fd, id, AIXIPC_SHM_LOCK, 0)));
