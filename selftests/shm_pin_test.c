@@ -172,6 +172,7 @@ FIXTURE_SETUP(pin)
 
 	T_OPEN_VERSION(self->fd, v);
 	ASSERT_EQ((uint32_t)AIXIPC_ABI_VERSION, v.abi_version);
+	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_SHM_PIN);
 	ASSERT_EQ(PAGE, (unsigned long)sysconf(_SC_PAGESIZE));
 }
 

@@ -5,7 +5,9 @@
  * object in a slot: AIXIPC_STAT_INDEX.)
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -20,6 +22,19 @@ int aixipc_get_limits(struct aixipc_limits *l)
 		return -1;
 	*l = v.limits;
 	return 0;
+}
+
+/* Does the module have feature @bit (AIXIPC_FEATURE_*)?  errno is kept. */
+bool aixipc_has_feature(uint64_t bit)
+{
+	struct aixipc_version v;
+	int saved = errno;
+	bool has;
+
+	memset(&v, 0, sizeof(v));
+	has = !aixipc_call(AIXIPC_IOC_VERSION, &v) && (v.features & bit);
+	errno = saved;
+	return has;
 }
 
 int aixipc_totals(uint32_t kind, struct aixipc_info *info)

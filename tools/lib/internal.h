@@ -4,6 +4,7 @@
 #define AIXIPC_LIB_INTERNAL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,6 +98,7 @@ int aixipc_old_shmctl(int shmid, int cmd, void *buf);
 
 /* For Linux's IPC_INFO and *_INFO commands (info.c). */
 int aixipc_get_limits(struct aixipc_limits *l);
+bool aixipc_has_feature(uint64_t bit);
 int aixipc_totals(uint32_t kind, struct aixipc_info *info);
 int aixipc_clamp_int(uint64_t v);
 

@@ -46,7 +46,18 @@ AIXIPC_EXPORT int shmget(key_t key, size_t size, int shmflg)
 		errno = EINVAL;
 		return -1;
 	}
-	return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
+	if (!aixipc_call(AIXIPC_IOC_GET, &g))
+		return g.id;
+	/*
+	 * A module before 1.4.0 refuses the pin and large-page flags; they
+	 * are advisory (AIX's too), so the segment is made without them.
+	 */
+	if (errno == EINVAL && (g.flags & (AIXIPC_SHM_PIN | AIXIPC_SHM_LGPAGE)) &&
+	    !aixipc_has_feature(AIXIPC_FEATURE_SHM_PIN)) {
+		g.flags &= ~(AIXIPC_SHM_PIN | AIXIPC_SHM_LGPAGE);
+		return aixipc_call(AIXIPC_IOC_GET, &g) ? -1 : g.id;
+	}
+	return -1;
 }
 
 /*

@@ -45,6 +45,8 @@
 #define AIXIPC_FEATURE_NS	0x20ULL
 /* Queue descriptors: AIXIPC_IOC_MSGFD. */
 #define AIXIPC_FEATURE_MSGFD	0x40ULL
+/* AIXIPC_SHM_PIN and _LGPAGE at get, SHM_PAGESIZE of a huge page (1.4.0). */
+#define AIXIPC_FEATURE_SHM_PIN	0x80ULL
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -171,7 +173,7 @@ struct aixipc_version {
 	__u32 flags;			/* in: must be 0 */
 	__u64 features;			/* out: AIXIPC_FEATURE_* */
 	struct aixipc_limits limits;	/* out */
-	char release[16];		/* out: the module's release, "1.3.0" */
+	char release[16];		/* out: the module's release, "1.4.0" */
 };
 
 /*
