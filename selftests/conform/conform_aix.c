@@ -333,6 +333,85 @@ TEST(shm_pagesize_command)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * Minor page faults taken writing one byte in every page of [p, p + len).
+ * Not instrumented: a sanitizer's shadow of the range would fault too.
+ */
+__attribute__((no_sanitize("address")))
+static long write_faults(char *p, size_t len)
+{
+	struct rusage a, b;
+	size_t off;
+
+	getrusage(RUSAGE_SELF, &a);
+	for (off = 0; off < len; off += PAGE)
+		((volatile char *)p)[off] = 1;
+	getrusage(RUSAGE_SELF, &b);
+	return b.ru_minflt - a.ru_minflt;
+}
+
+/*
+ * SHM_PIN at shmget: through the shim the segment is locked (SHM_LOCKED
+ * in the mode; the tests run as root, whom RLIMIT_MEMLOCK does not bound)
+ * and an attach takes no page fault; natively the bit means nothing.
+ */
+TEST(shm_pin_maps_the_segment_at_attach)
+{
+	const size_t len = 64 * PAGE;
+	int id = new_shm_key(IPC_PRIVATE, len, IPC_CREAT | SHM_PIN | 0600);
+	char *p;
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(SIDE(0, SHM_LOCKED), shm_stat(id).shm_perm.mode & SHM_LOCKED);
+	p = shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, p);
+	if (on_aixipc) {
+		EXPECT_EQ(0, write_faults(p, len));
+	} else {
+		EXPECT_LT(0, write_faults(p, len));
+	}
+	EXPECT_EQ(0, shmdt(p));
+}
+
+/*
+ * SHM_LGPAGE at shmget, and SHM_PAGESIZE of a huge page before the first
+ * attach: through the shim, where the kernel has transparent huge pages,
+ * attachments start on a 2 MiB boundary.  Natively SHM_LGPAGE means
+ * nothing and SHM_PAGESIZE is an unknown command.
+ */
+TEST(shm_lgpage_and_huge_pagesize)
+{
+	bool thp = !access("/sys/kernel/mm/transparent_hugepage/shmem_enabled",
+			   F_OK);
+	const size_t huge = 2 << 20;
+	int id = new_shm_key(IPC_PRIVATE, 2 * huge,
+			     IPC_CREAT | SHM_LGPAGE | 0600), id2;
+	struct shmid_ds ds;
+	char *p;
+
+	ASSERT_LE(0, id);
+	p = shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, p);
+	if (on_aixipc && thp)
+		EXPECT_EQ(0UL, (uintptr_t)p % huge);
+	memset(p, 1, 2 * huge);
+	EXPECT_EQ(0, shmdt(p));
+
+	id2 = new_shm(2 * huge);
+	ASSERT_LE(0, id2);
+	ds = shm_stat(id2);
+	ds.shm_pagesize = huge;
+	EXPECT_EQ(SIDE(-1, thp ? 0 : -1), shmctl(id2, SHM_PAGESIZE, &ds));
+	p = shmat(id2, NULL, 0);
+	ASSERT_NE((void *)-1, p);
+	if (on_aixipc && thp)
+		EXPECT_EQ(0UL, (uintptr_t)p % huge);
+	/* After the first attach, no other page size. */
+	ds.shm_pagesize = PAGE;
+	EXPECT_EQ(SIDE(-1, thp ? -1 : 0), shmctl(id2, SHM_PAGESIZE, &ds));
+	EXPECT_EQ(0, shmdt(p));
+}
+
 /* SHM_GETLBA: the attach boundary, the page; nothing else is written. */
 TEST(shm_getlba)
 {
