@@ -14,7 +14,10 @@
  * ratios aixipc/native (below 1 is faster; each run times the two sides
  * back to back, so a ratio is immune to drift between runs).  -m also reports kernel memory per object, from a memory
  * cgroup (see per_object()).  Needs root (it raises Linux's msgmax, msgmnb
- * and shmmni, and makes a cgroup) and the module.
+ * and shmmni, makes a cgroup, and raises nr_hugepages while a SHM_HUGETLB
+ * side runs) and the module; the 1 GiB rows want 4 GiB of memory.  A row
+ * that the machine cannot run (no huge pages to reserve, say) is printed
+ * as unavailable, with the reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +37,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -43,6 +47,11 @@
 
 #include <aixipc.h>
 #include <linux/aixipc.h>
+
+/* Linux 5.14; glibc's headers have it from 2.35. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 /* One side's calls. */
 struct side {
@@ -96,6 +105,8 @@ static const struct side aixipc = {
 
 static int scale = 1;
 static const char *ipcs_path = "aixipc-ipcs";
+
+static int write_file(const char *path, const char *text);
 
 static void die(const char *what)
 {
@@ -591,6 +602,434 @@ static double w_wake_vs_blocking(const struct side *s, long arg)
 	return wake_roundtrips(s == &native ? WAKE_BLOCKING : WAKE_MSGFD);
 }
 
+/*
+ * Pinned and large-page segments (SHM_PIN, SHM_LGPAGE) against Linux's
+ * ordinary segments, MADV_POPULATE_WRITE and SHM_HUGETLB.  Each row names
+ * its native comparison; the aixipc side is the same kind of segment in
+ * the rows that share a prefix.  A segment is made once per run and side
+ * and removed at its end, so the VM holds one big segment at a time (and
+ * the huge page pool only while a SHM_HUGETLB side runs).  A row the
+ * environment cannot give (no huge pages to reserve, no
+ * MADV_POPULATE_WRITE, the flag not in force) is reported unavailable,
+ * with the reason, instead of a number.
+ */
+enum seg_kind {
+	SEG_ORDINARY,		/* native: plain shmget */
+	SEG_POPULATE,		/* native: plain, MADV_POPULATE_WRITE at attach */
+	SEG_HUGETLB,		/* native: SHM_HUGETLB, from the reserved pool */
+	SEG_PIN,		/* aixipc: SHM_PIN */
+	SEG_LGPAGE,		/* aixipc: SHM_LGPAGE */
+	SEG_PIN_LGPAGE,		/* aixipc: SHM_PIN | SHM_LGPAGE */
+};
+
+/* Why the current row has no number; set where a workload returns -1. */
+static char unavailable[256];
+
+static void skip_row(const char *what, int err)
+{
+	snprintf(unavailable, sizeof(unavailable), "%s: %s", what, strerror(err));
+}
+
+/* A number from a "Name:   N" line of /proc/meminfo, or -1. */
+static long meminfo(const char *name)
+{
+	size_t len = strlen(name);
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			v = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return r > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+#define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+
+static long hugepages_saved = -1;
+
+/* Give nr_hugepages back its value from before hugetlb_reserve(). */
+static void hugetlb_restore(void)
+{
+	char v[32];
+
+	if (hugepages_saved < 0)
+		return;
+	snprintf(v, sizeof(v), "%ld", hugepages_saved);
+	if (write_file(NR_HUGEPAGES, v))
+		fprintf(stderr, "aixipc-bench: could not restore %s to %s\n",
+			NR_HUGEPAGES, v);
+	hugepages_saved = -1;
+}
+
+/*
+ * Make room in the huge page pool for @size bytes of SHM_HUGETLB, with 8
+ * pages of slack: 0, or -1 with the reason in unavailable[] when the
+ * kernel could not gather enough (memory too fragmented or too small).
+ * hugetlb_restore() (also at exit) puts the old pool size back.
+ */
+static int hugetlb_reserve(size_t size)
+{
+	long hpkb = meminfo("Hugepagesize"), cur = read_long(NR_HUGEPAGES);
+	long need, got;
+	char v[32];
+
+	if (hpkb <= 0 || cur < 0) {
+		snprintf(unavailable, sizeof(unavailable),
+			 "no huge page pool (Hugepagesize, %s)", NR_HUGEPAGES);
+		return -1;
+	}
+	need = (long)(size / 1024 / (size_t)hpkb);
+	if (hugepages_saved < 0) {
+		static int registered;
+
+		if (!registered && !atexit(hugetlb_restore))
+			registered = 1;
+		hugepages_saved = cur;
+	}
+	if (meminfo("HugePages_Free") < need) {
+		snprintf(v, sizeof(v), "%ld", cur + need + 8);
+		write_file(NR_HUGEPAGES, v);
+	}
+	got = meminfo("HugePages_Free");
+	if (got < need) {
+		snprintf(unavailable, sizeof(unavailable),
+			 "SHM_HUGETLB: %ld of %ld huge pages free after raising %s",
+			 got, need, NR_HUGEPAGES);
+		hugetlb_restore();
+		return -1;
+	}
+	return 0;
+}
+
+/* aixipc's status bits of segment @id (AIXIPC_SHM_PINNED, _LARGE). */
+static unsigned int aixipc_shm_status(int id)
+{
+	struct aixipc_shmctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	int fd = open(AIXIPC_DEVICE, O_RDWR);
+
+	if (fd < 0)
+		die(AIXIPC_DEVICE);
+	if (ioctl(fd, AIXIPC_IOC_SHMCTL, &c))
+		die("AIXIPC_IOC_SHMCTL IPC_STAT");
+	close(fd);
+	return c.ds.status;
+}
+
+/*
+ * A segment of @kind and @size bytes on @s: its id, or -1 with the reason
+ * in unavailable[] when the environment cannot make it (ENOMEM, EINVAL,
+ * ENOSPC, EPERM; no huge pages reserved) or the flag is not in force.
+ * Any other failure is fatal.
+ */
+static int big_get(const struct side *s, enum seg_kind kind, size_t size)
+{
+	static const int flags[] = {
+		[SEG_HUGETLB] = SHM_HUGETLB, [SEG_PIN] = SHM_PIN,
+		[SEG_LGPAGE] = SHM_LGPAGE,
+		[SEG_PIN_LGPAGE] = SHM_PIN | SHM_LGPAGE,
+	};
+	static const char *const what[] = {
+		[SEG_ORDINARY] = "shmget", [SEG_POPULATE] = "shmget",
+		[SEG_HUGETLB] = "shmget(SHM_HUGETLB)",
+		[SEG_PIN] = "shmget(SHM_PIN)", [SEG_LGPAGE] = "shmget(SHM_LGPAGE)",
+		[SEG_PIN_LGPAGE] = "shmget(SHM_PIN | SHM_LGPAGE)",
+	};
+	static const unsigned int wants[] = {
+		[SEG_PIN] = AIXIPC_SHM_PINNED, [SEG_LGPAGE] = AIXIPC_SHM_LARGE,
+		[SEG_PIN_LGPAGE] = AIXIPC_SHM_PINNED | AIXIPC_SHM_LARGE,
+	};
+	unsigned int want = wants[kind];
+	int id;
+
+	if (kind == SEG_HUGETLB && hugetlb_reserve(size))
+		return -1;
+	id = s->shmget(IPC_PRIVATE, size, IPC_CREAT | flags[kind] | 0600);
+	if (id < 0) {
+		if (errno != ENOMEM && errno != EINVAL && errno != ENOSPC &&
+		    errno != EPERM)
+			die(what[kind]);
+		skip_row(what[kind], errno);
+		if (kind == SEG_HUGETLB)
+			hugetlb_restore();
+		return -1;
+	}
+	if (want && (aixipc_shm_status(id) & want) != want) {
+		snprintf(unavailable, sizeof(unavailable), "%s: made, but %s is "
+			 "not in force", what[kind],
+			 (aixipc_shm_status(id) & AIXIPC_SHM_PINNED) ?
+			 "large-page backing" : "pinning");
+		s->shmrm(id);
+		return -1;
+	}
+	return id;
+}
+
+static void big_rm(const struct side *s, enum seg_kind kind, int id)
+{
+	if (s->shmrm(id))
+		die("shmctl(IPC_RMID)");
+	if (kind == SEG_HUGETLB)
+		hugetlb_restore();
+}
+
+/* Attach, write one byte in every 4 KiB page, detach: 0, or -1 (skip). */
+static int big_cycle(const struct side *s, enum seg_kind kind, int id,
+		     size_t size)
+{
+	volatile char *p = s->shmat(id, NULL, 0);
+	size_t off;
+
+	if (p == (void *)-1)
+		die("shmat");
+	if (kind == SEG_POPULATE &&
+	    madvise((void *)p, size, MADV_POPULATE_WRITE)) {
+		if (errno != EINVAL)
+			die("madvise(MADV_POPULATE_WRITE)");
+		s->shmdt((const void *)p);
+		skip_row("madvise(MADV_POPULATE_WRITE), Linux 5.14", errno);
+		return -1;
+	}
+	for (off = 0; off < size; off += 4096)
+		p[off] = 1;
+	if (s->shmdt((const void *)p))
+		die("shmdt");
+	return 0;
+}
+
+/*
+ * How much of the attachment at @p is mapped with huge pages, in KiB, from
+ * /proc/self/smaps: ShmemPmdMapped for a shmem segment (SHM_LGPAGE),
+ * Shared_Hugetlb for SHM_HUGETLB.
+ */
+static long pmd_mapped_kb(const volatile void *p)
+{
+	char line[256], tag[64];
+	unsigned long lo, hi, a = (unsigned long)p;
+	long v = 0, x;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's first line, "START-END PERMS ...", or "Name: N kB". */
+		if (sscanf(line, "%lx-%lx %63s", &lo, &hi, tag) == 3) {
+			in = lo <= a && a < hi;
+			continue;
+		}
+		if (in && sscanf(line, "%63[^:]: %ld", tag, &x) == 2 &&
+		    (!strcmp(tag, "ShmemPmdMapped") ||
+		     !strcmp(tag, "FilePmdMapped") ||
+		     !strcmp(tag, "Shared_Hugetlb") ||
+		     !strcmp(tag, "Private_Hugetlb")))
+			v += x;
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * A segment of @kind and @size bytes on @s, made and touched once outside
+ * the timing, then @n x (shmat, a write to every 4 KiB page, shmdt).
+ * Time per cycle.  The untimed touch allocates the pages of the
+ * segments that allocate on first touch (ordinary, large-page and
+ * SHM_HUGETLB ones; a pinned one's were allocated by shmget), so both
+ * sides time mapping memory that exists, not allocating and zeroing it.
+ */
+static double big_cycles(const struct side *s, enum seg_kind kind,
+			 size_t size, int n)
+{
+	int id = big_get(s, kind, size), i;
+	double t;
+
+	if (id < 0)
+		return -1;
+	if (big_cycle(s, kind, id, size)) {
+		big_rm(s, kind, id);
+		return -1;
+	}
+	if ((kind == SEG_LGPAGE || kind == SEG_PIN_LGPAGE) &&
+	    meminfo("ShmemHugePages") < (long)(size / 1024))
+		fprintf(stderr, "aixipc-bench: note: aixipc: ShmemHugePages %ld "
+			"KiB, below the segment's %zu\n",
+			meminfo("ShmemHugePages"), size / 1024);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		big_cycle(s, kind, id, size);
+	t = now_ns() - t;
+	big_rm(s, kind, id);
+	return t / n;
+}
+
+static volatile uint64_t sink;
+
+/*
+ * Start from a cold, small TLB: flush this CPU's TLB (MADV_DONTNEED on
+ * more pages than the kernel flushes one by one, 33, flushes it whole),
+ * let 120 ms pass touching nothing, flush again.  On hardware this is a
+ * TLB flush.  Under TCG it matters: QEMU's software TLB grows and shrinks
+ * only when it is flushed whole, by how full it was since the last 100 ms
+ * window, so without this a loop starts with a TLB that depends on what
+ * ran before it, anywhere from one that holds every 4 KiB page of the
+ * segment (every read hits: the page size cannot show) to one that holds
+ * a few hundred (every read walks the guest's page tables: four levels
+ * for a 4 KiB page, three for a 2 MiB one).  Each side starts small.
+ */
+static void cold_tlb(void)
+{
+	size_t len = 64 * 4096, off;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	for (i = 0; i < 2; i++) {
+		for (off = 0; off < len; off += 4096)
+			p[off] = 1;
+		if (madvise(p, len, MADV_DONTNEED))
+			die("madvise(MADV_DONTNEED)");
+		if (!i)
+			usleep(120000);
+	}
+	munmap(p, len);
+}
+
+/*
+ * Attach once and touch every page outside the timing, then time
+ * 2,000,000 x scale 8-byte reads at pseudo-random 8-byte-aligned offsets
+ * (xorshift64, the same sequence on both sides): what the page size does
+ * to TLB misses.  Time per read.
+ */
+static double big_random_reads(const struct side *s, enum seg_kind nk,
+			       enum seg_kind ak, size_t size)
+{
+	enum seg_kind kind = s == &native ? nk : ak;
+	uint64_t x = 0x9e3779b97f4a7c15ULL, sum = 0, words = size / 8;
+	int id = big_get(s, kind, size);
+	long i, n = 2000000L * scale;
+	cpu_set_t all, one;
+	const char *p;
+	size_t off;
+	double t;
+
+	if (id < 0)
+		return -1;
+	/* One CPU: the TLB that cold_tlb() empties is the one the loop uses. */
+	if (sched_getaffinity(0, sizeof(all), &all))
+		die("sched_getaffinity");
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		die("sched_setaffinity");
+	p = s->shmat(id, NULL, 0);
+	if (p == (void *)-1)
+		die("shmat");
+	for (off = 0; off < size; off += 4096)
+		((volatile char *)p)[off] = 1;
+	if (kind == SEG_HUGETLB || kind == SEG_LGPAGE ||
+	    kind == SEG_PIN_LGPAGE) {
+		long kb = pmd_mapped_kb(p);
+
+		if (kb >= 0 && (size_t)kb < size / 1024)
+			fprintf(stderr, "aixipc-bench: note: %s: %ld of %zu KiB "
+				"mapped with huge pages\n", s->name, kb,
+				size / 1024);
+	}
+	cold_tlb();
+	t = now_ns();
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* An index below words (< 2^32) without a division. */
+		sum += *(const uint64_t *)(p + (((x >> 32) * words) >> 32) * 8);
+	}
+	t = now_ns() - t;
+	sink = sum;
+	if (s->shmdt(p))
+		die("shmdt");
+	big_rm(s, kind, id);
+	if (sched_setaffinity(0, sizeof(all), &all))
+		die("sched_setaffinity");
+	return t / n;
+}
+
+#define MiB64 ((size_t)64 << 20)
+#define GiB1 ((size_t)1 << 30)
+
+static double w_pin_vs_ordinary(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_cycles(s, s == &native ? SEG_ORDINARY : SEG_PIN, MiB64,
+			  10 * scale);
+}
+
+static double w_pin_vs_populate(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_cycles(s, s == &native ? SEG_POPULATE : SEG_PIN, MiB64,
+			  10 * scale);
+}
+
+/*
+ * Under TCG a 1 GiB cycle of ordinary pages takes about 1.5 s (making and
+ * first touching the segment 5 s more): 2 of them.  A cycle of 2 MiB pages
+ * takes about 50 ms: 16 of them, so that the timed part outlasts the
+ * host's hiccups.
+ */
+static double w_large_vs_ordinary(const struct side *s, long arg)
+{
+	(void)arg;
+	if (s == &native)
+		return big_cycles(s, SEG_ORDINARY, GiB1, 2 * scale);
+	return big_cycles(s, SEG_LGPAGE, GiB1, 16 * scale);
+}
+
+static double w_large_vs_hugetlb(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_cycles(s, s == &native ? SEG_HUGETLB : SEG_LGPAGE, GiB1,
+			  16 * scale);
+}
+
+/* Pinned large pages: every huge page mapped by shmat itself. */
+static double w_pinlarge_vs_hugetlb(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_cycles(s, s == &native ? SEG_HUGETLB : SEG_PIN_LGPAGE,
+			  GiB1, 16 * scale);
+}
+
+static double w_reads_vs_ordinary(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_random_reads(s, SEG_ORDINARY, SEG_LGPAGE, GiB1);
+}
+
+static double w_reads_vs_hugetlb(const struct side *s, long arg)
+{
+	(void)arg;
+	return big_random_reads(s, SEG_HUGETLB, SEG_LGPAGE, GiB1);
+}
+
 struct workload {
 	const char *name;
 	double (*fn)(const struct side *s, long arg);
@@ -617,6 +1056,15 @@ static const struct workload workloads[] = {
 	{ "status of 10,000 queues (kernel)", w_status_walk, 0 },
 	{ "wake-up epoll (native: POSIX mq)", w_wake_vs_mq, 0 },
 	{ "wake-up epoll (native: blocking)", w_wake_vs_blocking, 0 },
+	{ "shm pinned 64 MiB cycle (native: ordinary)", w_pin_vs_ordinary, 0 },
+	{ "shm pinned 64 MiB cycle (native: MADV_POPULATE_WRITE)",
+	  w_pin_vs_populate, 0 },
+	{ "shm large 1 GiB cycle (native: ordinary)", w_large_vs_ordinary, 0 },
+	{ "shm large 1 GiB cycle (native: SHM_HUGETLB)", w_large_vs_hugetlb, 0 },
+	{ "shm pinned large 1 GiB cycle (native: SHM_HUGETLB)",
+	  w_pinlarge_vs_hugetlb, 0 },
+	{ "shm random reads 1 GiB (native: ordinary)", w_reads_vs_ordinary, 0 },
+	{ "shm random reads 1 GiB (native: SHM_HUGETLB)", w_reads_vs_hugetlb, 0 },
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -861,7 +1309,7 @@ static void raise_native_limits(void)
 
 int main(int argc, char **argv)
 {
-	int runs = 5, c, mem = 0;
+	int runs = 5, c, mem = 0, namew = 32;
 	const char *csv_path = NULL, *only = NULL, *side_only = NULL;
 	char *csv_buf = NULL;
 	size_t csv_len = 0;
@@ -908,7 +1356,12 @@ int main(int argc, char **argv)
 	       sysconf(_SC_NPROCESSORS_ONLN), runs, scale);
 	printf("# ratio: median of the runs' aixipc/native ratios (each run "
 	       "pairs the two sides back to back), and their range\n");
-	printf("%-32s %12s %12s %6s  %s\n", "workload", "native ns/op",
+	/* The name column: as wide as the longest name that runs. */
+	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++)
+		if ((!only || strstr(workloads[w].name, only)) &&
+		    (int)strlen(workloads[w].name) > namew)
+			namew = (int)strlen(workloads[w].name);
+	printf("%-*s %12s %12s %6s  %s\n", namew, "workload", "native ns/op",
 	       "aixipc ns/op", "ratio", "range");
 	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
 		const struct workload *wl = &workloads[w];
@@ -917,7 +1370,12 @@ int main(int argc, char **argv)
 
 		if (only && !strstr(wl->name, only))
 			continue;
-		/* Alternate which side goes first so that drift hits both alike. */
+		/*
+		 * Alternate which side goes first so that drift hits both
+		 * alike.  A side that returns -1 cannot run here (the reason
+		 * is in unavailable[]): the row has no numbers.
+		 */
+		unavailable[0] = 0;
 		for (r = 0; r < runs; r++) {
 			if (side_only) {
 				/* For a profiler: one side only. */
@@ -925,18 +1383,28 @@ int main(int argc, char **argv)
 						     &aixipc : &native, wl->arg);
 			} else if (r % 2) {
 				a[r] = wl->fn(&aixipc, wl->arg);
-				n[r] = wl->fn(&native, wl->arg);
+				n[r] = a[r] < 0 ? -1 : wl->fn(&native, wl->arg);
 			} else {
 				n[r] = wl->fn(&native, wl->arg);
-				a[r] = wl->fn(&aixipc, wl->arg);
+				a[r] = n[r] < 0 ? -1 : wl->fn(&aixipc, wl->arg);
 			}
+			if (n[r] < 0 || a[r] < 0)
+				break;
 			q[r] = a[r] / n[r];
+		}
+		if (r < runs) {
+			printf("%-*s unavailable: %s\n", namew, wl->name,
+			       unavailable);
+			if (csv)
+				fprintf(csv, "time_ns_per_op,\"%s\",,,,,\n",
+					wl->name);
+			continue;
 		}
 		mn = median(n, runs);
 		ma = median(a, runs);
 		mq = median(q, runs);	/* sorts q */
-		printf("%-32s %12.0f %12.0f %6.2f  %.2f-%.2f\n", wl->name, mn, ma,
-		       mq, q[0], q[runs - 1]);
+		printf("%-*s %12.0f %12.0f %6.2f  %.2f-%.2f\n", namew, wl->name,
+		       mn, ma, mq, q[0], q[runs - 1]);
 		if (csv)
 			fprintf(csv, "time_ns_per_op,\"%s\",%.0f,%.0f,%.3f,%.3f,%.3f\n",
 				wl->name, mn, ma, mq, q[0], q[runs - 1]);
