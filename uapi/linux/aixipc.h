@@ -114,7 +114,7 @@
 
 /* Shared-memory-only shmctl commands (AIX's, with aixipc's numbers). */
 #define AIXIPC_SHM_SIZE		20	/* new size in aixipc_shmctl.value */
-#define AIXIPC_SHM_PAGESIZE	21	/* page size in .value (see below) */
+#define AIXIPC_SHM_PAGESIZE	21	/* .value: PAGE_SIZE, or 2 MiB unattached */
 #define AIXIPC_SHM_LOCK		22	/* keep the pages resident */
 #define AIXIPC_SHM_UNLOCK	23
 #define AIXIPC_SHM_GETLBA	24	/* out in .value: attach boundary */
