@@ -1314,8 +1314,9 @@ static struct file *aixipc_shm_new_file(const char *name, u64 size,
  * which has no page yet, moves to a new empty file of that kind.  The
  * owner or creator only.  Sleeps on seg->mutex and to make the file,
  * holding a reference to the segment the id named; re-locks that same
- * segment, and re-checks that no attach file was made meanwhile (an
- * mmap() of /dev/aixipc does not take seg->mutex).
+ * segment, and re-checks the owner (IPC_SET does not take seg->mutex) and
+ * that no attach file was made meanwhile (nor does an mmap() of
+ * /dev/aixipc).
  */
 static int aixipc_shm_pagesize(struct aixipc_ns *ns, int id, u64 size)
 {
@@ -1350,9 +1351,11 @@ static int aixipc_shm_pagesize(struct aixipc_ns *ns, int id, u64 size)
 	old = file;
 	err = aixipc_shm_relock(seg);
 	if (!err) {
-		if (seg->opened) {
+		/* IPC_SET may have changed the owner while we slept. */
+		err = aixipc_shm_may(&seg->obj, AIXIPC_SHM_PAGESIZE, false, 0);
+		if (!err && seg->opened) {
 			err = -EINVAL;
-		} else {
+		} else if (!err) {
 			old = seg->file;
 			seg->file = file;
 			seg->large = large;
