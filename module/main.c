@@ -100,7 +100,8 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 	v->features = AIXIPC_FEATURE_MSG | AIXIPC_FEATURE_LIST |
 		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
 		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS |
-		      AIXIPC_FEATURE_MSGFD | AIXIPC_FEATURE_SHM_PIN;
+		      AIXIPC_FEATURE_MSGFD | AIXIPC_FEATURE_SHM_PIN |
+		      AIXIPC_FEATURE_SEM_FAST;
 	aixipc_ns_read_limits(ns, &v->limits);
 	strscpy_pad(v->release, AIXIPC_RELEASE, sizeof(v->release));
 	return 0;
@@ -156,6 +157,11 @@ static int aixipc_ioc_semctl(struct file *file, struct aixipc_ns *ns, void *arg)
 	return aixipc_semctl(ns, arg);
 }
 
+static int aixipc_ioc_semmap(struct file *file, struct aixipc_ns *ns, void *arg)
+{
+	return aixipc_semmap(ns, arg);
+}
+
 static int aixipc_ioc_shmat(struct file *file, struct aixipc_ns *ns, void *arg)
 {
 	return aixipc_shmat(ns, arg);
@@ -207,6 +213,7 @@ static const struct aixipc_ioctl aixipc_ioctls[] = {
 	AIXIPC_IOCTL(MSGFD, aixipc_msgfd, false, aixipc_ioc_msgfd),
 	AIXIPC_IOCTL(SEMOP, aixipc_semop, false, aixipc_ioc_semop),
 	AIXIPC_IOCTL(SEMCTL, aixipc_semctl, true, aixipc_ioc_semctl),
+	AIXIPC_IOCTL(SEMMAP, aixipc_semmap, true, aixipc_ioc_semmap),
 	AIXIPC_IOCTL(SHMAT, aixipc_shmat, true, aixipc_ioc_shmat),
 	AIXIPC_IOCTL(SHMDT, aixipc_shmdt, true, aixipc_ioc_shmdt),
 	AIXIPC_IOCTL(SHMCTL, aixipc_shmctl, true, aixipc_ioc_shmctl),
@@ -224,6 +231,7 @@ union aixipc_ioctl_arg {
 	struct aixipc_msgfd msgfd;
 	struct aixipc_semop semop;
 	struct aixipc_semctl semctl;
+	struct aixipc_semmap semmap;
 	struct aixipc_shmat shmat;
 	struct aixipc_shmdt shmdt;
 	struct aixipc_shmctl shmctl;

@@ -152,18 +152,56 @@ static void aixipc_sem_unlock(struct aixipc_sem_set *set, int locknum)
 	}
 }
 
-/* Record who operated on the semaphores of @sops[from, to) and when. */
+/*
+ * Record who operated on the semaphores of @sops[from, to) and when, and
+ * mirror their new values in their words (which the kernel keeps).
+ */
 static void aixipc_sem_stamp(struct aixipc_sem_set *set,
 			     const struct aixipc_sembuf *sops,
 			     unsigned int from, unsigned int to, struct pid *pid)
 {
+	time64_t now;
 	unsigned int i;
 
 	if (from >= to)
 		return;
-	for (i = from; i < to; i++)
+	for (i = from; i < to; i++) {
 		aixipc_set_pid(&set->sems[sops[i].sem_num].pid, pid);
-	WRITE_ONCE(set->otime, ktime_get_real_seconds());
+		aixipc_sem_mirror(set, sops[i].sem_num, true);
+	}
+	now = ktime_get_real_seconds();
+	WRITE_ONCE(set->otime, now);
+	aixipc_sem_area_stamp(set, now);
+}
+
+/* Take the words of every semaphore @sops names (sem_fast.c). */
+static void aixipc_sem_own_sops(struct aixipc_sem_set *set,
+				const struct aixipc_sembuf *sops,
+				unsigned int nsops)
+{
+	unsigned int i;
+
+	for (i = 0; i < nsops; i++)
+		aixipc_sem_own(set, sops[i].sem_num);
+}
+
+/*
+ * A single-operation semop is done with semaphore @semnum: give its word
+ * back to user space if nobody waits on it (complex waiters keep the set
+ * in global mode, so with a semaphore's own lock there are none).
+ */
+static void aixipc_sem_give_back(struct aixipc_sem_set *set, int locknum,
+				 unsigned int semnum)
+{
+	struct aixipc_sem *sem = &set->sems[semnum];
+
+	aixipc_sem_assert_held(set, locknum);
+	if (set->obj.deleted || !list_empty(&sem->pending_alter) ||
+	    !list_empty(&sem->pending_const))
+		return;
+	if (locknum == AIXIPC_SEM_LOCK_GLOBAL && set->complex_count)
+		return;
+	aixipc_sem_mirror(set, semnum, false);
 }
 
 /*
@@ -192,6 +230,7 @@ static int aixipc_sem_retry(struct aixipc_sem_set *set,
 
 	aixipc_sem_assert_waiter(set, q);
 	aixipc_sem_limits(set, &lim);
+	aixipc_sem_own_sops(set, q->sops, q->nsops);
 	res = aixipc_sem_eval(set->sems, q->sops, q->nsops, q->order, &q->pos,
 			      &q->stop, q->adj, q->nonzero, &lim);
 	aixipc_sem_stamp(set, q->sops, start, q->pos, q->pid);
@@ -521,6 +560,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 
 	aixipc_wake_init(&wake);
 	aixipc_sem_limits(set, &lim);
+	aixipc_sem_own_sops(set, sops, nsops);
 	err = aixipc_sem_eval(set->sems, sops, nsops, order, &q.pos, &q.stop,
 			      q.adj, q.nonzero, &lim);
 	aixipc_sem_stamp(set, sops, 0, q.pos, q.pid);
@@ -562,9 +602,13 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 			rcu_read_unlock();
 		}
 		err = aixipc_sem_sleep(set, &q, &locknum, dl);
+		if (!q.complex)
+			aixipc_sem_give_back(set, locknum, sops[0].sem_num);
 		aixipc_sem_unlock(set, locknum);
 		aixipc_obj_put(&set->obj);
 	} else {
+		if (!q.complex)
+			aixipc_sem_give_back(set, locknum, sops[0].sem_num);
 		aixipc_sem_unlock(set, locknum);
 	}
 	aixipc_wake_all(&wake);
@@ -580,7 +624,7 @@ out_free:
 }
 
 /* Lock @set by id for semctl: global mode.  Return: the set or ERR_PTR. */
-static struct aixipc_sem_set *aixipc_sem_lock_id(struct aixipc_ns *ns, int id)
+struct aixipc_sem_set *aixipc_sem_lock_id(struct aixipc_ns *ns, int id)
 {
 	struct aixipc_obj *obj = aixipc_lock_id(&ns->ids[AIXIPC_SEM], id);
 
@@ -756,8 +800,10 @@ static int aixipc_sem_getall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 	err = aixipc_sem_relock_check(set, AIXIPC_PERM_READ);
 	if (err)
 		goto out;
-	for (i = 0; i < nsems; i++)
+	for (i = 0; i < nsems; i++) {
+		aixipc_sem_own(set, i);
 		vals[i] = set->sems[i].val;
+	}
 	aixipc_sem_unlock(set, AIXIPC_SEM_LOCK_GLOBAL);
 	if (copy_to_user(u64_to_user_ptr(req->array), vals,
 			 array_size(nsems, sizeof(*vals))))
@@ -799,7 +845,9 @@ static int aixipc_sem_setall(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		goto out;
 	aixipc_wake_init(&wake);
 	for (i = 0; i < nsems; i++) {
+		aixipc_sem_own(set, i);
 		set->sems[i].val = vals[i];
+		aixipc_sem_mirror(set, i, true);
 		aixipc_set_pid(&set->sems[i].pid, task_tgid(current));
 	}
 	aixipc_undo_clear(set, -1);
@@ -824,6 +872,7 @@ out:
  */
 int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 {
+	struct aixipc_sem_area *area;
 	struct aixipc_sem_set *set;
 	struct aixipc_wake wake;
 	struct aixipc_obj *obj;
@@ -838,16 +887,20 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		obj = aixipc_lock_for_change(&ns->ids[AIXIPC_SEM], req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		aixipc_sem_global_enter(to_set(obj));
+		set = to_set(obj);
+		aixipc_sem_global_enter(set);
 		err = aixipc_set_perm(obj, &req->ds.perm);
-		aixipc_sem_global_tryleave(to_set(obj));
+		aixipc_sem_global_tryleave(set);
+		area = err ? NULL : aixipc_sem_area_get(set);
 		aixipc_change_done(obj);
+		/* Before returning: no fast path outlives a lost permission. */
+		aixipc_semmap_revoke_put(area);
 		return err;
 	case AIXIPC_IPC_RMID:
 		obj = aixipc_lock_for_change(&ns->ids[AIXIPC_SEM], req->id);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		return aixipc_rmid(obj);
+		return aixipc_sem_remove(obj);
 	case AIXIPC_IPC_STAT:
 	case AIXIPC_STAT_INDEX:
 	case AIXIPC_STAT_INDEX_ANY:
@@ -881,6 +934,8 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 		err = -EINVAL;
 		goto unlock;
 	}
+	if (req->cmd != AIXIPC_GETNCNT && req->cmd != AIXIPC_GETZCNT)
+		aixipc_sem_own(set, req->semnum);
 	switch (req->cmd) {
 	case AIXIPC_GETVAL:
 		req->val = set->sems[req->semnum].val;
@@ -900,6 +955,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req)
 			break;
 		}
 		set->sems[req->semnum].val = req->val;
+		aixipc_sem_mirror(set, req->semnum, true);
 		aixipc_set_pid(&set->sems[req->semnum].pid, task_tgid(current));
 		aixipc_undo_clear(set, req->semnum);
 		set->obj.ctime = ktime_get_real_seconds();
@@ -965,6 +1021,7 @@ static void aixipc_sem_destroy(struct aixipc_obj *obj, struct aixipc_wake *wake)
 		aixipc_set_pid(&set->sems[i].pid, NULL);
 	}
 	aixipc_undo_drop_set(set);
+	aixipc_sem_area_kill(set);
 }
 
 static void aixipc_sem_free(struct aixipc_obj *obj)
@@ -993,5 +1050,5 @@ const struct aixipc_kind_ops aixipc_sem_ops = {
 	.free = aixipc_sem_free,
 	.fill = aixipc_sem_fill,
 	.info = aixipc_sem_info,
-	.remove = aixipc_rmid,
+	.remove = aixipc_sem_remove,
 };

@@ -21,6 +21,11 @@
  *  - The set's permissions are the registry's ([obj.lock]); IPC_SET changes
  *    them in global mode, so a fast-path semop checks them under its
  *    semaphore's lock (__aixipc_check_perm()).
+ *  - The fast path (sem_fast.c): a semaphore's word in the set's area is
+ *    taken (aixipc_sem_own()) under the lock of that semaphore before its
+ *    value is read or changed, mirrored after a change, and given back
+ *    only by a single-operation semop that leaves nobody waiting on it.
+ *    set->area and set->words are set in global mode, cleared at IPC_RMID.
  * The rules are asserted: aixipc_sem_assert_global(), _locked(), _held().
  */
 #ifndef _AIXIPC_SEM_H
@@ -54,6 +59,8 @@ struct aixipc_sem_set {
 	struct list_head undos;		/* every process's aixipc_sem_undo */
 	int complex_count;		/* complex waiters asleep */
 	int use_global_lock;		/* > 0: global mode */
+	struct aixipc_sem_area *area;	/* the fast path's, or NULL */
+	atomic64_t *words;		/* area's words, or NULL */
 	unsigned int nsems;
 	struct aixipc_sem sems[];
 };
@@ -241,6 +248,55 @@ static inline int aixipc_sem_undo_value(int val, int adj, int semvmx)
 	return val;
 }
 
+/* sem_fast.c */
+struct aixipc_sem_area;
+void aixipc_sem_import(struct aixipc_sem_set *set, unsigned int i, u64 word);
+void aixipc_sem_area_stamp(struct aixipc_sem_set *set, time64_t t);
+void aixipc_sem_area_kill(struct aixipc_sem_set *set);
+struct aixipc_sem_area *aixipc_sem_area_get(struct aixipc_sem_set *set);
+void aixipc_semmap_revoke_put(struct aixipc_sem_area *area);
+int aixipc_sem_remove(struct aixipc_obj *obj);
+int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req);
+size_t aixipc_sem_area_bytes(unsigned int nsems);
+
+#define AIXIPC_SEMW_OWNED_BY_KERNEL \
+	(AIXIPC_SEMW_KERNEL | (u64)AIXIPC_SEM_TICKET_KERNEL << AIXIPC_SEMW_TICKET_SHIFT)
+
+/**
+ * aixipc_sem_own - take semaphore @i's word from user space
+ * @set: the set; the lock of semaphore @i held
+ * @i: the semaphore
+ *
+ * Idempotent.  If user space held the word, its value (clamped) and the
+ * ticket of whoever last operated on it come in (aixipc_sem_import()).
+ */
+static inline void aixipc_sem_own(struct aixipc_sem_set *set, unsigned int i)
+{
+	u64 old;
+
+	aixipc_sem_assert_locked(set, &set->sems[i]);
+	if (!set->words)
+		return;
+	old = atomic64_fetch_or(AIXIPC_SEMW_KERNEL, &set->words[i]);
+	if (!(old & AIXIPC_SEMW_KERNEL))
+		aixipc_sem_import(set, i, old);
+}
+
+/*
+ * Show semaphore @i's value in its word, which the kernel keeps (@keep) or
+ * gives back to user space.  The lock of semaphore @i held.
+ */
+static inline void aixipc_sem_mirror(struct aixipc_sem_set *set, unsigned int i,
+				     bool keep)
+{
+	aixipc_sem_assert_locked(set, &set->sems[i]);
+	if (!set->words)
+		return;
+	atomic64_set(&set->words[i], (keep ? AIXIPC_SEMW_OWNED_BY_KERNEL :
+			(u64)AIXIPC_SEM_TICKET_KERNEL << AIXIPC_SEMW_TICKET_SHIFT) |
+		     set->sems[i].val);
+}
+
 extern const struct aixipc_kind_ops aixipc_sem_ops;
 
 int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req);
@@ -248,6 +304,7 @@ int aixipc_semctl(struct aixipc_ns *ns, struct aixipc_semctl *req);
 
 /* sem.c, for sem_undo.c */
 int aixipc_sem_lock_global(struct aixipc_sem_set *set);
+struct aixipc_sem_set *aixipc_sem_lock_id(struct aixipc_ns *ns, int id);
 void aixipc_sem_unlock_global(struct aixipc_sem_set *set,
 			      struct aixipc_wake *wake);
 void aixipc_sem_update_all(struct aixipc_sem_set *set,

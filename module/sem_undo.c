@@ -294,8 +294,10 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 
 			if (!un->adj[i])
 				continue;
+			aixipc_sem_own(set, i);
 			sem->val = aixipc_sem_undo_value(sem->val, un->adj[i],
 							 aixipc_limit(set->obj.ids->ns, semvmx));
+			aixipc_sem_mirror(set, i, true);
 			aixipc_set_pid(&sem->pid, pid);
 		}
 		aixipc_wake_init(&wake);

@@ -91,6 +91,10 @@ struct sembuf;
 int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 			  const void *timeout);
 
+/* sem_fast.c: 0 done, -1 failed (errno), 1 the kernel must do it. */
+int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops);
+int aixipc_getval_fast(int semid, int semnum, int *val);
+
 /* ipc_old.c: i386 ipc()'s ctl calls without IPC_64 (the old layouts). */
 int aixipc_old_msgctl(int msqid, int cmd, void *buf);
 int aixipc_old_semctl(int semid, int semnum, int cmd, void *arg);

@@ -56,7 +56,14 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops, bool timed,
 		.timeout_sec = sec,
 		.timeout_nsec = nsec,
 	};
+	int fast;
 
+	/* A valid timeout does not matter to an operation that need not wait. */
+	if (!timed || (sec >= 0 && nsec >= 0 && nsec < 1000000000)) {
+		fast = aixipc_semop_fast(semid, sops, nsops);
+		if (fast <= 0)
+			return fast;
+	}
 	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
 }
 
@@ -198,6 +205,8 @@ AIXIPC_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 		return sem_stat(semid, cmd, arg.buf);
 	}
 
+	if (cmd == GETVAL && !aixipc_getval_fast(semid, semnum, &c.val))
+		return c.val;
 	c.cmd = sem_cmd(cmd);
 	if ((int)c.cmd < 0) {
 		errno = EINVAL;

@@ -47,6 +47,8 @@
 #define AIXIPC_FEATURE_MSGFD	0x40ULL
 /* AIXIPC_SHM_PIN and _LGPAGE at get, SHM_PAGESIZE of a huge page (1.4.0). */
 #define AIXIPC_FEATURE_SHM_PIN	0x80ULL
+/* AIXIPC_IOC_SEMMAP: semaphore values shared with user space (1.5.0). */
+#define AIXIPC_FEATURE_SEM_FAST	0x100ULL
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -326,6 +328,53 @@ struct aixipc_semctl {
 };
 
 /*
+ * The semaphore fast path (Documentation/aixipc.rst, "Semaphores without a
+ * system call").  AIXIPC_IOC_SEMMAP maps a set's shared area into the
+ * caller: one page of struct aixipc_sem_meta, which is read-only, then one
+ * 64-bit word per semaphore (AIXIPC_SEMW_*), from offset
+ * AIXIPC_SEM_WORDS_OFFSET.  A word whose AIXIPC_SEMW_KERNEL bit is clear
+ * belongs to user space: its value is the semaphore's, and one
+ * compare-and-swap that keeps the bit clear, puts the caller's ticket in
+ * AIXIPC_SEMW_TICKET and leaves the value within [0, meta.semvmx] is a
+ * complete semop of that one operation, provided meta.live is
+ * AIXIPC_SEM_LIVE and meta.otime is the current second.  Anything else
+ * (the bit set, a caller that would wait, SEM_UNDO, several operations)
+ * goes to AIXIPC_IOC_SEMOP.  The kernel sets the bit before it reads or
+ * changes a value and keeps it set while anyone waits on the semaphore;
+ * with the bit set, the word's value mirrors the kernel's.
+ */
+#define AIXIPC_SEMW_VALUE	0xffffULL
+#define AIXIPC_SEMW_KERNEL	0x80000000ULL
+#define AIXIPC_SEMW_TICKET_SHIFT 32
+#define AIXIPC_SEMW_TICKET	0xffffffff00000000ULL
+/* The ticket of a word the kernel last wrote; never a caller's. */
+#define AIXIPC_SEM_TICKET_KERNEL 1U
+
+#define AIXIPC_SEM_LIVE		0x53454d31U	/* meta.live of a usable area */
+#define AIXIPC_SEM_WORDS_OFFSET	4096ULL
+
+struct aixipc_sem_meta {
+	__u32 live;		/* AIXIPC_SEM_LIVE; 0 once removed or revoked */
+	__u32 semvmx;		/* largest value a fast operation may leave */
+	__u32 nsems;
+	__u32 __reserved;
+	__s64 otime;		/* the set's sem_otime, seconds */
+};
+
+/* AIXIPC_IOC_SEMMAP */
+struct aixipc_semmap {
+	__s32 id;
+	__u32 flags;		/* AIXIPC_SEMMAP_WRITE */
+	__u64 addr;		/* out: where the area is mapped */
+	__u64 size;		/* out: its length in bytes */
+	__u32 nsems;		/* out */
+	__u32 ticket;		/* out: the caller's ticket for this set */
+};
+
+/* aixipc_semmap.flags: map the words writable (needs alter permission). */
+#define AIXIPC_SEMMAP_WRITE	0x1U
+
+/*
  * Shared memory.  A segment is attached by AIXIPC_IOC_SHMAT, which maps it
  * into the caller with mmap(2) semantics: the mapping is the segment's own
  * shmem file (so process-shared futexes, swap and /proc/PID/maps work as
@@ -473,6 +522,7 @@ struct aixipc_ns_ctl {
 #define AIXIPC_IOC_MSGFD   _IOWR(AIXIPC_IOC_MAGIC, 0x13, struct aixipc_msgfd)
 #define AIXIPC_IOC_SEMOP   _IOWR(AIXIPC_IOC_MAGIC, 0x20, struct aixipc_semop)
 #define AIXIPC_IOC_SEMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x21, struct aixipc_semctl)
+#define AIXIPC_IOC_SEMMAP  _IOWR(AIXIPC_IOC_MAGIC, 0x22, struct aixipc_semmap)
 #define AIXIPC_IOC_SHMAT   _IOWR(AIXIPC_IOC_MAGIC, 0x30, struct aixipc_shmat)
 #define AIXIPC_IOC_SHMDT   _IOWR(AIXIPC_IOC_MAGIC, 0x31, struct aixipc_shmdt)
 #define AIXIPC_IOC_SHMCTL  _IOWR(AIXIPC_IOC_MAGIC, 0x32, struct aixipc_shmctl)

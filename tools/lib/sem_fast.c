@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The semaphore fast path (Documentation/aixipc.rst, "Semaphores without a
+ * system call"): a semop of one operation that nobody waits on, and
+ * GETVAL, done on the set's shared area with no system call.
+ *
+ * A set's area is mapped once per process (AIXIPC_IOC_SEMMAP), writable
+ * where the process has alter permission, read-only where it has read
+ * permission, and found again by id in a table the fast path reads
+ * without a lock.  A mapping is never unmapped while another thread may
+ * be reading it: one that went stale (the set removed, a permission
+ * taken away: the kernel then shows meta.live as not AIXIPC_SEM_LIVE and
+ * every word as the kernel's) is replaced in place by anonymous memory,
+ * on which every check fails and every compare-and-swap misses (no
+ * word there is ever zero), and its table entry is never freed.
+ *
+ * Everything the fast path cannot decide alone goes to the kernel: the
+ * word held by the kernel, an operation that must wait, SEM_UNDO,
+ * SEM_ORDER, several operations, meta.otime not the current second (the
+ * kernel stamps sem_otime), a value past semvmx.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sem.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* Table slots (a set's id, modulo); collisions only cost a remapping. */
+#define SEMF_SLOTS	1024
+/* Slow calls between attempts to map a set that could not be mapped. */
+#define SEMF_RETRY	64
+/* Compare-and-swap attempts before going to the kernel. */
+#define SEMF_SPINS	16
+/* Stale mappings kept as placeholders before no new set is mapped. */
+#define SEMF_MAX_RETIRED 4096
+
+struct semf_map {
+	int id;
+	bool write;			/* mapped with alter permission */
+	uint32_t ticket;
+	uint32_t nsems;
+	size_t size;
+	const volatile struct aixipc_sem_meta *meta;	/* NULL: not mapped */
+	_Atomic uint64_t *words;
+	_Atomic unsigned int retry;	/* unmapped: slow calls until retry */
+};
+
+static _Atomic(struct semf_map *) semf_table[SEMF_SLOTS];
+static pthread_mutex_t semf_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int semf_retired;	/* [semf_lock] */
+static pthread_once_t semf_once = PTHREAD_ONCE_INIT;
+static bool semf_on;
+
+/* A fork child's mappings are not its own (the kernel maps them dead). */
+static void semf_atfork_child(void)
+{
+	unsigned int i;
+
+	pthread_mutex_init(&semf_lock, NULL);
+	for (i = 0; i < SEMF_SLOTS; i++) {
+		struct semf_map *m = atomic_load(&semf_table[i]);
+
+		atomic_store(&semf_table[i], NULL);
+		if (!m)
+			continue;
+		/* The only thread: nobody else can be reading it. */
+		if (m->meta)
+			munmap((void *)m->meta, m->size);
+		free(m);
+	}
+}
+
+static void semf_init(void)
+{
+	const char *e = getenv("AIXIPC_SEM_FAST");
+
+	semf_on = !(e && !strcmp(e, "0")) &&
+		  aixipc_has_feature(AIXIPC_FEATURE_SEM_FAST);
+	if (semf_on)
+		pthread_atfork(NULL, NULL, semf_atfork_child);
+}
+
+/*
+ * Take a stale mapping out of use; semf_lock held.  Its entry stays
+ * allocated: another thread may still hold it.
+ */
+static void semf_retire(struct semf_map *m)
+{
+	if (m->meta) {
+		/* Same address, anonymous zeroes: no check passes there. */
+		mmap((void *)m->meta, m->size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		     -1, 0);
+		semf_retired++;
+	}
+}
+
+/* Map set @id and publish it; NULL if the fast path cannot serve it. */
+static struct semf_map *semf_map_new(int id)
+{
+	unsigned int slot = (unsigned int)id % SEMF_SLOTS;
+	struct aixipc_semmap r = { .id = id, .flags = AIXIPC_SEMMAP_WRITE };
+	struct semf_map *m, *old;
+	int saved = errno;
+
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		errno = saved;
+		return NULL;
+	}
+	m->id = id;
+	pthread_mutex_lock(&semf_lock);
+	old = atomic_load(&semf_table[slot]);
+	if (old && old->id == id &&
+	    (old->meta ? old->meta->live == AIXIPC_SEM_LIVE :
+			 atomic_load(&old->retry) > 0)) {
+		/* Another thread did it meanwhile. */
+		pthread_mutex_unlock(&semf_lock);
+		free(m);
+		return old->meta ? old : NULL;
+	}
+	if (semf_retired < SEMF_MAX_RETIRED) {
+		if (aixipc_call(AIXIPC_IOC_SEMMAP, &r)) {
+			r.flags = 0;
+			if (errno != EACCES || aixipc_call(AIXIPC_IOC_SEMMAP, &r))
+				r.addr = 0;
+		}
+	}
+	if (r.addr) {
+		m->write = r.flags & AIXIPC_SEMMAP_WRITE;
+		m->ticket = r.ticket;
+		m->nsems = r.nsems;
+		m->size = r.size;
+		m->words = (_Atomic uint64_t *)(uintptr_t)(r.addr +
+							  AIXIPC_SEM_WORDS_OFFSET);
+		m->meta = (const volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
+	} else {
+		atomic_store(&m->retry, SEMF_RETRY);
+	}
+	if (old)
+		semf_retire(old);
+	atomic_store_explicit(&semf_table[slot], m, memory_order_release);
+	pthread_mutex_unlock(&semf_lock);
+	errno = saved;
+	return m->meta ? m : NULL;
+}
+
+/*
+ * The mapping of set @id, mapped on first use; NULL when the call must go
+ * to the kernel.  Never fails otherwise: errors are the kernel's to report.
+ */
+static struct semf_map *semf_get(int id)
+{
+	unsigned int slot;
+	struct semf_map *m;
+
+	pthread_once(&semf_once, semf_init);
+	if (!semf_on || id < 0)
+		return NULL;
+	slot = (unsigned int)id % SEMF_SLOTS;
+	m = atomic_load_explicit(&semf_table[slot], memory_order_acquire);
+	if (m && m->id == id) {
+		if (m->meta) {
+			if (m->meta->live == AIXIPC_SEM_LIVE)
+				return m;
+			/* Removed or revoked: map again (or learn why not). */
+		} else if (atomic_fetch_sub(&m->retry, 1) > 1) {
+			return NULL;
+		}
+	}
+	return semf_map_new(id);
+}
+
+/* The current second as the kernel counts sem_otime. */
+static int64_t semf_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts))
+		return -1;
+	return ts.tv_sec;
+}
+
+/**
+ * aixipc_semop_fast - try a semop without the kernel
+ * @semid, @sops, @nsops: the call
+ *
+ * Return: 0 done, -1 with errno EAGAIN (IPC_NOWAIT and it would wait), or
+ * 1: the kernel must do it (nothing was done).
+ */
+int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
+{
+	struct sembuf op;
+	struct semf_map *m;
+	unsigned int spin;
+	uint64_t w, nw;
+
+	if (nsops != 1)
+		return 1;
+	op = *sops;	/* a fault here is the caller's, as for a syscall */
+	if (op.sem_flg & ~IPC_NOWAIT)
+		return 1;
+	m = semf_get(semid);
+	if (!m || !m->write || op.sem_num >= m->nsems)
+		return 1;
+	for (spin = 0; spin < SEMF_SPINS; spin++) {
+		int v;
+
+		w = atomic_load_explicit(&m->words[op.sem_num],
+					 memory_order_acquire);
+		if (w & AIXIPC_SEMW_KERNEL || m->meta->live != AIXIPC_SEM_LIVE)
+			return 1;
+		v = (int)(w & AIXIPC_SEMW_VALUE);
+		if (op.sem_op == 0 ? v != 0 : v + op.sem_op < 0) {
+			if (!(op.sem_flg & IPC_NOWAIT))
+				return 1;	/* it waits: the kernel's */
+			errno = EAGAIN;
+			return -1;
+		}
+		v += op.sem_op;
+		if (v > (int)m->meta->semvmx)
+			return 1;		/* ERANGE, the kernel's */
+		if (m->meta->otime != semf_now())
+			return 1;		/* the kernel stamps sem_otime */
+		nw = (uint64_t)m->ticket << AIXIPC_SEMW_TICKET_SHIFT | (unsigned int)v;
+		if (nw == w)
+			return 0;	/* a wait for zero, already stamped ours */
+		if (atomic_compare_exchange_weak_explicit(&m->words[op.sem_num],
+							  &w, nw,
+							  memory_order_acq_rel,
+							  memory_order_acquire))
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * aixipc_getval_fast - GETVAL without the kernel
+ * @semid, @semnum: the semaphore
+ * @val: out: its value
+ *
+ * Return: 0 with *@val, or 1: the kernel must answer.
+ */
+int aixipc_getval_fast(int semid, int semnum, int *val)
+{
+	struct semf_map *m = semf_get(semid);
+	uint64_t w;
+	int v;
+
+	if (!m || semnum < 0 || (unsigned int)semnum >= m->nsems)
+		return 1;
+	w = atomic_load_explicit(&m->words[semnum], memory_order_acquire);
+	if (m->meta->live != AIXIPC_SEM_LIVE)
+		return 1;
+	/* As the kernel will take it: clamped to semvmx. */
+	v = (int)(w & AIXIPC_SEMW_VALUE);
+	*val = v > (int)m->meta->semvmx ? (int)m->meta->semvmx : v;
+	return 0;
+}
