@@ -257,7 +257,7 @@ struct aixipc_sem_area *aixipc_sem_area_get(struct aixipc_sem_set *set);
 void aixipc_semmap_revoke_put(struct aixipc_sem_area *area);
 int aixipc_sem_remove(struct aixipc_obj *obj);
 int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req);
-size_t aixipc_sem_area_bytes(unsigned int nsems);
+void aixipc_sem_semvmx_changed(struct aixipc_ns *ns);
 
 #define AIXIPC_SEMW_OWNED_BY_KERNEL \
 	(AIXIPC_SEMW_KERNEL | (u64)AIXIPC_SEM_TICKET_KERNEL << AIXIPC_SEMW_TICKET_SHIFT)

@@ -73,7 +73,7 @@ struct aixipc_sem_area {
 	struct aixipc_sem_meta *meta;
 	atomic64_t *words;
 	unsigned long npages;
-	struct mutex map_mutex;
+	struct mutex map_mutex;		/* faults against revocation; tickets */
 	struct xarray tickets;		/* ticket -> aixipc_sem_ticket */
 	unsigned int nr_tickets;	/* [map_mutex] */
 };
@@ -442,8 +442,34 @@ static void aixipc_sem_area_publish(struct aixipc_sem_set *set,
 	area->meta->otime = READ_ONCE(set->otime);
 	smp_wmb();	/* the words before live; readers check live first */
 	WRITE_ONCE(area->meta->live, AIXIPC_SEM_LIVE);
-	WRITE_ONCE(set->words, area->words);
 	WRITE_ONCE(set->area, area);
+	WRITE_ONCE(set->words, area->words);
+}
+
+/**
+ * aixipc_sem_semvmx_changed - show @ns's new semvmx to the fast path
+ * @ns: a namespace whose limits were just set
+ *
+ * Every area of the namespace's sets gets the new limit before the call
+ * that set it returns; a fast operation racing it completed before it.
+ */
+void aixipc_sem_semvmx_changed(struct aixipc_ns *ns)
+{
+	struct aixipc_ids *ids = &ns->ids[AIXIPC_SEM];
+	struct aixipc_sem_set *set;
+	struct aixipc_obj *obj;
+	int slot;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->idr, obj, slot) {
+		set = container_of(obj, struct aixipc_sem_set, obj);
+		spin_lock(&obj->lock);
+		if (set->area)
+			WRITE_ONCE(set->area->meta->semvmx,
+				   aixipc_limit(ns, semvmx));
+		spin_unlock(&obj->lock);
+	}
+	up_read(&ids->rwsem);
 }
 
 /*
@@ -656,10 +682,4 @@ free_new:
 	if (!IS_ERR_OR_NULL(new))
 		aixipc_sem_area_put(new);
 	return err;
-}
-
-/* Kernel memory one set's area takes, for the documentation's table. */
-size_t aixipc_sem_area_bytes(unsigned int nsems)
-{
-	return aixipc_sem_area_size(nsems) + sizeof(struct aixipc_sem_area);
 }
