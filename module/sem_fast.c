@@ -251,13 +251,25 @@ out:
 }
 
 /*
- * A write to a page mapped read-only: the meta page stays so (SIGBUS);
- * a words page was inserted writable, so this is not reached for one
- * unless the core write-protected it, and then it may be written again.
+ * A write to a page mapped read-only.  The meta page stays so (SIGBUS).  A
+ * words page was mapped read-only while the mapping was (mprotect), and
+ * the mapping is writable again: it may become writable only if the
+ * process still has alter permission, checked as a fault checks it (the
+ * core then re-checks that the entry did not change meanwhile, so a
+ * revocation after this check is not undone).
  */
 static vm_fault_t aixipc_semmap_pfn_mkwrite(struct vm_fault *vmf)
 {
-	return vmf->pgoff ? 0 : VM_FAULT_SIGBUS;
+	struct aixipc_semmap_vma *mv = vmf->vma->vm_private_data;
+	struct aixipc_sem_area *area = mv->area;
+	bool ok;
+
+	if (!vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&area->map_mutex);
+	ok = aixipc_semmap_allowed(area, mv, vmf->vma);
+	mutex_unlock(&area->map_mutex);
+	return ok ? 0 : VM_FAULT_SIGBUS;
 }
 
 static void aixipc_semmap_vma_free(struct aixipc_semmap_vma *mv)
