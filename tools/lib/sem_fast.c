@@ -47,7 +47,7 @@ struct semf_map {
 	size_t size;
 	const volatile struct aixipc_sem_meta *meta;	/* NULL: not mapped */
 	_Atomic uint64_t *words;
-	_Atomic unsigned int retry;	/* unmapped: slow calls until retry */
+	_Atomic int retry;		/* unmapped: slow calls until retry */
 };
 
 static _Atomic(struct semf_map *) semf_table[SEMF_SLOTS];
