@@ -188,7 +188,9 @@ static void aixipc_sem_own_sops(struct aixipc_sem_set *set,
 /*
  * A single-operation semop is done with semaphore @semnum: give its word
  * back to user space if nobody waits on it (complex waiters keep the set
- * in global mode, so with a semaphore's own lock there are none).
+ * in global mode, so with a semaphore's own lock there are none).  The
+ * word is taken first: a caller that slept may find it given back
+ * already, by the waker that served it, and changed since by user space.
  */
 static void aixipc_sem_give_back(struct aixipc_sem_set *set, int locknum,
 				 unsigned int semnum)
@@ -201,6 +203,7 @@ static void aixipc_sem_give_back(struct aixipc_sem_set *set, int locknum,
 		return;
 	if (locknum == AIXIPC_SEM_LOCK_GLOBAL && set->complex_count)
 		return;
+	aixipc_sem_own(set, semnum);
 	aixipc_sem_mirror(set, semnum, false);
 }
 

@@ -284,7 +284,9 @@ static inline void aixipc_sem_own(struct aixipc_sem_set *set, unsigned int i)
 
 /*
  * Show semaphore @i's value in its word, which the kernel keeps (@keep) or
- * gives back to user space.  The lock of semaphore @i held.
+ * gives back to user space.  The lock of semaphore @i held, and the word
+ * taken (aixipc_sem_own()) in the same hold of it: a word user space owns
+ * must never be overwritten.
  */
 static inline void aixipc_sem_mirror(struct aixipc_sem_set *set, unsigned int i,
 				     bool keep)
