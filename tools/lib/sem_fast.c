@@ -47,7 +47,8 @@ struct semf_map {
 	size_t size;
 	const volatile struct aixipc_sem_meta *meta;	/* NULL: not mapped */
 	_Atomic uint64_t *words;
-	_Atomic int retry;		/* unmapped: slow calls until retry */
+	_Atomic int retry;		/* slow calls until mapping again
+					 * (unmapped) or writable (read-only) */
 };
 
 static _Atomic(struct semf_map *) semf_table[SEMF_SLOTS];
@@ -100,8 +101,12 @@ static void semf_retire(struct semf_map *m)
 	}
 }
 
-/* Map set @id and publish it; NULL if the fast path cannot serve it. */
-static struct semf_map *semf_map_new(int id)
+/*
+ * Map set @id and publish it; NULL if the fast path cannot serve it.
+ * @upgrade: a read-only mapping is live; only a writable one replaces it
+ * (alter permission given back), and failing leaves it in place.
+ */
+static struct semf_map *semf_map_new(int id, bool upgrade)
 {
 	unsigned int slot = (unsigned int)id % SEMF_SLOTS;
 	struct aixipc_semmap r = { .id = id, .flags = AIXIPC_SEMMAP_WRITE };
@@ -116,23 +121,38 @@ static struct semf_map *semf_map_new(int id)
 	m->id = id;
 	pthread_mutex_lock(&semf_lock);
 	old = atomic_load(&semf_table[slot]);
+	if (upgrade && !(old && old->id == id && old->meta &&
+			 old->meta->live == AIXIPC_SEM_LIVE))
+		upgrade = false;	/* replaced meanwhile: map afresh */
 	if (old && old->id == id &&
-	    (old->meta ? old->meta->live == AIXIPC_SEM_LIVE :
+	    (old->meta ? old->meta->live == AIXIPC_SEM_LIVE &&
+			 (old->write || !upgrade) :
 			 atomic_load(&old->retry) > 0)) {
 		/* Another thread did it meanwhile. */
 		pthread_mutex_unlock(&semf_lock);
 		free(m);
+		errno = saved;
 		return old->meta ? old : NULL;
 	}
 	if (semf_retired < SEMF_MAX_RETIRED) {
 		if (aixipc_call(AIXIPC_IOC_SEMMAP, &r)) {
 			r.flags = 0;
-			if (errno != EACCES || aixipc_call(AIXIPC_IOC_SEMMAP, &r))
+			if (upgrade || errno != EACCES ||
+			    aixipc_call(AIXIPC_IOC_SEMMAP, &r))
 				r.addr = 0;
 		}
 	}
+	if (upgrade && !r.addr) {
+		/* Still read-only: keep that mapping, ask again later. */
+		atomic_store(&old->retry, SEMF_RETRY);
+		pthread_mutex_unlock(&semf_lock);
+		free(m);
+		errno = saved;
+		return NULL;
+	}
 	if (r.addr) {
 		m->write = r.flags & AIXIPC_SEMMAP_WRITE;
+		atomic_store(&m->retry, SEMF_RETRY);
 		m->ticket = r.ticket;
 		m->nsems = r.nsems;
 		m->size = r.size;
@@ -173,7 +193,21 @@ static struct semf_map *semf_get(int id)
 			return NULL;
 		}
 	}
-	return semf_map_new(id);
+	return semf_map_new(id, false);
+}
+
+/*
+ * For an operation that changes a value: @m, or a writable mapping that
+ * replaced it, or NULL.  A read-only mapping asks now and then for a
+ * writable one: alter permission may have been given back.
+ */
+static struct semf_map *semf_writable(struct semf_map *m)
+{
+	if (m->write)
+		return m;
+	if (atomic_fetch_sub(&m->retry, 1) > 1)
+		return NULL;
+	return semf_map_new(m->id, true);
 }
 
 /* The current second as the kernel counts sem_otime. */
@@ -206,7 +240,9 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 	if (op.sem_flg & ~IPC_NOWAIT)
 		return 1;
 	m = semf_get(semid);
-	if (!m || !m->write || op.sem_num >= m->nsems)
+	if (m)
+		m = semf_writable(m);
+	if (!m || op.sem_num >= m->nsems)
 		return 1;
 	for (spin = 0; spin < SEMF_SPINS; spin++) {
 		int v;
