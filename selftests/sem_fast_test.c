@@ -477,8 +477,9 @@ TEST_F(semfast, raw_cas_is_a_semop_seen_by_others)
 	EXPECT_EQ(0ULL, wload(&m, 0) & KWORD);
 	EXPECT_EQ(3ULL, wload(&m, 0) & AIXIPC_SEMW_VALUE);
 	EXPECT_EQ(3, kgetval(self->fd, id, 0));
-	/* Taken by the kernel now, mirrored. */
-	EXPECT_EQ(KOWNED(3), wload(&m, 0));
+	/* Taken by the kernel now (the bit set), the value its own. */
+	EXPECT_NE(0ULL, wload(&m, 0) & KWORD);
+	EXPECT_EQ(3ULL, wload(&m, 0) & AIXIPC_SEMW_VALUE);
 	r = kgetpid(self->fd, id, 0);
 	EXPECT_NE(0, r);
 	EXPECT_NE(me, r);
@@ -503,8 +504,10 @@ TEST_F(semfast, raw_getpid_names_the_child_that_operated)
 
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
-	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 5, 0));
-	ASSERT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
+	ASSERT_EQ(getpid(), kgetpid(self->fd, id, 0));	/* takes the word */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* gives it back */
+	ASSERT_EQ(KGIVEN(5), wload(&m, 0));
 	kid = fork();
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
