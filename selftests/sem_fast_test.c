@@ -851,6 +851,14 @@ TEST_F_TIMEOUT(semfast, lib_multi_op_atomic_against_fast_ops, 300)
 	EXPECT_EQ(0, sh->fails);
 	EXPECT_EQ(0, bad_sum);
 	EXPECT_EQ(UNITS, kgetval(self->fd, id, 0));
+	/*
+	 * Failed once (32-bit run, 6.1) with module/sem.c as of 2cd805d:
+	 * semaphore 1 ended at 7, units were made.  Suspected cause: after
+	 * aixipc_sem_sleep() a woken single-op caller gives its word back
+	 * with aixipc_sem_mirror(false), a blind store of sem->val, though
+	 * the waker already gave the word back and a fast P may have
+	 * changed it since.  Reported, not fixed here.
+	 */
 	EXPECT_EQ(0, kgetval(self->fd, id, 1));
 	EXPECT_EQ(UNITS, lgetval(id, 0));
 	munmap(sh, sizeof(*sh));
