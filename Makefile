@@ -79,7 +79,7 @@ TOOLDIR_32 := $(BUILD)/tools-m32
 # What every selftest program includes: the shared header and the tests'
 # header-only helpers.
 TEST_HDRS := $(TOP)/selftests/aixipc_test.h $(wildcard $(TOP)/selftests/lib/*.h)
-TESTS := uapi_test msg_test msgfd_test sem_test shm_test shm_pin_test chaos_test lifecycle_test tools_test limits_test ns_test
+TESTS := uapi_test msg_test msgfd_test sem_test sem_fast_test shm_test shm_pin_test chaos_test lifecycle_test tools_test limits_test ns_test
 TEST_BINS := $(addprefix $(BUILD)/selftests/,$(TESTS) $(addsuffix -m32,$(TESTS)))
 # Tests that need the debug kernel (failslab), run by its tier only.
 DEBUG_TESTS := fault_test
@@ -271,6 +271,12 @@ $(TOOLDIR_$(1))/libaixipc.a: $(addprefix $(TOOLDIR_$(1))/obj/,$(LIB_A_OBJ_NAMES)
 	$$(ARCHIVE_$(1))
 
 $(BUILD)/selftests/tools_test$(SFX_$(1)): $(TOOLDIR_$(1))/aixipc-ipcs $(TOOLDIR_$(1))/aixipc-ipcrm
+
+# sem_fast_test links the archive: its semop() and semctl() are the
+# library's fast path.
+$(BUILD)/selftests/sem_fast_test$(SFX_$(1)): $(TOP)/selftests/sem_fast_test.c $(TEST_HDRS) $(TOP)/uapi/linux/aixipc.h $(KSELFTEST)/kselftest_harness.h $(TOOLDIR_$(1))/libaixipc.a
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(TEST_CFLAGS) -o $$@ $$< $(TOOLDIR_$(1))/libaixipc.a $(DL_LIBS)
 
 # An object without its .d (a tree an older Makefile built) is rebuilt.
 $(TOOLDIR_$(1))/obj/%.d $(TOOLDIR_$(1))/pic/%.d: ;

@@ -960,6 +960,330 @@ TEST_F_TIMEOUT(chaos, sem_kill_blocked_and_lock_holders_at_random, 300)
 }
 
 /* ====================================================================== */
+/* The semaphore fast path against IPC_SET, SETVAL, SETALL, SIGKILL, RMID  */
+
+/*
+ * Unprivileged workers (uid 65534, so the set's mode binds them) operate
+ * on one set through the fast path's raw protocol: a compare-and-swap on
+ * their writable mapping when the word is theirs and sem_otime is the
+ * current second, else the semop ioctl (IPC_NOWAIT or blocking); one of
+ * them scribbles garbage into the words.  Meanwhile the test toggles alter
+ * permission (IPC_SET 0666/0644, which revokes every mapping), sets values
+ * (SETVAL, SETALL), SIGKILLs workers, and finally removes the set while
+ * they run.  Every call a worker makes must end with a result its
+ * situation allows (0, EAGAIN, EACCES, EIDRM/EINVAL once removed, EINTR);
+ * the values the kernel reports stay within [0, semvmx]; after IPC_RMID
+ * every worker ends on its own (none hangs); nobody waits on anything.
+ */
+#define FAST_NSEMS	4
+#define FAST_NWORKERS	6	/* the last one scribbles */
+#define FAST_ROUNDS	400
+#define FAST_MIN_ROUNDS	60
+#define FAST_SECONDS	8.0
+#define FAST_SEMVMX	32767
+#define FAST_CAP	64	/* workers post no more than this */
+
+struct fast_shared {
+	int id;
+	int removed;		/* set by the test just before IPC_RMID */
+	int failed;
+	char why[256];
+	uint64_t fast_ops, kernel_ops, eacces, maps, map_denied, scribbles;
+};
+
+#define fast_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
+
+struct fast_map {
+	volatile struct aixipc_sem_meta *meta;
+	uint64_t *w;
+	size_t size;
+	uint32_t ticket;
+};
+
+/* SEMMAP writable.  0, or -errno (EACCES: alter is away now). */
+static int fast_map(int fd, int id, struct fast_map *m)
+{
+	struct aixipc_semmap r = { .id = id, .flags = AIXIPC_SEMMAP_WRITE };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, &r);
+
+	if (err)
+		return err;
+	m->meta = (volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
+	m->w = (uint64_t *)(uintptr_t)(r.addr + AIXIPC_SEM_WORDS_OFFSET);
+	m->size = (size_t)r.size;
+	m->ticket = r.ticket;
+	return 0;
+}
+
+/*
+ * One operation by the protocol: 0 done, -EAGAIN it would wait, 1 the
+ * kernel must do it.
+ */
+static int fast_raw_op(struct fast_map *m, unsigned int n, int op)
+{
+	struct timespec ts;
+	uint64_t w, nw;
+	int v, spin;
+
+	for (spin = 0; spin < 16; spin++) {
+		w = __atomic_load_n(&m->w[n], __ATOMIC_ACQUIRE);
+		if (w & AIXIPC_SEMW_KERNEL || m->meta->live != AIXIPC_SEM_LIVE)
+			return 1;
+		v = (int)(w & AIXIPC_SEMW_VALUE);
+		if (op == 0 ? v != 0 : v + op < 0)
+			return -EAGAIN;
+		v += op;
+		if (v > (int)m->meta->semvmx)
+			return 1;
+		clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+		if (m->meta->otime != ts.tv_sec)
+			return 1;
+		nw = (uint64_t)m->ticket << AIXIPC_SEMW_TICKET_SHIFT |
+		     (uint64_t)v;
+		if (__atomic_compare_exchange_n(&m->w[n], &w, nw, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is @err what the set's removal gives? */
+static bool fast_gone(struct fast_shared *sh, int err)
+{
+	return (err == -EIDRM || err == -EINVAL) &&
+	       __atomic_load_n(&sh->removed, __ATOMIC_SEQ_CST);
+}
+
+static int fast_worker(int fd, int me, void *arg)
+{
+	struct fast_shared *sh = arg;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(me + 7) ^
+		       (uint64_t)getpid();
+	struct fast_map m = { 0 };
+	bool mapped = false;
+	int id = sh->id;
+
+	if (t_become_nobody())
+		return KID_BROKEN;
+	for (;;) {
+		unsigned int n = (unsigned int)(t_xorshift(&rng) % FAST_NSEMS);
+		unsigned int what = (unsigned int)(t_xorshift(&rng) % 8);
+		int op = what < 3 ? -1 : what < 6 ? 1 : 0, err;
+		int flg = t_xorshift(&rng) % 4 ? AIXIPC_SEM_NOWAIT : 0;
+
+		if (!mapped) {
+			err = fast_map(fd, id, &m);
+			if (fast_gone(sh, err))
+				return 0;
+			if (err == -EACCES) {
+				__atomic_add_fetch(&sh->map_denied, 1, __ATOMIC_RELAXED);
+			} else if (err) {
+				fast_fail(sh, "worker %d: SEMMAP: %s", me,
+					  strerror(-err));
+				return 1;
+			} else {
+				mapped = true;
+				__atomic_add_fetch(&sh->maps, 1, __ATOMIC_RELAXED);
+			}
+		}
+		if (me == FAST_NWORKERS - 1) {
+			/* The scribbler: any value, any ticket, bit clear. */
+			if (mapped) {
+				__atomic_store_n(&m.w[n], t_xorshift(&rng) &
+						 ~(uint64_t)AIXIPC_SEMW_KERNEL,
+						 __ATOMIC_RELAXED);
+				__atomic_add_fetch(&sh->scribbles, 1, __ATOMIC_RELAXED);
+			}
+			if (__atomic_load_n(&sh->removed, __ATOMIC_SEQ_CST) &&
+			    (!mapped || m.meta->live != AIXIPC_SEM_LIVE))
+				return 0;
+			usleep(500 + (useconds_t)(t_xorshift(&rng) % 2000));
+			continue;
+		}
+		/* Posts stay below a cap: read it as the fast path would. */
+		if (op > 0 && mapped &&
+		    (__atomic_load_n(&m.w[n], __ATOMIC_RELAXED) &
+		     AIXIPC_SEMW_VALUE) >= FAST_CAP)
+			op = -1;
+		err = mapped ? fast_raw_op(&m, n, op) : 1;
+		if (err == 0) {
+			__atomic_add_fetch(&sh->fast_ops, 1, __ATOMIC_RELAXED);
+		} else if (err == -EAGAIN && flg) {
+			/* IPC_NOWAIT that would wait: done, as the library does. */
+		} else {
+			struct aixipc_sembuf s = {
+				.sem_num = (uint16_t)n, .sem_op = (int16_t)op,
+				.sem_flg = (int16_t)flg,
+			};
+
+			/* A blocking wait ends by a timeout at the latest. */
+			err = flg ? t_semop(fd, id, &s, 1) :
+				    t_semtimedop(fd, id, &s, 1, 0, 50000000);
+			__atomic_add_fetch(&sh->kernel_ops, 1, __ATOMIC_RELAXED);
+			if (fast_gone(sh, err))
+				return 0;
+			if (err == -EACCES) {
+				/* Alter is away: the mapping is dead, map again. */
+				__atomic_add_fetch(&sh->eacces, 1, __ATOMIC_RELAXED);
+				if (mapped)
+					munmap((void *)m.meta, m.size);
+				mapped = false;
+				usleep(1000);
+			} else if (err && err != -EAGAIN && err != -EINTR &&
+				   err != -ERANGE) {
+				fast_fail(sh, "worker %d: semop %d on %u (flg %d): %s",
+					  me, op, n, flg, strerror(-err));
+				return 1;
+			}
+		}
+		if (t_xorshift(&rng) % 64 == 0)
+			usleep(200);
+	}
+}
+
+/* Every value the kernel reports is within [0, semvmx]. */
+static void fast_check_values(struct __test_metadata *_metadata, int fd, int id)
+{
+	uint16_t v[FAST_NSEMS];
+	unsigned int i;
+
+	ASSERT_EQ(0, sctl(fd, id, 0, AIXIPC_GETALL, v));
+	for (i = 0; i < FAST_NSEMS; i++) {
+		unsigned int val = v[i];
+
+		ASSERT_GE(FAST_SEMVMX, val) TH_LOG("semaphore %u is %u", i, val);
+	}
+}
+
+/* IPC_SET of the set's mode.  0 or -errno. */
+static int fast_set_mode(int fd, int id, uint32_t mode)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	c.cmd = AIXIPC_IPC_SET;
+	c.ds.perm.mode = mode;
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
+{
+	struct fast_shared *sh;
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, killed = 0, toggles = 0, setvals = 0, setalls = 0;
+	unsigned int denied_checks = 0;
+	long before;
+	double t0;
+	int i, id;
+
+	TH_LOG("seed %#" PRIx64, rng);
+	before = t_count_objects(self->fd, AIXIPC_SEM);
+	ASSERT_LE(0, before);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, FAST_NSEMS, AIXIPC_CREAT,
+		      0666);
+	ASSERT_LE(0, id);
+	t_track(AIXIPC_SEM, id);
+	sh->id = id;
+	for (i = 0; i < FAST_NWORKERS; i++)
+		ASSERT_LT(0, spawn(self, i, fast_worker, sh));
+
+	t0 = now();
+	for (round = 0; round < FAST_ROUNDS &&
+	     (round < FAST_MIN_ROUNDS || now() - t0 < FAST_SECONDS); round++) {
+		unsigned int what = (unsigned int)(t_xorshift(&rng) % 8);
+
+		usleep((useconds_t)(t_xorshift(&rng) % 10000));
+		if (what < 2) {
+			bool deny = !(toggles % 2);
+
+			ASSERT_EQ(0, fast_set_mode(self->fd, id,
+						   deny ? 0644 : 0666));
+			toggles++;
+			/*
+			 * Alter is away, every mapping revoked: no worker can
+			 * change a value any more (nor a waiter asleep from
+			 * before: waking one takes an operation).
+			 */
+			if (deny) {
+				uint16_t a[FAST_NSEMS], b[FAST_NSEMS];
+
+				ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_GETALL, a));
+				usleep(20000);
+				ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_GETALL, b));
+				for (i = 0; i < FAST_NSEMS; i++) {
+					unsigned int va = a[i], vb = b[i];
+
+					EXPECT_EQ(va, vb)
+						TH_LOG("semaphore %d changed with alter away", i);
+				}
+				denied_checks++;
+			}
+		} else if (what < 4) {
+			ASSERT_EQ(0, t_semctl(self->fd, id,
+					      (uint32_t)(t_xorshift(&rng) % FAST_NSEMS),
+					      AIXIPC_SETVAL,
+					      (int32_t)(t_xorshift(&rng) % 8)));
+			setvals++;
+		} else if (what < 5) {
+			uint16_t v[FAST_NSEMS];
+
+			for (i = 0; i < FAST_NSEMS; i++)
+				v[i] = (uint16_t)(t_xorshift(&rng) % 8);
+			ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETALL, v));
+			setalls++;
+		} else if (what < 6) {
+			int victim = (int)(t_xorshift(&rng) % FAST_NWORKERS);
+
+			ASSERT_EQ(0, kill_kid(self, victim))
+				TH_LOG("worker %d ended by itself: %s", victim, sh->why);
+			ASSERT_LT(0, spawn(self, victim, fast_worker, sh));
+			killed++;
+		}
+		fast_check_values(_metadata, self->fd, id);
+		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	}
+	/* Half the time alter is away at the removal. */
+	if (t_xorshift(&rng) % 2)
+		ASSERT_EQ(0, fast_set_mode(self->fd, id, 0644));
+	fast_check_values(_metadata, self->fd, id);
+	__atomic_store_n(&sh->removed, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_SEM, id));
+	/* Every worker ends by itself (a hang guard of 60 s, not a timing). */
+	for (i = 0; i < FAST_NWORKERS; i++) {
+		pid_t pid = self->kids.pid[i];
+		int j, status = -1;
+
+		for (j = 0; j < 6000 && !t_kid_ended(pid); j++)
+			usleep(10000);
+		EXPECT_TRUE(t_kid_ended(pid)) TH_LOG("worker %d hangs", i);
+		if (!t_kid_ended(pid))
+			continue;
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		self->kids.pid[i] = 0;
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("worker %d: status %#x: %s", i, status, sh->why);
+	}
+	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%u rounds in %.1f s: %u IPC_SETs, %u SETVALs, %u SETALLs, %u workers killed",
+	       round, now() - t0, toggles, setvals, setalls, killed);
+	TH_LOG("workers: %" PRIu64 " fast, %" PRIu64 " kernel operations, %" PRIu64 " EACCES, %" PRIu64 " maps, %" PRIu64 " denied, %" PRIu64 " scribbles",
+	       sh->fast_ops, sh->kernel_ops, sh->eacces, sh->maps,
+	       sh->map_denied, sh->scribbles);
+	EXPECT_LT(0U, denied_checks);
+	EXPECT_LT(0U, killed);
+	EXPECT_LT(0U, (unsigned int)sh->kernel_ops);
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_SEM));
+	munmap(sh, sizeof(*sh));
+}
+
+/* ====================================================================== */
 /* SIGKILL in the middle of a 4 MiB copy                                  */
 
 /*

@@ -1,0 +1,1490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sem_fast_test - selftests for the semaphore fast path of aixipc
+ * (AIXIPC_IOC_SEMMAP, the shared words, and libaixipc's semop/semctl
+ * without a system call).
+ *
+ * Run as root with the module loaded.  This program links libaixipc.a:
+ * semop(), semtimedop() and semctl() below are the library's (the fast
+ * path), the t_*() helpers of aixipc_test.h are raw ioctls on the device,
+ * and the tests of the protocol itself work on a mapping with raw atomics,
+ * as a hostile process would.
+ *
+ * "Without a system call" is shown, not timed: after one warm-up call a
+ * child installs a seccomp filter that fails every ioctl with ENOSYS; what
+ * still succeeds there did not reach the module, and what must reach it
+ * fails with ENOSYS.  The fast path runs only while the set's sem_otime is
+ * the current second (CLOCK_REALTIME_COARSE), so such a child notes the
+ * second before its warm-up and after its last call, and the parent runs
+ * it again (a few times at most, each started just after a second began)
+ * when the second changed in between: only a run within one second counts.
+ *
+ * Waits are deterministic (wchan and GETNCNT/GETZCNT polls as hang guards);
+ * unprivileged behaviour runs in children that become uid 65534.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The harness has an unused parameter; -Wextra must not stop the build. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "aixipc_test.h"
+
+#define NOWAIT		AIXIPC_SEM_NOWAIT
+#define UNDO		AIXIPC_SEM_UNDO
+#define SEMVMX		32767
+#define KWORD		AIXIPC_SEMW_KERNEL
+#define TSHIFT		AIXIPC_SEMW_TICKET_SHIFT
+/* A word the kernel owns and last wrote, with value @v. */
+#define KOWNED(v)	(KWORD | (uint64_t)AIXIPC_SEM_TICKET_KERNEL << TSHIFT | (uint64_t)(v))
+/* A word the kernel gave back after writing value @v. */
+#define KGIVEN(v)	((uint64_t)AIXIPC_SEM_TICKET_KERNEL << TSHIFT | (uint64_t)(v))
+
+/* Exit code of a child whose run crossed a second: run it again. */
+#define KID_TICKED	249
+
+/* The fourth argument of semctl(), which the caller declares. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+/* ---------------------------------------------------------------------- */
+/* The library (linked): 0 or a value, or -errno.                         */
+
+static int lsemop1(int id, unsigned int num, int op, int flg)
+{
+	struct sembuf s = {
+		.sem_num = (unsigned short)num, .sem_op = (short)op,
+		.sem_flg = (short)flg,
+	};
+
+	return semop(id, &s, 1) ? -errno : 0;
+}
+
+static int lgetval(int id, unsigned int num)
+{
+	int v = semctl(id, (int)num, GETVAL);
+
+	return v < 0 ? -errno : v;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Raw ioctls.                                                            */
+
+static int kgetval(int fd, int id, unsigned int n)
+{
+	return t_semctl(fd, id, n, AIXIPC_GETVAL, 0);
+}
+
+static int ksetval(int fd, int id, unsigned int n, int v)
+{
+	return t_semctl(fd, id, n, AIXIPC_SETVAL, v);
+}
+
+static int kgetpid(int fd, int id, unsigned int n)
+{
+	return t_semctl(fd, id, n, AIXIPC_GETPID, 0);
+}
+
+static int kcount(int fd, int id, unsigned int n, bool zero)
+{
+	return t_semctl(fd, id, n, zero ? AIXIPC_GETZCNT : AIXIPC_GETNCNT, 0);
+}
+
+static int ksetall(int fd, int id, const uint16_t *vals)
+{
+	struct aixipc_semctl c = {
+		.id = id, .cmd = AIXIPC_SETALL, .array = (uintptr_t)vals,
+	};
+
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+static int kstat(int fd, int id, struct aixipc_semid_ds *ds)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (!err)
+		*ds = c.ds;
+	return err;
+}
+
+/* IPC_SET of the set's mode, owner as it is.  0 or -errno. */
+static int kset_mode(int fd, int id, uint32_t mode)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	c.cmd = AIXIPC_IPC_SET;
+	c.ds.perm.mode = mode;
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
+/* Poll GETNCNT (or GETZCNT) of semaphore @n until it is @want: 0 or -1. */
+static int wait_count(int fd, int id, unsigned int n, bool zero, int want)
+{
+	int i;
+
+	for (i = 0; i < 20000; i++) {	/* a hang guard, not a timing */
+		int c = kcount(fd, id, n, zero);
+
+		if (c < 0)
+			return -1;
+		if (c == want)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The area, raw.                                                         */
+
+struct fmap {
+	volatile struct aixipc_sem_meta *meta;
+	uint64_t *w;			/* the words; __atomic_* only */
+	size_t size;
+	uint32_t ticket;
+	uint32_t nsems;
+};
+
+static int semmap_req(int fd, struct aixipc_semmap *r, int id, uint32_t flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->flags = flags;
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, r);
+}
+
+static int fmap(int fd, int id, uint32_t flags, struct fmap *m)
+{
+	struct aixipc_semmap r;
+	int err = semmap_req(fd, &r, id, flags);
+
+	if (err)
+		return err;
+	m->meta = (volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
+	m->w = (uint64_t *)(uintptr_t)(r.addr + AIXIPC_SEM_WORDS_OFFSET);
+	m->size = (size_t)r.size;
+	m->ticket = r.ticket;
+	m->nsems = r.nsems;
+	return 0;
+}
+
+static void funmap(struct fmap *m)
+{
+	munmap((void *)m->meta, m->size);
+}
+
+static uint64_t wload(const struct fmap *m, unsigned int n)
+{
+	return __atomic_load_n(&m->w[n], __ATOMIC_ACQUIRE);
+}
+
+static void wstore(const struct fmap *m, unsigned int n, uint64_t v)
+{
+	__atomic_store_n(&m->w[n], v, __ATOMIC_RELEASE);
+}
+
+/*
+ * One operation by the protocol, as the library does it but with no
+ * check of the clock: 0 done, 1 the kernel must do it (the word is the
+ * kernel's, or the result is out of range), -EAGAIN it would wait.
+ */
+static int raw_op(const struct fmap *m, unsigned int n, int op)
+{
+	uint64_t w = wload(m, n), nw;
+	int v;
+
+	for (;;) {
+		if (w & KWORD)
+			return 1;
+		v = (int)(w & AIXIPC_SEMW_VALUE);
+		if (op == 0 ? v != 0 : v + op < 0)
+			return -EAGAIN;
+		v += op;
+		if (v > SEMVMX)
+			return 1;
+		nw = (uint64_t)m->ticket << TSHIFT | (uint64_t)v;
+		if (__atomic_compare_exchange_n(&m->w[n], &w, nw, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return 0;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* The clock, and a process that can no longer reach the module.          */
+
+static int64_t now_coarse(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+/* Wait until a new second begins (so a short run fits in one). */
+static void second_start(void)
+{
+	int64_t t = now_coarse();
+	int i;
+
+	for (i = 0; i < 2000 && now_coarse() == t; i++)
+		usleep(1000);
+}
+
+#if defined(__x86_64__)
+#define T_AUDIT_ARCH	AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+#define T_AUDIT_ARCH	AUDIT_ARCH_I386
+#else
+#error "seccomp arch of this ABI"
+#endif
+
+/* Every later ioctl of this process fails with ENOSYS.  0 or -1. */
+static int forbid_ioctl(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, T_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = (unsigned short)(sizeof(f) / sizeof(f[0])),
+		.filter = f,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -1 : 0;
+}
+
+/* What a child under the filter reports. */
+struct fres {
+	long r[32];
+	int64_t t0, t1;		/* the second before the warm-up, after the end */
+	int filtered;		/* the filter is in (a probe ioctl got ENOSYS) */
+};
+
+static struct fres *new_fres(void)
+{
+	struct fres *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+/* In a child after its warm-up: the filter, and proof that it holds. */
+static void kid_filter(int fd, struct fres *r)
+{
+	struct aixipc_version v;
+
+	if (forbid_ioctl())
+		_exit(KID_BROKEN);
+	r->filtered = aixipc_ioctl(fd, AIXIPC_IOC_VERSION, &v) == -ENOSYS;
+}
+
+/* The end of such a child: KID_TICKED when its run crossed a second. */
+static __attribute__((noreturn)) void kid_end(struct fres *r)
+{
+	r->t1 = now_coarse();
+	_exit(r->t0 == r->t1 ? 0 : KID_TICKED);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Signals: what a touch of memory does.                                  */
+
+static sigjmp_buf probe_jmp;
+static volatile sig_atomic_t probe_sig;
+
+static void probe_handler(int sig)
+{
+	probe_sig = sig;
+	siglongjmp(probe_jmp, 1);
+}
+
+/* Write @v at @p: 0, or the signal it raised. */
+static int probe_write64(uint64_t *p, uint64_t v)
+{
+	struct sigaction sa, old_segv, old_bus;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = probe_handler;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	probe_sig = 0;
+	if (!sigsetjmp(probe_jmp, 1))
+		__atomic_store_n(p, v, __ATOMIC_RELAXED);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return probe_sig;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The fixture.                                                           */
+
+FIXTURE(semfast) {
+	int fd;
+	struct t_kids kids;
+};
+
+FIXTURE_SETUP(semfast)
+{
+	struct aixipc_version v;
+
+	T_OPEN_VERSION(self->fd, v);
+	ASSERT_NE(0ULL, v.features & AIXIPC_FEATURE_SEM_FAST);
+	/* The tests below are written for the documented default. */
+	ASSERT_EQ((uint64_t)SEMVMX, v.limits.semvmx);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+FIXTURE_TEARDOWN(semfast)
+{
+	t_teardown(self->fd, &self->kids);
+}
+
+/* A new IPC_PRIVATE set, removed by the teardown if the test does not. */
+static int new_set(FIXTURE_DATA(semfast) *self, unsigned int nsems,
+		   uint32_t mode)
+{
+	int id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, nsems, AIXIPC_CREAT,
+			  mode);
+
+	if (id >= 0)
+		t_track(AIXIPC_SEM, id);
+	return id;
+}
+
+static int remove_set(FIXTURE_DATA(semfast) *self, int id)
+{
+	return t_rmid_tracked(self->fd, AIXIPC_SEM, id);
+}
+
+/* ====================================================================== */
+/* The area and the protocol, raw.                                        */
+
+TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
+{
+	uint16_t vals[3] = { 7, 0, SEMVMX };
+	struct fmap m, m2;
+	struct aixipc_semmap r;
+	int id = new_set(self, 3, 0600);
+	long other;
+	unsigned int i;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetall(self->fd, id, vals));
+	ASSERT_EQ(0, semmap_req(self->fd, &r, id, AIXIPC_SEMMAP_WRITE));
+	EXPECT_EQ(0ULL, r.addr % 4096);
+	EXPECT_EQ(AIXIPC_SEM_WORDS_OFFSET + 4096, r.size);
+	EXPECT_EQ(3U, r.nsems);
+	EXPECT_LT(AIXIPC_SEM_TICKET_KERNEL, r.ticket);
+	munmap((void *)(uintptr_t)r.addr, (size_t)r.size);
+
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	EXPECT_EQ(AIXIPC_SEM_LIVE, m.meta->live);
+	EXPECT_EQ((uint32_t)SEMVMX, m.meta->semvmx);
+	EXPECT_EQ(3U, m.meta->nsems);
+	/* One ticket per process and set. */
+	EXPECT_EQ(r.ticket, m.ticket);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(KOWNED(vals[i]), wload(&m, i)) TH_LOG("word %u", i);
+	/* A read-only mapping of the same: the same words. */
+	ASSERT_EQ(0, fmap(self->fd, id, 0, &m2));
+	EXPECT_EQ(m.ticket, m2.ticket);
+	EXPECT_EQ(KOWNED(SEMVMX), wload(&m2, 2));
+	funmap(&m2);
+	/* Another process: another ticket (a u32: compared in the child). */
+	other = T_IN_CHILD(0, ({
+		struct fmap c;
+		long t = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		t ? t : c.ticket > AIXIPC_SEM_TICKET_KERNEL &&
+			c.ticket != m.ticket ? 0 : -EPROTO;
+	}));
+	EXPECT_EQ(0, other);
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A single-operation semop gives the word back; one compare-and-swap is
+ * then a complete operation that another process sees: value, GETPID,
+ * and the word taken by the kernel on GETVAL.
+ */
+TEST_F(semfast, raw_cas_is_a_semop_seen_by_others)
+{
+	struct fmap m;
+	pid_t me = getpid();
+	long r;
+	int id = new_set(self, 2, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	EXPECT_EQ(KOWNED(0), wload(&m, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	EXPECT_EQ(KGIVEN(1), wload(&m, 0));
+	/* Only that semaphore's word: the other stays the kernel's. */
+	EXPECT_EQ(KOWNED(0), wload(&m, 1));
+
+	/* A child's CAS: a semop by the child. */
+	r = T_IN_CHILD(0, ({
+		struct fmap c;
+		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		e ? e : raw_op(&c, 0, 2) ? -EPROTO : 0;
+	}));
+	ASSERT_EQ(0, r);
+	EXPECT_EQ(0ULL, wload(&m, 0) & KWORD);
+	EXPECT_EQ(3ULL, wload(&m, 0) & AIXIPC_SEMW_VALUE);
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	/* Taken by the kernel now (the bit set), the value its own. */
+	EXPECT_NE(0ULL, wload(&m, 0) & KWORD);
+	EXPECT_EQ(3ULL, wload(&m, 0) & AIXIPC_SEMW_VALUE);
+	r = kgetpid(self->fd, id, 0);
+	EXPECT_NE(0, r);
+	EXPECT_NE(me, r);
+	EXPECT_LT(0, r);
+	/* The kernel's op gives it back; our CAS is ours. */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
+	EXPECT_EQ(KGIVEN(2), wload(&m, 0));
+	EXPECT_EQ(0, raw_op(&m, 0, -2));
+	EXPECT_EQ(-EAGAIN, raw_op(&m, 0, -1));
+	EXPECT_EQ(0, kgetval(self->fd, id, 0));
+	EXPECT_EQ(me, kgetpid(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* The child's pid, as a raw operator: GETPID names it, not the parent. */
+TEST_F(semfast, raw_getpid_names_the_child_that_operated)
+{
+	struct fmap m;
+	int status, id = new_set(self, 1, 0600);
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
+	ASSERT_EQ(getpid(), kgetpid(self->fd, id, 0));	/* takes the word */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* gives it back */
+	ASSERT_EQ(KGIVEN(5), wload(&m, 0));
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap c;
+
+		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+			_exit(KID_BROKEN);
+		_exit(raw_op(&c, 0, -1) ? KID_WRONG : 0);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* The child is gone, its ticket still resolves to its pid. */
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* ====================================================================== */
+/* The library's fast path: no system call.                               */
+
+/*
+ * After one warm-up operation, under a filter that fails every ioctl:
+ * P, V, IPC_NOWAIT's EAGAIN, a wait for zero on zero and GETVAL succeed,
+ * with the values the kernel then reports.
+ */
+TEST_F_TIMEOUT(semfast, lib_fast_ops_make_no_system_call, 120)
+{
+	struct fres *r = new_fres();
+	int id = new_set(self, 2, 0600), try, code = -1;
+	pid_t kid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(0, id);
+	for (try = 0; try < 6; try++) {
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 3));
+		ASSERT_EQ(0, ksetval(self->fd, id, 1, 0));
+		memset(r, 0, sizeof(*r));
+		second_start();
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			r->t0 = now_coarse();
+			/* Warm-up: maps the set, the kernel does the op. */
+			if (lsemop1(id, 0, 1, 0) || lsemop1(id, 1, 0, 0))
+				_exit(KID_BROKEN);
+			kid_filter(self->fd, r);
+			r->r[0] = lsemop1(id, 0, -1, 0);	/* 4 -> 3 */
+			r->r[1] = lsemop1(id, 0, 2, 0);		/* 5 */
+			r->r[2] = lsemop1(id, 0, -3, NOWAIT);	/* 2 */
+			r->r[3] = lsemop1(id, 0, -3, NOWAIT);	/* EAGAIN */
+			r->r[4] = lsemop1(id, 1, 0, 0);		/* zero */
+			r->r[5] = lsemop1(id, 1, 0, NOWAIT);
+			r->r[6] = lgetval(id, 0);
+			r->r[7] = lgetval(id, 1);
+			r->r[8] = lsemop1(id, 1, 1, NOWAIT);	/* 1 */
+			r->r[9] = lsemop1(id, 1, 0, NOWAIT);	/* EAGAIN */
+			r->r[10] = lgetval(id, 1);
+			kid_end(r);
+		}
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	EXPECT_TRUE(r->filtered);
+	EXPECT_EQ(0, r->r[0]);
+	EXPECT_EQ(0, r->r[1]);
+	EXPECT_EQ(0, r->r[2]);
+	EXPECT_EQ(-EAGAIN, r->r[3]);
+	EXPECT_EQ(0, r->r[4]);
+	EXPECT_EQ(0, r->r[5]);
+	EXPECT_EQ(2, r->r[6]);
+	EXPECT_EQ(0, r->r[7]);
+	EXPECT_EQ(0, r->r[8]);
+	EXPECT_EQ(-EAGAIN, r->r[9]);
+	EXPECT_EQ(1, r->r[10]);
+	/* What the kernel reports afterwards. */
+	EXPECT_EQ(2, kgetval(self->fd, id, 0));
+	EXPECT_EQ(1, kgetval(self->fd, id, 1));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * What the fast path must leave to the kernel does reach it (and fails
+ * with ENOSYS under the filter): a wait, SEM_UNDO, several operations,
+ * a value past semvmx, a semaphore past the set's end; and nothing of
+ * them was done.
+ */
+TEST_F_TIMEOUT(semfast, lib_slow_cases_reach_the_kernel, 120)
+{
+	struct fres *r = new_fres();
+	int id = new_set(self, 2, 0600), try, code = -1;
+	pid_t kid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(0, id);
+	for (try = 0; try < 6; try++) {
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 0));
+		ASSERT_EQ(0, ksetval(self->fd, id, 1, SEMVMX - 1));
+		memset(r, 0, sizeof(*r));
+		second_start();
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			struct sembuf two[2] = {
+				{ .sem_num = 0, .sem_op = 1 },
+				{ .sem_num = 1, .sem_op = -1 },
+			};
+			struct timespec ts = { .tv_sec = 0, .tv_nsec = 1000 };
+
+			r->t0 = now_coarse();
+			/* Warm-up: both words given back, values 0, 32767. */
+			if (lsemop1(id, 0, 0, 0) || lsemop1(id, 1, 1, 0))
+				_exit(KID_BROKEN);
+			kid_filter(self->fd, r);
+			r->r[0] = lsemop1(id, 0, -1, 0);	/* waits */
+			r->r[1] = lsemop1(id, 0, 1, SEM_UNDO);
+			r->r[2] = semop(id, two, 2) ? -errno : 0;
+			r->r[3] = lsemop1(id, 1, 1, 0);		/* ERANGE */
+			r->r[4] = lsemop1(id, 1, 1, NOWAIT);
+			r->r[5] = lsemop1(id, 2, 1, 0);		/* EFBIG */
+			r->r[6] = semtimedop(id, two, 2, &ts) ? -errno : 0;
+			/* The fast ones still work, and prove the run. */
+			r->r[7] = lsemop1(id, 0, 1, 0);
+			r->r[8] = lsemop1(id, 1, -1, 0);
+			kid_end(r);
+		}
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	EXPECT_TRUE(r->filtered);
+	EXPECT_EQ(-ENOSYS, r->r[0]);
+	EXPECT_EQ(-ENOSYS, r->r[1]);
+	EXPECT_EQ(-ENOSYS, r->r[2]);
+	EXPECT_EQ(-ENOSYS, r->r[3]);
+	EXPECT_EQ(-ENOSYS, r->r[4]);
+	EXPECT_EQ(-ENOSYS, r->r[5]);
+	EXPECT_EQ(-ENOSYS, r->r[6]);
+	EXPECT_EQ(0, r->r[7]);
+	EXPECT_EQ(0, r->r[8]);
+	EXPECT_EQ(1, kgetval(self->fd, id, 0));
+	EXPECT_EQ(SEMVMX - 1, kgetval(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * The library in a fork child maps the set again with its own ticket: its
+ * fast operation (no system call) reports the child's pid to GETPID, and
+ * sem_otime is the second of the operation.
+ */
+TEST_F_TIMEOUT(semfast, lib_fork_child_fast_op_getpid_and_otime, 120)
+{
+	struct fres *r = new_fres();
+	struct aixipc_semid_ds ds;
+	int id = new_set(self, 2, 0600), try, code = -1;
+	pid_t kid = -1;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(0, id);
+	/* The parent's library maps the set first (the child must drop it). */
+	ASSERT_EQ(0, lsemop1(id, 1, 1, 0));
+	for (try = 0; try < 6; try++) {
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+		memset(r, 0, sizeof(*r));
+		second_start();
+		r->t0 = now_coarse();
+		/* A kernel op by the parent: stamps otime, gives the word back. */
+		ASSERT_EQ(0, t_semop1(self->fd, id, 0, -1, 0));
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			/* Warm-up: GETVAL maps (and is not an operation). */
+			if (lgetval(id, 0) != 4)
+				_exit(KID_BROKEN);
+			kid_filter(self->fd, r);
+			r->r[0] = lsemop1(id, 0, -1, 0);
+			r->r[1] = now_coarse();
+			kid_end(r);
+		}
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	EXPECT_TRUE(r->filtered);
+	EXPECT_EQ(0, r->r[0]);
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	ASSERT_EQ(0, kstat(self->fd, id, &ds));
+	EXPECT_EQ(r->r[1], (long)ds.otime);
+	/* And the parent's own fast path still works on its mapping. */
+	EXPECT_EQ(3, lgetval(id, 0));
+	EXPECT_EQ(0, lsemop1(id, 0, 1, 0));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* ====================================================================== */
+/* The SysV contract through the fast path.                               */
+
+/* A child blocked in the library's semop; exits with kid_code(). */
+static pid_t lib_waiter(FIXTURE_DATA(semfast) *self, int id, unsigned int n,
+			int op)
+{
+	pid_t kid = t_spawn(&self->kids);
+
+	if (kid == 0)
+		_exit(kid_code(lsemop1(id, n, op, 0)));
+	return kid;
+}
+
+/*
+ * Waiters counted by GETNCNT/GETZCNT (ioctl and library); the word is the
+ * kernel's while they wait, so a fast-path V goes to the kernel and wakes
+ * one; the word comes back once nobody waits.
+ */
+TEST_F_TIMEOUT(semfast, lib_waiters_counted_and_woken_by_fast_v, 120)
+{
+	struct fmap m;
+	pid_t p1, p2, z;
+	int id = new_set(self, 2, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, 0, &m));
+	ASSERT_EQ(0, lsemop1(id, 1, 1, 0));	/* the library maps; sem 1 = 1 */
+	EXPECT_EQ(KGIVEN(1), wload(&m, 1));
+	p1 = lib_waiter(self, id, 0, -1);
+	ASSERT_LE(0, p1);
+	ASSERT_EQ(0, wait_count(self->fd, id, 0, false, 1));
+	p2 = lib_waiter(self, id, 0, -1);
+	ASSERT_LE(0, p2);
+	z = lib_waiter(self, id, 1, 0);
+	ASSERT_LE(0, z);
+	ASSERT_EQ(0, wait_count(self->fd, id, 0, false, 2));
+	ASSERT_EQ(0, wait_count(self->fd, id, 1, true, 1));
+	EXPECT_EQ(0, t_wait_sleeping_in(p1, "aixipc_"));
+	EXPECT_EQ(0, t_wait_sleeping_in(z, "aixipc_"));
+	EXPECT_EQ(2, semctl(id, 0, GETNCNT));
+	EXPECT_EQ(1, semctl(id, 1, GETZCNT));
+	EXPECT_EQ(0, semctl(id, 0, GETZCNT));
+	/* The words of waited-on semaphores are the kernel's. */
+	EXPECT_NE(0ULL, wload(&m, 0) & KWORD);
+	EXPECT_NE(0ULL, wload(&m, 1) & KWORD);
+
+	/* V through the library: reaches the kernel, wakes one. */
+	ASSERT_EQ(0, lsemop1(id, 0, 1, 0));
+	ASSERT_EQ(0, wait_count(self->fd, id, 0, false, 1));
+	EXPECT_EQ(0, kgetval(self->fd, id, 0));
+	EXPECT_NE(0ULL, wload(&m, 0) & KWORD);	/* one still waits */
+	ASSERT_EQ(0, lsemop1(id, 0, 1, NOWAIT));
+	EXPECT_EQ(0, t_reap(&self->kids, p1));
+	EXPECT_EQ(0, t_reap(&self->kids, p2));
+	EXPECT_EQ(0, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, kcount(self->fd, id, 0, false));
+	/* The wait for zero: P by the library. */
+	ASSERT_EQ(0, lsemop1(id, 1, -1, 0));
+	EXPECT_EQ(0, t_reap(&self->kids, z));
+	EXPECT_EQ(0, kcount(self->fd, id, 1, true));
+	/* Nobody waits: a single op gives the words back. */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 0, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 0, 0));
+	EXPECT_EQ(KGIVEN(0), wload(&m, 0));
+	EXPECT_EQ(KGIVEN(0), wload(&m, 1));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A two-operation semop (the kernel) against fast single operations on
+ * the same semaphores, in loops: units move between two semaphores and
+ * none is lost or made.
+ */
+struct mo_shared {
+	int fails;
+	long fast_done;
+};
+
+TEST_F_TIMEOUT(semfast, lib_multi_op_atomic_against_fast_ops, 300)
+{
+	enum { UNITS = 3, ITERS = 3000, MOVERS = 2 };
+	struct mo_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint16_t init[2] = { UNITS, 0 }, all[2];
+	pid_t pid[2 * MOVERS];
+	int id = new_set(self, 2, 0600), i, j, bad_sum = 0;
+
+	ASSERT_NE(MAP_FAILED, sh);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetall(self->fd, id, init));
+	for (i = 0; i < 2 * MOVERS; i++) {
+		pid[i] = t_spawn(&self->kids);
+		ASSERT_LE(0, pid[i]);
+		if (pid[i])
+			continue;
+		for (j = 0; j < ITERS; j++) {
+			int err;
+
+			if (i % 2 == 0) {
+				/* One atomic call: sem 0 -> sem 1. */
+				struct sembuf two[2] = {
+					{ .sem_num = 0, .sem_op = -1 },
+					{ .sem_num = 1, .sem_op = 1 },
+				};
+
+				err = semop(id, two, 2) ? -errno : 0;
+			} else {
+				/* Two single calls, fast when they can: 1 -> 0. */
+				err = lsemop1(id, 1, -1, 0);
+				if (!err)
+					err = lsemop1(id, 0, 1, 0);
+			}
+			if (err) {
+				__atomic_add_fetch(&sh->fails, 1, __ATOMIC_SEQ_CST);
+				_exit(kid_code(err));
+			}
+		}
+		_exit(0);
+	}
+	/* Meanwhile the sum seen atomically never exceeds the units. */
+	for (j = 0; j < 2000; j++) {
+		struct aixipc_semctl c = {
+			.id = id, .cmd = AIXIPC_GETALL, .array = (uintptr_t)all,
+		};
+
+		if (aixipc_ioctl(self->fd, AIXIPC_IOC_SEMCTL, &c))
+			break;
+		if (all[0] + all[1] > UNITS || all[0] + all[1] < UNITS - MOVERS)
+			bad_sum++;
+		if (t_kid_ended(pid[0]) && t_kid_ended(pid[1]))
+			break;
+	}
+	for (i = 0; i < 2 * MOVERS; i++)
+		EXPECT_EQ(0, t_reap(&self->kids, pid[i])) TH_LOG("mover %d", i);
+	EXPECT_EQ(0, sh->fails);
+	EXPECT_EQ(0, bad_sum);
+	EXPECT_EQ(UNITS, kgetval(self->fd, id, 0));
+	/*
+	 * Failed once (32-bit run, 6.1) with module/sem.c as of 2cd805d:
+	 * semaphore 1 ended at 7, units were made.  Suspected cause: after
+	 * aixipc_sem_sleep() a woken single-op caller gives its word back
+	 * with aixipc_sem_mirror(false), a blind store of sem->val, though
+	 * the waker already gave the word back and a fast P may have
+	 * changed it since.  Reported, not fixed here.
+	 */
+	EXPECT_EQ(0, kgetval(self->fd, id, 1));
+	EXPECT_EQ(UNITS, lgetval(id, 0));
+	munmap(sh, sizeof(*sh));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* SETVAL and SETALL by another process: the fast path sees them at once. */
+TEST_F(semfast, lib_sees_setval_and_setall_at_once)
+{
+	uint16_t vals[3] = { 9, 0, 4 };
+	int id = new_set(self, 3, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, lsemop1(id, 0, 2, 0));
+	ASSERT_EQ(0, lsemop1(id, 0, -1, 0));	/* fast when the clock allows */
+	EXPECT_EQ(1, lgetval(id, 0));
+	EXPECT_EQ(0, T_IN_CHILD(0, ksetval(self->fd, id, 0, 6)));
+	EXPECT_EQ(6, lgetval(id, 0));
+	EXPECT_EQ(0, lsemop1(id, 0, -6, NOWAIT));
+	EXPECT_EQ(-EAGAIN, lsemop1(id, 0, -1, NOWAIT));
+	EXPECT_EQ(0, lgetval(id, 0));
+	EXPECT_EQ(0, T_IN_CHILD(0, ksetall(self->fd, id, vals)));
+	EXPECT_EQ(9, lgetval(id, 0));
+	EXPECT_EQ(0, lgetval(id, 1));
+	EXPECT_EQ(4, lgetval(id, 2));
+	EXPECT_EQ(0, lsemop1(id, 2, -4, NOWAIT));
+	EXPECT_EQ(-EAGAIN, lsemop1(id, 2, -1, NOWAIT));
+	EXPECT_EQ(0, lsemop1(id, 1, 0, NOWAIT));
+	EXPECT_EQ(9, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, kgetval(self->fd, id, 2));
+	/* A SETVAL while the word is ours (given back): taken, then set. */
+	ASSERT_EQ(0, lsemop1(id, 2, 3, 0));
+	EXPECT_EQ(0, ksetval(self->fd, id, 2, 1));
+	EXPECT_EQ(1, lgetval(id, 2));
+	EXPECT_EQ(0, lsemop1(id, 2, -1, NOWAIT));
+	EXPECT_EQ(-EAGAIN, lsemop1(id, 2, -1, NOWAIT));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * IPC_RMID: the next operation through the library fails as the kernel
+ * fails a removed id (EINVAL), never succeeds on the dead area; waiters
+ * wake with EIDRM; a raw mapping shows every word the kernel's and
+ * meta.live 0, and a CAS there can do nothing.
+ */
+TEST_F_TIMEOUT(semfast, rmid_fails_fast_ops_and_wakes_waiters, 120)
+{
+	struct fmap m;
+	pid_t w1, w2;
+	int id = new_set(self, 2, 0600), i;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, lsemop1(id, 1, 5, 0));
+	ASSERT_EQ(0, lsemop1(id, 1, -1, 0));
+	EXPECT_EQ(4, lgetval(id, 1));
+	w1 = lib_waiter(self, id, 0, -1);
+	ASSERT_LE(0, w1);
+	w2 = lib_waiter(self, id, 1, 0);
+	ASSERT_LE(0, w2);
+	ASSERT_EQ(0, wait_count(self->fd, id, 0, false, 1));
+	ASSERT_EQ(0, wait_count(self->fd, id, 1, true, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+	EXPECT_EQ(EIDRM, t_reap(&self->kids, w1));
+	EXPECT_EQ(EIDRM, t_reap(&self->kids, w2));
+	EXPECT_EQ(-EINVAL, kgetval(self->fd, id, 1));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(-EINVAL, lsemop1(id, 1, -1, NOWAIT));
+		EXPECT_EQ(-EINVAL, lsemop1(id, 1, 1, 0));
+		EXPECT_EQ(-EINVAL, lgetval(id, 1));
+	}
+	EXPECT_NE(AIXIPC_SEM_LIVE, m.meta->live);
+	for (i = 0; i < 2; i++) {
+		EXPECT_NE(0ULL, wload(&m, i) & KWORD) TH_LOG("word %d", i);
+		EXPECT_EQ(1, raw_op(&m, i, 1));
+	}
+	funmap(&m);
+}
+
+/* ====================================================================== */
+/* Permissions.                                                           */
+
+/*
+ * Read permission only: no writable mapping; the read-only one cannot be
+ * written (SIGSEGV) nor made writable (EACCES); GETVAL is fast there, an
+ * operation gets the kernel's EACCES.
+ */
+TEST_F_TIMEOUT(semfast, read_only_process_maps_read_only, 120)
+{
+	struct fres *r = new_fres();
+	int id = new_set(self, 2, 0644), try, code = -1;
+	pid_t kid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 1, 12));
+	EXPECT_EQ(-EACCES, AS_NOBODY(({
+		struct fmap c;
+		fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+	})));
+	/* mprotect to writable: refused; a write: SIGSEGV (no handler). */
+	EXPECT_EQ(-EACCES, AS_NOBODY(({
+		struct fmap c;
+		long e = fmap(self->fd, id, 0, &c);
+		e ? e : mprotect((void *)c.meta, c.size,
+				 PROT_READ | PROT_WRITE) ? -errno : 0;
+	})));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap c;
+
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		if (t_become_nobody() || fmap(self->fd, id, 0, &c))
+			_exit(KID_BROKEN);
+		if (wload(&c, 1) != KOWNED(12))
+			_exit(KID_WRONG);
+		wstore(&c, 1, KGIVEN(SEMVMX));
+		_exit(0);
+	}
+	EXPECT_EQ(1000 + SIGSEGV, t_reap(&self->kids, kid));
+	EXPECT_EQ(12, kgetval(self->fd, id, 1));
+
+	/* The library: GETVAL with no system call, semop refused. */
+	for (try = 0; try < 6; try++) {
+		memset(r, 0, sizeof(*r));
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			if (t_become_nobody())
+				_exit(KID_BROKEN);
+			r->t0 = now_coarse();
+			r->r[0] = lsemop1(id, 1, -1, NOWAIT);
+			r->r[1] = lgetval(id, 1);	/* maps read-only */
+			kid_filter(self->fd, r);
+			r->r[2] = lgetval(id, 1);
+			r->r[3] = lgetval(id, 0);
+			r->r[4] = lsemop1(id, 1, -1, NOWAIT);
+			kid_end(r);
+		}
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code);
+	EXPECT_TRUE(r->filtered);
+	EXPECT_EQ(-EACCES, r->r[0]);
+	EXPECT_EQ(12, r->r[1]);
+	EXPECT_EQ(12, r->r[2]);
+	EXPECT_EQ(0, r->r[3]);
+	EXPECT_EQ(-ENOSYS, r->r[4]);	/* not fast: it needs the kernel */
+	EXPECT_EQ(12, kgetval(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* What a revoked child does, step by step, told through a pipe. */
+struct revoke_env {
+	int go[2], done[2];
+	long res[16];
+};
+
+/*
+ * IPC_SET takes alter away from a process with a writable mapping: its
+ * raw writes after IPC_SET returned change nothing others see, its
+ * library semop gets EACCES; alter given back: the raw mapping and the
+ * library's fast path work again.
+ */
+TEST_F_TIMEOUT(semfast, ipc_set_revokes_and_restores_alter, 120)
+{
+	struct revoke_env *e = mmap(NULL, sizeof(*e), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct fres *fr = new_fres();
+	int id = new_set(self, 2, 0666), try, code = -1;
+	pid_t kid;
+	char c = 0;
+
+	ASSERT_NE(MAP_FAILED, e);
+	ASSERT_NE(NULL, fr);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, pipe(e->go));
+	ASSERT_EQ(0, pipe(e->done));
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 10));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap m;
+
+		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+			_exit(KID_BROKEN);
+		/* Step 1: alter allowed, the library and raw both work. */
+		e->res[0] = lsemop1(id, 0, -1, 0);	/* 9, word given back */
+		e->res[1] = raw_op(&m, 0, -1);		/* 8 */
+		if (write(e->done[1], &c, 1) != 1 || read(e->go[0], &c, 1) != 1)
+			_exit(KID_BROKEN);
+		/* Step 2: after IPC_SET to 0644 returned. */
+		e->res[2] = (long)(wload(&m, 0) >> 32);
+		e->res[3] = raw_op(&m, 0, -1);
+		wstore(&m, 0, (uint64_t)m.ticket << TSHIFT | 1000);
+		e->res[4] = lsemop1(id, 0, -1, NOWAIT);
+		e->res[5] = lsemop1(id, 0, 1, 0);
+		e->res[6] = lgetval(id, 0);
+		e->res[7] = m.meta->live == AIXIPC_SEM_LIVE;
+		if (write(e->done[1], &c, 1) != 1 || read(e->go[0], &c, 1) != 1)
+			_exit(KID_BROKEN);
+		/* Step 3: alter back (0666). */
+		e->res[8] = m.meta->live == AIXIPC_SEM_LIVE;
+		e->res[9] = raw_op(&m, 0, -1);		/* the word is ours? */
+		e->res[10] = lsemop1(id, 0, -1, 0);
+		e->res[11] = lgetval(id, 0);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(e->done[0], &c, 1));
+	EXPECT_EQ(0, e->res[0]);
+	EXPECT_EQ(0, e->res[1]);
+	EXPECT_EQ(8, kgetval(self->fd, id, 0));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	/* Give the word back to user space, then take alter away. */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 9, given back */
+	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(1, write(e->go[1], &c, 1));
+	ASSERT_EQ(1, read(e->done[0], &c, 1));
+	EXPECT_EQ(AIXIPC_SEM_TICKET_KERNEL, e->res[2]);	/* junk, "kernel's" */
+	EXPECT_EQ(1, e->res[3]);
+	EXPECT_EQ(-EACCES, e->res[4]);
+	EXPECT_EQ(-EACCES, e->res[5]);
+	EXPECT_EQ(9, e->res[6]);
+	EXPECT_EQ(0, e->res[7]);
+	/* The raw write of 1000 reached nothing real. */
+	EXPECT_EQ(9, kgetval(self->fd, id, 0));
+	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	/* Alter back; give the word back to user space again. */
+	ASSERT_EQ(0, kset_mode(self->fd, id, 0666));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 10, given back */
+	ASSERT_EQ(1, write(e->go[1], &c, 1));
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+	EXPECT_EQ(1, e->res[8]);
+	EXPECT_EQ(0, e->res[9]);			/* raw works again */
+	EXPECT_EQ(0, e->res[10]);
+	EXPECT_EQ(8, e->res[11]);
+	EXPECT_EQ(8, kgetval(self->fd, id, 0));
+
+	/*
+	 * The library of a process that lost alter and got it back: after
+	 * one warm-up op, is its semop fast again?
+	 */
+	for (try = 0; try < 6; try++) {
+		memset(fr, 0, sizeof(*fr));
+		ASSERT_EQ(0, ksetval(self->fd, id, 1, 5));
+		second_start();
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			if (t_become_nobody())
+				_exit(KID_BROKEN);
+			fr->t0 = now_coarse();
+			/* Mapped while alter is allowed: fast. */
+			if (lsemop1(id, 1, -1, 0))
+				_exit(KID_BROKEN);
+			if (write(e->done[1], &c, 1) != 1 || read(e->go[0], &c, 1) != 1)
+				_exit(KID_BROKEN);
+			fr->r[0] = lsemop1(id, 1, -1, 0);	/* EACCES */
+			if (write(e->done[1], &c, 1) != 1 || read(e->go[0], &c, 1) != 1)
+				_exit(KID_BROKEN);
+			fr->r[1] = lsemop1(id, 1, -1, 0);	/* warm-up: kernel */
+			kid_filter(self->fd, fr);
+			fr->r[2] = lsemop1(id, 1, -1, 0);	/* fast? */
+			fr->r[3] = lgetval(id, 1);
+			kid_end(fr);
+		}
+		ASSERT_EQ(1, read(e->done[0], &c, 1));
+		ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+		ASSERT_EQ(1, write(e->go[1], &c, 1));
+		ASSERT_EQ(1, read(e->done[0], &c, 1));
+		ASSERT_EQ(0, kset_mode(self->fd, id, 0666));
+		ASSERT_EQ(1, write(e->go[1], &c, 1));
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code);
+	EXPECT_TRUE(fr->filtered);
+	EXPECT_EQ(-EACCES, fr->r[0]);
+	EXPECT_EQ(0, fr->r[1]);
+	/*
+	 * Fails with libaixipc as of 2cd805d: the library keeps the
+	 * read-only mapping it fell back to while alter was away (it is
+	 * live again), so this semop always goes to the kernel: ENOSYS
+	 * here.  The fast path does not come back for that set in that
+	 * process.  Reported, not fixed here (tools/lib/sem_fast.c).
+	 */
+	EXPECT_EQ(0, fr->r[2]);
+	EXPECT_EQ(fr->r[2] ? 3 : 2, fr->r[3]);
+	munmap(e, sizeof(*e));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* ====================================================================== */
+/* Hostile writes.                                                        */
+
+/*
+ * Garbage in user-owned words: the kernel takes the value clamped to
+ * semvmx, ignores the reserved bits, never hangs; the library's GETVAL
+ * clamps as the kernel will.
+ */
+TEST_F(semfast, hostile_garbage_clamped)
+{
+	static const uint64_t garbage[] = {
+		0xffffULL, 0x8000ULL, 0x7fffULL, 0x7fff0000ffffULL,
+		0x7fff0000ULL | 5, 0xdeadbeef00001234ULL & ~KWORD,
+		0xffffffff7fffffffULL, 0x0000000100010001ULL,
+		0xffffffff00000000ULL, 0,
+	};
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	struct fmap m;
+	unsigned int i;
+	int id = new_set(self, 4, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]) + 200; i++) {
+		uint64_t g = i < sizeof(garbage) / sizeof(garbage[0]) ?
+			     garbage[i] : t_xorshift(&rng) & ~KWORD;
+		int want = (int)(g & AIXIPC_SEMW_VALUE), v;
+
+		if (want > SEMVMX)
+			want = SEMVMX;
+		wstore(&m, i % 4, g);
+		EXPECT_EQ(want, lgetval(id, i % 4)) TH_LOG("garbage %#llx",
+							    (unsigned long long)g);
+		v = kgetval(self->fd, id, i % 4);
+		EXPECT_EQ(want, v) TH_LOG("garbage %#llx", (unsigned long long)g);
+		EXPECT_NE(0ULL, wload(&m, i % 4) & KWORD);
+		EXPECT_EQ(want, lgetval(id, i % 4));
+		/* And the kernel operates on the clamped value. */
+		if (want > 0) {
+			EXPECT_EQ(0, t_semop1(self->fd, id, i % 4, -1, NOWAIT));
+		} else {
+			EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, i % 4, -1, NOWAIT));
+		}
+		/* Mirrored and given back by that single operation. */
+		EXPECT_EQ(KGIVEN(want > 0 ? want - 1 : 0), wload(&m, i % 4));
+		EXPECT_EQ(want > 0 ? want - 1 : 0, kgetval(self->fd, id, i % 4));
+	}
+	/* Garbage with the kernel bit set (the kernel's word): ignored. */
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 3));
+	wstore(&m, 0, 0xffffffffffffffffULL);
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, -3, NOWAIT));
+	EXPECT_EQ(-EAGAIN, t_semop1(self->fd, id, 0, -1, NOWAIT));
+	EXPECT_EQ(KGIVEN(0), wload(&m, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * Forged tickets: a ticket that names no process leaves GETPID at the
+ * last pid the kernel knew; the kernel's own ticket too; the writer's own
+ * ticket names the writer.
+ */
+TEST_F(semfast, hostile_forged_ticket_keeps_last_known_pid)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dULL;
+	struct fmap m;
+	pid_t me = getpid();
+	long r;
+	int id = new_set(self, 1, 0666), i;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+	ASSERT_EQ(me, kgetpid(self->fd, id, 0));
+	for (i = 0; i < 100; i++) {
+		uint32_t t = (uint32_t)t_xorshift(&rng);
+
+		if (t == m.ticket)
+			continue;
+		if (i == 0)
+			t = 0;
+		if (i == 1)
+			t = AIXIPC_SEM_TICKET_KERNEL;
+		wstore(&m, 0, (uint64_t)t << TSHIFT | 2);
+		EXPECT_EQ(me, kgetpid(self->fd, id, 0)) TH_LOG("ticket %#x", t);
+		EXPECT_EQ(2, kgetval(self->fd, id, 0));
+	}
+	/* A hostile child (nobody) forging from its writable mapping. */
+	r = AS_NOBODY(({
+		struct fmap c;
+		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		if (!e) {
+			/* Its word is the kernel's: clear the bit regardless. */
+			wstore(&c, 0, (uint64_t)(c.ticket ^ 0x5a5a5a5aU) << TSHIFT | 3);
+		}
+		e;
+	}));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(me, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	/* Its own ticket: it did operate, GETPID names it. */
+	r = AS_NOBODY(({
+		struct fmap c;
+		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		if (!e)
+			wstore(&c, 0, (uint64_t)c.ticket << TSHIFT | 4);
+		e ? e : (long)getpid();
+	}));
+	ASSERT_LT(0, r);
+	EXPECT_EQ(r, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A hostile process clears the kernel bit while a waiter sleeps: a fast V
+ * then succeeds without waking it (starved), but the next kernel
+ * operation on the semaphore (SETVAL, or a semop) serves the waiter.
+ */
+TEST_F_TIMEOUT(semfast, hostile_cleared_bit_waiter_released_by_next_kernel_op, 120)
+{
+	struct fmap m;
+	pid_t w;
+	int id = new_set(self, 1, 0600), round;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	for (round = 0; round < 2; round++) {
+		w = lib_waiter(self, id, 0, -2);
+		ASSERT_LE(0, w);
+		ASSERT_EQ(0, wait_count(self->fd, id, 0, false, 1));
+		ASSERT_EQ(0, t_wait_sleeping_in(w, "aixipc_"));
+		ASSERT_NE(0ULL, wload(&m, 0) & KWORD);
+		/* Clear the bit with value 1, then a raw V: 2, nobody woken. */
+		wstore(&m, 0, (uint64_t)m.ticket << TSHIFT | 1);
+		EXPECT_EQ(0, raw_op(&m, 0, 1));
+		usleep(20000);
+		EXPECT_FALSE(t_kid_ended(w));
+		if (round == 0) {
+			/* SETVAL: takes the word, sets 3, serves the waiter. */
+			EXPECT_EQ(0, ksetval(self->fd, id, 0, 3));
+			EXPECT_EQ(0, t_reap(&self->kids, w));
+			EXPECT_EQ(1, kgetval(self->fd, id, 0));
+		} else {
+			/* A semop of the kernel: imports 2, +1, serves it. */
+			EXPECT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+			EXPECT_EQ(0, t_reap(&self->kids, w));
+			EXPECT_EQ(1, kgetval(self->fd, id, 0));
+		}
+		EXPECT_EQ(0, kcount(self->fd, id, 0, false));
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 0));
+	}
+	/* A waiter for zero, the bit cleared with 0 left: GETVAL ioctl
+	 * takes it, the next semop (V then P) serves the waiter. */
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 1));
+	w = lib_waiter(self, id, 0, 0);
+	ASSERT_LE(0, w);
+	ASSERT_EQ(0, wait_count(self->fd, id, 0, true, 1));
+	wstore(&m, 0, (uint64_t)m.ticket << TSHIFT | 0);
+	EXPECT_EQ(0, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, t_semop1(self->fd, id, 0, 0, NOWAIT));
+	EXPECT_EQ(0, t_reap(&self->kids, w));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* The meta page is read-only to everyone: a write is SIGBUS. */
+TEST_F(semfast, meta_page_write_is_sigbus)
+{
+	struct fmap m;
+	int id = new_set(self, 1, 0600), touch;
+
+	ASSERT_LE(0, id);
+	for (touch = 0; touch < 2; touch++) {
+		pid_t kid = t_spawn(&self->kids);
+
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			signal(SIGBUS, SIG_DFL);
+			signal(SIGSEGV, SIG_DFL);
+			if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+				_exit(KID_BROKEN);
+			if (touch && m.meta->live != AIXIPC_SEM_LIVE)
+				_exit(KID_WRONG);	/* faulted in first */
+			((volatile struct aixipc_sem_meta *)m.meta)->semvmx = 65535;
+			_exit(0);
+		}
+		EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid)) TH_LOG("touch %d", touch);
+	}
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	EXPECT_EQ(SIGBUS, probe_write64((uint64_t *)(void *)m.meta, 0));
+	EXPECT_EQ((uint32_t)SEMVMX, m.meta->semvmx);
+	EXPECT_EQ(AIXIPC_SEM_LIVE, m.meta->live);
+	/* The words page is writable (the kernel's word: ignored). */
+	EXPECT_EQ(0, probe_write64(&m.w[0], KOWNED(0)));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* No pin of the words: process_vm_writev and readv into them fail. */
+TEST_F(semfast, process_vm_access_to_words_fails)
+{
+	struct fmap m;
+	uint64_t v = 77;
+	struct iovec local = { .iov_base = &v, .iov_len = sizeof(v) };
+	struct iovec remote;
+	int id = new_set(self, 2, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 1, 0));	/* a word given back */
+	remote.iov_base = &m.w[1];
+	remote.iov_len = sizeof(v);
+	EXPECT_EQ(-1, process_vm_writev(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, process_vm_readv(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+	/* From another process too. */
+	EXPECT_EQ(-EFAULT, T_IN_CHILD(0, process_vm_writev(getppid(), &local, 1,
+							   &remote, 1, 0) < 0 ?
+				      -errno : 0));
+	EXPECT_EQ(KGIVEN(1), wload(&m, 1));
+	EXPECT_EQ(1, kgetval(self->fd, id, 1));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* A fork child sees the range, but faults "kernel owns" words. */
+TEST_F(semfast, fork_child_of_raw_mapping_gets_dead_words)
+{
+	struct fmap m;
+	long r;
+	int id = new_set(self, 2, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
+	ASSERT_EQ(KGIVEN(4), wload(&m, 0));
+	r = T_IN_CHILD(0, ({
+		long x = 0;
+		if (m.meta->live == AIXIPC_SEM_LIVE)
+			x = 1;
+		else if (!(wload(&m, 0) & KWORD))
+			x = 2;
+		else if (raw_op(&m, 0, -4) != 1)
+			x = 3;
+		else {
+			/* A plain store: lands on its private page. */
+			wstore(&m, 0, KGIVEN(SEMVMX));
+			x = 0;
+		}
+		x;
+	}));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(KGIVEN(4), wload(&m, 0));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* ====================================================================== */
+/* SEMMAP's errors and memory.                                            */
+
+TEST_F(semfast, semmap_errors)
+{
+	struct aixipc_semmap r;
+	int id = new_set(self, 1, 0600), old;
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 2));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 0x80000000U));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, ~0U));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, -1, 0));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, INT_MIN, AIXIPC_SEMMAP_WRITE));
+	/* No permission at all: EACCES, read-only or not. */
+	EXPECT_EQ(-EACCES, AS_NOBODY(semmap_req(self->fd, &r, id, 0)));
+	EXPECT_EQ(-EACCES, AS_NOBODY(semmap_req(self->fd, &r, id,
+						AIXIPC_SEMMAP_WRITE)));
+	/* A removed id: as every other call on a stale id, EINVAL. */
+	old = id;
+	EXPECT_EQ(0, remove_set(self, id));
+	EXPECT_EQ(-EINVAL, kgetval(self->fd, old, 0));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, old, 0));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, old, AIXIPC_SEMMAP_WRITE));
+	/* An id of another kind. */
+	id = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
+	ASSERT_LE(0, id);
+	t_track(AIXIPC_MSG, id);
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 0));
+	EXPECT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_MSG, id));
+}
+
+/*
+ * Areas are freed: sets mapped (writable and read-only, touched) and
+ * removed in a loop, with the mappings dropped before or after the
+ * removal; vmalloc use does not grow with the count.
+ */
+TEST_F_TIMEOUT(semfast, semmap_and_remove_many_sets_frees_areas, 300)
+{
+	enum { ROUNDS = 1500 };
+	long before, after;
+	int i;
+
+	before = t_meminfo_kb("VmallocUsed:");
+	ASSERT_LE(0, before);
+	for (i = 0; i < ROUNDS; i++) {
+		struct fmap a, b;
+		int id = new_set(self, 1 + (unsigned int)i % 700, 0600);
+
+		ASSERT_LE(0, id);
+		ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &a));
+		ASSERT_EQ(0, fmap(self->fd, id, 0, &b));
+		ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
+		ASSERT_EQ(0, raw_op(&a, 0, 1));
+		ASSERT_EQ(2ULL, wload(&b, 0) & AIXIPC_SEMW_VALUE);
+		if (i % 2)
+			funmap(&a);
+		ASSERT_EQ(0, remove_set(self, id));
+		if (!(i % 2))
+			funmap(&a);
+		funmap(&b);
+	}
+	/* 1500 areas of two or more pages each would be over 12 MiB. */
+	after = t_meminfo_wait("VmallocUsed:", 0, before + 2048);
+	EXPECT_GE(before + 2048, after) TH_LOG("VmallocUsed %ld -> %ld kB",
+					       before, after);
+}
+
+TEST_HARNESS_MAIN
