@@ -94,6 +94,8 @@ int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 /* sem_fast.c: 0 done, -1 failed (errno), 1 the kernel must do it. */
 int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops);
 int aixipc_getval_fast(int semid, int semnum, int *val);
+void aixipc_semop_altered(int semid);
+int aixipc_fast_copy_in(void *dst, const void *src, size_t n);
 
 /* ipc_old.c: i386 ipc()'s ctl calls without IPC_64 (the old layouts). */
 int aixipc_old_msgctl(int msqid, int cmd, void *buf);

@@ -56,6 +56,7 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops, bool timed,
 		.timeout_sec = sec,
 		.timeout_nsec = nsec,
 	};
+	struct sembuf first;
 	int fast;
 
 	/* A valid timeout does not matter to an operation that need not wait. */
@@ -64,7 +65,12 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops, bool timed,
 		if (fast <= 0)
 			return fast;
 	}
-	return aixipc_call(AIXIPC_IOC_SEMOP, &s);
+	if (aixipc_call(AIXIPC_IOC_SEMOP, &s))
+		return -1;
+	if (nsops == 1 && !aixipc_fast_copy_in(&first, sops, sizeof(first)) &&
+	    first.sem_op)
+		aixipc_semop_altered(semid);
+	return 0;
 }
 
 /*
@@ -80,7 +86,7 @@ int aixipc_semtimedop_t64(int semid, struct sembuf *sops, size_t nsops,
 
 	if (!timeout)
 		return do_semop(semid, sops, nsops, false, 0, 0);
-	if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+	if (aixipc_fast_copy_in(&ts, timeout, sizeof(ts)))
 		return -1;
 	return do_semop(semid, sops, nsops, true, ts.sec, ts.nsec);
 }
@@ -97,7 +103,7 @@ AIXIPC_EXPORT int semtimedop(int semid, struct sembuf *sops, size_t nsops,
 
 	if (!timeout)
 		return do_semop(semid, sops, nsops, false, 0, 0);
-	if (aixipc_copy_in(&ts, timeout, sizeof(ts)))
+	if (aixipc_fast_copy_in(&ts, timeout, sizeof(ts)))
 		return -1;
 	return do_semop(semid, sops, nsops, true, ts.tv_sec, ts.tv_nsec);
 }

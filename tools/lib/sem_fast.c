@@ -210,6 +210,30 @@ static struct semf_map *semf_writable(struct semf_map *m)
 	return semf_map_new(m->id, true);
 }
 
+/*
+ * Read @n bytes of the caller's at @src, where a bad address must fail as
+ * a system call would (EFAULT), not fault.  A page once checked by the
+ * kernel (aixipc_copy_in()) is read directly by the same thread after:
+ * programs pass the same sembuf, on the stack or static, again and again.
+ * (A page the program unmaps after passing it, and passes again, faults.)
+ * Return: 0, or -1 with errno EFAULT.
+ */
+int aixipc_fast_copy_in(void *dst, const void *src, size_t n)
+{
+	static _Thread_local uintptr_t checked = UINTPTR_MAX;
+	uintptr_t a = (uintptr_t)src, page = a & ~(uintptr_t)4095;
+
+	if (n <= 4096 - (a & 4095) && page == checked) {
+		memcpy(dst, src, n);
+		return 0;
+	}
+	if (aixipc_copy_in(dst, src, n))
+		return -1;
+	if (n <= 4096 - (a & 4095))
+		checked = page;
+	return 0;
+}
+
 /* The current second as the kernel counts sem_otime. */
 static int64_t semf_now(void)
 {
@@ -236,7 +260,8 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 
 	if (nsops != 1)
 		return 1;
-	op = *sops;	/* a fault here is the caller's, as for a syscall */
+	if (aixipc_fast_copy_in(&op, sops, sizeof(op)))
+		return 1;	/* EFAULT: the kernel's to say */
 	if (op.sem_flg & ~IPC_NOWAIT)
 		return 1;
 	m = semf_get(semid);
@@ -273,6 +298,26 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 			return 0;
 	}
 	return 1;
+}
+
+/**
+ * aixipc_semop_altered - the kernel just changed a value of @semid for us
+ * @semid: the set
+ *
+ * Proof of alter permission: a read-only mapping of the set asks for a
+ * writable one at the next call (the permission was given back).
+ */
+void aixipc_semop_altered(int semid)
+{
+	struct semf_map *m;
+
+	pthread_once(&semf_once, semf_init);
+	if (!semf_on || semid < 0)
+		return;
+	m = atomic_load_explicit(&semf_table[(unsigned int)semid % SEMF_SLOTS],
+				 memory_order_acquire);
+	if (m && m->id == semid && m->meta && !m->write)
+		atomic_store(&m->retry, 1);
 }
 
 /**
