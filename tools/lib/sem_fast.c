@@ -304,8 +304,8 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
  * aixipc_semop_altered - the kernel just changed a value of @semid for us
  * @semid: the set
  *
- * Proof of alter permission: a read-only mapping of the set asks for a
- * writable one at the next call (the permission was given back).
+ * Proof of alter permission: a read-only mapping of the set is replaced by
+ * a writable one now (the permission was given back).
  */
 void aixipc_semop_altered(int semid)
 {
@@ -317,7 +317,7 @@ void aixipc_semop_altered(int semid)
 	m = atomic_load_explicit(&semf_table[(unsigned int)semid % SEMF_SLOTS],
 				 memory_order_acquire);
 	if (m && m->id == semid && m->meta && !m->write)
-		atomic_store(&m->retry, 1);
+		semf_map_new(semid, true);
 }
 
 /**
