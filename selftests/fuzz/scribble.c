@@ -1048,6 +1048,7 @@ void scribble_main(struct wk *pw)
 		sleep_ms(50);
 	}
 	final_checks(pw);
+	STORE(sh->ops, LOAD(sc->semops) + LOAD(sc->ctls) + LOAD(sc->maps));
 	out("# scribble: %.0fs: words written=%" PRIu64 " rounds=%" PRIu64 " maps=%" PRIu64
 	    " refused=%" PRIu64 " semops=%" PRIu64 " timed=%" PRIu64 " timed-out=%" PRIu64
 	    " semctls=%" PRIu64 " IPC_SETs=%" PRIu64 " guard-holds=%" PRIu64
