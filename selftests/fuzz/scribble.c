@@ -1097,6 +1097,7 @@ void scen_sem_scribble(struct wk *w)
 	}
 	if (!w->in_child && write) {
 		uint64_t cseed = r64(w);
+		pid_t parent = getpid();
 
 		pid = fork();
 		if (pid == 0) {
@@ -1105,7 +1106,10 @@ void scen_sem_scribble(struct wk *w)
 
 			w->in_child = true;
 			rng_seed(&w->r, cseed);
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			/* Orphaned (the worker SIGKILLed): leave quietly. */
+			prctl(PR_SET_PDEATHSIG, SIGUSR2);
+			if (getppid() != parent)
+				_exit(0);
 			memset(&own, 0, sizeof(own));
 			if (sem_map(w, id, true, &own, 0))
 				_exit(0);
