@@ -246,6 +246,9 @@ enum {
 #ifdef AIXIPC_IOC_SEMOP
 	IOC_SEMOP, IOC_SEMCTL,
 #endif
+#ifdef AIXIPC_IOC_SEMMAP
+	IOC_SEMMAP,
+#endif
 	IOC_INFO, IOC_SHMAT, IOC_SHMDT, IOC_SHMCTL, IOC_NS, IOC_MSGFD,
 	N_IOCS
 };
@@ -440,6 +443,11 @@ void one_op(struct wk *w, bool scenarios);
 void scen_shm_touch(struct wk *w);
 void scen_shm_pieces(struct wk *w);
 void scen_shm_forkkill(struct wk *w);
+
+/* scribble.c: the semaphore fast path's words under garbage */
+extern bool g_scribble;
+void scribble_main(struct wk *pw);
+void scen_sem_scribble(struct wk *w);
 
 /* shm_model.c */
 void scen_shm_model(struct wk *w);

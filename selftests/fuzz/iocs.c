@@ -468,6 +468,52 @@ static void gen_semctl(struct wk *w)
 		pool_forget(AIXIPC_SEM, c.id);
 }
 #endif
+
+#ifdef AIXIPC_IOC_SEMMAP
+/*
+ * AIXIPC_IOC_SEMMAP: random ids and flags; a success names a mapping of
+ * the set's area that this thread then reads and unmaps.
+ */
+static void gen_semmap(struct wk *w)
+{
+	struct aixipc_semmap r;
+	const volatile struct aixipc_sem_meta *meta;
+	uint64_t want;
+	unsigned int i;
+	int rc;
+
+	fill_random(w, &r, sizeof(r));	/* out fields must be ignored */
+	r.id = pick_id(w, AIXIPC_SEM);
+	r.flags = chance(w, 90) ? (chance(w, 60) ? AIXIPC_SEMMAP_WRITE : 0) :
+		  (uint32_t)r64(w) | 2;
+	rc = fz_call(w, IOC_SEMMAP, &r);
+	if (rc || !w->env_ok)
+		return;
+	want = AIXIPC_SEM_WORDS_OFFSET + pg_align((uint64_t)r.nsems * 8);
+	if (r.flags & ~AIXIPC_SEMMAP_WRITE || !r.nsems ||
+	    r.nsems > g_limits.semmsl || r.size != want || r.addr % g_pg ||
+	    r.ticket <= AIXIPC_SEM_TICKET_KERNEL) {
+		fz_fail(w, "semmap of set %d flags %#x: addr %#llx size %llu nsems %u ticket %u",
+			r.id, r.flags, (unsigned long long)r.addr,
+			(unsigned long long)r.size, r.nsems, r.ticket);
+		return;
+	}
+	meta = (const volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
+	/* Removed meanwhile: live 0, every word the kernel's. */
+	if (meta->live == AIXIPC_SEM_LIVE &&
+	    (meta->nsems != r.nsems || meta->semvmx != g_limits.semvmx))
+		fz_fail(w, "semmap of set %d: meta nsems %u semvmx %u, answer nsems %u",
+			r.id, meta->nsems, meta->semvmx, r.nsems);
+	for (i = 0; i < r.nsems && i < 8; i++)
+		(void)((const volatile uint64_t *)(uintptr_t)(r.addr +
+				AIXIPC_SEM_WORDS_OFFSET))[i];
+	if (munmap((void *)(uintptr_t)r.addr, (size_t)r.size))
+		fz_fail(w, "munmap of set %d's area: %s", r.id, strerror(errno));
+	else
+		ADD(sh->checks, 1);
+}
+#endif
+
 static void gen_shmat(struct wk *w)
 {
 	const uint32_t known = AIXIPC_SHM_RDONLY | AIXIPC_SHM_RND |
@@ -992,6 +1038,10 @@ const struct ioc_desc iocs[N_IOCS] = {
 	[IOC_SEMCTL] = { "semctl", AIXIPC_IOC_SEMCTL,
 			 sizeof(struct aixipc_semctl), 8, gen_semctl,
 			 (1U << 15) | (1U << 16) },
+#endif
+#ifdef AIXIPC_IOC_SEMMAP
+	[IOC_SEMMAP] = { "semmap", AIXIPC_IOC_SEMMAP, sizeof(struct aixipc_semmap),
+			 3, gen_semmap },
 #endif
 	[IOC_INFO] = { "info", AIXIPC_IOC_INFO, sizeof(struct aixipc_info), 3,
 		       gen_info },

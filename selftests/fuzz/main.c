@@ -4,6 +4,7 @@
  *
  *   fuzz [--seed N] [--duration SECS] [--procs N] [--threads N]
  *        [--replay] [--ops N]
+ *   fuzz [--seed N] [--duration SECS] --scribble
  *
  * Several worker processes (fork), each with several threads, hammer a small
  * shared pool of keys and ids with random and structured sequences of every
@@ -103,6 +104,17 @@
  *    replayed, then random and mutated programs, and the first lines say
  *    coverage is off.  Seedable: the manager's choices derive from --seed.
  *
+ * Scribble mode (--scribble; scribble.c): the semaphore fast path's shared
+ * words under garbage.  Processes with fixed roles map sets' areas
+ * (AIXIPC_IOC_SEMMAP, writable and read-only) and write random words into
+ * them while others semop and semctl the same sets (blocking with
+ * timeouts, SEM_UNDO, several operations, SETVAL, SETALL, IPC_SET,
+ * IPC_RMID); oracles: values within [0, semvmx], every call back within
+ * its timeout, no value changed by a process without alter permission
+ * (sets at mode 0644 watched while scribbled on), SIGBUS for a write to
+ * the meta page, SIGSEGV for a write to a read-only mapping.  The other
+ * modes get its scenario, sem-scribble, and the ioctl's generator.
+ *
  * Output is TAP (1..1, progress comments, ok/not ok); exit status 0 or 1.
  */
 
@@ -130,6 +142,7 @@ static void usage(void)
 		"usage: fuzz [--seed N] [--duration SECS] [--procs N] [--threads N] [--replay] [--ops N]\n"
 		"       fuzz [--seed N] [--duration SECS] --corpus DIR | --kcov [--out DIR] [--keep-going]\n"
 		"       fuzz --reproduce FILE [--minimise] | --corpus DIR --distill DIR2\n"
+		"       fuzz [--seed N] [--duration SECS] --scribble\n"
 		"  --seed N       PRNG seed (default: random, printed first)\n"
 		"  --duration S   run time in seconds (default 120)\n"
 		"  --procs N      worker processes (default 4, max %d)\n"
@@ -145,7 +158,8 @@ static void usage(void)
 		"  --reproduce F  run program F once, printing every call\n"
 		"  --minimise     with --reproduce: shrink a failing program, save it\n"
 		"  --distill DIR  keep the corpus programs that add coverage, in DIR\n"
-		"  --exec F       (fuzz-m32) execute program F for the manager\n",
+		"  --exec F       (fuzz-m32) execute program F for the manager\n"
+		"  --scribble     semaphore areas scribbled on while others semop (fixed roles)\n",
 		MAX_PROCS, MAX_THREADS);
 	exit(2);
 }
@@ -175,6 +189,10 @@ int main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--replay")) {
 			g_replay = true;
+			continue;
+		}
+		if (!strcmp(argv[a], "--scribble")) {
+			g_scribble = true;
 			continue;
 		}
 		if (!strcmp(argv[a], "--kcov")) {
@@ -287,7 +305,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	ns_learn_initial();
-	if (!guided)
+	if (!guided && !g_scribble)
 		ns_setup();
 	wk_init(&pw, g_devfd, -1, 0, 0);
 	pw.clean = true;
@@ -305,6 +323,10 @@ int main(int argc, char **argv)
 		return rc;
 	}
 
+	if (g_scribble) {
+		scribble_main(&pw);
+		goto done;
+	}
 	t0 = now();
 	deadline = t0 + g_duration;
 	next_progress = t0 + 10;
@@ -383,7 +405,7 @@ int main(int argc, char **argv)
 	}
 	t = now();
 	progress(t0, t);
-
+done:
 	cleanup(&pw);
 	ns_check_freed();
 	summary();

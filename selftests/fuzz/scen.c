@@ -393,6 +393,7 @@ const struct scen_desc scens[] = {
 	{ "shm-pieces", 6, scen_shm_pieces },
 	{ "shm-forkkill", 2, scen_shm_forkkill },
 	{ "shm-model", 2, scen_shm_model },
+	{ "sem-scribble", 3, scen_sem_scribble },
 };
 const int n_scens = (int)(sizeof(scens) / sizeof(scens[0]));
 _Static_assert(sizeof(scens) / sizeof(scens[0]) <= MAX_SCEN, "raise MAX_SCEN");

@@ -63,6 +63,7 @@ struct side {
 	int (*semget)(key_t key, int n, int flg);
 	int (*semop)(int id, struct sembuf *ops, size_t n);
 	int (*semset)(int id, int num, int val);
+	int (*semgetval)(int id, int num);
 	int (*semrm)(int id);
 	int (*shmget)(key_t key, size_t size, int flg);
 	void *(*shmat)(int id, const void *addr, int flg);
@@ -81,6 +82,8 @@ static int n_semop(int i, struct sembuf *o, size_t n)
 { return (int)syscall(SYS_semop, i, o, n); }
 static int n_semset(int i, int num, int v)
 { return (int)syscall(SYS_semctl, i, num, SETVAL, (unsigned long)v); }
+static int n_semgetval(int i, int num)
+{ return (int)syscall(SYS_semctl, i, num, GETVAL, 0UL); }
 static int n_semrm(int i) { return (int)syscall(SYS_semctl, i, 0, IPC_RMID, 0UL); }
 static int n_shmget(key_t k, size_t s, int f) { return (int)syscall(SYS_shmget, k, s, f); }
 static void *n_shmat(int i, const void *a, int f)
@@ -90,17 +93,18 @@ static int n_shmrm(int i) { return (int)syscall(SYS_shmctl, i, IPC_RMID, NULL); 
 
 static int a_msgrm(int i) { return msgctl(i, IPC_RMID, NULL); }
 static int a_semset(int i, int num, int v) { return semctl(i, num, SETVAL, v); }
+static int a_semgetval(int i, int num) { return semctl(i, num, GETVAL); }
 static int a_semrm(int i) { return semctl(i, 0, IPC_RMID); }
 static int a_shmrm(int i) { return shmctl(i, IPC_RMID, NULL); }
 
 static const struct side native = {
 	"native", n_msgget, n_msgsnd, n_msgrcv, n_msgrm, n_semget, n_semop,
-	n_semset, n_semrm, n_shmget, n_shmat, n_shmdt, n_shmrm,
+	n_semset, n_semgetval, n_semrm, n_shmget, n_shmat, n_shmdt, n_shmrm,
 };
 
 static const struct side aixipc = {
 	"aixipc", msgget, msgsnd, msgrcv, a_msgrm, semget, semop,
-	a_semset, a_semrm, shmget, shmat, shmdt, a_shmrm,
+	a_semset, a_semgetval, a_semrm, shmget, shmat, shmdt, a_shmrm,
 };
 
 static int scale = 1;
@@ -223,20 +227,37 @@ static double w_throughput(const struct side *s, long arg)
 	return t / (n * arg);
 }
 
-/* 3: P then V on one semaphore, nobody else around. */
+/* 3: P then V on one semaphore, nobody else around; sem_flg @arg. */
 static double w_semop(const struct side *s, long arg)
 {
 	int id = s->semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), i, n = 20000 * scale;
-	struct sembuf p = { 0, -1, 0 }, v = { 0, 1, 0 };
+	struct sembuf p = { 0, -1, (short)arg }, v = { 0, 1, (short)arg };
 	double t;
 
-	(void)arg;
 	if (id < 0 || s->semset(id, 0, 1))
 		die("semget");
 	t = now_ns();
 	for (i = 0; i < n; i++)
 		if (s->semop(id, &p, 1) || s->semop(id, &v, 1))
 			die("semop");
+	t = now_ns() - t;
+	s->semrm(id);
+	return t / n;
+}
+
+/* 3b: GETVAL of one semaphore (libaixipc reads it in the shared area). */
+static double w_getval(const struct side *s, long arg)
+{
+	int id = s->semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), i, n = 50000 * scale;
+	double t;
+
+	(void)arg;
+	if (id < 0 || s->semset(id, 0, 3))
+		die("semget");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (s->semgetval(id, 0) != 3)
+			die("semctl GETVAL");
 	t = now_ns() - t;
 	s->semrm(id);
 	return t / n;
@@ -1045,6 +1066,8 @@ static const struct workload workloads[] = {
 	{ "msg throughput 2 pairs", w_throughput, 2 },
 	{ "msg throughput 4 pairs", w_throughput, 4 },
 	{ "semop P+V uncontended", w_semop, 0 },
+	{ "semop P+V uncontended, SEM_UNDO", w_semop, SEM_UNDO },
+	{ "semctl GETVAL", w_getval, 0 },
 	{ "sem hand-off 2 processes", w_handoff, 0 },
 	{ "sem own semaphore, 1 process", w_semset, 1 },
 	{ "sem own semaphore, 2 processes", w_semset, 2 },
@@ -1209,6 +1232,30 @@ static void rm_set(const struct side *s, int n, int *ids)
 		s->semrm(ids[i]);
 }
 
+/*
+ * mk_set, each set's area mapped (AIXIPC_IOC_SEMMAP, writable) and its
+ * meta page and first word touched, as libaixipc's fast path does.
+ */
+static void mk_set_mapped(const struct side *s, int n, int *ids)
+{
+	int fd = open(AIXIPC_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die(AIXIPC_DEVICE);
+	mk_set(s, n, ids);
+	for (int i = 0; i < n; i++) {
+		struct aixipc_semmap r = { .id = ids[i], .flags = AIXIPC_SEMMAP_WRITE };
+		volatile const uint64_t *p;
+
+		if (ioctl(fd, AIXIPC_IOC_SEMMAP, &r))
+			die("AIXIPC_IOC_SEMMAP");
+		p = (volatile const uint64_t *)(uintptr_t)r.addr;
+		(void)p[0];
+		(void)p[AIXIPC_SEM_WORDS_OFFSET / sizeof(*p)];
+	}
+	close(fd);
+}
+
 /* n messages of 64 bytes on one queue; ids[0] is the queue. */
 static void mk_msgs(const struct side *s, int n, int *ids)
 {
@@ -1252,6 +1299,44 @@ static void rm_segs(const struct side *s, int n, int *ids)
 	}
 }
 
+/*
+ * Informational, aixipc only: what a set costs in the kernel with its
+ * area unmapped (as every set is until a process takes the fast path)
+ * and mapped once (the area: a meta page and the words, vmalloc'ed, its
+ * file and inode, the VMA, the ticket), for 1, 250 and semmsl semaphores
+ * (the largest set this module allows).  Measured as per_object() does.
+ */
+static void sem_area_report(FILE *csv)
+{
+	struct aixipc_version v = { 0 };
+	int fd = open(AIXIPC_DEVICE, O_RDWR | O_CLOEXEC);
+	unsigned int sizes[3] = { 1, 250, 0 }, i;
+
+	if (fd < 0 || ioctl(fd, AIXIPC_IOC_VERSION, &v))
+		die("AIXIPC_IOC_VERSION");
+	close(fd);
+	sizes[2] = (unsigned int)v.limits.semmsl;
+	printf("\n%-32s %8s %12s %12s %12s %12s\n", "aixipc semaphore set, kernel B",
+	       "sets", "unmapped", "mapped", "difference", "area pages");
+	for (i = 0; i < 3; i++) {
+		int n = sizes[i] <= 250 ? 1000 : 20;
+		double b[2];
+		unsigned long long area = AIXIPC_SEM_WORDS_OFFSET +
+			(((unsigned long long)sizes[i] * 8 + 4095) & ~4095ULL);
+		char name[64];
+
+		sem_n = (int)sizes[i];
+		b[0] = per_object(&aixipc, n, mk_set, rm_set);
+		b[1] = per_object(&aixipc, n, mk_set_mapped, rm_set);
+		snprintf(name, sizeof(name), "set of %u", sizes[i]);
+		printf("%-32s %8d %12.0f %12.0f %12.0f %12llu\n", name, n, b[0], b[1],
+		       b[1] - b[0], area);
+		if (csv)
+			fprintf(csv, "sem_set_kernel_bytes,\"%s (unmapped, mapped)\",,%.0f,,%.0f,\n",
+				name, b[0], b[1]);
+	}
+}
+
 static void memory_report(FILE *csv)
 {
 	static const struct {
@@ -1284,6 +1369,7 @@ static void memory_report(FILE *csv)
 			fprintf(csv, "kernel_bytes_per_object,\"%s\",%.0f,%.0f,%.3f,,\n",
 				m[i].name, b[0], b[1], b[1] / b[0]);
 	}
+	sem_area_report(csv);
 	/* Empty now: every measuring child has exited. */
 	if (rmdir(CGDIR))
 		fprintf(stderr, "aixipc-bench: rmdir %s: %s\n", CGDIR, strerror(errno));
