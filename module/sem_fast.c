@@ -207,7 +207,6 @@ static struct page *aixipc_semmap_junk(struct aixipc_sem_area *area,
 	mv->junk = alloc_page(GFP_KERNEL_ACCOUNT);
 	if (!mv->junk)
 		return NULL;
-	/* Read as meta, live is not AIXIPC_SEM_LIVE; as words, all owned. */
 	w = page_address(mv->junk);
 	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
 		w[i] = AIXIPC_SEMW_OWNED_BY_KERNEL;
@@ -216,7 +215,8 @@ static struct page *aixipc_semmap_junk(struct aixipc_sem_area *area,
 
 /*
  * A fault on a mapping of an area: the area's page for a process still
- * allowed, else the mapping's private page; the meta page read-only.
+ * allowed, else the mapping's private page (the zero page for the meta
+ * page); the meta page read-only.
  */
 static vm_fault_t aixipc_semmap_fault(struct vm_fault *vmf)
 {
@@ -235,6 +235,12 @@ static vm_fault_t aixipc_semmap_fault(struct vm_fault *vmf)
 	mutex_lock(&area->map_mutex);
 	if (aixipc_semmap_allowed(area, mv, vma)) {
 		pfn = vmalloc_to_pfn(area->mem + (vmf->pgoff << PAGE_SHIFT));
+	} else if (!vmf->pgoff) {
+		/*
+		 * The zero page, read-only: live reads 0, and no write to the
+		 * private words below can make it read otherwise.
+		 */
+		pfn = page_to_pfn(ZERO_PAGE(vmf->address));
 	} else {
 		junk = aixipc_semmap_junk(area, mv);
 		if (!junk) {
