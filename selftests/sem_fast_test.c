@@ -1351,6 +1351,129 @@ TEST_F(semfast, meta_page_write_is_sigbus)
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
+/*
+ * A mapping that lost its access: whatever its process writes into the
+ * private words it now sees, its meta page keeps reading dead (it is the
+ * zero page, read-only), and nothing real changes.
+ */
+TEST_F(semfast, revoked_mapping_meta_stays_dead_whatever_is_written)
+{
+	int id = new_set(self, 600, 0666), i;	/* two pages of words */
+	pid_t kid;
+	int go[2], done[2];
+	char c = 0;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap m;
+
+		signal(SIGBUS, SIG_DFL);
+		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+			_exit(KID_BROKEN);
+		if (m.meta->live != AIXIPC_SEM_LIVE)
+			_exit(KID_WRONG);
+		if (write(done[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(KID_BROKEN);
+		/* Alter is gone: the words are a private page of ours now. */
+		for (i = 0; i < 600; i++)
+			wstore(&m, (unsigned int)i, AIXIPC_SEM_LIVE |
+			       (uint64_t)AIXIPC_SEM_LIVE << 32);
+		if (m.meta->live == AIXIPC_SEM_LIVE || m.meta->semvmx ||
+		    raw_op(&m, 0, -1) != 0 || wload(&m, 0) & KWORD)
+			_exit(KID_WRONG);
+		/* The dead meta page is read-only too. */
+		((volatile struct aixipc_sem_meta *)m.meta)->live = AIXIPC_SEM_LIVE;
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid));
+	EXPECT_EQ(5, kgetval(self->fd, id, 0));
+	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A writable mapping made read-only with mprotect, its alter permission
+ * then taken away, then made writable again: it maps the words read-only
+ * for reading (read permission remains) and a write must not turn them
+ * writable (SIGBUS), nor change the value.
+ */
+TEST_F(semfast, mprotect_back_to_writable_after_revocation_cannot_write)
+{
+	int id = new_set(self, 1, 0666);
+	pid_t kid;
+	int go[2], done[2];
+	char c = 0;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 3));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 4, given back */
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap m;
+
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+			_exit(KID_BROKEN);
+		if (mprotect((void *)m.meta, m.size, PROT_READ))
+			_exit(KID_BROKEN);
+		if (write(done[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(KID_BROKEN);
+		/* Read permission remains: the real words, read-only. */
+		if ((wload(&m, 0) & AIXIPC_SEMW_VALUE) != 4 ||
+		    m.meta->live != AIXIPC_SEM_LIVE)
+			_exit(KID_WRONG);
+		if (mprotect((void *)m.meta, m.size, PROT_READ | PROT_WRITE))
+			_exit(KID_WRONG);
+		wstore(&m, 0, (uint64_t)m.ticket << TSHIFT | 1000);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * The library's fast path reads the caller's sembuf: a bad pointer is
+ * EFAULT as from the kernel, never a fault, also once the set is mapped.
+ */
+TEST_F(semfast, lib_bad_sops_pointer_is_efault)
+{
+	struct sembuf *unmapped;	/* no access */
+	int id = new_set(self, 1, 0600);
+
+	ASSERT_LE(0, id);
+	/* Reserved, so the set's area cannot land there: no access. */
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	ASSERT_NE(MAP_FAILED, unmapped);
+	ASSERT_EQ(0, lsemop1(id, 0, 1, 0));	/* mapped, fast from now on */
+	ASSERT_EQ(0, lsemop1(id, 0, -1, 0));
+	errno = 0;
+	EXPECT_EQ(-1, semop(id, unmapped, 1));
+	EXPECT_EQ(EFAULT, errno);
+	errno = 0;
+	EXPECT_EQ(-1, semop(id, (struct sembuf *)8, 1));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, lgetval(id, 0));
+	munmap(unmapped, 4096);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
 /* No pin of the words: process_vm_writev and readv into them fail. */
 TEST_F(semfast, process_vm_access_to_words_fails)
 {
