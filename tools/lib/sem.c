@@ -60,7 +60,8 @@ static int do_semop(int semid, struct sembuf *sops, size_t nsops, bool timed,
 	int fast;
 
 	/* A valid timeout does not matter to an operation that need not wait. */
-	if (!timed || (sec >= 0 && nsec >= 0 && nsec < 1000000000)) {
+	if (semid >= 0 && nsops == 1 &&
+	    (!timed || (sec >= 0 && nsec >= 0 && nsec < 1000000000))) {
 		fast = aixipc_semop_fast(semid, sops, nsops);
 		if (fast <= 0)
 			return fast;
