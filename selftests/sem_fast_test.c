@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/sem.h>
 #include <sys/syscall.h>
@@ -1472,6 +1473,59 @@ TEST_F(semfast, lib_bad_sops_pointer_is_efault)
 	EXPECT_EQ(0, lgetval(id, 0));
 	munmap(unmapped, 4096);
 	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * A namespace's semvmx lowered while a set's area is mapped: the area
+ * shows it before AIXIPC_NS_SET_LIMITS returns, and the fast path leaves
+ * a V past it to the kernel, which refuses it (ERANGE).
+ */
+TEST_F(semfast, lowered_semvmx_reaches_the_fast_path)
+{
+	pid_t kid = t_spawn(&self->kids);
+
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct aixipc_ns_ctl c = {
+			.cmd = AIXIPC_NS_GET_LIMITS, .ns = AIXIPC_NS_SELF,
+		};
+		int host = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC), mine, id;
+		struct fmap m;
+		struct stat st;
+
+		/* Set in a namespace of its own, limits from the initial one. */
+		if (host < 0 || unshare(CLONE_NEWIPC))
+			_exit(KID_BROKEN);
+		mine = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+		if (mine < 0 || fstat(mine, &st))
+			_exit(KID_BROKEN);
+		id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+		if (id < 0 || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m) ||
+		    ksetval(self->fd, id, 0, 10) ||
+		    t_semop1(self->fd, id, 0, -1, 0) ||	/* 9, given back */
+		    lsemop1(id, 0, 1, 0))			/* 10, fast */
+			_exit(KID_BROKEN);
+		/* A new namespace's limits are its own: compare with them. */
+		if (aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c) ||
+		    m.meta->semvmx != c.limits.semvmx || c.limits.semvmx <= 11)
+			_exit(KID_WRONG);
+		c.cmd = AIXIPC_NS_SET_LIMITS;
+		c.ns = st.st_ino;
+		c.limits.semvmx = 10;
+		if (setns(host, CLONE_NEWIPC) ||
+		    aixipc_ioctl(self->fd, AIXIPC_IOC_NS, &c) ||
+		    setns(mine, CLONE_NEWIPC))
+			_exit(KID_BROKEN);
+		if (m.meta->semvmx != 10)
+			_exit(1);
+		if (lsemop1(id, 0, 1, 0) != -ERANGE || lgetval(id, 0) != 10)
+			_exit(2);
+		if (lsemop1(id, 0, -1, 0) || lsemop1(id, 0, 1, 0) ||
+		    kgetval(self->fd, id, 0) != 10)
+			_exit(3);
+		_exit(0);
+	}
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
 }
 
 /* No pin of the words: process_vm_writev and readv into them fail. */
