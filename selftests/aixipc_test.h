@@ -1246,6 +1246,19 @@ static inline int t_semctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 	return 0;
 }
 
+/* IPC_SET of a set's mode, its owner as it is.  0 or -errno. */
+static inline int t_sem_set_mode(int fd, int id, uint32_t mode)
+{
+	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+
+	if (err)
+		return err;
+	c.cmd = AIXIPC_IPC_SET;
+	c.ds.perm.mode = mode;
+	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
+}
+
 /* IPC_RMID of a semaphore set. */
 static inline int t_semrmid(int fd, int id)
 {

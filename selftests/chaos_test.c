@@ -1156,19 +1156,6 @@ static void fast_check_values(struct __test_metadata *_metadata, int fd, int id)
 	}
 }
 
-/* IPC_SET of the set's mode.  0 or -errno. */
-static int fast_set_mode(int fd, int id, uint32_t mode)
-{
-	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-
-	if (err)
-		return err;
-	c.cmd = AIXIPC_IPC_SET;
-	c.ds.perm.mode = mode;
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-}
-
 TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
 {
 	struct fast_shared *sh;
@@ -1203,7 +1190,7 @@ TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
 		if (what < 2) {
 			bool deny = !(toggles % 2);
 
-			ASSERT_EQ(0, fast_set_mode(self->fd, id,
+			ASSERT_EQ(0, t_sem_set_mode(self->fd, id,
 						   deny ? 0644 : 0666));
 			toggles++;
 			/*
@@ -1251,7 +1238,7 @@ TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
 	}
 	/* Half the time alter is away at the removal. */
 	if (t_xorshift(&rng) % 2)
-		ASSERT_EQ(0, fast_set_mode(self->fd, id, 0644));
+		ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
 	fast_check_values(_metadata, self->fd, id);
 	__atomic_store_n(&sh->removed, 1, __ATOMIC_SEQ_CST);
 	ASSERT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_SEM, id));

@@ -137,19 +137,6 @@ static int kstat(int fd, int id, struct aixipc_semid_ds *ds)
 	return err;
 }
 
-/* IPC_SET of the set's mode, owner as it is.  0 or -errno. */
-static int kset_mode(int fd, int id, uint32_t mode)
-{
-	struct aixipc_semctl c = { .id = id, .cmd = AIXIPC_IPC_STAT };
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-
-	if (err)
-		return err;
-	c.cmd = AIXIPC_IPC_SET;
-	c.ds.perm.mode = mode;
-	return aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c);
-}
-
 /* Poll GETNCNT (or GETZCNT) of semaphore @n until it is @want: 0 or -1. */
 static int wait_count(int fd, int id, unsigned int n, bool zero, int want)
 {
@@ -1089,7 +1076,7 @@ TEST_F_TIMEOUT(semfast, ipc_set_revokes_and_restores_alter, 120)
 	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
 	/* Give the word back to user space, then take alter away. */
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 9, given back */
-	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
 	ASSERT_EQ(1, write(e->go[1], &c, 1));
 	ASSERT_EQ(1, read(e->done[0], &c, 1));
 	EXPECT_EQ(AIXIPC_SEM_TICKET_KERNEL, e->res[2]);	/* junk, "kernel's" */
@@ -1102,7 +1089,7 @@ TEST_F_TIMEOUT(semfast, ipc_set_revokes_and_restores_alter, 120)
 	EXPECT_EQ(9, kgetval(self->fd, id, 0));
 	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
 	/* Alter back; give the word back to user space again. */
-	ASSERT_EQ(0, kset_mode(self->fd, id, 0666));
+	ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0666));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 10, given back */
 	ASSERT_EQ(1, write(e->go[1], &c, 1));
 	EXPECT_EQ(0, t_reap(&self->kids, kid));
@@ -1141,10 +1128,10 @@ TEST_F_TIMEOUT(semfast, ipc_set_revokes_and_restores_alter, 120)
 			kid_end(fr);
 		}
 		ASSERT_EQ(1, read(e->done[0], &c, 1));
-		ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+		ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
 		ASSERT_EQ(1, write(e->go[1], &c, 1));
 		ASSERT_EQ(1, read(e->done[0], &c, 1));
-		ASSERT_EQ(0, kset_mode(self->fd, id, 0666));
+		ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0666));
 		ASSERT_EQ(1, write(e->go[1], &c, 1));
 		code = t_reap(&self->kids, kid);
 		if (code != KID_TICKED)
@@ -1406,7 +1393,7 @@ TEST_F(semfast, revoked_mapping_meta_stays_dead_whatever_is_written)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(done[0], &c, 1));
-	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid));
 	EXPECT_EQ(5, kgetval(self->fd, id, 0));
@@ -1455,7 +1442,7 @@ TEST_F(semfast, mprotect_back_to_writable_after_revocation_cannot_write)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(done[0], &c, 1));
-	ASSERT_EQ(0, kset_mode(self->fd, id, 0644));
+	ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid));
 	EXPECT_EQ(4, kgetval(self->fd, id, 0));
