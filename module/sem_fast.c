@@ -28,8 +28,10 @@
  *    every process (aixipc_semmap_revoke()) before the call returns; the
  *    fault handler maps it again only for a process that still has the
  *    permission its mapping needs, and gives any other a private page of
- *    "kernel owns" words, on which every fast operation falls back to the
- *    system call, which fails as it should (EACCES, EIDRM).  A mapping is
+ *    "kernel owns" words (and the zero page, read-only, as its meta page),
+ *    on which every fast operation falls back to the system call, which
+ *    fails as it should (EACCES, EIDRM).  A words page made writable again
+ *    after mprotect is checked the same way (pfn_mkwrite).  A mapping is
  *    also only good in the process that made it: a fork child faults the
  *    same private page (VM_WIPEONFORK), so its operations go through the
  *    kernel and are stamped with its own pid.
@@ -56,7 +58,6 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
-#include <linux/pseudo_fs.h>
 #include <linux/random.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
