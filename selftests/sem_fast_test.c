@@ -528,6 +528,69 @@ TEST_F(semfast, raw_getpid_names_the_child_that_operated)
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
+/*
+ * Tickets of processes that are gone are collected once a set has more
+ * than its size plus 64 of them, except those a word still names: 200
+ * short-lived mappers later, the dead process whose fast operation was
+ * the last still owns GETPID, and the set still works.
+ */
+TEST_F_TIMEOUT(semfast, dead_tickets_collected_but_not_the_one_a_word_names, 120)
+{
+	struct fmap m;
+	int status, id = new_set(self, 1, 0600), i;
+	pid_t kid, last;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 5, 0));	/* 5, given back */
+	last = fork();
+	ASSERT_LE(0, last);
+	if (last == 0) {
+		struct fmap c;
+
+		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+			_exit(KID_BROKEN);
+		_exit(raw_op(&c, 0, -1) ? KID_WRONG : 0);	/* 4, its ticket */
+	}
+	ASSERT_EQ(last, waitpid(last, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* Mappers that never operate: each leaves a dead ticket behind. */
+	for (i = 0; i < 200; i++) {
+		kid = fork();
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			struct fmap c;
+
+			_exit(fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c) ?
+			      KID_BROKEN : 0);
+		}
+		ASSERT_EQ(kid, waitpid(kid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("mapper %d", i);
+	}
+	EXPECT_EQ(last, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	/* And the fast path still serves a new process. */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* 5, given back */
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct fmap c;
+
+		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+			_exit(KID_BROKEN);
+		_exit(raw_op(&c, 0, -2) ? KID_WRONG : 0);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
 /* ====================================================================== */
 /* The library's fast path: no system call.                               */
 
