@@ -1246,6 +1246,31 @@ static inline int t_semctl(int fd, int id, uint32_t semnum, uint32_t cmd,
 	return 0;
 }
 
+/* A set's fast-path area, mapped raw (AIXIPC_IOC_SEMMAP). */
+struct t_semmap {
+	volatile struct aixipc_sem_meta *meta;
+	uint64_t *w;			/* the words; __atomic_* only */
+	size_t size;
+	uint32_t ticket;
+	uint32_t nsems;
+};
+
+/* Map set @id's area with @flags.  0 or -errno. */
+static inline int t_semmap(int fd, int id, uint32_t flags, struct t_semmap *m)
+{
+	struct aixipc_semmap r = { .id = id, .flags = flags };
+	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, &r);
+
+	if (err)
+		return err;
+	m->meta = (volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
+	m->w = (uint64_t *)(uintptr_t)(r.addr + AIXIPC_SEM_WORDS_OFFSET);
+	m->size = (size_t)r.size;
+	m->ticket = r.ticket;
+	m->nsems = r.nsems;
+	return 0;
+}
+
 /* IPC_SET of a set's mode, its owner as it is.  0 or -errno. */
 static inline int t_sem_set_mode(int fd, int id, uint32_t mode)
 {

@@ -993,33 +993,11 @@ struct fast_shared {
 
 #define fast_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
 
-struct fast_map {
-	volatile struct aixipc_sem_meta *meta;
-	uint64_t *w;
-	size_t size;
-	uint32_t ticket;
-};
-
-/* SEMMAP writable.  0, or -errno (EACCES: alter is away now). */
-static int fast_map(int fd, int id, struct fast_map *m)
-{
-	struct aixipc_semmap r = { .id = id, .flags = AIXIPC_SEMMAP_WRITE };
-	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, &r);
-
-	if (err)
-		return err;
-	m->meta = (volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
-	m->w = (uint64_t *)(uintptr_t)(r.addr + AIXIPC_SEM_WORDS_OFFSET);
-	m->size = (size_t)r.size;
-	m->ticket = r.ticket;
-	return 0;
-}
-
 /*
  * One operation by the protocol: 0 done, -EAGAIN it would wait, 1 the
  * kernel must do it.
  */
-static int fast_raw_op(struct fast_map *m, unsigned int n, int op)
+static int fast_raw_op(struct t_semmap *m, unsigned int n, int op)
 {
 	struct timespec ts;
 	uint64_t w, nw;
@@ -1060,7 +1038,7 @@ static int fast_worker(int fd, int me, void *arg)
 	struct fast_shared *sh = arg;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(me + 7) ^
 		       (uint64_t)getpid();
-	struct fast_map m = { 0 };
+	struct t_semmap m = { 0 };
 	bool mapped = false;
 	int id = sh->id;
 
@@ -1073,7 +1051,7 @@ static int fast_worker(int fd, int me, void *arg)
 		int flg = t_xorshift(&rng) % 4 ? AIXIPC_SEM_NOWAIT : 0;
 
 		if (!mapped) {
-			err = fast_map(fd, id, &m);
+			err = t_semmap(fd, id, AIXIPC_SEMMAP_WRITE, &m);
 			if (fast_gone(sh, err))
 				return 0;
 			if (err == -EACCES) {

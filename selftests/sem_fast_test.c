@@ -157,14 +157,6 @@ static int wait_count(int fd, int id, unsigned int n, bool zero, int want)
 /* ---------------------------------------------------------------------- */
 /* The area, raw.                                                         */
 
-struct fmap {
-	volatile struct aixipc_sem_meta *meta;
-	uint64_t *w;			/* the words; __atomic_* only */
-	size_t size;
-	uint32_t ticket;
-	uint32_t nsems;
-};
-
 static int semmap_req(int fd, struct aixipc_semmap *r, int id, uint32_t flags)
 {
 	memset(r, 0, sizeof(*r));
@@ -173,32 +165,17 @@ static int semmap_req(int fd, struct aixipc_semmap *r, int id, uint32_t flags)
 	return aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, r);
 }
 
-static int fmap(int fd, int id, uint32_t flags, struct fmap *m)
-{
-	struct aixipc_semmap r;
-	int err = semmap_req(fd, &r, id, flags);
-
-	if (err)
-		return err;
-	m->meta = (volatile struct aixipc_sem_meta *)(uintptr_t)r.addr;
-	m->w = (uint64_t *)(uintptr_t)(r.addr + AIXIPC_SEM_WORDS_OFFSET);
-	m->size = (size_t)r.size;
-	m->ticket = r.ticket;
-	m->nsems = r.nsems;
-	return 0;
-}
-
-static void funmap(struct fmap *m)
+static void funmap(struct t_semmap *m)
 {
 	munmap((void *)m->meta, m->size);
 }
 
-static uint64_t wload(const struct fmap *m, unsigned int n)
+static uint64_t wload(const struct t_semmap *m, unsigned int n)
 {
 	return __atomic_load_n(&m->w[n], __ATOMIC_ACQUIRE);
 }
 
-static void wstore(const struct fmap *m, unsigned int n, uint64_t v)
+static void wstore(const struct t_semmap *m, unsigned int n, uint64_t v)
 {
 	__atomic_store_n(&m->w[n], v, __ATOMIC_RELEASE);
 }
@@ -208,7 +185,7 @@ static void wstore(const struct fmap *m, unsigned int n, uint64_t v)
  * check of the clock: 0 done, 1 the kernel must do it (the word is the
  * kernel's, or the result is out of range), -EAGAIN it would wait.
  */
-static int raw_op(const struct fmap *m, unsigned int n, int op)
+static int raw_op(const struct t_semmap *m, unsigned int n, int op)
 {
 	uint64_t w = wload(m, n), nw;
 	int v;
@@ -408,7 +385,7 @@ static int remove_set(FIXTURE_DATA(semfast) *self, int id)
 TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
 {
 	uint16_t vals[3] = { 7, 0, SEMVMX };
-	struct fmap m, m2;
+	struct t_semmap m, m2;
 	struct aixipc_semmap r;
 	int id = new_set(self, 3, 0600);
 	long other;
@@ -423,7 +400,7 @@ TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
 	EXPECT_LT(AIXIPC_SEM_TICKET_KERNEL, r.ticket);
 	munmap((void *)(uintptr_t)r.addr, (size_t)r.size);
 
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	EXPECT_EQ(AIXIPC_SEM_LIVE, m.meta->live);
 	EXPECT_EQ((uint32_t)SEMVMX, m.meta->semvmx);
 	EXPECT_EQ(3U, m.meta->nsems);
@@ -432,14 +409,14 @@ TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(KOWNED(vals[i]), wload(&m, i)) TH_LOG("word %u", i);
 	/* A read-only mapping of the same: the same words. */
-	ASSERT_EQ(0, fmap(self->fd, id, 0, &m2));
+	ASSERT_EQ(0, t_semmap(self->fd, id, 0, &m2));
 	EXPECT_EQ(m.ticket, m2.ticket);
 	EXPECT_EQ(KOWNED(SEMVMX), wload(&m2, 2));
 	funmap(&m2);
 	/* Another process: another ticket (a u32: compared in the child). */
 	other = T_IN_CHILD(0, ({
-		struct fmap c;
-		long t = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		struct t_semmap c;
+		long t = t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
 		t ? t : c.ticket > AIXIPC_SEM_TICKET_KERNEL &&
 			c.ticket != m.ticket ? 0 : -EPROTO;
 	}));
@@ -455,13 +432,13 @@ TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
  */
 TEST_F(semfast, raw_cas_is_a_semop_seen_by_others)
 {
-	struct fmap m;
+	struct t_semmap m;
 	pid_t me = getpid();
 	long r;
 	int id = new_set(self, 2, 0600);
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	EXPECT_EQ(KOWNED(0), wload(&m, 0));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	EXPECT_EQ(KGIVEN(1), wload(&m, 0));
@@ -470,8 +447,8 @@ TEST_F(semfast, raw_cas_is_a_semop_seen_by_others)
 
 	/* A child's CAS: a semop by the child. */
 	r = T_IN_CHILD(0, ({
-		struct fmap c;
-		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		struct t_semmap c;
+		long e = t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
 		e ? e : raw_op(&c, 0, 2) ? -EPROTO : 0;
 	}));
 	ASSERT_EQ(0, r);
@@ -499,12 +476,12 @@ TEST_F(semfast, raw_cas_is_a_semop_seen_by_others)
 /* The child's pid, as a raw operator: GETPID names it, not the parent. */
 TEST_F(semfast, raw_getpid_names_the_child_that_operated)
 {
-	struct fmap m;
+	struct t_semmap m;
 	int status, id = new_set(self, 1, 0600);
 	pid_t kid;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
 	ASSERT_EQ(getpid(), kgetpid(self->fd, id, 0));	/* takes the word */
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));	/* gives it back */
@@ -512,9 +489,9 @@ TEST_F(semfast, raw_getpid_names_the_child_that_operated)
 	kid = fork();
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap c;
+		struct t_semmap c;
 
-		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
 			_exit(KID_BROKEN);
 		_exit(raw_op(&c, 0, -1) ? KID_WRONG : 0);
 	}
@@ -536,19 +513,19 @@ TEST_F(semfast, raw_getpid_names_the_child_that_operated)
  */
 TEST_F_TIMEOUT(semfast, dead_tickets_collected_but_not_the_one_a_word_names, 120)
 {
-	struct fmap m;
+	struct t_semmap m;
 	int status, id = new_set(self, 1, 0600), i;
 	pid_t kid, last;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 5, 0));	/* 5, given back */
 	last = fork();
 	ASSERT_LE(0, last);
 	if (last == 0) {
-		struct fmap c;
+		struct t_semmap c;
 
-		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
 			_exit(KID_BROKEN);
 		_exit(raw_op(&c, 0, -1) ? KID_WRONG : 0);	/* 4, its ticket */
 	}
@@ -560,9 +537,9 @@ TEST_F_TIMEOUT(semfast, dead_tickets_collected_but_not_the_one_a_word_names, 120
 		kid = fork();
 		ASSERT_LE(0, kid);
 		if (kid == 0) {
-			struct fmap c;
+			struct t_semmap c;
 
-			_exit(fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c) ?
+			_exit(t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c) ?
 			      KID_BROKEN : 0);
 		}
 		ASSERT_EQ(kid, waitpid(kid, &status, 0));
@@ -576,9 +553,9 @@ TEST_F_TIMEOUT(semfast, dead_tickets_collected_but_not_the_one_a_word_names, 120
 	kid = fork();
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap c;
+		struct t_semmap c;
 
-		if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c))
 			_exit(KID_BROKEN);
 		_exit(raw_op(&c, 0, -2) ? KID_WRONG : 0);
 	}
@@ -797,12 +774,12 @@ static pid_t lib_waiter(FIXTURE_DATA(semfast) *self, int id, unsigned int n,
  */
 TEST_F_TIMEOUT(semfast, lib_waiters_counted_and_woken_by_fast_v, 120)
 {
-	struct fmap m;
+	struct t_semmap m;
 	pid_t p1, p2, z;
 	int id = new_set(self, 2, 0600);
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, 0, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, 0, &m));
 	ASSERT_EQ(0, lsemop1(id, 1, 1, 0));	/* the library maps; sem 1 = 1 */
 	EXPECT_EQ(KGIVEN(1), wload(&m, 1));
 	p1 = lib_waiter(self, id, 0, -1);
@@ -967,12 +944,12 @@ TEST_F(semfast, lib_sees_setval_and_setall_at_once)
  */
 TEST_F_TIMEOUT(semfast, rmid_fails_fast_ops_and_wakes_waiters, 120)
 {
-	struct fmap m;
+	struct t_semmap m;
 	pid_t w1, w2;
 	int id = new_set(self, 2, 0600), i;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, lsemop1(id, 1, 5, 0));
 	ASSERT_EQ(0, lsemop1(id, 1, -1, 0));
 	EXPECT_EQ(4, lgetval(id, 1));
@@ -1017,24 +994,24 @@ TEST_F_TIMEOUT(semfast, read_only_process_maps_read_only, 120)
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, ksetval(self->fd, id, 1, 12));
 	EXPECT_EQ(-EACCES, AS_NOBODY(({
-		struct fmap c;
-		fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		struct t_semmap c;
+		t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
 	})));
 	/* mprotect to writable: refused; a write: SIGSEGV (no handler). */
 	EXPECT_EQ(-EACCES, AS_NOBODY(({
-		struct fmap c;
-		long e = fmap(self->fd, id, 0, &c);
+		struct t_semmap c;
+		long e = t_semmap(self->fd, id, 0, &c);
 		e ? e : mprotect((void *)c.meta, c.size,
 				 PROT_READ | PROT_WRITE) ? -errno : 0;
 	})));
 	kid = t_spawn(&self->kids);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap c;
+		struct t_semmap c;
 
 		signal(SIGSEGV, SIG_DFL);
 		signal(SIGBUS, SIG_DFL);
-		if (t_become_nobody() || fmap(self->fd, id, 0, &c))
+		if (t_become_nobody() || t_semmap(self->fd, id, 0, &c))
 			_exit(KID_BROKEN);
 		if (wload(&c, 1) != KOWNED(12))
 			_exit(KID_WRONG);
@@ -1106,9 +1083,9 @@ TEST_F_TIMEOUT(semfast, ipc_set_revokes_and_restores_alter, 120)
 	kid = t_spawn(&self->kids);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap m;
+		struct t_semmap m;
 
-		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+		if (t_become_nobody() || t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
 			_exit(KID_BROKEN);
 		/* Step 1: alter allowed, the library and raw both work. */
 		e->res[0] = lsemop1(id, 0, -1, 0);	/* 9, word given back */
@@ -1231,12 +1208,12 @@ TEST_F(semfast, hostile_garbage_clamped)
 		0xffffffff00000000ULL, 0,
 	};
 	uint64_t rng = 0x9e3779b97f4a7c15ULL;
-	struct fmap m;
+	struct t_semmap m;
 	unsigned int i;
 	int id = new_set(self, 4, 0600);
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]) + 200; i++) {
 		uint64_t g = i < sizeof(garbage) / sizeof(garbage[0]) ?
 			     garbage[i] : t_xorshift(&rng) & ~KWORD;
@@ -1281,13 +1258,13 @@ TEST_F(semfast, hostile_garbage_clamped)
 TEST_F(semfast, hostile_forged_ticket_keeps_last_known_pid)
 {
 	uint64_t rng = 0x2545f4914f6cdd1dULL;
-	struct fmap m;
+	struct t_semmap m;
 	pid_t me = getpid();
 	long r;
 	int id = new_set(self, 1, 0666), i;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 	ASSERT_EQ(me, kgetpid(self->fd, id, 0));
 	for (i = 0; i < 100; i++) {
@@ -1305,8 +1282,8 @@ TEST_F(semfast, hostile_forged_ticket_keeps_last_known_pid)
 	}
 	/* A hostile child (nobody) forging from its writable mapping. */
 	r = AS_NOBODY(({
-		struct fmap c;
-		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		struct t_semmap c;
+		long e = t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
 		if (!e) {
 			/* Its word is the kernel's: clear the bit regardless. */
 			wstore(&c, 0, (uint64_t)(c.ticket ^ 0x5a5a5a5aU) << TSHIFT | 3);
@@ -1318,8 +1295,8 @@ TEST_F(semfast, hostile_forged_ticket_keeps_last_known_pid)
 	EXPECT_EQ(3, kgetval(self->fd, id, 0));
 	/* Its own ticket: it did operate, GETPID names it. */
 	r = AS_NOBODY(({
-		struct fmap c;
-		long e = fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
+		struct t_semmap c;
+		long e = t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &c);
 		if (!e)
 			wstore(&c, 0, (uint64_t)c.ticket << TSHIFT | 4);
 		e ? e : (long)getpid();
@@ -1338,12 +1315,12 @@ TEST_F(semfast, hostile_forged_ticket_keeps_last_known_pid)
  */
 TEST_F_TIMEOUT(semfast, hostile_cleared_bit_waiter_released_by_next_kernel_op, 120)
 {
-	struct fmap m;
+	struct t_semmap m;
 	pid_t w;
 	int id = new_set(self, 1, 0600), round;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	for (round = 0; round < 2; round++) {
 		w = lib_waiter(self, id, 0, -2);
 		ASSERT_LE(0, w);
@@ -1386,7 +1363,7 @@ TEST_F_TIMEOUT(semfast, hostile_cleared_bit_waiter_released_by_next_kernel_op, 1
 /* The meta page is read-only to everyone: a write is SIGBUS. */
 TEST_F(semfast, meta_page_write_is_sigbus)
 {
-	struct fmap m;
+	struct t_semmap m;
 	int id = new_set(self, 1, 0600), touch;
 
 	ASSERT_LE(0, id);
@@ -1397,7 +1374,7 @@ TEST_F(semfast, meta_page_write_is_sigbus)
 		if (kid == 0) {
 			signal(SIGBUS, SIG_DFL);
 			signal(SIGSEGV, SIG_DFL);
-			if (fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+			if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
 				_exit(KID_BROKEN);
 			if (touch && m.meta->live != AIXIPC_SEM_LIVE)
 				_exit(KID_WRONG);	/* faulted in first */
@@ -1406,7 +1383,7 @@ TEST_F(semfast, meta_page_write_is_sigbus)
 		}
 		EXPECT_EQ(1000 + SIGBUS, t_reap(&self->kids, kid)) TH_LOG("touch %d", touch);
 	}
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	EXPECT_EQ(SIGBUS, probe_write64((uint64_t *)(void *)m.meta, 0));
 	EXPECT_EQ((uint32_t)SEMVMX, m.meta->semvmx);
 	EXPECT_EQ(AIXIPC_SEM_LIVE, m.meta->live);
@@ -1435,10 +1412,10 @@ TEST_F(semfast, revoked_mapping_meta_stays_dead_whatever_is_written)
 	kid = t_spawn(&self->kids);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap m;
+		struct t_semmap m;
 
 		signal(SIGBUS, SIG_DFL);
-		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+		if (t_become_nobody() || t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
 			_exit(KID_BROKEN);
 		if (m.meta->live != AIXIPC_SEM_LIVE)
 			_exit(KID_WRONG);
@@ -1485,11 +1462,11 @@ TEST_F(semfast, mprotect_back_to_writable_after_revocation_cannot_write)
 	kid = t_spawn(&self->kids);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
-		struct fmap m;
+		struct t_semmap m;
 
 		signal(SIGBUS, SIG_DFL);
 		signal(SIGSEGV, SIG_DFL);
-		if (t_become_nobody() || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+		if (t_become_nobody() || t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
 			_exit(KID_BROKEN);
 		if (mprotect((void *)m.meta, m.size, PROT_READ))
 			_exit(KID_BROKEN);
@@ -1557,7 +1534,7 @@ TEST_F(semfast, lowered_semvmx_reaches_the_fast_path)
 			.cmd = AIXIPC_NS_GET_LIMITS, .ns = AIXIPC_NS_SELF,
 		};
 		int host = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC), mine, id;
-		struct fmap m;
+		struct t_semmap m;
 		struct stat st;
 
 		/* Set in a namespace of its own, limits from the initial one. */
@@ -1567,7 +1544,7 @@ TEST_F(semfast, lowered_semvmx_reaches_the_fast_path)
 		if (mine < 0 || fstat(mine, &st))
 			_exit(KID_BROKEN);
 		id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
-		if (id < 0 || fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m) ||
+		if (id < 0 || t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m) ||
 		    ksetval(self->fd, id, 0, 10) ||
 		    t_semop1(self->fd, id, 0, -1, 0) ||	/* 9, given back */
 		    lsemop1(id, 0, 1, 0))			/* 10, fast */
@@ -1598,7 +1575,7 @@ TEST_F(semfast, lowered_semvmx_reaches_the_fast_path)
 /* No pin of the words: process_vm_writev and readv into them fail. */
 TEST_F(semfast, process_vm_access_to_words_fails)
 {
-	struct fmap m;
+	struct t_semmap m;
 	uint64_t v = 77;
 	struct iovec local = { .iov_base = &v, .iov_len = sizeof(v) };
 	struct iovec remote;
@@ -1608,7 +1585,7 @@ TEST_F(semfast, process_vm_access_to_words_fails)
 		SKIP(return, "no process_vm_readv/writev (CONFIG_CROSS_MEMORY_ATTACH)");
 	id = new_set(self, 2, 0600);
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 1, 0));	/* a word given back */
 	remote.iov_base = &m.w[1];
 	remote.iov_len = sizeof(v);
@@ -1632,12 +1609,12 @@ TEST_F(semfast, process_vm_access_to_words_fails)
  */
 TEST_F(semfast, proc_mem_write_to_words_fails)
 {
-	struct fmap m;
+	struct t_semmap m;
 	uint64_t v = 77;
 	int id = new_set(self, 2, 0600), mem;
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 1, 0));	/* a word given back */
 	mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, mem);
@@ -1655,12 +1632,12 @@ TEST_F(semfast, proc_mem_write_to_words_fails)
 /* A fork child sees the range, but faults "kernel owns" words. */
 TEST_F(semfast, fork_child_of_raw_mapping_gets_dead_words)
 {
-	struct fmap m;
+	struct t_semmap m;
 	long r;
 	int id = new_set(self, 2, 0600);
 
 	ASSERT_LE(0, id);
-	ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
 	ASSERT_EQ(0, t_semop1(self->fd, id, 0, 4, 0));
 	ASSERT_EQ(KGIVEN(4), wload(&m, 0));
 	r = T_IN_CHILD(0, ({
@@ -1731,12 +1708,12 @@ TEST_F_TIMEOUT(semfast, semmap_and_remove_many_sets_frees_areas, 300)
 	before = t_meminfo_kb("VmallocUsed:");
 	ASSERT_LE(0, before);
 	for (i = 0; i < ROUNDS; i++) {
-		struct fmap a, b;
+		struct t_semmap a, b;
 		int id = new_set(self, 1 + (unsigned int)i % 700, 0600);
 
 		ASSERT_LE(0, id);
-		ASSERT_EQ(0, fmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &a));
-		ASSERT_EQ(0, fmap(self->fd, id, 0, &b));
+		ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &a));
+		ASSERT_EQ(0, t_semmap(self->fd, id, 0, &b));
 		ASSERT_EQ(0, t_semop1(self->fd, id, 0, 1, 0));
 		ASSERT_EQ(0, raw_op(&a, 0, 1));
 		ASSERT_EQ(2ULL, wload(&b, 0) & AIXIPC_SEMW_VALUE);
