@@ -290,7 +290,8 @@ static void aixipc_semmap_vma_free(struct aixipc_semmap_vma *mv)
 /*
  * A copy of a mapping (split, mremap, fork): its own private data.  The
  * private page is shared with the original, whose entries a split keeps.
- * On failure the copy is left without data and every fault on it fails.
+ * Called with mmap_lock held for writing; the allocation cannot fail
+ * (->open has no way to refuse), and it is 32 bytes.
  */
 static void aixipc_semmap_open(struct vm_area_struct *vma)
 {
@@ -471,6 +472,8 @@ static void aixipc_sem_area_publish(struct aixipc_sem_set *set,
  *
  * Every area of the namespace's sets gets the new limit before the call
  * that set it returns; a fast operation racing it completed before it.
+ * Takes the registry's rwsem for reading, then each set's lock; called
+ * with neither held (after aixipc_ns_limits_mutex is released).
  */
 void aixipc_sem_semvmx_changed(struct aixipc_ns *ns)
 {
