@@ -101,7 +101,7 @@ static int aixipc_version(struct file *file, struct aixipc_ns *ns, void *arg)
 		      AIXIPC_FEATURE_SEM | AIXIPC_FEATURE_SHM |
 		      AIXIPC_FEATURE_STAT_INDEX | AIXIPC_FEATURE_NS |
 		      AIXIPC_FEATURE_MSGFD | AIXIPC_FEATURE_SHM_PIN |
-		      AIXIPC_FEATURE_SEM_FAST;
+		      AIXIPC_FEATURE_SEM_FAST | AIXIPC_FEATURE_SEM_FAST_UNDO;
 	aixipc_ns_read_limits(ns, &v->limits);
 	strscpy_pad(v->release, AIXIPC_RELEASE, sizeof(v->release));
 	return 0;

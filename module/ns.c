@@ -485,7 +485,7 @@ int aixipc_ns_ctl(struct aixipc_ns *self, struct aixipc_ns_ctl *req)
 		aixipc_ns_write_limits(ns, &req->limits);
 		mutex_unlock(&aixipc_ns_limits_mutex);
 		/* Before returning: the fast path checks semvmx too. */
-		aixipc_sem_semvmx_changed(ns);
+		aixipc_sem_limits_changed(ns);
 		break;
 	case AIXIPC_NS_RMID:
 		err = aixipc_ns_rmid(ns, req->kind, req->id);

@@ -188,12 +188,15 @@ static void aixipc_sem_own_sops(struct aixipc_sem_set *set,
 /*
  * A single-operation semop is done with semaphore @semnum: give its word
  * back to user space if nobody waits on it (complex waiters keep the set
- * in global mode, so with a semaphore's own lock there are none).  The
- * word is taken first: a caller that slept may find it given back
- * already, by the waker that served it, and changed since by user space.
+ * in global mode, so with a semaphore's own lock there are none), with
+ * the caller's adjustment in it if the operation had SEM_UNDO (@undo, the
+ * caller's, checked to be this set's).  The word is taken first: a caller
+ * that slept may find it given back already, by the waker that served it,
+ * and changed since by user space.
  */
 static void aixipc_sem_give_back(struct aixipc_sem_set *set, int locknum,
-				 unsigned int semnum)
+				 unsigned int semnum,
+				 struct aixipc_sem_undo *undo)
 {
 	struct aixipc_sem *sem = &set->sems[semnum];
 
@@ -204,6 +207,8 @@ static void aixipc_sem_give_back(struct aixipc_sem_set *set, int locknum,
 	if (locknum == AIXIPC_SEM_LOCK_GLOBAL && set->complex_count)
 		return;
 	aixipc_sem_own(set, semnum);
+	if (undo && aixipc_undo_hold_grant(set, semnum, undo))
+		return;
 	aixipc_sem_mirror(set, semnum, false);
 }
 
@@ -331,6 +336,17 @@ void aixipc_sem_update_all(struct aixipc_sem_set *set, struct aixipc_wake *wake)
 	} while (again);
 }
 
+/*
+ * Should a semop that ended with @err take the caller's held words and try
+ * again?  Only once, for ENOSPC, and only if it holds any (sem_undo.c).
+ */
+static bool aixipc_sem_want_reclaim(int err, struct aixipc_undo_list *ulp,
+				    bool reclaimed)
+{
+	return err == -ENOSPC && ulp && !reclaimed &&
+	       aixipc_undo_has_holds(ulp);
+}
+
 /* Check an operation array; the caller's copy. */
 static int aixipc_sem_check_sops(const struct aixipc_sembuf *sops,
 				 unsigned int nsops, unsigned int *max,
@@ -443,6 +459,8 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	ktime_t deadline, *dl = NULL;
 	unsigned int max, nsops;
 	bool undo_wanted, order, alter = false, stale_err = false, held = false;
+	bool reclaim, reclaimed = false;
+	unsigned int start;
 	int err, locknum, i;
 
 	if (req->flags & ~AIXIPC_SEMOP_TIMED || req->id < 0 || !req->nsops)
@@ -540,6 +558,15 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 	if (held)
 		aixipc_obj_put(&set->obj);	/* live: the registry's remains */
 
+	q.task = current;
+	q.sops = sops;
+	q.nsops = nsops;
+	q.pos = 0;
+	q.order = order;
+	q.adj = undo ? undo->adj : NULL;
+	q.nonzero = undo ? aixipc_undo_nonzero(ulp) : NULL;
+	q.pid = task_tgid(current);
+again:
 	/* A found undo must still be this set's (not dropped by IPC_RMID). */
 	aixipc_sem_assert_held(set, locknum);
 	err = __aixipc_check_perm(&set->obj, alter ? AIXIPC_PERM_ALTER :
@@ -551,22 +578,14 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 		goto out_free;
 	}
 
-	q.task = current;
-	q.sops = sops;
-	q.nsops = nsops;
-	q.pos = 0;
-	q.order = order;
-	q.adj = undo ? undo->adj : NULL;
-	q.nonzero = undo ? aixipc_undo_nonzero(ulp) : NULL;
-	q.pid = task_tgid(current);
 	q.status = AIXIPC_WAITING;
-
+	start = q.pos;
 	aixipc_wake_init(&wake);
 	aixipc_sem_limits(set, &lim);
 	aixipc_sem_own_sops(set, sops, nsops);
 	err = aixipc_sem_eval(set->sems, sops, nsops, order, &q.pos, &q.stop,
 			      q.adj, q.nonzero, &lim);
-	aixipc_sem_stamp(set, sops, 0, q.pos, q.pid);
+	aixipc_sem_stamp(set, sops, start, q.pos, q.pid);
 	if (err == AIXIPC_SEM_BLOCK) {
 		struct aixipc_sem *sem = &set->sems[sops[0].sem_num];
 
@@ -583,7 +602,7 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 				      &sem->pending_alter : &sem->pending_const);
 		}
 	}
-	if (q.pos) {
+	if (q.pos != start) {
 		/* Something changed: serve whoever that lets proceed. */
 		if (locknum == AIXIPC_SEM_LOCK_GLOBAL)
 			aixipc_sem_update_all(set, &wake);
@@ -606,15 +625,44 @@ int aixipc_semop(struct aixipc_ns *ns, struct aixipc_semop *req)
 		}
 		err = aixipc_sem_sleep(set, &q, &locknum, dl);
 		if (!q.complex)
-			aixipc_sem_give_back(set, locknum, sops[0].sem_num);
+			aixipc_sem_give_back(set, locknum, sops[0].sem_num,
+					     undo);
+		reclaim = aixipc_sem_want_reclaim(err, ulp, reclaimed);
 		aixipc_sem_unlock(set, locknum);
-		aixipc_obj_put(&set->obj);
+		if (!reclaim)
+			aixipc_obj_put(&set->obj);
 	} else {
 		if (!q.complex)
-			aixipc_sem_give_back(set, locknum, sops[0].sem_num);
+			aixipc_sem_give_back(set, locknum, sops[0].sem_num,
+					     undo);
+		reclaim = aixipc_sem_want_reclaim(err, ulp, reclaimed);
+		if (reclaim)
+			aixipc_obj_get(&set->obj);
 		aixipc_sem_unlock(set, locknum);
 	}
 	aixipc_wake_all(&wake);
+
+	if (reclaim) {
+		/*
+		 * ENOSPC with adjustments held in words: take them (those
+		 * back at zero stop counting), then try once more, on the
+		 * same set (the reference kept it).  SEM_ORDER goes on from
+		 * the entry that stopped.
+		 */
+		aixipc_undo_reclaim(ulp);
+		reclaimed = true;
+		rcu_read_lock();
+		locknum = aixipc_sem_lock(set, q.complex ? -1 : sops[0].sem_num);
+		rcu_read_unlock();
+		if (READ_ONCE(set->obj.deleted)) {
+			aixipc_sem_unlock(set, locknum);
+			aixipc_obj_put(&set->obj);
+			err = -EIDRM;
+			goto out_free;
+		}
+		aixipc_obj_put(&set->obj);	/* live: the registry's remains */
+		goto again;
+	}
 
 	/* SEM_ORDER: mark the failed entry; clear stale marks, also on success. */
 	if (order && (err || stale_err) &&

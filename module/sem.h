@@ -26,6 +26,9 @@
  *    value is read or changed, mirrored after a change, and given back
  *    only by a single-operation semop that leaves nobody waiting on it.
  *    set->area and set->words are set in global mode, cleared at IPC_RMID.
+ *  - A word given back may carry the caller's adjustment (SEM_UNDO); then
+ *    sem->holder names the caller's aixipc_sem_undo, guarded like the
+ *    value, and taking the word ends the hold (sem_undo.c).
  * The rules are asserted: aixipc_sem_assert_global(), _locked(), _held().
  */
 #ifndef _AIXIPC_SEM_H
@@ -49,6 +52,8 @@ struct aixipc_sem {
 	struct pid *pid;		/* last to operate on it (a reference) */
 	struct list_head pending_alter;	/* single-op waiters, sem_op != 0 */
 	struct list_head pending_const;	/* single-op waiters, sem_op == 0 */
+	struct aixipc_sem_undo *holder;	/* whose adjustment the word carries */
+	u32 holder_ticket;		/* the ticket it carries with it */
 } ____cacheline_aligned_in_smp;
 
 struct aixipc_sem_set {
@@ -72,6 +77,8 @@ struct aixipc_sem_undo {
 	struct aixipc_undo_list *ulp;
 	struct aixipc_sem_set *set;	/* NULL once the set has dropped it */
 	struct rcu_head rcu;
+	u32 ticket;			/* the process's for set's area, or 0 */
+	atomic_t holds;			/* words carrying its adjustments */
 	s16 adj[];			/* per semaphore: undone at exit */
 };
 
@@ -257,7 +264,11 @@ struct aixipc_sem_area *aixipc_sem_area_get(struct aixipc_sem_set *set);
 void aixipc_semmap_revoke_put(struct aixipc_sem_area *area);
 int aixipc_sem_remove(struct aixipc_obj *obj);
 int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req);
-void aixipc_sem_semvmx_changed(struct aixipc_ns *ns);
+void aixipc_sem_limits_changed(struct aixipc_ns *ns);
+u32 aixipc_sem_ticket_find(struct aixipc_sem_set *set);
+
+/* sem_undo.c, for aixipc_sem_own() */
+void aixipc_undo_hold_end(struct aixipc_sem_set *set, unsigned int i, u64 word);
 
 #define AIXIPC_SEMW_OWNED_BY_KERNEL \
 	(AIXIPC_SEMW_KERNEL | (u64)AIXIPC_SEM_TICKET_KERNEL << AIXIPC_SEMW_TICKET_SHIFT)
@@ -268,7 +279,8 @@ void aixipc_sem_semvmx_changed(struct aixipc_ns *ns);
  * @i: the semaphore
  *
  * Idempotent.  If user space held the word, its value (clamped) and the
- * ticket of whoever last operated on it come in (aixipc_sem_import()).
+ * ticket of whoever last operated on it come in (aixipc_sem_import()), and
+ * the adjustment it carried goes to its holder's record.
  */
 static inline void aixipc_sem_own(struct aixipc_sem_set *set, unsigned int i)
 {
@@ -280,6 +292,8 @@ static inline void aixipc_sem_own(struct aixipc_sem_set *set, unsigned int i)
 	old = atomic64_fetch_or(AIXIPC_SEMW_KERNEL, &set->words[i]);
 	if (!(old & AIXIPC_SEMW_KERNEL))
 		aixipc_sem_import(set, i, old);
+	if (set->sems[i].holder)
+		aixipc_undo_hold_end(set, i, old);
 }
 
 /*
@@ -324,5 +338,10 @@ struct aixipc_sem_undo *aixipc_undo_alloc(struct aixipc_undo_list *ulp,
 atomic_t *aixipc_undo_nonzero(struct aixipc_undo_list *ulp);
 void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum);
 void aixipc_undo_drop_set(struct aixipc_sem_set *set);
+void aixipc_undo_bind(struct aixipc_sem_set *set, u32 ticket);
+bool aixipc_undo_hold_grant(struct aixipc_sem_set *set, unsigned int i,
+			    struct aixipc_sem_undo *un);
+bool aixipc_undo_has_holds(struct aixipc_undo_list *ulp);
+void aixipc_undo_reclaim(struct aixipc_undo_list *ulp);
 
 #endif /* _AIXIPC_SEM_H */

@@ -37,6 +37,10 @@
  *    kernel and are stamped with its own pid.
  *  - The mappings are VM_IO | VM_PFNMAP: get_user_pages() refuses them, so
  *    no pin (io_uring, O_DIRECT, vmsplice) outlives a revocation.
+ *  - SEM_UNDO: a word the kernel gives back after a SEM_UNDO operation may
+ *    carry the caller's adjustment with its "holder" ticket (its ticket |
+ *    AIXIPC_SEM_TICKET_HOLD); sem_undo.c keeps that hold.  Tickets given
+ *    here have that bit clear.
  *
  * Locking:
  *  - area->map_mutex orders faults against revocation: the fault handler
@@ -138,7 +142,7 @@ void aixipc_sem_import(struct aixipc_sem_set *set, unsigned int i, u64 word)
 	if (ticket == AIXIPC_SEM_TICKET_KERNEL)
 		return;
 	rcu_read_lock();
-	t = xa_load(&set->area->tickets, ticket);
+	t = xa_load(&set->area->tickets, ticket & ~AIXIPC_SEM_TICKET_HOLD);
 	if (t)
 		aixipc_set_pid(&sem->pid, t->pid);
 	rcu_read_unlock();
@@ -458,6 +462,7 @@ static void aixipc_sem_area_publish(struct aixipc_sem_set *set,
 		atomic64_set(&area->words[i], AIXIPC_SEMW_OWNED_BY_KERNEL |
 			     set->sems[i].val);
 	area->meta->semvmx = aixipc_limit(set->obj.ids->ns, semvmx);
+	area->meta->semaem = aixipc_limit(set->obj.ids->ns, semaem);
 	area->meta->nsems = set->nsems;
 	area->meta->otime = READ_ONCE(set->otime);
 	smp_wmb();	/* the words before live; readers check live first */
@@ -467,7 +472,7 @@ static void aixipc_sem_area_publish(struct aixipc_sem_set *set,
 }
 
 /**
- * aixipc_sem_semvmx_changed - show @ns's new semvmx to the fast path
+ * aixipc_sem_limits_changed - show @ns's new semvmx, semaem to the fast path
  * @ns: a namespace whose limits were just set
  *
  * Every area of the namespace's sets gets the new limit before the call
@@ -475,7 +480,7 @@ static void aixipc_sem_area_publish(struct aixipc_sem_set *set,
  * Takes the registry's rwsem for reading, then each set's lock; called
  * with neither held (after aixipc_ns_limits_mutex is released).
  */
-void aixipc_sem_semvmx_changed(struct aixipc_ns *ns)
+void aixipc_sem_limits_changed(struct aixipc_ns *ns)
 {
 	struct aixipc_ids *ids = &ns->ids[AIXIPC_SEM];
 	struct aixipc_sem_set *set;
@@ -486,9 +491,12 @@ void aixipc_sem_semvmx_changed(struct aixipc_ns *ns)
 	idr_for_each_entry(&ids->idr, obj, slot) {
 		set = container_of(obj, struct aixipc_sem_set, obj);
 		spin_lock(&obj->lock);
-		if (set->area)
+		if (set->area) {
 			WRITE_ONCE(set->area->meta->semvmx,
 				   aixipc_limit(ns, semvmx));
+			WRITE_ONCE(set->area->meta->semaem,
+				   aixipc_limit(ns, semaem));
+		}
 		spin_unlock(&obj->lock);
 	}
 	up_read(&ids->rwsem);
@@ -511,7 +519,8 @@ static void aixipc_sem_tickets_gc(struct aixipc_sem_area *area)
 	for (i = 0; i < nsems; i++) {
 		u64 w = atomic64_read(&area->words[i]);
 
-		t = xa_load(&area->tickets, w >> AIXIPC_SEMW_TICKET_SHIFT);
+		t = xa_load(&area->tickets, (w >> AIXIPC_SEMW_TICKET_SHIFT) &
+			    ~AIXIPC_SEM_TICKET_HOLD);
 		if (t)
 			t->marked = true;
 	}
@@ -549,7 +558,7 @@ static u32 aixipc_sem_ticket(struct aixipc_sem_area *area)
 		goto out;
 	t->pid = get_pid(pid);
 	do {
-		id = get_random_u32();
+		id = get_random_u32() & ~AIXIPC_SEM_TICKET_HOLD;
 	} while (id <= AIXIPC_SEM_TICKET_KERNEL ||
 		 xa_insert(&area->tickets, id, t, GFP_KERNEL_ACCOUNT) == -EBUSY);
 	if (xa_load(&area->tickets, id) != t) {	/* -ENOMEM */
@@ -562,6 +571,29 @@ static u32 aixipc_sem_ticket(struct aixipc_sem_area *area)
 out:
 	mutex_unlock(&area->map_mutex);
 	return id;
+}
+
+/**
+ * aixipc_sem_ticket_find - the calling process's ticket for @set's area
+ * @set: the set, with its set-wide lock held
+ *
+ * Return: the ticket, or 0 if the area is not mapped or the process has
+ * none (it has not mapped the area).  Used once per process and set, when
+ * its SEM_UNDO record is made (sem_undo.c).
+ */
+u32 aixipc_sem_ticket_find(struct aixipc_sem_set *set)
+{
+	struct pid *pid = task_tgid(current);
+	struct aixipc_sem_ticket *t;
+	unsigned long ticket;
+
+	aixipc_assert_locked(&set->obj);
+	if (!set->area)
+		return 0;
+	xa_for_each(&set->area->tickets, ticket, t)
+		if (t->pid == pid)
+			return ticket;
+	return 0;
 }
 
 /**
@@ -627,10 +659,13 @@ int aixipc_sem_remove(struct aixipc_obj *obj)
  * @ns: the namespace
  * @req: the request
  *
- * Needs read permission, and alter permission with AIXIPC_SEMMAP_WRITE.
+ * Needs read permission, and alter permission with AIXIPC_SEMMAP_WRITE,
+ * which also needs AIXIPC_SEMMAP_UNDO (a caller that does not know the
+ * SEM_UNDO rules could drop another process's adjustment).
  * The id is resolved once; the area is made with the set held and
  * unlocked, then published on the same set if it still lives.
- * Return: 0 or -errno (EINVAL, EIDRM, EACCES, ENOMEM, and mmap's).
+ * Return: 0 or -errno (EINVAL, EOPNOTSUPP, EIDRM, EACCES, ENOMEM, and
+ * mmap's).
  */
 int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req)
 {
@@ -642,8 +677,12 @@ int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req)
 	int err;
 	u32 ticket;
 
-	if (req->flags & ~AIXIPC_SEMMAP_WRITE || req->id < 0)
+	if (req->flags & ~(AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO) ||
+	    req->id < 0)
 		return -EINVAL;
+	if ((req->flags & (AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO)) ==
+	    AIXIPC_SEMMAP_WRITE)
+		return -EOPNOTSUPP;
 	set = aixipc_sem_lock_id(ns, req->id);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
@@ -683,6 +722,7 @@ int aixipc_semmap(struct aixipc_ns *ns, struct aixipc_semmap *req)
 		err = -ENOMEM;
 		goto put;
 	}
+	aixipc_undo_bind(set, ticket);
 	addr = vm_mmap(area->file, 0, area->npages << PAGE_SHIFT,
 		       PROT_READ | (acc == AIXIPC_PERM_ALTER ? PROT_WRITE : 0),
 		       MAP_SHARED, 0);

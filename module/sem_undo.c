@@ -27,6 +27,25 @@
  * parent's wait() still sees the adjustments applied, as with Linux's
  * exit_sem().
  *
+ * On the fast path (sem_fast.c) a process's adjustment for a semaphore
+ * may live in the semaphore's word instead: a "hold".  The kernel grants
+ * one when it gives a word back after a SEM_UNDO operation of the process
+ * (aixipc_undo_hold_grant()): it moves un->adj[i] into the word, with the
+ * process's holder ticket, and records the hold in sem->holder.  From then
+ * on one compare-and-swap in user space changes value and adjustment
+ * together, so no signal can fall between them.  Taking the word ends the
+ * hold (aixipc_undo_hold_end(), from aixipc_sem_own()): the adjustment
+ * comes back into un->adj[i].  Exit takes every word the process holds
+ * before applying; IPC_RMID ends the holds with the rest.
+ *
+ * semume counts a process's non-zero adjustments: ulp->nonzero counts
+ * those the kernel keeps plus the holds (a hold is granted only for a
+ * non-zero adjustment, so granting never adds to it).  A hold whose
+ * adjustment went back to zero in user space still counts until the
+ * kernel takes its word; an operation that finds the count at the limit
+ * first takes every word the process holds (aixipc_undo_reclaim()), so
+ * ENOSPC is returned only when semume non-zero adjustments really exist.
+ *
  * Locking: aixipc_undo_lock guards the hash of lists.  ulp->lock guards
  * ulp->undos; un->set is cleared under both ulp->lock and the set-wide lock
  * (taken first).  un->adj is guarded like the set's values (sem.h).  An
@@ -49,6 +68,7 @@ struct aixipc_undo_list {
 	spinlock_t lock;			/* guards undos */
 	struct list_head undos;
 	atomic_t nonzero;			/* non-zero adjustments (semume) */
+	atomic_t holds;				/* adjustments held in words */
 	const struct signal_struct *owner;	/* the process */
 	struct hlist_node hnode;		/* [aixipc_undo_lock] */
 	struct callback_head exit_work;		/* applies it at exit */
@@ -100,6 +120,7 @@ struct aixipc_undo_list *aixipc_undo_list_get(void)
 	spin_lock_init(&new->lock);
 	INIT_LIST_HEAD(&new->undos);
 	atomic_set(&new->nonzero, 0);
+	atomic_set(&new->holds, 0);
 	new->owner = sig;
 
 	raw_spin_lock(&aixipc_undo_lock);
@@ -178,6 +199,7 @@ struct aixipc_sem_undo *aixipc_undo_alloc(struct aixipc_undo_list *ulp,
 		return ERR_PTR(-ENOMEM);
 	new->ulp = ulp;
 	new->set = set;
+	atomic_set(&new->holds, 0);
 
 	err = aixipc_sem_lock_global(set);
 	if (err) {
@@ -187,6 +209,7 @@ struct aixipc_sem_undo *aixipc_undo_alloc(struct aixipc_undo_list *ulp,
 	spin_lock(&ulp->lock);
 	un = aixipc_undo_lookup(ulp, set);	/* another thread may have won */
 	if (!un) {
+		new->ticket = aixipc_sem_ticket_find(set);
 		list_add(&new->list_proc, &ulp->undos);
 		list_add(&new->list_set, &set->undos);
 		un = new;
@@ -240,8 +263,12 @@ void aixipc_undo_clear(struct aixipc_sem_set *set, int semnum)
 void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 {
 	struct aixipc_sem_undo *un, *tmp;
+	unsigned int i;
 
 	aixipc_sem_assert_global(set);
+	for (i = 0; i < set->nsems; i++)
+		if (set->sems[i].holder)
+			aixipc_undo_hold_end(set, i, 0);
 	list_for_each_entry_safe(un, tmp, &set->undos, list_set) {
 		struct aixipc_undo_list *ulp = un->ulp;
 
@@ -252,6 +279,166 @@ void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 		spin_unlock(&ulp->lock);
 		list_del(&un->list_set);
 		kvfree_rcu(un, rcu);
+	}
+}
+
+/**
+ * aixipc_undo_bind - SEMMAP: the caller's ticket for @set, for its holds
+ * @set: a set the caller holds (through its area), no lock held
+ * @ticket: the caller's ticket for @set's area
+ *
+ * A record made before the area was mapped learns the ticket here; one
+ * made after finds it itself (aixipc_undo_alloc()).
+ */
+void aixipc_undo_bind(struct aixipc_sem_set *set, u32 ticket)
+{
+	struct aixipc_undo_list *ulp;
+	struct aixipc_sem_undo *un;
+
+	raw_spin_lock(&aixipc_undo_lock);
+	ulp = aixipc_ulp_lookup(current->signal);
+	raw_spin_unlock(&aixipc_undo_lock);
+	if (!ulp)
+		return;		/* the caller's: it cannot go meanwhile */
+	rcu_read_lock();
+	un = aixipc_undo_find(ulp, set);
+	if (un)
+		WRITE_ONCE(un->ticket, ticket);
+	rcu_read_unlock();
+}
+
+/**
+ * aixipc_undo_hold_grant - give semaphore @i's word back with @un's adjustment
+ * @set: the set; the lock of semaphore @i held, its word taken
+ * @i: the semaphore
+ * @un: the caller's adjustments for @set, checked to be @set's
+ *
+ * Only a non-zero adjustment that fits in a word is handed over, and only
+ * to a process that has the area mapped (a ticket); it stays counted in
+ * semume as the hold.  Return: whether the word was given back (else the
+ * caller gives it back plain).
+ */
+bool aixipc_undo_hold_grant(struct aixipc_sem_set *set, unsigned int i,
+			    struct aixipc_sem_undo *un)
+{
+	struct aixipc_sem *sem = &set->sems[i];
+	u32 ticket = READ_ONCE(un->ticket);
+	int a = un->adj[i];
+
+	aixipc_sem_assert_locked(set, sem);
+	if (!set->words || !ticket || !a || a < AIXIPC_SEMW_ADJ_MIN ||
+	    a > AIXIPC_SEMW_ADJ_MAX)
+		return false;
+	sem->holder = un;
+	sem->holder_ticket = ticket | AIXIPC_SEM_TICKET_HOLD;
+	un->adj[i] = 0;
+	atomic_inc(&un->holds);
+	atomic_inc(&un->ulp->holds);
+	atomic64_set(&set->words[i],
+		     (u64)sem->holder_ticket << AIXIPC_SEMW_TICKET_SHIFT |
+		     ((u64)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
+		     sem->val);
+	return true;
+}
+
+/**
+ * aixipc_undo_hold_end - the kernel took semaphore @i's held word
+ * @set: the set; the lock of semaphore @i held
+ * @i: the semaphore, with a holder
+ * @word: the word as taken, or 0 (IPC_RMID: the adjustment is dropped)
+ *
+ * The adjustment comes back to the holder's record; a word that does not
+ * carry the holder's ticket any more (someone else operated on it after
+ * the adjustment went to zero, or a hostile writer) carries none.
+ */
+void aixipc_undo_hold_end(struct aixipc_sem_set *set, unsigned int i, u64 word)
+{
+	struct aixipc_sem *sem = &set->sems[i];
+	struct aixipc_sem_undo *un = sem->holder;
+	int a = 0;
+
+	aixipc_sem_assert_locked(set, sem);
+	sem->holder = NULL;
+	if ((u32)(word >> AIXIPC_SEMW_TICKET_SHIFT) == sem->holder_ticket)
+		a = sign_extend32((word & AIXIPC_SEMW_ADJ) >>
+				  AIXIPC_SEMW_ADJ_SHIFT, 14);
+	atomic_dec(&un->holds);
+	atomic_dec(&un->ulp->holds);
+	if (a)
+		un->adj[i] = a;		/* zero since the grant; still counted */
+	else
+		atomic_dec(&un->ulp->nonzero);
+}
+
+bool aixipc_undo_has_holds(struct aixipc_undo_list *ulp)
+{
+	return atomic_read(&ulp->holds) > 0;
+}
+
+/*
+ * @ulp's first entry with words held, locked on its set in global mode
+ * (returned), or NULL.  Entries of removed sets hold nothing.
+ */
+static struct aixipc_sem_set *aixipc_undo_lock_held(struct aixipc_undo_list *ulp,
+						    struct aixipc_sem_undo **unp)
+{
+	for (;;) {
+		struct aixipc_sem_set *set = NULL;
+		struct aixipc_sem_undo *un;
+
+		rcu_read_lock();
+		spin_lock(&ulp->lock);
+		list_for_each_entry(un, &ulp->undos, list_proc) {
+			if (atomic_read(&un->holds)) {
+				set = un->set;
+				break;
+			}
+		}
+		spin_unlock(&ulp->lock);
+		if (!set) {
+			rcu_read_unlock();
+			return NULL;
+		}
+		if (aixipc_sem_lock_global(set)) {
+			rcu_read_unlock();	/* removed: its holds ended */
+			continue;
+		}
+		rcu_read_unlock();	/* the set's lock keeps set and un */
+		*unp = un;
+		return set;
+	}
+}
+
+/**
+ * aixipc_undo_reclaim - take every word the calling process holds
+ * @ulp: the caller's list
+ *
+ * Before an ENOSPC: holds whose adjustment went back to zero in user space
+ * stop counting against semume.  The words stay with the kernel until the
+ * next semop on each gives them back.  Each round ends every hold on one
+ * set, so the rounds are bounded by the holds found at the start (threads
+ * of the process may grant new ones meanwhile).  May sleep.
+ */
+void aixipc_undo_reclaim(struct aixipc_undo_list *ulp)
+{
+	int rounds = atomic_read(&ulp->holds);
+
+	while (rounds-- > 0) {
+		struct aixipc_sem_set *set;
+		struct aixipc_sem_undo *un;
+		struct aixipc_wake wake;
+		unsigned int i;
+
+		set = aixipc_undo_lock_held(ulp, &un);
+		if (!set)
+			return;
+		for (i = 0; i < set->nsems; i++)
+			if (set->sems[i].holder == un)
+				aixipc_sem_own(set, i);
+		aixipc_wake_init(&wake);
+		aixipc_sem_update_all(set, &wake);
+		aixipc_sem_unlock_global(set, &wake);
+		cond_resched();
 	}
 }
 
@@ -292,6 +479,8 @@ static void aixipc_undo_apply(struct aixipc_undo_list *ulp, struct pid *pid)
 		for (i = 0; i < set->nsems; i++) {
 			struct aixipc_sem *sem = &set->sems[i];
 
+			if (sem->holder == un)
+				aixipc_sem_own(set, i);	/* the hold ends */
 			if (!un->adj[i])
 				continue;
 			aixipc_sem_own(set, i);

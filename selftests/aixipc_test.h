@@ -1255,10 +1255,17 @@ struct t_semmap {
 	uint32_t nsems;
 };
 
-/* Map set @id's area with @flags.  0 or -errno. */
+/*
+ * Map set @id's area with @flags (a writable mapping also follows the
+ * SEM_UNDO rules: AIXIPC_SEMMAP_UNDO).  0 or -errno.
+ */
 static inline int t_semmap(int fd, int id, uint32_t flags, struct t_semmap *m)
 {
-	struct aixipc_semmap r = { .id = id, .flags = flags };
+	struct aixipc_semmap r = {
+		.id = id,
+		.flags = flags & AIXIPC_SEMMAP_WRITE ? flags | AIXIPC_SEMMAP_UNDO :
+						       flags,
+	};
 	int err = aixipc_ioctl(fd, AIXIPC_IOC_SEMMAP, &r);
 
 	if (err)

@@ -393,7 +393,8 @@ TEST_F(semfast, map_layout_meta_and_kernel_owned_words)
 
 	ASSERT_LE(0, id);
 	ASSERT_EQ(0, ksetall(self->fd, id, vals));
-	ASSERT_EQ(0, semmap_req(self->fd, &r, id, AIXIPC_SEMMAP_WRITE));
+	ASSERT_EQ(0, semmap_req(self->fd, &r, id,
+				AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO));
 	EXPECT_EQ(0ULL, r.addr % 4096);
 	EXPECT_EQ(AIXIPC_SEM_WORDS_OFFSET + 4096, r.size);
 	EXPECT_EQ(3U, r.nsems);
@@ -1671,21 +1672,25 @@ TEST_F(semfast, semmap_errors)
 	int id = new_set(self, 1, 0600), old;
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 2));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 4));
 	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, 0x80000000U));
+	/* Writable only for a caller that knows the SEM_UNDO rules. */
+	EXPECT_EQ(-EOPNOTSUPP, semmap_req(self->fd, &r, id, AIXIPC_SEMMAP_WRITE));
 	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, id, ~0U));
 	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, -1, 0));
 	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, INT_MIN, AIXIPC_SEMMAP_WRITE));
 	/* No permission at all: EACCES, read-only or not. */
 	EXPECT_EQ(-EACCES, AS_NOBODY(semmap_req(self->fd, &r, id, 0)));
 	EXPECT_EQ(-EACCES, AS_NOBODY(semmap_req(self->fd, &r, id,
-						AIXIPC_SEMMAP_WRITE)));
+						AIXIPC_SEMMAP_WRITE |
+						AIXIPC_SEMMAP_UNDO)));
 	/* A removed id: as every other call on a stale id, EINVAL. */
 	old = id;
 	EXPECT_EQ(0, remove_set(self, id));
 	EXPECT_EQ(-EINVAL, kgetval(self->fd, old, 0));
 	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, old, 0));
-	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, old, AIXIPC_SEMMAP_WRITE));
+	EXPECT_EQ(-EINVAL, semmap_req(self->fd, &r, old,
+				      AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO));
 	/* An id of another kind. */
 	id = t_msgget(self->fd, AIXIPC_KEY_PRIVATE, AIXIPC_CREAT, 0600);
 	ASSERT_LE(0, id);

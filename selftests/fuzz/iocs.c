@@ -484,15 +484,17 @@ static void gen_semmap(struct wk *w)
 
 	fill_random(w, &r, sizeof(r));	/* out fields must be ignored */
 	r.id = pick_id(w, AIXIPC_SEM);
-	r.flags = chance(w, 90) ? (chance(w, 60) ? AIXIPC_SEMMAP_WRITE : 0) :
-		  (uint32_t)r64(w) | 2;
+	r.flags = chance(w, 90) ? (chance(w, 60) ? AIXIPC_SEMMAP_WRITE |
+					    AIXIPC_SEMMAP_UNDO : 0) :
+		  (uint32_t)r64(w) | 4;
 	rc = fz_call(w, IOC_SEMMAP, &r);
 	if (rc || !w->env_ok)
 		return;
 	want = AIXIPC_SEM_WORDS_OFFSET + pg_align((uint64_t)r.nsems * 8);
-	if (r.flags & ~AIXIPC_SEMMAP_WRITE || !r.nsems ||
+	if (r.flags & ~(AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO) || !r.nsems ||
 	    r.nsems > g_limits.semmsl || r.size != want || r.addr % g_pg ||
-	    r.ticket <= AIXIPC_SEM_TICKET_KERNEL) {
+	    r.ticket <= AIXIPC_SEM_TICKET_KERNEL ||
+	    r.ticket & AIXIPC_SEM_TICKET_HOLD) {
 		fz_fail(w, "semmap of set %d flags %#x: addr %#llx size %llu nsems %u ticket %u",
 			r.id, r.flags, (unsigned long long)r.addr,
 			(unsigned long long)r.size, r.nsems, r.ticket);

@@ -96,7 +96,7 @@ static int sem_map(struct wk *w, int id, bool write, struct smap *m,
 
 	memset(&r, 0, sizeof(r));
 	r.id = id;
-	r.flags = write ? AIXIPC_SEMMAP_WRITE : 0;
+	r.flags = write ? AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO : 0;
 	rc = fz_call_clean(w, IOC_SEMMAP, &r, allow);
 	if (rc) {
 		if (sc && rc == -EACCES)

@@ -14,10 +14,20 @@
  * on which every check fails and every compare-and-swap misses (no
  * word there is ever zero), and its table entry is never freed.
  *
+ * SEM_UNDO: the kernel hands a process's adjustment for a semaphore over
+ * to it in the semaphore's word, with the process's holder ticket (its
+ * ticket | AIXIPC_SEM_TICKET_HOLD), when it gives the word back after a
+ * SEM_UNDO operation of the process.  The holder's SEM_UNDO operations
+ * then change value and adjustment in one compare-and-swap, so a signal
+ * cannot fall between the two; nobody else touches a word that carries an
+ * adjustment.
+ *
  * Everything the fast path cannot decide alone goes to the kernel: the
- * word held by the kernel, an operation that must wait, SEM_UNDO,
- * SEM_ORDER, several operations, meta.otime not the current second (the
- * kernel stamps sem_otime), a value past semvmx.
+ * word held by the kernel, an operation that must wait, SEM_UNDO on a
+ * word this process does not hold, a word carrying another process's
+ * adjustment, SEM_ORDER, several operations, meta.otime not the current
+ * second (the kernel stamps sem_otime), a value past semvmx, an
+ * adjustment past semaem.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -56,6 +66,7 @@ static pthread_mutex_t semf_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int semf_retired;	/* [semf_lock] */
 static pthread_once_t semf_once = PTHREAD_ONCE_INIT;
 static bool semf_on;
+static bool semf_undo;		/* SEM_UNDO too (AIXIPC_FEATURE_SEM_FAST_UNDO) */
 
 /* A fork child's mappings are not its own (the kernel maps them dead). */
 static void semf_atfork_child(void)
@@ -82,6 +93,7 @@ static void semf_init(void)
 
 	semf_on = !(e && !strcmp(e, "0")) &&
 		  aixipc_has_feature(AIXIPC_FEATURE_SEM_FAST);
+	semf_undo = aixipc_has_feature(AIXIPC_FEATURE_SEM_FAST_UNDO);
 	if (semf_on)
 		pthread_atfork(NULL, NULL, semf_atfork_child);
 }
@@ -109,7 +121,10 @@ static void semf_retire(struct semf_map *m)
 static struct semf_map *semf_map_new(int id, bool upgrade)
 {
 	unsigned int slot = (unsigned int)id % SEMF_SLOTS;
-	struct aixipc_semmap r = { .id = id, .flags = AIXIPC_SEMMAP_WRITE };
+	struct aixipc_semmap r = {
+		.id = id,
+		.flags = AIXIPC_SEMMAP_WRITE | (semf_undo ? AIXIPC_SEMMAP_UNDO : 0),
+	};
 	struct semf_map *m, *old;
 	int saved = errno;
 
@@ -244,6 +259,14 @@ static int64_t semf_now(void)
 	return ts.tv_sec;
 }
 
+/* The adjustment a word carries (AIXIPC_SEMW_ADJ, 15-bit two's complement). */
+static int semf_adj(uint64_t w)
+{
+	int a = (int)((w & AIXIPC_SEMW_ADJ) >> AIXIPC_SEMW_ADJ_SHIFT);
+
+	return a >= 0x4000 ? a - 0x8000 : a;
+}
+
 /**
  * aixipc_semop_fast - try a semop without the kernel
  * @semid, @sops, @nsops: the call
@@ -257,24 +280,34 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 	struct semf_map *m;
 	unsigned int spin;
 	uint64_t w, nw;
+	uint32_t hold;
+	bool undo;
 
 	if (nsops != 1)
 		return 1;
 	if (aixipc_fast_copy_in(&op, sops, sizeof(op)))
 		return 1;	/* EFAULT: the kernel's to say */
-	if (op.sem_flg & ~IPC_NOWAIT)
+	if (op.sem_flg & ~(IPC_NOWAIT | SEM_UNDO))
 		return 1;
+	undo = op.sem_flg & SEM_UNDO && op.sem_op;
 	m = semf_get(semid);
 	if (m)
 		m = semf_writable(m);
-	if (!m || op.sem_num >= m->nsems)
+	if (!m || op.sem_num >= m->nsems || (undo && !semf_undo))
 		return 1;
+	hold = m->ticket | AIXIPC_SEM_TICKET_HOLD;
 	for (spin = 0; spin < SEMF_SPINS; spin++) {
-		int v;
+		bool mine;
+		int v, a;
 
 		w = atomic_load_explicit(&m->words[op.sem_num],
 					 memory_order_acquire);
 		if (w & AIXIPC_SEMW_KERNEL || m->meta->live != AIXIPC_SEM_LIVE)
+			return 1;
+		/* Our adjustment is in the word, or it carries none. */
+		mine = w >> AIXIPC_SEMW_TICKET_SHIFT == hold;
+		a = semf_adj(w);
+		if (!mine && (a || undo))
 			return 1;
 		v = (int)(w & AIXIPC_SEMW_VALUE);
 		if (op.sem_op == 0 ? v != 0 : v + op.sem_op < 0) {
@@ -286,9 +319,17 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 		v += op.sem_op;
 		if (v > (int)m->meta->semvmx)
 			return 1;		/* ERANGE, the kernel's */
+		if (undo) {
+			a -= op.sem_op;
+			if (a < -(int)m->meta->semaem || a > (int)m->meta->semaem ||
+			    a < AIXIPC_SEMW_ADJ_MIN || a > AIXIPC_SEMW_ADJ_MAX)
+				return 1;	/* ERANGE, or the kernel keeps it */
+		}
 		if (m->meta->otime != semf_now())
 			return 1;		/* the kernel stamps sem_otime */
-		nw = (uint64_t)m->ticket << AIXIPC_SEMW_TICKET_SHIFT | (unsigned int)v;
+		nw = (uint64_t)(mine ? hold : m->ticket) << AIXIPC_SEMW_TICKET_SHIFT |
+		     ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
+		     (unsigned int)v;
 		if (nw == w)
 			return 0;	/* a wait for zero, already stamped ours */
 		if (atomic_compare_exchange_weak_explicit(&m->words[op.sem_num],

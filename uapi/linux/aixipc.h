@@ -49,6 +49,8 @@
 #define AIXIPC_FEATURE_SHM_PIN	0x80ULL
 /* AIXIPC_IOC_SEMMAP: semaphore values shared with user space (1.5.0). */
 #define AIXIPC_FEATURE_SEM_FAST	0x100ULL
+/* SEM_UNDO on the fast path: adjustments in words, AIXIPC_SEMMAP_UNDO (1.6.0). */
+#define AIXIPC_FEATURE_SEM_FAST_UNDO 0x200ULL
 
 /*
  * AIX's IPC_PRIVATE: a get with this key always creates a new object, and
@@ -342,13 +344,34 @@ struct aixipc_semctl {
  * goes to AIXIPC_IOC_SEMOP.  The kernel sets the bit before it reads or
  * changes a value and keeps it set while anyone waits on the semaphore;
  * with the bit set, the word's value mirrors the kernel's.
+ *
+ * SEM_UNDO (AIXIPC_FEATURE_SEM_FAST_UNDO): a word may carry, in
+ * AIXIPC_SEMW_ADJ (15 bits, two's complement), the adjustment of one
+ * process for that semaphore.  Only the kernel puts one there, and only
+ * with that process's "holder" ticket (its ticket | AIXIPC_SEM_TICKET_HOLD;
+ * tickets the kernel gives have that bit clear).  The holder may change
+ * the adjustment with its SEM_UNDO operations on the word, in the same
+ * compare-and-swap as the value, within +/-meta.semaem, keeping its holder
+ * ticket; its operations without SEM_UNDO keep both too.  Anyone else
+ * leaves a word whose adjustment is not zero to the kernel, and writes its
+ * own ticket (and a zero adjustment) into any other.  The kernel takes the
+ * adjustment into the holder's record whenever it takes the word, and at
+ * the holder's exit.  Writable mappings need AIXIPC_SEMMAP_UNDO: a caller
+ * that does not know these rules could drop another process's adjustment.
  */
 #define AIXIPC_SEMW_VALUE	0xffffULL
+#define AIXIPC_SEMW_ADJ_SHIFT	16
+#define AIXIPC_SEMW_ADJ		0x7fff0000ULL
 #define AIXIPC_SEMW_KERNEL	0x80000000ULL
 #define AIXIPC_SEMW_TICKET_SHIFT 32
 #define AIXIPC_SEMW_TICKET	0xffffffff00000000ULL
 /* The ticket of a word the kernel last wrote; never a caller's. */
 #define AIXIPC_SEM_TICKET_KERNEL 1U
+/* A ticket with this bit: its process's adjustment is in the word. */
+#define AIXIPC_SEM_TICKET_HOLD	1U
+/* The range of an adjustment in a word. */
+#define AIXIPC_SEMW_ADJ_MIN	(-16384)
+#define AIXIPC_SEMW_ADJ_MAX	16383
 
 #define AIXIPC_SEM_LIVE		0x53454d31U	/* meta.live of a usable area */
 #define AIXIPC_SEM_WORDS_OFFSET	4096ULL
@@ -357,7 +380,7 @@ struct aixipc_sem_meta {
 	__u32 live;		/* AIXIPC_SEM_LIVE; 0 once removed or revoked */
 	__u32 semvmx;		/* largest value a fast operation may leave */
 	__u32 nsems;
-	__u32 __reserved;
+	__u32 semaem;		/* largest |adjustment| a word may carry (1.6.0) */
 	__s64 otime;		/* the set's sem_otime, seconds */
 };
 
@@ -373,6 +396,8 @@ struct aixipc_semmap {
 
 /* aixipc_semmap.flags: map the words writable (needs alter permission). */
 #define AIXIPC_SEMMAP_WRITE	0x1U
+/* The caller follows the SEM_UNDO rules above (needed with _WRITE). */
+#define AIXIPC_SEMMAP_UNDO	0x2U
 
 /*
  * Shared memory.  A segment is attached by AIXIPC_IOC_SHMAT, which maps it
