@@ -30,6 +30,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -1659,6 +1660,613 @@ TEST_F(semfast, fork_child_of_raw_mapping_gets_dead_words)
 	EXPECT_EQ(0, r);
 	EXPECT_EQ(KGIVEN(4), wload(&m, 0));
 	EXPECT_EQ(4, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* ====================================================================== */
+/* SEM_UNDO on the fast path: the adjustment held in the word.            */
+
+#define HOLD		AIXIPC_SEM_TICKET_HOLD
+
+/* A word held by the process of ticket @t: value @v, adjustment @a. */
+static uint64_t held_word(uint32_t t, int a, int v)
+{
+	return (uint64_t)(t | HOLD) << TSHIFT |
+	       ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
+	       (uint64_t)v;
+}
+
+/*
+ * In a child: move into an IPC namespace of its own, whose limits it can
+ * then set (from the initial one, with own_ns_limits()).
+ */
+struct own_ns {
+	int host, mine;
+	uint64_t ino;
+};
+
+static int own_ns_enter(struct own_ns *n)
+{
+	struct stat st;
+
+	n->host = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	if (n->host < 0 || unshare(CLONE_NEWIPC))
+		return -1;
+	n->mine = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	if (n->mine < 0 || fstat(n->mine, &st))
+		return -1;
+	n->ino = st.st_ino;
+	return 0;
+}
+
+/* Set semume and semaem (0: leave it) of the namespace @n.  0 or -1. */
+static int own_ns_limits(int fd, const struct own_ns *n, int semume, int semaem)
+{
+	struct aixipc_ns_ctl c = {
+		.cmd = AIXIPC_NS_GET_LIMITS, .ns = AIXIPC_NS_SELF,
+	};
+
+	if (aixipc_ioctl(fd, AIXIPC_IOC_NS, &c))
+		return -1;
+	c.cmd = AIXIPC_NS_SET_LIMITS;
+	c.ns = n->ino;
+	if (semume)
+		c.limits.semume = semume;
+	if (semaem)
+		c.limits.semaem = semaem;
+	if (setns(n->host, CLONE_NEWIPC) || aixipc_ioctl(fd, AIXIPC_IOC_NS, &c) ||
+	    setns(n->mine, CLONE_NEWIPC))
+		return -1;
+	return 0;
+}
+
+/*
+ * The protocol, raw: a SEM_UNDO operation by the kernel hands the caller's
+ * adjustment over in the word with its holder ticket; the holder's CAS
+ * changes both; the kernel takes it back when it takes the word, gives a
+ * plain word back after an operation without SEM_UNDO, and applies the
+ * whole adjustment at exit.
+ */
+TEST_F(semfast, undo_hold_word_layout_and_exit)
+{
+	int id = new_set(self, 1, 0600);
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap m;
+		uint32_t t;
+
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m))
+			_exit(KID_BROKEN);
+		t = m.ticket;
+		if (t & HOLD || m.meta->semaem != 16384)
+			_exit(1);
+		if (t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    wload(&m, 0) != held_word(t, 1, 4))
+			_exit(2);
+		/* The holder: V then two P, each value and adjustment at once. */
+		wstore(&m, 0, held_word(t, 0, 5));
+		wstore(&m, 0, held_word(t, 2, 3));
+		/* The kernel takes the word (and the adjustment, 2). */
+		if (kgetval(self->fd, id, 0) != 3 || !(wload(&m, 0) & KWORD))
+			_exit(3);
+		/* Without SEM_UNDO: given back plain. */
+		if (t_semop1(self->fd, id, 0, 1, 0) || wload(&m, 0) != KGIVEN(4))
+			_exit(4);
+		/* With it: the whole adjustment (2 + 1) back in the word. */
+		if (t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    wload(&m, 0) != held_word(t, 3, 3))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(0, t_reap(&self->kids, kid));
+	/* 3 + the adjustment 3: only the operation without SEM_UNDO stays. */
+	EXPECT_EQ(6, kgetval(self->fd, id, 0));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * The library: once the kernel handed the adjustment over, SEM_UNDO
+ * operations on that semaphore (and plain ones) make no system call; one
+ * on a semaphore the process does not hold goes to the kernel; exit undoes
+ * exactly what SEM_UNDO did.
+ */
+TEST_F_TIMEOUT(semfast, lib_undo_ops_make_no_system_call_once_held, 120)
+{
+	struct fres *r = new_fres();
+	int id = new_set(self, 2, 0600), try, code = -1;
+	pid_t kid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_LE(0, id);
+	for (try = 0; try < 6; try++) {
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+		ASSERT_EQ(0, ksetval(self->fd, id, 1, 0));
+		memset(r, 0, sizeof(*r));
+		second_start();
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			r->t0 = now_coarse();
+			/* Warm-up: the kernel does these and hands sem 0 over. */
+			if (lsemop1(id, 0, -1, UNDO) || lsemop1(id, 1, 0, 0))
+				_exit(KID_BROKEN);
+			kid_filter(self->fd, r);
+			r->r[0] = lsemop1(id, 0, 1, UNDO);		/* 5, adj 0 */
+			r->r[1] = lsemop1(id, 0, -1, UNDO);		/* 4, adj 1 */
+			r->r[2] = lsemop1(id, 0, -2, UNDO | NOWAIT);	/* 2, adj 3 */
+			r->r[3] = lsemop1(id, 0, -3, UNDO | NOWAIT);	/* EAGAIN */
+			r->r[4] = lsemop1(id, 0, 1, 0);			/* 3, adj 3 */
+			r->r[5] = lgetval(id, 0);
+			r->r[6] = lsemop1(id, 1, 1, UNDO);		/* not held */
+			r->r[7] = lsemop1(id, 1, 1, 0);			/* 1 */
+			kid_end(r);
+		}
+		code = t_reap(&self->kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	EXPECT_TRUE(r->filtered);
+	EXPECT_EQ(0, r->r[0]);
+	EXPECT_EQ(0, r->r[1]);
+	EXPECT_EQ(0, r->r[2]);
+	EXPECT_EQ(-EAGAIN, r->r[3]);
+	EXPECT_EQ(0, r->r[4]);
+	EXPECT_EQ(3, r->r[5]);
+	EXPECT_EQ(-CUT, r->r[6]);
+	EXPECT_EQ(0, r->r[7]);
+	/* Exit: 3 + 3; only the plain +1 stays.  Sem 1: only the plain +1. */
+	EXPECT_EQ(6, kgetval(self->fd, id, 0));
+	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(1, kgetval(self->fd, id, 1));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* A thread of undo_exact_through_sigkill_with_threads. */
+struct undo_loop {
+	int id;
+	unsigned int n;
+	_Atomic long *count;		/* pairs done, shared with the parent */
+};
+
+static void *undo_pv_loop(void *arg)
+{
+	const struct undo_loop *l = arg;
+
+	for (;;) {
+		if (lsemop1(l->id, l->n, -1, UNDO) || lsemop1(l->id, l->n, 1, UNDO))
+			_exit(KID_WRONG);
+		atomic_fetch_add(l->count, 1);
+	}
+	return NULL;
+}
+
+/*
+ * SIGKILL at any moment of P/V pairs with SEM_UNDO (three threads of one
+ * process, two of them on one semaphore): whatever was in flight, in the
+ * word or in the kernel, the values are back where they started once the
+ * process is gone.  The parent watches the words to see that holds were
+ * among the states the kills hit.
+ */
+TEST_F_TIMEOUT(semfast, undo_exact_through_sigkill_with_threads, 300)
+{
+	_Atomic long *count = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int id = new_set(self, 2, 0600), round, i, seen_held = 0;
+	struct t_semmap m;
+
+	ASSERT_NE(MAP_FAILED, count);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 3));
+	ASSERT_EQ(0, ksetval(self->fd, id, 1, 3));
+	ASSERT_EQ(0, t_semmap(self->fd, id, 0, &m));
+	for (round = 0; round < 40; round++) {
+		long want = atomic_load(&count[0]) + atomic_load(&count[1]) +
+			    1 + (round % 5) * 100;
+		pid_t kid = t_spawn(&self->kids);
+
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			struct undo_loop l[3] = {
+				{ id, 0, &count[0] }, { id, 0, &count[0] },
+				{ id, 1, &count[1] },
+			};
+			pthread_t th;
+
+			for (i = 1; i < 3; i++)
+				if (pthread_create(&th, NULL, undo_pv_loop, &l[i]))
+					_exit(KID_BROKEN);
+			undo_pv_loop(&l[0]);
+		}
+		for (i = 0; i < 100000; i++) {	/* a hang guard */
+			uint64_t w = wload(&m, round & 1);
+			uint32_t t = w >> TSHIFT;
+
+			if (!(w & KWORD) && t & HOLD && t != AIXIPC_SEM_TICKET_KERNEL)
+				seen_held++;
+			if (atomic_load(&count[0]) + atomic_load(&count[1]) >= want)
+				break;
+			usleep(100);
+		}
+		kill(kid, SIGKILL);
+		ASSERT_EQ(1000 + SIGKILL, t_reap(&self->kids, kid));
+		ASSERT_EQ(3, kgetval(self->fd, id, 0)) TH_LOG("round %d", round);
+		ASSERT_EQ(3, kgetval(self->fd, id, 1)) TH_LOG("round %d", round);
+	}
+	EXPECT_EQ(0, kcount(self->fd, id, 0, false));
+	EXPECT_EQ(0, kcount(self->fd, id, 1, false));
+	EXPECT_LT(0, seen_held);
+	TH_LOG("%ld pairs, words seen held %d times",
+	       atomic_load(&count[0]) + atomic_load(&count[1]), seen_held);
+	funmap(&m);
+	munmap((void *)count, 4096);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* A child's side of a two-step test: tell the parent, wait for its go. */
+static int step(int ready, int go, uint32_t msg)
+{
+	char c;
+
+	if (write(ready, &msg, sizeof(msg)) != sizeof(msg))
+		return -1;
+	return read(go, &c, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * Another process's operation on a held word goes to the kernel (the
+ * library's too), which takes the holder's adjustment into its record;
+ * the holder's next SEM_UNDO operation gets the whole of it back in the
+ * word; exit applies exactly that.
+ */
+TEST_F_TIMEOUT(semfast, undo_hold_taken_by_another_process_stays_exact, 120)
+{
+	int id = new_set(self, 1, 0600), ready[2], go[2];
+	struct t_semmap m;
+	uint32_t t;
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap k;
+
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k) ||
+		    t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    wload(&k, 0) != held_word(k.ticket, 1, 4))
+			_exit(KID_BROKEN);
+		wstore(&k, 0, held_word(k.ticket, 2, 3));	/* P, held */
+		if (step(ready[1], go[0], k.ticket))
+			_exit(KID_BROKEN);
+		if (t_semop1(self->fd, id, 0, 1, UNDO) ||	/* 5, adj 1 */
+		    wload(&k, 0) != held_word(k.ticket, 1, 5))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(t), read(ready[0], &t, sizeof(t)));
+	EXPECT_EQ(held_word(t, 2, 3), wload(&m, 0));
+	/* The library must not take the word: the adjustment is the kid's. */
+	EXPECT_EQ(0, lsemop1(id, 0, 1, 0));
+	EXPECT_EQ(KGIVEN(4), wload(&m, 0));
+	EXPECT_EQ(getpid(), kgetpid(self->fd, id, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+	/* 5 + the kid's adjustment 1: only the parent's +1 stays. */
+	EXPECT_EQ(6, kgetval(self->fd, id, 0));
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/* SETVAL clears the held adjustment of its semaphore only; SETALL all. */
+TEST_F_TIMEOUT(semfast, undo_setval_and_setall_clear_held_adjustments, 120)
+{
+	int id = new_set(self, 2, 0600), ready[2], go[2], phase;
+	uint16_t vals[2] = { 7, 8 };
+	struct t_semmap m;
+	uint32_t t;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, t_semmap(self->fd, id, 0, &m));
+	for (phase = 0; phase < 2; phase++) {
+		pid_t kid;
+
+		ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+		ASSERT_EQ(0, ksetval(self->fd, id, 1, 5));
+		ASSERT_EQ(0, pipe(ready));
+		ASSERT_EQ(0, pipe(go));
+		kid = t_spawn(&self->kids);
+		ASSERT_LE(0, kid);
+		if (kid == 0) {
+			struct t_semmap k;
+
+			if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k) ||
+			    t_semop1(self->fd, id, 0, -1, UNDO) ||
+			    t_semop1(self->fd, id, 1, -1, UNDO) ||
+			    wload(&k, 1) != held_word(k.ticket, 1, 4))
+				_exit(KID_BROKEN);
+			if (step(ready[1], go[0], k.ticket))
+				_exit(KID_BROKEN);
+			/* Sem 1 still held after a SETVAL of sem 0. */
+			if (phase == 0 &&
+			    (wload(&k, 1) != held_word(k.ticket, 1, 4) ||
+			     t_semop1(self->fd, id, 1, -1, UNDO)))
+				_exit(1);
+			_exit(0);
+		}
+		ASSERT_EQ(sizeof(t), read(ready[0], &t, sizeof(t)));
+		EXPECT_EQ(held_word(t, 1, 4), wload(&m, 0));
+		if (phase == 0) {
+			ASSERT_EQ(0, ksetval(self->fd, id, 0, 10));
+		} else {
+			ASSERT_EQ(0, ksetall(self->fd, id, vals));
+		}
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		EXPECT_EQ(0, t_reap(&self->kids, kid));
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
+		if (phase == 0) {
+			EXPECT_EQ(10, kgetval(self->fd, id, 0));
+			EXPECT_EQ(5, kgetval(self->fd, id, 1));	/* 3 + 2 */
+		} else {
+			EXPECT_EQ(7, kgetval(self->fd, id, 0));
+			EXPECT_EQ(8, kgetval(self->fd, id, 1));
+		}
+	}
+	funmap(&m);
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * semume counts held adjustments, exactly: holds whose adjustment went
+ * back to zero in user space do not make a new one fail (the kernel takes
+ * them back first), holds that are not zero do.  In a namespace whose
+ * semume is 2.
+ */
+TEST_F_TIMEOUT(semfast, undo_semume_exact_with_held_adjustments, 120)
+{
+	pid_t kid = t_spawn(&self->kids);
+
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		uint16_t five[4] = { 5, 5, 5, 5 };
+		struct own_ns n;
+		pid_t gk;
+		int id;
+
+		if (own_ns_enter(&n) || own_ns_limits(self->fd, &n, 2, 0))
+			_exit(KID_BROKEN);
+		id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 4, AIXIPC_CREAT, 0600);
+		if (id < 0 || ksetall(self->fd, id, five))
+			_exit(KID_BROKEN);
+		gk = fork();
+		if (gk == 0) {
+			struct t_semmap k;
+			unsigned int s;
+
+			if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k))
+				_exit(KID_BROKEN);
+			/* Two holds, back at zero by the holder's V. */
+			for (s = 0; s < 2; s++) {
+				if (t_semop1(self->fd, id, s, -1, UNDO) ||
+				    wload(&k, s) != held_word(k.ticket, 1, 4))
+					_exit(1);
+				wstore(&k, s, held_word(k.ticket, 0, 5));
+			}
+			/* At the limit by count, not in fact: it works. */
+			if (t_semop1(self->fd, id, 2, -1, UNDO))
+				_exit(2);
+			if (!(wload(&k, 0) & KWORD) || !(wload(&k, 1) & KWORD))
+				_exit(3);
+			if (t_semop1(self->fd, id, 3, -1, UNDO) ||
+			    wload(&k, 3) != held_word(k.ticket, 1, 4))
+				_exit(4);
+			/* A held one may still change: it is counted already. */
+			wstore(&k, 3, held_word(k.ticket, 2, 3));
+			/* Two real adjustments (2 and 3, held): the third fails. */
+			if (t_semop1(self->fd, id, 0, -1, UNDO) != -ENOSPC ||
+			    kgetval(self->fd, id, 0) != 5)
+				_exit(5);
+			_exit(0);
+		}
+		if (gk < 0 || waitpid(gk, &n.host, 0) != gk ||
+		    !WIFEXITED(n.host))
+			_exit(KID_BROKEN);
+		if (WEXITSTATUS(n.host))
+			_exit(WEXITSTATUS(n.host));
+		/* Its exit undid exactly what it did. */
+		if (kgetval(self->fd, id, 0) != 5 || kgetval(self->fd, id, 1) != 5 ||
+		    kgetval(self->fd, id, 2) != 5 || kgetval(self->fd, id, 3) != 5)
+			_exit(6);
+		_exit(0);
+	}
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+}
+
+/*
+ * semaem: meta.semaem follows the namespace's limit, and a fast SEM_UNDO
+ * operation that would take the adjustment past it goes to the kernel,
+ * which refuses it (ERANGE) and changes nothing.
+ */
+TEST_F_TIMEOUT(semfast, undo_semaem_bound_on_the_fast_path, 120)
+{
+	pid_t kid = t_spawn(&self->kids);
+
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap k;
+		struct own_ns n;
+		pid_t gk;
+		int id, st;
+
+		if (own_ns_enter(&n))
+			_exit(KID_BROKEN);
+		id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 1, AIXIPC_CREAT, 0600);
+		if (id < 0 || ksetval(self->fd, id, 0, 10) ||
+		    t_semmap(self->fd, id, 0, &k))
+			_exit(KID_BROKEN);
+		/* Set after the mapping: the area must learn it. */
+		if (own_ns_limits(self->fd, &n, 0, 2) || k.meta->semaem != 2)
+			_exit(1);
+		gk = fork();
+		if (gk == 0) {
+			if (lsemop1(id, 0, -1, UNDO) || lsemop1(id, 0, -1, UNDO))
+				_exit(2);
+			if (lsemop1(id, 0, -1, UNDO) != -ERANGE ||
+			    lgetval(id, 0) != 8)
+				_exit(3);
+			/* Down is fine: adjustment 1. */
+			if (lsemop1(id, 0, 1, UNDO))
+				_exit(4);
+			_exit(0);
+		}
+		if (gk < 0 || waitpid(gk, &st, 0) != gk || !WIFEXITED(st))
+			_exit(KID_BROKEN);
+		if (WEXITSTATUS(st))
+			_exit(WEXITSTATUS(st));
+		_exit(kgetval(self->fd, id, 0) == 10 ? 0 : 5);
+	}
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+}
+
+/*
+ * A fork child starts without adjustments (its own apply at its exit, the
+ * parent's hold untouched); exec keeps them, and the exit of the new
+ * program applies the held one though its mapping is gone.
+ */
+TEST_F_TIMEOUT(semfast, undo_fork_child_own_and_exec_keeps_held, 120)
+{
+	int id = new_set(self, 1, 0600);
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap k;
+		pid_t gk;
+		int st;
+
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k) ||
+		    t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    wload(&k, 0) != held_word(k.ticket, 1, 4))
+			_exit(KID_BROKEN);
+		gk = fork();
+		if (gk == 0) {
+			/* The library: the word is not this process's. */
+			_exit(lsemop1(id, 0, -1, UNDO) || lgetval(id, 0) != 3);
+		}
+		if (gk < 0 || waitpid(gk, &st, 0) != gk || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			_exit(1);
+		/* The grandchild's -1 undone; ours still ours. */
+		if (kgetval(self->fd, id, 0) != 4)
+			_exit(2);
+		if (t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    wload(&k, 0) != held_word(k.ticket, 2, 3))
+			_exit(3);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(KID_BROKEN);
+	}
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+	EXPECT_EQ(5, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+}
+
+/*
+ * IPC_RMID while a process holds adjustments in words: they are dropped
+ * with the set; the holder's next calls fail and its exit is clean.
+ */
+TEST_F_TIMEOUT(semfast, undo_rmid_drops_held_adjustments, 120)
+{
+	int id = new_set(self, 2, 0600), ready[2], go[2];
+	uint32_t t;
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap k;
+
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k) ||
+		    t_semop1(self->fd, id, 0, -1, UNDO) ||
+		    lsemop1(id, 0, -1, UNDO))
+			_exit(KID_BROKEN);
+		if (step(ready[1], go[0], k.ticket))
+			_exit(KID_BROKEN);
+		if (lsemop1(id, 0, 1, UNDO) != -EINVAL ||
+		    t_semop1(self->fd, id, 0, 1, UNDO) != -EINVAL)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(t), read(ready[0], &t, sizeof(t)));
+	EXPECT_EQ(3, kgetval(self->fd, id, 0));
+	EXPECT_EQ(0, remove_set(self, id));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+}
+
+/*
+ * Hostile: an adjustment written into a word with the holder ticket of a
+ * process the kernel handed no adjustment for that semaphore is ignored
+ * (its exit applies only what it holds); so is one with a plain ticket.
+ */
+TEST_F_TIMEOUT(semfast, hostile_forged_hold_carries_no_adjustment, 120)
+{
+	int id = new_set(self, 3, 0600), ready[2], go[2];
+	struct t_semmap m;
+	uint32_t t;
+	pid_t kid;
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
+	ASSERT_EQ(0, ksetval(self->fd, id, 2, 5));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &m));
+	/* Both words given back to user space. */
+	ASSERT_EQ(0, t_semop1(self->fd, id, 1, 0, 0));
+	ASSERT_EQ(0, t_semop1(self->fd, id, 2, 1, 0));
+	kid = t_spawn(&self->kids);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct t_semmap k;
+
+		/* A record and a hold, on semaphore 0 only. */
+		if (t_semmap(self->fd, id, AIXIPC_SEMMAP_WRITE, &k) ||
+		    t_semop1(self->fd, id, 0, -1, UNDO))
+			_exit(KID_BROKEN);
+		if (step(ready[1], go[0], k.ticket))
+			_exit(KID_BROKEN);
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(t), read(ready[0], &t, sizeof(t)));
+	ASSERT_EQ(0ULL, wload(&m, 1) & KWORD);
+	wstore(&m, 1, held_word(t, 50, 7));
+	wstore(&m, 2, (uint64_t)t << TSHIFT | (uint64_t)100 << AIXIPC_SEMW_ADJ_SHIFT | 9);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+	EXPECT_EQ(5, kgetval(self->fd, id, 0));
+	EXPECT_EQ(7, kgetval(self->fd, id, 1));
+	EXPECT_EQ(9, kgetval(self->fd, id, 2));
 	funmap(&m);
 	EXPECT_EQ(0, remove_set(self, id));
 }
