@@ -1244,7 +1244,10 @@ static void mk_set_mapped(const struct side *s, int n, int *ids)
 		die(AIXIPC_DEVICE);
 	mk_set(s, n, ids);
 	for (int i = 0; i < n; i++) {
-		struct aixipc_semmap r = { .id = ids[i], .flags = AIXIPC_SEMMAP_WRITE };
+		struct aixipc_semmap r = {
+			.id = ids[i],
+			.flags = AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO,
+		};
 		volatile const uint64_t *p;
 
 		if (ioctl(fd, AIXIPC_IOC_SEMMAP, &r))
