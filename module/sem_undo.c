@@ -284,11 +284,15 @@ void aixipc_undo_drop_set(struct aixipc_sem_set *set)
 
 /**
  * aixipc_undo_bind - SEMMAP: the caller's ticket for @set, for its holds
- * @set: a set the caller holds (through its area), no lock held
+ * @set: a set the caller holds (through its area)
  * @ticket: the caller's ticket for @set's area
  *
  * A record made before the area was mapped learns the ticket here; one
- * made after finds it itself (aixipc_undo_alloc()).
+ * made after finds it itself (aixipc_undo_alloc()).  (One thread's first
+ * SEMMAP racing another's first SEM_UNDO on the set can leave the record
+ * without a ticket: the process then keeps its adjustments for the set in
+ * the kernel, which is slower, not wrong.)  Takes aixipc_undo_lock and
+ * ulp->lock; called with no lock held.
  */
 void aixipc_undo_bind(struct aixipc_sem_set *set, u32 ticket)
 {
