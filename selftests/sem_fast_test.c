@@ -639,9 +639,10 @@ TEST_F_TIMEOUT(semfast, lib_fast_ops_make_no_system_call, 120)
 
 /*
  * What the fast path must leave to the kernel does reach it (and fails
- * with ENOTTY once cut off): a wait, SEM_UNDO, several operations,
- * a value past semvmx, a semaphore past the set's end; and nothing of
- * them was done.
+ * with ENOTTY once cut off): a wait, SEM_UNDO on a semaphore whose word
+ * does not hold the process's adjustment, several operations, a value
+ * past semvmx, a semaphore past the set's end; and nothing of them was
+ * done.
  */
 TEST_F_TIMEOUT(semfast, lib_slow_cases_reach_the_kernel, 120)
 {
