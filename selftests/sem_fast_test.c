@@ -266,6 +266,7 @@ struct fres {
 	long r[32];
 	int64_t t0, t1;		/* the second before the warm-up, after the end */
 	int filtered;		/* cut off (a probe ioctl got ENOTTY) */
+	pid_t pid;		/* the child (kid_in_one_second()) */
 };
 
 static struct fres *new_fres(void)
@@ -294,6 +295,47 @@ static __attribute__((noreturn)) void kid_end(struct fres *r)
 {
 	r->t1 = now_coarse();
 	_exit(r->t0 == r->t1 ? 0 : KID_TICKED);
+}
+
+/* What such a child does between its start and kid_end(). */
+typedef void (*kid_body)(int fd, int id, struct fres *r);
+
+/*
+ * Set @id's two values to @init, then run @body in a child from the start
+ * of a second; again (6 times at most) while its run crossed a second.
+ * Return: the child's exit code (0 for a run within one second), with
+ * its pid in r->pid, or -1.
+ */
+static int kid_in_one_second(struct t_kids *kids, int fd, int id,
+			     const uint16_t init[2], struct fres *r,
+			     kid_body body)
+{
+	int try, code = -1;
+	pid_t kid;
+
+	for (try = 0; try < 6; try++) {
+		struct aixipc_semctl c = {
+			.id = id, .cmd = AIXIPC_SETALL, .array = (uintptr_t)init,
+		};
+
+		if (aixipc_ioctl(fd, AIXIPC_IOC_SEMCTL, &c))
+			return -1;
+		memset(r, 0, sizeof(*r));
+		second_start();
+		kid = t_spawn(kids);
+		if (kid < 0)
+			return -1;
+		if (kid == 0) {
+			r->t0 = now_coarse();
+			body(fd, id, r);
+			kid_end(r);
+		}
+		r->pid = kid;
+		code = t_reap(kids, kid);
+		if (code != KID_TICKED)
+			break;
+	}
+	return code;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -578,45 +620,35 @@ TEST_F_TIMEOUT(semfast, dead_tickets_collected_but_not_the_one_a_word_names, 120
  * P, V, IPC_NOWAIT's EAGAIN, a wait for zero on zero and GETVAL succeed,
  * with the values the kernel then reports.
  */
+static void fast_ops_kid(int fd, int id, struct fres *r)
+{
+	/* Warm-up: maps the set, the kernel does the op. */
+	if (lsemop1(id, 0, 1, 0) || lsemop1(id, 1, 0, 0))
+		_exit(KID_BROKEN);
+	kid_filter(fd, r);
+	r->r[0] = lsemop1(id, 0, -1, 0);	/* 4 -> 3 */
+	r->r[1] = lsemop1(id, 0, 2, 0);		/* 5 */
+	r->r[2] = lsemop1(id, 0, -3, NOWAIT);	/* 2 */
+	r->r[3] = lsemop1(id, 0, -3, NOWAIT);	/* EAGAIN */
+	r->r[4] = lsemop1(id, 1, 0, 0);		/* zero */
+	r->r[5] = lsemop1(id, 1, 0, NOWAIT);
+	r->r[6] = lgetval(id, 0);
+	r->r[7] = lgetval(id, 1);
+	r->r[8] = lsemop1(id, 1, 1, NOWAIT);	/* 1 */
+	r->r[9] = lsemop1(id, 1, 0, NOWAIT);	/* EAGAIN */
+	r->r[10] = lgetval(id, 1);
+}
+
 TEST_F_TIMEOUT(semfast, lib_fast_ops_make_no_system_call, 120)
 {
+	static const uint16_t init[2] = { 3, 0 };
 	struct fres *r = new_fres();
-	int id = new_set(self, 2, 0600), try, code = -1;
-	pid_t kid;
+	int id = new_set(self, 2, 0600);
 
 	ASSERT_NE(NULL, r);
 	ASSERT_LE(0, id);
-	for (try = 0; try < 6; try++) {
-		ASSERT_EQ(0, ksetval(self->fd, id, 0, 3));
-		ASSERT_EQ(0, ksetval(self->fd, id, 1, 0));
-		memset(r, 0, sizeof(*r));
-		second_start();
-		kid = t_spawn(&self->kids);
-		ASSERT_LE(0, kid);
-		if (kid == 0) {
-			r->t0 = now_coarse();
-			/* Warm-up: maps the set, the kernel does the op. */
-			if (lsemop1(id, 0, 1, 0) || lsemop1(id, 1, 0, 0))
-				_exit(KID_BROKEN);
-			kid_filter(self->fd, r);
-			r->r[0] = lsemop1(id, 0, -1, 0);	/* 4 -> 3 */
-			r->r[1] = lsemop1(id, 0, 2, 0);		/* 5 */
-			r->r[2] = lsemop1(id, 0, -3, NOWAIT);	/* 2 */
-			r->r[3] = lsemop1(id, 0, -3, NOWAIT);	/* EAGAIN */
-			r->r[4] = lsemop1(id, 1, 0, 0);		/* zero */
-			r->r[5] = lsemop1(id, 1, 0, NOWAIT);
-			r->r[6] = lgetval(id, 0);
-			r->r[7] = lgetval(id, 1);
-			r->r[8] = lsemop1(id, 1, 1, NOWAIT);	/* 1 */
-			r->r[9] = lsemop1(id, 1, 0, NOWAIT);	/* EAGAIN */
-			r->r[10] = lgetval(id, 1);
-			kid_end(r);
-		}
-		code = t_reap(&self->kids, kid);
-		if (code != KID_TICKED)
-			break;
-	}
-	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	ASSERT_EQ(0, kid_in_one_second(&self->kids, self->fd, id, init, r,
+				       fast_ops_kid));
 	EXPECT_TRUE(r->filtered);
 	EXPECT_EQ(0, r->r[0]);
 	EXPECT_EQ(0, r->r[1]);
@@ -632,8 +664,8 @@ TEST_F_TIMEOUT(semfast, lib_fast_ops_make_no_system_call, 120)
 	/* What the kernel reports afterwards. */
 	EXPECT_EQ(2, kgetval(self->fd, id, 0));
 	EXPECT_EQ(1, kgetval(self->fd, id, 1));
-	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
-	EXPECT_EQ(kid, kgetpid(self->fd, id, 1));
+	EXPECT_EQ(r->pid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(r->pid, kgetpid(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
 }
 
@@ -644,50 +676,40 @@ TEST_F_TIMEOUT(semfast, lib_fast_ops_make_no_system_call, 120)
  * past semvmx, a semaphore past the set's end; and nothing of them was
  * done.
  */
+static void slow_cases_kid(int fd, int id, struct fres *r)
+{
+	struct sembuf two[2] = {
+		{ .sem_num = 0, .sem_op = 1 },
+		{ .sem_num = 1, .sem_op = -1 },
+	};
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 1000 };
+
+	/* Warm-up: both words given back, values 0, 32767. */
+	if (lsemop1(id, 0, 0, 0) || lsemop1(id, 1, 1, 0))
+		_exit(KID_BROKEN);
+	kid_filter(fd, r);
+	r->r[0] = lsemop1(id, 0, -1, 0);	/* waits */
+	r->r[1] = lsemop1(id, 0, 1, SEM_UNDO);
+	r->r[2] = semop(id, two, 2) ? -errno : 0;
+	r->r[3] = lsemop1(id, 1, 1, 0);		/* ERANGE */
+	r->r[4] = lsemop1(id, 1, 1, NOWAIT);
+	r->r[5] = lsemop1(id, 2, 1, 0);		/* EFBIG */
+	r->r[6] = semtimedop(id, two, 2, &ts) ? -errno : 0;
+	/* The fast ones still work, and prove the run. */
+	r->r[7] = lsemop1(id, 0, 1, 0);
+	r->r[8] = lsemop1(id, 1, -1, 0);
+}
+
 TEST_F_TIMEOUT(semfast, lib_slow_cases_reach_the_kernel, 120)
 {
+	static const uint16_t init[2] = { 0, SEMVMX - 1 };
 	struct fres *r = new_fres();
-	int id = new_set(self, 2, 0600), try, code = -1;
-	pid_t kid;
+	int id = new_set(self, 2, 0600);
 
 	ASSERT_NE(NULL, r);
 	ASSERT_LE(0, id);
-	for (try = 0; try < 6; try++) {
-		ASSERT_EQ(0, ksetval(self->fd, id, 0, 0));
-		ASSERT_EQ(0, ksetval(self->fd, id, 1, SEMVMX - 1));
-		memset(r, 0, sizeof(*r));
-		second_start();
-		kid = t_spawn(&self->kids);
-		ASSERT_LE(0, kid);
-		if (kid == 0) {
-			struct sembuf two[2] = {
-				{ .sem_num = 0, .sem_op = 1 },
-				{ .sem_num = 1, .sem_op = -1 },
-			};
-			struct timespec ts = { .tv_sec = 0, .tv_nsec = 1000 };
-
-			r->t0 = now_coarse();
-			/* Warm-up: both words given back, values 0, 32767. */
-			if (lsemop1(id, 0, 0, 0) || lsemop1(id, 1, 1, 0))
-				_exit(KID_BROKEN);
-			kid_filter(self->fd, r);
-			r->r[0] = lsemop1(id, 0, -1, 0);	/* waits */
-			r->r[1] = lsemop1(id, 0, 1, SEM_UNDO);
-			r->r[2] = semop(id, two, 2) ? -errno : 0;
-			r->r[3] = lsemop1(id, 1, 1, 0);		/* ERANGE */
-			r->r[4] = lsemop1(id, 1, 1, NOWAIT);
-			r->r[5] = lsemop1(id, 2, 1, 0);		/* EFBIG */
-			r->r[6] = semtimedop(id, two, 2, &ts) ? -errno : 0;
-			/* The fast ones still work, and prove the run. */
-			r->r[7] = lsemop1(id, 0, 1, 0);
-			r->r[8] = lsemop1(id, 1, -1, 0);
-			kid_end(r);
-		}
-		code = t_reap(&self->kids, kid);
-		if (code != KID_TICKED)
-			break;
-	}
-	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	ASSERT_EQ(0, kid_in_one_second(&self->kids, self->fd, id, init, r,
+				       slow_cases_kid));
 	EXPECT_TRUE(r->filtered);
 	EXPECT_EQ(-CUT, r->r[0]);
 	EXPECT_EQ(-CUT, r->r[1]);
@@ -1778,42 +1800,32 @@ TEST_F(semfast, undo_hold_word_layout_and_exit)
  * on a semaphore the process does not hold goes to the kernel; exit undoes
  * exactly what SEM_UNDO did.
  */
+static void undo_ops_kid(int fd, int id, struct fres *r)
+{
+	/* Warm-up: the kernel does these and hands sem 0 over. */
+	if (lsemop1(id, 0, -1, UNDO) || lsemop1(id, 1, 0, 0))
+		_exit(KID_BROKEN);
+	kid_filter(fd, r);
+	r->r[0] = lsemop1(id, 0, 1, UNDO);		/* 5, adj 0 */
+	r->r[1] = lsemop1(id, 0, -1, UNDO);		/* 4, adj 1 */
+	r->r[2] = lsemop1(id, 0, -2, UNDO | NOWAIT);	/* 2, adj 3 */
+	r->r[3] = lsemop1(id, 0, -3, UNDO | NOWAIT);	/* EAGAIN */
+	r->r[4] = lsemop1(id, 0, 1, 0);			/* 3, adj 3 */
+	r->r[5] = lgetval(id, 0);
+	r->r[6] = lsemop1(id, 1, 1, UNDO);		/* not held */
+	r->r[7] = lsemop1(id, 1, 1, 0);			/* 1 */
+}
+
 TEST_F_TIMEOUT(semfast, lib_undo_ops_make_no_system_call_once_held, 120)
 {
+	static const uint16_t init[2] = { 5, 0 };
 	struct fres *r = new_fres();
-	int id = new_set(self, 2, 0600), try, code = -1;
-	pid_t kid;
+	int id = new_set(self, 2, 0600);
 
 	ASSERT_NE(NULL, r);
 	ASSERT_LE(0, id);
-	for (try = 0; try < 6; try++) {
-		ASSERT_EQ(0, ksetval(self->fd, id, 0, 5));
-		ASSERT_EQ(0, ksetval(self->fd, id, 1, 0));
-		memset(r, 0, sizeof(*r));
-		second_start();
-		kid = t_spawn(&self->kids);
-		ASSERT_LE(0, kid);
-		if (kid == 0) {
-			r->t0 = now_coarse();
-			/* Warm-up: the kernel does these and hands sem 0 over. */
-			if (lsemop1(id, 0, -1, UNDO) || lsemop1(id, 1, 0, 0))
-				_exit(KID_BROKEN);
-			kid_filter(self->fd, r);
-			r->r[0] = lsemop1(id, 0, 1, UNDO);		/* 5, adj 0 */
-			r->r[1] = lsemop1(id, 0, -1, UNDO);		/* 4, adj 1 */
-			r->r[2] = lsemop1(id, 0, -2, UNDO | NOWAIT);	/* 2, adj 3 */
-			r->r[3] = lsemop1(id, 0, -3, UNDO | NOWAIT);	/* EAGAIN */
-			r->r[4] = lsemop1(id, 0, 1, 0);			/* 3, adj 3 */
-			r->r[5] = lgetval(id, 0);
-			r->r[6] = lsemop1(id, 1, 1, UNDO);		/* not held */
-			r->r[7] = lsemop1(id, 1, 1, 0);			/* 1 */
-			kid_end(r);
-		}
-		code = t_reap(&self->kids, kid);
-		if (code != KID_TICKED)
-			break;
-	}
-	ASSERT_EQ(0, code) TH_LOG("tries %d", try);
+	ASSERT_EQ(0, kid_in_one_second(&self->kids, self->fd, id, init, r,
+				       undo_ops_kid));
 	EXPECT_TRUE(r->filtered);
 	EXPECT_EQ(0, r->r[0]);
 	EXPECT_EQ(0, r->r[1]);
@@ -1825,7 +1837,7 @@ TEST_F_TIMEOUT(semfast, lib_undo_ops_make_no_system_call_once_held, 120)
 	EXPECT_EQ(0, r->r[7]);
 	/* Exit: 3 + 3; only the plain +1 stays.  Sem 1: only the plain +1. */
 	EXPECT_EQ(6, kgetval(self->fd, id, 0));
-	EXPECT_EQ(kid, kgetpid(self->fd, id, 0));
+	EXPECT_EQ(r->pid, kgetpid(self->fd, id, 0));
 	EXPECT_EQ(1, kgetval(self->fd, id, 1));
 	EXPECT_EQ(0, remove_set(self, id));
 }
