@@ -18,6 +18,11 @@
  *    removed and recreated.  No semaphore ever exceeds its initial value;
  *    afterwards every lock and pool is back at it (the exits undid what
  *    the dead held), and no semaphore shows a waiter.
+ *  - sem_fast_undo_*: processes take and give back semaphores through the
+ *    fast path's words with SEM_UNDO, their adjustments held in the words,
+ *    and are SIGKILLed at random: once all are gone every value is exactly
+ *    its initial one.  Then the same under SETVAL, SETALL, IPC_SET and a
+ *    final IPC_RMID: values in range, every process ends.
  *  - shm_rmid_*: processes attach, split, fork (children touch, exit or are
  *    SIGKILLed) and detach one segment while it is removed under them:
  *    before the removal every attach works, after it the segment shows
@@ -1246,6 +1251,433 @@ TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
 	EXPECT_LT(0U, (unsigned int)sh->kernel_ops);
 	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_SEM));
 	munmap(sh, sizeof(*sh));
+}
+
+/* ====================================================================== */
+/* SEM_UNDO on the fast path: holders SIGKILLed, values exact             */
+
+/*
+ * Workers take units of one set's semaphores, one or two nested takes
+ * (maybe of the same semaphore), and give them back in reverse order with
+ * the flags of the take.  "Undo" workers always use SEM_UNDO; "mixed"
+ * workers choose per take, so their operations without SEM_UNDO also meet
+ * words they hold.  Each operation goes by the raw protocol when the word
+ * allows it (a SEM_UNDO one only on a word carrying the worker's holder
+ * ticket; none on a word carrying another process's adjustment), else by
+ * the semop ioctl, a take waiting there UNDO_WAIT_NS at most.  So
+ * adjustments keep moving between words and the kernel's records: a
+ * SEM_UNDO take through the kernel hands the word to its taker, anyone's
+ * operation through the kernel takes it back.
+ *
+ * sem_fast_undo_holders_*: undo workers are SIGKILLed at random moments
+ * and replaced; at the end the mixed workers finish their pairs and the
+ * undo workers exit right after their takes.  Every exit gives back what its
+ * process took, so with nobody left every value is exactly its initial
+ * one: an adjustment lost or applied twice shows.  Meanwhile no value
+ * ever exceeds it.
+ * sem_fast_undo_chaos_*: the same, some workers uid 65534, while the test
+ * also sets values (which clears adjustments), takes alter permission
+ * away and back, and removes the set under the workers: no exactness,
+ * but values within [0, semvmx], every worker ending on its own after
+ * the removal (none hangs).
+ */
+#define UNDO_NSEMS	4
+#define UNDO_INIT	3
+#define UNDO_NUNDO	4	/* SIGKILLed at random; then the mixed */
+#define UNDO_NMIXED	2
+#define UNDO_NWORKERS	(UNDO_NUNDO + UNDO_NMIXED)
+#define UNDO_ROUNDS	400
+#define UNDO_MIN_ROUNDS	40
+#define UNDO_SECONDS	6.0
+#define UNDO_WAIT_NS	50000000
+
+struct undo_shared {
+	int id;
+	int chaos;		/* values set, alter toggled, set removed */
+	int stop;		/* finish: mixed after a pair, undo holding */
+	int removed;		/* set by the test just before IPC_RMID */
+	int failed;
+	char why[256];
+	uint32_t ticket[UNDO_NWORKERS];	/* a worker's, 0 until it maps */
+	int taken[UNDO_NWORKERS];	/* its takes not given back yet */
+	uint64_t raw_undo, raw_plain, kernel_undo, kernel_plain, timeouts,
+		 eacces, maps;
+};
+
+#define undo_fail(sh, ...) child_fail(&(sh)->failed, (sh)->why, __VA_ARGS__)
+
+/* The adjustment a word carries (AIXIPC_SEMW_ADJ, 15-bit two's complement). */
+static int word_adj(uint64_t w)
+{
+	int a = (int)((w & AIXIPC_SEMW_ADJ) >> AIXIPC_SEMW_ADJ_SHIFT);
+
+	return a >= 0x4000 ? a - 0x8000 : a;
+}
+
+/*
+ * fast_raw_op() under the SEM_UNDO rules (@undo: the operation has
+ * SEM_UNDO): 0 done, -EAGAIN it would wait, 1 the kernel must do it.  With
+ * our holder ticket in the word its adjustment is ours: @undo changes it
+ * with the value, and the word stays held either way.  Any other word
+ * must carry no adjustment, and gets our plain ticket.
+ */
+static int undo_raw_op(struct t_semmap *m, unsigned int n, int op, bool undo)
+{
+	uint32_t hold = m->ticket | AIXIPC_SEM_TICKET_HOLD;
+	struct timespec ts;
+	uint64_t w, nw;
+	int v, a, spin;
+	bool mine;
+
+	for (spin = 0; spin < 16; spin++) {
+		w = __atomic_load_n(&m->w[n], __ATOMIC_ACQUIRE);
+		if (w & AIXIPC_SEMW_KERNEL || m->meta->live != AIXIPC_SEM_LIVE)
+			return 1;
+		mine = (uint32_t)(w >> AIXIPC_SEMW_TICKET_SHIFT) == hold;
+		a = word_adj(w);
+		if (!mine && (a || undo))
+			return 1;
+		v = (int)(w & AIXIPC_SEMW_VALUE);
+		if (v + op < 0)
+			return -EAGAIN;
+		v += op;
+		if (v > (int)m->meta->semvmx)
+			return 1;
+		if (undo) {
+			a -= op;
+			if (a < -(int)m->meta->semaem ||
+			    a > (int)m->meta->semaem ||
+			    a < AIXIPC_SEMW_ADJ_MIN || a > AIXIPC_SEMW_ADJ_MAX)
+				return 1;
+		}
+		clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+		if (m->meta->otime != ts.tv_sec)
+			return 1;
+		nw = (uint64_t)(mine ? hold : m->ticket) << AIXIPC_SEMW_TICKET_SHIFT |
+		     ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
+		     (uint64_t)v;
+		if (__atomic_compare_exchange_n(&m->w[n], &w, nw, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Worker @me's operation @op on semaphore @n (@undo: SEM_UNDO), raw if the
+ * word allows, else by the ioctl.  Return: 0 done; -EAGAIN not done (the
+ * take timed out, or alter is away: the mapping is dropped, to be made
+ * again); 1 the set is removed; -EPROTO the run failed.
+ */
+static int undo_op(struct undo_shared *sh, int fd, struct t_semmap *m,
+		   bool *mapped, int me, unsigned int n, int op, bool undo)
+{
+	struct aixipc_sembuf s = sop(n, op, undo ? AIXIPC_SEM_UNDO : 0);
+	int err = *mapped ? undo_raw_op(m, n, op, undo) : 1;
+
+	if (!err) {
+		__atomic_add_fetch(undo ? &sh->raw_undo : &sh->raw_plain, 1,
+				   __ATOMIC_RELAXED);
+		return 0;
+	}
+	/* It would wait, or the word is not ours to change. */
+	err = op < 0 ? t_semtimedop(fd, sh->id, &s, 1, 0, UNDO_WAIT_NS) :
+		       t_semop(fd, sh->id, &s, 1);
+	if (!err) {
+		__atomic_add_fetch(undo ? &sh->kernel_undo : &sh->kernel_plain,
+				   1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	if (err == -EAGAIN && op < 0) {
+		__atomic_add_fetch(&sh->timeouts, 1, __ATOMIC_RELAXED);
+		return -EAGAIN;
+	}
+	if ((err == -EIDRM || err == -EINVAL) &&
+	    __atomic_load_n(&sh->removed, __ATOMIC_SEQ_CST))
+		return 1;
+	if (err == -EACCES && sh->chaos) {
+		/* Alter is away: the mapping is dead, map again. */
+		__atomic_add_fetch(&sh->eacces, 1, __ATOMIC_RELAXED);
+		if (*mapped)
+			munmap((void *)m->meta, m->size);
+		*mapped = false;
+		usleep(1000);
+		return -EAGAIN;
+	}
+	undo_fail(sh, "worker %d: semop %+d on %u%s: %s", me, op, n,
+		  undo ? " with SEM_UNDO" : "", strerror(-err));
+	return -EPROTO;
+}
+
+static int undo_worker(int fd, int me, void *arg)
+{
+	struct undo_shared *sh = arg;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(me + 11) ^
+		       (uint64_t)getpid();
+	bool killable = me < UNDO_NUNDO, mapped = false;
+	struct t_semmap m = { 0 };
+
+	/* In the chaos every other worker is bound by the set's mode. */
+	if (sh->chaos && me % 2 && t_become_nobody())
+		return KID_BROKEN;
+	for (;;) {
+		bool stop = __atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST);
+		unsigned int num[2], k, i;
+		bool undo[2];
+		int err = 0;
+
+		if (!mapped) {
+			err = t_semmap(fd, sh->id, AIXIPC_SEMMAP_WRITE, &m);
+			if (!err) {
+				mapped = true;
+				sh->ticket[me] = m.ticket;
+				__atomic_add_fetch(&sh->maps, 1,
+						   __ATOMIC_RELAXED);
+			} else if ((err == -EIDRM || err == -EINVAL) &&
+				   __atomic_load_n(&sh->removed,
+						   __ATOMIC_SEQ_CST)) {
+				return 0;
+			} else if (err != -EACCES || !sh->chaos) {
+				undo_fail(sh, "worker %d: SEMMAP: %s", me,
+					  strerror(-err));
+				return 1;
+			}
+		}
+		if (stop && !killable)
+			return 0;
+		k = 1 + (unsigned int)(t_xorshift(&rng) % 2);
+		for (i = 0; i < k; i++) {
+			num[i] = (unsigned int)(t_xorshift(&rng) % UNDO_NSEMS);
+			undo[i] = killable || t_xorshift(&rng) % 2;
+			err = undo_op(sh, fd, &m, &mapped, me, num[i], -1,
+				      undo[i]);
+			if (err)
+				break;
+			sh->taken[me]++;
+		}
+		if (err == 1)
+			return 0;
+		if (err == -EPROTO)
+			return 1;
+		/* Leave holding what we took: the exit must give it back. */
+		if (killable && stop)
+			return 0;
+		usleep((useconds_t)(t_xorshift(&rng) % 2000));
+		while (i-- > 0) {
+			err = undo_op(sh, fd, &m, &mapped, me, num[i], 1,
+				      undo[i]);
+			if (err == 1)
+				return 0;
+			if (err == -EPROTO)
+				return 1;
+			if (!err)
+				sh->taken[me]--;
+		}
+	}
+}
+
+/* Does worker @slot hold a word with an adjustment (seen in @ro)? */
+static bool undo_holds_word(struct undo_shared *sh, struct t_semmap *ro,
+			    int slot)
+{
+	uint32_t hold = sh->ticket[slot] | AIXIPC_SEM_TICKET_HOLD;
+	unsigned int i;
+
+	for (i = 0; i < UNDO_NSEMS && sh->ticket[slot]; i++) {
+		uint64_t w = __atomic_load_n(&ro->w[i], __ATOMIC_ACQUIRE);
+
+		if (!(w & AIXIPC_SEMW_KERNEL) && word_adj(w) &&
+		    (uint32_t)(w >> AIXIPC_SEMW_TICKET_SHIFT) == hold)
+			return true;
+	}
+	return false;
+}
+
+/* Wait (a hang guard of 60 s) for every worker to end by itself, with 0. */
+static void undo_wait_workers(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(chaos) *self, struct undo_shared *sh)
+{
+	int i;
+
+	for (i = 0; i < UNDO_NWORKERS; i++) {
+		pid_t pid = self->kids.pid[i];
+		int j, status = -1;
+
+		for (j = 0; j < 6000 && !t_kid_ended(pid); j++)
+			usleep(10000);
+		EXPECT_TRUE(t_kid_ended(pid)) TH_LOG("worker %d hangs", i);
+		if (!t_kid_ended(pid))
+			continue;
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		self->kids.pid[i] = 0;
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("worker %d: status %#x: %s", i, status, sh->why);
+	}
+}
+
+/* Every value within [0, semvmx]; with @exact, at most UNDO_INIT. */
+static void undo_check_values(struct __test_metadata *_metadata, int fd,
+			      int id, bool exact, uint64_t semvmx)
+{
+	uint16_t v[UNDO_NSEMS];
+	unsigned int i;
+
+	ASSERT_EQ(0, sctl(fd, id, 0, AIXIPC_GETALL, v));
+	for (i = 0; i < UNDO_NSEMS; i++) {
+		unsigned int val = v[i];
+
+		ASSERT_GE(semvmx, val) TH_LOG("semaphore %u is %u", i, val);
+		if (exact)
+			ASSERT_GE(UNDO_INIT, val)
+				TH_LOG("semaphore %u is %u, above its %u", i,
+				       val, UNDO_INIT);
+	}
+}
+
+static void undo_race(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(chaos) *self, bool chaos)
+{
+	uint64_t rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
+	unsigned int round, killed = 0, taking = 0, holding = 0;
+	unsigned int toggles = 0, setvals = 0, setalls = 0;
+	uint16_t init[UNDO_NSEMS];
+	struct aixipc_version v;
+	struct undo_shared *sh;
+	struct t_semmap ro;
+	long before;
+	double t0;
+	int i, id;
+
+	memset(&v, 0, sizeof(v));
+	ASSERT_EQ(0, aixipc_ioctl(self->fd, AIXIPC_IOC_VERSION, &v));
+	if (!(v.features & AIXIPC_FEATURE_SEM_FAST_UNDO))
+		SKIP(return, "no SEM_UNDO on the fast path");
+	TH_LOG("seed %#" PRIx64, rng);
+	before = t_count_objects(self->fd, AIXIPC_SEM);
+	ASSERT_LE(0, before);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	sh->chaos = chaos;
+	id = t_semget(self->fd, AIXIPC_KEY_PRIVATE, UNDO_NSEMS, AIXIPC_CREAT,
+		      0666);
+	ASSERT_LE(0, id);
+	t_track(AIXIPC_SEM, id);
+	sh->id = id;
+	for (i = 0; i < UNDO_NSEMS; i++)
+		init[i] = UNDO_INIT;
+	ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETALL, init));
+	/* To see, at a kill, whether the victim held a word. */
+	ASSERT_EQ(0, t_semmap(self->fd, id, 0, &ro));
+	for (i = 0; i < UNDO_NWORKERS; i++)
+		ASSERT_LT(0, spawn(self, i, undo_worker, sh));
+
+	t0 = now();
+	for (round = 0; round < UNDO_ROUNDS &&
+	     (round < UNDO_MIN_ROUNDS || now() - t0 < UNDO_SECONDS); round++) {
+		unsigned int what = (unsigned int)(t_xorshift(&rng) % 8);
+
+		usleep((useconds_t)(t_xorshift(&rng) % 10000));
+		if (!chaos || what < 3) {
+			int victim = (int)(t_xorshift(&rng) % UNDO_NUNDO);
+
+			if (sh->taken[victim])
+				taking++;
+			if (undo_holds_word(sh, &ro, victim))
+				holding++;
+			ASSERT_EQ(0, kill_kid(self, victim))
+				TH_LOG("worker %d ended by itself: %s", victim,
+				       sh->why);
+			sh->ticket[victim] = 0;
+			sh->taken[victim] = 0;
+			ASSERT_LT(0, spawn(self, victim, undo_worker, sh));
+			killed++;
+		} else if (what < 5) {
+			bool deny = !(toggles % 2);
+
+			ASSERT_EQ(0, t_sem_set_mode(self->fd, id,
+						   deny ? 0644 : 0666));
+			toggles++;
+		} else if (what < 7) {
+			ASSERT_EQ(0, t_semctl(self->fd, id,
+					      (uint32_t)(t_xorshift(&rng) % UNDO_NSEMS),
+					      AIXIPC_SETVAL,
+					      (int32_t)(t_xorshift(&rng) % 8)));
+			setvals++;
+		} else {
+			uint16_t vals[UNDO_NSEMS];
+
+			for (i = 0; i < UNDO_NSEMS; i++)
+				vals[i] = (uint16_t)(t_xorshift(&rng) % 8);
+			ASSERT_EQ(0, sctl(self->fd, id, 0, AIXIPC_SETALL, vals));
+			setalls++;
+		}
+		undo_check_values(_metadata, self->fd, id, !chaos,
+				  self->lim.semvmx);
+		ASSERT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	}
+	if (chaos) {
+		/* Half the time alter is away at the removal. */
+		if (t_xorshift(&rng) % 2)
+			ASSERT_EQ(0, t_sem_set_mode(self->fd, id, 0644));
+		undo_check_values(_metadata, self->fd, id, false,
+				  self->lim.semvmx);
+		__atomic_store_n(&sh->removed, 1, __ATOMIC_SEQ_CST);
+		ASSERT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_SEM, id));
+	} else {
+		__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
+	}
+	undo_wait_workers(_metadata, self, sh);
+	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
+	TH_LOG("%u rounds in %.1f s: %u workers killed, %u of them between a take and its give, %u holding a word with their adjustment; %u IPC_SETs, %u SETVALs, %u SETALLs",
+	       round, now() - t0, killed, taking, holding, toggles, setvals,
+	       setalls);
+	TH_LOG("workers: %" PRIu64 " raw SEM_UNDO, %" PRIu64 " raw plain, %" PRIu64 " kernel SEM_UNDO, %" PRIu64 " kernel plain operations, %" PRIu64 " timed out, %" PRIu64 " EACCES, %" PRIu64 " maps",
+	       sh->raw_undo, sh->raw_plain, sh->kernel_undo, sh->kernel_plain,
+	       sh->timeouts, sh->eacces, sh->maps);
+	EXPECT_LT(0U, killed);
+	EXPECT_LT(0U, (unsigned int)sh->raw_undo);
+	EXPECT_LT(0U, (unsigned int)sh->kernel_undo);
+	if (!chaos) {
+		struct aixipc_sembuf all[UNDO_NSEMS];
+
+		EXPECT_LT(0U, holding);
+		EXPECT_LT(0U, (unsigned int)sh->raw_plain);
+		/*
+		 * Nobody is left: whatever each process took, its exit or its
+		 * own give gave back exactly once.
+		 */
+		for (i = 0; i < UNDO_NSEMS; i++) {
+			EXPECT_EQ(UNDO_INIT, sctl(self->fd, id, i, AIXIPC_GETVAL,
+						  NULL))
+				TH_LOG("semaphore %d with no process left", i);
+			EXPECT_EQ(0, sctl(self->fd, id, i, AIXIPC_GETNCNT, NULL))
+				TH_LOG("semaphore %d: waiters with no process left",
+				       i);
+			EXPECT_EQ(0, sctl(self->fd, id, i, AIXIPC_GETZCNT, NULL))
+				TH_LOG("semaphore %d: zero waiters with no process left",
+				       i);
+			all[i] = sop(i, -UNDO_INIT, AIXIPC_SEM_NOWAIT);
+		}
+		/* The set still works: everything at once. */
+		EXPECT_EQ(0, t_semop(self->fd, id, all, UNDO_NSEMS));
+		EXPECT_EQ(0, remove_set(self->fd, id));
+	}
+	munmap((void *)ro.meta, ro.size);
+	EXPECT_EQ(before, t_count_objects(self->fd, AIXIPC_SEM));
+	munmap(sh, sizeof(*sh));
+}
+
+TEST_F_TIMEOUT(chaos, sem_fast_undo_holders_killed_leave_exact_values, 300)
+{
+	undo_race(_metadata, self, false);
+}
+
+TEST_F_TIMEOUT(chaos, sem_fast_undo_chaos_setval_ipc_set_kill_and_rmid, 300)
+{
+	undo_race(_metadata, self, true);
 }
 
 /* ====================================================================== */

@@ -8,7 +8,8 @@
  *
  * --scribble runs processes with fixed roles (scribble_main()):
  *  - scribblers (two as root, one as uid 65534) map sets writable and
- *    write 64-bit garbage, and torn pieces of it, into every word, while
+ *    write 64-bit garbage, and torn pieces of it, into every word (forged
+ *    holds among it: holder tickets with any adjustment), while
  *    they also move (mremap), re-protect and refault their mappings, fork
  *    children that check the inherited mapping is dead and that writing
  *    the meta page of their own mapping raises SIGBUS, and (root) reach
@@ -17,7 +18,14 @@
  *    several operations, IPC_NOWAIT, SEM_UNDO, blocking with timeouts)
  *    and semctl (GETVAL and GETALL checked within [0, semvmx], SETVAL and
  *    SETALL in and out of range, GETNCNT, GETZCNT, GETPID) on the same
- *    sets; every call must return within its timeout plus SC_SLACK;
+ *    sets; every call must return within its timeout plus SC_SLACK.  They
+ *    also keep a writable mapping of an open set and operate through its
+ *    words as libaixipc does, SEM_UNDO's rules included (fast_op()): a
+ *    SEM_UNDO operation through the kernel hands the word back to them
+ *    with their adjustment in it (a hold), their next ones change value
+ *    and adjustment in one compare-and-swap, so held words are there for
+ *    the scribblers to write over, the churner to set and remove, and the
+ *    exit to settle;
  *  - a read-only mapper (uid 65534) maps sets read-only: a write must
  *    raise SIGSEGV, mprotect(PROT_WRITE) and a writable map of a set it
  *    may only read must fail with EACCES, a write through /proc/self/mem
@@ -60,7 +68,7 @@ struct sc_shared {
 	uint16_t frozen[SC_FROZEN_N];
 	uint64_t words, rounds, maps, refused, semops, timed, timeouts,
 		 ctls, sigbus, sigsegv, revokes, held, junk, mmops,
-		 map_files, rmids;
+		 map_files, rmids, fast, fast_held, fast_kernel;
 };
 static struct sc_shared *sc;
 
@@ -104,7 +112,8 @@ static int sem_map(struct wk *w, int id, bool write, struct smap *m,
 		return rc;
 	}
 	if (!r.nsems || r.nsems > g_limits.semmsl || r.size != area_size(r.nsems) ||
-	    r.addr % g_pg || r.ticket <= AIXIPC_SEM_TICKET_KERNEL) {
+	    r.addr % g_pg || r.ticket <= AIXIPC_SEM_TICKET_KERNEL ||
+	    r.ticket & AIXIPC_SEM_TICKET_HOLD) {
 		fz_fail(w, "semmap of set %d: addr %#llx size %llu nsems %u ticket %u",
 			id, (unsigned long long)r.addr, (unsigned long long)r.size,
 			r.nsems, r.ticket);
@@ -136,7 +145,7 @@ static uint64_t garbage(struct wk *w, const struct smap *m, unsigned int i)
 {
 	uint64_t v = r64(w);
 
-	switch (rnd(w, 9)) {
+	switch (rnd(w, 11)) {
 	case 0:
 		return v;
 	case 1:
@@ -155,6 +164,15 @@ static uint64_t garbage(struct wk *w, const struct smap *m, unsigned int i)
 		return v | AIXIPC_SEMW_KERNEL;
 	case 7:
 		return (v & ~AIXIPC_SEMW_TICKET) | (uint64_t)(uint32_t)r64(w) << 32;
+	case 8:
+		/* A hold of ours that the kernel never granted. */
+		return (uint64_t)(m->ticket | AIXIPC_SEM_TICKET_HOLD) <<
+		       AIXIPC_SEMW_TICKET_SHIFT |
+		       (v & (AIXIPC_SEMW_ADJ | AIXIPC_SEMW_VALUE));
+	case 9:
+		/* The word's ticket (an operator's hold?), any adjustment. */
+		return (m->words[i] & AIXIPC_SEMW_TICKET) |
+		       (v & (AIXIPC_SEMW_ADJ | AIXIPC_SEMW_VALUE));
 	default:
 		return m->words[i] ^ 1ULL << rnd(w, 64);
 	}
@@ -371,6 +389,125 @@ static int random_semop(struct wk *w, int id, uint32_t nsems, bool tame)
 			ops[i].sem_flg |= AIXIPC_SEM_NOWAIT;
 	}
 	return sem_op(w, id, ops, n, ms, 0);
+}
+
+/* The adjustment a word carries (AIXIPC_SEMW_ADJ, 15-bit two's complement). */
+static int word_adj(uint64_t x)
+{
+	int a = (int)((x & AIXIPC_SEMW_ADJ) >> AIXIPC_SEMW_ADJ_SHIFT);
+
+	return a >= 0x4000 ? a - 0x8000 : a;
+}
+
+/*
+ * Operation @op on semaphore @i through the words of our writable mapping
+ * @m, by the protocol of uapi's AIXIPC_SEMW_* as libaixipc follows it: the
+ * word user space's, the set live and stamped this second, the value
+ * within [0, semvmx].  A word with our holder ticket carries our
+ * adjustment: @undo changes it with the value (within semaem), and the
+ * word stays held either way.  Any other word must carry no adjustment,
+ * and gets our ticket.  Return: 0 done (@held: on a word we held),
+ * -EAGAIN it would wait, 1 the kernel's.
+ */
+static int fast_op(struct smap *m, unsigned int i, int op, bool undo, bool *held)
+{
+	const volatile struct aixipc_sem_meta *meta = smap_meta(m);
+	uint32_t hold = m->ticket | AIXIPC_SEM_TICKET_HOLD;
+	uint64_t x, nx;
+	int spin, v, a;
+	bool mine;
+
+	for (spin = 0; spin < 16; spin++) {
+		x = __atomic_load_n((uint64_t *)&m->words[i], __ATOMIC_ACQUIRE);
+		if (x & AIXIPC_SEMW_KERNEL || meta->live != AIXIPC_SEM_LIVE)
+			return 1;
+		mine = (uint32_t)(x >> AIXIPC_SEMW_TICKET_SHIFT) == hold;
+		a = word_adj(x);
+		if (!mine && (a || undo))
+			return 1;
+		v = (int)(x & AIXIPC_SEMW_VALUE);
+		if (v + op < 0)
+			return -EAGAIN;
+		v += op;
+		if (v > (int)meta->semvmx)
+			return 1;
+		if (undo) {
+			a -= op;
+			if (a < -(int)meta->semaem || a > (int)meta->semaem ||
+			    a < AIXIPC_SEMW_ADJ_MIN || a > AIXIPC_SEMW_ADJ_MAX)
+				return 1;
+		}
+		if (meta->otime != (int64_t)time(NULL))
+			return 1;
+		nx = (uint64_t)(mine ? hold : m->ticket) << AIXIPC_SEMW_TICKET_SHIFT |
+		     ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
+		     (uint64_t)v;
+		if (__atomic_compare_exchange_n((uint64_t *)&m->words[i], &x, nx,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			*held = mine;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * A few takes and gives, mostly with SEM_UNDO, on the set of our mapping
+ * @m by fast_op(), the kernel doing what the words leave to it (a take
+ * that would wait sometimes waits there).  A SEM_UNDO operation through
+ * the kernel hands the word back with our adjustment, and the next ones
+ * change it in place.  What is not given back stays for the exit, a
+ * SETVAL or the removal to settle.
+ */
+static void fast_semops(struct wk *w, struct smap *m)
+{
+	unsigned int k, n = 1 + (unsigned int)rnd(w, 8);
+	unsigned int lim = m->nsems < 16 ? m->nsems : 16;
+	unsigned int i = (unsigned int)rnd(w, lim);
+	bool undo = chance(w, 80);
+
+	for (k = 0; k < n && !w->failed; k++) {
+		bool held = false, timed = chance(w, 30);
+		int op = k % 2 ? 1 : -1, rc;
+		struct aixipc_sembuf s;
+
+		if (chance(w, 20)) {
+			i = (unsigned int)rnd(w, lim);
+			undo = chance(w, 80);
+		}
+		rc = fast_op(m, i, op, undo, &held);
+		if (rc == 0) {
+			ADD(sc->fast, 1);
+			if (held)
+				ADD(sc->fast_held, 1);
+		}
+		if (rc <= 0)
+			continue;
+		s.sem_num = (uint16_t)i;
+		s.sem_op = (int16_t)op;
+		s.sem_flg = (int16_t)((undo ? AIXIPC_SEM_UNDO : 0) |
+				      (timed ? 0 : AIXIPC_SEM_NOWAIT));
+		rc = sem_op(w, m->id, &s, 1, timed ? (long)rnd(w, 50) : -1, 0);
+		ADD(sc->fast_kernel, 1);
+		if (rc == -EACCES || rc == -EIDRM || rc == -EINVAL)
+			return;
+	}
+}
+
+/* Operations through the words of an open set, mapped in @fm for a while. */
+static void fast_round(struct wk *w, struct smap *fm)
+{
+	int id;
+
+	if (fm->base && (smap_meta(fm)->live != AIXIPC_SEM_LIVE || chance(w, 5)))
+		sem_unmap(w, fm);
+	if (!fm->base) {
+		id = LOAD(sc->open[rnd(w, SC_OPEN)]);
+		if (id < 0 || sem_map(w, id, true, fm, 0))
+			return;
+	}
+	fast_semops(w, fm);
 }
 
 /* Random semctl on set @id: reads checked, writes in and out of range. */
@@ -630,13 +767,17 @@ static void role_scribbler(struct wk *w)
 static void role_operator(struct wk *w)
 {
 	uint16_t *vals = calloc(g_limits.semmsl + 1, sizeof(*vals));
-	struct smap m;
+	struct smap m, fm;
 	long n;
 	int id;
 
 	if (!vals)
 		_exit(2);
+	memset(&fm, 0, sizeof(fm));
 	while (!stopping() && !w->failed) {
+		/* Open sets only: the guard sets see no SEM_UNDO. */
+		if (chance(w, 30))
+			fast_round(w, &fm);
 		bool guard = g_unpriv && chance(w, 35);
 
 		id = guard ? LOAD(sc->guard[1 + rnd(w, SC_GUARD - 1)]) :
@@ -666,6 +807,7 @@ static void role_operator(struct wk *w)
 			}
 		}
 	}
+	sem_unmap(w, &fm);
 	free(vals);
 }
 
@@ -1058,10 +1200,12 @@ void scribble_main(struct wk *pw)
 	out("# scribble: mm-ops=%" PRIu64 " fork-checks=%" PRIu64 " meta-SIGBUS=%" PRIu64
 	    " SIGSEGV=%" PRIu64 " map_files=%" PRIu64 " checks=%" PRIu64 "\n",
 	    sc->mmops, sc->junk, sc->sigbus, sc->sigsegv, sc->map_files, sh->checks);
-	if (!sc->held || !sc->sigbus || !sc->words)
+	out("# scribble: through the words: fast=%" PRIu64 " on-held-words=%" PRIu64
+	    " to-the-kernel=%" PRIu64 "\n", sc->fast, sc->fast_held, sc->fast_kernel);
+	if (!sc->held || !sc->sigbus || !sc->words || !sc->fast_held)
 		out("# scribble: warning: a check never ran (guard-holds %" PRIu64
-		    ", SIGBUS %" PRIu64 ", words %" PRIu64 ")\n", sc->held, sc->sigbus,
-		    sc->words);
+		    ", SIGBUS %" PRIu64 ", words %" PRIu64 ", on held words %" PRIu64
+		    ")\n", sc->held, sc->sigbus, sc->words, sc->fast_held);
 }
 
 /*
