@@ -1125,6 +1125,32 @@ static int fast_worker(int fd, int me, void *arg)
 	}
 }
 
+/*
+ * Wait (a hang guard of 60 s, not a timing) for workers 0 .. @n - 1 of
+ * the kids list to end by themselves, each with status 0; @why is what
+ * the workers said of a failure.
+ */
+static void wait_workers_end(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(chaos) *self, int n, const char *why)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = self->kids.pid[i];
+		int j, status = -1;
+
+		for (j = 0; j < 6000 && !t_kid_ended(pid); j++)
+			usleep(10000);
+		EXPECT_TRUE(t_kid_ended(pid)) TH_LOG("worker %d hangs", i);
+		if (!t_kid_ended(pid))
+			continue;
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		self->kids.pid[i] = 0;
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("worker %d: status %#x: %s", i, status, why);
+	}
+}
+
 /* Every value the kernel reports is within [0, semvmx]. */
 static void fast_check_values(struct __test_metadata *_metadata, int fd, int id)
 {
@@ -1225,21 +1251,8 @@ TEST_F_TIMEOUT(chaos, sem_fast_path_races_ipc_set_setval_kill_and_rmid, 300)
 	fast_check_values(_metadata, self->fd, id);
 	__atomic_store_n(&sh->removed, 1, __ATOMIC_SEQ_CST);
 	ASSERT_EQ(0, t_rmid_tracked(self->fd, AIXIPC_SEM, id));
-	/* Every worker ends by itself (a hang guard of 60 s, not a timing). */
-	for (i = 0; i < FAST_NWORKERS; i++) {
-		pid_t pid = self->kids.pid[i];
-		int j, status = -1;
-
-		for (j = 0; j < 6000 && !t_kid_ended(pid); j++)
-			usleep(10000);
-		EXPECT_TRUE(t_kid_ended(pid)) TH_LOG("worker %d hangs", i);
-		if (!t_kid_ended(pid))
-			continue;
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		self->kids.pid[i] = 0;
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("worker %d: status %#x: %s", i, status, sh->why);
-	}
+	/* Every worker ends by itself. */
+	wait_workers_end(_metadata, self, FAST_NWORKERS, sh->why);
 	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	TH_LOG("%u rounds in %.1f s: %u IPC_SETs, %u SETVALs, %u SETALLs, %u workers killed",
 	       round, now() - t0, toggles, setvals, setalls, killed);
@@ -1494,28 +1507,6 @@ static bool undo_holds_word(struct undo_shared *sh, struct t_semmap *ro,
 	return false;
 }
 
-/* Wait (a hang guard of 60 s) for every worker to end by itself, with 0. */
-static void undo_wait_workers(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(chaos) *self, struct undo_shared *sh)
-{
-	int i;
-
-	for (i = 0; i < UNDO_NWORKERS; i++) {
-		pid_t pid = self->kids.pid[i];
-		int j, status = -1;
-
-		for (j = 0; j < 6000 && !t_kid_ended(pid); j++)
-			usleep(10000);
-		EXPECT_TRUE(t_kid_ended(pid)) TH_LOG("worker %d hangs", i);
-		if (!t_kid_ended(pid))
-			continue;
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		self->kids.pid[i] = 0;
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("worker %d: status %#x: %s", i, status, sh->why);
-	}
-}
-
 /* Every value within [0, semvmx]; with @exact, at most UNDO_INIT. */
 static void undo_check_values(struct __test_metadata *_metadata, int fd,
 			      int id, bool exact, uint64_t semvmx)
@@ -1629,7 +1620,7 @@ static void undo_race(struct __test_metadata *_metadata,
 	} else {
 		__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
 	}
-	undo_wait_workers(_metadata, self, sh);
+	wait_workers_end(_metadata, self, UNDO_NWORKERS, sh->why);
 	EXPECT_EQ(0, sh->failed) TH_LOG("%s", sh->why);
 	TH_LOG("%u rounds in %.1f s: %u workers killed, %u of them between a take and its give, %u holding a word with their adjustment; %u IPC_SETs, %u SETVALs, %u SETALLs",
 	       round, now() - t0, killed, taking, holding, toggles, setvals,
