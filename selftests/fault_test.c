@@ -47,6 +47,22 @@
  * every attempt the quota left can be checked exactly: a charge taken by
  * a failed call and never returned, or returned twice, shows.
  *
+ * The semaphore fast path's AIXIPC_IOC_SEMMAP: the first map of a set
+ * (writable; it makes the set's area: vmalloc'ed words, a pseudo file,
+ * the ticket table, then the caller's ticket and the mapping), the first
+ * map by a process that has no ticket for an area another process made
+ * (a child, before the attempt: the ticket and the mapping), and a
+ * second, read-only map by a process that has one (the mapping only).
+ * Each check counts the areas' mappings in /proc/self/maps, verifies the
+ * set through the kernel (a semop, its values), and maps it again with no
+ * injection: the words must show the values with the kernel's ticket; a
+ * successful call's result must be exact (address, size, nsems, ticket,
+ * the mapping's permissions), and its mapping is removed before the next
+ * attempt.  A first map that fails once the area is published (at the
+ * ticket or the mapping) leaves the area to the set, which keeps it (and
+ * its module reference) until IPC_RMID; the check verifies that the next
+ * map uses it and that IPC_RMID frees it.
+ *
  * Adding a facility: write its cases (prepare/check) and add one
  * FIXTURE_VARIANT_ADD per path at the end of the file.
  */
@@ -150,6 +166,7 @@ struct fenv {
 		struct aixipc_shmdt shmdt;
 		struct aixipc_shmctl shmctl;
 		struct aixipc_info info;
+		struct aixipc_semmap smap;
 	} req;
 	int qid;			/* the path's object, or -1 */
 	int32_t key;
@@ -187,6 +204,11 @@ struct fenv {
 	int maps;			/* segment mappings in /proc/self/maps */
 	struct aixipc_shmid_ds shds;	/* the segment's status */
 	struct aixipc_info info;	/* shared memory totals */
+	/* The semaphore fast path. */
+	struct aixipc_semmap smap0;	/* a mapping kept (addr 0: none) */
+	int areas;			/* area mappings in /proc/self/maps */
+	bool area_kept;			/* a failed call left a new area */
+	pid_t mapper;			/* the child that made the area */
 };
 
 struct fault_case {
@@ -202,6 +224,14 @@ struct fault_case {
 	 * allocation as ENOSPC (so does Linux's shmget).
 	 */
 	int alt_errno;
+	uint64_t needs;			/* AIXIPC_FEATURE_* beyond the kind's */
+	/*
+	 * A failed call may leave one module reference more: the first
+	 * SEMMAP of a set publishes the area before it makes the caller's
+	 * ticket and mapping, and a failure there leaves the area to the set
+	 * until IPC_RMID.  The check accounts for that reference exactly.
+	 */
+	bool area_may_stay;
 	int (*setup)(struct fenv *e);	/* once; 0 or -errno */
 	int (*prepare)(struct fenv *e);	/* before each attempt */
 	/* After each attempt (ret is 0 or -ENOMEM): verify, then undo. */
@@ -2030,6 +2060,426 @@ static void check_shm_info(struct __test_metadata *_metadata, struct fenv *e,
 	ASSERT_LE(1ULL, e->req.info.in_use);
 }
 
+/* ---- the semaphore fast path: AIXIPC_IOC_SEMMAP ------------------------ */
+
+/* What libaixipc asks for: writable, following the SEM_UNDO rules. */
+#define SEMMAP_RW	(AIXIPC_SEMMAP_WRITE | AIXIPC_SEMMAP_UNDO)
+/* How an area's mapping shows in /proc/self/maps: sem_fast.c's file name. */
+#define AREA_NAME	"[aixipc-sem]"
+
+/*
+ * Mappings of semaphore areas in /proc/self/maps within [lo, hi); with
+ * @perms, only those with these permissions ("r--s").
+ */
+static int area_maps(uintptr_t lo, uintptr_t hi, const char *perms)
+{
+	char line[512], p[8];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long a, b;
+
+		if (sscanf(line, "%lx-%lx %7s", &a, &b, p) == 3 &&
+		    strstr(line, AREA_NAME) && a >= lo && b <= hi &&
+		    (!perms || !strcmp(p, perms)))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int all_area_maps(void)
+{
+	return area_maps(0, UINTPTR_MAX, NULL);
+}
+
+/* A set's area: the meta page, then its words, to a page boundary. */
+static uint64_t area_size(const struct fenv *e)
+{
+	return AIXIPC_SEM_WORDS_OFFSET + pg_align(e->nsems * sizeof(uint64_t));
+}
+
+static uint64_t *area_words(const struct aixipc_semmap *m)
+{
+	return (uint64_t *)(uintptr_t)(m->addr + AIXIPC_SEM_WORDS_OFFSET);
+}
+
+/* SEMMAP of the path's set, with no injection.  0 or -errno. */
+static int semmap(struct fenv *e, uint32_t flags, struct aixipc_semmap *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = e->qid;
+	m->flags = flags;
+	return aixipc_ioctl(e->fd, AIXIPC_IOC_SEMMAP, m);
+}
+
+static int semunmap(struct aixipc_semmap *m)
+{
+	int err = munmap((void *)(uintptr_t)m->addr, (size_t)m->size);
+
+	memset(m, 0, sizeof(*m));
+	return err ? -errno : 0;
+}
+
+/* Drop the path's kept mapping, if any. */
+static void semmap_release(struct fenv *e)
+{
+	if (e->smap0.addr)
+		semunmap(&e->smap0);
+}
+
+static int setup_semmap(struct fenv *e)
+{
+	/* semmap_values() leaves room for a +1 under semvmx. */
+	if (e->lim.semvmx < 256)
+		return -ERANGE;
+	return sem_buffers(e);
+}
+
+static unsigned int semmap_seed;
+
+/*
+ * Values different for each attempt, set by SETALL (which takes every
+ * word for the kernel); e->vals2 then follows the set's values.
+ */
+static int semmap_values(struct fenv *e)
+{
+	uint64_t i;
+
+	semmap_seed++;
+	for (i = 0; i < e->nsems; i++)
+		e->vals2[i] = (uint16_t)(1 + (i * 7 + semmap_seed * 3) % 200);
+	return t_semarray(e->fd, e->qid, AIXIPC_SETALL, e->vals2);
+}
+
+/* The request, and the area mappings there are before it. */
+static int semmap_request(struct fenv *e, uint32_t flags)
+{
+	e->cmd = AIXIPC_IOC_SEMMAP;
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.smap.id = e->qid;
+	e->req.smap.flags = flags;
+	e->areas = all_area_maps();
+	return e->areas < 0 ? -EIO : 0;
+}
+
+/*
+ * @m is what a SEMMAP with @flags gave, made while @areas area mappings
+ * existed: exact, and its mapping the one new one, with the permissions
+ * asked, the meta page filled.
+ */
+static void expect_semmap(struct __test_metadata *_metadata, struct fenv *e,
+			  const struct aixipc_semmap *m, uint32_t flags,
+			  int areas)
+{
+	const volatile struct aixipc_sem_meta *meta =
+		(const volatile struct aixipc_sem_meta *)(uintptr_t)m->addr;
+	uintptr_t lo = (uintptr_t)m->addr;
+	bool wr = flags & AIXIPC_SEMMAP_WRITE;
+
+	ASSERT_NE(0ULL, m->addr);
+	ASSERT_EQ(0ULL, m->addr % pgsz());
+	ASSERT_EQ(area_size(e), m->size);
+	ASSERT_EQ(e->nsems, (uint64_t)m->nsems);
+	/* The kernel's ticket is nobody's; a holder's is never given. */
+	ASSERT_LT((uint32_t)AIXIPC_SEM_TICKET_KERNEL, m->ticket);
+	ASSERT_EQ(0U, m->ticket & AIXIPC_SEM_TICKET_HOLD);
+	ASSERT_EQ(areas + 1, all_area_maps());
+	ASSERT_EQ(1, area_maps(lo, lo + (uintptr_t)m->size,
+			       wr ? "rw-s" : "r--s"))
+		TH_LOG("%#llx: not one %s mapping of the area",
+		       (unsigned long long)m->addr,
+		       wr ? "writable" : "read-only");
+	ASSERT_EQ(AIXIPC_SEM_LIVE, meta->live);
+	ASSERT_EQ(e->nsems, (uint64_t)meta->nsems);
+	ASSERT_EQ(e->lim.semvmx, (uint64_t)meta->semvmx);
+	ASSERT_EQ(e->lim.semaem, (uint64_t)meta->semaem);
+}
+
+/*
+ * The words of mapping @m show the values @want, with the kernel's ticket
+ * and no adjustment (nobody operated through a mapping), and are all the
+ * kernel's but word @back, which a semop gave back to user space (-1:
+ * none).
+ */
+static void expect_words(struct __test_metadata *_metadata, struct fenv *e,
+			 const struct aixipc_semmap *m, const uint16_t *want,
+			 int back)
+{
+	uint64_t i, w, exp;
+
+	for (i = 0; i < e->nsems; i++) {
+		w = __atomic_load_n(&area_words(m)[i], __ATOMIC_ACQUIRE);
+		exp = (uint64_t)AIXIPC_SEM_TICKET_KERNEL <<
+		      AIXIPC_SEMW_TICKET_SHIFT | want[i];
+		if (i != (uint64_t)(int64_t)back)
+			exp |= AIXIPC_SEMW_KERNEL;
+		ASSERT_EQ(exp, w)
+			TH_LOG("word %llu of the mapping at %#llx: %#llx, want %#llx",
+			       (unsigned long long)i,
+			       (unsigned long long)m->addr,
+			       (unsigned long long)w, (unsigned long long)exp);
+	}
+}
+
+/* A failed SEMMAP: the request as it was, no mapping of an area more. */
+static void expect_semmap_failed(struct __test_metadata *_metadata,
+				 struct fenv *e)
+{
+	ASSERT_EQ(0ULL, e->req.smap.addr);
+	ASSERT_EQ(0ULL, e->req.smap.size);
+	ASSERT_EQ(0U, e->req.smap.nsems);
+	ASSERT_EQ(0U, e->req.smap.ticket);
+	ASSERT_EQ(e->areas, all_area_maps())
+		TH_LOG("a failed SEMMAP left a mapping of the area");
+}
+
+/*
+ * After a failed SEMMAP: the set works through the kernel (a semop on its
+ * last semaphore, then every value), and the same SEMMAP now succeeds,
+ * its words showing the values (the GETALL took them all for the
+ * kernel).  Its mapping goes again; *ticket is the ticket it gave.
+ */
+static void expect_semmap_later(struct __test_metadata *_metadata,
+				struct fenv *e, uint32_t *ticket)
+{
+	unsigned int last = (unsigned int)e->nsems - 1;
+	uint32_t flags = e->req.smap.flags;
+	struct aixipc_semmap m;
+	int areas = all_area_maps();
+
+	ASSERT_EQ(0, t_semop1(e->fd, e->qid, last, 1, AIXIPC_SEM_NOWAIT));
+	e->vals2[last]++;
+	ASSERT_TRUE(sem_values_are(e, e->vals2))
+		TH_LOG("after a failed SEMMAP and a semop: wrong values");
+	ASSERT_EQ(getpid(), t_semctl(e->fd, e->qid, last, AIXIPC_GETPID, 0));
+	ASSERT_EQ(0, semmap(e, flags, &m))
+		TH_LOG("SEMMAP after a failed one");
+	expect_semmap(_metadata, e, &m, flags, areas);
+	expect_words(_metadata, e, &m, e->vals2, -1);
+	*ticket = m.ticket;
+	ASSERT_EQ(0, semunmap(&m));
+	ASSERT_EQ(areas, all_area_maps());
+}
+
+/*
+ * The first SEMMAP of a set, writable: each attempt a fresh set, its
+ * values set, no area yet.
+ */
+static int prep_semmap_first(struct fenv *e)
+{
+	int err;
+
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	err = semmap_values(e);
+	return err ? err : semmap_request(e, SEMMAP_RW);
+}
+
+static void check_semmap_first(struct __test_metadata *_metadata,
+			       struct fenv *e, int ret)
+{
+	struct aixipc_semmap *m = &e->req.smap;
+	struct aixipc_semmap again;
+	uint32_t ticket;
+
+	if (!ret) {
+		/* A new area: its file holds the module. */
+		if (e->refcnt >= 0)
+			ASSERT_EQ(e->refcnt + 1, read_refcnt());
+		expect_semmap(_metadata, e, m, SEMMAP_RW, e->areas);
+		/* Fresh: every word the kernel's, mirroring its value. */
+		expect_words(_metadata, e, m, e->vals2, -1);
+		/*
+		 * The mapping is the set's live area: a semop through the
+		 * kernel shows, and gives the word back.
+		 */
+		ASSERT_EQ(0, t_semop1(e->fd, e->qid, 0, 1, AIXIPC_SEM_NOWAIT));
+		e->vals2[0]++;
+		expect_words(_metadata, e, m, e->vals2, 0);
+		/* The ticket is the process's: a map again gives it again. */
+		ASSERT_EQ(0, semmap(e, 0, &again));
+		ASSERT_EQ(m->ticket, again.ticket)
+			TH_LOG("the ticket given was not recorded");
+		ASSERT_EQ(0, semunmap(&again));
+		ASSERT_EQ(0, semunmap(m));
+		ASSERT_EQ(e->areas, all_area_maps());
+	} else {
+		expect_semmap_failed(_metadata, e);
+		expect_semmap_later(_metadata, e, &ticket);
+		/* One area: the one a failed call left, if any, was used. */
+		if (e->refcnt >= 0)
+			ASSERT_EQ(e->refcnt + 1, read_refcnt())
+				TH_LOG("the failed call %s the area: %ld module references with the set mapped, want %ld",
+				       e->area_kept ? "left" : "did not leave",
+				       read_refcnt(), e->refcnt + 1);
+	}
+	/* IPC_RMID frees the set and its area, whatever happened before. */
+	ASSERT_EQ(0, remove_set(e->fd, e->qid));
+	e->qid = -1;
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt - 1, read_refcnt())
+			TH_LOG("a module reference outlived the set and its area");
+}
+
+/*
+ * The first SEMMAP of an area another process made, by a process that
+ * has no ticket for it yet.  Each attempt: a fresh set, its values set,
+ * which a child maps (writable: the area is made) and operates on
+ * through the kernel (semaphore 0 +1, which stamps the child's pid and
+ * gives the word back to user space) before it exits.  The area stays
+ * the set's.
+ */
+static int prep_semmap_other(struct fenv *e)
+{
+	struct aixipc_semmap m;
+	pid_t pid;
+	int err;
+
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	err = semmap_values(e);
+	if (err)
+		return err;
+	memset(e->rep, 0, sizeof(*e->rep));
+	pid = t_spawn(&e->kids);
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		err = semmap(e, SEMMAP_RW, &m);
+		if (err)
+			kid_fail(e, 2, "SEMMAP: %s", strerror(-err));
+		err = t_semop1(e->fd, e->qid, 0, 1, AIXIPC_SEM_NOWAIT);
+		if (err)
+			kid_fail(e, 3, "semop: %s", strerror(-err));
+		_exit(0);
+	}
+	if (t_reap(&e->kids, pid)) {
+		fprintf(stderr, "# the child that maps the set first: %s\n",
+			e->rep->why);
+		return -EPROTO;
+	}
+	e->vals2[0]++;
+	e->mapper = pid;
+	return semmap_request(e, SEMMAP_RW);
+}
+
+static void check_semmap_other(struct __test_metadata *_metadata,
+			       struct fenv *e, int ret)
+{
+	struct aixipc_semmap *m = &e->req.smap;
+	uint64_t old, new;
+	uint32_t ticket;
+
+	/* The area was the set's already; a mapping holds no reference. */
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt, read_refcnt());
+	if (!ret) {
+		expect_semmap(_metadata, e, m, SEMMAP_RW, e->areas);
+		expect_words(_metadata, e, m, e->vals2, 0);
+		/*
+		 * The ticket is this process's: a compare-and-swap with it
+		 * is an operation (+1) on semaphore 0, which the kernel
+		 * imports stamped with this process's pid; the child's was
+		 * there before, so only the ticket can tell.
+		 */
+		old = (uint64_t)AIXIPC_SEM_TICKET_KERNEL <<
+		      AIXIPC_SEMW_TICKET_SHIFT | e->vals2[0];
+		new = (uint64_t)m->ticket << AIXIPC_SEMW_TICKET_SHIFT |
+		      (uint64_t)(e->vals2[0] + 1U);
+		ASSERT_TRUE(__atomic_compare_exchange_n(&area_words(m)[0], &old,
+							new, false,
+							__ATOMIC_SEQ_CST,
+							__ATOMIC_SEQ_CST))
+			TH_LOG("word 0 changed under the test: %#llx",
+			       (unsigned long long)old);
+		e->vals2[0]++;
+		ASSERT_EQ(e->vals2[0], t_semctl(e->fd, e->qid, 0,
+						AIXIPC_GETVAL, 0));
+		ASSERT_EQ(getpid(),
+			  t_semctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0))
+			TH_LOG("the ticket SEMMAP gave (%#x) does not name this process",
+			       m->ticket);
+		ASSERT_EQ(0, semunmap(m));
+		ASSERT_EQ(e->areas, all_area_maps());
+	} else {
+		expect_semmap_failed(_metadata, e);
+		/* Nothing stamped: the child's semop is the last one. */
+		ASSERT_EQ(e->mapper,
+			  t_semctl(e->fd, e->qid, 0, AIXIPC_GETPID, 0));
+		expect_semmap_later(_metadata, e, &ticket);
+		if (e->refcnt >= 0)
+			ASSERT_EQ(e->refcnt, read_refcnt());
+	}
+	ASSERT_EQ(0, remove_set(e->fd, e->qid));
+	e->qid = -1;
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt - 2, read_refcnt())
+			TH_LOG("a module reference outlived the set and its area");
+}
+
+/*
+ * A second mapping, read-only, by a process that has the set mapped
+ * (writable, kept): its ticket and the area exist, only the mapping is
+ * new.  Each attempt starts from values set anew.
+ */
+static int setup_semmap_again(struct fenv *e)
+{
+	int err = setup_semmap(e);
+
+	if (err)
+		return err;
+	e->qid = new_set(e->fd, AIXIPC_KEY_PRIVATE, e->nsems, AIXIPC_CREAT);
+	if (e->qid < 0)
+		return e->qid;
+	return semmap(e, SEMMAP_RW, &e->smap0);
+}
+
+static int prep_semmap_again(struct fenv *e)
+{
+	int err = semmap_values(e);
+
+	return err ? err : semmap_request(e, 0);
+}
+
+static void check_semmap_again(struct __test_metadata *_metadata,
+			       struct fenv *e, int ret)
+{
+	struct aixipc_semmap *m = &e->req.smap;
+	uintptr_t lo0 = (uintptr_t)e->smap0.addr;
+	uint32_t ticket;
+
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt, read_refcnt());
+	if (!ret) {
+		expect_semmap(_metadata, e, m, 0, e->areas);
+		/* The process's ticket, as its first mapping gave it. */
+		ASSERT_EQ(e->smap0.ticket, m->ticket);
+		expect_words(_metadata, e, m, e->vals2, -1);
+		/* The first mapping's words: a semop shows in both. */
+		ASSERT_EQ(0, t_semop1(e->fd, e->qid, 0, 1, AIXIPC_SEM_NOWAIT));
+		e->vals2[0]++;
+		expect_words(_metadata, e, m, e->vals2, 0);
+		expect_words(_metadata, e, &e->smap0, e->vals2, 0);
+		ASSERT_EQ(0, semunmap(m));
+		ASSERT_EQ(e->areas, all_area_maps());
+	} else {
+		expect_semmap_failed(_metadata, e);
+		expect_semmap_later(_metadata, e, &ticket);
+		ASSERT_EQ(e->smap0.ticket, ticket);
+		expect_words(_metadata, e, &e->smap0, e->vals2, -1);
+	}
+	/* The first mapping is as it was. */
+	ASSERT_EQ(1, area_maps(lo0, lo0 + (uintptr_t)e->smap0.size, "rw-s"));
+	if (e->refcnt >= 0)
+		ASSERT_EQ(e->refcnt, read_refcnt());
+}
+
 /* ---------------------------------------------------------------------- */
 /* The fixture and the loop.                                              */
 
@@ -2081,6 +2531,9 @@ FIXTURE_SETUP(fault)
 		SKIP(return, "the module has no semaphores");
 	if (variant->c->kind == AIXIPC_SHM && !(v.features & AIXIPC_FEATURE_SHM))
 		SKIP(return, "the module has no shared memory");
+	if ((v.features & variant->c->needs) != variant->c->needs)
+		SKIP(return, "the module lacks features %#llx of this path",
+		     (unsigned long long)(variant->c->needs & ~v.features));
 
 	self->knobs_set = true;
 	for (i = 0; i < NKNOBS; i++) {
@@ -2107,6 +2560,7 @@ FIXTURE_TEARDOWN(fault)
 		knobs_restore();
 	kill_kids(&self->e);
 	shm_release(&self->e);
+	semmap_release(&self->e);
 	if (self->e.fd >= 0) {
 		t_remove_tracked(self->e.fd);
 		close(self->e.fd);
@@ -2142,8 +2596,8 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 {
 	const struct fault_case *c = variant->c;
 	struct fenv *e = &self->e;
-	unsigned int n, failed = 0, absorbed = 0, tried = 0, alt = 0;
-	long left;
+	unsigned int n, failed = 0, absorbed = 0, tried = 0, alt = 0, kept = 0;
+	long left, refcnt;
 	int ret;
 
 	if (_metadata->skip)
@@ -2179,6 +2633,7 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 		e->objects = t_count_objects(e->fd, c->kind);
 		ASSERT_LE(0, e->objects);
 		e->refcnt = read_refcnt();
+		e->area_kept = false;
 
 		ret = c->inject ? c->inject(e, n, &left)
 				: injected_ioctl(self->nth, e, n, &left);
@@ -2206,8 +2661,12 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 			    e->refcnt != read_refcnt())
 				TH_LOG("%s at point %u: the failed call changed the mappings of segments: %d in /proc/self/maps, %d before",
 				       c->path, n, all_sysv_maps(), e->maps);
-			if (e->refcnt >= 0)
-				ASSERT_EQ(e->refcnt, read_refcnt())
+			refcnt = read_refcnt();
+			e->area_kept = c->area_may_stay && e->refcnt >= 0 &&
+				       refcnt == e->refcnt + 1;
+			kept += e->area_kept;
+			if (e->refcnt >= 0 && !e->area_kept)
+				ASSERT_EQ(e->refcnt, refcnt)
 					TH_LOG("%s at point %u: module reference count changed",
 					       c->path, n);
 			failed++;
@@ -2226,6 +2685,9 @@ TEST_F_TIMEOUT(fault, every_allocation_failure_is_clean, 900)
 	if (alt)
 		TH_LOG("%s: %u failed it with %s instead", c->path, alt,
 		       strerror(c->alt_errno));
+	if (kept)
+		TH_LOG("%s: %u failed calls left the new area to the set (freed at IPC_RMID)",
+		       c->path, kept);
 	if (c->allocates)
 		EXPECT_LT(0U, tried - 1)
 			TH_LOG("%s: no allocation was ever failed: is failslab/ignore-gfp-wait in effect?",
@@ -2398,6 +2860,40 @@ static const struct fault_case case_semctl_rmid_with_undo_records = {
 };
 FIXTURE_VARIANT_ADD(fault, semctl_rmid_with_undo_records) {
 	.c = &case_semctl_rmid_with_undo_records
+};
+
+/*
+ * The semaphore fast path's SEMMAP.  The first map makes the area's pseudo
+ * file: shmem_file_setup() reports a failed inode allocation as ENOSPC.
+ */
+#define SEMMAP_NEEDS	(AIXIPC_FEATURE_SEM_FAST | AIXIPC_FEATURE_SEM_FAST_UNDO)
+
+static const struct fault_case case_semmap_first = {
+	.path = "semmap_first", .kind = AIXIPC_SEM, .nsems = 8,
+	.allocates = true, .alt_errno = ENOSPC, .needs = SEMMAP_NEEDS,
+	.area_may_stay = true, .setup = setup_semmap,
+	.prepare = prep_semmap_first, .check = check_semmap_first,
+};
+FIXTURE_VARIANT_ADD(fault, semmap_first) { .c = &case_semmap_first };
+
+static const struct fault_case case_semmap_area_of_another_process = {
+	.path = "semmap_area_of_another_process", .kind = AIXIPC_SEM,
+	.nsems = 8, .allocates = true, .needs = SEMMAP_NEEDS,
+	.setup = setup_semmap, .prepare = prep_semmap_other,
+	.check = check_semmap_other,
+};
+FIXTURE_VARIANT_ADD(fault, semmap_area_of_another_process) {
+	.c = &case_semmap_area_of_another_process
+};
+
+static const struct fault_case case_semmap_again_read_only = {
+	.path = "semmap_again_read_only", .kind = AIXIPC_SEM, .nsems = 8,
+	.allocates = true, .needs = SEMMAP_NEEDS,
+	.setup = setup_semmap_again, .prepare = prep_semmap_again,
+	.check = check_semmap_again,
+};
+FIXTURE_VARIANT_ADD(fault, semmap_again_read_only) {
+	.c = &case_semmap_again_read_only
 };
 
 /* Shared memory. */
