@@ -388,7 +388,7 @@ static const struct file_operations aixipc_semmap_fops = {
 /*
  * A new area for @set, its words all owned by the kernel, mirroring
  * nothing yet (aixipc_sem_area_publish() fills them).  @set held by the
- * caller, unlocked.  May sleep.  Return: the area or an ERR_PTR.
+ * caller, unlocked.  May sleep.  Return: the area or ERR_PTR(-ENOMEM).
  */
 static struct aixipc_sem_area *aixipc_sem_area_new(struct aixipc_sem_set *set)
 {
@@ -396,7 +396,6 @@ static struct aixipc_sem_area *aixipc_sem_area_new(struct aixipc_sem_set *set)
 	struct aixipc_sem_area *area;
 	struct file *shmem, *file;
 	struct inode *inode;
-	int err = -ENOMEM;
 
 	area = kzalloc(sizeof(*area), GFP_KERNEL_ACCOUNT);
 	if (!area)
@@ -413,12 +412,12 @@ static struct aixipc_sem_area *aixipc_sem_area_new(struct aixipc_sem_set *set)
 	/*
 	 * An inode of its own, so revoking unmaps this area's mappings and
 	 * no others: the one of an empty shmem file, which never gets a page.
+	 * Its failure is one of memory whatever shmem calls it (a failed
+	 * inode allocation is ENOSPC there): ENOMEM, as for the rest.
 	 */
 	shmem = aixipc_shmem_file_noreserve("[aixipc-sem]", 0);
-	if (IS_ERR(shmem)) {
-		err = PTR_ERR(shmem);
+	if (IS_ERR(shmem))
 		goto free;
-	}
 	inode = file_inode(shmem);
 	__module_get(THIS_MODULE);
 	ihold(inode);
@@ -428,7 +427,6 @@ static struct aixipc_sem_area *aixipc_sem_area_new(struct aixipc_sem_set *set)
 	if (IS_ERR(file)) {
 		iput(inode);
 		module_put(THIS_MODULE);
-		err = PTR_ERR(file);
 		goto free;
 	}
 	aixipc_obj_get(&set->obj);
@@ -439,7 +437,7 @@ static struct aixipc_sem_area *aixipc_sem_area_new(struct aixipc_sem_set *set)
 free:
 	vfree(area->mem);
 	kfree(area);
-	return ERR_PTR(err);
+	return ERR_PTR(-ENOMEM);
 }
 
 /* Drop a reference to @area (its file). */
