@@ -279,7 +279,8 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 	struct sembuf op;
 	struct semf_map *m;
 	unsigned int spin;
-	uint64_t w, nw;
+	uint64_t w, nw, keep;
+	int64_t now;
 	uint32_t hold;
 	bool undo;
 
@@ -293,22 +294,39 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 	m = semf_get(semid);
 	if (m)
 		m = semf_writable(m);
-	if (!m || op.sem_num >= m->nsems || (undo && !semf_undo))
+	if (!m || op.sem_num >= m->nsems)
 		return 1;
+	now = semf_now();
 	hold = m->ticket | AIXIPC_SEM_TICKET_HOLD;
 	for (spin = 0; spin < SEMF_SPINS; spin++) {
-		bool mine;
-		int v, a;
+		int v;
 
 		w = atomic_load_explicit(&m->words[op.sem_num],
 					 memory_order_acquire);
-		if (w & AIXIPC_SEMW_KERNEL || m->meta->live != AIXIPC_SEM_LIVE)
+		if (m->meta->live != AIXIPC_SEM_LIVE || m->meta->otime != now)
+			return 1;	/* the kernel stamps sem_otime */
+		/* What the new word keeps besides the value. */
+		if (!(w & (AIXIPC_SEMW_KERNEL | AIXIPC_SEMW_ADJ)) && !undo) {
+			keep = (uint64_t)m->ticket << AIXIPC_SEMW_TICKET_SHIFT;
+		} else if (w & AIXIPC_SEMW_KERNEL ||
+			   (uint32_t)(w >> AIXIPC_SEMW_TICKET_SHIFT) != hold) {
+			/* The kernel's, or another's adjustment to move. */
 			return 1;
-		/* Our adjustment is in the word, or it carries none. */
-		mine = w >> AIXIPC_SEMW_TICKET_SHIFT == hold;
-		a = semf_adj(w);
-		if (!mine && (a || undo))
-			return 1;
+		} else if (undo) {
+			/* Our adjustment: it changes with the value. */
+			int a = semf_adj(w) - op.sem_op;
+
+			if (!semf_undo || a < -(int)m->meta->semaem ||
+			    a > (int)m->meta->semaem ||
+			    a < AIXIPC_SEMW_ADJ_MIN || a > AIXIPC_SEMW_ADJ_MAX)
+				return 1;	/* ERANGE, or the kernel keeps it */
+			keep = (uint64_t)hold << AIXIPC_SEMW_TICKET_SHIFT |
+			       ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT &
+				AIXIPC_SEMW_ADJ);
+		} else {
+			/* Our adjustment, and our word: both stay. */
+			keep = w & (AIXIPC_SEMW_TICKET | AIXIPC_SEMW_ADJ);
+		}
 		v = (int)(w & AIXIPC_SEMW_VALUE);
 		if (op.sem_op == 0 ? v != 0 : v + op.sem_op < 0) {
 			if (!(op.sem_flg & IPC_NOWAIT))
@@ -319,17 +337,7 @@ int aixipc_semop_fast(int semid, const struct sembuf *sops, size_t nsops)
 		v += op.sem_op;
 		if (v > (int)m->meta->semvmx)
 			return 1;		/* ERANGE, the kernel's */
-		if (undo) {
-			a -= op.sem_op;
-			if (a < -(int)m->meta->semaem || a > (int)m->meta->semaem ||
-			    a < AIXIPC_SEMW_ADJ_MIN || a > AIXIPC_SEMW_ADJ_MAX)
-				return 1;	/* ERANGE, or the kernel keeps it */
-		}
-		if (m->meta->otime != semf_now())
-			return 1;		/* the kernel stamps sem_otime */
-		nw = (uint64_t)(mine ? hold : m->ticket) << AIXIPC_SEMW_TICKET_SHIFT |
-		     ((uint64_t)(uint32_t)a << AIXIPC_SEMW_ADJ_SHIFT & AIXIPC_SEMW_ADJ) |
-		     (unsigned int)v;
+		nw = keep | (unsigned int)v;
 		if (nw == w)
 			return 0;	/* a wait for zero, already stamped ours */
 		if (atomic_compare_exchange_weak_explicit(&m->words[op.sem_num],

@@ -352,9 +352,10 @@ struct aixipc_semctl {
  * tickets the kernel gives have that bit clear).  The holder may change
  * the adjustment with its SEM_UNDO operations on the word, in the same
  * compare-and-swap as the value, within +/-meta.semaem, keeping its holder
- * ticket; its operations without SEM_UNDO keep both too.  Anyone else
- * leaves a word whose adjustment is not zero to the kernel, and writes its
- * own ticket (and a zero adjustment) into any other.  The kernel takes the
+ * ticket; its operations without SEM_UNDO may keep both too.  Anyone
+ * (the holder too) may write its own plain ticket into a word whose
+ * adjustment is zero; a word whose adjustment is not zero is left to the
+ * kernel by everyone but its holder.  The kernel takes the
  * adjustment into the holder's record whenever it takes the word, and at
  * the holder's exit.  Writable mappings need AIXIPC_SEMMAP_UNDO: a caller
  * that does not know these rules could drop another process's adjustment.
