@@ -2110,6 +2110,44 @@ TEST_F_TIMEOUT(semfast, undo_semume_exact_with_held_adjustments, 120)
 }
 
 /*
+ * IPC_RMID of a set whose words hold a process's adjustments gives their
+ * semume entries back: in a namespace whose semume is 2, two held
+ * adjustments on a removed set leave room for two new ones elsewhere.
+ */
+TEST_F_TIMEOUT(semfast, undo_rmid_of_held_set_gives_back_semume, 120)
+{
+	pid_t kid = t_spawn(&self->kids);
+
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		uint16_t five[2] = { 5, 5 };
+		struct t_semmap k;
+		struct own_ns n;
+		int a, b;
+
+		if (own_ns_enter(&n) || own_ns_limits(self->fd, &n, 2, 0))
+			_exit(KID_BROKEN);
+		a = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT, 0600);
+		b = t_semget(self->fd, AIXIPC_KEY_PRIVATE, 2, AIXIPC_CREAT, 0600);
+		if (a < 0 || b < 0 || ksetall(self->fd, a, five) ||
+		    ksetall(self->fd, b, five) ||
+		    t_semmap(self->fd, a, AIXIPC_SEMMAP_WRITE, &k))
+			_exit(KID_BROKEN);
+		if (t_semop1(self->fd, a, 0, -1, UNDO) ||
+		    t_semop1(self->fd, a, 1, -1, UNDO) ||
+		    wload(&k, 1) != held_word(k.ticket, 1, 4))
+			_exit(1);
+		if (t_semctl(self->fd, a, 0, AIXIPC_IPC_RMID, 0))
+			_exit(KID_BROKEN);
+		if (t_semop1(self->fd, b, 0, -1, UNDO) ||
+		    t_semop1(self->fd, b, 1, -1, UNDO))
+			_exit(2);
+		_exit(0);
+	}
+	EXPECT_EQ(0, t_reap(&self->kids, kid));
+}
+
+/*
  * semaem: meta.semaem follows the namespace's limit, and a fast SEM_UNDO
  * operation that would take the adjustment past it goes to the kernel,
  * which refuses it (ERANGE) and changes nothing.
